@@ -1,0 +1,66 @@
+import { useTranslation } from 'react-i18next';
+import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
+import { usePageTitle } from '../../../lib/page-title.ts';
+import { useSession } from '../../auth/session.ts';
+import { useMyGroupsQuery } from '../queries.ts';
+
+export function TeacherHome() {
+  const { t, i18n } = useTranslation();
+  usePageTitle(t('teacher.title'));
+  const me = useSession();
+  const groups = useMyGroupsQuery();
+  const list = new Intl.ListFormat(i18n.language, { type: 'conjunction' });
+
+  const taught = groups.data?.groups.filter((g) => g.role === 'teacher') ?? [];
+  return (
+    <>
+      <div className="page-header">
+        <h1>{t('teacher.heading')}</h1>
+        <p className="lead">{t('teacher.intro')}</p>
+      </div>
+      {groups.isPending && <Loading />}
+      {groups.isError && <QueryError error={groups.error} />}
+      {groups.isSuccess && taught.length === 0 && (
+        <EmptyState heading={t('teacher.emptyHeading')}>
+          <p>{t('teacher.emptyText')}</p>
+        </EmptyState>
+      )}
+      {taught.length > 0 && (
+        <ul className="card-grid" role="list">
+          {taught.map((group) => {
+            const headingId = `group-${group.id}`;
+            const colleagues = group.teachers.filter((teacher) => teacher.id !== me.user.id);
+            return (
+              <li key={group.id}>
+                <section className="card group-card" aria-labelledby={headingId}>
+                  <h2 id={headingId}>{group.name}</h2>
+                  <p className="muted">
+                    {[group.school.name, group.schoolYear ? t('teacher.schoolYear', { year: group.schoolYear }) : null]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </p>
+                  {colleagues.length > 0 && (
+                    <p className="muted">{t('teacher.teachers', { names: list.format(group.teachers.map((x) => x.displayName)) })}</p>
+                  )}
+                  <h3>
+                    {t('teacher.pupilsHeading')}{' '}
+                    <span className="count">({t('teacher.pupilCount', { count: group.pupils.length })})</span>
+                  </h3>
+                  {group.pupils.length === 0 ? (
+                    <p>{t('teacher.noPupils')}</p>
+                  ) : (
+                    <ul className="name-list">
+                      {group.pupils.map((pupil) => (
+                        <li key={pupil.id}>{pupil.displayName}</li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useNavigate } from 'react-router';
+import { io, type Socket } from 'socket.io-client';
+import { meResponseSchema } from '../../../shared/api/auth.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/realtime.ts';
+import { authKeys, endSessionInCache } from '../features/auth/queries.ts';
+import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
+import { homeKeys } from '../features/home/queries.ts';
+
+type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The one realtime connection: open while someone is signed in, authenticated by the same
+ * session cookie as HTTP. Events patch or invalidate TanStack Query keys; components only
+ * ever read the cache.
+ */
+export function useRealtime(userId: string | null): void {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    if (!userId) return;
+    const socket: PolkuSocket = io({ path: '/socket.io', withCredentials: true });
+
+    socket.on('me.updated', (payload) => {
+      const parsed = meResponseSchema.safeParse(payload);
+      if (!parsed.success) {
+        void queryClient.invalidateQueries({ queryKey: authKeys.me });
+        return;
+      }
+      queryClient.setQueryData(authKeys.me, parsed.data);
+      // Roles or memberships may have changed, and with them what the home pages show.
+      void queryClient.invalidateQueries({ queryKey: homeKeys.all });
+    });
+
+    socket.on('session.ended', ({ reason }) => {
+      socket.disconnect();
+      endSessionInCache(queryClient);
+      const state: SignInState = { notice: reason === 'signed_out' ? 'signedOut' : 'sessionEnded' };
+      void navigate('/sign-in', { replace: true, state });
+    });
+
+    return () => {
+      socket.disconnect();
+    };
+  }, [userId, queryClient, navigate]);
+}

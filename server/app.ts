@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { Router, type RequestHandler } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { PassportInstance } from './auth/passport.ts';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { errorMiddleware, NotFound } from './http/errors.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { requestId } from './http/request-id.ts';
+import { mountRoutes, type AnyRoute } from './http/route.ts';
+import { sameOriginGuard } from './http/same-origin.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { healthRouter } from './modules/system/system.routes.ts';
+
+export const SESSION_COOKIE = 'polku.sid';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  blobs: BlobStore;
+  logger: Logger;
+  sessionMiddleware: RequestHandler;
+  passport: PassportInstance;
+  routes: readonly AnyRoute[];
+  /** Extra routers mounted under /api before the declared routes (e.g. the local blob route at '/blobs'). */
+  apiRouters?: ReadonlyArray<{ path: string; router: Router }>;
+  clientDir: string;
+  version: string;
+}
+
+export function sessionMiddlewareFor(config: Config, store: session.Store): RequestHandler {
+  return session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.env === 'production',
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionMaxAgeMs, path: '/' },
+  });
+}
+
+/** The Express app: middleware order is the security story, so it reads top to bottom. */
+export function buildApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.env === 'production') app.set('trust proxy', 1);
+
+  app.use(pinoHttp({ logger, genReqId: requestId, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:'],
+          'connect-src': ["'self'"],
+          'upgrade-insecure-requests': config.secureCookies ? [] : null,
+        },
+      },
+      hsts: config.secureCookies,
+    }),
+  );
+  app.use(healthRouter(deps.database, deps.blobs, logger));
+
+  const api = Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(sameOriginGuard(config.publicUrl));
+  api.use(deps.sessionMiddleware);
+  api.use(deps.passport.initialize());
+  api.use(deps.passport.session());
+  api.use((req, _res, next) => {
+    req.actor = req.user ? { ...req.user, sessionId: req.sessionID } : null;
+    next();
+  });
+  const openApi = buildOpenApi(deps.routes, { version: deps.version, serverUrl: config.publicUrl });
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  for (const { path: mountPath, router } of deps.apiRouters ?? []) api.use(mountPath, router);
+  mountRoutes(api, deps.routes, '/api');
+  api.use((req, _res, next) => next(new NotFound(`The API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  // Only /api gets the body parser, session and passport: static files never touch the database.
+  app.use('/api', api);
+
+  if (existsSync(path.join(deps.clientDir, 'index.html'))) {
+    app.use(express.static(deps.clientDir, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
+    // The single-page app answers every other GET; its router shows a not-found page itself.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(deps.clientDir, 'index.html'));
+    });
+  } else {
+    logger.warn({ clientDir: deps.clientDir }, 'client bundle not built: run `npm run build` for the web pages');
+  }
+
+  app.use(errorMiddleware(logger));
+  return app;
+}
+
+function immutableAssets(res: express.Response, filePath: string) {
+  // Vite puts a content hash in every file name under assets/.
+  if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+}

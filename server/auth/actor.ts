@@ -1,0 +1,15 @@
+import type { Locale, SchoolRole } from '../../shared/roles.ts';
+
+/** The signed-in user as the policy sees them, loaded once per request from the session. */
+export interface Actor {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly locale: Locale | null;
+  readonly roles: ReadonlyArray<{ readonly schoolId: string; readonly role: SchoolRole }>;
+  /** Groups this user teaches. */
+  readonly teacherGroupIds: ReadonlySet<string>;
+  /** Pupils this user is a guardian of. */
+  readonly childIds: ReadonlySet<string>;
+  readonly sessionId: string;
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
+
+/** Every environment variable Polku reads. The README's configuration table mirrors this schema. */
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ message: 'must be an absolute URL such as https://polku.example.fi' }).optional()),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must start with postgres:// or postgresql://' })
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  S3_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL such as http://localhost:9000' }).optional()),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.preprocess(emptyToUndefined, z.string().default('us-east-1')),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: booleanFlag,
+  SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
+  SESSION_MAX_AGE_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(12)),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, { message: 'must start with redis://' }).optional()),
+  REALTIME_ADAPTER: z.preprocess(emptyToUndefined, z.enum(['none', 'postgres', 'redis']).optional()),
+  DEMO: booleanFlag,
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'pglite'; readonly dir: string | null } | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+  readonly storage:
+    | { readonly kind: 'local'; readonly dir: string }
+    | {
+        readonly kind: 's3';
+        readonly endpoint: string | undefined;
+        readonly bucket: string;
+        readonly region: string;
+        readonly accessKeyId: string | undefined;
+        readonly secretAccessKey: string | undefined;
+        readonly forcePathStyle: boolean;
+      };
+  readonly sessionSecret: string;
+  readonly sessionMaxAgeMs: number;
+  readonly secureCookies: boolean;
+  readonly realtimeAdapter: { readonly kind: 'none' } | { readonly kind: 'postgres' } | { readonly kind: 'redis'; readonly url: string };
+  /** Seed the demo school on first start and allow the demo password. On by default on embedded storage. */
+  readonly demo: boolean;
+  readonly logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Polku cannot start, the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parse the environment once. Start-up fails with every problem listed, not just the first,
+ * so that an operator fixes the configuration in one go.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(source);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+
+  const s3Wanted = Boolean(env.S3_BUCKET || env.S3_ENDPOINT);
+  if (s3Wanted && !env.S3_BUCKET) problems.push('S3_BUCKET: required when S3_ENDPOINT is set');
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  if (env.REALTIME_ADAPTER === 'redis' && !env.REDIS_URL) problems.push('REDIS_URL: required when REALTIME_ADAPTER=redis');
+  if (env.REALTIME_ADAPTER === 'postgres' && !env.DATABASE_URL) problems.push('DATABASE_URL: required when REALTIME_ADAPTER=postgres');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(env.DATA_DIR);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const embedded = !env.DATABASE_URL;
+  const realtimeKind = env.REALTIME_ADAPTER ?? (env.REDIS_URL ? 'redis' : 'none');
+
+  return Object.freeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres' as const, url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite' as const, dir: path.join(dataDir, 'db') },
+    storage: env.S3_BUCKET
+      ? {
+          kind: 's3' as const,
+          endpoint: env.S3_ENDPOINT,
+          bucket: env.S3_BUCKET,
+          region: env.S3_REGION,
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+        }
+      : { kind: 'local' as const, dir: path.join(dataDir, 'media') },
+    sessionSecret: env.SESSION_SECRET ?? persistentSecret(dataDir),
+    sessionMaxAgeMs: env.SESSION_MAX_AGE_HOURS * 3600_000,
+    secureCookies: production || publicUrl.startsWith('https://'),
+    realtimeAdapter:
+      realtimeKind === 'redis'
+        ? { kind: 'redis' as const, url: env.REDIS_URL ?? '' }
+        : realtimeKind === 'postgres'
+          ? { kind: 'postgres' as const }
+          : { kind: 'none' as const },
+    demo: env.DEMO ?? (embedded && !production),
+    logLevel: env.LOG_LEVEL,
+  });
+}
+
+/** In embedded mode a missing secret is generated once and kept in the data folder, so sessions survive restarts. */
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,51 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly kind: 'pglite' | 'postgres';
+  /** The pg pool (PostgreSQL only), for the Socket.IO adapter. */
+  readonly pool: pg.Pool | null;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), sums) as numbers: our counts stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export async function openDatabase(options: Config['database']): Promise<DatabaseHandle> {
+  const plugins = [new CamelCasePlugin()];
+  if (options.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    return handle(db, 'postgres', pool);
+  }
+  if (options.dir) await mkdir(options.dir, { recursive: true });
+  const pglite = await PGlite.create(options.dir ?? undefined);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins });
+  return handle(db, 'pglite', null);
+}
+
+function handle(db: Db, kind: 'pglite' | 'postgres', pool: pg.Pool | null): DatabaseHandle {
+  let closed = false;
+  return {
+    db,
+    kind,
+    pool,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

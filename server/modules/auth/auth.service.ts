@@ -1,0 +1,59 @@
+import type { Actor } from '../../auth/actor.ts';
+import { verifyAgainstNothing, verifyPassword } from '../../auth/password.ts';
+import type { DbSessionStore } from '../../auth/session-store.ts';
+import type { Db } from '../../db/database.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { findUserByUsername, loadActorFacts } from '../org/org.repo.ts';
+import { DEMO_PASSWORD } from '../../seed/demo-school.ts';
+
+export interface AuthDeps {
+  db: Db;
+  sessions: DbSessionStore;
+  notifier: Notifier;
+  /** In demo mode the demo password works; outside it, it never does, whatever the database holds. */
+  demo: boolean;
+}
+
+export type ActorFacts = Omit<Actor, 'sessionId'>;
+
+export function authService({ db, sessions, notifier, demo }: AuthDeps) {
+  return {
+    /** The user for a username and password, or null; takes the same time whether or not the user exists. */
+    async verifyCredentials(username: string, password: string): Promise<ActorFacts | null> {
+      const user = await findUserByUsername(db, username);
+      if (!user?.passwordHash || !user.active) {
+        await verifyAgainstNothing(password);
+        return null;
+      }
+      if (!demo && password === DEMO_PASSWORD) {
+        await verifyAgainstNothing(password);
+        return null;
+      }
+      if (!(await verifyPassword(user.passwordHash, password))) return null;
+      return this.loadActor(user.id);
+    },
+
+    /** The policy's view of a user, or null when the account is gone or deactivated. */
+    async loadActor(userId: string): Promise<ActorFacts | null> {
+      const facts = await loadActorFacts(db, userId);
+      if (!facts || !facts.active) return null;
+      return {
+        id: facts.id,
+        username: facts.username,
+        displayName: facts.displayName,
+        locale: facts.locale,
+        roles: facts.roles,
+        teacherGroupIds: new Set(facts.teacherGroups.map((g) => g.groupId)),
+        childIds: new Set(facts.children.map((c) => c.pupilId)),
+      };
+    },
+
+    /** Ends every session of the user and disconnects their sockets. */
+    async endUserSessions(userId: string, reason: 'deactivated' | 'signed_out'): Promise<void> {
+      const ended = await sessions.destroyAllForUser(userId);
+      notifier.endSessions(ended, reason);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof authService>;

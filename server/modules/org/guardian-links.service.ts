@@ -1,0 +1,69 @@
+import type { GuardianLink } from '../../../shared/api/org.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { authorize } from '../../auth/policy.ts';
+import { BadRequest, Conflict, NotFound } from '../../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { OrgDeps } from './org.deps.ts';
+import { schoolIdsOfUser, userHasSchoolRole } from './org.repo.ts';
+
+export function guardianLinksService({ db }: OrgDeps) {
+  function listQuery() {
+    return db
+      .selectFrom('guardianLinks')
+      .innerJoin('users as g', 'g.id', 'guardianLinks.guardianId')
+      .innerJoin('users as p', 'p.id', 'guardianLinks.pupilId')
+      .select(['g.id as guardianId', 'g.displayName as guardianName', 'p.id as pupilId', 'p.displayName as pupilName', 'guardianLinks.createdAt']);
+  }
+  const present = (r: { guardianId: string; guardianName: string; pupilId: string; pupilName: string; createdAt: Date }): GuardianLink => ({
+    guardian: { id: r.guardianId, displayName: r.guardianName },
+    pupil: { id: r.pupilId, displayName: r.pupilName },
+    createdAt: r.createdAt.toISOString(),
+  });
+
+  /** The pupil decides where a link lives: an admin of one of the pupil's schools manages it. */
+  async function authorizeForPupil(actor: Actor, pupilId: string) {
+    const schoolIds = await schoolIdsOfUser(db, pupilId);
+    authorize(actor, 'guardianLink.manage', { type: 'user', userId: pupilId, schoolIds }, 'The pupil');
+    return schoolIds;
+  }
+
+  return {
+    async listForSchool(actor: Actor, schoolId: string): Promise<GuardianLink[]> {
+      authorize(actor, 'guardianLink.list', { type: 'school', schoolId }, 'The school');
+      const rows = await listQuery()
+        .where('guardianLinks.pupilId', 'in', db.selectFrom('schoolRoles').select('userId').where('schoolId', '=', schoolId).where('role', '=', 'pupil'))
+        .orderBy('p.displayName')
+        .orderBy('g.displayName')
+        .execute();
+      return rows.map(present);
+    },
+
+    async create(actor: Actor, guardianId: string, pupilId: string, ip?: string): Promise<GuardianLink> {
+      const schoolIds = await authorizeForPupil(actor, pupilId);
+      const pupilSchools = await Promise.all(schoolIds.map(async (s) => ((await userHasSchoolRole(db, pupilId, s, 'pupil')) ? s : null)));
+      const guardianOk = await Promise.all(
+        pupilSchools.filter((s): s is string => s !== null).map((s) => userHasSchoolRole(db, guardianId, s, 'guardian')),
+      );
+      if (!pupilSchools.some(Boolean)) throw new BadRequest('The chosen user is not a pupil.', [{ path: 'body.pupilId', message: 'must be a pupil' }]);
+      if (!guardianOk.some(Boolean)) {
+        throw new BadRequest("The chosen user is not a guardian at the pupil's school.", [{ path: 'body.guardianId', message: "must be a guardian at the pupil's school" }]);
+      }
+      await db.transaction().execute(async (trx) => {
+        const inserted = await trx.insertInto('guardianLinks').values({ guardianId, pupilId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new Conflict('This guardian is already linked to this pupil.');
+        await recordAudit(trx, { actorId: actor.id, action: 'guardianLink.create', subjectType: 'guardianLink', subjectId: guardianId, subjectUserId: pupilId, ip });
+      });
+      const row = await listQuery().where('guardianLinks.guardianId', '=', guardianId).where('guardianLinks.pupilId', '=', pupilId).executeTakeFirstOrThrow();
+      return present(row);
+    },
+
+    async remove(actor: Actor, guardianId: string, pupilId: string, ip?: string): Promise<void> {
+      await authorizeForPupil(actor, pupilId);
+      await db.transaction().execute(async (trx) => {
+        const removed = await trx.deleteFrom('guardianLinks').where('guardianId', '=', guardianId).where('pupilId', '=', pupilId).executeTakeFirst();
+        if (Number(removed.numDeletedRows) === 0) throw new NotFound('The guardian link');
+        await recordAudit(trx, { actorId: actor.id, action: 'guardianLink.delete', subjectType: 'guardianLink', subjectId: guardianId, subjectUserId: pupilId, ip });
+      });
+    },
+  };
+}

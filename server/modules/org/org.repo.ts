@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Db } from '../../db/database.ts';
+import type { SchoolRole } from '../../../shared/roles.ts';
+
+/** Data access for the organisation tables: schools, users, school roles, groups, memberships, guardian links. */
+export type Queryable = Db;
+
+export const userColumns = ['users.id', 'users.username', 'users.displayName', 'users.email', 'users.locale', 'users.active'] as const;
+
+export function findUserByUsername(db: Queryable, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+}
+
+/** Everything the policy needs about a user, in one round trip. */
+export function loadActorFacts(db: Queryable, userId: string) {
+  return db
+    .selectFrom('users')
+    .select((eb) => [
+      'users.id',
+      'users.username',
+      'users.displayName',
+      'users.locale',
+      'users.active',
+      jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as('roles'),
+      jsonArrayFrom(
+        eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'teacher'),
+      ).as('teacherGroups'),
+      jsonArrayFrom(eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id')).as('children'),
+    ])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
+export function schoolsOfUser(db: Queryable, userId: string) {
+  return db
+    .selectFrom('schools')
+    .select(['schools.id', 'schools.name'])
+    .where('schools.id', 'in', db.selectFrom('schoolRoles').select('schoolId').where('userId', '=', userId))
+    .orderBy('schools.name')
+    .execute();
+}
+
+export function schoolIdsOfUser(db: Queryable, userId: string): Promise<string[]> {
+  return db
+    .selectFrom('schoolRoles')
+    .select('schoolId')
+    .distinct()
+    .where('userId', '=', userId)
+    .execute()
+    .then((rows) => rows.map((r) => r.schoolId));
+}
+
+export function userHasSchoolRole(db: Queryable, userId: string, schoolId: string, role: SchoolRole) {
+  return db
+    .selectFrom('schoolRoles')
+    .select('userId')
+    .where('userId', '=', userId)
+    .where('schoolId', '=', schoolId)
+    .where('role', '=', role)
+    .executeTakeFirst()
+    .then(Boolean);
+}
+
+export function groupWithCount(db: Queryable) {
+  return db
+    .selectFrom('groups')
+    .select((eb) => [
+      'groups.id',
+      'groups.schoolId',
+      'groups.name',
+      'groups.schoolYear',
+      eb.selectFrom('memberships').select(sql<number>`count(*)::int`.as('n')).whereRef('memberships.groupId', '=', 'groups.id').as('memberCount'),
+    ]);
+}

@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { buildApp, SESSION_COOKIE, sessionMiddlewareFor } from './app.ts';
+import { configurePassport } from './auth/passport.ts';
+import { DbSessionStore } from './auth/session-store.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { authService } from './modules/auth/auth.service.ts';
+import { loginLimiter, type LoginLimits } from './modules/auth/login-limiter.ts';
+import { orgRoutes } from './modules/org/org.routes.ts';
+import { usersService } from './modules/org/users.service.ts';
+import { attachRealtimeAdapter } from './realtime/adapters.ts';
+import { createRealtimeServer, socketNotifier, type RealtimeServer } from './realtime/socket-server.ts';
+import { seedDemoSchool } from './seed/demo-school.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import type { LocalBlobStore } from './storage/local-blob-store.ts';
+import { createLocalBlobRouter } from './storage/local-blob-route.ts';
+import { openBlobStore } from './storage/open-blob-store.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface Polku {
+  readonly url: string;
+  readonly server: Server;
+  readonly io: RealtimeServer;
+  readonly database: DatabaseHandle;
+  readonly blobs: BlobStore;
+  readonly logger: Logger;
+  readonly demoSeeded: boolean;
+  /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** An already-open database (tests share one per file); it is not closed by close(). */
+  database?: DatabaseHandle;
+  blobs?: BlobStore;
+  loginLimits?: LoginLimits;
+  clientDir?: string;
+}
+
+/** The composition root's work: config → database (+ migrations) → blob store → app → HTTP + Socket.IO. */
+export async function startPolku(config: Config, options: StartOptions = {}): Promise<Polku> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'polku' } });
+  const database = options.database ?? (await openDatabase(config.database));
+  const applied = await migrate(database.db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const demoSeeded = config.demo ? (await seedDemoSchool(database.db)).created : false;
+  const blobs = options.blobs ?? (await openBlobStore(config.storage, { secret: config.sessionSecret }));
+
+  const sessions = new DbSessionStore(database.db);
+  const sessionMiddleware = sessionMiddlewareFor(config, sessions);
+  const server = createServer();
+  const io = createRealtimeServer(server, {
+    publicUrl: config.publicUrl,
+    sessionMiddleware,
+    isActiveUser: async (id) => (await auth.loadActor(id)) !== null,
+    logger: logger.child({ module: 'realtime' }),
+  });
+  const stopAdapter = await attachRealtimeAdapter(io, config.realtimeAdapter, database, logger);
+  const notifier = socketNotifier(io);
+  const auth = authService({ db: database.db, sessions, notifier, demo: config.demo });
+  const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };
+  const passport = configurePassport(auth);
+  const routes = [
+    ...authRoutes({
+      db: database.db,
+      auth,
+      users: usersService(orgDeps),
+      limiter: loginLimiter(options.loginLimits),
+      notifier,
+      cookieName: SESSION_COOKIE,
+      passport,
+    }),
+    ...orgRoutes(orgDeps),
+  ];
+  const app = buildApp({
+    config,
+    database,
+    blobs,
+    logger,
+    sessionMiddleware,
+    passport,
+    routes,
+    apiRouters: blobs.kind === 'local' ? [{ path: '/blobs', router: createLocalBlobRouter(blobs as LocalBlobStore) }] : [],
+    clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
+    version: VERSION,
+  });
+  server.on('request', app);
+
+  const pruneTimer = setInterval(() => {
+    sessions.pruneExpired().catch((err: unknown) => logger.warn({ err }, 'pruning sessions failed'));
+  }, 3600_000).unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  async function close(): Promise<void> {
+    clearInterval(pruneTimer);
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // io.close() disconnects every socket; it also closes the HTTP server, which we await above.
+    await io.close();
+    const forced = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    await stopped;
+    clearTimeout(forced);
+    await stopAdapter();
+    if (!options.blobs) await blobs.close();
+    if (!options.database) await database.close();
+  }
+
+  return {
+    url,
+    server,
+    io,
+    database,
+    blobs,
+    logger,
+    demoSeeded,
+    close: () => (closing ??= close()),
+  };
+}

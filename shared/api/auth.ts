@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { idSchema, localeSchema, schoolRoleSchema } from './common.ts';
+
+export const loginRequestSchema = z.object({
+  username: z.string().trim().min(1, { message: 'is required' }).max(100),
+  password: z.string().min(1, { message: 'is required' }).max(1000),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const meUserSchema = z.object({
+  id: idSchema,
+  username: z.string(),
+  displayName: z.string(),
+  locale: localeSchema.nullable(),
+});
+
+export const meRoleSchema = z.object({
+  schoolId: idSchema,
+  role: schoolRoleSchema,
+});
+
+export const meSchoolSchema = z.object({ id: idSchema, name: z.string() });
+
+/** The signed-in user, their roles per school and their schools. */
+export const meResponseSchema = z.object({
+  user: meUserSchema,
+  roles: z.array(meRoleSchema),
+  schools: z.array(meSchoolSchema),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+export const updateMeRequestSchema = z.object({ locale: localeSchema.nullable() }).strict();
+export type UpdateMeRequest = z.infer<typeof updateMeRequestSchema>;

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { GROUP_ROLES } from '../roles.ts';
+import { idSchema, isoDateTime, localeSchema, nameText, schoolRoleSchema } from './common.ts';
+
+export const groupRoleSchema = z.enum(GROUP_ROLES);
+
+// Schools
+export const schoolSchema = z.object({ id: idSchema, name: z.string(), code: z.string().nullable(), createdAt: isoDateTime });
+export type School = z.infer<typeof schoolSchema>;
+export const schoolListSchema = z.object({ schools: z.array(schoolSchema) });
+export const createSchoolRequestSchema = z
+  .object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() })
+  .strict();
+export const updateSchoolRequestSchema = z
+  .object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional() })
+  .strict();
+
+// Groups
+export const groupSchema = z.object({
+  id: idSchema,
+  schoolId: idSchema,
+  name: z.string(),
+  schoolYear: z.string().nullable(),
+  memberCount: z.number().int(),
+});
+export type Group = z.infer<typeof groupSchema>;
+export const groupListSchema = z.object({ groups: z.array(groupSchema) });
+const schoolYear = z.string().trim().regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' });
+export const createGroupRequestSchema = z.object({ name: nameText(100), schoolYear: schoolYear.optional() }).strict();
+export const updateGroupRequestSchema = z
+  .object({ name: nameText(100).optional(), schoolYear: schoolYear.nullable().optional() })
+  .strict();
+
+export const groupMemberSchema = z.object({
+  userId: idSchema,
+  username: z.string(),
+  displayName: z.string(),
+  role: groupRoleSchema,
+});
+export type GroupMember = z.infer<typeof groupMemberSchema>;
+export const groupDetailSchema = z.object({ group: groupSchema, members: z.array(groupMemberSchema) });
+export type GroupDetail = z.infer<typeof groupDetailSchema>;
+export const putMemberRequestSchema = z.object({ role: groupRoleSchema }).strict();
+
+// Users
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._@-]{1,99}$/, {
+    message: 'must be 2–100 characters: letters a–z, digits, dot, dash, underscore or @',
+  });
+export const passwordSchema = z
+  .string()
+  .min(10, { message: 'must be at least 10 characters' })
+  .max(200, { message: 'must be at most 200 characters' });
+
+export const schoolUserSchema = z.object({
+  id: idSchema,
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  locale: localeSchema.nullable(),
+  active: z.boolean(),
+  roles: z.array(schoolRoleSchema),
+});
+export type SchoolUser = z.infer<typeof schoolUserSchema>;
+export const schoolUserListSchema = z.object({ users: z.array(schoolUserSchema) });
+export const listSchoolUsersQuerySchema = z.object({ role: schoolRoleSchema.optional() });
+
+export const createUserRequestSchema = z
+  .object({
+    username: usernameSchema,
+    displayName: nameText(200),
+    email: z.email({ message: 'must be an email address' }).optional(),
+    role: schoolRoleSchema,
+    locale: localeSchema.optional(),
+    password: passwordSchema.optional(),
+  })
+  .strict();
+export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
+
+export const updateUserRequestSchema = z
+  .object({
+    displayName: nameText(200).optional(),
+    email: z.email({ message: 'must be an email address' }).nullable().optional(),
+    locale: localeSchema.nullable().optional(),
+    active: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
+  .strict();
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+
+export const userRefSchema = z.object({ id: idSchema, displayName: z.string() });
+export type UserRef = z.infer<typeof userRefSchema>;
+
+export const userDetailSchema = schoolUserSchema.omit({ roles: true }).extend({
+  roles: z.array(z.object({ schoolId: idSchema, role: schoolRoleSchema })),
+  groups: z.array(z.object({ id: idSchema, name: z.string(), role: groupRoleSchema })),
+  guardians: z.array(userRefSchema),
+  children: z.array(userRefSchema),
+});
+export type UserDetail = z.infer<typeof userDetailSchema>;
+
+// Guardian links
+export const guardianLinkSchema = z.object({ guardian: userRefSchema, pupil: userRefSchema, createdAt: isoDateTime });
+export type GuardianLink = z.infer<typeof guardianLinkSchema>;
+export const guardianLinkListSchema = z.object({ links: z.array(guardianLinkSchema) });
+export const createGuardianLinkRequestSchema = z.object({ guardianId: idSchema, pupilId: idSchema }).strict();
+
+// Role home pages
+export const myGroupSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  schoolYear: z.string().nullable(),
+  school: z.object({ id: idSchema, name: z.string() }),
+  role: groupRoleSchema,
+  pupils: z.array(userRefSchema),
+  teachers: z.array(userRefSchema),
+});
+export type MyGroup = z.infer<typeof myGroupSchema>;
+export const myGroupsSchema = z.object({ groups: z.array(myGroupSchema) });
+
+export const childSchema = z.object({
+  id: idSchema,
+  displayName: z.string(),
+  schools: z.array(z.object({ id: idSchema, name: z.string() })),
+  groups: z.array(z.object({ id: idSchema, name: z.string() })),
+});
+export type Child = z.infer<typeof childSchema>;
+export const myChildrenSchema = z.object({ children: z.array(childSchema) });
+
+// Path parameters
+export const schoolParamsSchema = z.object({ schoolId: idSchema });
+export const groupParamsSchema = z.object({ groupId: idSchema });
+export const userParamsSchema = z.object({ userId: idSchema });
+export const memberParamsSchema = z.object({ groupId: idSchema, userId: idSchema });
+export const guardianLinkParamsSchema = z.object({ guardianId: idSchema, pupilId: idSchema });

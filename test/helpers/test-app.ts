@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../server/config.ts';
+import type { DatabaseHandle } from '../../server/db/database.ts';
+import type { LoginLimits } from '../../server/modules/auth/login-limiter.ts';
+import { startPolku, type Polku } from '../../server/server.ts';
+import type { BlobStore } from '../../server/storage/blob-store.ts';
+import { TestClient } from './test-client.ts';
+import { openTestDatabase } from './test-db.ts';
+
+export interface TestApp {
+  readonly polku: Polku;
+  readonly config: Config;
+  readonly url: string;
+  readonly database: DatabaseHandle;
+  /** A new signed-out client (like a fresh browser). */
+  client(): TestClient;
+  /** A client signed in as this user. */
+  as(username: string, password?: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  database?: DatabaseHandle;
+  blobs?: BlobStore;
+  loginLimits?: LoginLimits;
+}
+
+/** Starts the real app on a free port with a real database and a temp media folder. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'polku-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const ownDatabase = !options.database;
+  const database = options.database ?? (await openTestDatabase());
+  const polku = await startPolku(config, {
+    database,
+    ...(options.blobs ? { blobs: options.blobs } : {}),
+    ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    polku,
+    config,
+    url,
+    database,
+    client: () => new TestClient(url),
+    async as(username, password = TEST_PASSWORD) {
+      const client = new TestClient(url);
+      await client.login(username, password);
+      return client;
+    },
+    async close() {
+      await polku.close();
+      if (ownDatabase) await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
