@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, linkGuardian, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import type { TestClient } from '../helpers/test-client.ts';
+
+/**
+ * Every API route against every kind of actor. The list of routes comes from the app's own
+ * OpenAPI document, so a new route without a row here fails the suite.
+ * 404 rather than 403 wherever the actor may not even know the thing exists.
+ */
+const ACTORS = ['anonymous', 'pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin', 'teacherB', 'adminB'] as const;
+type ActorName = (typeof ACTORS)[number];
+type World = Awaited<ReturnType<typeof makeTwoSchools>>;
+type Expectation = Record<ActorName, number>;
+
+const SCHOOL_A: ActorName[] = ['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin'];
+const SIGNED_IN: ActorName[] = [...SCHOOL_A, 'teacherB', 'adminB'];
+
+/** Builds a full expectation: `rest` for everyone not named; anonymous gets 401 unless named. */
+function expectation(named: Partial<Record<ActorName, number>>, rest: number): Expectation {
+  return Object.fromEntries(ACTORS.map((a) => [a, named[a] ?? (a === 'anonymous' ? 401 : rest)])) as Expectation;
+}
+const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
+const unique = () => randomBytes(4).toString('hex');
+
+interface Case {
+  route: string;
+  /** Makes the request for one actor: path and body (may create fresh rows so each actor's call is independent). */
+  request(w: World, app: TestApp): Promise<{ path: string; body?: unknown }>;
+  expect: Expectation;
+}
+
+const cases: Case[] = [
+  { route: 'POST /api/auth/login', request: async (w) => ({ path: '/api/auth/login', body: { username: w.pupilB.username, password: TEST_PASSWORD } }), expect: expectation({ anonymous: 200 }, 200) },
+  { route: 'GET /api/me', request: async () => ({ path: '/api/me' }), expect: expectation({}, 200) },
+  { route: 'PATCH /api/me', request: async () => ({ path: '/api/me', body: { locale: 'fi' } }), expect: expectation({}, 200) },
+  { route: 'GET /api/me/groups', request: async () => ({ path: '/api/me/groups' }), expect: expectation({}, 200) },
+  { route: 'GET /api/me/children', request: async () => ({ path: '/api/me/children' }), expect: expectation({}, 200) },
+  { route: 'GET /api/schools', request: async () => ({ path: '/api/schools' }), expect: expectation({}, 200) },
+  { route: 'POST /api/schools', request: async () => ({ path: '/api/schools', body: { name: `Uusi koulu ${unique()}` } }), expect: expectation({ admin: 201, adminB: 201 }, 403) },
+  {
+    route: 'GET /api/schools/{schoolId}',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}` }),
+    expect: expectation(each(SCHOOL_A, 200), 404),
+  },
+  {
+    route: 'PATCH /api/schools/{schoolId}',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}`, body: { name: w.schoolA.name } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/schools/{schoolId}/groups',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/groups` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200, teacher: 200, otherTeacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/schools/{schoolId}/groups',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/groups`, body: { name: `6${unique()}` } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 201 }, 404),
+  },
+  {
+    route: 'GET /api/groups/{groupId}',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}` }),
+    expect: expectation({ admin: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/groups/{groupId}',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}`, body: { name: w.group.name } }),
+    expect: expectation({ admin: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'PUT /api/groups/{groupId}/members/{userId}',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/members/${w.classmate.id}`, body: { role: 'pupil' } }),
+    expect: expectation({ admin: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/groups/{groupId}/members/{userId}',
+    request: async (w, app) => {
+      const spare = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
+      await addMember(app.database.db, w.group.id, spare.id, 'pupil');
+      return { path: `/api/groups/${w.group.id}/members/${spare.id}` };
+    },
+    expect: expectation({ admin: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'GET /api/schools/{schoolId}/users',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/users` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/schools/{schoolId}/users',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/users`, body: { username: `new.${unique()}`, displayName: 'Uusi Oppilas', role: 'pupil' } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 201 }, 404),
+  },
+  {
+    route: 'GET /api/users/{userId}',
+    request: async (w) => ({ path: `/api/users/${w.pupil.id}` }),
+    expect: expectation({ pupil: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/users/{userId}',
+    request: async (w) => ({ path: `/api/users/${w.pupil.id}`, body: { displayName: w.pupil.displayName } }),
+    expect: expectation({ pupil: 403, admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/schools/{schoolId}/guardian-links',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/guardian-links` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-links',
+    request: async (w, app) => {
+      const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: w.schoolA.id });
+      return { path: '/api/guardian-links', body: { guardianId: guardian.id, pupilId: w.pupil.id } };
+    },
+    expect: expectation({ pupil: 403, admin: 201 }, 404),
+  },
+  {
+    route: 'DELETE /api/guardian-links/{guardianId}/{pupilId}',
+    request: async (w, app) => {
+      const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: w.schoolA.id });
+      await linkGuardian(app.database.db, guardian.id, w.pupil.id);
+      return { path: `/api/guardian-links/${guardian.id}/${w.pupil.id}` };
+    },
+    expect: expectation({ pupil: 403, admin: 200 }, 404),
+  },
+  // Last: it ends the session it runs in.
+  { route: 'POST /api/auth/logout', request: async () => ({ path: '/api/auth/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
+];
+
+let app: TestApp;
+let world: World;
+const clients = new Map<ActorName, TestClient>();
+
+beforeAll(async () => {
+  app = await startTestApp();
+  world = await makeTwoSchools(app.database.db);
+  clients.set('anonymous', app.client());
+  await Promise.all(
+    SIGNED_IN.map(async (name) => {
+      clients.set(name, await app.as(world[name].username));
+    }),
+  );
+});
+afterAll(async () => app?.close());
+
+describe('what each role sees', () => {
+  it('a teacher sees the pupils of their own groups only', async () => {
+    const res = await clients.get('teacher')!.get<{ groups: Array<{ id: string; pupils: Array<{ id: string }> }> }>('/api/me/groups');
+    expect(res.body.groups.map((g) => g.id)).toEqual([world.group.id]);
+    expect(res.body.groups[0]?.pupils.map((p) => p.id).sort()).toEqual(expect.arrayContaining([world.pupil.id, world.classmate.id]));
+  });
+
+  it('a pupil sees their group and its teachers, not the classmates list', async () => {
+    const res = await clients.get('pupil')!.get<{ groups: Array<{ id: string; pupils: unknown[]; teachers: Array<{ id: string }> }> }>('/api/me/groups');
+    expect(res.body.groups).toHaveLength(1);
+    expect(res.body.groups[0]?.pupils).toEqual([]);
+    expect(res.body.groups[0]?.teachers.map((t) => t.id)).toEqual([world.teacher.id]);
+  });
+
+  it('a guardian sees their own child and no other', async () => {
+    const res = await clients.get('guardian')!.get<{ children: Array<{ id: string; groups: Array<{ id: string }> }> }>('/api/me/children');
+    expect(res.body.children.map((c) => c.id)).toEqual([world.pupil.id]);
+    expect(res.body.children[0]?.groups.map((g) => g.id)).toEqual([world.group.id]);
+    const other = await clients.get('otherGuardian')!.get<{ children: Array<{ id: string }> }>('/api/me/children');
+    expect(other.body.children.map((c) => c.id)).toEqual([world.classmate.id]);
+  });
+
+  it("an admin lists only their own school's users", async () => {
+    const res = await clients.get('adminB')!.get<{ users: Array<{ id: string }> }>(`/api/schools/${world.schoolB.id}/users`);
+    const ids = res.body.users.map((u) => u.id);
+    expect(ids).toContain(world.teacherB.id);
+    expect(ids).not.toContain(world.pupil.id);
+  });
+});
+
+describe('access matrix', () => {
+  it('has a row for every route the API declares, and no row for a route it does not', async () => {
+    const doc = (await app.client().get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json')).body;
+    const declared = Object.entries(doc.paths)
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    expect(cases.map((c) => c.route).sort()).toEqual(declared);
+  });
+
+  for (const c of cases) {
+    it(`${c.route}`, async () => {
+      const [method = 'GET'] = c.route.split(' ');
+      const mismatches: string[] = [];
+      for (const actor of ACTORS) {
+        const client = clients.get(actor);
+        if (!client) throw new Error(`no client for ${actor}`);
+        const { path, body } = await c.request(world, app);
+        // Signing in replaces whatever session the client had, so it runs in a fresh client.
+        const target = c.route === 'POST /api/auth/login' ? app.client() : client;
+        const res = await target.request(method, path, body);
+        if (res.status !== c.expect[actor]) mismatches.push(`${actor}: expected ${c.expect[actor]}, got ${res.status} ${res.text.slice(0, 120)}`);
+        if (res.status >= 400) expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+});
