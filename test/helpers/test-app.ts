@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -8,6 +7,7 @@ import type { DatabaseHandle } from '../../server/db/database.ts';
 import type { LoginLimits } from '../../server/modules/auth/login-limiter.ts';
 import { startPolku, type Polku } from '../../server/server.ts';
 import type { BlobStore } from '../../server/storage/blob-store.ts';
+import { freePort } from './free-port.ts';
 import { TestClient } from './test-client.ts';
 import { openTestDatabase } from './test-db.ts';
 
@@ -23,17 +23,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface TestAppOptions {
   env?: Record<string, string>;
