@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -57,14 +57,9 @@ export class LocalBlobStore implements BlobStore {
     const tmpMeta = `${tmp}${META_SUFFIX}`;
     try {
       await mkdir(dir, { recursive: true });
-      const handle = await open(tmp, 'wx');
-      try {
-        await pipeline(body, handle.createWriteStream({ autoClose: false }));
-        // Flush before the rename, so a crash cannot leave a renamed but empty file.
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      await pipeline(body, createWriteStream(tmp, { flags: 'wx' }));
+      // Flushed before the rename, so a crash cannot leave a renamed but empty file.
+      await syncFile(tmp);
       const { size } = await stat(tmp);
       if (options.size !== undefined && size !== options.size) {
         throw new Error(`Expected ${options.size} bytes for ${key}, received ${size}`);
@@ -114,7 +109,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
-    this.fileFor(key);
+    assertValidKey(key);
     checkExpiry(options.expiresInSeconds);
     const payload: TokenPayload = {
       k: key,
@@ -132,8 +127,9 @@ export class LocalBlobStore implements BlobStore {
     if (token.length > MAX_TOKEN_LENGTH) return null;
     const [encoded, signature, ...rest] = token.split('.');
     if (!encoded || !signature || rest.length > 0) return null;
-    const given = Buffer.from(signature, 'base64url');
-    const expected = this.mac(encoded);
+    // Compared as text: base64url decoding ignores trailing bits, so decoded bytes would accept look-alike tokens.
+    const given = Buffer.from(signature);
+    const expected = Buffer.from(this.mac(encoded).toString('base64url'));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     const payload = parsePayload(Buffer.from(encoded, 'base64url').toString('utf8'));
     if (!payload || payload.e * 1000 <= now.getTime() || !isValidKey(payload.k)) return null;
@@ -145,11 +141,16 @@ export class LocalBlobStore implements BlobStore {
     };
   }
 
+  /** Writes and removes a probe file: a folder that exists but cannot take files is not ready. */
   async ping(): Promise<void> {
-    await access(this.root, constants.W_OK);
+    const probe = path.join(this.root, `.ping-${process.pid}-${Date.now()}`);
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // Nothing to release: files are opened per call and closed by their streams.
+  }
 
   private mac(encodedPayload: string): Buffer {
     return createHmac('sha256', this.signingKey).update(encodedPayload).digest();
@@ -169,7 +170,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private fileFor(key: string): string {
-    if (!isValidKey(key)) throw new Error(`Invalid blob key ${JSON.stringify(key)}`);
+    assertValidKey(key);
     return path.join(this.root, ...key.split('/'));
   }
 }
@@ -202,6 +203,11 @@ export function isValidKey(key: string): boolean {
   return key.split('/').every((segment) => KEY_SEGMENT.test(segment) && segment !== '..');
 }
 
+/** Both drivers refuse the same keys, so a key that works in development works on S3 and back. */
+export function assertValidKey(key: string): void {
+  if (!isValidKey(key)) throw new Error(`Invalid blob key ${JSON.stringify(key)}`);
+}
+
 export function checkRange(range: ByteRange | undefined): void {
   if (!range) return;
   const { start, end } = range;
@@ -214,6 +220,15 @@ export function checkExpiry(seconds: number): void {
   // S3 presigned URLs allow at most 7 days; the local driver keeps the same limit so the drivers agree.
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
     throw new RangeError(`expiresInSeconds must be an integer from 1 to 604800, got ${seconds}`);
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -12,7 +13,7 @@ import { Readable } from 'node:stream';
 import type { BlobInfo, BlobStore, ByteRange, PutOptions, SignedUrlOptions } from './blob-store.ts';
 import { BlobNotFoundError } from './blob-store.ts';
 import { dispositionFor } from './local-blob-route.ts';
-import { checkExpiry, checkRange } from './local-blob-store.ts';
+import { assertValidKey, checkExpiry, checkRange } from './local-blob-store.ts';
 
 /** Same shape as `Config['storage']` with kind 's3'. */
 export interface S3BlobStoreOptions {
@@ -25,7 +26,7 @@ export interface S3BlobStoreOptions {
 }
 
 const PART_SIZE = 8 * 1024 * 1024;
-// Two parts in flight: at most ~3 parts (24 MiB) of an upload are in memory at once.
+// Two parts in flight plus the one being filled: an upload holds a few parts (tens of MiB), whatever its size.
 const QUEUE_SIZE = 2;
 
 export class S3BlobStore implements BlobStore {
@@ -51,19 +52,26 @@ export class S3BlobStore implements BlobStore {
   }
 
   async putStream(key: string, body: Readable, options: PutOptions): Promise<BlobInfo> {
+    try {
+      assertValidKey(key);
+    } catch (err) {
+      body.destroy();
+      throw err;
+    }
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
-      // Parts of a failed upload are aborted, so nothing half-written stays in the bucket (or on the bill).
-      leavePartsOnError: false,
+      // We abort ourselves (below), so that a failing abort cannot hide why the upload failed.
+      leavePartsOnError: true,
     });
     try {
       await upload.done();
     } catch (err) {
       // Upload stops reading on failure; release the source so the caller's pipeline does not hang.
       body.destroy();
+      if (upload.uploadId) await this.abortParts(key, upload.uploadId, err);
       throw err;
     }
     const info = await this.head(key);
@@ -75,7 +83,18 @@ export class S3BlobStore implements BlobStore {
     return info;
   }
 
+  /** Parts of a failed multipart upload are deleted, so nothing half-written stays in the bucket (or on the bill). */
+  private async abortParts(key: string, uploadId: string, cause: unknown): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (abortError) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new AggregateError([cause, abortError], `Upload of ${key} failed (${reason}), and aborting its parts failed too`);
+    }
+  }
+
   async getStream(key: string, range?: ByteRange): Promise<Readable> {
+    assertValidKey(key);
     checkRange(range);
     try {
       const result = await this.client.send(
@@ -95,6 +114,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async head(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
     try {
       const result = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
@@ -110,10 +130,12 @@ export class S3BlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
+    assertValidKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
+    assertValidKey(key);
     checkExpiry(options.expiresInSeconds);
     // S3 cannot send nosniff, so active types (HTML, SVG …) are at least never shown inline.
     const disposition = options.contentType || options.downloadName

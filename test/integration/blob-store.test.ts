@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +104,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 /** `count` chunks of `chunkSize` bytes from a seeded pattern, made on demand; `hash` covers what was emitted. */
-function patternStream(count: number, chunkSize: number, options: { failAfter?: number } = {}) {
+function patternStream(count: number, chunkSize: number, options: { failAfter?: number; onChunk?: (index: number) => void } = {}) {
   const base = Buffer.alloc(chunkSize);
   let state = 0x2545f491;
   for (let i = 0; i < chunkSize; i += 4) {
@@ -124,6 +126,7 @@ function patternStream(count: number, chunkSize: number, options: { failAfter?: 
         this.push(null);
         return;
       }
+      options.onChunk?.(index);
       const chunk = Buffer.from(base);
       chunk.writeUInt32LE(index, 0); // every chunk differs, so a repeated or dropped chunk changes the hash
       index += 1;
@@ -134,12 +137,47 @@ function patternStream(count: number, chunkSize: number, options: { failAfter?: 
   return { stream, digest: () => hash.digest('hex') };
 }
 
+/**
+ * Puts `mebibytes` MiB from a generated stream, reads it back, and compares sha256 of both sides.
+ * `probe` runs every 8 MiB on both sides, inside the data flow, so it also sees memory during
+ * stretches where the event loop runs no timers.
+ */
+async function roundTrip(store: BlobStore, mebibytes: number, probe?: () => void): Promise<void> {
+  const key = newKey();
+  const source = patternStream(mebibytes, MiB, { onChunk: (index) => index % 8 === 0 && probe?.() });
+  try {
+    const info = await store.putStream(key, source.stream, { contentType: 'video/mp4', size: mebibytes * MiB });
+    expect(info.size).toBe(mebibytes * MiB);
+    const hash = createHash('sha256');
+    let received = 0;
+    for await (const chunk of await store.getStream(key)) {
+      const buffer = chunk as Buffer;
+      if (Math.floor((received + buffer.length) / (8 * MiB)) > Math.floor(received / (8 * MiB))) probe?.();
+      received += buffer.length;
+      hash.update(buffer);
+    }
+    expect(received).toBe(mebibytes * MiB);
+    expect(hash.digest('hex')).toBe(source.digest());
+  } finally {
+    await store.delete(key);
+  }
+}
+
+/** V8's gc(), exposed at run time as jest's leak detector does, since vitest does not pass --expose-gc. */
+function exposeGc(): () => void {
+  if (globalThis.gc) return globalThis.gc;
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  if (typeof gc !== 'function') throw new Error('Could not expose gc()');
+  return gc;
+}
+
 const drivers: { name: string; start: () => Promise<Harness> }[] = [
   { name: 'local', start: startLocal },
   { name: 's3', start: startS3 },
 ];
 
-describe.each(drivers)('BlobStore contract: $name', ({ start }) => {
+describe.each(drivers)('BlobStore contract: $name', ({ name, start }) => {
   let h: Harness;
   beforeAll(async () => {
     h = await start();
@@ -150,6 +188,16 @@ describe.each(drivers)('BlobStore contract: $name', ({ start }) => {
 
   const put = (key: string, bytes: Buffer | string, contentType = 'application/octet-stream') =>
     h.store.putStream(key, Readable.from([Buffer.from(bytes)]), { contentType });
+
+  it('refuses keys that could leave the folder or name its sidecar files', async () => {
+    const body = () => Readable.from([Buffer.from('x')]);
+    for (const bad of ['../escape', 'media/../../x', '/etc/passwd', 'media\\x', 'media//x', '.hidden', 'a/b.meta.json', '']) {
+      await expect(h.store.putStream(bad, body(), { contentType: 'text/plain' }), bad).rejects.toThrow(/Invalid blob key/);
+      await expect(h.store.signedUrl(bad, { expiresInSeconds: 60 }), bad).rejects.toThrow(/Invalid blob key/);
+      await expect(h.store.head(bad), bad).rejects.toThrow(/Invalid blob key/);
+      await expect(h.store.getStream(bad), bad).rejects.toThrow(/Invalid blob key/);
+    }
+  });
 
   it('answers ping', async () => {
     await expect(h.store.ping()).resolves.toBeUndefined();
@@ -198,7 +246,9 @@ describe.each(drivers)('BlobStore contract: $name', ({ start }) => {
     const bytes = randomBytes(10_000);
     await put(key, bytes);
     const read = async (start: number, end?: number) => readAll(await h.store.getStream(key, { start, end }));
-    expect((await read(0, 0)).equals(bytes.subarray(0, 1))).toBe(true);
+    // Not 0-0: s3rver reads an end of 0 as "to the end" (real S3 does not).
+    expect((await read(1, 1)).equals(bytes.subarray(1, 2))).toBe(true);
+    expect((await read(0, 9)).equals(bytes.subarray(0, 10))).toBe(true);
     expect((await read(100, 199)).equals(bytes.subarray(100, 200))).toBe(true);
     expect((await read(9_000)).equals(bytes.subarray(9_000))).toBe(true);
     expect((await read(9_999, 9_999)).equals(bytes.subarray(9_999))).toBe(true);
@@ -253,7 +303,8 @@ describe.each(drivers)('BlobStore contract: $name', ({ start }) => {
     await response.arrayBuffer();
   });
 
-  it('does not open another object with a signed URL, nor a tampered one', async () => {
+  // s3rver accepts any SigV4 signature ("calculation is unimplemented"), so only the local driver can show this.
+  it.skipIf(name === 's3')('does not open another object with a signed URL, nor a tampered one', async () => {
     const keyA = newKey();
     const keyB = newKey();
     await put(keyA, 'object A');
@@ -279,40 +330,43 @@ describe.each(drivers)('BlobStore contract: $name', ({ start }) => {
     expect(await fresh.text()).toBe('short-lived');
     await sleep(2_100);
     const stale = await fetch(url);
-    expect(stale.ok).toBe(false);
+    expect(stale.status).toBe(name === 's3' ? 403 : 404);
     expect(await stale.text()).not.toContain('short-lived');
   });
 
   it(
     'streams a 100 MB object in and out without holding it in memory',
     async () => {
-      const key = newKey();
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().rss);
-      }, 25);
+      // A 24 MiB round trip first grows the heap to the driver's working set (a few 8 MiB S3 parts);
+      // after that, a driver that buffered the object would still add 100 MiB, a streaming one little.
+      await roundTrip(h.store, 24);
+      const gc = exposeGc();
+      gc();
+      const baseline = process.memoryUsage();
+      let rssGrowth = 0;
+      let liveGrowth = 0;
+      // Collected before each sample: V8 lets tens of MiB of dead Buffers pile up before it collects
+      // on its own, which made raw rss swing with machine load.
+      const sample = () => {
+        gc();
+        const now = process.memoryUsage();
+        rssGrowth = Math.max(rssGrowth, now.rss - baseline.rss);
+        liveGrowth = Math.max(liveGrowth, now.arrayBuffers + now.heapUsed - baseline.arrayBuffers - baseline.heapUsed);
+      };
+      const sampler = setInterval(sample, 100);
       try {
-        const source = patternStream(100, MiB);
-        const info = await h.store.putStream(key, source.stream, { contentType: 'video/mp4', size: 100 * MiB });
-        expect(info.size).toBe(100 * MiB);
-
-        const hash = createHash('sha256');
-        let received = 0;
-        for await (const chunk of await h.store.getStream(key)) {
-          const buffer = chunk as Buffer;
-          received += buffer.length;
-          hash.update(buffer);
-        }
-        expect(received).toBe(100 * MiB);
-        expect(hash.digest('hex')).toBe(source.digest());
+        await roundTrip(h.store, 100, sample);
       } finally {
         clearInterval(sampler);
-        peak = Math.max(peak, process.memoryUsage().rss);
-        await h.store.delete(key);
       }
-      const growthMiB = (peak - baseline) / MiB;
-      expect(growthMiB, `rss grew by ${growthMiB.toFixed(1)} MiB`).toBeLessThan(60);
+      sample();
+      const report = `live memory grew by ${(liveGrowth / MiB).toFixed(1)} MiB, rss by ${(rssGrowth / MiB).toFixed(1)} MiB`;
+      // Live memory (Buffers + JS heap) is the real test: buffering the object would add 100 MiB.
+      // The S3 upload keeps up to ~5 parts (lib-storage concatenates into 9 MiB buffers), ~45 MiB.
+      expect(liveGrowth, report).toBeLessThan(60 * MiB);
+      // rss also counts allocator slack (freed pages glibc keeps), so it gets a looser bound that
+      // still catches memory outside V8's accounting.
+      expect(rssGrowth, report).toBeLessThan(90 * MiB);
     },
     60_000,
   );
@@ -391,26 +445,15 @@ describe('local blob route', () => {
     },
   );
 
-  it('answers 404 JSON for a bad, expired or dangling token', async () => {
+  it('answers 404 JSON for a malformed token and for a deleted object', async () => {
     const gone = newKey();
     await h.store.putStream(gone, Readable.from([Buffer.from('x')]), { contentType: 'text/plain' });
     const danglingUrl = h.absolute(await h.store.signedUrl(gone, { expiresInSeconds: 60 }));
     await h.store.delete(gone);
-    const token = url.slice(url.lastIndexOf('/') + 1);
-    const expired = h.store.verifyToken(token, new Date(Date.now() + 301_000));
-    expect(expired).toBeNull();
     for (const bad of [`${h.baseUrl}/api/blobs/garbage`, `${h.baseUrl}/api/blobs/a.b.c`, danglingUrl]) {
       const response = await fetch(bad);
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'The file was not found.' } });
-    }
-  });
-
-  it('refuses keys that could leave the folder or name its own files', async () => {
-    const body = () => Readable.from([Buffer.from('x')]);
-    for (const bad of ['../escape', 'media/../../x', '/etc/passwd', 'media\\x', 'media//x', '.hidden', 'a/b.meta.json', '']) {
-      await expect(h.store.putStream(bad, body(), { contentType: 'text/plain' }), bad).rejects.toThrow(/Invalid blob key/);
-      await expect(h.store.signedUrl(bad, { expiresInSeconds: 60 }), bad).rejects.toThrow(/Invalid blob key/);
     }
   });
 
@@ -420,6 +463,4 @@ describe('local blob route', () => {
     const files = await readdir(h.root, { recursive: true });
     expect(files.filter((f) => f.endsWith('.tmp') || f.includes('.tmp.'))).toEqual([]);
   });
-
-});
 });
