@@ -87,23 +87,11 @@ export class ConfigError extends Error {
  */
 export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(source);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  problems.push(...crossFieldProblems(source));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
-
-  const s3Wanted = Boolean(env.S3_BUCKET || env.S3_ENDPOINT);
-  if (s3Wanted && !env.S3_BUCKET) problems.push('S3_BUCKET: required when S3_ENDPOINT is set');
-  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
-    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
-  }
-  if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
-  if (env.REALTIME_ADAPTER === 'redis' && !env.REDIS_URL) problems.push('REDIS_URL: required when REALTIME_ADAPTER=redis');
-  if (env.REALTIME_ADAPTER === 'postgres' && !env.DATABASE_URL) problems.push('DATABASE_URL: required when REALTIME_ADAPTER=postgres');
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
@@ -142,6 +130,18 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     demo: env.DEMO ?? (embedded && !production),
     logLevel: env.LOG_LEVEL,
   });
+}
+
+/** Rules between variables, checked on the raw values so that they are listed beside any other problem. */
+function crossFieldProblems(source: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (source[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (set('S3_ENDPOINT') && !set('S3_BUCKET')) problems.push('S3_BUCKET: required when S3_ENDPOINT is set');
+  if (set('S3_ACCESS_KEY_ID') !== set('S3_SECRET_ACCESS_KEY')) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
+  if (source.NODE_ENV === 'production' && !set('SESSION_SECRET')) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  if (source.REALTIME_ADAPTER === 'redis' && !set('REDIS_URL')) problems.push('REDIS_URL: required when REALTIME_ADAPTER=redis');
+  if (source.REALTIME_ADAPTER === 'postgres' && !set('DATABASE_URL')) problems.push('DATABASE_URL: required when REALTIME_ADAPTER=postgres');
+  return problems;
 }
 
 /** In embedded mode a missing secret is generated once and kept in the data folder, so sessions survive restarts. */

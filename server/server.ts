@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { buildApp, SESSION_COOKIE, sessionMiddlewareFor } from './app.ts';
 import { configurePassport } from './auth/passport.ts';
+import { sessionFromCookie } from './auth/session-cookie.ts';
 import { DbSessionStore } from './auth/session-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
@@ -19,10 +20,11 @@ import { attachRealtimeAdapter } from './realtime/adapters.ts';
 import { createRealtimeServer, socketNotifier, type RealtimeServer } from './realtime/socket-server.ts';
 import { seedDemoSchool } from './seed/demo-school.ts';
 import type { BlobStore } from './storage/blob-store.ts';
-import type { LocalBlobStore } from './storage/local-blob-store.ts';
+import { LocalBlobStore } from './storage/local-blob-store.ts';
 import { createLocalBlobRouter } from './storage/local-blob-route.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
 
+const SHUTDOWN_GRACE_MS = 10_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -58,10 +60,14 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
 
   const sessions = new DbSessionStore(database.db);
   const sessionMiddleware = sessionMiddlewareFor(config, sessions);
-  const server = createServer();
+  // The app is built after Socket.IO (its services need the notifier), but the request listener
+  // must exist before Socket.IO attaches: Socket.IO then answers /socket.io/ itself and hands
+  // every other request on, instead of both answering it.
+  let app: RequestListener | null = null;
+  const server = createServer((req, res) => app?.(req, res));
   const io = createRealtimeServer(server, {
     publicUrl: config.publicUrl,
-    sessionMiddleware,
+    sessionOf: (cookieHeader) => sessionFromCookie(cookieHeader, { cookieName: SESSION_COOKIE, secret: config.sessionSecret, store: sessions }),
     isActiveUser: async (id) => (await auth.loadActor(id)) !== null,
     logger: logger.child({ module: 'realtime' }),
   });
@@ -82,7 +88,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     }),
     ...orgRoutes(orgDeps),
   ];
-  const app = buildApp({
+  app = buildApp({
     config,
     database,
     blobs,
@@ -90,11 +96,10 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     sessionMiddleware,
     passport,
     routes,
-    apiRouters: blobs.kind === 'local' ? [{ path: '/blobs', router: createLocalBlobRouter(blobs as LocalBlobStore) }] : [],
+    apiRouters: blobs instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(blobs) }] : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
   });
-  server.on('request', app);
 
   const pruneTimer = setInterval(() => {
     sessions.pruneExpired().catch((err: unknown) => logger.warn({ err }, 'pruning sessions failed'));
@@ -111,11 +116,15 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   async function close(): Promise<void> {
     clearInterval(pruneTimer);
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections become idle as their last requests finish: close them as they do,
+    // and cut whatever is still open after the grace period (a stuck upload must not hang shutdown).
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.closeIdleConnections();
-    // io.close() disconnects every socket; it also closes the HTTP server, which we await above.
+    // io.close() disconnects every socket and also closes the HTTP server.
     await io.close();
-    const forced = setTimeout(() => server.closeAllConnections(), 10_000).unref();
     await stopped;
+    clearInterval(idle);
     clearTimeout(forced);
     await stopAdapter();
     if (!options.blobs) await blobs.close();

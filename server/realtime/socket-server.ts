@@ -1,5 +1,5 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Server as HttpServer } from 'node:http';
+import type { SessionIdentity } from '../auth/session-cookie.ts';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
@@ -13,11 +13,10 @@ export interface SocketData {
   sessionId: string;
 }
 
-type SessionRequest = IncomingMessage & { session?: { passport?: { user?: string } }; sessionID?: string };
-
 export interface RealtimeOptions {
   publicUrl: string;
-  sessionMiddleware: RequestHandler;
+  /** The signed-in session behind a Cookie header, or null. */
+  sessionOf(cookieHeader: string | undefined): Promise<SessionIdentity | null>;
   /** Whether the user may still use Polku (exists and is active). */
   isActiveUser(userId: string): Promise<boolean>;
   logger: Logger;
@@ -37,17 +36,15 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
       callback(null, origin === undefined || origin === allowedOrigin);
     },
   });
-  io.engine.use(options.sessionMiddleware);
-
   io.use((socket, next) => {
-    const req = socket.request as SessionRequest;
-    const userId = req.session?.passport?.user;
-    const sessionId = req.sessionID;
-    if (!userId || !sessionId) return next(new Error('unauthenticated'));
-    options.isActiveUser(userId).then(
-      (active) => {
-        if (!active) return next(new Error('unauthenticated'));
-        socket.data = { userId, sessionId };
+    const identify = async () => {
+      const identity = await options.sessionOf(socket.request.headers.cookie);
+      return identity && (await options.isActiveUser(identity.userId)) ? identity : null;
+    };
+    identify().then(
+      (identity) => {
+        if (!identity) return next(new Error('unauthenticated'));
+        socket.data = identity;
         next();
       },
       (err: unknown) => {
@@ -58,6 +55,11 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
   });
 
   io.on('connection', async (socket) => {
+    // The disconnect follows the event on the socket's own server, so it can never overtake it
+    // (a disconnect sent through an adapter as its own message could).
+    socket.onAnyOutgoing((event) => {
+      if (event === 'session.ended') setImmediate(() => socket.disconnect(true));
+    });
     await socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
   });
   return io;
@@ -72,9 +74,8 @@ export function socketNotifier(io: RealtimeServer): Notifier {
     },
     endSessions(sessionIds, reason) {
       if (sessionIds.length === 0) return;
-      const rooms = sessionIds.map(sessionRoom);
-      io.to(rooms).emit('session.ended', { reason });
-      io.in(rooms).disconnectSockets(true);
+      // Each socket disconnects itself once this event has gone out (see onAnyOutgoing above).
+      io.to(sessionIds.map(sessionRoom)).emit('session.ended', { reason });
     },
   };
 }
