@@ -1,7 +1,29 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type ProxyOptions } from 'vite';
 
+/** The Express server in development (`npx tsx server/main.ts`, PORT 3000). */
 const apiServer = 'http://localhost:3000';
+const devOrigin = 'http://localhost:5173';
+
+/**
+ * The server refuses writes whose Origin is not its PUBLIC_URL. Through this proxy the browser
+ * says Origin http://localhost:5173, so for requests the browser itself marks as same-origin
+ * (Sec-Fetch-Site, which a page on another site cannot fake) the Origin is rewritten to the
+ * server's. Cross-site requests keep their headers and are still refused.
+ */
+const proxyTo = (ws = false): ProxyOptions => ({
+  target: apiServer,
+  ws,
+  configure: (proxy) => {
+    proxy.on('proxyReq', (proxyReq, req) => {
+      if (req.headers['sec-fetch-site'] === 'same-origin' && req.headers.origin) proxyReq.setHeader('origin', apiServer);
+    });
+    // The WebSocket handshake is checked by Origin only; accept the dev server's own origin.
+    proxy.on('proxyReqWs', (proxyReq, req) => {
+      if (req.headers.origin === devOrigin) proxyReq.setHeader('origin', apiServer);
+    });
+  },
+});
 
 export default defineConfig({
   root: 'client',
@@ -10,15 +32,26 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than our code: separate chunks stay cached across releases.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser)[\\/]/, priority: 2 },
+            { name: 'vendor', test: /node_modules[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: {
     port: 5173,
     strictPort: true,
     proxy: {
-      '/api': { target: apiServer },
-      '/healthz': { target: apiServer },
-      '/readyz': { target: apiServer },
-      '/socket.io': { target: apiServer, ws: true },
+      '/api': proxyTo(),
+      '/healthz': proxyTo(),
+      '/readyz': proxyTo(),
+      '/socket.io': proxyTo(true),
     },
   },
 });

@@ -72,7 +72,7 @@ export function fieldErrorsFromApi(t: TFunction, error: unknown): FieldErrors {
 }
 
 /** Moves focus to the first field with a problem, in document order. */
-export function focusFirstInvalid(form: HTMLFormElement | null): void {
+export function focusFirstInvalid(form: HTMLElement | null): void {
   const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
   first?.focus();
 }

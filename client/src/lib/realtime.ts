@@ -10,6 +10,17 @@ import { homeKeys } from '../features/home/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+let current: PolkuSocket | null = null;
+
+/**
+ * Closes the connection before a sign-out in this tab, so that the server's `session.ended`
+ * for our own sign-out does not race the sign-out's own navigation.
+ */
+export function closeRealtime(): void {
+  current?.disconnect();
+  current = null;
+}
+
 /**
  * The one realtime connection: open while someone is signed in, authenticated by the same
  * session cookie as HTTP. Events patch or invalidate TanStack Query keys; components only
@@ -21,7 +32,11 @@ export function useRealtime(userId: string | null): void {
 
   useEffect(() => {
     if (!userId) return;
-    const socket: PolkuSocket = io({ path: '/socket.io', withCredentials: true });
+    // WebSocket only: one long-lived connection, no long-polling requests (which also need
+    // sticky sessions once the server runs as several processes). Without it the app still
+    // works; it just learns of changes on the next fetch.
+    const socket: PolkuSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket'] });
+    current = socket;
 
     socket.on('me.updated', (payload) => {
       const parsed = meResponseSchema.safeParse(payload);
@@ -34,15 +49,17 @@ export function useRealtime(userId: string | null): void {
       void queryClient.invalidateQueries({ queryKey: homeKeys.all });
     });
 
-    socket.on('session.ended', ({ reason }) => {
+    // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.
+    socket.on('session.ended', () => {
       socket.disconnect();
       endSessionInCache(queryClient);
-      const state: SignInState = { notice: reason === 'signed_out' ? 'signedOut' : 'sessionEnded' };
+      const state: SignInState = { notice: 'sessionEnded' };
       void navigate('/sign-in', { replace: true, state });
     });
 
     return () => {
       socket.disconnect();
+      if (current === socket) current = null;
     };
   }, [userId, queryClient, navigate]);
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { LoginRequest, MeResponse } from '../../../../shared/api/auth.ts';
 import type { Locale } from '../../../../shared/roles.ts';
+import { isApiError } from '../../lib/http.ts';
 import { authApi } from './api.ts';
 
 export const authKeys = {
@@ -34,11 +35,20 @@ export function useLoginMutation() {
   });
 }
 
+/**
+ * Signs out on the server. The caller navigates to the sign-in page and then calls
+ * endSessionInCache, in that order: clearing first would unmount the caller mid-way.
+ */
 export function useLogoutMutation() {
-  const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => authApi.logout(),
-    onSuccess: () => endSessionInCache(queryClient),
+    mutationFn: async () => {
+      try {
+        await authApi.logout();
+      } catch (error) {
+        // Already signed out (expired, or ended elsewhere): that is what was wanted.
+        if (!isApiError(error, 'unauthenticated')) throw error;
+      }
+    },
   });
 }
 

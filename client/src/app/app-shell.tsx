@@ -1,0 +1,73 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Brand } from '../components/brand.tsx';
+import { ConfirmProvider } from '../components/confirm-dialog.tsx';
+import { LanguageSwitcher } from '../components/language-switcher.tsx';
+import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
+import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.ts';
+import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
+import { closeRealtime } from '../lib/realtime.ts';
+import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
+
+/** Skip link, header (name, user, language, sign-out), role navigation and the page. */
+export function AppShell() {
+  const { t } = useTranslation();
+  const me = useSession();
+  const navigate = useNavigate();
+  const logout = useLogoutMutation();
+  const queryClient = useQueryClient();
+  const mainRef = useRef<HTMLElement>(null);
+  useFocusHeadingOnNavigation(mainRef);
+  const roles = rolesOf(me);
+
+  const signOut = () => {
+    closeRealtime();
+    logout.mutate(undefined, {
+      onSuccess: () => {
+        void navigate('/sign-in', { replace: true, state: { notice: 'signedOut' } satisfies SignInState });
+        endSessionInCache(queryClient);
+      },
+    });
+  };
+
+  return (
+    <ConfirmProvider>
+      <a className="skip-link" href="#main">
+        {t('shell.skipToContent')}
+      </a>
+      <header className="app-header">
+        <div className="app-header__inner">
+          <Link to="/" className="brand-link">
+            <Brand />
+          </Link>
+          <div className="app-header__tools">
+            <p className="app-header__user">{t('shell.signedInAs', { name: me.user.displayName })}</p>
+            <LanguageSwitcher />
+          </div>
+          <button
+            type="button"
+            className="button button--secondary app-header__sign-out"
+            onClick={signOut}
+            disabled={logout.isPending}
+          >
+            {logout.isPending ? t('shell.signingOut') : t('shell.signOut')}
+          </button>
+        </div>
+        <nav className="main-nav" aria-label={t('shell.mainNav')}>
+          <ul>
+            {roles.map((role) => (
+              <li key={role}>
+                <NavLink to={homePath(role)}>{t(`nav.${role}`)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
+        <Outlet />
+      </main>
+    </ConfirmProvider>
+  );
+}

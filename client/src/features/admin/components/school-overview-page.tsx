@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import { updateSchoolRequestSchema } from '../../../../../shared/api/org.ts';
+import { FormError, TextField } from '../../../components/form-fields.tsx';
+import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
+import { usePageTitle } from '../../../lib/page-title.ts';
+import { emptyToNull, useForm } from '../../../lib/use-form.ts';
+import { useUpdateSchoolMutation } from '../queries.ts';
+import { useSchoolContext } from './school-layout.tsx';
+
+export function SchoolOverviewPage() {
+  const { t } = useTranslation();
+  const { school } = useSchoolContext();
+  usePageTitle(`${t('admin.school.overview')} – ${school.name}`);
+  const form = useForm({ name: school.name, code: school.code ?? '' });
+  const update = useUpdateSchoolMutation(school.id);
+  const notice = useNotice();
+
+  const onSubmit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    notice.clear();
+    const payload = { name: form.values.name, code: emptyToNull(form.values.code) };
+    if (await form.submit(updateSchoolRequestSchema, payload, (body) => update.mutateAsync(body))) {
+      notice.success(t('admin.school.saved'));
+    }
+  };
+
+  return (
+    <section aria-labelledby="school-details-heading" className="stack">
+      <h2 id="school-details-heading">{t('admin.school.overview')}</h2>
+      <form id={form.formId} onSubmit={onSubmit} noValidate className="card form">
+        <fieldset>
+          <legend>{t('admin.school.editLegend')}</legend>
+          <FormError message={form.formError} />
+          <TextField label={t('admin.schools.name')} autoComplete="off" required {...form.text('name')} />
+          <TextField
+            label={t('admin.schools.code')}
+            hint={t('admin.school.codeHint')}
+            autoComplete="off"
+            optional
+            {...form.text('code')}
+          />
+          <button type="submit" className="button button--primary" disabled={form.pending}>
+            {form.pending ? t('common.saving') : t('common.save')}
+          </button>
+          <LiveNotice notice={notice.notice} />
+        </fieldset>
+      </form>
+    </section>
+  );
+}
