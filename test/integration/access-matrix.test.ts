@@ -15,7 +15,7 @@ type World = Awaited<ReturnType<typeof makeTwoSchools>>;
 type Expectation = Record<ActorName, number>;
 
 const SCHOOL_A: ActorName[] = ['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin'];
-const SIGNED_IN: ActorName[] = [...SCHOOL_A, 'teacherB', 'adminB'];
+const SIGNED_IN = ['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin', 'teacherB', 'adminB'] as const satisfies ActorName[];
 
 /** Builds a full expectation: `rest` for everyone not named; anonymous gets 401 unless named. */
 function expectation(named: Partial<Record<ActorName, number>>, rest: number): Expectation {
