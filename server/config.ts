@@ -39,6 +39,11 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, { message: 'must start with redis://' }).optional()),
   REALTIME_ADAPTER: z.preprocess(emptyToUndefined, z.enum(['none', 'postgres', 'redis']).optional()),
   DEMO: booleanFlag,
+  MEDIA_MAX_IMAGE_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(40)),
+  MEDIA_MAX_AUDIO_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(100)),
+  MEDIA_MAX_VIDEO_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(1000)),
+  MEDIA_MAX_FILE_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(100)),
+  FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().default('ffmpeg')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -46,6 +51,8 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const MB = 1024 * 1024;
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -72,6 +79,14 @@ export interface Config {
   /** Seed the demo school on first start and allow the demo password. On by default on embedded storage. */
   readonly demo: boolean;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly media: {
+    /** Per-kind upload limits in bytes (checked after the content is sniffed). */
+    readonly maxBytes: { readonly image: number; readonly audio: number; readonly video: number; readonly file: number };
+    /** ffmpeg for audio and video; when it cannot run, those are stored as plain files (see README). */
+    readonly ffmpegPath: string;
+    /** Where uploads land before they are processed. */
+    readonly tmpDir: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +144,16 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
           : { kind: 'none' as const },
     demo: env.DEMO ?? (embedded && !production),
     logLevel: env.LOG_LEVEL,
+    media: {
+      maxBytes: {
+        image: Math.round(env.MEDIA_MAX_IMAGE_MB * MB),
+        audio: Math.round(env.MEDIA_MAX_AUDIO_MB * MB),
+        video: Math.round(env.MEDIA_MAX_VIDEO_MB * MB),
+        file: Math.round(env.MEDIA_MAX_FILE_MB * MB),
+      },
+      ffmpegPath: env.FFMPEG_PATH,
+      tmpDir: path.join(dataDir, 'tmp'),
+    },
   });
 }
 

@@ -15,6 +15,16 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { authService } from './modules/auth/auth.service.ts';
 import { loginLimiter, type LoginLimits } from './modules/auth/login-limiter.ts';
 import { orgRoutes } from './modules/org/org.routes.ts';
+import { artefactRoutes } from './modules/artefacts/artefacts.routes.ts';
+import { artefactsService } from './modules/artefacts/artefacts.service.ts';
+import { overviewService } from './modules/artefacts/overview.service.ts';
+import { purgeDeletedArtefacts, sweepOrphanBlobs } from './modules/artefacts/purge.ts';
+import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
+import { feedbackService } from './modules/feedback/feedback.service.ts';
+import { projectRoutes } from './modules/projects/projects.routes.ts';
+import { projectsService } from './modules/projects/projects.service.ts';
+import { referenceRoutes, referenceService } from './modules/reference/reference.routes.ts';
+import { uploadMiddleware } from './media/upload.ts';
 import { usersService } from './modules/org/users.service.ts';
 import { attachRealtimeAdapter } from './realtime/adapters.ts';
 import { createRealtimeServer, socketNotifier, type RealtimeServer } from './realtime/socket-server.ts';
@@ -25,6 +35,11 @@ import { createLocalBlobRouter } from './storage/local-blob-route.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const MAX_FILES_PER_UPLOAD = 20;
+const PURGE_INTERVAL_MS = 10_000;
+const ORPHAN_SWEEP_INTERVAL_MS = 10 * 60_000;
+// A blob without its row for this long was left by a crash (uploads claim theirs within seconds).
+const ORPHAN_AGE_MS = 3600_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -36,6 +51,12 @@ export interface Polku {
   readonly blobs: BlobStore;
   readonly logger: Logger;
   readonly demoSeeded: boolean;
+  /** Background jobs, also callable directly (tests, operators). */
+  readonly maintenance: {
+    purgeDeleted(): Promise<number>;
+    sweepOrphans(maxAgeMs?: number): Promise<number>;
+    pruneSessions(): Promise<number>;
+  };
   /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
   close(): Promise<void>;
 }
@@ -76,6 +97,14 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const auth = authService({ db: database.db, sessions, notifier, demo: config.demo });
   const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };
   const passport = configurePassport(auth);
+  const reference = referenceService(database.db);
+  const mediaLogger = logger.child({ module: 'media' });
+  const artefacts = artefactsService({ db: database.db, blobs, media: config.media, logger: mediaLogger, notifier, reference });
+  const upload = uploadMiddleware({
+    tmpDir: config.media.tmpDir,
+    maxFileBytes: Math.max(...Object.values(config.media.maxBytes)),
+    maxFiles: MAX_FILES_PER_UPLOAD,
+  });
   const routes = [
     ...authRoutes({
       db: database.db,
@@ -87,6 +116,10 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       passport,
     }),
     ...orgRoutes(orgDeps),
+    ...referenceRoutes(reference),
+    ...projectRoutes(projectsService({ db: database.db, reference })),
+    ...artefactRoutes({ db: database.db, blobs, artefacts, overview: overviewService(database.db), upload }),
+    ...feedbackRoutes(feedbackService({ db: database.db, notifier, artefacts })),
   ];
   app = buildApp({
     config,
@@ -101,9 +134,26 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     version: VERSION,
   });
 
-  const pruneTimer = setInterval(() => {
-    sessions.pruneExpired().catch((err: unknown) => logger.warn({ err }, 'pruning sessions failed'));
-  }, 3600_000).unref();
+  const maintenance = {
+    purgeDeleted: () => purgeDeletedArtefacts(database.db, blobs, mediaLogger),
+    sweepOrphans: (maxAgeMs = ORPHAN_AGE_MS) => sweepOrphanBlobs(database.db, blobs, mediaLogger, maxAgeMs),
+    pruneSessions: () => sessions.pruneExpired(),
+  };
+  const timers = [
+    every(3600_000, maintenance.pruneSessions),
+    every(PURGE_INTERVAL_MS, maintenance.purgeDeleted),
+    every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepOrphans()),
+  ];
+  function every(ms: number, job: () => Promise<unknown>) {
+    let running = false;
+    return setInterval(() => {
+      if (running) return;
+      running = true;
+      job()
+        .catch((err: unknown) => logger.warn({ err }, 'maintenance job failed'))
+        .finally(() => (running = false));
+    }, ms).unref();
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -114,7 +164,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
 
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
-    clearInterval(pruneTimer);
+    for (const timer of timers) clearInterval(timer);
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections become idle as their last requests finish: close them as they do,
     // and cut whatever is still open after the grace period (a stuck upload must not hang shutdown).
@@ -139,6 +189,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     blobs,
     logger,
     demoSeeded,
+    maintenance,
     close: () => (closing ??= close()),
   };
 }

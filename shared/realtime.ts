@@ -1,14 +1,26 @@
 import type { MeResponse } from './api/auth.ts';
+import type { ArtefactEvent } from './api/artefacts.ts';
+import type { Feedback } from './api/feedback.ts';
 
-/** Events the server sends. Payloads are presenter outputs, the same shapes as the HTTP API. */
+/**
+ * Events the server sends. Payloads are presenter outputs, the same shapes as the HTTP API.
+ * Each goes only to the user rooms of people the policy lets see the thing, after the commit.
+ */
 export interface ServerToClientEvents {
   /** The signed-in user's profile or roles changed (e.g. an admin edited them). */
   'me.updated': (payload: MeResponse) => void;
   /** This session was ended (signed out elsewhere or the account was deactivated). */
   'session.ended': (payload: { reason: 'signed_out' | 'deactivated' }) => void;
+  /** An artefact was created, edited, marked ready, shared, or restored. */
+  'artefact.updated': (payload: { artefact: ArtefactEvent }) => void;
+  /** An artefact was deleted (it can still be restored for a while). */
+  'artefact.deleted': (payload: { artefactId: string; ownerId: string }) => void;
+  'feedback.created': (payload: { feedback: Feedback; ownerId: string }) => void;
+  'feedback.updated': (payload: { feedback: Feedback; ownerId: string }) => void;
+  'feedback.deleted': (payload: { artefactId: string; feedbackId: string; ownerId: string }) => void;
 }
 
-/** Events the client may send. None yet: clients change data through the HTTP API. */
+/** Events the client may send. None: clients change data through the HTTP API. */
 export type ClientToServerEvents = Record<string, never>;
 
 export const userRoom = (userId: string) => `user:${userId}`;

@@ -9,7 +9,11 @@ export interface Actor {
   readonly roles: ReadonlyArray<{ readonly schoolId: string; readonly role: SchoolRole }>;
   /** Groups this user teaches. */
   readonly teacherGroupIds: ReadonlySet<string>;
+  /** Groups this user is a pupil in. */
+  readonly pupilGroupIds: ReadonlySet<string>;
   /** Pupils this user is a guardian of. */
   readonly childIds: ReadonlySet<string>;
+  /** Groups where this user's children are pupils. */
+  readonly childGroupIds: ReadonlySet<string>;
   readonly sessionId: string;
 }

@@ -1,4 +1,5 @@
 import { Forbidden, NotFound } from '../http/errors.ts';
+import { FEEDBACK_EDIT_MINUTES, type Visibility } from '../../shared/portfolio.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
 import type { Actor } from './actor.ts';
 
@@ -10,7 +11,22 @@ export type Resource =
   | { readonly type: 'school'; readonly schoolId: string }
   | { readonly type: 'group'; readonly schoolId: string; readonly groupId: string }
   | { readonly type: 'user'; readonly userId: string; readonly schoolIds: readonly string[] }
-  | { readonly type: 'platform' };
+  | { readonly type: 'platform' }
+  /** A pupil as the owner of a portfolio: their schools and the groups they are a pupil in. */
+  | { readonly type: 'pupil'; readonly pupilId: string; readonly schoolIds: readonly string[]; readonly groupIds: readonly string[]; readonly projectTeacherIds: readonly string[] }
+  | {
+      readonly type: 'artefact';
+      readonly ownerId: string;
+      /** Groups the owner is a pupil in. */
+      readonly ownerGroupIds: readonly string[];
+      /** Teachers of the artefact's project. */
+      readonly projectTeacherIds: readonly string[];
+      readonly visibility: Visibility;
+    }
+  | { readonly type: 'feedback'; readonly authorId: string | null; readonly createdAt: Date; readonly artefact: ArtefactResource }
+  | { readonly type: 'project'; readonly schoolId: string; readonly teacherIds: readonly string[]; readonly groupIds: readonly string[] };
+
+type ArtefactResource = ResourceOf<'artefact'>;
 
 type ResourceOf<T extends Resource['type']> = Extract<Resource, { type: T }>;
 
@@ -30,6 +46,26 @@ const rules = {
   'guardianLink.list': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
   /** Linking a guardian to a pupil: the resource is the pupil. */
   'guardianLink.manage': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.some((s) => adminOf(a, s)),
+
+  // Portfolios. A pupil's teachers are the teachers of the pupil's groups and of the projects they take part in.
+  'portfolio.read': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId || teachesAny(a, r.groupIds) || r.projectTeacherIds.includes(a.id) || a.childIds.has(r.pupilId),
+  'artefact.create': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId && hasRole(a, 'pupil'),
+  'artefact.read': (a: Actor, r: ArtefactResource) => a.id === r.ownerId || teachesOwner(a, r) || (r.visibility === 'guardians' && a.childIds.has(r.ownerId)),
+  'artefact.update': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
+  'artefact.delete': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
+  // The pupil and their teachers talk; guardians read (their comments are a later, moderated feature).
+  'feedback.create': (a: Actor, r: ArtefactResource) => a.id === r.ownerId || teachesOwner(a, r),
+  'feedback.update': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id && Date.now() - r.createdAt.getTime() <= FEEDBACK_EDIT_MINUTES * 60_000,
+  'feedback.delete': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id,
+  'group.overview': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
+
+  // Projects
+  'project.create': (a: Actor, r: ResourceOf<'school'>) => roleAt(a, r.schoolId, 'teacher') || adminOf(a, r.schoolId),
+  'project.read': (a: Actor, r: ResourceOf<'project'>) =>
+    adminOf(a, r.schoolId) ||
+    r.teacherIds.includes(a.id) ||
+    r.groupIds.some((g) => a.teacherGroupIds.has(g) || a.pupilGroupIds.has(g) || a.childGroupIds.has(g)),
+  'project.update': (a: Actor, r: ResourceOf<'project'>) => adminOf(a, r.schoolId) || r.teacherIds.includes(a.id),
 } as const;
 
 type Rules = typeof rules;
@@ -42,6 +78,10 @@ const readAction = {
   group: 'group.read',
   user: 'user.read',
   platform: null,
+  pupil: 'portfolio.read',
+  artefact: 'artefact.read',
+  feedback: null,
+  project: 'project.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -55,6 +95,8 @@ export function authorize<A extends Action>(actor: Actor, action: A, resource: R
   const read = readAction[resource.type];
   if (read && read !== action && can(actor, read, resource as never)) throw new Forbidden();
   if (resource.type === 'platform') throw new Forbidden();
+  // Feedback is only ever reached through an artefact the actor may read: 403 is no leak there.
+  if (resource.type === 'feedback' && can(actor, 'artefact.read', resource.artefact)) throw new Forbidden();
   throw new NotFound(what);
 }
 
@@ -63,6 +105,32 @@ export function schoolsWhere(actor: Actor, ...roles: SchoolRole[]): string[] {
   return [...new Set(actor.roles.filter((r) => roles.includes(r.role)).map((r) => r.schoolId))];
 }
 
+/**
+ * Which of a pupil's artefacts an actor sees in the timeline: all (the pupil, their group teachers),
+ * those shared with guardians (a guardian), those of projects the actor teaches, or none.
+ */
+export type PortfolioScope = { readonly kind: 'all' } | { readonly kind: 'shared' } | { readonly kind: 'projects'; readonly projectIds: readonly string[] };
+
+export function portfolioScope(a: Actor, r: ResourceOf<'pupil'>, projectsTaughtByActor: readonly string[]): PortfolioScope | null {
+  if (a.id === r.pupilId || teachesAny(a, r.groupIds)) return { kind: 'all' };
+  if (r.projectTeacherIds.includes(a.id)) return { kind: 'projects', projectIds: projectsTaughtByActor };
+  if (a.childIds.has(r.pupilId)) return { kind: 'shared' };
+  return null;
+}
+
+/** Who receives realtime events about an artefact: exactly those `artefact.read` lets see it. */
+export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] }): string[] {
+  const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.projectTeacherIds]);
+  if (r.visibility === 'guardians') for (const g of facts.guardianIds) ids.add(g);
+  return [...ids];
+}
+
+function teachesAny(a: Actor, groupIds: readonly string[]): boolean {
+  return groupIds.some((g) => a.teacherGroupIds.has(g));
+}
+function teachesOwner(a: Actor, r: ArtefactResource): boolean {
+  return teachesAny(a, r.ownerGroupIds) || r.projectTeacherIds.includes(a.id);
+}
 function hasRole(a: Actor, role: SchoolRole): boolean {
   return a.roles.some((r) => r.role === role);
 }

@@ -19,6 +19,9 @@ export interface DatabaseHandle {
 
 // int8 (count(*), sums) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.
+const DATE_OID = 1082;
+pg.types.setTypeParser(DATE_OID, (v) => v);
 
 export async function openDatabase(options: Config['database']): Promise<DatabaseHandle> {
   const plugins = [new CamelCasePlugin()];
@@ -28,7 +31,9 @@ export async function openDatabase(options: Config['database']): Promise<Databas
     return handle(db, 'postgres', pool);
   }
   if (options.dir) await mkdir(options.dir, { recursive: true });
-  const pglite = await PGlite.create(options.dir ?? undefined);
+  const pglite = await PGlite.create(options.dir ?? undefined, {
+    parsers: { [DATE_OID]: (v: string) => v, [pg.types.builtins.INT8]: (v: string) => Number(v) },
+  });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins });
   return handle(db, 'pglite', null);
 }

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { Locale, GroupRole, SchoolRole } from '../../shared/roles.ts';
+import type { Labels } from '../../shared/api/reference.ts';
+import type { ArtefactKind, ArtefactStatus, MediaKind, MediaVariant, Visibility } from '../../shared/portfolio.ts';
+import type { GroupRole, Locale, SchoolRole } from '../../shared/roles.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -15,6 +17,20 @@ export interface Database {
   sessions: SessionsTable;
   auditEvents: AuditEventsTable;
   schemaMigrations: SchemaMigrationsTable;
+  subjects: SubjectsTable;
+  competenceFrameworks: CompetenceFrameworksTable;
+  competences: CompetencesTable;
+  projects: ProjectsTable;
+  projectPhases: ProjectPhasesTable;
+  projectGoals: ProjectGoalsTable;
+  projectTeachers: ProjectTeachersTable;
+  projectGroups: ProjectGroupsTable;
+  artefacts: ArtefactsTable;
+  artefactVersions: ArtefactVersionsTable;
+  mediaItems: MediaItemsTable;
+  pendingBlobs: PendingBlobsTable;
+  feedback: FeedbackTable;
+  feedbackReads: FeedbackReadsTable;
 }
 
 export interface SchoolsTable {
@@ -94,3 +110,137 @@ export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type SchoolRow = Selectable<SchoolsTable>;
 export type GroupRow = Selectable<GroupsTable>;
+
+// Portfolio (migration 0003)
+export interface SubjectsTable {
+  code: string;
+  labels: Labels;
+  position: number;
+}
+export interface CompetenceFrameworksTable {
+  key: string;
+  labels: Labels;
+}
+export interface CompetencesTable {
+  id: string;
+  framework: string;
+  key: string;
+  labels: Labels;
+  position: number;
+}
+export interface ProjectsTable {
+  id: Generated<string>;
+  schoolId: string;
+  title: string;
+  description: Generated<string>;
+  schoolYear: string | null;
+  startsOn: ColumnType<string | null, string | null | undefined, string | null>;
+  endsOn: ColumnType<string | null, string | null | undefined, string | null>;
+  subjectCodes: Generated<string[]>;
+  competenceIds: Generated<string[]>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+export interface ProjectPhasesTable {
+  id: Generated<string>;
+  projectId: string;
+  position: number;
+  title: string;
+}
+export interface ProjectGoalsTable {
+  id: Generated<string>;
+  projectId: string;
+  position: number;
+  text: string;
+}
+export interface ProjectTeachersTable {
+  projectId: string;
+  userId: string;
+}
+export interface ProjectGroupsTable {
+  projectId: string;
+  groupId: string;
+}
+export interface ArtefactsTable {
+  id: Generated<string>;
+  ownerId: string;
+  projectId: string | null;
+  phaseId: string | null;
+  kind: ArtefactKind;
+  title: string;
+  bodyHtml: Generated<string>;
+  links: ColumnType<ArtefactLink[], string, string>;
+  subjectCodes: Generated<string[]>;
+  competenceIds: Generated<string[]>;
+  goalIds: Generated<string[]>;
+  status: Generated<ArtefactStatus>;
+  readyAt: Date | null;
+  visibility: Generated<Visibility>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  deletedAt: Date | null;
+}
+export interface ArtefactVersionsTable {
+  artefactId: string;
+  version: number;
+  authorId: string | null;
+  snapshot: ColumnType<ArtefactSnapshot, string, string>;
+  createdAt: CreatedAt;
+}
+export interface MediaItemsTable {
+  id: string;
+  artefactId: string;
+  ownerId: string;
+  position: number;
+  kind: MediaKind;
+  mime: string;
+  sha256: string;
+  size: ColumnType<number, number, number>;
+  originalName: string | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  variants: ColumnType<Partial<Record<MediaVariant, string>>, string, string>;
+  createdAt: CreatedAt;
+  removedAt: Date | null;
+}
+export interface PendingBlobsTable {
+  key: string;
+  createdAt: CreatedAt;
+}
+export interface FeedbackTable {
+  id: Generated<string>;
+  artefactId: string;
+  authorId: string | null;
+  parentId: string | null;
+  body: string;
+  createdAt: CreatedAt;
+  editedAt: Date | null;
+}
+export interface FeedbackReadsTable {
+  userId: string;
+  artefactId: string;
+  readAt: Date;
+}
+
+export interface ArtefactLink {
+  url: string;
+  title?: string | undefined;
+}
+
+/** What a version keeps: enough to show the artefact as it was. */
+export interface ArtefactSnapshot {
+  title: string;
+  bodyHtml: string;
+  links: ArtefactLink[];
+  status: ArtefactStatus;
+  visibility: Visibility;
+  projectId: string | null;
+  phaseId: string | null;
+  subjectCodes: string[];
+  competenceIds: string[];
+  goalIds: string[];
+  mediaIds: string[];
+}

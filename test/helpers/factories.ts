@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from '../../server/auth/password.ts';
 import type { Db } from '../../server/db/database.ts';
 import type { GroupRole, SchoolRole } from '../../shared/roles.ts';
@@ -73,4 +73,64 @@ export async function makeTwoSchools(db: Db) {
   await linkGuardian(db, guardian.id, pupil.id);
   await linkGuardian(db, otherGuardian.id, classmate.id);
   return { schoolA, schoolB, group, otherGroup, teacher, otherTeacher, pupil, classmate, guardian, otherGuardian, admin, teacherB, adminB, pupilB };
+}
+
+export async function makeProject(db: Db, options: { schoolId: string; teacherIds?: string[]; groupIds?: string[]; title?: string }) {
+  const project = await db
+    .insertInto('projects')
+    .values({ schoolId: options.schoolId, title: options.title ?? `Projekti ${unique()}`, schoolYear: '2026-2027', subjectCodes: ['BI', 'GE'], competenceIds: ['basic:L4'] })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const phase = await db.insertInto('projectPhases').values({ projectId: project.id, position: 0, title: 'Tutkiminen' }).returningAll().executeTakeFirstOrThrow();
+  const goal = await db.insertInto('projectGoals').values({ projectId: project.id, position: 0, text: 'Osaan havainnoida luontoa' }).returningAll().executeTakeFirstOrThrow();
+  if (options.teacherIds?.length) await db.insertInto('projectTeachers').values(options.teacherIds.map((userId) => ({ projectId: project.id, userId }))).execute();
+  if (options.groupIds?.length) await db.insertInto('projectGroups').values(options.groupIds.map((groupId) => ({ projectId: project.id, groupId }))).execute();
+  return { ...project, phaseId: phase.id, goalId: goal.id };
+}
+
+/** An artefact written straight to the database; with `mediaKey`, one image media item pointing at that blob. */
+export async function makeArtefact(
+  db: Db,
+  options: { ownerId: string; visibility?: 'private' | 'guardians'; status?: 'draft' | 'ready'; projectId?: string | null; title?: string; mediaKey?: string; deleted?: boolean },
+) {
+  const artefact = await db
+    .insertInto('artefacts')
+    .values({
+      ownerId: options.ownerId,
+      projectId: options.projectId ?? null,
+      kind: options.mediaKey ? 'image' : 'text',
+      title: options.title ?? `Työ ${unique()}`,
+      bodyHtml: '<p>Havaintoja</p>',
+      links: '[]',
+      status: options.status ?? 'draft',
+      readyAt: options.status === 'ready' ? new Date() : null,
+      visibility: options.visibility ?? 'private',
+      deletedAt: options.deleted ? new Date() : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  let mediaId: string | null = null;
+  if (options.mediaKey) {
+    mediaId = randomUUID();
+    await db
+      .insertInto('mediaItems')
+      .values({
+        id: mediaId,
+        artefactId: artefact.id,
+        ownerId: options.ownerId,
+        kind: 'image',
+        mime: 'image/png',
+        sha256: '0'.repeat(64),
+        size: 1,
+        originalName: 'kuva.png',
+        variants: JSON.stringify({ original: options.mediaKey, thumb: options.mediaKey }),
+        position: 0,
+      })
+      .execute();
+  }
+  return { ...artefact, mediaId };
+}
+
+export async function makeFeedback(db: Db, artefactId: string, authorId: string, body = 'Hienoa työtä!') {
+  return db.insertInto('feedback').values({ artefactId, authorId, parentId: null, body }).returningAll().executeTakeFirstOrThrow();
 }

@@ -17,11 +17,11 @@ export class TestClient {
       headers: {
         ...this.defaultHeaders,
         ...(this.cookies.size > 0 ? { cookie: this.cookieHeader } : {}),
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && typeof body !== 'string' && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
       redirect: 'manual',
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: typeof body === 'string' || body instanceof FormData ? body : JSON.stringify(body) } : {}),
     };
     const res = await fetch(this.baseUrl + path, init);
     for (const cookie of res.headers.getSetCookie()) {

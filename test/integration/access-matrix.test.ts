@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, linkGuardian, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { Readable } from 'node:stream';
+import { addMember, linkGuardian, makeArtefact, makeFeedback, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -11,7 +12,10 @@ import type { TestClient } from '../helpers/test-client.ts';
  */
 const ACTORS = ['anonymous', 'pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin', 'teacherB', 'adminB'] as const;
 type ActorName = (typeof ACTORS)[number];
-type World = Awaited<ReturnType<typeof makeTwoSchools>>;
+type World = Awaited<ReturnType<typeof makeTwoSchools>> & {
+  project: Awaited<ReturnType<typeof makeProject>>;
+  artefact: Awaited<ReturnType<typeof makeArtefact>> & { mediaId: string };
+};
 type Expectation = Record<ActorName, number>;
 
 const SCHOOL_A: ActorName[] = ['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin'];
@@ -23,6 +27,7 @@ function expectation(named: Partial<Record<ActorName, number>>, rest: number): E
 }
 const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
 const unique = () => randomBytes(4).toString('hex');
+const tinyPng = async () => (await import('sharp')).default({ create: { width: 8, height: 8, channels: 3, background: '#3a7' } }).png().toBuffer();
 
 interface Case {
   route: string;
@@ -125,6 +130,111 @@ const cases: Case[] = [
     },
     expect: expectation({ pupil: 403, admin: 200 }, 404),
   },
+  { route: 'GET /api/reference', request: async () => ({ path: '/api/reference' }), expect: expectation({}, 200) },
+  { route: 'GET /api/projects', request: async () => ({ path: '/api/projects' }), expect: expectation({}, 200) },
+  {
+    route: 'POST /api/projects',
+    request: async (w) => ({ path: '/api/projects', body: { schoolId: w.schoolA.id, title: `Ilmiö ${unique()}`, phases: [{ title: 'Orientoituminen' }] } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), teacher: 201, otherTeacher: 201, admin: 201 }, 404),
+  },
+  {
+    route: 'GET /api/projects/{projectId}',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}` }),
+    // Everyone in the project's group, its teacher, the guardians of its pupils, the school's admin.
+    expect: expectation({ pupil: 200, classmate: 200, teacher: 200, guardian: 200, otherGuardian: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/projects/{projectId}',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}`, body: { title: w.project.title } }),
+    expect: expectation({ pupil: 403, classmate: 403, guardian: 403, otherGuardian: 403, teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts',
+    request: async () => ({ path: '/api/artefacts', body: { title: 'Havainto' } }),
+    // Only pupils keep portfolios; everyone else signed in may see their own (empty) one: 403.
+    expect: expectation({ pupil: 201, classmate: 201 }, 403),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}` }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/artefacts/{artefactId}',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}`, body: { title: w.artefact.title } }),
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/artefacts/{artefactId}',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await makeArtefact(app.database.db, { ownerId: w.pupil.id })).id}` }),
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/restore',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await makeArtefact(app.database.db, { ownerId: w.pupil.id, deleted: true })).id}/restore`, body: {} }),
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/media',
+    request: async (w) => {
+      const form = new FormData();
+      form.append('files', new Blob([await tinyPng()], { type: 'image/png' }), 'piirros.png');
+      return { path: `/api/artefacts/${w.artefact.id}/media`, body: form };
+    },
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/history',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/history` }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'GET /api/pupils/{pupilId}/artefacts',
+    request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/artefacts` }),
+    // The guardian sees the portfolio, scoped to what is shared (checked below).
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'GET /api/groups/{groupId}/overview',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/overview` }),
+    expect: expectation({ teacher: 200, admin: 403 }, 404),
+  },
+  {
+    route: 'GET /api/media/{mediaId}/{variant}',
+    request: async (w) => ({ path: `/api/media/${w.artefact.mediaId}/original` }),
+    expect: expectation({ pupil: 302, teacher: 302 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/feedback',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback` }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/feedback',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback`, body: { body: 'Kerro lisää!' } }),
+    expect: expectation({ pupil: 201, teacher: 201 }, 404),
+  },
+  {
+    route: 'PATCH /api/artefacts/{artefactId}/feedback/{feedbackId}',
+    request: async (w, app) => {
+      const feedback = await makeFeedback(app.database.db, w.artefact.id, w.teacher.id);
+      return { path: `/api/artefacts/${w.artefact.id}/feedback/${feedback.id}`, body: { body: 'Korjattu palaute' } };
+    },
+    expect: expectation({ teacher: 200, pupil: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/artefacts/{artefactId}/feedback/{feedbackId}',
+    request: async (w, app) => {
+      const feedback = await makeFeedback(app.database.db, w.artefact.id, w.teacher.id);
+      return { path: `/api/artefacts/${w.artefact.id}/feedback/${feedback.id}` };
+    },
+    expect: expectation({ teacher: 200, pupil: 403 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/feedback/read',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback/read`, body: {} }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
   // Last: it ends the session it runs in.
   { route: 'POST /api/auth/logout', request: async () => ({ path: '/api/auth/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
 ];
@@ -135,7 +245,12 @@ const clients = new Map<ActorName, TestClient>();
 
 beforeAll(async () => {
   app = await startTestApp();
-  world = await makeTwoSchools(app.database.db);
+  const base = await makeTwoSchools(app.database.db);
+  const key = 'media/ma/tr/matrix-image.original';
+  await app.polku.blobs.putStream(key, Readable.from(await tinyPng()), { contentType: 'image/png' });
+  const project = await makeProject(app.database.db, { schoolId: base.schoolA.id, teacherIds: [base.teacher.id], groupIds: [base.group.id] });
+  const artefact = await makeArtefact(app.database.db, { ownerId: base.pupil.id, projectId: project.id, mediaKey: key });
+  world = { ...base, project, artefact: { ...artefact, mediaId: artefact.mediaId ?? '' } };
   clients.set('anonymous', app.client());
   await Promise.all(
     SIGNED_IN.map(async (name) => {
@@ -165,6 +280,16 @@ describe('what each role sees', () => {
     expect(res.body.children[0]?.groups.map((g) => g.id)).toEqual([world.group.id]);
     const other = await clients.get('otherGuardian')!.get<{ children: Array<{ id: string }> }>('/api/me/children');
     expect(other.body.children.map((c) => c.id)).toEqual([world.classmate.id]);
+  });
+
+  it('a guardian sees only what the pupil shared, and another guardian nothing', async () => {
+    const shared = await makeArtefact(app.database.db, { ownerId: world.pupil.id, visibility: 'guardians' });
+    const page = await clients.get('guardian')!.get<{ items: Array<{ id: string }> }>(`/api/pupils/${world.pupil.id}/artefacts`);
+    expect(page.body.items.map((i) => i.id)).toEqual([shared.id]);
+    expect((await clients.get('guardian')!.get(`/api/artefacts/${shared.id}`)).status).toBe(200);
+    expect((await clients.get('guardian')!.get(`/api/artefacts/${world.artefact.id}`)).status).toBe(404);
+    expect((await clients.get('otherGuardian')!.get(`/api/artefacts/${shared.id}`)).status).toBe(404);
+    expect((await clients.get('classmate')!.get(`/api/artefacts/${shared.id}`)).status).toBe(404);
   });
 
   it("an admin lists only their own school's users", async () => {

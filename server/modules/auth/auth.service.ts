@@ -43,8 +43,10 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
         displayName: facts.displayName,
         locale: facts.locale,
         roles: facts.roles,
-        teacherGroupIds: new Set(facts.teacherGroups.map((g) => g.groupId)),
+        teacherGroupIds: new Set(facts.memberships.filter((m) => m.role === 'teacher').map((m) => m.groupId)),
+        pupilGroupIds: new Set(facts.memberships.filter((m) => m.role === 'pupil').map((m) => m.groupId)),
         childIds: new Set(facts.children.map((c) => c.pupilId)),
+        childGroupIds: new Set(facts.childGroups.map((g) => g.groupId)),
       };
     },
 

@@ -24,9 +24,17 @@ export function loadActorFacts(db: Queryable, userId: string) {
       'users.active',
       jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as('roles'),
       jsonArrayFrom(
-        eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'teacher'),
-      ).as('teacherGroups'),
+        eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id'),
+      ).as('memberships'),
       jsonArrayFrom(eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id')).as('children'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('guardianLinks')
+          .innerJoin('memberships', 'memberships.userId', 'guardianLinks.pupilId')
+          .select('memberships.groupId')
+          .whereRef('guardianLinks.guardianId', '=', 'users.id')
+          .where('memberships.role', '=', 'pupil'),
+      ).as('childGroups'),
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst();

@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only module that runs ffmpeg or ffprobe. Always spawn with argument arrays (no shell), with the
+// demuxer forced to the container the sniffer accepted and only the `file` protocol allowed: ffmpeg
+// otherwise probes formats itself, and playlist-like formats (HLS, concat) can open other files or URLs.
+
+/** ffmpeg or ffprobe is not installed or not executable at the configured path. */
+export class ToolUnavailable extends Error {
+  constructor(readonly tool: string) {
+    super(`${tool} cannot be run`);
+    this.name = 'ToolUnavailable';
+  }
+}
+
+/** ffmpeg could run but refused the input: the upload is damaged or not what it claims to be. */
+export class MediaUnreadable extends Error {
+  constructor(readonly stderr: string) {
+    super(`ffmpeg could not read the input: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    this.name = 'MediaUnreadable';
+  }
+}
+
+/** Per accepted container: the demuxer that must read it and the muxer that writes it back. */
+const CONTAINERS: Readonly<Record<string, { demuxer: string; muxer: string }>> = {
+  mp3: { demuxer: 'mp3', muxer: 'mp3' },
+  m4a: { demuxer: 'mov', muxer: 'ipod' },
+  aac: { demuxer: 'aac', muxer: 'adts' },
+  ogg: { demuxer: 'ogg', muxer: 'ogg' },
+  opus: { demuxer: 'ogg', muxer: 'opus' },
+  wav: { demuxer: 'wav', muxer: 'wav' },
+  webm: { demuxer: 'matroska', muxer: 'webm' },
+  mp4: { demuxer: 'mov', muxer: 'mp4' },
+  mov: { demuxer: 'mov', muxer: 'mov' },
+};
+
+export interface AvInfo {
+  durationMs: number | null;
+  /** A real video stream; cover art in audio files (attached pictures) does not count. */
+  hasVideo: boolean;
+  /** As displayed, i.e. after the rotation phones record in the display matrix. */
+  width: number | null;
+  height: number | null;
+}
+
+const probeSchema = z.object({
+  format: z.object({ duration: z.string().optional() }).optional(),
+  streams: z
+    .array(
+      z.object({
+        codec_type: z.string().optional(),
+        width: z.number().optional(),
+        height: z.number().optional(),
+        disposition: z.object({ attached_pic: z.number().optional() }).optional(),
+        side_data_list: z.array(z.object({ rotation: z.number().optional() })).optional(),
+        tags: z.object({ rotate: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
+});
+
+export async function probe(ffmpegPath: string, input: string, container: string): Promise<AvInfo> {
+  const args = ['-v', 'error', ...inputArgs(input, container), '-print_format', 'json', '-show_format', '-show_streams'];
+  const result = await run(ffprobePathFor(ffmpegPath), args, 60_000);
+  if (result.code !== 0) throw new MediaUnreadable(result.stderr);
+  const parsed = probeSchema.safeParse(JSON.parse(result.stdout || '{}'));
+  if (!parsed.success) throw new MediaUnreadable('unexpected ffprobe output');
+  const video = parsed.data.streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  const seconds = Number(parsed.data.format?.duration);
+  const rotation = video?.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? Number(video?.tags?.rotate ?? 0);
+  const sideways = Math.abs(rotation) % 180 === 90;
+  const width = video?.width ?? null;
+  const height = video?.height ?? null;
+  return {
+    durationMs: Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null,
+    hasVideo: video !== undefined,
+    width: sideways ? height : width,
+    height: sideways ? width : height,
+  };
+}
+
+/**
+ * Rewrites the container without re-encoding and without any metadata: no global or stream tags
+ * (GPS `location`, Apple's `com.apple.quicktime.location.ISO6709`, device names), no chapters, and no
+ * data streams or attachments (iPhones record location in timed-metadata tracks; cover art can carry
+ * EXIF). Only real video, audio and subtitle streams are kept. The display matrix (rotation) is not a
+ * tag and survives, so portrait phone videos still play upright.
+ */
+export async function remuxWithoutMetadata(ffmpegPath: string, input: string, container: string, output: string, kind: 'audio' | 'video'): Promise<void> {
+  const { muxer } = containerOf(container);
+  const maps = kind === 'video' ? ['-map', '0:V?', '-map', '0:a?', '-map', '0:s?'] : ['-map', '0:a'];
+  const args = [
+    '-nostdin', '-v', 'error', ...inputArgs(input, container),
+    ...maps, '-map_metadata', '-1', '-map_chapters', '-1', '-c', 'copy',
+    // bitexact: no "Lavf…" encoder tag, no timestamps of our own.
+    '-fflags', '+bitexact',
+    // faststart puts the index first so playback can begin before the whole file is fetched.
+    ...(['mp4', 'mov', 'ipod'].includes(muxer) ? ['-movflags', '+faststart'] : []),
+    '-f', muxer, '-n', fileUrl(output),
+  ];
+  const result = await run(ffmpegPath, args, 30 * 60_000);
+  if (result.code !== 0) throw new MediaUnreadable(result.stderr);
+}
+
+/** One decoded frame as PNG (ffmpeg applies the rotation). False when no frame could be taken. */
+export async function extractFrame(ffmpegPath: string, input: string, container: string, output: string, atSeconds: number): Promise<boolean> {
+  const args = [
+    '-nostdin', '-v', 'error', '-ss', atSeconds.toFixed(3), ...inputArgs(input, container),
+    '-map', '0:V:0', '-frames:v', '1', '-map_metadata', '-1', '-c:v', 'png', '-f', 'image2', '-y', fileUrl(output),
+  ];
+  const result = await run(ffmpegPath, args, 120_000);
+  if (result.code !== 0) return false;
+  const size = await stat(output).then((s) => s.size, () => 0);
+  return size > 0;
+}
+
+function containerOf(container: string): { demuxer: string; muxer: string } {
+  const found = CONTAINERS[container];
+  if (!found) throw new Error(`No ffmpeg container for ${container}`);
+  return found;
+}
+
+function inputArgs(input: string, container: string): string[] {
+  return ['-protocol_whitelist', 'file', '-f', containerOf(container).demuxer, '-i', fileUrl(input)];
+}
+
+/** `file:` stops ffmpeg from reading a protocol (or an option) out of the path. */
+function fileUrl(file: string): string {
+  return `file:${path.resolve(file)}`;
+}
+
+/** ffprobe sits beside ffmpeg: `/opt/ff/bin/ffmpeg` → `/opt/ff/bin/ffprobe`, `ffmpeg` → `ffprobe` (PATH). */
+export function ffprobePathFor(ffmpegPath: string): string {
+  const base = path.basename(ffmpegPath);
+  const probeName = /ffmpeg/i.test(base) ? base.replace(/ffmpeg/i, 'ffprobe') : 'ffprobe';
+  if (base === ffmpegPath) return probeName;
+  return path.join(path.dirname(ffmpegPath), probeName);
+}
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const MAX_STDOUT = 4 * 1024 * 1024;
+const STDERR_TAIL = 8 * 1024;
+
+function run(command: string, args: string[], timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = '';
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    // A stuck or hostile input must not hold a request (and a process) forever.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish(() => reject(new Error(`${path.basename(command)} took longer than ${timeoutMs / 1000} s`)));
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_STDOUT) {
+        child.kill('SIGKILL');
+        finish(() => reject(new Error(`${path.basename(command)} wrote more output than expected`)));
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      const missing = err.code === 'ENOENT' || err.code === 'EACCES';
+      finish(() => reject(missing ? new ToolUnavailable(path.basename(command)) : err));
+    });
+    child.on('close', (code) => finish(() => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr })));
+  });
+}

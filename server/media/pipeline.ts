@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { BadRequest } from '../http/errors.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { blobKey } from '../storage/blob-store.ts';
+import { type AvInfo, MediaUnreadable, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata } from './av.ts';
+import { processImage } from './image.ts';
+import { type AcceptedType, type ImageFormat, checkSize, sniff } from './sniff.ts';
+
+export type ProcessedVariantName = 'original' | 'display' | 'thumb' | 'poster';
+
+export interface ProcessedVariant {
+  path: string;
+  mime: string;
+  size: number;
+}
+
+export interface ProcessedMedia {
+  kind: 'image' | 'audio' | 'video' | 'file';
+  mime: string;
+  /** Of the stored original, hex. */
+  sha256: string;
+  /** Of the stored original. */
+  size: number;
+  originalName: string | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  /**
+   * False only when audio or video could not be cleaned because ffmpeg could not be run: the file is
+   * then stored as uploaded, metadata (possibly GPS) included, and the caller should log a warning.
+   * True otherwise; PDFs and office documents are stored as uploaded by design.
+   */
+  metadataStripped: boolean;
+  /**
+   * Temp files to store. A variant may be the upload file itself (documents, or audio/video without
+   * ffmpeg): that file belongs to the upload middleware, not to `cleanup`.
+   */
+  variants: Partial<Record<ProcessedVariantName, ProcessedVariant>>;
+  /** Removes every temp file this processing made (call in finally). */
+  cleanup(): Promise<void>;
+}
+
+export interface MediaOptions {
+  maxBytes: { image: number; audio: number; video: number; file: number };
+  ffmpegPath: string;
+  tmpDir: string;
+}
+
+type Processed = Omit<ProcessedMedia, 'cleanup' | 'sha256' | 'size' | 'originalName'>;
+
+/**
+ * The middle of the upload state machine: sniffed → checked → processed. Throws 415 for types outside
+ * the allow-list, 413 over the per-kind limit, 400 for damaged content; on any failure every temp file
+ * made here is already gone. The upload file itself is left to its owner.
+ */
+export async function processUpload(file: { path: string; originalName: string; size: number }, options: MediaOptions): Promise<ProcessedMedia> {
+  const accepted = await sniff(file.path, file.originalName);
+  // The size on disk, not the one reported by the caller: it is what will be stored.
+  const { size } = await stat(file.path);
+  await mkdir(options.tmpDir, { recursive: true });
+  const workDir = await mkdtemp(path.join(options.tmpDir, 'media-'));
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => (cleaned ??= rm(workDir, { recursive: true, force: true }));
+  try {
+    const processed = await processAccepted(accepted, file, size, workDir, options);
+    const original = processed.variants.original;
+    if (!original) throw new Error('processing produced no original');
+    return {
+      ...processed,
+      sha256: await sha256File(original.path),
+      size: original.size,
+      originalName: cleanName(file.originalName),
+      cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+function processAccepted(accepted: AcceptedType, file: { path: string; originalName: string }, size: number, workDir: string, options: MediaOptions): Promise<Processed> {
+  switch (accepted.kind) {
+    case 'image':
+      checkSize('image', size, options.maxBytes.image, file.originalName);
+      return processImageUpload(file.path, accepted.format, workDir);
+    case 'audio':
+    case 'video':
+      return processAudioVideo(file, accepted, size, workDir, options);
+    case 'file':
+      checkSize('file', size, options.maxBytes.file, file.originalName);
+      return Promise.resolve(asUploaded('file', accepted.mime, file.path, size, null));
+  }
+}
+
+async function processImageUpload(input: string, format: ImageFormat, workDir: string): Promise<Processed> {
+  const image = await processImage(input, format, workDir, { keepOriginal: true });
+  return {
+    kind: 'image',
+    mime: image.original?.mime ?? 'application/octet-stream',
+    width: image.width,
+    height: image.height,
+    durationMs: null,
+    metadataStripped: true,
+    variants: { original: image.original, display: image.display, thumb: image.thumb },
+  };
+}
+
+async function processAudioVideo(
+  file: { path: string; originalName: string },
+  accepted: AcceptedType & { kind: 'audio' | 'video' },
+  size: number,
+  workDir: string,
+  options: MediaOptions,
+): Promise<Processed> {
+  const info = await readInfo(options.ffmpegPath, file.path, accepted.ext);
+  // The container alone does not tell: WebM and MP4 hold audio-only recordings too.
+  const kind = info ? (info.hasVideo ? 'video' : 'audio') : accepted.kind;
+  const mime = kind === accepted.kind ? accepted.mime : audioMimeFor(accepted.mime);
+  checkSize(kind, size, options.maxBytes[kind], file.originalName);
+
+  const output = path.join(workDir, `original.${accepted.ext}`);
+  try {
+    await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
+  } catch (err) {
+    if (err instanceof ToolUnavailable) return { ...asUploaded(kind, mime, file.path, size, info), metadataStripped: false };
+    throw unreadable(err, kind);
+  }
+  const stripped: Processed = {
+    ...asUploaded(kind, mime, output, (await stat(output)).size, info),
+    metadataStripped: true,
+  };
+  if (kind === 'video') Object.assign(stripped.variants, await makePoster(output, accepted.ext, workDir, info, options));
+  return stripped;
+}
+
+/** ffprobe's view of the file; null when ffprobe cannot be run (remuxing may still work). */
+async function readInfo(ffmpegPath: string, input: string, container: string): Promise<AvInfo | null> {
+  try {
+    return await probe(ffmpegPath, input, container);
+  } catch (err) {
+    if (err instanceof ToolUnavailable) return null;
+    throw unreadable(err, 'media');
+  }
+}
+
+/**
+ * A poster frame at min(1 s, half the duration), through image.ts for sizes and metadata stripping.
+ * A missing poster is not an error: the video itself was read and remuxed, and the client shows a placeholder.
+ */
+async function makePoster(video: string, container: string, workDir: string, info: AvInfo | null, options: MediaOptions): Promise<Processed['variants']> {
+  const frame = path.join(workDir, 'frame.png');
+  const at = Math.min(1, (info?.durationMs ?? 0) / 2000);
+  const taken = (await extractFrame(options.ffmpegPath, video, container, frame, at)) || (at > 0 && (await extractFrame(options.ffmpegPath, video, container, frame, 0)));
+  if (!taken) return {};
+  const image = await processImage(frame, 'png', workDir, { keepOriginal: false, prefix: 'poster-' });
+  return { poster: image.display, thumb: image.thumb };
+}
+
+function asUploaded(kind: ProcessedMedia['kind'], mime: string, filePath: string, size: number, info: AvInfo | null): Processed {
+  return {
+    kind,
+    mime,
+    width: info?.width ?? null,
+    height: info?.height ?? null,
+    durationMs: info?.durationMs ?? null,
+    metadataStripped: true,
+    variants: { original: { path: filePath, mime, size } },
+  };
+}
+
+function audioMimeFor(videoMime: string): string {
+  if (videoMime === 'video/mp4') return 'audio/mp4';
+  if (videoMime === 'video/webm') return 'audio/webm';
+  return videoMime;
+}
+
+function unreadable(err: unknown, what: 'audio' | 'video' | 'media'): unknown {
+  if (!(err instanceof MediaUnreadable)) return err;
+  const noun = what === 'media' ? 'recording' : what === 'audio' ? 'audio file' : 'video';
+  return new BadRequest(`The ${noun} could not be read: it may be damaged or incomplete.`);
+}
+
+/** Streamed, so a gigabyte video never sits in memory. */
+export async function sha256File(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
+function cleanName(name: string): string | null {
+  const clean = [...name.normalize('NFC')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
+  return clean ? [...clean].slice(0, 255).join('') : null;
+}
+
+/**
+ * Stored → the caller writes the row. Variants go one after another from their temp files; if one
+ * put fails, the ones already stored are deleted again and the put's error is rethrown.
+ */
+export async function storeProcessedMedia(
+  blobs: BlobStore,
+  mediaId: string,
+  media: ProcessedMedia,
+): Promise<Partial<Record<ProcessedVariantName, string>>> {
+  const id = mediaId.replaceAll('-', '');
+  const stored: Partial<Record<ProcessedVariantName, string>> = {};
+  try {
+    for (const name of VARIANT_ORDER) {
+      const variant = media.variants[name];
+      if (!variant) continue;
+      const key = blobKey('media', id, name);
+      const body = createReadStream(variant.path);
+      try {
+        await blobs.putStream(key, body, { contentType: variant.mime, size: variant.size });
+      } finally {
+        // A store that failed before reading the body must not leak its file descriptor.
+        body.destroy();
+      }
+      stored[name] = key;
+    }
+    return stored;
+  } catch (err) {
+    try {
+      await deleteMediaBlobs(blobs, stored);
+    } catch (cleanupErr) {
+      // Both are reported: the cause of the failure, and which stored objects are now orphans.
+      throw new AggregateError([err, cleanupErr], 'Storing media failed, and removing the variants already stored failed too');
+    }
+    throw err;
+  }
+}
+
+const VARIANT_ORDER: readonly ProcessedVariantName[] = ['original', 'display', 'thumb', 'poster'];
+
+/** Deletes every key; tries them all even when one fails, then reports the failures together. */
+export async function deleteMediaBlobs(blobs: BlobStore, keys: Record<string, string>): Promise<void> {
+  const results = await Promise.allSettled(Object.values(keys).map((key) => blobs.delete(key)));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) throw new AggregateError(failures, `Could not delete ${failures.length} media object(s)`);
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import { deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../media/pipeline.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
+
+export interface UploadedFile {
+  path: string;
+  originalname: string;
+  size: number;
+}
+
+/** A media item whose bytes are stored and whose row is not written yet. */
+export interface StoredMedia {
+  id: string;
+  kind: MediaKind;
+  mime: string;
+  sha256: string;
+  size: number;
+  originalName: string | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  variants: Partial<Record<MediaVariant, string>>;
+}
+
+export interface MediaDeps {
+  db: Db;
+  blobs: BlobStore;
+  media: Config['media'];
+  logger: Logger;
+}
+
+/**
+ * Media before rows: every file is sniffed, processed and stored first, with its keys noted in
+ * pending_blobs; the caller writes the rows and clears those notes in its transaction. If anything
+ * fails here, what was stored is deleted again; if the process dies, the sweeper finds the notes.
+ */
+export async function storeUploads({ db, blobs, media, logger }: MediaDeps, files: readonly UploadedFile[]): Promise<StoredMedia[]> {
+  const stored: StoredMedia[] = [];
+  try {
+    for (const file of files) {
+      const processed = await processUpload({ path: file.path, originalName: file.originalname, size: file.size }, media);
+      try {
+        if (!processed.metadataStripped) logger.warn({ mime: processed.mime }, 'ffmpeg unavailable: audio/video stored without removing its metadata');
+        const id = randomUUID();
+        const plannedKeys = await storeWithNote(db, blobs, id, processed);
+        stored.push({
+          id,
+          kind: processed.kind,
+          mime: processed.mime,
+          sha256: processed.sha256,
+          size: processed.size,
+          originalName: processed.originalName,
+          width: processed.width,
+          height: processed.height,
+          durationMs: processed.durationMs,
+          variants: plannedKeys,
+        });
+      } finally {
+        await processed.cleanup();
+      }
+    }
+    return stored;
+  } catch (err) {
+    await discardStored({ db, blobs }, stored);
+    throw err;
+  }
+}
+
+async function storeWithNote(db: Db, blobs: BlobStore, id: string, processed: Awaited<ReturnType<typeof processUpload>>) {
+  const keys = await storeProcessedMedia(blobs, id, processed);
+  const values = Object.values(keys).map((key) => ({ key }));
+  if (values.length > 0) await db.insertInto('pendingBlobs').values(values).onConflict((oc) => oc.doNothing()).execute();
+  return keys;
+}
+
+/** Deletes stored media whose rows will not be written (a failed request). */
+export async function discardStored({ db, blobs }: Pick<MediaDeps, 'db' | 'blobs'>, stored: readonly StoredMedia[]): Promise<void> {
+  for (const media of stored) {
+    const keys = Object.fromEntries(Object.entries(media.variants).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    await deleteMediaBlobs(blobs, keys);
+    const list = Object.values(keys);
+    if (list.length > 0) await db.deleteFrom('pendingBlobs').where('key', 'in', list).execute();
+  }
+}
+
+/** Inside the transaction that writes the rows: the blobs now have owners. */
+export async function claimStored(trx: Db, stored: readonly StoredMedia[]): Promise<void> {
+  const keys = stored.flatMap((m) => Object.values(m.variants).filter((k): k is string => typeof k === 'string'));
+  if (keys.length > 0) await trx.deleteFrom('pendingBlobs').where('key', 'in', keys).execute();
+}

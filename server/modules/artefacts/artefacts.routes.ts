@@ -1,0 +1,135 @@
+import { rm } from 'node:fs/promises';
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import {
+  artefactHistorySchema,
+  artefactParamsSchema,
+  artefactSchema,
+  createArtefactRequestSchema,
+  groupOverviewSchema,
+  mediaParamsSchema,
+  pupilParamsSchema,
+  timelinePageSchema,
+  timelineQuerySchema,
+  updateArtefactRequestSchema,
+} from '../../../shared/api/artefacts.ts';
+import { groupParamsSchema } from '../../../shared/api/org.ts';
+import type { Db } from '../../db/database.ts';
+import { issuesFromZod, NotFound, ValidationFailed } from '../../http/errors.ts';
+import { route, type AnyRoute } from '../../http/route.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import type { UploadedFile } from './artefact-media.ts';
+import type { ArtefactsService } from './artefacts.service.ts';
+import type { overviewService } from './overview.service.ts';
+
+const MEDIA_URL_SECONDS = 300;
+
+/** Temp files of an upload go when the response ends, whatever happened on the way. */
+export const removeUploadsAfterResponse: RequestHandler = (req, res, next) => {
+  res.on('close', () => {
+    for (const file of uploadedFiles(req)) void rm(file.path, { force: true });
+  });
+  next();
+};
+
+function uploadedFiles(req: Request): UploadedFile[] {
+  const files = req.files;
+  if (!files) return [];
+  return Array.isArray(files) ? files : Object.values(files).flat();
+}
+
+/** Multipart requests carry the fields as one JSON string in `data`; JSON requests carry them as the body. */
+function artefactFields(req: Request): z.output<typeof createArtefactRequestSchema> {
+  let raw: unknown = req.body ?? {};
+  if (req.is('multipart/form-data')) {
+    const data = (req.body as { data?: unknown } | undefined)?.data;
+    try {
+      raw = typeof data === 'string' ? JSON.parse(data) : {};
+    } catch {
+      throw new ValidationFailed([{ path: 'body.data', message: 'must be JSON' }]);
+    }
+  }
+  const parsed = createArtefactRequestSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationFailed(issuesFromZod(parsed.error, 'body'));
+  return parsed.data;
+}
+
+export interface ArtefactRouteDeps {
+  db: Db;
+  blobs: BlobStore;
+  artefacts: ArtefactsService;
+  overview: ReturnType<typeof overviewService>;
+  upload: RequestHandler;
+}
+
+export function artefactRoutes({ db, blobs, artefacts, overview, upload }: ArtefactRouteDeps): AnyRoute[] {
+  const tag = 'Artefacts';
+  const multipart = [removeUploadsAfterResponse, upload];
+  return [
+    route({
+      method: 'post', path: '/api/artefacts', tag, auth: 'user', status: 201, before: multipart,
+      summary: "Add an artefact to the signed-in pupil's portfolio: multipart with `data` (JSON of the fields) and `files`, or plain JSON",
+      response: artefactSchema,
+      handler: ({ actor, req }) => artefacts.create(actor, artefactFields(req), uploadedFiles(req), req.ip),
+    }),
+    route({
+      method: 'get', path: '/api/artefacts/:artefactId', tag, auth: 'user', summary: 'One artefact with its media',
+      params: artefactParamsSchema, response: artefactSchema,
+      handler: ({ actor, params }) => artefacts.get(actor, params.artefactId),
+    }),
+    route({
+      method: 'patch', path: '/api/artefacts/:artefactId', tag, auth: 'user', summary: 'Edit an artefact (its owner); the earlier version is kept',
+      params: artefactParamsSchema, body: updateArtefactRequestSchema, response: artefactSchema,
+      handler: ({ actor, params, body, req }) => artefacts.update(actor, params.artefactId, body, req.ip),
+    }),
+    route({
+      method: 'delete', path: '/api/artefacts/:artefactId', tag, auth: 'user', summary: 'Delete an artefact (its owner); restorable for a short while',
+      params: artefactParamsSchema, response: z.object({ ok: z.literal(true), restoreUntil: z.string() }),
+      handler: ({ actor, params, req }) => artefacts.remove(actor, params.artefactId, req.ip),
+    }),
+    route({
+      method: 'post', path: '/api/artefacts/:artefactId/restore', tag, auth: 'user', summary: 'Undo a deletion within the undo window',
+      params: artefactParamsSchema, response: artefactSchema,
+      handler: ({ actor, params, req }) => artefacts.restore(actor, params.artefactId, req.ip),
+    }),
+    route({
+      method: 'post', path: '/api/artefacts/:artefactId/media', tag, auth: 'user', before: multipart,
+      summary: 'Add files to an artefact (multipart `files`)',
+      params: artefactParamsSchema, response: artefactSchema,
+      handler: ({ actor, params, req }) => artefacts.addMedia(actor, params.artefactId, uploadedFiles(req), req.ip),
+    }),
+    route({
+      method: 'get', path: '/api/artefacts/:artefactId/history', tag, auth: 'user', summary: "An artefact's earlier versions, newest first",
+      params: artefactParamsSchema, response: artefactHistorySchema,
+      handler: ({ actor, params }) => artefacts.history(actor, params.artefactId),
+    }),
+    route({
+      method: 'get', path: '/api/pupils/:pupilId/artefacts', tag, auth: 'user', summary: "A pupil's portfolio, newest first (what the viewer may see), with cursor pagination and filters",
+      params: pupilParamsSchema, query: timelineQuerySchema, response: timelinePageSchema,
+      handler: ({ actor, params, query }) => artefacts.timeline(actor, params.pupilId, query),
+    }),
+    route({
+      method: 'get', path: '/api/groups/:groupId/overview', tag, auth: 'user', summary: "A group's pupils' activity and the queue of artefacts waiting for feedback (its teachers)",
+      params: groupParamsSchema, response: groupOverviewSchema,
+      handler: ({ actor, params }) => overview.forGroup(actor, params.groupId),
+    }),
+    route({
+      method: 'get', path: '/api/media/:mediaId/:variant', tag, auth: 'user',
+      summary: 'A media file: after the policy check, a redirect to a short-lived signed URL for exactly this file',
+      params: mediaParamsSchema,
+      handler: async ({ actor, params, res }) => {
+        const media = await db.selectFrom('mediaItems').select(['artefactId', 'variants', 'originalName']).where('id', '=', params.mediaId).executeTakeFirst();
+        if (!media) throw new NotFound('The file');
+        await artefacts.readable(actor, media.artefactId);
+        const key = media.variants[params.variant];
+        if (!key) throw new NotFound('The file');
+        const url = await blobs.signedUrl(key, {
+          expiresInSeconds: MEDIA_URL_SECONDS,
+          ...(params.variant === 'original' && media.originalName ? { downloadName: media.originalName } : {}),
+        });
+        res.setHeader('Cache-Control', 'private, max-age=60');
+        res.redirect(302, url);
+      },
+    }),
+  ];
+}

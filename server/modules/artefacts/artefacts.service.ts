@@ -1,0 +1,334 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type {
+  Artefact,
+  createArtefactRequestSchema,
+  TimelinePage,
+  timelineQuerySchema,
+  UpdateArtefactRequest,
+} from '../../../shared/api/artefacts.ts';
+import { UNDO_DELETE_SECONDS, type ArtefactKind } from '../../../shared/portfolio.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { artefactAudience, authorize, portfolioScope } from '../../auth/policy.ts';
+import type { ArtefactSnapshot } from '../../db/schema.ts';
+import { BadRequest, NotFound } from '../../http/errors.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { ReferenceService } from '../reference/reference.routes.ts';
+import { claimStored, discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
+import { artefactFacts, audienceFacts, presentArtefact, pupilFacts, selectArtefacts } from './artefacts.repo.ts';
+import { sanitizeRichText } from './sanitize.ts';
+
+type CreateInput = z.output<typeof createArtefactRequestSchema>;
+type TimelineInput = z.output<typeof timelineQuerySchema>;
+
+export interface ArtefactsDeps extends MediaDeps {
+  notifier: Notifier;
+  reference: ReferenceService;
+}
+
+export function artefactsService(deps: ArtefactsDeps) {
+  const { db, notifier, reference } = deps;
+
+  /** The artefact's policy facts; a deleted artefact does not exist for anyone but a restore. */
+  async function readable(actor: Actor, artefactId: string, action: 'artefact.read' | 'artefact.update' | 'artefact.delete' = 'artefact.read') {
+    const facts = await artefactFacts(db, artefactId);
+    if (!facts || facts.row.deletedAt) throw new NotFound('The artefact');
+    authorize(actor, action, facts.resource, 'The artefact');
+    return facts;
+  }
+
+  async function present(viewerId: string, artefactId: string): Promise<Artefact> {
+    const row = await selectArtefacts(db, viewerId).where('artefacts.id', '=', artefactId).executeTakeFirst();
+    if (!row) throw new NotFound('The artefact');
+    return presentArtefact(row);
+  }
+
+  /** After commit: tell everyone who may see the artefact; guardians who just lost sight of it hear it is gone. */
+  async function announce(artefactId: string, lostGuardians = false) {
+    const facts = await artefactFacts(db, artefactId);
+    if (!facts) return;
+    const audience = await audienceFacts(db, facts.row.ownerId);
+    const artefact = await present(facts.row.ownerId, artefactId);
+    const { unreadFeedbackCount: _unread, ...event } = artefact;
+    for (const userId of artefactAudience(facts.resource, audience)) notifier.toUser(userId, 'artefact.updated', { artefact: event });
+    if (lostGuardians) {
+      for (const userId of audience.guardianIds) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
+    }
+  }
+
+  /** Project, phase and goals must fit together and be the pupil's; subjects and competences must exist. */
+  async function checkPlacement(actor: Actor, input: { projectId?: string | null | undefined; phaseId?: string | null | undefined; goalIds?: readonly string[] | undefined; subjectCodes?: readonly string[] | undefined; competenceIds?: readonly string[] | undefined }) {
+    await reference.check('body', input);
+    if (input.phaseId && !input.projectId) throw new BadRequest('A phase belongs to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with a phase' }]);
+    if (!input.projectId) {
+      if (input.goalIds?.length) throw new BadRequest('Goals belong to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with goals' }]);
+      return;
+    }
+    const project = await db
+      .selectFrom('projects')
+      .select('projects.id')
+      .where('projects.id', '=', input.projectId)
+      .where('projects.id', 'in', db.selectFrom('projectGroups').select('projectId').where('groupId', 'in', [...actor.pupilGroupIds, '00000000-0000-0000-0000-000000000000']))
+      .executeTakeFirst();
+    if (!project) throw new BadRequest('You do not take part in that project.', [{ path: 'body.projectId', message: 'must be a project of your group' }]);
+    if (input.phaseId) {
+      const phase = await db.selectFrom('projectPhases').select('id').where('id', '=', input.phaseId).where('projectId', '=', input.projectId).executeTakeFirst();
+      if (!phase) throw new BadRequest('That phase is not part of the project.', [{ path: 'body.phaseId', message: 'must be a phase of the project' }]);
+    }
+    if (input.goalIds?.length) {
+      const goals = await db.selectFrom('projectGoals').select('id').where('id', 'in', input.goalIds).where('projectId', '=', input.projectId).execute();
+      if (goals.length !== new Set(input.goalIds).size) throw new BadRequest('Some goals are not part of the project.', [{ path: 'body.goalIds', message: 'must be goals of the project' }]);
+    }
+  }
+
+  function kindOf(requested: 'drawing' | undefined, media: readonly StoredMedia[], links: readonly unknown[]): ArtefactKind {
+    if (requested === 'drawing') return 'drawing';
+    const first = media[0];
+    if (first) return first.kind;
+    return links.length > 0 ? 'link' : 'text';
+  }
+
+  async function snapshot(trx: typeof db, artefactId: string, version: number, authorId: string) {
+    const a = await trx.selectFrom('artefacts').selectAll().where('id', '=', artefactId).executeTakeFirstOrThrow();
+    const media = await trx.selectFrom('mediaItems').select('id').where('artefactId', '=', artefactId).where('removedAt', 'is', null).orderBy('position').execute();
+    const snap: ArtefactSnapshot = {
+      title: a.title,
+      bodyHtml: a.bodyHtml,
+      links: a.links,
+      status: a.status,
+      visibility: a.visibility,
+      projectId: a.projectId,
+      phaseId: a.phaseId,
+      subjectCodes: a.subjectCodes,
+      competenceIds: a.competenceIds,
+      goalIds: a.goalIds,
+      mediaIds: media.map((m) => m.id),
+    };
+    await trx.insertInto('artefactVersions').values({ artefactId, version, authorId, snapshot: JSON.stringify(snap) }).execute();
+  }
+
+  async function insertMedia(trx: typeof db, artefactId: string, ownerId: string, stored: readonly StoredMedia[], firstPosition: number) {
+    if (stored.length === 0) return;
+    await trx
+      .insertInto('mediaItems')
+      .values(
+        stored.map((m, i) => ({
+          id: m.id,
+          artefactId,
+          ownerId,
+          position: firstPosition + i,
+          kind: m.kind,
+          mime: m.mime,
+          sha256: m.sha256,
+          size: m.size,
+          originalName: m.originalName,
+          width: m.width,
+          height: m.height,
+          durationMs: m.durationMs,
+          variants: JSON.stringify(m.variants),
+        })),
+      )
+      .execute();
+    await claimStored(trx, stored);
+  }
+
+  return {
+    async create(actor: Actor, input: CreateInput, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
+      authorize(actor, 'artefact.create', { type: 'pupil', pupilId: actor.id, schoolIds: [], groupIds: [], projectTeacherIds: [] });
+      await checkPlacement(actor, input);
+      const stored = await storeUploads(deps, files);
+      try {
+        const id = await db.transaction().execute(async (trx) => {
+          const now = new Date();
+          const row = await trx
+            .insertInto('artefacts')
+            .values({
+              ownerId: actor.id,
+              projectId: input.projectId,
+              phaseId: input.phaseId,
+              kind: kindOf(input.kind, stored, input.links),
+              title: input.title,
+              bodyHtml: sanitizeRichText(input.bodyHtml),
+              links: JSON.stringify(input.links),
+              subjectCodes: input.subjectCodes,
+              competenceIds: input.competenceIds,
+              goalIds: input.goalIds,
+              status: input.status,
+              readyAt: input.status === 'ready' ? now : null,
+              visibility: input.visibility,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await insertMedia(trx, row.id, actor.id, stored, 0);
+          await snapshot(trx, row.id, 1, actor.id);
+          await recordAudit(trx, { actorId: actor.id, action: 'artefact.create', subjectType: 'artefact', subjectId: row.id, subjectUserId: actor.id, ip });
+          return row.id;
+        });
+        await announce(id);
+        return present(actor.id, id);
+      } catch (err) {
+        await discardStored(deps, stored);
+        throw err;
+      }
+    },
+
+    async get(actor: Actor, artefactId: string): Promise<Artefact> {
+      await readable(actor, artefactId);
+      return present(actor.id, artefactId);
+    },
+
+    async update(actor: Actor, artefactId: string, input: UpdateArtefactRequest, ip?: string): Promise<Artefact> {
+      const facts = await readable(actor, artefactId, 'artefact.update');
+      const current = await db.selectFrom('artefacts').select(['projectId', 'phaseId', 'goalIds', 'status', 'visibility', 'version']).where('id', '=', artefactId).executeTakeFirstOrThrow();
+      const projectId = input.projectId === undefined ? current.projectId : input.projectId;
+      await checkPlacement(actor, {
+        projectId,
+        phaseId: input.phaseId === undefined ? (input.projectId === undefined ? current.phaseId : null) : input.phaseId,
+        goalIds: input.goalIds ?? (input.projectId === undefined ? current.goalIds : []),
+        subjectCodes: input.subjectCodes,
+        competenceIds: input.competenceIds,
+      });
+      const { removeMediaIds, bodyHtml, links, ...fields } = input;
+      await db.transaction().execute(async (trx) => {
+        const version = current.version + 1;
+        await trx
+          .updateTable('artefacts')
+          .set({
+            ...fields,
+            ...(bodyHtml !== undefined ? { bodyHtml: sanitizeRichText(bodyHtml) } : {}),
+            ...(links !== undefined ? { links: JSON.stringify(links) } : {}),
+            // Moving to another project drops the old project's phase and goals.
+            ...(input.projectId !== undefined && input.projectId !== current.projectId ? { phaseId: input.phaseId ?? null, goalIds: input.goalIds ?? [] } : {}),
+            ...(input.status === 'ready' && current.status !== 'ready' ? { readyAt: new Date() } : {}),
+            ...(input.status === 'draft' ? { readyAt: null } : {}),
+            version,
+            updatedAt: new Date(),
+          })
+          .where('id', '=', artefactId)
+          .execute();
+        if (removeMediaIds?.length) {
+          // Kept for the history; gone from the artefact.
+          await trx.updateTable('mediaItems').set({ removedAt: new Date() }).where('artefactId', '=', artefactId).where('id', 'in', removeMediaIds).execute();
+        }
+        await snapshot(trx, artefactId, version, actor.id);
+        await recordAudit(trx, { actorId: actor.id, action: 'artefact.update', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, details: { fields: Object.keys(input) }, ip });
+      });
+      await announce(artefactId, current.visibility === 'guardians' && input.visibility === 'private');
+      return present(actor.id, artefactId);
+    },
+
+    async addMedia(actor: Actor, artefactId: string, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
+      const facts = await readable(actor, artefactId, 'artefact.update');
+      if (files.length === 0) throw new BadRequest('Choose at least one file.', [{ path: 'files', message: 'is required' }]);
+      const stored = await storeUploads(deps, files);
+      try {
+        await db.transaction().execute(async (trx) => {
+          const last = await trx.selectFrom('mediaItems').select(sql<number>`coalesce(max(position), -1)::int`.as('p')).where('artefactId', '=', artefactId).executeTakeFirstOrThrow();
+          await insertMedia(trx, artefactId, facts.row.ownerId, stored, last.p + 1);
+          const bumped = await trx.updateTable('artefacts').set((eb) => ({ version: eb('version', '+', 1), updatedAt: new Date() })).where('id', '=', artefactId).returning('version').executeTakeFirstOrThrow();
+          await snapshot(trx, artefactId, bumped.version, actor.id);
+          await recordAudit(trx, { actorId: actor.id, action: 'artefact.media.add', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        });
+      } catch (err) {
+        await discardStored(deps, stored);
+        throw err;
+      }
+      await announce(artefactId);
+      return present(actor.id, artefactId);
+    },
+
+    /** Soft delete: restorable for UNDO_DELETE_SECONDS, then the purge removes the row and its media. */
+    async remove(actor: Actor, artefactId: string, ip?: string): Promise<{ ok: true; restoreUntil: string }> {
+      const facts = await readable(actor, artefactId, 'artefact.delete');
+      const deletedAt = new Date();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('artefacts').set({ deletedAt }).where('id', '=', artefactId).execute();
+        await recordAudit(trx, { actorId: actor.id, action: 'artefact.delete', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+      });
+      const audience = await audienceFacts(db, facts.row.ownerId);
+      for (const userId of artefactAudience(facts.resource, audience)) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
+      return { ok: true, restoreUntil: new Date(deletedAt.getTime() + UNDO_DELETE_SECONDS * 1000).toISOString() };
+    },
+
+    async restore(actor: Actor, artefactId: string, ip?: string): Promise<Artefact> {
+      const facts = await artefactFacts(db, artefactId);
+      if (!facts) throw new NotFound('The artefact');
+      authorize(actor, 'artefact.delete', facts.resource, 'The artefact');
+      const cutoff = new Date(Date.now() - UNDO_DELETE_SECONDS * 1000);
+      const restored = await db.transaction().execute(async (trx) => {
+        const result = await trx.updateTable('artefacts').set({ deletedAt: null }).where('id', '=', artefactId).where('deletedAt', '>', cutoff).executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
+        await recordAudit(trx, { actorId: actor.id, action: 'artefact.restore', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        return true;
+      });
+      if (!restored && facts.row.deletedAt) throw new BadRequest('It is too late to undo this deletion.');
+      await announce(artefactId);
+      return present(actor.id, artefactId);
+    },
+
+    async history(actor: Actor, artefactId: string) {
+      await readable(actor, artefactId);
+      const rows = await db
+        .selectFrom('artefactVersions')
+        .leftJoin('users', 'users.id', 'artefactVersions.authorId')
+        .select(['artefactVersions.version', 'artefactVersions.snapshot', 'artefactVersions.createdAt', 'users.id as authorId', 'users.displayName as authorName'])
+        .where('artefactVersions.artefactId', '=', artefactId)
+        .orderBy('artefactVersions.version', 'desc')
+        .execute();
+      return {
+        versions: rows.map((r) => ({
+          version: r.version,
+          author: r.authorId && r.authorName ? { id: r.authorId, displayName: r.authorName } : null,
+          createdAt: r.createdAt.toISOString(),
+          title: r.snapshot.title,
+          bodyHtml: r.snapshot.bodyHtml,
+          status: r.snapshot.status,
+          visibility: r.snapshot.visibility,
+          mediaIds: r.snapshot.mediaIds,
+        })),
+      };
+    },
+
+    /** One page of a pupil's portfolio, newest first, keyset-paginated on (createdAt, id). */
+    async timeline(actor: Actor, pupilId: string, query: TimelineInput): Promise<TimelinePage> {
+      const pupil = await pupilFacts(db, pupilId);
+      if (!pupil) throw new NotFound('The pupil');
+      authorize(actor, 'portfolio.read', pupil.resource, 'The pupil');
+      const scope = portfolioScope(actor, pupil.resource, pupil.projectsTaughtBy(actor.id));
+      if (!scope) throw new NotFound('The pupil');
+      const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+      let q = selectArtefacts(db, actor.id).where('artefacts.ownerId', '=', pupilId).where('artefacts.deletedAt', 'is', null);
+      if (scope.kind === 'shared') q = q.where('artefacts.visibility', '=', 'guardians');
+      if (scope.kind === 'projects') q = q.where('artefacts.projectId', 'in', scope.projectIds.length ? [...scope.projectIds] : ['00000000-0000-0000-0000-000000000000']);
+      if (query.projectId) q = q.where('artefacts.projectId', '=', query.projectId);
+      if (query.kind) q = q.where('artefacts.kind', '=', query.kind);
+      if (query.subject) q = q.where(sql<boolean>`artefacts.subject_codes @> array[${query.subject}]::text[]`);
+      if (query.competence) q = q.where(sql<boolean>`artefacts.competence_ids @> array[${query.competence}]::text[]`);
+      if (cursor) q = q.where((eb) => eb(eb.refTuple('artefacts.createdAt', 'artefacts.id'), '<', eb.tuple(cursor.createdAt, cursor.id)));
+      const rows = await q.orderBy('artefacts.createdAt', 'desc').orderBy('artefacts.id', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(presentArtefact),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    readable,
+  };
+}
+export type ArtefactsService = ReturnType<typeof artefactsService>;
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at);
+  if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new BadRequest('The page cursor is not valid: start from the first page.', [{ path: 'query.cursor', message: 'is not a cursor this server gave' }]);
+  }
+  return { createdAt, id };
+}

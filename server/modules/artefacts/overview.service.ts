@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { GroupOverview } from '../../../shared/api/artefacts.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { authorize } from '../../auth/policy.ts';
+import type { Db } from '../../db/database.ts';
+import { NotFound } from '../../http/errors.ts';
+import { mediaUrl } from './artefacts.repo.ts';
+
+const QUEUE_LIMIT = 200;
+
+// "Answered": someone other than the pupil (a teacher) wrote feedback after it was marked ready.
+const unanswered = sql<boolean>`not exists (select 1 from feedback f where f.artefact_id = a.id and f.author_id is distinct from a.owner_id and f.created_at >= a.ready_at)`;
+
+/** The teacher's view of a group: who has been active, and what waits for feedback, oldest first. Two queries. */
+export function overviewService(db: Db) {
+  return {
+    async forGroup(actor: Actor, groupId: string): Promise<GroupOverview> {
+      const group = await db.selectFrom('groups').select(['id', 'name', 'schoolId']).where('id', '=', groupId).executeTakeFirst();
+      if (!group) throw new NotFound('The group');
+      authorize(actor, 'group.overview', { type: 'group', schoolId: group.schoolId, groupId }, 'The group');
+
+      const [pupils, queue] = await Promise.all([
+        sql<{ id: string; displayName: string; lastActivityAt: Date | null; artefactCount: number; waitingCount: number }>`
+          select u.id, u.display_name as "displayName",
+            max(a.updated_at) as "lastActivityAt",
+            count(a.id)::int as "artefactCount",
+            (count(a.id) filter (where a.status = 'ready' and ${unanswered}))::int as "waitingCount"
+          from memberships m
+          join users u on u.id = m.user_id
+          left join artefacts a on a.owner_id = u.id and a.deleted_at is null
+          where m.group_id = ${groupId} and m.role = 'pupil' and u.active
+          group by u.id, u.display_name
+          order by u.display_name`.execute(db),
+        sql<{ artefactId: string; title: string; kind: GroupOverview['queue'][number]['kind']; ownerId: string; ownerName: string; projectId: string | null; readyAt: Date; thumbId: string | null }>`
+          select a.id as "artefactId", a.title, a.kind, a.owner_id as "ownerId", u.display_name as "ownerName",
+            a.project_id as "projectId", a.ready_at as "readyAt",
+            (select mi.id from media_items mi where mi.artefact_id = a.id and mi.removed_at is null and mi.variants ? 'thumb'
+              order by mi.position limit 1) as "thumbId"
+          from artefacts a
+          join memberships m on m.user_id = a.owner_id and m.group_id = ${groupId} and m.role = 'pupil'
+          join users u on u.id = a.owner_id
+          where a.status = 'ready' and a.deleted_at is null and ${unanswered}
+          order by a.ready_at asc, a.id
+          limit ${QUEUE_LIMIT}`.execute(db),
+      ]);
+      return {
+        group: { id: group.id, name: group.name },
+        pupils: pupils.rows.map((p) => ({ ...p, lastActivityAt: p.lastActivityAt ? new Date(p.lastActivityAt).toISOString() : null })),
+        queue: queue.rows.map((q) => ({
+          artefactId: q.artefactId,
+          title: q.title,
+          kind: q.kind,
+          owner: { id: q.ownerId, displayName: q.ownerName },
+          projectId: q.projectId,
+          readyAt: new Date(q.readyAt).toISOString(),
+          thumbUrl: q.thumbId ? mediaUrl(q.thumbId, 'thumb') : null,
+        })),
+      };
+    },
+  };
+}

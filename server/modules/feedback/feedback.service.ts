@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { Feedback } from '../../../shared/api/feedback.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { artefactAudience, authorize } from '../../auth/policy.ts';
+import type { Db } from '../../db/database.ts';
+import { BadRequest, NotFound } from '../../http/errors.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
+import { audienceFacts } from '../artefacts/artefacts.repo.ts';
+import type { SchoolRole } from '../../../shared/roles.ts';
+
+export interface FeedbackDeps {
+  db: Db;
+  notifier: Notifier;
+  artefacts: ArtefactsService;
+}
+
+type Row = { id: string; artefactId: string; parentId: string | null; authorId: string | null; authorName: string | null; authorRole: SchoolRole | null; body: string; createdAt: Date; editedAt: Date | null };
+
+const present = (r: Row): Feedback => ({
+  id: r.id,
+  artefactId: r.artefactId,
+  parentId: r.parentId,
+  author: r.authorId && r.authorName ? { id: r.authorId, displayName: r.authorName, role: r.authorRole ?? 'teacher' } : null,
+  body: r.body,
+  createdAt: r.createdAt.toISOString(),
+  editedAt: r.editedAt ? r.editedAt.toISOString() : null,
+});
+
+export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
+  function selectFeedback() {
+    return db
+      .selectFrom('feedback')
+      .leftJoin('users', 'users.id', 'feedback.authorId')
+      .select((eb) => [
+        'feedback.id',
+        'feedback.artefactId',
+        'feedback.parentId',
+        'feedback.authorId',
+        'users.displayName as authorName',
+        // The author's role as the thread shows it: the pupil, or one of their teachers.
+        eb
+          .selectFrom('schoolRoles')
+          .select('schoolRoles.role')
+          .whereRef('schoolRoles.userId', '=', 'feedback.authorId')
+          .orderBy(sql`case school_roles.role when 'teacher' then 0 when 'pupil' then 1 else 2 end`)
+          .limit(1)
+          .as('authorRole'),
+        'feedback.body',
+        'feedback.createdAt',
+        'feedback.editedAt',
+      ]);
+  }
+
+  async function one(feedbackId: string, artefactId: string): Promise<Row> {
+    const row = await selectFeedback().where('feedback.id', '=', feedbackId).where('feedback.artefactId', '=', artefactId).executeTakeFirst();
+    if (!row) throw new NotFound('The feedback');
+    return row;
+  }
+
+  /** After commit, to exactly the people who may see the artefact. */
+  async function tell(facts: Awaited<ReturnType<ArtefactsService['readable']>>, send: (userId: string) => void) {
+    const audience = await audienceFacts(db, facts.row.ownerId);
+    for (const userId of artefactAudience(facts.resource, audience)) send(userId);
+  }
+
+  async function markRead(userId: string, artefactId: string, at = new Date()) {
+    await db
+      .insertInto('feedbackReads')
+      .values({ userId, artefactId, readAt: at })
+      .onConflict((oc) => oc.columns(['userId', 'artefactId']).doUpdateSet({ readAt: at }))
+      .execute();
+  }
+
+  return {
+    async thread(actor: Actor, artefactId: string) {
+      await artefacts.readable(actor, artefactId);
+      const [rows, read] = await Promise.all([
+        selectFeedback().where('feedback.artefactId', '=', artefactId).orderBy('feedback.createdAt').orderBy('feedback.id').execute(),
+        db.selectFrom('feedbackReads').select('readAt').where('userId', '=', actor.id).where('artefactId', '=', artefactId).executeTakeFirst(),
+      ]);
+      const readAt = read?.readAt ?? null;
+      const unreadCount = rows.filter((r) => r.authorId !== actor.id && (!readAt || r.createdAt > readAt)).length;
+      return { items: rows.map(present), readAt: readAt ? readAt.toISOString() : null, unreadCount };
+    },
+
+    async create(actor: Actor, artefactId: string, input: { body: string; parentId: string | null }, ip?: string): Promise<Feedback> {
+      const facts = await artefacts.readable(actor, artefactId);
+      authorize(actor, 'feedback.create', facts.resource, 'The artefact');
+      if (input.parentId) {
+        const parent = await db.selectFrom('feedback').select('id').where('id', '=', input.parentId).where('artefactId', '=', artefactId).executeTakeFirst();
+        if (!parent) throw new BadRequest('The message you answer is not in this thread.', [{ path: 'body.parentId', message: 'must be feedback on this artefact' }]);
+      }
+      const id = await db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('feedback').values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body }).returning(['id', 'createdAt']).executeTakeFirstOrThrow();
+        await recordAudit(trx, { actorId: actor.id, action: 'feedback.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        return row.id;
+      });
+      const feedback = present(await one(id, artefactId));
+      // What you wrote yourself is read.
+      await markRead(actor.id, artefactId, new Date(feedback.createdAt));
+      await tell(facts, (userId) => notifier.toUser(userId, 'feedback.created', { feedback, ownerId: facts.row.ownerId }));
+      return feedback;
+    },
+
+    async update(actor: Actor, artefactId: string, feedbackId: string, body: string, ip?: string): Promise<Feedback> {
+      const facts = await artefacts.readable(actor, artefactId);
+      const current = await one(feedbackId, artefactId);
+      authorize(actor, 'feedback.update', { type: 'feedback', authorId: current.authorId, createdAt: current.createdAt, artefact: facts.resource }, 'The feedback');
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('feedback').set({ body, editedAt: new Date() }).where('id', '=', feedbackId).execute();
+        await recordAudit(trx, { actorId: actor.id, action: 'feedback.update', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+      });
+      const feedback = present(await one(feedbackId, artefactId));
+      await tell(facts, (userId) => notifier.toUser(userId, 'feedback.updated', { feedback, ownerId: facts.row.ownerId }));
+      return feedback;
+    },
+
+    async remove(actor: Actor, artefactId: string, feedbackId: string, ip?: string): Promise<void> {
+      const facts = await artefacts.readable(actor, artefactId);
+      const current = await one(feedbackId, artefactId);
+      authorize(actor, 'feedback.delete', { type: 'feedback', authorId: current.authorId, createdAt: current.createdAt, artefact: facts.resource }, 'The feedback');
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('feedback').where('id', '=', feedbackId).execute();
+        await recordAudit(trx, { actorId: actor.id, action: 'feedback.delete', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+      });
+      await tell(facts, (userId) => notifier.toUser(userId, 'feedback.deleted', { artefactId, feedbackId, ownerId: facts.row.ownerId }));
+    },
+
+    async read(actor: Actor, artefactId: string): Promise<void> {
+      await artefacts.readable(actor, artefactId);
+      await markRead(actor.id, artefactId);
+    },
+  };
+}
+export type FeedbackService = ReturnType<typeof feedbackService>;

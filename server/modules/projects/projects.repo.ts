@@ -1,0 +1,60 @@
+import type { Project } from '../../../shared/api/projects.ts';
+import type { Db } from '../../db/database.ts';
+
+/** Projects with their phases, goals, teachers and groups: five queries whatever the number of projects. */
+export async function loadProjects(db: Db, ids: readonly string[]): Promise<Project[]> {
+  if (ids.length === 0) return [];
+  const [projects, phases, goals, teachers, groups] = await Promise.all([
+    db.selectFrom('projects').selectAll().where('id', 'in', ids).orderBy('startsOn', 'desc').orderBy('title').execute(),
+    db.selectFrom('projectPhases').select(['id', 'projectId', 'title']).where('projectId', 'in', ids).orderBy('position').execute(),
+    db.selectFrom('projectGoals').select(['id', 'projectId', 'text']).where('projectId', 'in', ids).orderBy('position').execute(),
+    db
+      .selectFrom('projectTeachers')
+      .innerJoin('users', 'users.id', 'projectTeachers.userId')
+      .select(['projectTeachers.projectId', 'users.id', 'users.displayName'])
+      .where('projectTeachers.projectId', 'in', ids)
+      .orderBy('users.displayName')
+      .execute(),
+    db
+      .selectFrom('projectGroups')
+      .innerJoin('groups', 'groups.id', 'projectGroups.groupId')
+      .select(['projectGroups.projectId', 'groups.id', 'groups.name'])
+      .where('projectGroups.projectId', 'in', ids)
+      .orderBy('groups.name')
+      .execute(),
+  ]);
+  const of = <T extends { projectId: string }>(rows: T[], id: string) => rows.filter((r) => r.projectId === id);
+  return projects.map((p) => ({
+    id: p.id,
+    schoolId: p.schoolId,
+    title: p.title,
+    description: p.description,
+    schoolYear: p.schoolYear,
+    startsOn: p.startsOn,
+    endsOn: p.endsOn,
+    subjectCodes: p.subjectCodes,
+    competenceIds: p.competenceIds,
+    phases: of(phases, p.id).map(({ id, title }) => ({ id, title })),
+    goals: of(goals, p.id).map(({ id, text }) => ({ id, text })),
+    teachers: of(teachers, p.id).map(({ id, displayName }) => ({ id, displayName })),
+    groups: of(groups, p.id).map(({ id, name }) => ({ id, name })),
+    updatedAt: p.updatedAt.toISOString(),
+  }));
+}
+
+/** What the policy needs to know about a project. */
+export async function projectFacts(db: Db, projectId: string) {
+  const [project, teachers, groups] = await Promise.all([
+    db.selectFrom('projects').select(['id', 'schoolId']).where('id', '=', projectId).executeTakeFirst(),
+    db.selectFrom('projectTeachers').select('userId').where('projectId', '=', projectId).execute(),
+    db.selectFrom('projectGroups').select('groupId').where('projectId', '=', projectId).execute(),
+  ]);
+  if (!project) return null;
+  return {
+    type: 'project' as const,
+    projectId,
+    schoolId: project.schoolId,
+    teacherIds: teachers.map((t) => t.userId),
+    groupIds: groups.map((g) => g.groupId),
+  };
+}

@@ -1,0 +1,137 @@
+import type { CreateProjectRequest, Project, UpdateProjectRequest } from '../../../shared/api/projects.ts';
+import type { createProjectRequestSchema } from '../../../shared/api/projects.ts';
+import type { z } from 'zod';
+import type { Actor } from '../../auth/actor.ts';
+import { authorize, schoolsWhere } from '../../auth/policy.ts';
+import type { Db } from '../../db/database.ts';
+import { BadRequest, NotFound } from '../../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { ReferenceService } from '../reference/reference.routes.ts';
+import { loadProjects, projectFacts } from './projects.repo.ts';
+
+type Trx = Db;
+type Ordered<T> = ReadonlyArray<T & { id?: string | undefined }>;
+
+export function projectsService({ db, reference }: { db: Db; reference: ReferenceService }) {
+  async function facts(projectId: string) {
+    const found = await projectFacts(db, projectId);
+    if (!found) throw new NotFound('The project');
+    return found;
+  }
+
+  /** Teachers must teach at the school, groups must belong to it: checked before anything is written. */
+  async function checkPeople(schoolId: string, teacherIds: readonly string[] = [], groupIds: readonly string[] = []) {
+    const [teachers, groups] = await Promise.all([
+      teacherIds.length
+        ? db.selectFrom('schoolRoles').select('userId').where('schoolId', '=', schoolId).where('role', '=', 'teacher').where('userId', 'in', teacherIds).execute()
+        : [],
+      groupIds.length ? db.selectFrom('groups').select('id').where('schoolId', '=', schoolId).where('id', 'in', groupIds).execute() : [],
+    ]);
+    const details = [
+      ...(teachers.length !== new Set(teacherIds).size ? [{ path: 'body.teacherIds', message: 'must be teachers at the project’s school' }] : []),
+      ...(groups.length !== new Set(groupIds).size ? [{ path: 'body.groupIds', message: 'must be groups of the project’s school' }] : []),
+    ];
+    if (details.length > 0) throw new BadRequest('Some teachers or groups do not belong to this school.', details);
+  }
+
+  /** Replaces an ordered list, keeping the ids of items that have one (artefacts point at them). */
+  async function syncOrdered(trx: Trx, table: 'projectPhases' | 'projectGoals', projectId: string, items: Ordered<{ title?: string; text?: string }>) {
+    const keep = items.map((i) => i.id).filter((id): id is string => Boolean(id));
+    let removal = trx.deleteFrom(table).where('projectId', '=', projectId);
+    if (keep.length) removal = removal.where('id', 'not in', keep);
+    await removal.execute();
+    for (const [position, item] of items.entries()) {
+      const values = table === 'projectPhases' ? { title: item.title ?? '' } : { text: item.text ?? '' };
+      if (item.id) {
+        const updated = await trx.updateTable(table).set({ ...values, position }).where('id', '=', item.id).where('projectId', '=', projectId).executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) throw new BadRequest('A phase or goal id does not belong to this project.');
+      } else {
+        await trx.insertInto(table).values({ projectId, position, ...values } as never).execute();
+      }
+    }
+  }
+
+  async function setLinks(trx: Trx, projectId: string, teacherIds?: readonly string[], groupIds?: readonly string[]) {
+    if (teacherIds) {
+      await trx.deleteFrom('projectTeachers').where('projectId', '=', projectId).execute();
+      if (teacherIds.length) await trx.insertInto('projectTeachers').values([...new Set(teacherIds)].map((userId) => ({ projectId, userId }))).execute();
+    }
+    if (groupIds) {
+      await trx.deleteFrom('projectGroups').where('projectId', '=', projectId).execute();
+      if (groupIds.length) await trx.insertInto('projectGroups').values([...new Set(groupIds)].map((groupId) => ({ projectId, groupId }))).execute();
+    }
+  }
+
+  return {
+    /** Projects the actor takes part in: teaches, is in a participating group, has a child there, or administers. */
+    async list(actor: Actor): Promise<Project[]> {
+      const groupIds = [...actor.teacherGroupIds, ...actor.pupilGroupIds, ...actor.childGroupIds];
+      const adminSchools = schoolsWhere(actor, 'admin');
+      const rows = await db
+        .selectFrom('projects')
+        .select('projects.id')
+        .where((eb) =>
+          eb.or([
+            eb('projects.id', 'in', eb.selectFrom('projectTeachers').select('projectId').where('userId', '=', actor.id)),
+            ...(groupIds.length ? [eb('projects.id', 'in', eb.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))] : []),
+            ...(adminSchools.length ? [eb('projects.schoolId', 'in', adminSchools)] : []),
+          ]),
+        )
+        .execute();
+      return loadProjects(db, rows.map((r) => r.id));
+    },
+
+    async get(actor: Actor, projectId: string): Promise<Project> {
+      authorize(actor, 'project.read', await facts(projectId), 'The project');
+      const [project] = await loadProjects(db, [projectId]);
+      if (!project) throw new NotFound('The project');
+      return project;
+    },
+
+    async create(actor: Actor, input: z.output<typeof createProjectRequestSchema> & CreateProjectRequest, ip?: string): Promise<Project> {
+      authorize(actor, 'project.create', { type: 'school', schoolId: input.schoolId }, 'The school');
+      // The teacher who creates a project teaches it.
+      const teacherIds = actor.roles.some((r) => r.schoolId === input.schoolId && r.role === 'teacher') ? [actor.id, ...input.teacherIds] : input.teacherIds;
+      await Promise.all([checkPeople(input.schoolId, teacherIds, input.groupIds), reference.check('body', input)]);
+      const id = await db.transaction().execute(async (trx) => {
+        const project = await trx
+          .insertInto('projects')
+          .values({
+            schoolId: input.schoolId,
+            title: input.title,
+            description: input.description,
+            schoolYear: input.schoolYear ?? null,
+            startsOn: input.startsOn ?? null,
+            endsOn: input.endsOn ?? null,
+            subjectCodes: input.subjectCodes,
+            competenceIds: input.competenceIds,
+            createdBy: actor.id,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await syncOrdered(trx, 'projectPhases', project.id, input.phases.map(({ title }) => ({ title })));
+        await syncOrdered(trx, 'projectGoals', project.id, input.goals.map(({ text }) => ({ text })));
+        await setLinks(trx, project.id, teacherIds, input.groupIds);
+        await recordAudit(trx, { actorId: actor.id, action: 'project.create', subjectType: 'project', subjectId: project.id, ip });
+        return project.id;
+      });
+      return this.get(actor, id);
+    },
+
+    async update(actor: Actor, projectId: string, input: UpdateProjectRequest, ip?: string): Promise<Project> {
+      const project = await facts(projectId);
+      authorize(actor, 'project.update', project, 'The project');
+      await Promise.all([checkPeople(project.schoolId, input.teacherIds, input.groupIds), reference.check('body', input)]);
+      const { phases, goals, teacherIds, groupIds, ...fields } = input;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('projects').set({ ...fields, updatedAt: new Date() }).where('id', '=', projectId).execute();
+        if (phases) await syncOrdered(trx, 'projectPhases', projectId, phases);
+        if (goals) await syncOrdered(trx, 'projectGoals', projectId, goals);
+        await setLinks(trx, projectId, teacherIds, groupIds);
+        await recordAudit(trx, { actorId: actor.id, action: 'project.update', subjectType: 'project', subjectId: projectId, details: { fields: Object.keys(input) }, ip });
+      });
+      return this.get(actor, projectId);
+    },
+  };
+}
+export type ProjectsService = ReturnType<typeof projectsService>;

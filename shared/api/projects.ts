@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { idSchema, isoDateTime, nameText } from './common.ts';
+import { userRefSchema } from './org.ts';
+
+const isoDate = z.iso.date({ message: 'must be a date like 2026-09-01' });
+
+export const phaseSchema = z.object({ id: idSchema, title: z.string() });
+export const goalSchema = z.object({ id: idSchema, text: z.string() });
+
+export const projectSchema = z.object({
+  id: idSchema,
+  schoolId: idSchema,
+  title: z.string(),
+  description: z.string(),
+  schoolYear: z.string().nullable(),
+  startsOn: z.string().nullable(),
+  endsOn: z.string().nullable(),
+  subjectCodes: z.array(z.string()),
+  competenceIds: z.array(z.string()),
+  phases: z.array(phaseSchema),
+  goals: z.array(goalSchema),
+  teachers: z.array(userRefSchema),
+  groups: z.array(z.object({ id: idSchema, name: z.string() })),
+  updatedAt: isoDateTime,
+});
+export type Project = z.infer<typeof projectSchema>;
+export const projectListSchema = z.object({ projects: z.array(projectSchema) });
+
+/** Phases and goals: existing ones keep their id (so artefacts keep pointing at them); new ones have none. */
+const phaseInput = z.object({ id: idSchema.optional(), title: nameText(100) });
+const goalInput = z.object({ id: idSchema.optional(), text: nameText(300) });
+
+export const createProjectRequestSchema = z
+  .object({
+    schoolId: idSchema,
+    title: nameText(200),
+    description: z.string().max(20_000).default(''),
+    schoolYear: z.string().regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' }).nullable().optional(),
+    startsOn: isoDate.nullable().optional(),
+    endsOn: isoDate.nullable().optional(),
+    subjectCodes: z.array(z.string().max(10)).max(30).default([]),
+    competenceIds: z.array(z.string().max(60)).max(30).default([]),
+    phases: z.array(phaseInput).max(20).default([]),
+    goals: z.array(goalInput).max(50).default([]),
+    teacherIds: z.array(idSchema).max(20).default([]),
+    groupIds: z.array(idSchema).max(50).default([]),
+  })
+  .strict()
+  .refine((p) => !p.startsOn || !p.endsOn || p.endsOn >= p.startsOn, { message: 'must not be before the start date', path: ['endsOn'] });
+export type CreateProjectRequest = z.input<typeof createProjectRequestSchema>;
+
+export const updateProjectRequestSchema = z
+  .object({
+    title: nameText(200).optional(),
+    description: z.string().max(20_000).optional(),
+    schoolYear: z.string().regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' }).nullable().optional(),
+    startsOn: isoDate.nullable().optional(),
+    endsOn: isoDate.nullable().optional(),
+    subjectCodes: z.array(z.string().max(10)).max(30).optional(),
+    competenceIds: z.array(z.string().max(60)).max(30).optional(),
+    phases: z.array(phaseInput).max(20).optional(),
+    goals: z.array(goalInput).max(50).optional(),
+    teacherIds: z.array(idSchema).max(20).optional(),
+    groupIds: z.array(idSchema).max(50).optional(),
+  })
+  .strict();
+export type UpdateProjectRequest = z.infer<typeof updateProjectRequestSchema>;
+
+export const projectParamsSchema = z.object({ projectId: idSchema });
