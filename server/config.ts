@@ -30,6 +30,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   S3_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL such as http://localhost:9000' }).optional()),
   S3_BUCKET: optionalString,
+  S3_PUBLIC_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL such as http://localhost:9000' }).optional()),
   S3_REGION: z.preprocess(emptyToUndefined, z.string().default('us-east-1')),
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
@@ -71,6 +72,7 @@ export interface Config {
         readonly accessKeyId: string | undefined;
         readonly secretAccessKey: string | undefined;
         readonly forcePathStyle: boolean;
+        readonly publicEndpoint: string | undefined;
       };
   readonly sessionSecret: string;
   readonly sessionMaxAgeMs: number;
@@ -131,6 +133,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
           accessKeyId: env.S3_ACCESS_KEY_ID,
           secretAccessKey: env.S3_SECRET_ACCESS_KEY,
           forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+          publicEndpoint: env.S3_PUBLIC_ENDPOINT,
         }
       : { kind: 'local' as const, dir: path.join(dataDir, 'media') },
     sessionSecret: env.SESSION_SECRET ?? persistentSecret(dataDir),

@@ -28,6 +28,7 @@ import { uploadMiddleware } from './media/upload.ts';
 import { usersService } from './modules/org/users.service.ts';
 import { attachRealtimeAdapter } from './realtime/adapters.ts';
 import { createRealtimeServer, socketNotifier, type RealtimeServer } from './realtime/socket-server.ts';
+import { seedDemoPortfolio } from './seed/demo-portfolio.ts';
 import { seedDemoSchool } from './seed/demo-school.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { LocalBlobStore } from './storage/local-blob-store.ts';
@@ -100,6 +101,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const reference = referenceService(database.db);
   const mediaLogger = logger.child({ module: 'media' });
   const artefacts = artefactsService({ db: database.db, blobs, media: config.media, logger: mediaLogger, notifier, reference });
+  const projects = projectsService({ db: database.db, reference });
+  const feedback = feedbackService({ db: database.db, notifier, artefacts });
   const upload = uploadMiddleware({
     tmpDir: config.media.tmpDir,
     maxFileBytes: Math.max(...Object.values(config.media.maxBytes)),
@@ -117,10 +120,13 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     }),
     ...orgRoutes(orgDeps),
     ...referenceRoutes(reference),
-    ...projectRoutes(projectsService({ db: database.db, reference })),
+    ...projectRoutes(projects),
     ...artefactRoutes({ db: database.db, blobs, artefacts, overview: overviewService(database.db), upload }),
-    ...feedbackRoutes(feedbackService({ db: database.db, notifier, artefacts })),
+    ...feedbackRoutes(feedback),
   ];
+  if (config.demo) {
+    await seedDemoPortfolio({ db: database.db, tmpDir: config.media.tmpDir, ffmpegPath: config.media.ffmpegPath, logger, loadActor: auth.loadActor, projects, artefacts, feedback });
+  }
   app = buildApp({
     config,
     database,

@@ -3,11 +3,16 @@ import type { Db } from '../db/database.ts';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
+const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_MEMORY = 50_000;
+
 /**
  * express-session store on our own database (PostgreSQL or PGlite alike), with the user id in
  * its own column so that all sessions of a user can be ended at once.
  */
 export class DbSessionStore extends session.Store {
+  private readonly lastTouched = new Map<string, number>();
+
   constructor(private readonly db: Db) {
     super();
   }
@@ -33,6 +38,16 @@ export class DbSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
+    // express-session touches on every request; writing each time would make every read a write.
+    // Sliding the expiry once a minute per session is precise enough for hours-long sessions.
+    const now = Date.now();
+    const last = this.lastTouched.get(sid);
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) {
+      callback?.();
+      return;
+    }
+    if (this.lastTouched.size >= TOUCH_MEMORY) this.lastTouched.clear();
+    this.lastTouched.set(sid, now);
     this.db
       .updateTable('sessions')
       .set({ expiresAt: expiry(data) })
@@ -42,6 +57,7 @@ export class DbSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: Callback): void {
+    this.lastTouched.delete(sid);
     this.db
       .deleteFrom('sessions')
       .where('sid', '=', sid)

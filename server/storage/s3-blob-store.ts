@@ -23,6 +23,8 @@ export interface S3BlobStoreOptions {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** The endpoint browsers reach, when it differs from the server's (e.g. MinIO inside docker compose). */
+  publicEndpoint?: string | undefined;
 }
 
 const PART_SIZE = 8 * 1024 * 1024;
@@ -32,13 +34,20 @@ const QUEUE_SIZE = 2;
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
+  /** Signs URLs for browsers; the same client unless a public endpoint is configured. */
+  private readonly signer: S3Client;
   private readonly bucket: string;
 
   constructor(options: S3BlobStoreOptions) {
     this.bucket = options.bucket;
-    this.client = new S3Client({
+    this.client = S3BlobStore.clientFor(options, options.endpoint);
+    this.signer = options.publicEndpoint ? S3BlobStore.clientFor(options, options.publicEndpoint) : this.client;
+  }
+
+  private static clientFor(options: S3BlobStoreOptions, endpoint: string | undefined): S3Client {
+    return new S3Client({
       region: options.region,
-      endpoint: options.endpoint,
+      endpoint,
       forcePathStyle: options.forcePathStyle,
       // Without explicit keys the SDK's default chain (env, instance role …) applies.
       credentials:
@@ -147,7 +156,7 @@ export class S3BlobStore implements BlobStore {
       ResponseContentType: options.contentType,
       ResponseContentDisposition: disposition ?? undefined,
     });
-    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds });
+    return getSignedUrl(this.signer, command, { expiresIn: options.expiresInSeconds });
   }
 
   async ping(): Promise<void> {
@@ -156,6 +165,7 @@ export class S3BlobStore implements BlobStore {
 
   async close(): Promise<void> {
     this.client.destroy();
+    if (this.signer !== this.client) this.signer.destroy();
   }
 }
 
