@@ -287,6 +287,22 @@ describe('timeline', () => {
   });
 });
 
+describe("a project's co-teacher from another group", () => {
+  it("sees the pupil's artefacts of that project only, and may give feedback on them", async () => {
+    const owner = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
+    await app.database.db.insertInto('memberships').values({ groupId: w.group.id, userId: owner.id, role: 'pupil' }).execute();
+    const ownerClient = await app.as(owner.username);
+    const project = await teacher.post<Project>('/api/projects', { schoolId: w.schoolA.id, title: 'Yhteinen ilmiö', groupIds: [w.group.id], teacherIds: [w.otherTeacher.id] });
+    const inProject = await ownerClient.post<Artefact>('/api/artefacts', { title: 'Projektissa', projectId: project.body.id });
+    const outside = await ownerClient.post<Artefact>('/api/artefacts', { title: 'Muualla' });
+    const coTeacher = await app.as(w.otherTeacher.username);
+    const page = await coTeacher.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts`);
+    expect(page.body.items.map((i) => i.title)).toEqual(['Projektissa']);
+    expect((await coTeacher.get(`/api/artefacts/${outside.body.id}`)).status).toBe(404);
+    expect((await coTeacher.post(`/api/artefacts/${inProject.body.id}/feedback`, { body: 'Hyvä alku!' })).status).toBe(201);
+  });
+});
+
 describe('deleting', () => {
   it('can be undone for a while, then the purge removes the row and its media for good', async () => {
     const created = await pupil.post<Artefact>('/api/artefacts', form({ title: 'Poistettava' }, [{ name: 'p.png', type: 'image/png', bytes: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } }).png().toBuffer() }]));

@@ -65,12 +65,15 @@ export function artefactsService(deps: ArtefactsDeps) {
       if (input.goalIds?.length) throw new BadRequest('Goals belong to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with goals' }]);
       return;
     }
-    const project = await db
-      .selectFrom('projects')
-      .select('projects.id')
-      .where('projects.id', '=', input.projectId)
-      .where('projects.id', 'in', db.selectFrom('projectGroups').select('projectId').where('groupId', 'in', [...actor.pupilGroupIds, '00000000-0000-0000-0000-000000000000']))
-      .executeTakeFirst();
+    const groupIds = [...actor.pupilGroupIds];
+    const project = groupIds.length
+      ? await db
+          .selectFrom('projects')
+          .select('projects.id')
+          .where('projects.id', '=', input.projectId)
+          .where('projects.id', 'in', db.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))
+          .executeTakeFirst()
+      : undefined;
     if (!project) throw new BadRequest('You do not take part in that project.', [{ path: 'body.projectId', message: 'must be a project of your group' }]);
     if (input.phaseId) {
       const phase = await db.selectFrom('projectPhases').select('id').where('id', '=', input.phaseId).where('projectId', '=', input.projectId).executeTakeFirst();
@@ -297,10 +300,11 @@ export function artefactsService(deps: ArtefactsDeps) {
       authorize(actor, 'portfolio.read', pupil.resource, 'The pupil');
       const scope = portfolioScope(actor, pupil.resource, pupil.projectsTaughtBy(actor.id));
       if (!scope) throw new NotFound('The pupil');
+      if (scope.kind === 'projects' && scope.projectIds.length === 0) return { items: [], nextCursor: null };
       const cursor = query.cursor ? decodeCursor(query.cursor) : null;
       let q = selectArtefacts(db, actor.id).where('artefacts.ownerId', '=', pupilId).where('artefacts.deletedAt', 'is', null);
       if (scope.kind === 'shared') q = q.where('artefacts.visibility', '=', 'guardians');
-      if (scope.kind === 'projects') q = q.where('artefacts.projectId', 'in', scope.projectIds.length ? [...scope.projectIds] : ['00000000-0000-0000-0000-000000000000']);
+      if (scope.kind === 'projects') q = q.where('artefacts.projectId', 'in', [...scope.projectIds]);
       if (query.projectId) q = q.where('artefacts.projectId', '=', query.projectId);
       if (query.kind) q = q.where('artefacts.kind', '=', query.kind);
       if (query.subject) q = q.where(sql<boolean>`artefacts.subject_codes @> array[${query.subject}]::text[]`);
