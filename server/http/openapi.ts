@@ -34,12 +34,13 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { version: strin
       ...(def.auth === 'user' ? { security: [{ session: [] }] } : {}),
       parameters: [...parameters(def.params, 'path'), ...parameters(def.query, 'query')],
       ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } } } : {}),
+      ...(def.multipartDoc ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: jsonSchema(def.multipartDoc, 'input') } } } } : {}),
       responses: {
         [status]: {
           description: 'Success',
           ...(def.response ? { content: { 'application/json': { schema: jsonSchema(def.response, 'output') } } } : {}),
         },
-        ...(def.body || def.params || def.query ? { 400: error } : {}),
+        ...(def.body || def.params || def.query || def.multipartDoc ? { 400: error } : {}),
         ...(def.auth === 'user' ? { 401: error, 403: error, 404: error } : {}),
       },
     };

@@ -31,6 +31,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown, A 
   /** The presenter: output is parsed by it, so only whitelisted fields leave the server. */
   response?: ZodType<R>;
   status?: number;
+  /** Documents a multipart body (validated by the handler itself, since files are not JSON). */
+  multipartDoc?: ZodType;
   before?: RequestHandler[];
   handler: (input: RouteInput<P, Q, B, A>) => Promise<R>;
 }

@@ -24,6 +24,14 @@ import type { overviewService } from './overview.service.ts';
 
 const MEDIA_URL_SECONDS = 300;
 
+// For the OpenAPI document: what the multipart forms carry.
+const fileField = z.array(z.string().meta({ format: 'binary' })).describe('The files (images, audio, video, PDF, office documents)');
+const multipartFiles = z.object({ files: fileField });
+const multipartArtefact = z.object({
+  data: z.string().describe('JSON of the artefact fields (CreateArtefactRequest)'),
+  files: fileField.optional(),
+});
+
 /** Temp files of an upload go when the response ends, whatever happened on the way. */
 export const removeUploadsAfterResponse: RequestHandler = (req, res, next) => {
   res.on('close', () => {
@@ -69,6 +77,7 @@ export function artefactRoutes({ db, blobs, artefacts, overview, upload }: Artef
     route({
       method: 'post', path: '/api/artefacts', tag, auth: 'user', status: 201, before: multipart,
       summary: "Add an artefact to the signed-in pupil's portfolio: multipart with `data` (JSON of the fields) and `files`, or plain JSON",
+      multipartDoc: multipartArtefact,
       response: artefactSchema,
       handler: ({ actor, req }) => artefacts.create(actor, artefactFields(req), uploadedFiles(req), req.ip),
     }),
@@ -95,6 +104,7 @@ export function artefactRoutes({ db, blobs, artefacts, overview, upload }: Artef
     route({
       method: 'post', path: '/api/artefacts/:artefactId/media', tag, auth: 'user', before: multipart,
       summary: 'Add files to an artefact (multipart `files`)',
+      multipartDoc: multipartFiles,
       params: artefactParamsSchema, response: artefactSchema,
       handler: ({ actor, params, req }) => artefacts.addMedia(actor, params.artefactId, uploadedFiles(req), req.ip),
     }),
