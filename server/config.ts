@@ -72,7 +72,7 @@ export interface Config {
         readonly accessKeyId: string | undefined;
         readonly secretAccessKey: string | undefined;
         readonly forcePathStyle: boolean;
-        readonly publicEndpoint: string | undefined;
+        readonly publicEndpoint?: string | undefined;
       };
   readonly sessionSecret: string;
   readonly sessionMaxAgeMs: number;

@@ -116,9 +116,11 @@ async function processAudioVideo(
   options: MediaOptions,
 ): Promise<Processed> {
   const info = await readInfo(options.ffmpegPath, file.path, accepted.ext);
-  // The container alone does not tell: WebM and MP4 hold audio-only recordings too.
-  const kind = info ? (info.hasVideo ? 'video' : 'audio') : accepted.kind;
-  const mime = kind === accepted.kind ? accepted.mime : audioMimeFor(accepted.mime);
+  // The container alone does not tell: WebM and MP4 hold audio-only recordings too. The other way
+  // round (a picture track in an .m4a) stays audio, and the remux keeps only its sound.
+  const audioOnly = accepted.kind === 'video' && info !== null && !info.hasVideo;
+  const kind = audioOnly ? 'audio' : accepted.kind;
+  const mime = audioOnly ? audioMimeFor(accepted.mime) : accepted.mime;
   checkSize(kind, size, options.maxBytes[kind], file.originalName);
 
   const output = path.join(workDir, `original.${accepted.ext}`);

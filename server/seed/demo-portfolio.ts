@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
+import { drawPicture } from '../media/image.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 import type { ArtefactsService } from '../modules/artefacts/artefacts.service.ts';
@@ -20,19 +20,6 @@ export interface DemoPortfolioDeps {
   projects: ProjectsService;
   artefacts: ArtefactsService;
   feedback: FeedbackService;
-}
-
-/** A photo-like picture: sky, ground and a few coloured shapes (no decoder involved). */
-async function picture(file: string, sky: string, ground: string, spots: string[]): Promise<void> {
-  const width = 1600;
-  const height = 1200;
-  await sharp({ create: { width, height, channels: 3, background: sky } })
-    .composite([
-      { input: { create: { width, height: height / 2, channels: 3, background: ground } }, top: height / 2, left: 0 },
-      ...spots.map((colour, i) => ({ input: { create: { width: 180, height: 180, channels: 3 as const, background: colour } }, top: 420 + (i % 2) * 160, left: 200 + i * 300 })),
-    ])
-    .jpeg({ quality: 85 })
-    .toFile(file);
 }
 
 /** A short tone standing in for a spoken reflection; null when ffmpeg cannot run. */
@@ -90,8 +77,8 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
   try {
     const leaves = path.join(dir, 'ruska.jpg');
     const forest = path.join(dir, 'metsa.jpg');
-    await picture(leaves, '#9cc7e8', '#6b4f2a', ['#d8452b', '#f0a830', '#c2302a', '#e8c23a']);
-    await picture(forest, '#b8d3e6', '#3f6b3a', ['#2f5a2d', '#47813f', '#d98c2b']);
+    await drawPicture(leaves, '#9cc7e8', '#6b4f2a', ['#d8452b', '#f0a830', '#c2302a', '#e8c23a']);
+    await drawPicture(forest, '#b8d3e6', '#3f6b3a', ['#2f5a2d', '#47813f', '#d98c2b']);
 
     const first = await deps.artefacts.create(
       pupil,
