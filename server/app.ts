@@ -58,8 +58,8 @@ export function buildApp(deps: AppDeps): express.Express {
       contentSecurityPolicy: {
         directives: {
           'default-src': ["'self'"],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'media-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:', 'blob:', ...mediaOrigins(config)],
+          'media-src': ["'self'", 'blob:', ...mediaOrigins(config)],
           'connect-src': ["'self'"],
           'upgrade-insecure-requests': config.secureCookies ? [] : null,
         },
@@ -102,6 +102,14 @@ export function buildApp(deps: AppDeps): express.Express {
 
   app.use(errorMiddleware(logger));
   return app;
+}
+
+/** Signed S3 media URLs point at the bucket's host, which the page must be allowed to load from. */
+function mediaOrigins(config: Config): string[] {
+  if (config.storage.kind !== 's3') return [];
+  const endpoint = config.storage.publicEndpoint ?? config.storage.endpoint;
+  if (!endpoint) return ['https://*.amazonaws.com'];
+  return [new URL(endpoint).origin];
 }
 
 function immutableAssets(res: express.Response, filePath: string) {

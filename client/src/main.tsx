@@ -6,6 +6,7 @@ import { createQueryClient } from './app/query-client.ts';
 import { router } from './app/router.tsx';
 import { initI18n } from './i18n/i18n.ts';
 import './styles.css';
+import './portfolio.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -5,6 +5,7 @@ import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { Brand } from '../components/brand.tsx';
 import { ConfirmProvider } from '../components/confirm-dialog.tsx';
 import { LanguageSwitcher } from '../components/language-switcher.tsx';
+import { ToastProvider } from '../components/toast.tsx';
 import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
 import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.ts';
 import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
@@ -34,6 +35,7 @@ export function AppShell() {
 
   return (
     <ConfirmProvider>
+      <ToastProvider>
       <a className="skip-link" href="#main">
         {t('shell.skipToContent')}
       </a>
@@ -68,6 +70,7 @@ export function AppShell() {
       <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
         <Outlet />
       </main>
+      </ToastProvider>
     </ConfirmProvider>
   );
 }

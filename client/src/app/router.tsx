@@ -5,15 +5,46 @@ import { RequireRole } from '../features/auth/components/require-role.tsx';
 import { RequireSession } from '../features/auth/components/require-session.tsx';
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { GuardianHome } from '../features/home/components/guardian-home.tsx';
-import { PupilHome } from '../features/home/components/pupil-home.tsx';
 import { TeacherHome } from '../features/home/components/teacher-home.tsx';
+import type { SchoolRole } from '../../../shared/roles.ts';
 import { AppShell } from './app-shell.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+import type * as PortfolioPages from './portfolio-pages.ts';
 import { RoleRedirect } from './role-redirect.tsx';
 
 const adminPage = (name: keyof typeof AdminPages): Pick<RouteObject, 'lazy'> => ({
   lazy: async () => ({ Component: (await import('../features/admin/components/admin-pages.ts'))[name] }),
 });
+
+/** A portfolio page, loaded on first use, for the given roles only. */
+const portfolioPage = (name: keyof typeof PortfolioPages, roles: readonly SchoolRole[]): Pick<RouteObject, 'lazy'> => ({
+  lazy: async () => {
+    const Page = (await import('./portfolio-pages.ts'))[name];
+    return {
+      element: (
+        <RequireRole role={roles}>
+          <Page />
+        </RequireRole>
+      ),
+    };
+  },
+});
+
+const everyone: readonly SchoolRole[] = ['pupil', 'teacher', 'guardian', 'admin'];
+const teaching: readonly SchoolRole[] = ['teacher', 'admin'];
+
+const portfolioRoutes: RouteObject[] = [
+  { path: 'pupil', ...portfolioPage('PupilPortfolioPage', ['pupil']) },
+  { path: 'teacher/groups/:groupId', ...portfolioPage('GroupOverviewPage', ['teacher']) },
+  { path: 'teacher/pupils/:pupilId', ...portfolioPage('TeacherPupilPage', ['teacher']) },
+  { path: 'guardian/children/:childId', ...portfolioPage('GuardianChildPage', ['guardian']) },
+  { path: 'artefacts/new', ...portfolioPage('NewArtefactPage', ['pupil']) },
+  { path: 'artefacts/:artefactId', ...portfolioPage('ArtefactPage', everyone) },
+  { path: 'artefacts/:artefactId/edit', ...portfolioPage('EditArtefactPage', ['pupil']) },
+  { path: 'projects/new', ...portfolioPage('NewProjectPage', teaching) },
+  { path: 'projects/:projectId', ...portfolioPage('ProjectPage', everyone) },
+  { path: 'projects/:projectId/edit', ...portfolioPage('EditProjectPage', teaching) },
+];
 
 const adminRoutes: RouteObject = {
   path: 'admin',
@@ -49,9 +80,9 @@ export const router = createBrowserRouter([
         element: <AppShell />,
         children: [
           { index: true, element: <RoleRedirect /> },
-          { path: 'pupil', element: <RequireRole role="pupil"><PupilHome /></RequireRole> },
           { path: 'teacher', element: <RequireRole role="teacher"><TeacherHome /></RequireRole> },
           { path: 'guardian', element: <RequireRole role="guardian"><GuardianHome /></RequireRole> },
+          ...portfolioRoutes,
           adminRoutes,
           { path: '*', element: <NotFoundPage /> },
         ],

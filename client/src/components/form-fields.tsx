@@ -42,13 +42,13 @@ interface TextFieldProps {
   label: string;
   value: string;
   onChange: (value: string) => void;
-  type?: 'text' | 'password' | 'email';
+  type?: 'text' | 'password' | 'email' | 'date' | 'url';
   autoComplete?: string;
   hint?: string | undefined;
   error?: string | undefined;
   optional?: boolean;
   required?: boolean;
-  inputMode?: 'text' | 'numeric' | 'email';
+  inputMode?: 'text' | 'numeric' | 'email' | 'url';
   spellCheck?: boolean;
 }
 
@@ -162,5 +162,148 @@ export function FormError({ message, ref }: { message: string | null; ref?: Ref<
     <p ref={ref} className="notice notice--error" role="alert" tabIndex={-1}>
       {message}
     </p>
+  );
+}
+
+interface TextAreaFieldProps {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  hint?: string | undefined;
+  error?: string | undefined;
+  optional?: boolean;
+  required?: boolean;
+  rows?: number;
+}
+
+export function TextAreaField({ name, label, value, onChange, hint, error, optional, required, rows = 4, ref }: TextAreaFieldProps & { ref?: Ref<HTMLTextAreaElement> }) {
+  const id = `${useId()}-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} optional={optional}>
+      {(describedBy) => (
+        <textarea
+          ref={ref}
+          id={id}
+          name={name}
+          value={value}
+          rows={rows}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          aria-required={required || undefined}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
+
+interface CheckboxGroupProps {
+  name: string;
+  legend: string;
+  options: readonly ChoiceOption[];
+  value: readonly string[];
+  onChange: (value: string[]) => void;
+  hint?: string | undefined;
+  error?: string | undefined;
+  /** Many options (e.g. all subjects) are laid out in columns. */
+  columns?: boolean;
+  legendClassName?: string;
+}
+
+/** A fieldset of checkboxes: the legend names the group for screen readers, each box has its own label. */
+export function CheckboxGroup({ name, legend, options, value, onChange, hint, error, columns, legendClassName }: CheckboxGroupProps) {
+  const id = `${useId()}-${name}`;
+  const chosen = new Set(value);
+  const toggle = (option: string, checked: boolean) => {
+    const next = new Set(chosen);
+    if (checked) next.add(option);
+    else next.delete(option);
+    // Keep the options' order, so the saved list does not depend on the clicking order.
+    onChange(options.map((o) => o.value).filter((v) => next.has(v)));
+  };
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset className={error ? 'choice-group field--invalid' : 'choice-group'} aria-describedby={describedBy}>
+      <legend className={legendClassName}>{legend}</legend>
+      {hint && (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field__error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      <ul className={columns ? 'choice-list choice-list--columns' : 'choice-list'} role="list">
+        {options.map((option) => {
+          const optionId = `${id}-${option.value}`;
+          return (
+            <li key={option.value} className="field--checkbox">
+              <input
+                id={optionId}
+                type="checkbox"
+                name={name}
+                value={option.value}
+                checked={chosen.has(option.value)}
+                onChange={(e) => toggle(option.value, e.target.checked)}
+              />
+              <label htmlFor={optionId}>{option.label}</label>
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
+  );
+}
+
+interface RadioGroupProps {
+  name: string;
+  legend: string;
+  options: readonly (ChoiceOption & { hint?: string })[];
+  value: string;
+  onChange: (value: string) => void;
+}
+
+export function RadioGroup({ name, legend, options, value, onChange }: RadioGroupProps) {
+  const id = `${useId()}-${name}`;
+  return (
+    <fieldset className="choice-group">
+      <legend>{legend}</legend>
+      <ul className="choice-list" role="list">
+        {options.map((option) => {
+          const optionId = `${id}-${option.value}`;
+          const hintId = option.hint ? `${optionId}-hint` : undefined;
+          // The hint sits outside the label, so the name stays short and the hint is read as a description.
+          return (
+            <li key={option.value} className="field--checkbox">
+              <input
+                id={optionId}
+                type="radio"
+                name={name}
+                value={option.value}
+                checked={value === option.value}
+                onChange={() => onChange(option.value)}
+                aria-describedby={hintId}
+              />
+              <div>
+                <label htmlFor={optionId}>{option.label}</label>
+                {option.hint && (
+                  <p className="field__hint" id={hintId}>
+                    {option.hint}
+                  </p>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
   );
 }

@@ -74,6 +74,8 @@ export const http = {
   patch: <T>(path: string, body: unknown, schema: ZodType<T>) => request('PATCH', path, { body, schema }),
   /** The answer of a delete is not used (it may be `204 No Content`): callers re-fetch instead. */
   delete: (path: string) => request('DELETE', path, { schema: anything }).then(() => undefined),
+  /** A delete whose answer is needed (e.g. until when it can be undone). */
+  deleteWith: <T>(path: string, schema: ZodType<T>) => request('DELETE', path, { schema }),
 };
 
 /** Builds a path with each parameter URL-encoded: `apiPath('/api/groups', id, 'members')`. */

@@ -2,11 +2,16 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useNavigate } from 'react-router';
 import { io, type Socket } from 'socket.io-client';
+import { artefactEventSchema } from '../../../shared/api/artefacts.ts';
 import { meResponseSchema } from '../../../shared/api/auth.ts';
+import { feedbackSchema } from '../../../shared/api/feedback.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/realtime.ts';
 import { authKeys, endSessionInCache } from '../features/auth/queries.ts';
 import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
 import { homeKeys } from '../features/home/queries.ts';
+import { artefactChanged, artefactKeys, artefactRemoved } from '../features/artefacts/queries.ts';
+import { dropFeedback, feedbackCountsChanged, feedbackKeys, upsertFeedback } from '../features/feedback/queries.ts';
+import { overviewKeys } from '../features/overview/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -48,6 +53,35 @@ export function useRealtime(userId: string | null): void {
       // Roles or memberships may have changed, and with them what the home pages show.
       void queryClient.invalidateQueries({ queryKey: homeKeys.all });
     });
+
+    // Portfolio events reach only people allowed to see the thing (the server picks the rooms):
+    // each patches what it can and re-fetches the lists and counts it affects. A payload that
+    // does not match the contract just makes everything portfolio-related re-fetch.
+    const refetchPortfolio = () => {
+      for (const queryKey of [artefactKeys.all, feedbackKeys.all, overviewKeys.all]) void queryClient.invalidateQueries({ queryKey });
+    };
+    socket.on('artefact.updated', (payload) => {
+      const parsed = artefactEventSchema.safeParse(payload.artefact);
+      if (parsed.success) void artefactChanged(queryClient, parsed.data);
+      else refetchPortfolio();
+    });
+    socket.on('artefact.deleted', ({ artefactId, ownerId }) => void artefactRemoved(queryClient, artefactId, ownerId));
+    socket.on('feedback.created', (payload) => {
+      const parsed = feedbackSchema.safeParse(payload.feedback);
+      if (parsed.success) upsertFeedback(queryClient, parsed.data);
+      void feedbackCountsChanged(queryClient, payload.feedback.artefactId, payload.ownerId);
+    });
+    socket.on('feedback.updated', (payload) => {
+      const parsed = feedbackSchema.safeParse(payload.feedback);
+      if (parsed.success) upsertFeedback(queryClient, parsed.data);
+      else refetchPortfolio();
+    });
+    socket.on('feedback.deleted', ({ artefactId, feedbackId, ownerId }) => {
+      dropFeedback(queryClient, artefactId, feedbackId);
+      void feedbackCountsChanged(queryClient, artefactId, ownerId);
+    });
+    // Events sent while the connection was down are lost: catch up after a reconnect.
+    socket.io.on('reconnect', refetchPortfolio);
 
     // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.
     socket.on('session.ended', () => {

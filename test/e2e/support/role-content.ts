@@ -11,7 +11,9 @@ const { fi } = texts;
 /** What each role's home page must show, read from the API so no demo names are assumed. */
 export const roleContent: Record<Role, (page: Page) => Promise<void>> = {
   pupil: async (page) => {
-    await page.getByRole('heading', { level: 2, name: fi.pupil.emptyHeading }).waitFor();
+    // The demo pupil's portfolio: their projects and a timeline with the seeded work.
+    await page.getByRole('heading', { level: 2, name: fi.pupil.projectsHeading }).waitFor();
+    await page.getByRole('list', { name: fi.pupil.timelineHeading }).locator('article').first().waitFor();
   },
   teacher: async (page) => {
     const { body } = await apiGet<{ groups: MyGroup[] }>(page, '/api/me/groups');

@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { guardianChildPath } from '../../artefacts/paths.ts';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useMyChildrenQuery } from '../queries.ts';
@@ -33,7 +35,9 @@ export function GuardianHome() {
                     <span className="avatar" aria-hidden="true">
                       {initials(child.displayName)}
                     </span>
-                    <h2 id={headingId}>{child.displayName}</h2>
+                    <h2 id={headingId}>
+                      <Link to={guardianChildPath(child.id)}>{child.displayName}</Link>
+                    </h2>
                   </div>
                   {child.schools.length > 0 && (
                     <p>{t('guardian.school', { names: list.format(child.schools.map((s) => s.name)) })}</p>
@@ -42,6 +46,12 @@ export function GuardianHome() {
                     {child.groups.length > 0
                       ? t('guardian.groups', { names: list.format(child.groups.map((g) => g.name)) })
                       : t('guardian.noGroups')}
+                  </p>
+                  <p className="card__action">
+                    <Link className="button button--secondary button--small" to={guardianChildPath(child.id)}>
+                      {t('guardian.openShared')}
+                      <span className="visually-hidden"> ({child.displayName})</span>
+                    </Link>
                   </p>
                 </section>
               </li>

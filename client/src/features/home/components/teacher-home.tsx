@@ -1,5 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
+import { groupOverviewPath } from '../../overview/paths.ts';
+import { ProjectList } from '../../projects/components/project-list.tsx';
+import { newProjectPath } from '../../projects/paths.ts';
+import { useProjectsQuery } from '../../projects/queries.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession } from '../../auth/session.ts';
 import { useMyGroupsQuery } from '../queries.ts';
@@ -33,7 +38,9 @@ export function TeacherHome() {
             return (
               <li key={group.id}>
                 <section className="card group-card" aria-labelledby={headingId}>
-                  <h2 id={headingId}>{group.name}</h2>
+                  <h2 id={headingId}>
+                    <Link to={groupOverviewPath(group.id)}>{group.name}</Link>
+                  </h2>
                   <p className="muted">
                     {[group.school.name, group.schoolYear ? t('teacher.schoolYear', { year: group.schoolYear }) : null]
                       .filter(Boolean)
@@ -55,12 +62,42 @@ export function TeacherHome() {
                       ))}
                     </ul>
                   )}
+                  <p className="card__action">
+                    <Link className="button button--secondary button--small" to={groupOverviewPath(group.id)}>
+                      {t('teacher.openOverview')}
+                      <span className="visually-hidden"> {group.name}</span>
+                    </Link>
+                  </p>
                 </section>
               </li>
             );
           })}
         </ul>
       )}
+      <TeacherProjects />
     </>
+  );
+}
+
+function TeacherProjects() {
+  const { t } = useTranslation();
+  const projects = useProjectsQuery();
+  return (
+    <section aria-labelledby="projects-heading" className="stack section-gap">
+      <div className="section-header">
+        <h2 id="projects-heading">{t('teacher.projectsHeading')}</h2>
+        <Link className="button button--primary" to={newProjectPath()}>
+          {t('teacher.newProject')}
+        </Link>
+      </div>
+      {projects.isPending && <Loading />}
+      {projects.isError && <QueryError error={projects.error} />}
+      {projects.isSuccess &&
+        (projects.data.projects.length === 0 ? (
+          <p className="muted">{t('teacher.noProjects')}</p>
+        ) : (
+          <ProjectList projects={projects.data.projects} />
+        ))}
+    </section>
   );
 }

@@ -1,0 +1,7 @@
+// The portfolio's pages as one lazily loaded chunk (the sign-in page does not need them).
+export { ArtefactPage } from '../features/artefacts/components/artefact-page.tsx';
+export { EditArtefactPage, NewArtefactPage } from '../features/artefacts/components/artefact-form-pages.tsx';
+export { GuardianChildPage, PupilPortfolioPage, TeacherPupilPage } from '../features/artefacts/components/portfolio-pages.tsx';
+export { GroupOverviewPage } from '../features/overview/components/group-overview-page.tsx';
+export { EditProjectPage, NewProjectPage } from '../features/projects/components/project-form-pages.tsx';
+export { ProjectPage } from '../features/projects/components/project-page.tsx';

@@ -1,0 +1,169 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import type { Artefact } from '../../../../../shared/api/artefacts.ts';
+import { Loading, QueryError } from '../../../components/status.tsx';
+import { isApiError } from '../../../lib/http.ts';
+import { useFormat } from '../../../lib/format.ts';
+import { usePageTitle } from '../../../lib/page-title.ts';
+import { useSession } from '../../auth/session.ts';
+import { FeedbackSection } from '../../feedback/components/feedback-section.tsx';
+import { projectPath } from '../../projects/paths.ts';
+import { useProjectQuery } from '../../projects/queries.ts';
+import { useReferenceLabels } from '../../reference/queries.ts';
+import { useArtefactQuery } from '../queries.ts';
+import { HistorySection } from './history-section.tsx';
+import { MediaGallery } from './media-gallery.tsx';
+import { OwnerActions } from './owner-actions.tsx';
+import { StatusBadges } from './status-badges.tsx';
+import { usePortfolioBackLink } from './back-link.ts';
+
+export function ArtefactPage() {
+  const { t } = useTranslation();
+  const { artefactId = '' } = useParams();
+  const artefact = useArtefactQuery(artefactId);
+  usePageTitle(artefact.data?.title ?? (artefact.isError ? t('artefact.notFound') : t('common.loading')));
+
+  if (artefact.isError) {
+    return (
+      <div className="stack">
+        <h1>{isApiError(artefact.error, 'not_found') ? t('artefact.notFound') : t('artefact.loadFailed')}</h1>
+        {isApiError(artefact.error, 'not_found') ? <p>{t('artefact.notFoundText')}</p> : <QueryError error={artefact.error} />}
+        <p>
+          <Link to="/">{t('notFound.home')}</Link>
+        </p>
+      </div>
+    );
+  }
+  if (!artefact.data) {
+    return (
+      <>
+        <h1>{t('common.loading')}</h1>
+        <Loading />
+      </>
+    );
+  }
+  return <ArtefactView artefact={artefact.data} />;
+}
+
+function ArtefactView({ artefact }: { artefact: Artefact }) {
+  const { t } = useTranslation();
+  const me = useSession();
+  const format = useFormat();
+  const back = usePortfolioBackLink(artefact.owner);
+  const isOwner = me.user.id === artefact.owner.id;
+
+  return (
+    <div className="artefact-page">
+      <p className="back-link">
+        <Link to={back.to}>{back.label}</Link>
+      </p>
+      <div className="page-header">
+        <h1>{artefact.title}</h1>
+        <p className="muted">
+          {isOwner ? null : <>{artefact.owner.displayName} · </>}
+          {t('artefact.created', { date: format.dateTime(artefact.createdAt) })}
+          {artefact.version > 1 && <> · {t('artefact.edited', { date: format.dateTime(artefact.updatedAt) })}</>}
+        </p>
+        <StatusBadges artefact={artefact} />
+      </div>
+      {isOwner && <OwnerActions artefact={artefact} />}
+      <div className="artefact-layout">
+        <div className="artefact-layout__main stack">
+          <MediaGallery media={artefact.media} title={artefact.title} />
+          {artefact.bodyHtml && (
+            // Sanitised by the server (an allow-list of formatting tags) before it was stored.
+            <div className="rich-content" dangerouslySetInnerHTML={{ __html: artefact.bodyHtml }} />
+          )}
+          {artefact.links.length > 0 && (
+            <section aria-labelledby="links-heading">
+              <h2 id="links-heading">{t('artefact.links')}</h2>
+              <ul className="link-list">
+                {artefact.links.map((link) => (
+                  <li key={link.url}>
+                    <a href={link.url} target="_blank" rel="noopener noreferrer">
+                      {link.title || link.url}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <FeedbackSection artefact={artefact} />
+        </div>
+        <aside className="artefact-layout__aside stack" aria-label={t('artefact.details')}>
+          <ArtefactFacts artefact={artefact} />
+          <HistorySection artefact={artefact} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function ArtefactFacts({ artefact }: { artefact: Artefact }) {
+  const { t } = useTranslation();
+  const labels = useReferenceLabels();
+  const project = useProjectQuery(artefact.projectId);
+  const phase = project.data?.phases.find((p) => p.id === artefact.phaseId);
+  const goals = project.data?.goals.filter((g) => artefact.goalIds.includes(g.id)) ?? [];
+  return (
+    <div className="card">
+      <h2 className="visually-hidden">{t('artefact.details')}</h2>
+      <dl className="facts facts--single">
+        <div>
+          <dt>{t('artefact.kind')}</dt>
+          <dd>{t(`artefact.kinds.${artefact.kind}`)}</dd>
+        </div>
+        {artefact.projectId && (
+          <div>
+            <dt>{t('artefact.project')}</dt>
+            <dd>{project.data ? <Link to={projectPath(project.data.id)}>{project.data.title}</Link> : t('common.loading')}</dd>
+          </div>
+        )}
+        {phase && (
+          <div>
+            <dt>{t('artefact.phase')}</dt>
+            <dd>{phase.title}</dd>
+          </div>
+        )}
+        {goals.length > 0 && (
+          <div>
+            <dt>{t('artefact.goals')}</dt>
+            <dd>
+              <ul className="plain-list">
+                {goals.map((g) => (
+                  <li key={g.id}>{g.text}</li>
+                ))}
+              </ul>
+            </dd>
+          </div>
+        )}
+        {artefact.subjectCodes.length > 0 && (
+          <div>
+            <dt>{t('artefact.subjects')}</dt>
+            <dd>
+              <ul className="tag-list">
+                {artefact.subjectCodes.map((code) => (
+                  <li key={code} className="tag">
+                    {labels.subject(code)}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </div>
+        )}
+        {artefact.competenceIds.length > 0 && (
+          <div>
+            <dt>{t('artefact.competences')}</dt>
+            <dd>
+              <ul className="plain-list">
+                {artefact.competenceIds.map((id) => (
+                  <li key={id}>{labels.competence(id)}</li>
+                ))}
+              </ul>
+            </dd>
+          </div>
+        )}
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { Artefact, ArtefactEvent, CreateArtefactRequest, UpdateArtefactRequest } from '../../../../shared/api/artefacts.ts';
+import { overviewKeys } from '../overview/queries.ts';
+import { artefactsApi, type TimelineFilters, type UploadCallbacks } from './api.ts';
+
+export const artefactKeys = {
+  all: ['artefacts'] as const,
+  timelines: (pupilId: string) => [...artefactKeys.all, 'timeline', pupilId] as const,
+  timeline: (pupilId: string, filters: TimelineFilters) => [...artefactKeys.timelines(pupilId), filters] as const,
+  detail: (artefactId: string) => [...artefactKeys.all, 'detail', artefactId] as const,
+  history: (artefactId: string) => [...artefactKeys.all, 'history', artefactId] as const,
+};
+
+export function useTimelineQuery(pupilId: string, filters: TimelineFilters) {
+  return useInfiniteQuery({
+    queryKey: artefactKeys.timeline(pupilId, filters),
+    queryFn: ({ pageParam, signal }) => artefactsApi.timeline(pupilId, filters, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export const useArtefactQuery = (artefactId: string) =>
+  useQuery({ queryKey: artefactKeys.detail(artefactId), queryFn: ({ signal }) => artefactsApi.get(artefactId, signal) });
+
+export const useArtefactHistoryQuery = (artefactId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: artefactKeys.history(artefactId),
+    queryFn: ({ signal }) => artefactsApi.history(artefactId, signal),
+    enabled,
+  });
+
+/** After any change to an artefact: lists that show it are re-fetched; the detail is replaced. */
+export function artefactChanged(queryClient: QueryClient, artefact: Artefact | ArtefactEvent): Promise<unknown> {
+  queryClient.setQueryData<Artefact>(artefactKeys.detail(artefact.id), (old) =>
+    'unreadFeedbackCount' in artefact ? artefact : old ? { ...artefact, unreadFeedbackCount: old.unreadFeedbackCount } : undefined,
+  );
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(artefact.owner.id) }),
+    queryClient.invalidateQueries({ queryKey: artefactKeys.history(artefact.id) }),
+    queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
+  ]);
+}
+
+export function artefactRemoved(queryClient: QueryClient, artefactId: string, ownerId: string): Promise<unknown> {
+  queryClient.removeQueries({ queryKey: artefactKeys.detail(artefactId) });
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(ownerId) }),
+    queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
+  ]);
+}
+
+export function useCreateArtefactMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ data, files, callbacks }: { data: CreateArtefactRequest; files: readonly File[]; callbacks: UploadCallbacks }) =>
+      artefactsApi.create(data, files, callbacks),
+    onSuccess: (artefact) => artefactChanged(queryClient, artefact),
+  });
+}
+
+export function useAddMediaMutation(artefactId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ files, callbacks }: { files: readonly File[]; callbacks: UploadCallbacks }) =>
+      artefactsApi.addMedia(artefactId, files, callbacks),
+    onSuccess: (artefact) => artefactChanged(queryClient, artefact),
+  });
+}
+
+export function useUpdateArtefactMutation(artefactId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateArtefactRequest) => artefactsApi.update(artefactId, body),
+    onSuccess: (artefact) => artefactChanged(queryClient, artefact),
+  });
+}
+
+export function useDeleteArtefactMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (artefact: Artefact) => artefactsApi.remove(artefact.id),
+    onSuccess: (_result, artefact) => artefactRemoved(queryClient, artefact.id, artefact.owner.id),
+  });
+}
+
+export function useRestoreArtefactMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (artefactId: string) => artefactsApi.restore(artefactId),
+    onSuccess: (artefact) => artefactChanged(queryClient, artefact),
+  });
+}

@@ -1,0 +1,83 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Artefact } from '../../../../../shared/api/artefacts.ts';
+import { createFeedbackRequestSchema } from '../../../../../shared/api/feedback.ts';
+import { errorMessage } from '../../../lib/error-message.ts';
+import { useCreateFeedbackMutation } from '../queries.ts';
+
+interface ComposerProps {
+  artefact: Artefact;
+  parentId: string | null;
+  label: string;
+  submitLabel: string;
+  initial?: string;
+  autoFocus?: boolean;
+  /** Defaults to posting a new comment. */
+  send?: (body: string) => Promise<unknown>;
+  onSent?: () => void;
+  onCancel?: () => void;
+}
+
+/** A textarea and a button: new feedback, a reply, or an edit. */
+export function FeedbackComposer({ artefact, parentId, label, submitLabel, initial = '', autoFocus, send, onSent, onCancel }: ComposerProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [body, setBody] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const create = useCreateFeedbackMutation(artefact);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = createFeedbackRequestSchema.safeParse({ body, parentId });
+    if (!parsed.success) {
+      setError(t('feedback.emptyError'));
+      document.getElementById(`${id}-body`)?.focus();
+      return;
+    }
+    setError(null);
+    setPending(true);
+    try {
+      await (send ? send(parsed.data.body) : create.mutateAsync(parsed.data));
+      setBody('');
+      onSent?.();
+    } catch (err) {
+      setError(errorMessage(t, err));
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <form className="feedback-composer" onSubmit={(e) => void submit(e)} noValidate>
+      <div className={error ? 'field field--invalid' : 'field'}>
+        <label htmlFor={`${id}-body`}>{label}</label>
+        {error && (
+          <p className="field__error" id={`${id}-error`} role="alert">
+            {error}
+          </p>
+        )}
+        <textarea
+          id={`${id}-body`}
+          name="body"
+          rows={3}
+          value={body}
+          autoFocus={autoFocus}
+          onChange={(e) => setBody(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+      </div>
+      <div className="button-row button-row--start">
+        <button type="submit" className="button button--primary button--small" disabled={pending}>
+          {pending ? t('common.saving') : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" className="button button--secondary button--small" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

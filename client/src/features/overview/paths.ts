@@ -1,0 +1,1 @@
+export const groupOverviewPath = (groupId: string) => `/teacher/groups/${encodeURIComponent(groupId)}`;

@@ -1,0 +1,38 @@
+import { useTranslation } from 'react-i18next';
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** Dates, times and sizes in the reader's language. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const lang = i18n.language;
+  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
+  const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  return {
+    date: (iso: string) => date.format(new Date(iso)),
+    dateTime: (iso: string) => dateTime.format(new Date(iso)),
+    /** "3 hours ago", "yesterday"; under a minute: "now". */
+    relative(iso: string, now = Date.now()): string {
+      const seconds = (new Date(iso).getTime() - now) / 1000;
+      for (const [unit, size] of UNITS) {
+        if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+      }
+      return relative.format(0, 'second');
+    },
+    fileSize(bytes: number): string {
+      if (bytes < 1024) return `${bytes} B`;
+      if (bytes < 1024 * 1024) return `${number.format(bytes / 1024)} kB`;
+      return `${number.format(bytes / 1024 / 1024)} MB`;
+    },
+    percent: (fraction: number) => new Intl.NumberFormat(lang, { style: 'percent' }).format(fraction),
+  };
+}
