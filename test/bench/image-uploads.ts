@@ -9,7 +9,8 @@
  * Bare sharp: a separate Node process (same flags, same sharp defaults) doing exactly what
  * server/media/image.ts does for an upload: metadata, rotate by EXIF, and from that pipeline
  * display (1600 px WebP q82), thumbnail (400 px WebP q75) and original (JPEG q90) written as files,
- * the three in parallel. Route: a server child process on a fresh PostgreSQL database
+ * the three in parallel, each image read through a hard link of its own (libvips caches operations
+ * by file name, and every upload arrives under a new name). Route: a server child process on a fresh PostgreSQL database
  * (`polku_bench_<random>`) with the local media folder; the files are sent from memory.
  * Both keep CONCURRENCY (2) images in flight. Each run is PASSES (2) passes over all files; RUNS
  * (3) runs each, alternating bare and route, after one unrecorded warm-up pass of each.
@@ -19,7 +20,7 @@
  * Run: npm run bench:uploads   (RUNS=3 PASSES=2 FILES=12 CONCURRENCY=2)
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
@@ -76,8 +77,12 @@ function bareProcess() {
         await mapLimit(m.files, m.concurrency, async (file, i) => {
           const out = path.join(work, String(i));
           await mkdir(out);
+          // Under a name of its own, as each upload is: libvips caches operations by file name, and
+          // the route never sees the same name twice.
+          const input = path.join(out, 'upload.jpg');
+          await link(file, input);
           const t = performance.now();
-          const s = await bareSharp(file, out);
+          const s = await bareSharp(input, out);
           latencies.push(performance.now() - t);
           if (i === 0) sizes = s;
           await rm(out, { recursive: true, force: true });
@@ -177,10 +182,10 @@ async function main() {
       // Warm-up: one pass each, unrecorded (JIT, sharp/libvips start-up, PostgreSQL connections).
       const warmBare = await bareBatch(files.length);
       await routeBatch(files.length);
-      const routeSizes = await storedSizes(client, server.dataDir);
+      const routeSizes = await storedSizes(client, server.dataDir, path.basename(files[0] ?? ''));
       const same = ['original', 'display', 'thumb'].every((v) => routeSizes[v] === warmBare.sizes[v]);
       console.log(
-        `same output: the route stored ${Object.entries(routeSizes).map(([k, v]) => `${k} ${v} B`).join(', ')} for the first file; ` +
+        `same output: the route stored ${Object.entries(routeSizes).map(([k, v]) => `${k} ${v} B`).join(', ')} for ${path.basename(files[0] ?? '')}; ` +
           `bare sharp wrote ${Object.entries(warmBare.sizes).map(([k, v]) => `${k} ${v} B`).join(', ')} → ${same ? 'identical sizes' : 'DIFFERENT'}`,
       );
       const perRun = files.length * passes;
@@ -238,9 +243,9 @@ async function main() {
   }
 }
 
-/** Sizes of the variants the route stored for its first upload, found through its media_items row. */
-async function storedSizes(client: Awaited<ReturnType<Awaited<ReturnType<typeof createBenchDatabase>>['client']>>, dataDir: string): Promise<Record<string, number>> {
-  const row = await client.query<{ variants: Record<string, string> }>(`select variants from media_items order by created_at, id limit 1`);
+/** Sizes of the variants the route stored for a file, found through its media_items row. */
+async function storedSizes(client: Awaited<ReturnType<Awaited<ReturnType<typeof createBenchDatabase>>['client']>>, dataDir: string, originalName: string): Promise<Record<string, number>> {
+  const row = await client.query<{ variants: Record<string, string> }>(`select variants from media_items where original_name = $1 order by created_at limit 1`, [originalName]);
   const variants = row.rows[0]?.variants ?? {};
   const sizes: Record<string, number> = {};
   for (const [name, key] of Object.entries(variants)) sizes[name] = (await stat(path.join(dataDir, 'media', ...key.split('/')))).size;
