@@ -342,7 +342,7 @@ async function clients() {
     }
     result.stray = stray - strayBefore;
     result.disconnects = disconnects - disconnectsBefore;
-    result.clientLoopP99 = loop.percentile(99) / 1e6;
+    result.clientLoopP99 = Math.max(0, loop.percentile(99) / 1e6 - 10);
     send(result);
   }
 
