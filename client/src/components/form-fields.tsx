@@ -307,3 +307,13 @@ export function RadioGroup({ name, legend, options, value, onChange }: RadioGrou
     </fieldset>
   );
 }
+
+/** A form's primary button: disabled and saying so while the form is being sent. */
+export function SubmitButton({ pending, label }: { pending: boolean; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <button type="submit" className="button button--primary" disabled={pending}>
+      {pending ? t('common.saving') : label}
+    </button>
+  );
+}

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { createSchoolRequestSchema } from '../../../../../shared/api/org.ts';
-import { FormError, TextField } from '../../../components/form-fields.tsx';
+import { FormError, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
@@ -80,9 +80,7 @@ function CreateSchoolForm() {
         <FormError message={form.formError} />
         <TextField label={t('admin.schools.name')} autoComplete="off" required {...form.text('name')} />
         <TextField label={t('admin.schools.code')} autoComplete="off" optional {...form.text('code')} />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('admin.schools.createSubmit')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('admin.schools.createSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>

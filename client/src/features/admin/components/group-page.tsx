@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { putMemberRequestSchema, updateGroupRequestSchema, type GroupDetail, type GroupMember } from '../../../../../shared/api/org.ts';
 import { GROUP_ROLES, type GroupRole } from '../../../../../shared/roles.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
-import { FormError, SelectField, TextField } from '../../../components/form-fields.tsx';
+import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { Loading, QueryError } from '../../../components/status.tsx';
 import { errorMessage } from '../../../lib/error-message.ts';
@@ -72,9 +72,7 @@ function EditGroupForm({ detail }: { detail: GroupDetail }) {
           optional
           {...form.text('schoolYear')}
         />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('common.save')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>
@@ -194,9 +192,7 @@ function AddMemberForm({ detail, schoolId }: { detail: GroupDetail; schoolId: st
           required
           {...form.text('userId')}
         />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('admin.group.addSubmit')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('admin.group.addSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>

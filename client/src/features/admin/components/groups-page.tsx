@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { createGroupRequestSchema } from '../../../../../shared/api/org.ts';
-import { FormError, TextField } from '../../../components/form-fields.tsx';
+import { FormError, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
@@ -87,9 +87,7 @@ function CreateGroupForm({ schoolId }: { schoolId: string }) {
           optional
           {...form.text('schoolYear')}
         />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('admin.groups.createSubmit')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('admin.groups.createSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>

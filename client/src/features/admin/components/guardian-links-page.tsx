@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import type { GuardianLink } from '../../../../../shared/api/org.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
-import { FormError, SelectField } from '../../../components/form-fields.tsx';
+import { FormError, SelectField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { errorMessage } from '../../../lib/error-message.ts';
@@ -138,9 +138,7 @@ function CreateLinkForm({ schoolId, existing }: { schoolId: string; existing: re
           required
           {...form.text('pupilId')}
         />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('admin.links.createSubmit')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('admin.links.createSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>

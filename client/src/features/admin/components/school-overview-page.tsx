@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { updateSchoolRequestSchema } from '../../../../../shared/api/org.ts';
-import { FormError, TextField } from '../../../components/form-fields.tsx';
+import { FormError, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
@@ -39,9 +39,7 @@ export function SchoolOverviewPage() {
             optional
             {...form.text('code')}
           />
-          <button type="submit" className="button button--primary" disabled={form.pending}>
-            {form.pending ? t('common.saving') : t('common.save')}
-          </button>
+          <SubmitButton pending={form.pending} label={t('common.save')} />
           <LiveNotice notice={notice.notice} />
         </fieldset>
       </form>

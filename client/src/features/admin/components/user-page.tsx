@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { updateUserRequestSchema, type UserDetail } from '../../../../../shared/api/org.ts';
 import { LOCALES } from '../../../../../shared/roles.ts';
-import { CheckboxField, FormError, SelectField, TextField } from '../../../components/form-fields.tsx';
+import { CheckboxField, FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { Loading, QueryError } from '../../../components/status.tsx';
 import { LANGUAGE_ENDONYMS } from '../../../i18n/i18n.ts';
@@ -94,9 +94,7 @@ function EditUserForm({ user }: { user: UserDetail }) {
           optional
           {...form.text('password')}
         />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('common.save')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('common.save')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { createUserRequestSchema } from '../../../../../shared/api/org.ts';
 import { LOCALES, SCHOOL_ROLES, type SchoolRole } from '../../../../../shared/roles.ts';
-import { FormError, SelectField, TextField } from '../../../components/form-fields.tsx';
+import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { LANGUAGE_ENDONYMS } from '../../../i18n/i18n.ts';
@@ -146,9 +146,7 @@ function CreateUserForm({ schoolId }: { schoolId: string }) {
           optional
           {...form.text('password')}
         />
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : t('admin.users.createSubmit')}
-        </button>
+        <SubmitButton pending={form.pending} label={t('admin.users.createSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>

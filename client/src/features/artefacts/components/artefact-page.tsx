@@ -9,7 +9,7 @@ import { useSession } from '../../auth/session.ts';
 import { FeedbackSection } from '../../feedback/components/feedback-section.tsx';
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
-import { useReferenceLabels } from '../../reference/queries.ts';
+import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
 import { useArtefactQuery } from '../queries.ts';
 import { HistorySection } from './history-section.tsx';
 import { MediaGallery } from './media-gallery.tsx';
@@ -101,7 +101,6 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
 
 function ArtefactFacts({ artefact }: { artefact: Artefact }) {
   const { t } = useTranslation();
-  const labels = useReferenceLabels();
   const project = useProjectQuery(artefact.projectId);
   const phase = project.data?.phases.find((p) => p.id === artefact.phaseId);
   const goals = project.data?.goals.filter((g) => artefact.goalIds.includes(g.id)) ?? [];
@@ -137,32 +136,12 @@ function ArtefactFacts({ artefact }: { artefact: Artefact }) {
             </dd>
           </div>
         )}
-        {artefact.subjectCodes.length > 0 && (
-          <div>
-            <dt>{t('artefact.subjects')}</dt>
-            <dd>
-              <ul className="tag-list">
-                {artefact.subjectCodes.map((code) => (
-                  <li key={code} className="tag">
-                    {labels.subject(code)}
-                  </li>
-                ))}
-              </ul>
-            </dd>
-          </div>
-        )}
-        {artefact.competenceIds.length > 0 && (
-          <div>
-            <dt>{t('artefact.competences')}</dt>
-            <dd>
-              <ul className="plain-list">
-                {artefact.competenceIds.map((id) => (
-                  <li key={id}>{labels.competence(id)}</li>
-                ))}
-              </ul>
-            </dd>
-          </div>
-        )}
+        <ReferenceFacts
+          subjectCodes={artefact.subjectCodes}
+          competenceIds={artefact.competenceIds}
+          subjectsTerm={t('artefact.subjects')}
+          competencesTerm={t('artefact.competences')}
+        />
       </dl>
     </div>
   );

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { createProjectRequestSchema, updateProjectRequestSchema, type Project } from '../../../../../shared/api/projects.ts';
 import type { UserRef } from '../../../../../shared/api/org.ts';
 import { DEFAULT_PHASE_KEYS } from '../../../../../shared/portfolio.ts';
-import { CheckboxGroup, FormError, SelectField, TextAreaField, TextField } from '../../../components/form-fields.tsx';
+import { CheckboxGroup, FormError, SelectField, TextAreaField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { ListEditor, listItem, type ListItem } from '../../../components/list-editor.tsx';
 import { Loading } from '../../../components/status.tsx';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
@@ -179,9 +179,7 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
       </div>
 
       <div className="button-row button-row--start">
-        <button type="submit" className="button button--primary" disabled={form.pending}>
-          {form.pending ? t('common.saving') : project ? t('common.save') : t('projects.form.create')}
-        </button>
+        <SubmitButton pending={form.pending} label={project ? t('common.save') : t('projects.form.create')} />
         <button type="button" className="button button--secondary" onClick={onCancel} disabled={form.pending}>
           {t('common.cancel')}
         </button>

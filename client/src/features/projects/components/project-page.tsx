@@ -8,7 +8,7 @@ import { usePageTitle } from '../../../lib/page-title.ts';
 import { Timeline } from '../../artefacts/components/timeline.tsx';
 import { newArtefactPath } from '../../artefacts/paths.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
-import { useReferenceLabels } from '../../reference/queries.ts';
+import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
 import { editProjectPath } from '../paths.ts';
 import { useProjectQuery } from '../queries.ts';
 
@@ -47,7 +47,6 @@ function ProjectView({ project }: { project: Project }) {
   const { t } = useTranslation();
   const me = useSession();
   const format = useFormat();
-  const labels = useReferenceLabels();
   const canEdit = useCanEdit(project);
   const isPupil = rolesOf(me).includes('pupil');
 
@@ -116,32 +115,12 @@ function ProjectView({ project }: { project: Project }) {
               <dt>{t('projects.groups')}</dt>
               <dd>{project.groups.map((g) => g.name).join(', ') || t('common.notSet')}</dd>
             </div>
-            {project.subjectCodes.length > 0 && (
-              <div>
-                <dt>{t('projects.subjects')}</dt>
-                <dd>
-                  <ul className="tag-list">
-                    {project.subjectCodes.map((code) => (
-                      <li key={code} className="tag">
-                        {labels.subject(code)}
-                      </li>
-                    ))}
-                  </ul>
-                </dd>
-              </div>
-            )}
-            {project.competenceIds.length > 0 && (
-              <div>
-                <dt>{t('projects.competences')}</dt>
-                <dd>
-                  <ul className="plain-list">
-                    {project.competenceIds.map((id) => (
-                      <li key={id}>{labels.competence(id)}</li>
-                    ))}
-                  </ul>
-                </dd>
-              </div>
-            )}
+            <ReferenceFacts
+              subjectCodes={project.subjectCodes}
+              competenceIds={project.competenceIds}
+              subjectsTerm={t('projects.subjects')}
+              competencesTerm={t('projects.competences')}
+            />
           </dl>
         </section>
       </div>
