@@ -64,11 +64,3 @@ export class TestClient {
     return res;
   }
 }
-
-/** Another client sharing this one's cookies (the same session), e.g. to sign out without losing the original. */
-export function cloneClient(client: TestClient): TestClient {
-  const copy = new TestClient(client.baseUrl);
-  const header = client.cookieHeader;
-  if (header) (copy as unknown as { cookies: Map<string, string> }).cookies = new Map(header.split('; ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-  return copy;
-}

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
 import { MEDIA_VARIANTS, type MediaVariant } from '../../../shared/portfolio.ts';
+import { artefactAudience } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 
 /** What the policy needs about an artefact, in one query. */
@@ -75,6 +76,11 @@ export async function audienceFacts(db: Db, ownerId: string) {
     db.selectFrom('guardianLinks').select('guardianId').where('pupilId', '=', ownerId).execute(),
   ]);
   return { groupTeacherIds: teachers.map((t) => t.userId), guardianIds: guardians.map((g) => g.guardianId) };
+}
+
+/** Everyone who hears of an artefact: the policy's audience over the owner's teachers and guardians. */
+export async function audienceOf(db: Db, facts: { row: { ownerId: string }; resource: Parameters<typeof artefactAudience>[0] }): Promise<string[]> {
+  return artefactAudience(facts.resource, await audienceFacts(db, facts.row.ownerId));
 }
 
 export const mediaUrl = (mediaId: string, variant: MediaVariant) => `/api/media/${mediaId}/${variant}`;

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import {
@@ -32,14 +31,6 @@ const multipartArtefact = z.object({
   files: fileField.optional(),
 });
 
-/** Temp files of an upload go when the response ends, whatever happened on the way. */
-export const removeUploadsAfterResponse: RequestHandler = (req, res, next) => {
-  res.on('close', () => {
-    for (const file of uploadedFiles(req)) void rm(file.path, { force: true });
-  });
-  next();
-};
-
 function uploadedFiles(req: Request): UploadedFile[] {
   const files = req.files;
   if (!files) return [];
@@ -67,15 +58,15 @@ export interface ArtefactRouteDeps {
   blobs: BlobStore;
   artefacts: ArtefactsService;
   overview: ReturnType<typeof overviewService>;
+  /** Multer to disk; it also removes the temp files when the response ends, whatever happened. */
   upload: RequestHandler;
 }
 
 export function artefactRoutes({ db, blobs, artefacts, overview, upload }: ArtefactRouteDeps): AnyRoute[] {
   const tag = 'Artefacts';
-  const multipart = [removeUploadsAfterResponse, upload];
   return [
     route({
-      method: 'post', path: '/api/artefacts', tag, auth: 'user', status: 201, before: multipart,
+      method: 'post', path: '/api/artefacts', tag, auth: 'user', status: 201, before: [upload],
       summary: "Add an artefact to the signed-in pupil's portfolio: multipart with `data` (JSON of the fields) and `files`, or plain JSON",
       multipartDoc: multipartArtefact,
       response: artefactSchema,
@@ -102,7 +93,7 @@ export function artefactRoutes({ db, blobs, artefacts, overview, upload }: Artef
       handler: ({ actor, params, req }) => artefacts.restore(actor, params.artefactId, req.ip),
     }),
     route({
-      method: 'post', path: '/api/artefacts/:artefactId/media', tag, auth: 'user', before: multipart,
+      method: 'post', path: '/api/artefacts/:artefactId/media', tag, auth: 'user', before: [upload],
       summary: 'Add files to an artefact (multipart `files`)',
       multipartDoc: multipartFiles,
       params: artefactParamsSchema, response: artefactSchema,

@@ -16,7 +16,7 @@ import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.routes.ts';
 import { claimStored, discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
-import { artefactFacts, audienceFacts, presentArtefact, pupilFacts, selectArtefacts } from './artefacts.repo.ts';
+import { artefactFacts, audienceFacts, audienceOf, presentArtefact, pupilFacts, selectArtefacts } from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
 
 type CreateInput = z.output<typeof createArtefactRequestSchema>;
@@ -249,8 +249,7 @@ export function artefactsService(deps: ArtefactsDeps) {
         await trx.updateTable('artefacts').set({ deletedAt }).where('id', '=', artefactId).execute();
         await recordAudit(trx, { actorId: actor.id, action: 'artefact.delete', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
       });
-      const audience = await audienceFacts(db, facts.row.ownerId);
-      for (const userId of artefactAudience(facts.resource, audience)) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
+      for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
       return { ok: true, restoreUntil: new Date(deletedAt.getTime() + UNDO_DELETE_SECONDS * 1000).toISOString() };
     },
 

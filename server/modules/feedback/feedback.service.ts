@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { Feedback } from '../../../shared/api/feedback.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize } from '../../auth/policy.ts';
+import { authorize } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
-import { audienceFacts } from '../artefacts/artefacts.repo.ts';
+import { audienceOf } from '../artefacts/artefacts.repo.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
 
 export interface FeedbackDeps {
@@ -61,8 +61,7 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
 
   /** After commit, to exactly the people who may see the artefact. */
   async function tell(facts: Awaited<ReturnType<ArtefactsService['readable']>>, send: (userId: string) => void) {
-    const audience = await audienceFacts(db, facts.row.ownerId);
-    for (const userId of artefactAudience(facts.resource, audience)) send(userId);
+    for (const userId of await audienceOf(db, facts)) send(userId);
   }
 
   async function markRead(userId: string, artefactId: string, at = new Date()) {

@@ -142,5 +142,3 @@ export function orgRoutes(deps: OrgDeps): AnyRoute[] {
     }),
   ];
 }
-
-export { usersService };
