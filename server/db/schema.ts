@@ -141,6 +141,8 @@ export interface ProjectsTable {
   createdBy: string | null;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
+  origin: ColumnType<ImportOrigin | null, string | null | undefined, string | null>;
+  importedTeachers: ColumnType<ImportedPerson[], string | undefined, string>;
 }
 export interface ProjectPhasesTable {
   id: Generated<string>;
@@ -181,6 +183,7 @@ export interface ArtefactsTable {
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   deletedAt: Date | null;
+  origin: ColumnType<ImportOrigin | null, string | null | undefined, string | null>;
 }
 export interface ArtefactVersionsTable {
   artefactId: string;
@@ -188,6 +191,7 @@ export interface ArtefactVersionsTable {
   authorId: string | null;
   snapshot: ColumnType<ArtefactSnapshot, string, string>;
   createdAt: CreatedAt;
+  importedAuthor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
 }
 export interface MediaItemsTable {
   id: string;
@@ -218,11 +222,24 @@ export interface FeedbackTable {
   body: string;
   createdAt: CreatedAt;
   editedAt: Date | null;
+  importedAuthor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
 }
 export interface FeedbackReadsTable {
   userId: string;
   artefactId: string;
   readAt: Date;
+}
+
+/** Where an imported item came from (migration 0005). */
+export interface ImportOrigin {
+  source: string;
+  id: string;
+}
+/** Someone known only by name, from an imported archive (migration 0005). */
+export interface ImportedPerson {
+  id: string | null;
+  displayName: string;
+  role: SchoolRole | null;
 }
 
 export interface ArtefactLink {

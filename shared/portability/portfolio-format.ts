@@ -1,0 +1,190 @@
+/**
+ * Polku's portfolio archive: what `portfolio.json` holds, as one versioned, documented schema.
+ * Export writes it, import reads it (and LEAP2A import maps into it), and `portfolio.schema.json`
+ * in every archive is generated from it, so the three cannot drift apart.
+ */
+import { z } from 'zod';
+import { ARTEFACT_KINDS, ARTEFACT_STATUSES, MEDIA_KINDS, MEDIA_VARIANTS, VISIBILITIES } from '../portfolio.ts';
+import { LOCALES, SCHOOL_ROLES } from '../roles.ts';
+
+export const PORTFOLIO_FORMAT = 'polku-portfolio';
+/** Bump when a field changes meaning or goes away; adding an optional field does not need it. */
+export const PORTFOLIO_FORMAT_VERSION = 1;
+
+/** Where things are in the ZIP. */
+export const ARCHIVE_PATHS = {
+  site: 'index.html',
+  document: 'portfolio.json',
+  schema: 'portfolio.schema.json',
+  leap2a: 'leap2a.xml',
+  /** Media, once each, as `files/<sha256>.<ext>`. */
+  filesDir: 'files/',
+  /** `sha256sum -c SHA256SUMS` checks every other file of the archive. */
+  manifest: 'SHA256SUMS',
+} as const;
+
+/**
+ * Fields that may differ between two exports of the same portfolio (JSON pointers with `*` for
+ * any array index). A round trip export → import → export keeps every other field equal.
+ */
+export const VOLATILE_FIELDS = ['/exportedAt', '/generator', '/schools', '/pupil/id', '/pupil/username'] as const;
+
+const id = z.uuid().describe('Stable id (UUID): the same in every export, kept by import.');
+const dateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 date and time with offset.');
+const date = z.iso.date().describe('ISO 8601 calendar date.');
+const labels = z.record(z.enum(LOCALES), z.string()).describe('A text in Finnish, Swedish and English.');
+
+export const personRefSchema = z
+  .object({
+    id: id.nullable().describe('Polku user id; null when the person came from another system (see `imported`).'),
+    displayName: z.string().describe('Name as shown at the time of export.'),
+    role: z.enum(SCHOOL_ROLES).nullable().describe('pupil, teacher, guardian or admin; null if unknown.'),
+    imported: z.boolean().describe('True when the person is known only by name, from an imported archive.'),
+  })
+  .describe('Someone who wrote feedback, a version or teaches a project.');
+export type PersonRef = z.infer<typeof personRefSchema>;
+
+export const mediaFileSchema = z
+  .object({
+    path: z.string().regex(/^files\/[0-9a-f]{64}\.[a-z0-9]{1,8}$/).describe('Path inside the archive: files/<sha256>.<extension>.'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the file, hex.'),
+    size: z.number().int().nonnegative().describe('Size in bytes.'),
+    mime: z.string().describe('Media type, e.g. image/jpeg.'),
+  })
+  .describe('One stored file of a media item.');
+
+export const mediaDocSchema = z
+  .object({
+    id,
+    kind: z.enum(MEDIA_KINDS).describe('image, audio, video or file.'),
+    mime: z.string().describe('Media type of the original.'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the original (metadata-free) file: the content identity used to skip duplicates on import.'),
+    size: z.number().int().nonnegative().describe('Size of the original in bytes.'),
+    originalName: z.string().nullable().describe('File name as uploaded.'),
+    width: z.number().int().nullable().describe('Pixels, for images and video.'),
+    height: z.number().int().nullable().describe('Pixels, for images and video.'),
+    durationMs: z.number().int().nullable().describe('Length in milliseconds, for audio and video.'),
+    position: z.number().int().describe('Order within the artefact, from 0.'),
+    createdAt: dateTime,
+    removedAt: dateTime.nullable().describe('Set when an edit removed the item; earlier versions still show it.'),
+    files: z
+      .partialRecord(z.enum(MEDIA_VARIANTS), mediaFileSchema)
+      .describe('original: full size without metadata; display: a screen-sized image; thumb: a small preview; poster: a still of a video.'),
+  })
+  .describe('A photo, drawing, recording, video or file attached to an artefact.');
+export type MediaDoc = z.infer<typeof mediaDocSchema>;
+
+export const versionDocSchema = z
+  .object({
+    version: z.number().int().positive().describe('1 for the first save, then one more per edit.'),
+    author: personRefSchema.nullable(),
+    createdAt: dateTime,
+    title: z.string(),
+    bodyHtml: z.string().describe('Sanitised HTML as it was in this version.'),
+    status: z.enum(ARTEFACT_STATUSES),
+    visibility: z.enum(VISIBILITIES),
+    mediaIds: z.array(id).describe('Media items the artefact had in this version.'),
+  })
+  .describe('An earlier (or the current) saved state of an artefact, so the learning process shows.');
+export type VersionDoc = z.infer<typeof versionDocSchema>;
+
+export const feedbackDocSchema = z
+  .object({
+    id,
+    parentId: id.nullable().describe('The feedback this one answers; null for the start of a thread.'),
+    author: personRefSchema.nullable().describe('null when the author account was removed.'),
+    body: z.string().describe('Plain text.'),
+    createdAt: dateTime,
+    editedAt: dateTime.nullable(),
+  })
+  .describe('Formative feedback or a reply in the artefact\'s thread.');
+export type FeedbackDoc = z.infer<typeof feedbackDocSchema>;
+
+export const originSchema = z
+  .object({
+    source: z.string().describe('Where the item came from, e.g. "leap2a" or "leap2a:mahara".'),
+    id: z.string().describe('Its id in that source (e.g. the Atom entry id), used to skip it when imported again.'),
+  })
+  .describe('Provenance of an item imported from another system.');
+
+export const linkDocSchema = z.object({ url: z.string().describe('http(s) address.'), title: z.string().optional() });
+
+export const artefactDocSchema = z
+  .object({
+    id,
+    projectId: id.nullable().describe('The project (see `projects`) or null for an artefact outside any project.'),
+    phaseId: id.nullable().describe('The project phase it belongs to.'),
+    kind: z.enum(ARTEFACT_KINDS),
+    title: z.string(),
+    bodyHtml: z.string().describe('The text or reflection, sanitised HTML.'),
+    links: z.array(linkDocSchema),
+    subjectCodes: z.array(z.string()).describe('Subject codes, see `reference.subjects`.'),
+    competenceIds: z.array(z.string()).describe('Competence ids, see `reference.competences`.'),
+    goalIds: z.array(id).describe('Learning goals of the project this artefact shows.'),
+    status: z.enum(ARTEFACT_STATUSES).describe('draft, or ready for feedback.'),
+    visibility: z.enum(VISIBILITIES).describe('private: the pupil and their teachers; guardians: also shared with guardians.'),
+    version: z.number().int().positive().describe('Current version number.'),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    readyAt: dateTime.nullable(),
+    origin: originSchema.nullable(),
+    media: z.array(mediaDocSchema).describe('Every media item, including ones removed by an edit.'),
+    versions: z.array(versionDocSchema).describe('Every saved version, oldest first.'),
+    feedback: z.array(feedbackDocSchema).describe('The whole thread, oldest first.'),
+  })
+  .describe('One piece of the pupil\'s learning: text, photo, drawing, recording, video, file or link.');
+export type ArtefactDoc = z.infer<typeof artefactDocSchema>;
+
+export const projectDocSchema = z
+  .object({
+    id,
+    title: z.string(),
+    description: z.string(),
+    schoolYear: z.string().nullable(),
+    startsOn: date.nullable(),
+    endsOn: date.nullable(),
+    subjectCodes: z.array(z.string()),
+    competenceIds: z.array(z.string()),
+    phases: z.array(z.object({ id, title: z.string() })).describe('Ordered phases, e.g. orientation, research, creating, sharing, reflecting.'),
+    goals: z.array(z.object({ id, text: z.string() })).describe('Learning goals ("I can …"), ordered.'),
+    teachers: z.array(personRefSchema),
+    origin: originSchema.nullable(),
+  })
+  .describe('A cross-subject, phenomenon-based learning project the pupil took part in.');
+export type ProjectDoc = z.infer<typeof projectDocSchema>;
+
+export const portfolioDocumentSchema = z
+  .object({
+    format: z.literal(PORTFOLIO_FORMAT),
+    version: z.literal(PORTFOLIO_FORMAT_VERSION).describe('Format version; see the README of Polku for changes.'),
+    exportedAt: dateTime.describe('Volatile: when this archive was made.'),
+    generator: z.object({ name: z.string(), version: z.string() }).describe('Volatile: the program that wrote it.'),
+    scope: z.enum(['full', 'shared']).describe('full: the whole portfolio; shared: only what the pupil shared with guardians.'),
+    locale: z.enum(LOCALES).describe('Language of the offline pages.'),
+    pupil: z.object({
+      id: id.describe('Volatile: the pupil\'s user id in the exporting Polku.'),
+      username: z.string().describe('Volatile: sign-in name in the exporting Polku.'),
+      displayName: z.string(),
+      locale: z.enum(LOCALES).nullable(),
+    }),
+    schools: z.array(z.object({ name: z.string() })).describe('Volatile: schools of the pupil at export time.'),
+    projects: z.array(projectDocSchema).describe('Projects that any exported artefact belongs to.'),
+    artefacts: z.array(artefactDocSchema).describe('Newest first.'),
+    reference: z
+      .object({
+        subjects: z.array(z.object({ code: z.string(), labels })),
+        competences: z.array(z.object({ id: z.string(), labels })),
+      })
+      .describe('Labels of the subject codes and competence ids used, so the archive reads without Polku.'),
+  })
+  .describe('A Polku portfolio: everything Polku knows about it, readable without Polku.');
+export type PortfolioDocument = z.infer<typeof portfolioDocumentSchema>;
+
+/** The JSON Schema written into every archive as `portfolio.schema.json`. */
+export function portfolioJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(portfolioDocumentSchema, { target: 'draft-2020-12' }),
+    $id: `https://polku.fi/schemas/portfolio-v${PORTFOLIO_FORMAT_VERSION}.json`,
+    title: 'Polku portfolio',
+  };
+}
