@@ -207,6 +207,7 @@ export interface MediaItemsTable {
   height: number | null;
   durationMs: number | null;
   variants: ColumnType<Partial<Record<MediaVariant, string>>, string, string>;
+  variantDigests: ColumnType<Partial<Record<MediaVariant, { sha256: string; size: number }>>, string | undefined, string>;
   createdAt: CreatedAt;
   removedAt: Date | null;
 }

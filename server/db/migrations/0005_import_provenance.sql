@@ -9,3 +9,7 @@ alter table projects add column imported_teachers jsonb not null default '[]'::j
 -- Authors without an account here (author_id is then null): { "id": uuid|null, "displayName": text, "role": text|null }.
 alter table artefact_versions add column imported_author jsonb;
 alter table feedback add column imported_author jsonb;
+
+-- SHA-256 and size of every stored variant: { "<variant>": { "sha256": hex, "size": bytes } }.
+-- The export names files by content hash before streaming them, so it needs these up front.
+alter table media_items add column variant_digests jsonb not null default '{}'::jsonb;
