@@ -187,6 +187,13 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
     const sent = await teacher.post<Feedback>(`/api/artefacts/${artefact.id}/feedback`, { body: 'Upea havainto! Mitä muuta huomasit?' });
     expect(sent.status).toBe(201);
     await vi.waitFor(() => expect(pupilLive.events).toContainEqual(['feedback.created', { feedback: sent.body, ownerId: w.pupil.id }]), { timeout: 5000 });
+    // The event and the answer are built from the insert; they must match what the thread reads back.
+    const teacherThread = await teacher.get<{ items: Feedback[]; readAt: string | null }>(`/api/artefacts/${artefact.id}/feedback`);
+    expect(teacherThread.body.items.at(-1)).toEqual(sent.body);
+    // Written in the same statement: the author's read mark and the audit event.
+    expect(teacherThread.body.readAt).toBe(sent.body.createdAt);
+    const audit = await app.database.db.selectFrom('auditEvents').select(['actorId', 'subjectUserId']).where('action', '=', 'feedback.create').where('subjectId', '=', artefact.id).execute();
+    expect(audit).toEqual([{ actorId: w.teacher.id, subjectUserId: w.pupil.id }]);
 
     expect((await pupil.get<Artefact>(`/api/artefacts/${artefact.id}`)).body.unreadFeedbackCount).toBe(1);
     expect((await teacher.get<Artefact>(`/api/artefacts/${artefact.id}`)).body.unreadFeedbackCount).toBe(0);

@@ -13,7 +13,12 @@ export interface AuditEvent {
 
 /** Writes one audit event; call it inside the transaction of the change it describes. */
 export async function recordAudit(db: Db, event: AuditEvent): Promise<void> {
-  await db
+  await auditInsert(db, event).execute();
+}
+
+/** The insert of one audit event, for a statement that writes the change and its audit together (a CTE). */
+export function auditInsert(db: Db, event: AuditEvent) {
+  return db
     .insertInto('auditEvents')
     .values({
       actorId: event.actorId,
@@ -23,6 +28,5 @@ export async function recordAudit(db: Db, event: AuditEvent): Promise<void> {
       subjectUserId: event.subjectUserId ?? null,
       details: JSON.stringify(event.details ?? {}),
       ip: event.ip ?? null,
-    })
-    .execute();
+    });
 }

@@ -5,7 +5,7 @@ import { authorize } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditInsert, recordAudit } from '../audit/audit.service.ts';
 import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
 import { audienceOf } from '../artefacts/artefacts.repo.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
@@ -27,6 +27,14 @@ const present = (r: Row): Feedback => ({
   createdAt: r.createdAt.toISOString(),
   editedAt: r.editedAt ? r.editedAt.toISOString() : null,
 });
+
+/** The author's role as the thread shows it: the pupil, or one of their teachers (as `selectFeedback` reads it). */
+function threadRole(actor: Actor): SchoolRole | null {
+  const roles = actor.roles.map((r) => r.role);
+  if (roles.includes('teacher')) return 'teacher';
+  if (roles.includes('pupil')) return 'pupil';
+  return roles[0] ?? null;
+}
 
 export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
   function selectFeedback() {
@@ -91,15 +99,38 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         const parent = await db.selectFrom('feedback').select('id').where('id', '=', input.parentId).where('artefactId', '=', artefactId).executeTakeFirst();
         if (!parent) throw new BadRequest('The message you answer is not in this thread.', [{ path: 'body.parentId', message: 'must be feedback on this artefact' }]);
       }
-      const id = await db.transaction().execute(async (trx) => {
-        const row = await trx.insertInto('feedback').values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body }).returning(['id', 'createdAt']).executeTakeFirstOrThrow();
-        await recordAudit(trx, { actorId: actor.id, action: 'feedback.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
-        return row.id;
+      // One statement (so one round trip, atomic without BEGIN/COMMIT): the row, its audit event,
+      // and the author's read mark (what you wrote yourself is read). The audience is looked up
+      // meanwhile; the events go out once both are done, i.e. after the commit.
+      const [row, audience] = await Promise.all([
+        db
+          .with('inserted', () =>
+            db.insertInto('feedback').values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body }).returning(['id', 'createdAt']),
+          )
+          .with('audit', () => auditInsert(db, { actorId: actor.id, action: 'feedback.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip }))
+          .with('readMark', (qc) =>
+            qc
+              .insertInto('feedbackReads')
+              .values((eb) => ({ userId: actor.id, artefactId, readAt: eb.selectFrom('inserted').select('inserted.createdAt') }))
+              .onConflict((oc) => oc.columns(['userId', 'artefactId']).doUpdateSet((eb) => ({ readAt: eb.ref('excluded.readAt') }))),
+          )
+          .selectFrom('inserted')
+          .select(['inserted.id', 'inserted.createdAt'])
+          .executeTakeFirstOrThrow(),
+        audienceOf(db, facts),
+      ]);
+      const feedback = present({
+        id: row.id,
+        artefactId,
+        parentId: input.parentId,
+        authorId: actor.id,
+        authorName: actor.displayName,
+        authorRole: threadRole(actor),
+        body: input.body,
+        createdAt: row.createdAt,
+        editedAt: null,
       });
-      const feedback = present(await one(id, artefactId));
-      // What you wrote yourself is read.
-      await markRead(actor.id, artefactId, new Date(feedback.createdAt));
-      await tell(facts, (userId) => notifier.toUser(userId, 'feedback.created', { feedback, ownerId: facts.row.ownerId }));
+      for (const userId of audience) notifier.toUser(userId, 'feedback.created', { feedback, ownerId: facts.row.ownerId });
       return feedback;
     },
 
