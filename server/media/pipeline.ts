@@ -39,8 +39,20 @@ export interface ProcessedMedia {
    * ffmpeg): that file belongs to the upload middleware, not to `cleanup`.
    */
   variants: Partial<Record<ProcessedVariantName, ProcessedVariant>>;
+  /**
+   * SHA-256 and size of every variant as stored. The export names files by content hash before it
+   * streams them, so the hashes are taken here, where the temp files are at hand (they are small
+   * apart from the original, which is hashed anyway). Optional for media made outside this
+   * pipeline; the export hashes what is missing (and saves it) when it first needs it.
+   */
+  digests?: Partial<Record<ProcessedVariantName, VariantDigest>>;
   /** Removes every temp file this processing made (call in finally). */
   cleanup(): Promise<void>;
+}
+
+export interface VariantDigest {
+  sha256: string;
+  size: number;
 }
 
 export interface MediaOptions {
@@ -49,7 +61,7 @@ export interface MediaOptions {
   tmpDir: string;
 }
 
-type Processed = Omit<ProcessedMedia, 'cleanup' | 'sha256' | 'size' | 'originalName'>;
+type Processed = Omit<ProcessedMedia, 'cleanup' | 'sha256' | 'size' | 'originalName' | 'digests'>;
 
 /**
  * The middle of the upload state machine: sniffed → checked → processed. Throws 415 for types outside
@@ -68,9 +80,11 @@ export async function processUpload(file: { path: string; originalName: string; 
     const processed = await processAccepted(accepted, file, size, workDir, options);
     const original = processed.variants.original;
     if (!original) throw new Error('processing produced no original');
+    const digests = await digestVariants(processed.variants);
     return {
       ...processed,
-      sha256: await sha256File(original.path),
+      digests,
+      sha256: digests.original?.sha256 ?? (await sha256File(original.path)),
       size: original.size,
       originalName: cleanName(file.originalName),
       cleanup,
@@ -183,6 +197,14 @@ function unreadable(err: unknown, what: 'audio' | 'video' | 'media'): unknown {
   if (!(err instanceof MediaUnreadable)) return err;
   const noun = what === 'media' ? 'recording' : what === 'audio' ? 'audio file' : 'video';
   return new BadRequest(`The ${noun} could not be read: it may be damaged or incomplete.`);
+}
+
+async function digestVariants(variants: Processed['variants']): Promise<NonNullable<ProcessedMedia['digests']>> {
+  const digests: NonNullable<ProcessedMedia['digests']> = {};
+  for (const [name, variant] of Object.entries(variants) as Array<[ProcessedVariantName, ProcessedVariant | undefined]>) {
+    if (variant) digests[name] = { sha256: await sha256File(variant.path), size: variant.size };
+  }
+  return digests;
 }
 
 /** Streamed, so a gigabyte video never sits in memory. */

@@ -24,6 +24,8 @@ export interface StoredMedia {
   height: number | null;
   durationMs: number | null;
   variants: Partial<Record<MediaVariant, string>>;
+  /** SHA-256 and size of each stored variant, for `media_items.variant_digests`. */
+  variantDigests: Partial<Record<MediaVariant, { sha256: string; size: number }>>;
 }
 
 export interface MediaDeps {
@@ -58,6 +60,7 @@ export async function storeUploads({ db, blobs, media, logger }: MediaDeps, file
           height: processed.height,
           durationMs: processed.durationMs,
           variants: plannedKeys,
+          variantDigests: processed.digests ?? {},
         });
       } finally {
         await processed.cleanup();

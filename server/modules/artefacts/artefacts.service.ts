@@ -130,6 +130,7 @@ export function artefactsService(deps: ArtefactsDeps) {
           height: m.height,
           durationMs: m.durationMs,
           variants: JSON.stringify(m.variants),
+          variantDigests: JSON.stringify(m.variantDigests),
         })),
       )
       .execute();

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import {
+  PORTFOLIO_FORMAT,
+  PORTFOLIO_FORMAT_VERSION,
+  type ArtefactDoc,
+  type MediaDoc,
+  type PersonRef,
+  type PortfolioDocument,
+  type ProjectDoc,
+} from '../../../../shared/portability/portfolio-format.ts';
+import { MEDIA_VARIANTS } from '../../../../shared/portfolio.ts';
+import type { Locale, SchoolRole } from '../../../../shared/roles.ts';
+import type { Db } from '../../../db/database.ts';
+import type { ImportedPerson } from '../../../db/schema.ts';
+import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
+
+export type ExportScope = 'full' | 'shared';
+
+const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export class PupilNotFound extends Error {
+  constructor(readonly pupilId: string) {
+    super(`No pupil ${pupilId}`);
+    this.name = 'PupilNotFound';
+  }
+}
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+// Which role a person shows as when they hold several (a teacher who is also an admin writes as a teacher).
+const ROLE_ORDER: readonly SchoolRole[] = ['teacher', 'pupil', 'admin', 'guardian'];
+const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Everything Polku knows about one pupil's portfolio as a `portfolio.json` document, and the media
+ * files it names. A fixed number of queries, whatever the number of artefacts. `shared` keeps only
+ * artefacts shared with guardians. Variants without a recorded digest are left out (the export runs
+ * `backfillVariantDigests` first, so there are none then).
+ */
+export async function loadPortfolioDocument(db: Db, pupilId: string, scope: ExportScope, locale: Locale): Promise<{ document: PortfolioDocument; files: ArchiveFile[] }> {
+  const pupil = await db.selectFrom('users').select(['id', 'username', 'displayName', 'locale']).where('id', '=', pupilId).executeTakeFirst();
+  if (!pupil) throw new PupilNotFound(pupilId);
+
+  let artefactQuery = db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupilId).where('deletedAt', 'is', null);
+  if (scope === 'shared') artefactQuery = artefactQuery.where('visibility', '=', 'guardians');
+  // The same set again as a subquery, so children are fetched without a list of thousands of ids.
+  const inScope = artefactQuery.clearSelect().select('artefacts.id');
+
+  const [schools, artefacts, media, versions, feedback] = await Promise.all([
+    db
+      .selectFrom('schoolRoles')
+      .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
+      .select('schools.name')
+      .where('schoolRoles.userId', '=', pupilId)
+      .where('schoolRoles.role', '=', 'pupil')
+      .orderBy('schools.name')
+      .execute(),
+    artefactQuery.orderBy('createdAt', 'desc').orderBy('id', 'desc').execute(),
+    db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope).orderBy('artefactId').orderBy('position').orderBy('id').execute(),
+    db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope).orderBy('artefactId').orderBy('version').execute(),
+    db.selectFrom('feedback').selectAll().where('artefactId', 'in', inScope).orderBy('createdAt').orderBy('id').execute(),
+  ]);
+
+  const projectIds = [...new Set(artefacts.flatMap((a) => (a.projectId ? [a.projectId] : [])))].sort();
+  const [projects, phases, goals, projectTeachers] = projectIds.length
+    ? await Promise.all([
+        db.selectFrom('projects').selectAll().where('id', 'in', projectIds).execute(),
+        db.selectFrom('projectPhases').selectAll().where('projectId', 'in', projectIds).orderBy('projectId').orderBy('position').execute(),
+        db.selectFrom('projectGoals').selectAll().where('projectId', 'in', projectIds).orderBy('projectId').orderBy('position').execute(),
+        db.selectFrom('projectTeachers').selectAll().where('projectId', 'in', projectIds).execute(),
+      ])
+    : [[], [], [], []];
+
+  const people = await loadPeople(db, [
+    ...versions.flatMap((v) => (v.authorId ? [v.authorId] : [])),
+    ...feedback.flatMap((f) => (f.authorId ? [f.authorId] : [])),
+    ...projectTeachers.map((t) => t.userId),
+  ]);
+  const person = (authorId: string | null, imported: ImportedPerson | null): PersonRef | null => {
+    if (authorId) return people.get(authorId) ?? null;
+    return imported ? { id: imported.id, displayName: imported.displayName, role: imported.role, imported: true } : null;
+  };
+
+  const files = new Map<string, ArchiveFile>();
+  const mediaDocs = groupBy(media, (m) => m.artefactId, (m): MediaDoc => {
+    const docFiles: MediaDoc['files'] = {};
+    for (const variant of MEDIA_VARIANTS) {
+      const key = m.variants[variant];
+      const digest = m.variantDigests[variant];
+      if (!key || !digest) continue;
+      // One file per content: a variant whose bytes are already in the archive points at that file.
+      const file = files.get(digest.sha256) ?? { path: archivePath(digest.sha256, variantMime(variant, m.mime)), blobKey: key, sha256: digest.sha256, size: digest.size, mime: variantMime(variant, m.mime) };
+      files.set(digest.sha256, file);
+      docFiles[variant] = { path: file.path, sha256: file.sha256, size: file.size, mime: file.mime };
+    }
+    return {
+      id: m.id,
+      kind: m.kind,
+      mime: m.mime,
+      sha256: m.variantDigests.original?.sha256 ?? m.sha256,
+      size: m.variantDigests.original?.size ?? Number(m.size),
+      originalName: m.originalName,
+      width: m.width,
+      height: m.height,
+      durationMs: m.durationMs,
+      position: m.position,
+      createdAt: iso(m.createdAt),
+      removedAt: isoOrNull(m.removedAt),
+      files: docFiles,
+    };
+  });
+  const versionDocs = groupBy(versions, (v) => v.artefactId, (v) => ({
+    version: v.version,
+    author: person(v.authorId, v.importedAuthor),
+    createdAt: iso(v.createdAt),
+    title: v.snapshot.title,
+    bodyHtml: v.snapshot.bodyHtml,
+    status: v.snapshot.status,
+    visibility: v.snapshot.visibility,
+    mediaIds: v.snapshot.mediaIds,
+  }));
+  const feedbackDocs = groupBy([...feedback].sort(byCreated), (f) => f.artefactId, (f) => ({
+    id: f.id,
+    parentId: f.parentId,
+    author: person(f.authorId, f.importedAuthor),
+    body: f.body,
+    createdAt: iso(f.createdAt),
+    editedAt: isoOrNull(f.editedAt),
+  }));
+
+  const artefactDocs: ArtefactDoc[] = artefacts.map((a) => ({
+    id: a.id,
+    projectId: a.projectId,
+    phaseId: a.phaseId,
+    kind: a.kind,
+    title: a.title,
+    bodyHtml: a.bodyHtml,
+    links: a.links.map((l) => (l.title ? { url: l.url, title: l.title } : { url: l.url })),
+    subjectCodes: a.subjectCodes,
+    competenceIds: a.competenceIds,
+    goalIds: a.goalIds,
+    status: a.status,
+    visibility: a.visibility,
+    version: a.version,
+    createdAt: iso(a.createdAt),
+    updatedAt: iso(a.updatedAt),
+    readyAt: isoOrNull(a.readyAt),
+    origin: a.origin,
+    media: mediaDocs.get(a.id) ?? [],
+    versions: versionDocs.get(a.id) ?? [],
+    feedback: feedbackDocs.get(a.id) ?? [],
+  }));
+
+  const projectDocs: ProjectDoc[] = projects
+    .map((p) => ({
+      id: p.id,
+      title: p.title,
+      description: p.description,
+      schoolYear: p.schoolYear,
+      startsOn: p.startsOn,
+      endsOn: p.endsOn,
+      subjectCodes: p.subjectCodes,
+      competenceIds: p.competenceIds,
+      phases: phases.filter((x) => x.projectId === p.id).map((x) => ({ id: x.id, title: x.title })),
+      goals: goals.filter((x) => x.projectId === p.id).map((x) => ({ id: x.id, text: x.text })),
+      teachers: [
+        ...projectTeachers.filter((t) => t.projectId === p.id).flatMap((t) => people.get(t.userId) ?? []),
+        ...p.importedTeachers.map((t): PersonRef => ({ id: t.id, displayName: t.displayName, role: t.role, imported: true })),
+      ].sort((x, y) => x.displayName.localeCompare(y.displayName, 'fi') || String(x.id).localeCompare(String(y.id))),
+      origin: p.origin,
+    }))
+    // Newest first, as the pages list them; the id keeps equal dates in a fixed order.
+    .sort((x, y) => (y.startsOn ?? '').localeCompare(x.startsOn ?? '') || x.title.localeCompare(y.title, 'fi') || x.id.localeCompare(y.id));
+
+  const subjectCodes = [...new Set([...artefactDocs, ...projectDocs].flatMap((x) => x.subjectCodes))];
+  const competenceIds = [...new Set([...artefactDocs, ...projectDocs].flatMap((x) => x.competenceIds))];
+  const [subjects, competences] = await Promise.all([
+    subjectCodes.length ? db.selectFrom('subjects').select(['code', 'labels']).where('code', 'in', subjectCodes).orderBy('position').orderBy('code').execute() : [],
+    competenceIds.length ? db.selectFrom('competences').select(['id', 'labels']).where('id', 'in', competenceIds).orderBy('framework').orderBy('position').orderBy('id').execute() : [],
+  ]);
+
+  const document: PortfolioDocument = {
+    format: PORTFOLIO_FORMAT,
+    version: PORTFOLIO_FORMAT_VERSION,
+    exportedAt: new Date().toISOString(),
+    generator: { name: 'Polku', version: GENERATOR_VERSION },
+    scope,
+    locale,
+    pupil: { id: pupil.id, username: pupil.username, displayName: pupil.displayName, locale: pupil.locale },
+    schools: schools.map((s) => ({ name: s.name })),
+    projects: projectDocs,
+    artefacts: artefactDocs,
+    reference: {
+      subjects: subjects.map((s) => ({ code: s.code, labels: s.labels })),
+      competences: competences.map((c) => ({ id: c.id, labels: c.labels })),
+    },
+  };
+  return { document, files: [...files.values()] };
+}
+
+/** Name and role of each user, in one query. */
+async function loadPeople(db: Db, ids: readonly string[]): Promise<Map<string, PersonRef>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('schoolRoles', 'schoolRoles.userId', 'users.id')
+    .select(['users.id', 'users.displayName', 'schoolRoles.role'])
+    .where('users.id', 'in', unique)
+    .orderBy('users.id')
+    .orderBy(sql`case school_roles.role when 'teacher' then 0 when 'pupil' then 1 when 'admin' then 2 else 3 end`)
+    .execute();
+  const people = new Map<string, PersonRef>();
+  for (const row of rows) {
+    const known = people.get(row.id);
+    const role = row.role && ROLE_ORDER.includes(row.role) ? row.role : null;
+    if (!known) people.set(row.id, { id: row.id, displayName: row.displayName, role, imported: false });
+  }
+  return people;
+}
+
+function groupBy<T, U>(rows: readonly T[], keyOf: (row: T) => string, map: (row: T) => U): Map<string, U[]> {
+  const groups = new Map<string, U[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = groups.get(key);
+    if (list) list.push(map(row));
+    else groups.set(key, [map(row)]);
+  }
+  return groups;
+}

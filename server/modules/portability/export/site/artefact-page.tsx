@@ -1,0 +1,179 @@
+import type { ArtefactDoc, FeedbackDoc, MediaDoc } from '../../../../../shared/portability/portfolio-format.ts';
+import { sanitizeRichText } from '../../../artefacts/sanitize.ts';
+import { Facts, Page, Person, When } from './layout.tsx';
+import { SITE_PATHS, type SiteContext } from './site-context.ts';
+
+const ROOT = '../';
+const local = (path: string) => path.replace(/^site\//, '');
+
+/** One page per artefact: facts, text, media, links, version history and the whole feedback thread. */
+export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: ArtefactDoc }) {
+  const { t } = ctx;
+  const project = artefact.projectId ? ctx.projects.get(artefact.projectId) : undefined;
+  const trail = [
+    ...(project ? [{ href: local(SITE_PATHS.project(project.id)), label: project.title }] : []),
+    { href: local(SITE_PATHS.artefact(artefact.id)), label: artefact.title },
+  ];
+  const goals = artefact.goalIds.map((id) => ctx.goalText(artefact.projectId, id)).filter((g): g is string => g !== null);
+  const current = artefact.media.filter((m) => !m.removedAt);
+  const removed = artefact.media.filter((m) => m.removedAt);
+  return (
+    <Page ctx={ctx} root={ROOT} title={artefact.title} trail={trail}>
+      <Facts
+        rows={[
+          [t.kind, t.kinds[artefact.kind]],
+          [t.project, project ? <a href={local(SITE_PATHS.project(project.id))}>{project.title}</a> : t.noProject],
+          [t.phase, ctx.phaseTitle(artefact.projectId, artefact.phaseId)],
+          [t.created, <When ctx={ctx} iso={artefact.createdAt} />],
+          [t.updated, <When ctx={ctx} iso={artefact.updatedAt} />],
+          [t.status, t.statuses[artefact.status]],
+          [t.readyOn, artefact.readyAt && <When ctx={ctx} iso={artefact.readyAt} />],
+          [t.visibility, t.visibilities[artefact.visibility]],
+          [t.subjects, artefact.subjectCodes.map(ctx.subjectLabel).join(', ')],
+          [t.competences, artefact.competenceIds.map(ctx.competenceLabel).join(', ')],
+          [t.goals, goals.length > 0 && goals.join('; ')],
+          [t.importedFrom(artefact.origin?.source ?? ''), artefact.origin?.id],
+        ]}
+      />
+      {artefact.bodyHtml && (
+        <section aria-labelledby="content">
+          <h2 id="content">{t.content}</h2>
+          {/* Sanitised again: an imported archive is untrusted input. */}
+          <div className="body" dangerouslySetInnerHTML={{ __html: sanitizeRichText(artefact.bodyHtml) }} />
+        </section>
+      )}
+      {artefact.media.length > 0 && (
+        <section aria-labelledby="media">
+          <h2 id="media">{t.media}</h2>
+          {current.map((m, i) => (
+            <MediaFigure key={m.id} ctx={ctx} media={m} alt={`${artefact.title}: ${t.imageMissingAlt(i + 1)}`} />
+          ))}
+          {removed.length > 0 && <h3>{t.removedMedia}</h3>}
+          {removed.map((m, i) => (
+            <MediaFigure key={m.id} ctx={ctx} media={m} alt={`${artefact.title}: ${t.imageMissingAlt(current.length + i + 1)}`} />
+          ))}
+        </section>
+      )}
+      {artefact.links.length > 0 && (
+        <section aria-labelledby="links">
+          <h2 id="links">{t.links}</h2>
+          <ul>
+            {artefact.links.map((l, i) => (
+              <li key={`${l.url}-${i}`}>
+                <a href={safeUrl(l.url)}>{l.title ?? l.url}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="feedback">
+        <h2 id="feedback">{t.feedback}</h2>
+        <Thread ctx={ctx} feedback={artefact.feedback} />
+      </section>
+      {artefact.versions.length > 0 && (
+        <section aria-labelledby="history">
+          <h2 id="history">{t.history}</h2>
+          <ol className="versions" reversed>
+            {[...artefact.versions].reverse().map((v) => (
+              <li key={v.version}>
+                <h3>
+                  {t.versionHeading(v.version)}: {v.title}
+                </h3>
+                <p className="muted">
+                  <When ctx={ctx} iso={v.createdAt} /> · {t.statuses[v.status]} · {t.visibilities[v.visibility]} · {t.versionMediaCount(v.mediaIds.length)}
+                </p>
+                {v.author && (
+                  <p>
+                    {t.versionBy('')}
+                    <Person ctx={ctx} person={v.author} />
+                  </p>
+                )}
+                {v.bodyHtml && (
+                  <details>
+                    <summary>
+                      {t.content} ({t.versionHeading(v.version)})
+                    </summary>
+                    <div className="body" dangerouslySetInnerHTML={{ __html: sanitizeRichText(v.bodyHtml) }} />
+                  </details>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </Page>
+  );
+}
+
+function MediaFigure({ ctx, media, alt }: { ctx: SiteContext; media: MediaDoc; alt: string }) {
+  const { t } = ctx;
+  const original = media.files.original;
+  const name = media.originalName ?? original?.path.slice('files/'.length) ?? media.id;
+  const download = original && (
+    <a href={`${ROOT}${original.path}`} download={media.originalName ?? undefined} type={original.mime}>
+      {t.download(name)}
+    </a>
+  );
+  if (media.kind === 'image') {
+    const shown = media.files.display ?? original;
+    return (
+      <figure>
+        {shown && <img src={`${ROOT}${shown.path}`} alt={alt} width={media.width ?? undefined} height={media.height ?? undefined} />}
+        <figcaption>{download}</figcaption>
+      </figure>
+    );
+  }
+  if ((media.kind === 'audio' || media.kind === 'video') && original) {
+    const poster = media.files.poster;
+    return (
+      <figure>
+        {media.kind === 'audio' ? (
+          <audio controls preload="metadata" src={`${ROOT}${original.path}`} aria-label={name} />
+        ) : (
+          <video controls preload="metadata" src={`${ROOT}${original.path}`} poster={poster ? `${ROOT}${poster.path}` : undefined} aria-label={name} width={media.width ?? undefined} height={media.height ?? undefined} />
+        )}
+        <figcaption>{download}</figcaption>
+      </figure>
+    );
+  }
+  return <p>{original ? <a href={`${ROOT}${original.path}`}>{t.openFile(name)}</a> : name}</p>;
+}
+
+/** Threaded: replies nest under the feedback they answer; a reply whose parent is missing starts a thread. */
+function Thread({ ctx, feedback }: { ctx: SiteContext; feedback: FeedbackDoc[] }) {
+  if (feedback.length === 0) return <p>{ctx.t.noFeedback}</p>;
+  const ids = new Set(feedback.map((f) => f.id));
+  const children = new Map<string | null, FeedbackDoc[]>();
+  for (const f of feedback) {
+    const parent = f.parentId && ids.has(f.parentId) ? f.parentId : null;
+    children.set(parent, [...(children.get(parent) ?? []), f]);
+  }
+  const list = (parent: string | null, depth: number, seen: Set<string>) => {
+    const items = (children.get(parent) ?? []).filter((f) => !seen.has(f.id));
+    if (items.length === 0) return null;
+    return (
+      <ol className={depth === 0 ? 'thread' : 'replies'} aria-label={depth === 0 ? undefined : ctx.t.repliesTo}>
+        {items.map((f) => (
+          <li key={f.id}>
+            <article className="comment" id={`feedback-${f.id}`}>
+              <header>
+                <Person ctx={ctx} person={f.author} /> · <When ctx={ctx} iso={f.createdAt} />
+                {f.editedAt && <span className="muted"> ({ctx.t.edited(ctx.formatDateTime(f.editedAt))})</span>}
+              </header>
+              {f.body.split(/\n{2,}/).map((para, i) => (
+                <p key={i}>{para}</p>
+              ))}
+            </article>
+            {list(f.id, depth + 1, new Set([...seen, f.id]))}
+          </li>
+        ))}
+      </ol>
+    );
+  };
+  return list(null, 0, new Set());
+}
+
+/** Only web and mail addresses become links; anything else (javascript:, data:) stays text. */
+function safeUrl(url: string): string | undefined {
+  return /^(https?:|mailto:)/i.test(url) ? url : undefined;
+}

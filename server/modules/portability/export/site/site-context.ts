@@ -1,0 +1,55 @@
+import type { ArtefactDoc, PortfolioDocument, ProjectDoc } from '../../../../../shared/portability/portfolio-format.ts';
+import type { Locale } from '../../../../../shared/roles.ts';
+import { siteText, type SiteText } from './site-text.ts';
+
+/** Paths of the offline site inside the archive; pages in `site/` reach the root with `../`. */
+export const SITE_PATHS = {
+  css: 'site/style.css',
+  project: (id: string) => `site/project-${id}.html`,
+  artefact: (id: string) => `site/artefact-${id}.html`,
+} as const;
+
+/** What every page needs: texts, lookups, and a link maker for the page's own folder. */
+export interface SiteContext {
+  doc: PortfolioDocument;
+  locale: Locale;
+  t: SiteText;
+  projects: Map<string, ProjectDoc>;
+  phaseTitle(projectId: string | null, phaseId: string | null): string | null;
+  goalText(projectId: string | null, goalId: string): string | null;
+  subjectLabel(code: string): string;
+  competenceLabel(id: string): string;
+  formatDateTime(iso: string): string;
+  formatDate(isoDate: string): string;
+  artefactsOf(projectId: string): ArtefactDoc[];
+}
+
+// Dates as a Finnish school reads them, whatever the time zone of the exporting server.
+const TIME_ZONE = 'Europe/Helsinki';
+
+export function siteContext(doc: PortfolioDocument): SiteContext {
+  const locale = doc.locale;
+  const projects = new Map(doc.projects.map((p) => [p.id, p]));
+  const subjects = new Map(doc.reference.subjects.map((s) => [s.code, s.labels]));
+  const competences = new Map(doc.reference.competences.map((c) => [c.id, c.labels]));
+  const byProject = new Map<string, ArtefactDoc[]>();
+  for (const a of doc.artefacts) {
+    if (!a.projectId) continue;
+    byProject.set(a.projectId, [...(byProject.get(a.projectId) ?? []), a]);
+  }
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: TIME_ZONE });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  return {
+    doc,
+    locale,
+    t: siteText(locale),
+    projects,
+    phaseTitle: (projectId, phaseId) => (projectId && phaseId ? (projects.get(projectId)?.phases.find((p) => p.id === phaseId)?.title ?? null) : null),
+    goalText: (projectId, goalId) => (projectId ? (projects.get(projectId)?.goals.find((g) => g.id === goalId)?.text ?? null) : null),
+    subjectLabel: (code) => subjects.get(code)?.[locale] ?? code,
+    competenceLabel: (id) => competences.get(id)?.[locale] ?? id,
+    formatDateTime: (iso) => dateTime.format(new Date(iso)),
+    formatDate: (isoDate) => date.format(new Date(`${isoDate}T00:00:00Z`)),
+    artefactsOf: (projectId) => byProject.get(projectId) ?? [],
+  };
+}

@@ -1,0 +1,243 @@
+import type { ArtefactKind, ArtefactStatus, Visibility } from '../../../../../shared/portfolio.ts';
+import type { Locale, SchoolRole } from '../../../../../shared/roles.ts';
+
+/**
+ * Every text of the offline site, in Finnish, Swedish and English. The site is read without Polku
+ * (and without the client's i18n files), so its strings travel with the exporter. `satisfies`
+ * makes each language carry every key; a unit test checks the same at run time.
+ */
+export interface SiteText {
+  portfolioOf: (name: string) => string;
+  siteDescription: string;
+  skipToContent: string;
+  mainNavigation: string;
+  home: string;
+  breadcrumb: string;
+  pupil: string;
+  schools: string;
+  exportedOn: (date: string) => string;
+  sharedOnly: string;
+  projects: string;
+  noProjects: string;
+  artefacts: string;
+  noArtefacts: string;
+  noProject: string;
+  schoolYear: string;
+  period: string;
+  subjects: string;
+  competences: string;
+  goals: string;
+  phases: string;
+  phase: string;
+  project: string;
+  teachers: string;
+  description: string;
+  artefactsOfProject: string;
+  created: string;
+  updated: string;
+  readyOn: string;
+  status: string;
+  visibility: string;
+  kind: string;
+  content: string;
+  media: string;
+  removedMedia: string;
+  download: (name: string) => string;
+  openFile: (name: string) => string;
+  imageMissingAlt: (n: number) => string;
+  links: string;
+  history: string;
+  versionHeading: (n: number) => string;
+  versionBy: (name: string) => string;
+  versionMediaCount: (n: number) => string;
+  feedback: string;
+  noFeedback: string;
+  repliesTo: string;
+  imported: string;
+  unknownAuthor: string;
+  edited: (date: string) => string;
+  importedFrom: (source: string) => string;
+  statuses: Record<ArtefactStatus, string>;
+  visibilities: Record<Visibility, string>;
+  kinds: Record<ArtefactKind, string>;
+  roles: Record<SchoolRole, string>;
+  madeWith: string;
+}
+
+export const SITE_TEXT = {
+  fi: {
+    portfolioOf: (name) => `${name}: portfolio`,
+    siteDescription: 'Tämä on portfolion offline-kopio. Se toimii ilman Polkua ja ilman verkkoyhteyttä.',
+    skipToContent: 'Siirry sisältöön',
+    mainNavigation: 'Päävalikko',
+    home: 'Etusivu',
+    breadcrumb: 'Sijainti',
+    pupil: 'Oppilas',
+    schools: 'Koulu',
+    exportedOn: (date) => `Viety ${date}`,
+    sharedOnly: 'Mukana ovat vain huoltajien kanssa jaetut työt.',
+    projects: 'Projektit',
+    noProjects: 'Ei projekteja.',
+    artefacts: 'Kaikki työt',
+    noArtefacts: 'Ei töitä.',
+    noProject: 'Ei projektia',
+    schoolYear: 'Lukuvuosi',
+    period: 'Ajankohta',
+    subjects: 'Oppiaineet',
+    competences: 'Laaja-alainen osaaminen',
+    goals: 'Tavoitteet',
+    phases: 'Vaiheet',
+    phase: 'Vaihe',
+    project: 'Projekti',
+    teachers: 'Opettajat',
+    description: 'Kuvaus',
+    artefactsOfProject: 'Projektin työt',
+    created: 'Luotu',
+    updated: 'Muokattu',
+    readyOn: 'Valmis palautteelle',
+    status: 'Tila',
+    visibility: 'Näkyvyys',
+    kind: 'Laji',
+    content: 'Teksti ja pohdinta',
+    media: 'Kuvat, äänet ja tiedostot',
+    removedMedia: 'Poistettu myöhemmässä versiossa',
+    download: (name) => `Lataa ${name}`,
+    openFile: (name) => `Avaa tiedosto ${name}`,
+    imageMissingAlt: (n) => `Kuva ${n}`,
+    links: 'Linkit',
+    history: 'Versiohistoria',
+    versionHeading: (n) => `Versio ${n}`,
+    versionBy: (name) => `Tallentaja: ${name}`,
+    versionMediaCount: (n) => `Liitteitä: ${n}`,
+    feedback: 'Palaute',
+    noFeedback: 'Ei palautetta.',
+    repliesTo: 'Vastaukset',
+    imported: 'tuotu',
+    unknownAuthor: 'Tuntematon kirjoittaja',
+    edited: (date) => `muokattu ${date}`,
+    importedFrom: (source) => `Tuotu lähteestä ${source}`,
+    statuses: { draft: 'Luonnos', ready: 'Valmis palautteelle' },
+    visibilities: { private: 'Oppilas ja opettajat', guardians: 'Jaettu huoltajille' },
+    kinds: { text: 'Teksti', image: 'Kuva', drawing: 'Piirros', audio: 'Äänite', video: 'Video', file: 'Tiedosto', link: 'Linkki' },
+    roles: { pupil: 'oppilas', teacher: 'opettaja', guardian: 'huoltaja', admin: 'ylläpitäjä' },
+    madeWith: 'Tehty Polku-portfoliolla.',
+  },
+  sv: {
+    portfolioOf: (name) => `${name}: portfolio`,
+    siteDescription: 'Det här är en offlinekopia av portfolion. Den fungerar utan Polku och utan nätförbindelse.',
+    skipToContent: 'Hoppa till innehållet',
+    mainNavigation: 'Huvudmeny',
+    home: 'Startsida',
+    breadcrumb: 'Plats',
+    pupil: 'Elev',
+    schools: 'Skola',
+    exportedOn: (date) => `Exporterad ${date}`,
+    sharedOnly: 'Endast arbeten som delats med vårdnadshavarna ingår.',
+    projects: 'Projekt',
+    noProjects: 'Inga projekt.',
+    artefacts: 'Alla arbeten',
+    noArtefacts: 'Inga arbeten.',
+    noProject: 'Inget projekt',
+    schoolYear: 'Läsår',
+    period: 'Tidpunkt',
+    subjects: 'Läroämnen',
+    competences: 'Mångsidig kompetens',
+    goals: 'Mål',
+    phases: 'Faser',
+    phase: 'Fas',
+    project: 'Projekt',
+    teachers: 'Lärare',
+    description: 'Beskrivning',
+    artefactsOfProject: 'Projektets arbeten',
+    created: 'Skapad',
+    updated: 'Ändrad',
+    readyOn: 'Klar för respons',
+    status: 'Status',
+    visibility: 'Synlighet',
+    kind: 'Typ',
+    content: 'Text och reflektion',
+    media: 'Bilder, ljud och filer',
+    removedMedia: 'Borttagen i en senare version',
+    download: (name) => `Ladda ner ${name}`,
+    openFile: (name) => `Öppna filen ${name}`,
+    imageMissingAlt: (n) => `Bild ${n}`,
+    links: 'Länkar',
+    history: 'Versionshistorik',
+    versionHeading: (n) => `Version ${n}`,
+    versionBy: (name) => `Sparad av ${name}`,
+    versionMediaCount: (n) => `Bilagor: ${n}`,
+    feedback: 'Respons',
+    noFeedback: 'Ingen respons.',
+    repliesTo: 'Svar',
+    imported: 'importerad',
+    unknownAuthor: 'Okänd skribent',
+    edited: (date) => `ändrad ${date}`,
+    importedFrom: (source) => `Importerad från ${source}`,
+    statuses: { draft: 'Utkast', ready: 'Klar för respons' },
+    visibilities: { private: 'Eleven och lärarna', guardians: 'Delad med vårdnadshavare' },
+    kinds: { text: 'Text', image: 'Bild', drawing: 'Teckning', audio: 'Ljudinspelning', video: 'Video', file: 'Fil', link: 'Länk' },
+    roles: { pupil: 'elev', teacher: 'lärare', guardian: 'vårdnadshavare', admin: 'administratör' },
+    madeWith: 'Gjord med portfolion Polku.',
+  },
+  en: {
+    portfolioOf: (name) => `${name}: portfolio`,
+    siteDescription: 'This is an offline copy of the portfolio. It works without Polku and without a network connection.',
+    skipToContent: 'Skip to content',
+    mainNavigation: 'Main navigation',
+    home: 'Home',
+    breadcrumb: 'You are here',
+    pupil: 'Pupil',
+    schools: 'School',
+    exportedOn: (date) => `Exported on ${date}`,
+    sharedOnly: 'Only work shared with guardians is included.',
+    projects: 'Projects',
+    noProjects: 'No projects.',
+    artefacts: 'All work',
+    noArtefacts: 'No work yet.',
+    noProject: 'No project',
+    schoolYear: 'School year',
+    period: 'Dates',
+    subjects: 'Subjects',
+    competences: 'Transversal competences',
+    goals: 'Goals',
+    phases: 'Phases',
+    phase: 'Phase',
+    project: 'Project',
+    teachers: 'Teachers',
+    description: 'Description',
+    artefactsOfProject: 'Work in this project',
+    created: 'Created',
+    updated: 'Updated',
+    readyOn: 'Ready for feedback',
+    status: 'Status',
+    visibility: 'Visibility',
+    kind: 'Kind',
+    content: 'Text and reflection',
+    media: 'Pictures, sound and files',
+    removedMedia: 'Removed in a later version',
+    download: (name) => `Download ${name}`,
+    openFile: (name) => `Open file ${name}`,
+    imageMissingAlt: (n) => `Picture ${n}`,
+    links: 'Links',
+    history: 'Version history',
+    versionHeading: (n) => `Version ${n}`,
+    versionBy: (name) => `Saved by ${name}`,
+    versionMediaCount: (n) => `Attachments: ${n}`,
+    feedback: 'Feedback',
+    noFeedback: 'No feedback.',
+    repliesTo: 'Replies',
+    imported: 'imported',
+    unknownAuthor: 'Unknown author',
+    edited: (date) => `edited ${date}`,
+    importedFrom: (source) => `Imported from ${source}`,
+    statuses: { draft: 'Draft', ready: 'Ready for feedback' },
+    visibilities: { private: 'Pupil and teachers', guardians: 'Shared with guardians' },
+    kinds: { text: 'Text', image: 'Picture', drawing: 'Drawing', audio: 'Recording', video: 'Video', file: 'File', link: 'Link' },
+    roles: { pupil: 'pupil', teacher: 'teacher', guardian: 'guardian', admin: 'admin' },
+    madeWith: 'Made with the Polku portfolio.',
+  },
+} satisfies Record<Locale, SiteText>;
+
+export function siteText(locale: Locale): SiteText {
+  return SITE_TEXT[locale];
+}
