@@ -44,6 +44,8 @@ const envSchema = z.object({
   MEDIA_MAX_AUDIO_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(100)),
   MEDIA_MAX_VIDEO_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(1000)),
   MEDIA_MAX_FILE_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(100)),
+  EXPORT_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(3650).default(7)),
+  IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100_000).default(1024)),
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().default('ffmpeg')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -88,6 +90,12 @@ export interface Config {
     readonly ffmpegPath: string;
     /** Where uploads land before they are processed. */
     readonly tmpDir: string;
+  };
+  readonly portability: {
+    /** How long a finished export archive (and an import's record) is kept before the sweep deletes it. */
+    readonly retentionMs: number;
+    /** The largest archive that may be uploaded for import. */
+    readonly importMaxBytes: number;
   };
 }
 
@@ -156,6 +164,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       },
       ffmpegPath: env.FFMPEG_PATH,
       tmpDir: path.join(dataDir, 'tmp'),
+    },
+    portability: {
+      retentionMs: Math.round(env.EXPORT_RETENTION_DAYS * 24 * 3600_000),
+      importMaxBytes: Math.round(env.IMPORT_MAX_MB * MB),
     },
   });
 }

@@ -1,6 +1,7 @@
 import type { MeResponse } from './api/auth.ts';
 import type { ArtefactEvent } from './api/artefacts.ts';
 import type { Feedback } from './api/feedback.ts';
+import type { ExportJob, ImportJob } from './api/portability.ts';
 
 /**
  * Events the server sends. Payloads are presenter outputs, the same shapes as the HTTP API.
@@ -18,6 +19,17 @@ export interface ServerToClientEvents {
   'feedback.created': (payload: { feedback: Feedback; ownerId: string }) => void;
   'feedback.updated': (payload: { feedback: Feedback; ownerId: string }) => void;
   'feedback.deleted': (payload: { artefactId: string; feedbackId: string; ownerId: string }) => void;
+  /** An export job of this user moved on (queued, running with progress); the same shape as GET /api/exports/:id. Only to the requester. */
+  'export.progress': (payload: ExportJob) => void;
+  /** The archive is ready to download. */
+  'export.finished': (payload: ExportJob) => void;
+  /** The export stopped with an error (`error` says why). */
+  'export.failed': (payload: ExportJob) => void;
+  /** An import being applied moved on; the same shape as GET /api/imports/:id. Only to the requester. */
+  'import.progress': (payload: ImportJob) => void;
+  /** The import was applied; `report` accounts for every entry. */
+  'import.finished': (payload: ImportJob) => void;
+  'import.failed': (payload: ImportJob) => void;
 }
 
 /** Events the client may send. None: clients change data through the HTTP API. */

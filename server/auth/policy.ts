@@ -24,7 +24,9 @@ export type Resource =
       readonly visibility: Visibility;
     }
   | { readonly type: 'feedback'; readonly authorId: string | null; readonly createdAt: Date; readonly artefact: ArtefactResource }
-  | { readonly type: 'project'; readonly schoolId: string; readonly teacherIds: readonly string[]; readonly groupIds: readonly string[] };
+  | { readonly type: 'project'; readonly schoolId: string; readonly teacherIds: readonly string[]; readonly groupIds: readonly string[] }
+  /** An export or import job: who asked for it, and the schools of the pupil (or new account) it concerns. */
+  | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -59,6 +61,18 @@ const rules = {
   'feedback.delete': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id,
   'group.overview': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
 
+  // Portability. Exporting: the pupil, the teachers of the pupil's groups and the school's admins take
+  // the whole portfolio; a guardian takes what was shared with them (see exportScope). Project-only
+  // teachers see parts of the portfolio, but a whole-portfolio archive is not theirs to take.
+  'portfolio.export': (a: Actor, r: ResourceOf<'pupil'>) => exportScope(a, r) !== null,
+  // Importing into a portfolio: the pupil themselves, or an admin of the pupil's school.
+  'portfolio.import': (a: Actor, r: ResourceOf<'pupil'>) => (a.id === r.pupilId && hasRole(a, 'pupil')) || r.schoolIds.some((s) => adminOf(a, s)),
+  // Importing into a new pupil account: an admin of the school where it is created.
+  'portfolio.importNew': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // A job and its archive: only whoever asked for it, and the admins of the school it concerns.
+  'portabilityJob.read': (a: Actor, r: ResourceOf<'portabilityJob'>) => a.id === r.requestedBy || r.schoolIds.some((s) => adminOf(a, s)),
+  'portabilityJob.manage': (a: Actor, r: ResourceOf<'portabilityJob'>) => a.id === r.requestedBy || r.schoolIds.some((s) => adminOf(a, s)),
+
   // Projects
   'project.create': (a: Actor, r: ResourceOf<'school'>) => roleAt(a, r.schoolId, 'teacher') || adminOf(a, r.schoolId),
   'project.read': (a: Actor, r: ResourceOf<'project'>) =>
@@ -82,6 +96,7 @@ const readAction = {
   artefact: 'artefact.read',
   feedback: null,
   project: 'project.read',
+  portabilityJob: 'portabilityJob.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -115,6 +130,16 @@ export function portfolioScope(a: Actor, r: ResourceOf<'pupil'>, projectsTaughtB
   if (a.id === r.pupilId || teachesAny(a, r.groupIds)) return { kind: 'all' };
   if (r.projectTeacherIds.includes(a.id)) return { kind: 'projects', projectIds: projectsTaughtByActor };
   if (a.childIds.has(r.pupilId)) return { kind: 'shared' };
+  return null;
+}
+
+/**
+ * What an export by this actor contains: 'full' for the pupil, the teachers of the pupil's groups and
+ * the school's admins; 'shared' (what the pupil shared with guardians) for a guardian; null for anyone else.
+ */
+export function exportScope(a: Actor, r: ResourceOf<'pupil'>): 'full' | 'shared' | null {
+  if (a.id === r.pupilId || teachesAny(a, r.groupIds) || r.schoolIds.some((s) => adminOf(a, s))) return 'full';
+  if (a.childIds.has(r.pupilId)) return 'shared';
   return null;
 }
 

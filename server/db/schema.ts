@@ -31,6 +31,7 @@ export interface Database {
   pendingBlobs: PendingBlobsTable;
   feedback: FeedbackTable;
   feedbackReads: FeedbackReadsTable;
+  portabilityJobs: PortabilityJobsTable;
 }
 
 export interface SchoolsTable {
@@ -229,6 +230,33 @@ export interface FeedbackReadsTable {
   userId: string;
   artefactId: string;
   readAt: Date;
+}
+
+/** Export and import jobs (migration 0006); JSON columns are parsed by the portability module's zod schemas. */
+export interface PortabilityJobsTable {
+  id: Generated<string>;
+  kind: 'export' | 'import';
+  status: 'queued' | 'running' | 'ready' | 'done' | 'failed';
+  store: string;
+  requestedBy: string;
+  pupilId: string | null;
+  schoolId: string | null;
+  scope: 'full' | 'shared' | null;
+  locale: Generated<Locale>;
+  target: ColumnType<unknown, string | null | undefined, string | null>;
+  fileName: string;
+  blobKey: string | null;
+  size: ColumnType<number | null, number | null | undefined, number | null>;
+  progress: ColumnType<unknown, string | null | undefined, string | null>;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  attempts: Generated<number>;
+  worker: string | null;
+  heartbeatAt: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  finishedAt: Date | null;
+  expiresAt: Date;
 }
 
 /** Where an imported item came from (migration 0005). */

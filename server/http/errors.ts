@@ -5,6 +5,8 @@ import type { ErrorCode, ErrorIssue, ErrorResponse } from '../../shared/api/erro
 
 /** A domain error with an HTTP status and a stable code; services throw these. */
 export class HttpError extends Error {
+  /** A finer, stable reason beside the code (see errorResponseSchema). */
+  reason?: string;
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -113,7 +115,9 @@ export function toHttpError(err: unknown): HttpError | null {
 }
 
 export function renderError(error: HttpError): ErrorResponse {
-  return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  return {
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...(error.reason ? { reason: error.reason } : {}) },
+  };
 }
 
 /** The one error renderer: `{ error: { code, message, details } }`. */

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'too_many_requests',
+  'import_rejected',
   'not_ready',
   'internal_error',
 ] as const;
@@ -27,6 +28,8 @@ export const errorResponseSchema = z.object({
     code: z.enum(ERROR_CODES),
     message: z.string(),
     details: z.array(errorIssueSchema).optional(),
+    /** A finer, stable reason for some codes (import_rejected: why the archive was refused, e.g. `zip-bomb`). */
+    reason: z.string().optional(),
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
