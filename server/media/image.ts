@@ -93,6 +93,21 @@ export async function processImage(input: string, format: ImageFormat, outDir: s
   }
 }
 
+/**
+ * For imports that want to keep a file byte for byte (a Polku archive's own, already cleaned
+ * original): true when the image still carries EXIF, XMP or IPTC and must go through processImage.
+ * Refuses, like processImage, a file that libvips reads as another format than the sniffer saw.
+ */
+export async function imageCarriesMetadata(input: string, format: ImageFormat): Promise<boolean> {
+  try {
+    const meta = await sharp(input, { failOn: 'error' }).metadata();
+    checkFormat(meta, format);
+    return Boolean(meta.exif ?? meta.xmp ?? meta.iptc);
+  } catch (err) {
+    throw asUploadError(err);
+  }
+}
+
 function resized(decoded: Sharp, max: number): Sharp {
   return decoded.clone().resize({ width: max, height: max, fit: 'inside', withoutEnlargement: true });
 }

@@ -1,0 +1,132 @@
+import type { ArtefactKind, ArtefactStatus, MediaVariant, Visibility } from '../../../../shared/portfolio.ts';
+import type { Locale } from '../../../../shared/roles.ts';
+import type { ArtefactLink, ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
+
+/** One line of the preview and the report: every item of the archive is accounted for. */
+export interface ImportItem {
+  type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry';
+  sourceId: string;
+  title: string;
+  action: 'create' | 'skip' | 'unmapped';
+  reason?: string;
+}
+
+/**
+ * What an archive turns into, whatever its format: readers (polku-archive.ts, leap2a-plan.ts) build
+ * it, import-writer.ts writes it. Building reads the database but never writes; the same plan comes
+ * out for the preview and for the apply, so their counts agree.
+ */
+export interface ImportPlan {
+  format: 'polku' | 'leap2a';
+  sourceVersion: string;
+  pupilName: string;
+  items: ImportItem[];
+  /** For a new account: what the archive says about the pupil. */
+  pupil: { id: string | null; username: string | null; displayName: string; locale: Locale | null };
+  projects: PlannedProject[];
+  artefacts: PlannedArtefact[];
+}
+
+export interface PlannedProject {
+  id: string;
+  title: string;
+  description: string;
+  schoolYear: string | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  subjectCodes: string[];
+  competenceIds: string[];
+  phases: Array<{ id: string; title: string }>;
+  goals: Array<{ id: string; text: string }>;
+  teacherIds: string[];
+  importedTeachers: ImportedPerson[];
+  origin: ImportOrigin | null;
+  createdAt: Date | null;
+}
+
+/** A media file of the archive, found and sniffed while planning (see MediaInspector). */
+export interface PlannedMedia {
+  id: string;
+  position: number;
+  createdAt: Date | null;
+  removedAt: Date | null;
+  /** Path of the file inside the ZIP. */
+  entry: string;
+  originalName: string | null;
+  /** As the archive states them, for files kept byte for byte (processing measures its own). */
+  dims: { width: number | null; height: number | null; durationMs: number | null };
+  /**
+   * keep: a Polku archive's file, stored byte for byte when it carries no metadata (round trip);
+   * process: through the upload pipeline, variants made fresh (LEAP2A, or a Polku file with metadata).
+   */
+  mode: 'keep' | 'process';
+  /** Polku archives: the other stored variants, reused when the original is kept. */
+  variants: Partial<Record<Exclude<MediaVariant, 'original'>, { entry: string; mime: string }>>;
+  /** Index into the plan's items, so the writer can say that a file was cleaned. */
+  item: number;
+}
+
+export interface PlannedFeedback {
+  id: string;
+  parentId: string | null;
+  authorId: string | null;
+  importedAuthor: ImportedPerson | null;
+  body: string;
+  createdAt: Date | null;
+  editedAt: Date | null;
+}
+
+export interface PlannedVersion {
+  version: number;
+  authorId: string | null;
+  importedAuthor: ImportedPerson | null;
+  createdAt: Date | null;
+  title: string;
+  bodyHtml: string;
+  status: ArtefactStatus;
+  visibility: Visibility;
+  /** null: the media this import stores for the artefact (LEAP2A, known only after processing). */
+  mediaIds: string[] | null;
+}
+
+export interface PlannedArtefactRow {
+  /** null: the kind of the first stored media item ('text' if none). */
+  kind: ArtefactKind | null;
+  projectId: string | null;
+  phaseId: string | null;
+  title: string;
+  bodyHtml: string;
+  links: ArtefactLink[];
+  subjectCodes: string[];
+  competenceIds: string[];
+  goalIds: string[];
+  status: ArtefactStatus;
+  readyAt: Date | null;
+  visibility: Visibility;
+  version: number;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  origin: ImportOrigin | null;
+}
+
+export interface PlannedArtefact {
+  id: string;
+  /** null: the artefact is already there and only receives new media or feedback. */
+  row: PlannedArtefactRow | null;
+  versions: PlannedVersion[];
+  media: PlannedMedia[];
+  feedback: PlannedFeedback[];
+}
+
+export function countItems(items: readonly ImportItem[]): { create: number; skip: number; unmapped: number } {
+  const counts = { create: 0, skip: 0, unmapped: 0 };
+  for (const item of items) counts[item.action] += 1;
+  return counts;
+}
+
+/** Parses an archive's date; a missing or unreadable one becomes null (the database then says now). */
+export function parseDate(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}

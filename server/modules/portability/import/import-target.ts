@@ -1,0 +1,47 @@
+import type { Db } from '../../../db/database.ts';
+import { ImportRejected } from './import-rejected.ts';
+
+export type ImportTarget = { kind: 'existing'; pupilId: string } | { kind: 'new'; schoolId: string; username?: string; displayName?: string };
+
+/** The target checked against the database; for a new account the names are settled when writing. */
+export type ResolvedTarget =
+  | { kind: 'existing'; pupilId: string; schoolId: string }
+  | { kind: 'new'; schoolId: string; username: string; displayName: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whose portfolio receives the import. Access decisions are the caller's (policy.ts); this checks that the target exists. */
+export async function resolveExisting(db: Db, target: ImportTarget): Promise<{ pupilId: string; schoolId: string } | null> {
+  if (target.kind !== 'existing') {
+    if (!UUID.test(target.schoolId) || !(await db.selectFrom('schools').select('id').where('id', '=', target.schoolId).executeTakeFirst())) {
+      throw new ImportRejected('target-invalid', 'The school to create the new account in was not found.');
+    }
+    return null;
+  }
+  const row = UUID.test(target.pupilId)
+    ? await db
+        .selectFrom('schoolRoles')
+        .innerJoin('users', 'users.id', 'schoolRoles.userId')
+        .select(['schoolRoles.userId', 'schoolRoles.schoolId'])
+        .where('schoolRoles.userId', '=', target.pupilId)
+        .where('schoolRoles.role', '=', 'pupil')
+        .orderBy('schoolRoles.createdAt')
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new ImportRejected('target-invalid', 'The pupil to import into was not found, or the account is not a pupil’s.');
+  return { pupilId: row.userId, schoolId: row.schoolId };
+}
+
+/** A sign-in name from what the archive knows: lower case a–z, digits and . _ - only. */
+export function usernameFrom(wanted: string | undefined, fallbackName: string): string {
+  const source = wanted && wanted.trim() ? wanted : fallbackName;
+  const slug = source
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._@-]+/g, '.')
+    .replace(/^[^a-z0-9]+/, '')
+    .replace(/\.+$/, '')
+    .slice(0, 90);
+  return slug.length >= 2 ? slug : `pupil.${slug || 'import'}`;
+}

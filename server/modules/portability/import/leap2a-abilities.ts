@@ -1,0 +1,42 @@
+import type { Db } from '../../../db/database.ts';
+import type { Labels } from '../../../../shared/api/reference.ts';
+
+export interface Reference {
+  competences: Array<{ id: string; key: string; labels: Labels }>;
+  subjects: Array<{ code: string; labels: Labels }>;
+}
+
+export async function loadReference(db: Db): Promise<Reference> {
+  const [competences, subjects] = await Promise.all([
+    db.selectFrom('competences').select(['id', 'key', 'labels']).orderBy('position').execute(),
+    db.selectFrom('subjects').select(['code', 'labels']).orderBy('position').execute(),
+  ]);
+  return { competences, subjects };
+}
+
+const norm = (s: string) => s.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * What a LEAP2A ability means here: a seeded competence when its title or id names one (its id
+ * "basic:L4", its key "L4", "L4 Monilukutaito", or a label in any language), else a subject by code
+ * or label; null when nothing fits.
+ */
+export function matchAbility(title: string, id: string, ref: Reference): { kind: 'competence' | 'subject'; id: string; label: string } | null {
+  const t = norm(title);
+  const idTail = norm(id.split(/[#/:]/).filter(Boolean).pop() ?? '');
+  for (const c of ref.competences) {
+    const labels = Object.values(c.labels).map(norm);
+    const key = norm(c.key);
+    if (t === norm(c.id) || t === key || labels.includes(t) || new RegExp(`^${escape(key)}\\b`).test(t) || idTail === key || idTail === norm(c.id)) {
+      return { kind: 'competence', id: c.id, label: `${c.key} (${c.labels.en ?? c.labels.fi ?? c.id})` };
+    }
+  }
+  for (const s of ref.subjects) {
+    if (t === norm(s.code) || Object.values(s.labels).map(norm).includes(t)) return { kind: 'subject', id: s.code, label: `${s.code} (${s.labels.en ?? s.code})` };
+  }
+  return null;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

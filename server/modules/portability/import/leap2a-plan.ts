@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Db } from '../../../db/database.ts';
+import { sanitizeRichText } from '../../artefacts/sanitize.ts';
+import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
+import { parseDate } from './import-plan.ts';
+import type { MediaFiles } from './import-media.ts';
+import { PUPIL } from './import-writer.ts';
+import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
+import { matchAbility, loadReference } from './leap2a-abilities.ts';
+
+type Role = 'person' | 'comment' | 'selection' | 'ability' | 'resource' | 'text';
+
+/** LEAP2A types Polku has no own place for; kept as text so nothing is lost. */
+const KNOWN_OTHER = new Set(['plan', 'achievement', 'activity', 'affiliation', 'meeting', 'organization', 'place', 'publication', 'event']);
+const UNTITLED = 'Untitled';
+
+interface Slot {
+  entry: LeapEntry;
+  role: Role;
+  /** The artefact this entry becomes or already became (an earlier import), if any. */
+  artefact: PlannedArtefact | null;
+  existingId: string | null;
+  item: ImportItem;
+}
+
+export interface LeapContext {
+  db: Db;
+  feed: LeapFeed;
+  files: MediaFiles;
+  pupilId: string | null;
+  schoolId: string | null;
+}
+
+/**
+ * Maps a LEAP2A feed onto Polku: entries → text artefacts, resources → media or link artefacts,
+ * selections that group work → projects, abilities → competences (or subjects) of linked work,
+ * comments → imported feedback, the person entry → the pupil's name. Every entry yields one item.
+ */
+export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
+  const { feed } = ctx;
+  const source = feed.mahara ? 'leap2a:mahara' : 'leap2a';
+  const existing = await existingOrigins(ctx, source);
+  const reference = await loadReference(ctx.db);
+  const slots: Slot[] = feed.entries.map((entry) => ({
+    entry,
+    role: roleOf(entry, feed),
+    artefact: null,
+    existingId: null,
+    item: { type: 'entry', sourceId: entry.id, title: entry.title || UNTITLED, action: 'unmapped' },
+  }));
+  const byKey = new Map<string, Slot>();
+  for (const s of slots) for (const k of s.entry.keys) if (!byKey.has(k)) byKey.set(k, s);
+  const find = (keys: readonly string[]) => keys.map((k) => byKey.get(k)).find(Boolean);
+  const origin = (e: LeapEntry) => ({ source, id: e.id });
+  const items: ImportItem[] = [];
+  const artefacts: PlannedArtefact[] = [];
+  const projects: PlannedProject[] = [];
+  let pupilName = feed.authorName ?? '';
+  const slotMedia = new Map<Slot, Array<{ item: ImportItem; media: PlannedMedia | null }>>();
+
+  // 1. Work: text entries, resources, unknown types.
+  for (const s of slots) {
+    const e = s.entry;
+    if (s.role === 'person') {
+      pupilName = e.title || pupilName;
+      Object.assign(s.item, { action: 'skip', reason: 'The learner’s own details: used for the pupil’s name, not imported as an item.' });
+      continue;
+    }
+    if (s.role !== 'text' && s.role !== 'resource') continue;
+    s.item.type = 'artefact';
+    const already = e.id ? existing.artefacts.get(e.id) : undefined;
+    if (already) {
+      s.existingId = already;
+      Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
+      continue;
+    }
+    const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
+    const links: Array<{ url: string; title?: string }> = [];
+    let kind: 'text' | 'link' | null = 'text';
+    if (s.role === 'resource') {
+      const files = fileRefs(e);
+      const listed: Array<{ item: ImportItem; media: PlannedMedia | null }> = [];
+      slotMedia.set(s, listed);
+      for (const [i, href] of files.entries()) {
+        const entryName = resolveFile(href, ctx.files);
+        const check = await ctx.files.inspect(entryName);
+        const mediaItem: ImportItem = { type: 'media', sourceId: href, title: path.posix.basename(href), action: check.ok ? 'create' : 'unmapped', ...(check.ok ? {} : { reason: check.reason }) };
+        const media: PlannedMedia | null = check.ok
+          ? { id: randomUUID(), position: i, createdAt: parseDate(e.published), removedAt: null, entry: entryName, originalName: path.posix.basename(decodeHref(href)), dims: { width: null, height: null, durationMs: null }, mode: 'process', variants: {}, item: -1 }
+          : null;
+        if (media) artefact.media.push(media);
+        listed.push({ item: mediaItem, media });
+      }
+      const web = webAddress(e);
+      if (files.length > 0 && artefact.media.length === 0) {
+        Object.assign(s.item, { action: 'unmapped', reason: `None of its files can be imported (${files.length} file${files.length === 1 ? '' : 's'}, see below).` });
+        continue;
+      }
+      if (artefact.media.length > 0) kind = null;
+      else if (web) {
+        kind = 'link';
+        links.push({ url: web, ...(e.title ? { title: e.title } : {}) });
+      } else s.item.reason = 'A resource with no file or web address: imported as a text entry.';
+    } else if (KNOWN_OTHER.has(e.type)) s.item.reason = `A LEAP2A "${e.type}" has no counterpart in Polku: imported as a text entry.`;
+    else if (e.type !== 'entry') s.item.reason = `Unknown LEAP2A type "${e.type}": imported as a text entry.`;
+    s.artefact = artefact;
+    s.item.action = 'create';
+    const created = parseDate(e.published) ?? parseDate(e.updated);
+    artefact.row = {
+      kind,
+      projectId: null,
+      phaseId: null,
+      title: (e.title || UNTITLED).slice(0, 200),
+      bodyHtml: e.html,
+      links,
+      subjectCodes: [],
+      competenceIds: [],
+      goalIds: [],
+      status: 'draft',
+      readyAt: null,
+      visibility: 'private',
+      version: 1,
+      createdAt: created,
+      updatedAt: parseDate(e.updated) ?? created,
+      origin: origin(e),
+    };
+    artefacts.push(artefact);
+  }
+
+  // 2. Selections that group work become projects; other groupings are reported.
+  const partOf = new Map<Slot, Array<{ slot: Slot; order: number }>>();
+  for (const s of slots) {
+    for (const l of s.entry.links) {
+      const other = find(l.hrefKeys);
+      if (!other) continue;
+      const order = l.displayOrder ?? Number.MAX_SAFE_INTEGER;
+      if (s.role === 'selection' && l.rel === 'has_part') push(partOf, s, { slot: other, order });
+      if (other.role === 'selection' && l.rel === 'is_part_of') push(partOf, other, { slot: s, order });
+    }
+  }
+  const assigned = new Set<Slot>();
+  for (const s of slots.filter((x) => x.role === 'selection')) {
+    const members = [...new Map((partOf.get(s) ?? []).sort((a, b) => a.order - b.order).map((m) => [m.slot, m])).keys()];
+    const work = members.filter((m) => m.role === 'text' || m.role === 'resource');
+    s.item.type = 'project';
+    if (work.length === 0) {
+      Object.assign(s.item, { action: 'unmapped', reason: members.length ? `A collection of ${members.length} item(s) that are not work of their own (pages, abilities …): reported only; the work inside is imported.` : 'An empty collection.' });
+      continue;
+    }
+    const already = s.entry.id ? existing.projects.get(s.entry.id) : undefined;
+    const projectId = already ?? randomUUID();
+    if (already) Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
+    else {
+      Object.assign(s.item, { action: 'create', reason: `A project with ${work.length} piece(s) of work.` });
+      projects.push({ id: projectId, title: (s.entry.title || UNTITLED).slice(0, 200), description: plainText(s.entry.html), schoolYear: null, startsOn: null, endsOn: null, subjectCodes: [], competenceIds: [], phases: [], goals: [], teacherIds: [], importedTeachers: [], origin: origin(s.entry), createdAt: parseDate(s.entry.published) });
+    }
+    for (const m of work) {
+      if (assigned.has(m) || !m.artefact?.row) continue;
+      assigned.add(m);
+      m.artefact.row.projectId = projectId;
+    }
+  }
+
+  // 3. Abilities: competences or subjects of the linked work, else kept as text.
+  const linked = (s: Slot) => {
+    const out = new Set<Slot>();
+    for (const l of s.entry.links) {
+      const o = find(l.hrefKeys);
+      if (o && (o.role === 'text' || o.role === 'resource')) out.add(o);
+    }
+    for (const o of slots) if ((o.role === 'text' || o.role === 'resource') && o.entry.links.some((l) => s.entry.keys.some((k) => l.hrefKeys.includes(k)))) out.add(o);
+    return [...out];
+  };
+  for (const s of slots.filter((x) => x.role === 'ability')) {
+    const match = matchAbility(s.entry.title, s.entry.id, reference);
+    const work = linked(s);
+    const fresh = work.filter((w) => w.artefact?.row);
+    if (match) {
+      for (const w of fresh) {
+        const row = w.artefact?.row;
+        if (!row) continue;
+        const list = match.kind === 'competence' ? row.competenceIds : row.subjectCodes;
+        if (!list.includes(match.id)) list.push(match.id);
+      }
+      const what = `${match.kind === 'competence' ? 'competence' : 'subject'} ${match.label}`;
+      if (fresh.length) Object.assign(s.item, { action: 'create', reason: `Becomes the ${what} of ${fresh.length} piece(s) of work.` });
+      else if (work.length) Object.assign(s.item, { action: 'skip', reason: `The ${what}: its work was imported before.` });
+      else Object.assign(s.item, { action: 'unmapped', reason: `Matches the ${what}, but no work in the feed is linked to it.` });
+      continue;
+    }
+    const already = s.entry.id ? existing.artefacts.get(s.entry.id) : undefined;
+    s.item.type = 'artefact';
+    if (already) {
+      s.existingId = already;
+      Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
+      continue;
+    }
+    const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
+    const created = parseDate(s.entry.published) ?? parseDate(s.entry.updated);
+    artefact.row = { kind: 'text', projectId: null, phaseId: null, title: (s.entry.title || UNTITLED).slice(0, 200), bodyHtml: s.entry.html, links: [], subjectCodes: [], competenceIds: [], goalIds: [], status: 'draft', readyAt: null, visibility: 'private', version: 1, createdAt: created, updatedAt: created, origin: origin(s.entry) };
+    s.artefact = artefact;
+    artefacts.push(artefact);
+    Object.assign(s.item, { action: 'create', reason: 'An ability that matches no competence or subject here: imported as a text entry.' });
+  }
+
+  // 4. Comments become feedback on the work they answer (replies keep their thread).
+  const feedbackIds = new Map<Slot, string>();
+  const rootOf = (s: Slot, depth = 0): { root: Slot | null; parent: Slot | null } => {
+    const target = find(s.entry.inReplyTo) ?? find(s.entry.links.filter((l) => l.rel === 'reflects_on').flatMap((l) => l.hrefKeys));
+    if (!target || depth > 50) return { root: null, parent: null };
+    if (target.role === 'comment') return { root: rootOf(target, depth + 1).root, parent: target };
+    return { root: target, parent: null };
+  };
+  for (const s of slots.filter((x) => x.role === 'comment')) {
+    s.item.type = 'feedback';
+    const { root, parent } = rootOf(s);
+    const body = plainText(s.entry.html);
+    if (!root || (!root.artefact && !root.existingId)) {
+      Object.assign(s.item, { action: 'unmapped', reason: root ? 'A comment on something that is not imported as work (a page or collection).' : 'A comment on an entry that is not in the feed.' });
+      continue;
+    }
+    if (!root.artefact) {
+      Object.assign(s.item, { action: 'skip', reason: 'Its work was imported before, with its comments.' });
+      continue;
+    }
+    if (!body) {
+      Object.assign(s.item, { action: 'unmapped', reason: 'An empty comment.' });
+      continue;
+    }
+    const id = randomUUID();
+    feedbackIds.set(s, id);
+    const parentId = parent ? (feedbackIds.get(parent) ?? null) : null;
+    root.artefact.feedback.push({ id, parentId, authorId: null, importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null }, body, createdAt: parseDate(s.entry.published) ?? parseDate(s.entry.updated), editedAt: null });
+    Object.assign(s.item, { action: 'create', reason: `Feedback by ${s.entry.authorName ?? 'an unknown author'}, marked as imported.` });
+  }
+
+  // 5. Links between entries and to files point to the imported work; then sanitise.
+  const urlFor = new Map<string, string>();
+  for (const s of slots) {
+    const id = s.artefact?.id ?? s.existingId;
+    if (id) for (const k of s.entry.keys) urlFor.set(k, `/artefacts/${id}`);
+    if (id && s.role === 'resource') for (const f of fileRefs(s.entry)) urlFor.set(f, `/artefacts/${id}`);
+  }
+  for (const p of projects) for (const s of slots) if (s.role === 'selection' && s.entry.id === p.origin?.id) for (const k of s.entry.keys) urlFor.set(k, `/projects/${p.id}`);
+  for (const a of artefacts) {
+    if (!a.row) continue;
+    a.row.bodyHtml = sanitizeRichText(rewriteLinks(a.row.bodyHtml, urlFor, feed.ns));
+    a.versions.push({ version: 1, authorId: PUPIL, importedAuthor: null, createdAt: a.row.createdAt, title: a.row.title, bodyHtml: a.row.bodyHtml, status: 'draft', visibility: 'private', mediaIds: null });
+  }
+
+  // Items in feed order, each resource followed by its files.
+  for (const s of slots) {
+    items.push(s.item);
+    for (const m of slotMedia.get(s) ?? []) {
+      if (m.media) m.media.item = items.length;
+      items.push(m.item);
+    }
+  }
+  return { format: 'leap2a', sourceVersion: feed.version, pupilName: pupilName || 'Unknown', items, pupil: { id: null, username: null, displayName: pupilName || 'Unknown', locale: null }, projects, artefacts };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function roleOf(e: LeapEntry, feed: LeapFeed): Role {
+  if (e.type === 'person' || e.categories.some((c) => c.scheme === 'person_type' && c.term.toLowerCase() === 'self') || (feed.authorUri !== null && e.id === feed.authorUri && e.type !== 'entry')) return 'person';
+  if (e.inReplyTo.length > 0 || e.mahara?.type === 'comment') return 'comment';
+  if (e.type === 'selection') return 'selection';
+  if (e.type === 'ability') return 'ability';
+  if (e.type === 'resource') return 'resource';
+  return 'text';
+}
+
+/** Files of a resource: enclosures, and out-of-line content that is not a web address. */
+function fileRefs(e: LeapEntry): string[] {
+  const refs = e.links.filter((l) => l.rel === 'enclosure').map((l) => l.href);
+  if (e.contentSrc && !/^[a-z][a-z0-9+.-]*:/i.test(e.contentSrc)) refs.push(e.contentSrc);
+  return [...new Set(refs)];
+}
+
+function webAddress(e: LeapEntry): string | null {
+  const candidates = [e.contentSrc, ...e.links.filter((l) => l.rel === 'related' || l.rel === 'alternate' || l.rel === 'self').map((l) => l.href)];
+  return candidates.find((c): c is string => !!c && /^https?:\/\//i.test(c)) ?? null;
+}
+
+function decodeHref(href: string): string {
+  try {
+    return decodeURIComponent(href);
+  } catch {
+    return href;
+  }
+}
+
+/** The ZIP entry an href means: as written, URL-decoded, without a leading "./". */
+function resolveFile(href: string, files: MediaFiles): string {
+  const plain = href.replace(/^\.\//, '');
+  const decoded = decodeHref(plain);
+  return files.has(plain) ? plain : decoded;
+}
+
+const HREF = /(\shref\s*=\s*)(["'])(.*?)\2/gi;
+
+function rewriteLinks(html: string, urlFor: ReadonlyMap<string, string>, ns: Readonly<Record<string, string>>): string {
+  return html.replace(HREF, (whole, pre: string, quote: string, raw: string) => {
+    const value = raw.replaceAll('&amp;', '&');
+    const target = referenceKeys(value, ns).map((k) => urlFor.get(k)).find(Boolean) ?? urlFor.get(value.replace(/^\.\//, ''));
+    return target ? `${pre}${quote}${target}${quote}` : whole;
+  });
+}
+
+function plainText(html: string): string {
+  return sanitizeTextOnly(html).replace(/\s+\n/g, '\n').replace(/[ \t]+/g, ' ').trim();
+}
+
+function sanitizeTextOnly(html: string): string {
+  const withBreaks = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|h[1-6])>/gi, '\n');
+  return withBreaks
+    .replace(/<[^>]*>/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&nbsp;', ' ')
+    .replaceAll('&amp;', '&');
+}
+
+async function existingOrigins(ctx: LeapContext, source: string): Promise<{ artefacts: Map<string, string>; projects: Map<string, string> }> {
+  const artefacts = new Map<string, string>();
+  const projects = new Map<string, string>();
+  if (ctx.pupilId) {
+    const rows = await ctx.db.selectFrom('artefacts').select(['id', 'origin']).where('ownerId', '=', ctx.pupilId).where('origin', 'is not', null).where('deletedAt', 'is', null).execute();
+    for (const r of rows) if (r.origin?.source === source) artefacts.set(r.origin.id, r.id);
+  }
+  if (ctx.schoolId && ctx.pupilId) {
+    const rows = await ctx.db.selectFrom('projects').select(['id', 'origin']).where('schoolId', '=', ctx.schoolId).where('origin', 'is not', null).execute();
+    for (const r of rows) if (r.origin?.source === source) projects.set(r.origin.id, r.id);
+  }
+  return { artefacts, projects };
+}

@@ -1,0 +1,131 @@
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { ImportRejected, formatSize } from './import-rejected.ts';
+
+export interface XmlAttr {
+  uri: string;
+  local: string;
+  value: string;
+}
+
+export interface XmlElement {
+  uri: string;
+  local: string;
+  attrs: XmlAttr[];
+  children: XmlNode[];
+  /** Namespace bindings in effect here (prefix → URI, '' for the default), for CURIEs in attribute values. */
+  ns: Readonly<Record<string, string>>;
+}
+
+export type XmlNode = XmlElement | string;
+
+/**
+ * Parses untrusted XML into a small tree. Safe by construction rather than by configuration: saxes
+ * never fetches anything, and any DOCTYPE is refused outright, so there is no DTD, no external
+ * entity and no entity expansion to abuse. Bytes must be UTF-8 (checked strictly), and the input
+ * must be well-formed. `what` names the file in messages.
+ */
+export function parseXml(bytes: Uint8Array, maxBytes: number, what: string): XmlElement {
+  if (bytes.length > maxBytes) {
+    throw new ImportRejected('too-large', `${what} is ${formatSize(bytes.length)}; at most ${formatSize(maxBytes)} of XML can be imported.`);
+  }
+  if (bytes[0] === 0xfe || bytes[0] === 0xff) throw notUtf8(what);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw notUtf8(what);
+  }
+
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const root: XmlElement = { uri: '', local: '#document', attrs: [], children: [], ns: {} };
+  const stack: XmlElement[] = [root];
+  const top = () => stack[stack.length - 1] ?? root;
+
+  parser.on('xmldecl', (decl) => {
+    const encoding = decl.encoding?.toLowerCase();
+    if (encoding && encoding !== 'utf-8' && encoding !== 'utf8') throw notUtf8(what);
+  });
+  parser.on('doctype', () => {
+    throw new ImportRejected('xml-dtd', `${what} contains a document type declaration (DOCTYPE). Polku does not read DTDs or entities in imported files, for safety; export the file again without one.`);
+  });
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    const element: XmlElement = {
+      uri: tag.uri,
+      local: tag.local,
+      attrs: Object.values(tag.attributes).map((a) => ({ uri: a.uri, local: a.local, value: a.value })),
+      children: [],
+      ns: tag.ns,
+    };
+    top().children.push(element);
+    stack.push(element);
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  parser.on('text', (t) => {
+    if (stack.length > 1) top().children.push(t);
+  });
+  parser.on('cdata', (t) => top().children.push(t));
+
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    if (err instanceof ImportRejected) throw err;
+    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ImportRejected('xml-malformed', `${what} is not well-formed XML (${detail}).`);
+  }
+  const documentElement = root.children.find((c): c is XmlElement => typeof c !== 'string');
+  if (!documentElement) throw new ImportRejected('xml-malformed', `${what} is not well-formed XML (it has no root element).`);
+  return documentElement;
+}
+
+function notUtf8(what: string): ImportRejected {
+  return new ImportRejected('invalid-utf8', `${what} is not valid UTF-8 text. Polku imports XML in UTF-8 only; the file may be damaged or saved in another encoding.`);
+}
+
+// Small helpers for walking the tree.
+
+export function childElements(el: XmlElement, uri?: string, local?: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const c of el.children) {
+    if (typeof c === 'string') continue;
+    if (uri !== undefined && c.uri !== uri) continue;
+    if (local !== undefined && c.local !== local) continue;
+    out.push(c);
+  }
+  return out;
+}
+
+export function textOf(el: XmlElement): string {
+  let out = '';
+  for (const c of el.children) out += typeof c === 'string' ? c : textOf(c);
+  return out;
+}
+
+export function attr(el: XmlElement, local: string, uri = ''): string | undefined {
+  return el.attrs.find((a) => a.local === local && a.uri === uri)?.value;
+}
+
+/** An attribute by local name in any namespace (LEAP2A writers differ in which prefix they use). */
+export function attrAnyNs(el: XmlElement, local: string): string | undefined {
+  return el.attrs.find((a) => a.local === local)?.value;
+}
+
+const VOID_ELEMENTS = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr']);
+const escapeText = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const escapeAttr = (s: string) => escapeText(s).replaceAll('"', '&quot;');
+
+/** The children serialised back to markup (local names only): XHTML content becomes an HTML string for the sanitiser. */
+export function innerMarkup(el: XmlElement): string {
+  let out = '';
+  for (const c of el.children) {
+    if (typeof c === 'string') {
+      out += escapeText(c);
+      continue;
+    }
+    const attrs = c.attrs.filter((a) => a.uri === '').map((a) => ` ${a.local}="${escapeAttr(a.value)}"`).join('');
+    // <br></br> would read as two line breaks to an HTML parser.
+    out += VOID_ELEMENTS.has(c.local) ? `<${c.local}${attrs}>` : `<${c.local}${attrs}>${innerMarkup(c)}</${c.local}>`;
+  }
+  return out;
+}
