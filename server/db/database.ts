@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
@@ -31,6 +30,8 @@ export async function openDatabase(options: Config['database']): Promise<Databas
     return handle(db, 'postgres', pool);
   }
   if (options.dir) await mkdir(options.dir, { recursive: true });
+  // Loaded only here: PGlite's module alone adds ~30 MB to every process that uses PostgreSQL.
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(options.dir ?? undefined, {
     parsers: { [DATE_OID]: (v: string) => v, [pg.types.builtins.INT8]: (v: string) => Number(v) },
   });

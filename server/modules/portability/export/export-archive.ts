@@ -10,6 +10,7 @@ import { buildLeap2a } from './leap2a.ts';
 import { loadPortfolioDocument } from './portfolio-document.ts';
 import { sitePages } from './site/site.tsx';
 import { backfillVariantDigests } from './variant-digests.ts';
+import './zip-crc.ts';
 
 export { loadPortfolioDocument, PupilNotFound, type ExportScope } from './portfolio-document.ts';
 export type { ArchiveFile } from './media-files.ts';
