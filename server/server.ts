@@ -21,6 +21,7 @@ import { overviewService } from './modules/artefacts/overview.service.ts';
 import { purgeDeletedArtefacts, sweepOrphanBlobs } from './modules/artefacts/purge.ts';
 import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
 import { feedbackService } from './modules/feedback/feedback.service.ts';
+import { portabilityModule } from './modules/portability/portability.module.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
 import { referenceRoutes, referenceService } from './modules/reference/reference.routes.ts';
@@ -57,6 +58,10 @@ export interface Polku {
     purgeDeleted(): Promise<number>;
     sweepOrphans(maxAgeMs?: number): Promise<number>;
     pruneSessions(): Promise<number>;
+    /** Deletes export and import jobs past their retention, with their archives and uploads. */
+    sweepPortability(now?: Date): Promise<number>;
+    /** Claims whatever export or import jobs are waiting and resolves when this process has run them. */
+    runJobs(): Promise<void>;
   };
   /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
   close(): Promise<void>;
@@ -103,6 +108,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const artefacts = artefactsService({ db: database.db, blobs, media: config.media, logger: mediaLogger, notifier, reference });
   const projects = projectsService({ db: database.db, reference });
   const feedback = feedbackService({ db: database.db, notifier, artefacts });
+  const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
   const upload = uploadMiddleware({
     tmpDir: config.media.tmpDir,
     maxFileBytes: Math.max(...Object.values(config.media.maxBytes)),
@@ -123,6 +129,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...projectRoutes(projects),
     ...artefactRoutes({ db: database.db, blobs, artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback),
+    ...portability.routes,
   ];
   if (config.demo) {
     await seedDemoPortfolio({ db: database.db, tmpDir: config.media.tmpDir, ffmpegPath: config.media.ffmpegPath, logger, loadActor: auth.loadActor, projects, artefacts, feedback });
@@ -144,11 +151,17 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     purgeDeleted: () => purgeDeletedArtefacts(database.db, blobs, mediaLogger),
     sweepOrphans: (maxAgeMs = ORPHAN_AGE_MS) => sweepOrphanBlobs(database.db, blobs, mediaLogger, maxAgeMs),
     pruneSessions: () => sessions.pruneExpired(),
+    sweepPortability: (now?: Date) => portability.service.sweepExpired(now),
+    runJobs: async () => {
+      await portability.runner.fill();
+      await portability.runner.idle();
+    },
   };
   const timers = [
     every(3600_000, maintenance.pruneSessions),
     every(PURGE_INTERVAL_MS, maintenance.purgeDeleted),
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepOrphans()),
+    every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepPortability()),
   ];
   function every(ms: number, job: () => Promise<unknown>) {
     let running = false;
@@ -167,10 +180,14 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  // Jobs left queued (or by a process that died) since the last start.
+  portability.runner.kick();
 
   let closing: Promise<void> | null = null;
   async function close(): Promise<void> {
     for (const timer of timers) clearInterval(timer);
+    // Running exports and imports stop cleanly and go back to the queue for the next process.
+    await portability.runner.stop();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections become idle as their last requests finish: close them as they do,
     // and cut whatever is still open after the grace period (a stuck upload must not hang shutdown).

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { addMember, linkGuardian, makeArtefact, makeFeedback, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
+import { blobKey } from '../../server/storage/blob-store.ts';
+import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -28,6 +30,35 @@ function expectation(named: Partial<Record<ActorName, number>>, rest: number): E
 const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
 const unique = () => randomBytes(4).toString('hex');
 const tinyPng = async () => (await import('sharp')).default({ create: { width: 8, height: 8, channels: 3, background: '#3a7' } }).png().toBuffer();
+
+/** A finished export the pupil asked for, or an uploaded import waiting to be applied: rows written directly. */
+async function portabilityJob(app: TestApp, w: World, kind: 'export' | 'import'): Promise<string> {
+  const id = randomUUID();
+  const key = blobKey(kind === 'export' ? 'export' : 'tmp', id);
+  const bytes = kind === 'export' ? Buffer.from('PK\x05\x06'.padEnd(22, '\0'), 'latin1') : Buffer.from(tinyLeap2a({ suffix: id }));
+  await app.polku.blobs.putStream(key, Readable.from(bytes), { contentType: 'application/octet-stream' });
+  await app.database.db
+    .insertInto('portabilityJobs')
+    .values({
+      id,
+      kind,
+      status: kind === 'export' ? 'done' : 'ready',
+      // No process here serves this store: applied imports stay queued instead of running in the background.
+      store: 'access-matrix',
+      requestedBy: w.pupil.id,
+      pupilId: w.pupil.id,
+      scope: kind === 'export' ? 'full' : null,
+      target: kind === 'import' ? JSON.stringify({ kind: 'existing', pupilId: w.pupil.id }) : null,
+      fileName: kind === 'export' ? 'polku.zip' : 'leap2a.xml',
+      blobKey: key,
+      size: bytes.length,
+      expiresAt: new Date(Date.now() + 3600_000),
+    })
+    .execute();
+  return id;
+}
+// Whole-portfolio exports: the pupil, the group's teacher, the school's admin; the guardian gets the shared part.
+const EXPORTERS = { pupil: 202, teacher: 202, admin: 202, guardian: 202 } as const;
 
 interface Case {
   route: string;
@@ -234,6 +265,53 @@ const cases: Case[] = [
     route: 'POST /api/artefacts/{artefactId}/feedback/read',
     request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback/read`, body: {} }),
     expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/pupils/{pupilId}/exports',
+    request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/exports`, body: {} }),
+    expect: expectation(EXPORTERS, 404),
+  },
+  {
+    route: 'GET /api/pupils/{pupilId}/exports',
+    request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/exports` }),
+    expect: expectation({ pupil: 200, teacher: 200, admin: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'GET /api/exports/{exportId}',
+    request: async (w, app) => ({ path: `/api/exports/${await portabilityJob(app, w, 'export')}` }),
+    // The requester and the school's admins only; the pupil's teacher does not see the pupil's own job.
+    expect: expectation({ pupil: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/exports/{exportId}/download',
+    request: async (w, app) => ({ path: `/api/exports/${await portabilityJob(app, w, 'export')}/download` }),
+    expect: expectation({ pupil: 302, admin: 302 }, 404),
+  },
+  {
+    route: 'POST /api/imports',
+    request: async (w) => {
+      const form = new FormData();
+      form.append('data', JSON.stringify({ target: { kind: 'existing', pupilId: w.pupil.id } }));
+      form.append('file', new Blob([tinyLeap2a({ suffix: unique() })], { type: 'application/xml' }), 'leap2a.xml');
+      return { path: '/api/imports', body: form };
+    },
+    // Into the pupil's portfolio: the pupil and the school's admin; those who see the portfolio but may not change it: 403.
+    expect: expectation({ pupil: 201, admin: 201, teacher: 403, guardian: 403 }, 404),
+  },
+  {
+    route: 'GET /api/imports/{importId}',
+    request: async (w, app) => ({ path: `/api/imports/${await portabilityJob(app, w, 'import')}` }),
+    expect: expectation({ pupil: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/imports/{importId}/apply',
+    request: async (w, app) => ({ path: `/api/imports/${await portabilityJob(app, w, 'import')}/apply`, body: {} }),
+    expect: expectation({ pupil: 202, admin: 202 }, 404),
+  },
+  {
+    route: 'DELETE /api/imports/{importId}',
+    request: async (w, app) => ({ path: `/api/imports/${await portabilityJob(app, w, 'import')}` }),
+    expect: expectation({ pupil: 200, admin: 200 }, 404),
   },
   // Last: it ends the session it runs in.
   { route: 'POST /api/auth/logout', request: async () => ({ path: '/api/auth/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },

@@ -1,0 +1,124 @@
+import { PassThrough } from 'node:stream';
+import type { Db } from '../../db/database.ts';
+import { blobKey } from '../../storage/blob-store.ts';
+import { writeExportArchive } from './engine.ts';
+import { progressTracker } from './job-progress.ts';
+import type { JobRow } from './jobs.ts';
+import type { PortabilityDeps } from './portability.deps.ts';
+import { loadJob, presentExport } from './portability.repo.ts';
+
+/**
+ * Runs one export: the archive streams straight into the blob store under the job's own key
+ * (never a whole file in memory or on disk). The key waits in pending_blobs until the row points
+ * at it, so a crash mid-way leaves nothing the orphan sweeper does not find.
+ */
+export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: AbortSignal): Promise<void> {
+  const { db, blobs, notifier, logger, workerId } = deps;
+  const view = await loadJob(db, job.id, 'export');
+  if (!view || !job.pupilId) return;
+  const announce = (event: 'export.progress' | 'export.finished' | 'export.failed') => notifier.toUser(job.requestedBy, event, presentExport(view));
+  view.row = { ...view.row, status: 'running' };
+  announce('export.progress');
+
+  const progress = progressTracker({
+    db,
+    logger,
+    jobId: job.id,
+    workerId,
+    emit: (p) => {
+      view.row = { ...view.row, progress: p };
+      announce('export.progress');
+    },
+  });
+  const key = blobKey('export', job.id);
+  await db.insertInto('pendingBlobs').values({ key }).onConflict((oc) => oc.doNothing()).execute();
+
+  // The store and the archive writer stop each other: a failed upload aborts the writer, a failed
+  // writer destroys the stream the upload reads.
+  const storeFailed = new AbortController();
+  const body = new PassThrough();
+  const stored = deps.blobs.putStream(key, body, { contentType: 'application/zip' });
+  stored.catch((err: unknown) => storeFailed.abort(err));
+  let entries: number;
+  try {
+    const written = await writeExportArchive(
+      {
+        db,
+        blobs,
+        pupilId: job.pupilId,
+        scope: job.scope ?? 'full',
+        locale: job.locale,
+        signal: AbortSignal.any([signal, storeFailed.signal]),
+        onProgress: (p) => progress.report(p),
+      },
+      body,
+    );
+    if (!body.writableEnded) body.end();
+    await stored;
+    entries = written.entries;
+  } catch (err) {
+    body.destroy();
+    await stored.catch(() => undefined);
+    await forget(db, deps, key);
+    await progress.settle();
+    if (signal.aborted) throw err;
+    logger.error({ err, jobId: job.id }, 'export failed');
+    await fail(db, workerId, job.id, { code: 'export_failed', message: 'The export could not be completed. Please try again.' });
+    const failed = await loadJob(db, job.id, 'export');
+    if (failed) notifier.toUser(job.requestedBy, 'export.failed', presentExport(failed));
+    return;
+  }
+
+  await progress.settle();
+  const info = await blobs.head(key);
+  const finishedAt = new Date();
+  const claimed = await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('portabilityJobs')
+      .set({
+        status: 'done',
+        blobKey: key,
+        size: info?.size ?? null,
+        result: JSON.stringify({ entries }),
+        progress: JSON.stringify({ ...(progress.latest ?? { phase: 'finishing', done: 1, total: 1 }), done: progress.latest?.total ?? 1 }),
+        finishedAt,
+        expiresAt: new Date(finishedAt.getTime() + deps.retentionMs),
+        updatedAt: finishedAt,
+        worker: null,
+        heartbeatAt: null,
+      })
+      .where('id', '=', job.id)
+      .where('worker', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
+    await trx.deleteFrom('pendingBlobs').where('key', '=', key).execute();
+    return true;
+  });
+  // Another process took the job over (we looked dead to it), or it was deleted: its archive is not ours to keep.
+  if (!claimed) {
+    logger.warn({ jobId: job.id }, 'export finished after losing its claim; archive dropped');
+    return;
+  }
+  const done = await loadJob(db, job.id, 'export');
+  if (done) notifier.toUser(job.requestedBy, 'export.finished', presentExport(done));
+}
+
+/** A blob that will have no row: deleted now, or by the orphan sweeper when that fails. */
+async function forget(db: Db, deps: PortabilityDeps, key: string): Promise<void> {
+  try {
+    await deps.blobs.delete(key);
+    await db.deleteFrom('pendingBlobs').where('key', '=', key).execute();
+  } catch (err) {
+    deps.logger.warn({ err, key }, 'could not delete a partial archive; the orphan sweeper will');
+  }
+}
+
+export async function fail(db: Db, workerId: string | null, jobId: string, error: { code: string; message: string }): Promise<void> {
+  let query = db
+    .updateTable('portabilityJobs')
+    .set({ status: 'failed', error: JSON.stringify(error), finishedAt: new Date(), updatedAt: new Date(), worker: null, heartbeatAt: null })
+    .where('id', '=', jobId);
+  if (workerId) query = query.where('worker', '=', workerId);
+  await query.execute();
+}
