@@ -73,7 +73,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
           <h2 id="history">{t.history}</h2>
-          <ol className="versions" reversed>
+          <ol className="versions">
             {[...artefact.versions].reverse().map((v) => (
               <li key={v.version}>
                 <h3>

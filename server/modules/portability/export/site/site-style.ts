@@ -40,6 +40,7 @@ ol.replies { margin-left: 1.5rem; border-left: 2px solid var(--line); padding-le
 .comment { background: var(--soft); border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 .75rem; }
 .comment header { font-size: .95rem; }
 .comment p { margin: .35rem 0 0; white-space: pre-wrap; }
+ol.versions { list-style: none; padding: 0; }
 ol.versions > li { margin-bottom: 1rem; }
 details summary { cursor: pointer; color: var(--link); }
 @media print { .skip, nav { display: none; } a { color: inherit; } }

@@ -15,7 +15,7 @@ describe('offline site texts', () => {
     expect(fi.length).toBeGreaterThan(40);
     for (const locale of LOCALES) {
       expect(shape(SITE_TEXT[locale]), locale).toEqual(fi);
-      const strings = Object.values(SITE_TEXT[locale]).flatMap((v) => (typeof v === 'string' ? [v] : typeof v === 'object' ? Object.values(v) : [v('x')]));
+      const strings = Object.values(SITE_TEXT[locale]).flatMap((v) => (typeof v === 'string' ? [v] : typeof v === 'object' ? Object.values(v) : [String(Reflect.apply(v, undefined, ['1']))]));
       for (const s of strings) expect(s.trim().length, locale).toBeGreaterThan(0);
     }
   });
