@@ -17,7 +17,7 @@ import { ARCHIVE_PATHS, VOLATILE_FIELDS, portfolioDocumentSchema, type Portfolio
 import { loadPortfolioDocument, writeExportArchive, type ExportOptions, type ExportProgress } from '../../server/modules/portability/export/export-archive.ts';
 import { blobKey, type BlobStore } from '../../server/storage/blob-store.ts';
 import { openBlobStore } from '../../server/storage/open-blob-store.ts';
-import { makeArtefact, makeTwoSchools } from '../helpers/factories.ts';
+import { makeArtefact, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -477,6 +477,18 @@ for (const storeKind of ['local', 's3'] as const) {
       expect(page).toMatch(/<img[^>]*alt="Jää sulaa nopeasti: Kuva 1"/);
       expect(page).toContain('Versio 1: Jää sulaa');
       expect(byName.get(`site/project-${project.id}.html`)).toContain('Tutkimme &lt;vettä&gt; &amp; jäätä.');
+    });
+
+    it('fails, and says so on the output, when a stored file has gone missing', async () => {
+      const db = app.database.db;
+      const other = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+      const gone = await makeArtefact(db, { ownerId: other.id, mediaKey: blobKey('media', randomBytes(12).toString('hex')) });
+      const digest = { sha256: 'a'.repeat(64), size: 10 };
+      await db.updateTable('mediaItems').set({ variantDigests: JSON.stringify({ original: digest, thumb: digest }) }).where('id', '=', gone.mediaId ?? '').execute();
+      const output = createWriteStream(path.join(workDir, 'broken.zip'));
+      const outputError = new Promise<unknown>((resolve) => output.once('error', resolve));
+      await expect(writeExportArchive({ db, blobs, pupilId: other.id, scope: 'full', locale: 'sv' }, output)).rejects.toThrow(/No stored object/);
+      expect(await outputError).toBeInstanceOf(Error);
     });
 
     it('stops on abort: the output errors and the promise rejects', async () => {

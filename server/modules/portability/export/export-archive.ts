@@ -72,13 +72,14 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
     ];
     const sums: string[] = [];
     const zip = new ZipFile();
-    let current: Readable | null = null;
+    // The one source being read into the ZIP right now (a blob or a rendered page).
+    const reading: { stream: Readable | null } = { stream: null };
     let mediaBytes = 0;
     let mediaDone = 0;
     let textsDone = 0;
     const fail = (err: unknown) => {
-      current?.destroy();
-      zip.outputStream.emit('error', err instanceof Error ? err : new Error(String(err)));
+      reading.stream?.destroy();
+      (zip.outputStream as PassThrough).destroy(err instanceof Error ? err : new Error(String(err)));
     };
     zip.on('error', fail);
 
@@ -88,7 +89,7 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
         progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes }, mediaDone === 0);
         blobs.getStream(file.blobKey).then(
           (stream) => {
-            current = stream;
+            reading.stream = stream;
             stream.once('error', fail);
             stream.once('end', () => (mediaDone += 1));
             stream.on('data', (chunk: Buffer) => {
@@ -110,8 +111,8 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
           const bytes = Buffer.from(entry.render(), 'utf8');
           sums.push(`${createHash('sha256').update(bytes).digest('hex')}  ${entry.path}`);
           textsDone += 1;
-          current = Readable.from([bytes]);
-          cb(null, current);
+          reading.stream = Readable.from([bytes]);
+          cb(null, reading.stream);
         } catch (err) {
           cb(err, new PassThrough());
         }
@@ -119,8 +120,8 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
     }
     zip.addReadStreamLazy(ARCHIVE_PATHS.manifest, { compress: true, mtime }, (cb) => {
       progress({ phase: 'finishing', done: 0, total: 1, bytes: mediaBytes }, true);
-      current = Readable.from([Buffer.from(sums.map((line) => `${line}\n`).join(''), 'utf8')]);
-      cb(null, current);
+      reading.stream = Readable.from([Buffer.from(sums.map((line) => `${line}\n`).join(''), 'utf8')]);
+      cb(null, reading.stream);
     });
     zip.end();
 
@@ -131,13 +132,17 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
         callback(null, chunk);
       },
     });
-    const onAbort = () => current?.destroy();
+    const onAbort = () => reading.stream?.destroy();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await pipeline(zip.outputStream, counter, output, ...(signal ? [{ signal }] : []));
+    } catch (err) {
+      // The output failed or was aborted: the blob being read must not keep its connection open.
+      reading.stream?.destroy();
+      throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      current = null;
+      reading.stream = null;
     }
     progress({ phase: 'finishing', done: 1, total: 1, bytes: mediaTotal }, true);
     return { entries: files.length + texts.length + 1, bytes };

@@ -84,8 +84,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
                 </p>
                 {v.author && (
                   <p>
-                    {t.versionBy('')}
-                    <Person ctx={ctx} person={v.author} />
+                    {t.savedBy}: <Person ctx={ctx} person={v.author} />
                   </p>
                 )}
                 {v.bodyHtml && (

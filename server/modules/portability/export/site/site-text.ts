@@ -48,7 +48,7 @@ export interface SiteText {
   links: string;
   history: string;
   versionHeading: (n: number) => string;
-  versionBy: (name: string) => string;
+  savedBy: string;
   versionMediaCount: (n: number) => string;
   feedback: string;
   noFeedback: string;
@@ -107,7 +107,7 @@ export const SITE_TEXT = {
     links: 'Linkit',
     history: 'Versiohistoria',
     versionHeading: (n) => `Versio ${n}`,
-    versionBy: (name) => `Tallentaja: ${name}`,
+    savedBy: 'Tallentaja',
     versionMediaCount: (n) => `Liitteitä: ${n}`,
     feedback: 'Palaute',
     noFeedback: 'Ei palautetta.',
@@ -164,7 +164,7 @@ export const SITE_TEXT = {
     links: 'Länkar',
     history: 'Versionshistorik',
     versionHeading: (n) => `Version ${n}`,
-    versionBy: (name) => `Sparad av ${name}`,
+    savedBy: 'Sparad av',
     versionMediaCount: (n) => `Bilagor: ${n}`,
     feedback: 'Respons',
     noFeedback: 'Ingen respons.',
@@ -221,7 +221,7 @@ export const SITE_TEXT = {
     links: 'Links',
     history: 'Version history',
     versionHeading: (n) => `Version ${n}`,
-    versionBy: (name) => `Saved by ${name}`,
+    savedBy: 'Saved by',
     versionMediaCount: (n) => `Attachments: ${n}`,
     feedback: 'Feedback',
     noFeedback: 'No feedback.',
