@@ -276,7 +276,12 @@ describe('timeline', () => {
     const client = await app.as(owner.username);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await client.post<Artefact>('/api/artefacts', { title: `Merkintä ${i}`, subjectCodes: i % 2 ? ['MA'] : ['AI'], links: i === 4 ? [{ url: 'https://example.fi' }] : [] });
+      const res = await client.post<Artefact>('/api/artefacts', {
+        title: `Merkintä ${i}`,
+        subjectCodes: i % 2 ? ['MA'] : ['AI'],
+        competenceIds: i === 2 ? ['basic:L1'] : [],
+        links: i === 4 ? [{ url: 'https://example.fi' }] : [],
+      });
       ids.push(res.body.id);
     }
     const seen: string[] = [];
@@ -290,6 +295,7 @@ describe('timeline', () => {
     expect(seen).toEqual([...ids].reverse());
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?subject=MA`)).body.items.map((i) => i.title)).toEqual(['Merkintä 3', 'Merkintä 1']);
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?kind=link`)).body.items.map((i) => i.title)).toEqual(['Merkintä 4']);
+    expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?competence=basic:L1`)).body.items.map((i) => i.title)).toEqual(['Merkintä 2']);
     expect((await client.get(`/api/pupils/${owner.id}/artefacts?cursor=nonsense`)).status).toBe(400);
   });
 });
@@ -305,6 +311,7 @@ describe("a project's co-teacher from another group", () => {
     const coTeacher = await app.as(w.otherTeacher.username);
     const page = await coTeacher.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts`);
     expect(page.body.items.map((i) => i.title)).toEqual(['Projektissa']);
+    expect((await ownerClient.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?projectId=${project.body.id}`)).body.items.map((i) => i.title)).toEqual(['Projektissa']);
     expect((await coTeacher.get(`/api/artefacts/${outside.body.id}`)).status).toBe(404);
     expect((await coTeacher.post(`/api/artefacts/${inProject.body.id}/feedback`, { body: 'Hyvä alku!' })).status).toBe(201);
   });

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
-import { MEDIA_VARIANTS, type MediaVariant } from '../../../shared/portfolio.ts';
-import { artefactAudience } from '../../auth/policy.ts';
+import { MEDIA_VARIANTS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
+import { artefactAudience, type PortfolioScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
+import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 
 /** What the policy needs about an artefact, in one query. */
 export async function artefactFacts(db: Db, artefactId: string) {
@@ -34,27 +35,33 @@ export async function artefactFacts(db: Db, artefactId: string) {
   };
 }
 
-/** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups. */
+/** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups (one query). */
 export async function pupilFacts(db: Db, pupilId: string) {
-  const [schools, groups, projectTeachers] = await Promise.all([
-    db.selectFrom('schoolRoles').select('schoolId').where('userId', '=', pupilId).where('role', '=', 'pupil').execute(),
-    db.selectFrom('memberships').select('groupId').where('userId', '=', pupilId).where('role', '=', 'pupil').execute(),
-    db
-      .selectFrom('projectTeachers')
-      .innerJoin('projectGroups', 'projectGroups.projectId', 'projectTeachers.projectId')
-      .innerJoin('memberships', 'memberships.groupId', 'projectGroups.groupId')
-      .select(['projectTeachers.projectId', 'projectTeachers.userId'])
-      .where('memberships.userId', '=', pupilId)
-      .where('memberships.role', '=', 'pupil')
-      .execute(),
-  ]);
-  if (schools.length === 0) return null;
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => [
+      jsonArrayFrom(eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil')).as('schools'),
+      jsonArrayFrom(eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'pupil')).as('groups'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('projectTeachers')
+          .innerJoin('projectGroups', 'projectGroups.projectId', 'projectTeachers.projectId')
+          .innerJoin('memberships', 'memberships.groupId', 'projectGroups.groupId')
+          .select(['projectTeachers.projectId', 'projectTeachers.userId'])
+          .whereRef('memberships.userId', '=', 'users.id')
+          .where('memberships.role', '=', 'pupil'),
+      ).as('projectTeachers'),
+    ])
+    .where('users.id', '=', pupilId)
+    .executeTakeFirst();
+  if (!row || row.schools.length === 0) return null;
+  const { projectTeachers } = row;
   return {
     resource: {
       type: 'pupil' as const,
       pupilId,
-      schoolIds: schools.map((s) => s.schoolId),
-      groupIds: groups.map((g) => g.groupId),
+      schoolIds: row.schools.map((s) => s.schoolId),
+      groupIds: row.groups.map((g) => g.groupId),
       projectTeacherIds: [...new Set(projectTeachers.map((p) => p.userId))],
     },
     projectsTaughtBy: (userId: string) => [...new Set(projectTeachers.filter((p) => p.userId === userId).map((p) => p.projectId))],
@@ -85,57 +92,67 @@ export async function audienceOf(db: Db, facts: { row: { ownerId: string }; reso
 
 export const mediaUrl = (mediaId: string, variant: MediaVariant) => `/api/media/${mediaId}/${variant}`;
 
+type MediaRow = Pick<Selectable<MediaItemsTable>, 'id' | 'kind' | 'mime' | 'size' | 'originalName' | 'width' | 'height' | 'durationMs' | 'variants'>;
+
+export type ArtefactRow = Pick<
+  Selectable<ArtefactsTable>,
+  'id' | 'ownerId' | 'projectId' | 'phaseId' | 'kind' | 'title' | 'bodyHtml' | 'links' | 'subjectCodes' | 'competenceIds' | 'goalIds' | 'status' | 'visibility' | 'version' | 'createdAt' | 'updatedAt' | 'readyAt'
+> & { ownerName: string; media: MediaRow[]; feedbackCount: number; unreadCount: number };
+
 /**
- * Artefacts as the API shows them, for one viewer: media, feedback count and the viewer's unread
- * count come in the same query (no N+1 on timelines).
+ * Artefacts as the API shows them, for one viewer, newest first: media, feedback count and the
+ * viewer's unread count come in the same query (no N+1 on timelines, and one round trip).
+ *
+ * Plain SQL with the columns aliased to the row's names, run without the CamelCasePlugin: this is
+ * the timeline's query, the hottest read, and building, transforming and compiling it as a Kysely
+ * tree and then mapping every key of every row (and of every media item) back to camelCase was a
+ * good part of the server's CPU per timeline request. `where` is ANDed; the alias is `a`.
  */
-export function selectArtefacts(db: Db, viewerId: string) {
-  return db
-    .selectFrom('artefacts')
-    .innerJoin('users as owner', 'owner.id', 'artefacts.ownerId')
-    .select((eb) => [
-      'artefacts.id',
-      'artefacts.ownerId',
-      'owner.displayName as ownerName',
-      'artefacts.projectId',
-      'artefacts.phaseId',
-      'artefacts.kind',
-      'artefacts.title',
-      'artefacts.bodyHtml',
-      'artefacts.links',
-      'artefacts.subjectCodes',
-      'artefacts.competenceIds',
-      'artefacts.goalIds',
-      'artefacts.status',
-      'artefacts.visibility',
-      'artefacts.version',
-      'artefacts.createdAt',
-      'artefacts.updatedAt',
-      'artefacts.readyAt',
-      jsonArrayFrom(
-        eb
-          .selectFrom('mediaItems')
-          .select(['mediaItems.id', 'mediaItems.kind', 'mediaItems.mime', 'mediaItems.size', 'mediaItems.originalName', 'mediaItems.width', 'mediaItems.height', 'mediaItems.durationMs', 'mediaItems.variants'])
-          .whereRef('mediaItems.artefactId', '=', 'artefacts.id')
-          .where('mediaItems.removedAt', 'is', null)
-          .orderBy('mediaItems.position'),
-      ).as('media'),
-      eb.selectFrom('feedback').select(sql<number>`count(*)::int`.as('n')).whereRef('feedback.artefactId', '=', 'artefacts.id').as('feedbackCount'),
-      eb
-        .selectFrom('feedback')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('feedback.artefactId', '=', 'artefacts.id')
-        .where((w) => w.or([w('feedback.authorId', 'is', null), w('feedback.authorId', '<>', viewerId)]))
-        .where(
-          'feedback.createdAt',
-          '>',
-          sql<Date>`coalesce((select fr.read_at from feedback_reads fr where fr.user_id = ${viewerId} and fr.artefact_id = artefacts.id), '-infinity'::timestamptz)`,
-        )
-        .as('unreadCount'),
-    ]);
+export async function selectArtefacts(db: Db, viewerId: string, where: readonly RawBuilder<unknown>[], limit?: number): Promise<ArtefactRow[]> {
+  const { rows } = await sql<ArtefactRow>`
+    select a.id, a.owner_id as "ownerId", owner.display_name as "ownerName", a.project_id as "projectId", a.phase_id as "phaseId",
+      a.kind, a.title, a.body_html as "bodyHtml", a.links, a.subject_codes as "subjectCodes", a.competence_ids as "competenceIds",
+      a.goal_ids as "goalIds", a.status, a.visibility, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt", a.ready_at as "readyAt",
+      coalesce((
+        select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'mime', m.mime, 'size', m.size, 'originalName', m.original_name,
+                                          'width', m.width, 'height', m.height, 'durationMs', m.duration_ms, 'variants', m.variants) order by m.position)
+        from media_items m where m.artefact_id = a.id and m.removed_at is null
+      ), '[]') as media,
+      (select count(*)::int from feedback f where f.artefact_id = a.id) as "feedbackCount",
+      (select count(*)::int from feedback f
+        where f.artefact_id = a.id and (f.author_id is null or f.author_id <> ${viewerId})
+          and f.created_at > coalesce((select fr.read_at from feedback_reads fr where fr.user_id = ${viewerId} and fr.artefact_id = a.id), '-infinity'::timestamptz)
+      ) as "unreadCount"
+    from artefacts a
+    join users owner on owner.id = a.owner_id
+    where ${sql.join(where, sql` and `)}
+    order by a.created_at desc, a.id desc
+    ${limit === undefined ? sql`` : sql`limit ${limit}`}`.execute(db.withoutPlugins());
+  return rows;
 }
 
-type ArtefactRow = Awaited<ReturnType<ReturnType<typeof selectArtefacts>['executeTakeFirstOrThrow']>>;
+/** The timeline's filters, besides the policy's scope. */
+export interface TimelineFilter {
+  projectId?: string | undefined;
+  kind?: ArtefactKind | undefined;
+  subject?: string | undefined;
+  competence?: string | undefined;
+  /** Keyset pagination: strictly older than this (createdAt, id). */
+  before?: { createdAt: Date; id: string } | null;
+}
+
+/** One page of a pupil's artefacts within the policy's scope (never 'projects' with no project). */
+export function timelineRows(db: Db, viewerId: string, pupilId: string, scope: PortfolioScope, filter: TimelineFilter, limit: number): Promise<ArtefactRow[]> {
+  const where = [sql`a.owner_id = ${pupilId}`, sql`a.deleted_at is null`];
+  if (scope.kind === 'shared') where.push(sql`a.visibility = 'guardians'`);
+  if (scope.kind === 'projects') where.push(sql`a.project_id in (${sql.join(scope.projectIds)})`);
+  if (filter.projectId) where.push(sql`a.project_id = ${filter.projectId}`);
+  if (filter.kind) where.push(sql`a.kind = ${filter.kind}`);
+  if (filter.subject) where.push(sql`a.subject_codes @> array[${filter.subject}]::text[]`);
+  if (filter.competence) where.push(sql`a.competence_ids @> array[${filter.competence}]::text[]`);
+  if (filter.before) where.push(sql`(a.created_at, a.id) < (${filter.before.createdAt}, ${filter.before.id})`);
+  return selectArtefacts(db, viewerId, where, limit);
+}
 
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d) : d).toISOString();
 

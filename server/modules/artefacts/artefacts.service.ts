@@ -16,7 +16,7 @@ import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.routes.ts';
 import { claimStored, discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
-import { artefactFacts, audienceFacts, audienceOf, presentArtefact, pupilFacts, selectArtefacts } from './artefacts.repo.ts';
+import { artefactFacts, audienceFacts, audienceOf, presentArtefact, pupilFacts, selectArtefacts, timelineRows } from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
 
 type CreateInput = z.output<typeof createArtefactRequestSchema>;
@@ -39,7 +39,7 @@ export function artefactsService(deps: ArtefactsDeps) {
   }
 
   async function present(viewerId: string, artefactId: string): Promise<Artefact> {
-    const row = await selectArtefacts(db, viewerId).where('artefacts.id', '=', artefactId).executeTakeFirst();
+    const [row] = await selectArtefacts(db, viewerId, [sql`a.id = ${artefactId}`]);
     if (!row) throw new NotFound('The artefact');
     return presentArtefact(row);
   }
@@ -301,16 +301,8 @@ export function artefactsService(deps: ArtefactsDeps) {
       const scope = portfolioScope(actor, pupil.resource, pupil.projectsTaughtBy(actor.id));
       if (!scope) throw new NotFound('The pupil');
       if (scope.kind === 'projects' && scope.projectIds.length === 0) return { items: [], nextCursor: null };
-      const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-      let q = selectArtefacts(db, actor.id).where('artefacts.ownerId', '=', pupilId).where('artefacts.deletedAt', 'is', null);
-      if (scope.kind === 'shared') q = q.where('artefacts.visibility', '=', 'guardians');
-      if (scope.kind === 'projects') q = q.where('artefacts.projectId', 'in', [...scope.projectIds]);
-      if (query.projectId) q = q.where('artefacts.projectId', '=', query.projectId);
-      if (query.kind) q = q.where('artefacts.kind', '=', query.kind);
-      if (query.subject) q = q.where(sql<boolean>`artefacts.subject_codes @> array[${query.subject}]::text[]`);
-      if (query.competence) q = q.where(sql<boolean>`artefacts.competence_ids @> array[${query.competence}]::text[]`);
-      if (cursor) q = q.where((eb) => eb(eb.refTuple('artefacts.createdAt', 'artefacts.id'), '<', eb.tuple(cursor.createdAt, cursor.id)));
-      const rows = await q.orderBy('artefacts.createdAt', 'desc').orderBy('artefacts.id', 'desc').limit(query.limit + 1).execute();
+      const before = query.cursor ? decodeCursor(query.cursor) : null;
+      const rows = await timelineRows(db, actor.id, pupilId, scope, { ...query, before }, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return {
