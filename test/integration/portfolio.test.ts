@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Artefact, GroupOverview, TimelinePage } from '../../shared/api/artefacts.ts';
+import { timelinePageSchema, type Artefact, type GroupOverview, type TimelinePage } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
 import type { Project } from '../../shared/api/projects.ts';
 import type { ReferenceData } from '../../shared/api/reference.ts';
@@ -296,6 +296,9 @@ describe('timeline', () => {
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?subject=MA`)).body.items.map((i) => i.title)).toEqual(['Merkintä 3', 'Merkintä 1']);
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?kind=link`)).body.items.map((i) => i.title)).toEqual(['Merkintä 4']);
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?competence=basic:L1`)).body.items.map((i) => i.title)).toEqual(['Merkintä 2']);
+    // The timeline's presenter output is sent without a zod pass: it must already be exactly the declared shape.
+    const page = await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts`);
+    expect(timelinePageSchema.parse(page.body)).toStrictEqual(page.body);
     expect((await client.get(`/api/pupils/${owner.id}/artefacts?cursor=nonsense`)).status).toBe(400);
   });
 });

@@ -165,7 +165,8 @@ export function presentArtefact(row: ArtefactRow): Artefact {
     kind: row.kind,
     title: row.title,
     bodyHtml: row.bodyHtml,
-    links: row.links,
+    // Field by field, like the rest: the timeline route sends this without a zod pass.
+    links: row.links.map((l) => (l.title === undefined ? { url: l.url } : { url: l.url, title: l.title })),
     subjectCodes: row.subjectCodes,
     competenceIds: row.competenceIds,
     goalIds: row.goalIds,

@@ -106,7 +106,7 @@ export function artefactRoutes({ db, blobs, artefacts, overview, upload }: Artef
     }),
     route({
       method: 'get', path: '/api/pupils/:pupilId/artefacts', tag, auth: 'user', summary: "A pupil's portfolio, newest first (what the viewer may see), with cursor pagination and filters",
-      params: pupilParamsSchema, query: timelineQuerySchema, response: timelinePageSchema,
+      params: pupilParamsSchema, query: timelineQuerySchema, response: timelinePageSchema, presented: true,
       handler: ({ actor, params, query }) => artefacts.timeline(actor, params.pupilId, query),
     }),
     route({
