@@ -9,6 +9,7 @@ import { ToastProvider } from '../components/toast.tsx';
 import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
 import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.ts';
 import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
+import { importPath } from '../features/portability/paths.ts';
 import { closeRealtime } from '../lib/realtime.ts';
 import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
 
@@ -64,6 +65,11 @@ export function AppShell() {
                 <NavLink to={homePath(role)}>{t(`nav.${role}`)}</NavLink>
               </li>
             ))}
+            {(roles.includes('pupil') || roles.includes('admin')) && (
+              <li>
+                <NavLink to={importPath()}>{t('nav.import')}</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
       </header>

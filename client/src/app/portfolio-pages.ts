@@ -5,3 +5,4 @@ export { GuardianChildPage, PupilPortfolioPage, TeacherPupilPage } from '../feat
 export { GroupOverviewPage } from '../features/overview/components/group-overview-page.tsx';
 export { EditProjectPage, NewProjectPage } from '../features/projects/components/project-form-pages.tsx';
 export { ProjectPage } from '../features/projects/components/project-page.tsx';
+export { ImportPage } from '../features/portability/components/import-page.tsx';

@@ -44,6 +44,7 @@ const portfolioRoutes: RouteObject[] = [
   { path: 'projects/new', ...portfolioPage('NewProjectPage', teaching) },
   { path: 'projects/:projectId', ...portfolioPage('ProjectPage', everyone) },
   { path: 'projects/:projectId/edit', ...portfolioPage('EditProjectPage', teaching) },
+  { path: 'import', ...portfolioPage('ImportPage', ['pupil', 'admin']) },
 ];
 
 const adminRoutes: RouteObject = {

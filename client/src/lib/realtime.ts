@@ -12,6 +12,7 @@ import { homeKeys } from '../features/home/queries.ts';
 import { artefactChanged, artefactKeys, artefactRemoved } from '../features/artefacts/queries.ts';
 import { dropFeedback, feedbackCountsChanged, feedbackKeys, upsertFeedback } from '../features/feedback/queries.ts';
 import { overviewKeys } from '../features/overview/queries.ts';
+import { exportEvent, importEvent, portabilityKeys } from '../features/portability/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -80,8 +81,13 @@ export function useRealtime(userId: string | null): void {
       dropFeedback(queryClient, artefactId, feedbackId);
       void feedbackCountsChanged(queryClient, artefactId, ownerId);
     });
+    // Export and import jobs report to their requester only; each event is the job as GET shows it.
+    for (const event of ['export.progress', 'export.finished', 'export.failed'] as const) socket.on(event, (payload) => exportEvent(queryClient, payload));
+    for (const event of ['import.progress', 'import.finished', 'import.failed'] as const) socket.on(event, (payload) => importEvent(queryClient, payload));
+
     // Events sent while the connection was down are lost: catch up after a reconnect.
     socket.io.on('reconnect', refetchPortfolio);
+    socket.io.on('reconnect', () => void queryClient.invalidateQueries({ queryKey: portabilityKeys.all }));
 
     // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.
     socket.on('session.ended', () => {

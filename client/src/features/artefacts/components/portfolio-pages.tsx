@@ -6,6 +6,7 @@ import { useSession } from '../../auth/session.ts';
 import { PathIllustration } from '../../home/components/path-illustration.tsx';
 import { useMyChildrenQuery, useMyGroupsQuery } from '../../home/queries.ts';
 import { groupOverviewPath } from '../../overview/paths.ts';
+import { ExportPanel } from '../../portability/components/export-panel.tsx';
 import { ProjectList } from '../../projects/components/project-list.tsx';
 import { useProjectsQuery } from '../../projects/queries.ts';
 import { newArtefactPath } from '../paths.ts';
@@ -58,6 +59,7 @@ export function PupilPortfolioPage() {
             }
           />
         </section>
+        <ExportPanel pupilId={me.user.id} />
       </div>
     </>
   );
@@ -93,6 +95,9 @@ export function TeacherPupilPage() {
           empty={<EmptyState heading={t('pupilPortfolio.empty')} headingLevel={3} />}
         />
       </section>
+      <div className="section-gap">
+        <ExportPanel pupilId={pupilId} />
+      </div>
     </>
   );
 }
@@ -132,6 +137,11 @@ export function GuardianChildPage() {
             }
           />
         </section>
+      )}
+      {child && (
+        <div className="section-gap">
+          <ExportPanel pupilId={childId} shared />
+        </div>
       )}
     </>
   );

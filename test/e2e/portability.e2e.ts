@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
+import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
+import { axeViolations } from './support/axe.ts';
+import { startServer, type RunningServer } from './support/polku-server.ts';
+import { CHROMIUM_ARGS, openSession, type Session } from './support/session.ts';
+import { expectH1, overflowsHorizontally, texts } from './support/ui.ts';
+
+const { fi } = texts;
+const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
+
+async function expectAccessible(page: Page, label: string) {
+  const violations = await axeViolations(page, label);
+  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
+}
+
+function zipEntryNames(bytes: Buffer): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const names: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(names));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/**
+ * Records, from before the click, every progress bar that appears on the page and the values it
+ * announces: the export can finish quickly, and a MutationObserver misses no state React rendered.
+ */
+async function watchProgressBars(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __progress: string[] }).__progress = seen;
+    const record = () => {
+      for (const bar of Array.from(document.querySelectorAll('[role="progressbar"]'))) seen.push(bar.getAttribute('aria-valuenow') ?? 'none');
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+  });
+}
+const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+
+let server: RunningServer;
+let browser: Browser;
+const sessions: Session[] = [];
+async function session(username: string, width?: number): Promise<Session> {
+  const s = await openSession(browser, server.url, username, width ? { width } : {});
+  sessions.push(s);
+  return s;
+}
+
+describe('export and import in the browser', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const s of sessions) await s.context.close().catch(() => undefined);
+    await browser?.close();
+    if (server) await server.stop();
+  });
+
+  it('the demo pupil exports from the portfolio page, follows the progress, and downloads a ZIP with index.html', async () => {
+    const { page } = await session('demo.pupil');
+    const socketEvents: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => socketEvents.push(String(payload).slice(0, 40))));
+    await page.goto('/pupil');
+    await expectH1(page, fi.pupil.heading);
+    const button = page.getByRole('button', { name: fi.portability.exportAction, exact: true });
+    await button.waitFor();
+    await watchProgressBars(page);
+
+    // Keyboard: focus the action and press Enter.
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const link = page.getByRole('link', { name: new RegExp(`^${fill(fi.portability.download, { file: 'polku-demo\\.pupil-.*\\.zip' })}$`) }).first();
+    await link.waitFor({ timeout: 60_000 });
+    await page.getByText(fi.portability.exportReady, { exact: true }).waitFor();
+
+    const seen = await progressSeen(page);
+    expect(seen.length, 'a progress bar was shown while the export ran').toBeGreaterThan(0);
+    expect(seen.every((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 100)).toBe(true);
+    expect(socketEvents.some((f) => f.includes('"export.progress"'))).toBe(true);
+    expect(socketEvents.some((f) => f.includes('"export.finished"'))).toBe(true);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^polku-demo\.pupil-\d{4}-\d{2}-\d{2}\.zip$/);
+    const bytes = await readFile(await download.path());
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    const names = await zipEntryNames(bytes);
+    expect(names).toContain(ARCHIVE_PATHS.site);
+    expect(names).toContain(ARCHIVE_PATHS.document);
+
+    await expectAccessible(page, 'pupil page with a finished export');
+  });
+
+  it('imports a small LEAP2A file: upload, preview with its items, apply, report', async () => {
+    const { page } = await session('demo.pupil');
+    await page.goto('/pupil');
+    await page.getByRole('navigation').getByRole('link', { name: fi.nav.import, exact: true }).click();
+    await expectH1(page, fi.imports.heading);
+    await expectAccessible(page, 'import page');
+
+    await page.getByLabel(fi.imports.fileLabel).setInputFiles({ name: 'leap2a.xml', mimeType: 'application/xml', buffer: Buffer.from(tinyLeap2a({ suffix: 'e2e' })) });
+    await page.getByRole('button', { name: fi.imports.upload, exact: true }).click();
+    await page.getByRole('heading', { name: fi.imports.previewHeading, exact: true }).waitFor({ timeout: 30_000 });
+    const table = page.getByRole('table', { name: fi.imports.itemsCaption });
+    await table.getByRole('rowheader', { name: 'Kevään lintuhavainnot e2e', exact: true }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(1 + 4);
+    await expectAccessible(page, 'import preview');
+
+    await page.getByRole('button', { name: fill(fi.imports.apply_other, { count: 3 }), exact: true }).click();
+    await page.getByRole('heading', { name: fi.imports.reportHeading, exact: true }).waitFor({ timeout: 60_000 });
+    await page.getByText(fi.imports.reportDone, { exact: true }).waitFor();
+    await page.getByRole('table', { name: fi.imports.reportCaption }).waitFor();
+    await expectAccessible(page, 'import report');
+
+    // The imported work is in the pupil's portfolio.
+    await page.goto('/pupil');
+    await page.getByRole('link', { name: 'Kevään lintuhavainnot e2e' }).first().waitFor({ timeout: 15_000 });
+  });
+
+  it('shows a rejected file as an error, and works at 320 px', async () => {
+    const { page } = await session('demo.pupil', 320);
+    await page.goto('/import');
+    await expectH1(page, fi.imports.heading);
+    await page.getByLabel(fi.imports.fileLabel).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a portfolio') });
+    await page.getByRole('button', { name: fi.imports.upload, exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: fi.errors.import_rejected }).waitFor({ timeout: 15_000 });
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await page.goto('/pupil');
+    await page.getByRole('button', { name: fi.portability.exportAction, exact: true }).waitFor();
+    expect(await overflowsHorizontally(page)).toBe(false);
+  });
+});
