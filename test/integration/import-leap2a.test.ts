@@ -225,6 +225,7 @@ describe('other LEAP2A versions and notations', () => {
     const plain = byOrigin.get('urn:entry:2');
     expect(reflection?.bodyHtml).toBe(`<h2>Vad jag lärde mig</h2><p>Mycket<br />om <a href="/artefacts/${plain?.id}" rel="noopener noreferrer nofollow" target="_blank">projektet</a>.</p>`);
     expect(plain?.competenceIds).toEqual(['basic:L5']);
+    expect(plain?.subjectCodes).toEqual(['BI']);
     expect(byOrigin.get('urn:entry:4')).toMatchObject({ kind: 'link', links: [{ url: 'https://example.org/page', title: 'Web link' }] });
     const feedback = await database.db.selectFrom('feedback').selectAll().where('artefactId', '=', reflection?.id ?? '').execute();
     expect(feedback.map((f) => [f.body, f.importedAuthor])).toEqual([['Bra skrivet.', { id: null, displayName: 'Lärare Lena', role: null }]]);

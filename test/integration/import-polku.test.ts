@@ -214,6 +214,36 @@ for (const storeKind of ['local', 's3'] as const) {
       }
     });
 
+    it('the archive read as LEAP2A alone (no portfolio.json) imports its work, project, competences and feedback', async () => {
+      const entries = await readZip(exported);
+      const doc = documentOf(entries);
+      entries.delete(ARCHIVE_PATHS.document);
+      const file = path.join(work, `leap-only-${storeKind}.zip`);
+      await writeFile(file, buildZip([...entries].map(([name, data]) => ({ name, data }))));
+      const fresh = await freshDatabase();
+      const h = await localHarness();
+      try {
+        const school = await makeSchool(fresh.handle.db);
+        const report = await applyImport({ db: fresh.handle.db, blobs: h.blobs, filePath: file, target: { kind: 'new', schoolId: school.id }, actorId: null, media: h.media });
+        expect(report).toMatchObject({ format: 'leap2a', sourceVersion: '2010-07', pupilName: doc.pupil.displayName });
+        // The project's own competence has no work as evidence in the feed: reported, not lost silently.
+        expect(report.items.filter((i) => i.action === 'unmapped').map((i) => i.sourceId)).toEqual(['urn:polku:competence:basic%3AL1']);
+        expect(report.created).toMatchObject({ projects: 1, artefacts: 3, feedback: 3 });
+        const rows = await fresh.handle.db.selectFrom('artefacts').selectAll().where('ownerId', '=', report.pupilId).execute();
+        const original = doc.artefacts.find((a) => a.media.length === 2);
+        const imported = rows.find((r) => r.title === original?.title);
+        expect(imported).toMatchObject({ subjectCodes: ['FY'], competenceIds: ['basic:L4'], kind: 'image', links: [{ url: 'https://example.org/jaa', title: 'Lisää' }] });
+        const media = await fresh.handle.db.selectFrom('mediaItems').select(['kind']).where('artefactId', '=', imported?.id ?? '').orderBy('position').execute();
+        expect(media.map((m) => m.kind)).toEqual(['image', 'audio']);
+        const feedback = await fresh.handle.db.selectFrom('feedback').selectAll().where('artefactId', '=', imported?.id ?? '').orderBy('createdAt').execute();
+        expect(feedback.map((f) => f.importedAuthor?.displayName)).toEqual([w.teacher.displayName, w.pupil.displayName, 'Maija Mahara']);
+        expect(feedback.slice(1).map((f) => f.parentId)).toEqual([feedback[0]?.id, feedback[0]?.id]);
+      } finally {
+        await h.close();
+        await fresh.drop();
+      }
+    });
+
     it('merging the archive into the pupil it came from skips everything', async () => {
       const db = app.database.db;
       const before = { rows: await schoolState(db, w.schoolA.id) };

@@ -37,6 +37,12 @@ export function matchAbility(title: string, id: string, ref: Reference): { kind:
   return null;
 }
 
+/** A subject code for an Atom category (a tag) that names one by code or label; null otherwise. */
+export function matchSubject(term: string, ref: Reference): string | null {
+  const t = norm(term);
+  return ref.subjects.find((s) => t === norm(s.code) || Object.values(s.labels).map(norm).includes(t))?.code ?? null;
+}
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -6,10 +6,9 @@ import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProj
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { PUPIL } from './import-writer.ts';
-import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
-import { matchAbility, loadReference } from './leap2a-abilities.ts';
-
-type Role = 'person' | 'comment' | 'selection' | 'ability' | 'resource' | 'text';
+import type { LeapEntry, LeapFeed } from './leap2a-feed.ts';
+import { loadReference, matchAbility } from './leap2a-abilities.ts';
+import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, webAddress } from './leap2a-entries.ts';
 
 /** LEAP2A types Polku has no own place for; kept as text so nothing is lost. */
 const KNOWN_OTHER = new Set(['plan', 'achievement', 'activity', 'affiliation', 'meeting', 'organization', 'place', 'publication', 'event']);
@@ -58,6 +57,14 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
   const projects: PlannedProject[] = [];
   let pupilName = feed.authorName ?? '';
   const slotMedia = new Map<Slot, Array<{ item: ImportItem; media: PlannedMedia | null }>>();
+  const folds: Array<{ slot: Slot; owner: Slot; url: string }> = [];
+  /** The work a file-less web resource is `related` to, if it is one piece of work's link. */
+  const linkOwner = (s: Slot): Slot | undefined => {
+    if (fileRefs(s.entry).length > 0 || !webAddress(s.entry)) return undefined;
+    const owner = find(s.entry.links.filter((l) => l.rel === 'related').flatMap((l) => l.hrefKeys));
+    if (!owner || owner === s || (owner.role !== 'text' && owner.role !== 'resource')) return undefined;
+    return owner.role === 'resource' && fileRefs(owner.entry).length === 0 ? undefined : owner;
+  };
 
   // 1. Work: text entries, resources, unknown types.
   for (const s of slots) {
@@ -69,6 +76,11 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     }
     if (s.role !== 'text' && s.role !== 'resource') continue;
     s.item.type = 'artefact';
+    const owner = s.role === 'resource' ? linkOwner(s) : undefined;
+    if (owner) {
+      folds.push({ slot: s, owner, url: webAddress(e) ?? '' });
+      continue;
+    }
     const already = e.id ? existing.artefacts.get(e.id) : undefined;
     if (already) {
       s.existingId = already;
@@ -114,7 +126,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       title: (e.title || UNTITLED).slice(0, 200),
       bodyHtml: e.html,
       links,
-      subjectCodes: [],
+      // Plain Atom categories are tags; those that name a subject become its code.
+      subjectCodes: subjectsOf(e, reference),
       competenceIds: [],
       goalIds: [],
       status: 'draft',
@@ -126,6 +139,16 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       origin: origin(e),
     };
     artefacts.push(artefact);
+  }
+
+  // A web resource that belongs to a piece of work (Polku writes an artefact's links so) is one of its links.
+  for (const { slot, owner, url } of folds) {
+    const row = owner.artefact?.row;
+    if (row) {
+      row.links.push({ url, ...(slot.entry.title && slot.entry.title !== url ? { title: slot.entry.title } : {}) });
+      Object.assign(slot.item, { action: 'create', reason: `A web link of “${owner.entry.title || UNTITLED}”: added to its links.` });
+    } else if (owner.existingId) Object.assign(slot.item, { action: 'skip', reason: 'A web link of work imported before.' });
+    else Object.assign(slot.item, { action: 'unmapped', reason: 'A web link of work that is not imported.' });
   }
 
   // 2. Selections that group work become projects; other groupings are reported.
@@ -153,7 +176,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     if (already) Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
     else {
       Object.assign(s.item, { action: 'create', reason: `A project with ${work.length} piece(s) of work.` });
-      projects.push({ id: projectId, title: (s.entry.title || UNTITLED).slice(0, 200), description: plainText(s.entry.html), schoolYear: null, startsOn: null, endsOn: null, subjectCodes: [], competenceIds: [], phases: [], goals: [], teacherIds: [], importedTeachers: [], origin: origin(s.entry), createdAt: parseDate(s.entry.published) });
+      projects.push({ id: projectId, title: (s.entry.title || UNTITLED).slice(0, 200), description: plainText(s.entry.html), schoolYear: null, startsOn: null, endsOn: null, subjectCodes: subjectsOf(s.entry, reference), competenceIds: [], phases: [], goals: [], teacherIds: [], importedTeachers: [], origin: origin(s.entry), createdAt: parseDate(s.entry.published) });
     }
     for (const m of work) {
       if (assigned.has(m) || !m.artefact?.row) continue;
@@ -258,74 +281,6 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     }
   }
   return { format: 'leap2a', sourceVersion: feed.version, pupilName: pupilName || 'Unknown', items, pupil: { id: null, username: null, displayName: pupilName || 'Unknown', locale: null }, projects, artefacts };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function roleOf(e: LeapEntry, feed: LeapFeed): Role {
-  if (e.type === 'person' || e.categories.some((c) => c.scheme === 'person_type' && c.term.toLowerCase() === 'self') || (feed.authorUri !== null && e.id === feed.authorUri && e.type !== 'entry')) return 'person';
-  if (e.inReplyTo.length > 0 || e.mahara?.type === 'comment') return 'comment';
-  if (e.type === 'selection') return 'selection';
-  if (e.type === 'ability') return 'ability';
-  if (e.type === 'resource') return 'resource';
-  return 'text';
-}
-
-/** Files of a resource: enclosures, and out-of-line content that is not a web address. */
-function fileRefs(e: LeapEntry): string[] {
-  const refs = e.links.filter((l) => l.rel === 'enclosure').map((l) => l.href);
-  if (e.contentSrc && !/^[a-z][a-z0-9+.-]*:/i.test(e.contentSrc)) refs.push(e.contentSrc);
-  return [...new Set(refs)];
-}
-
-function webAddress(e: LeapEntry): string | null {
-  const candidates = [e.contentSrc, ...e.links.filter((l) => l.rel === 'related' || l.rel === 'alternate' || l.rel === 'self').map((l) => l.href)];
-  return candidates.find((c): c is string => !!c && /^https?:\/\//i.test(c)) ?? null;
-}
-
-function decodeHref(href: string): string {
-  try {
-    return decodeURIComponent(href);
-  } catch {
-    return href;
-  }
-}
-
-/** The ZIP entry an href means: as written, URL-decoded, without a leading "./". */
-function resolveFile(href: string, files: MediaFiles): string {
-  const plain = href.replace(/^\.\//, '');
-  const decoded = decodeHref(plain);
-  return files.has(plain) ? plain : decoded;
-}
-
-const HREF = /(\shref\s*=\s*)(["'])(.*?)\2/gi;
-
-function rewriteLinks(html: string, urlFor: ReadonlyMap<string, string>, ns: Readonly<Record<string, string>>): string {
-  return html.replace(HREF, (whole, pre: string, quote: string, raw: string) => {
-    const value = raw.replaceAll('&amp;', '&');
-    const target = referenceKeys(value, ns).map((k) => urlFor.get(k)).find(Boolean) ?? urlFor.get(value.replace(/^\.\//, ''));
-    return target ? `${pre}${quote}${target}${quote}` : whole;
-  });
-}
-
-function plainText(html: string): string {
-  return sanitizeTextOnly(html).replace(/\s+\n/g, '\n').replace(/[ \t]+/g, ' ').trim();
-}
-
-function sanitizeTextOnly(html: string): string {
-  const withBreaks = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|h[1-6])>/gi, '\n');
-  return withBreaks
-    .replace(/<[^>]*>/g, '')
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&nbsp;', ' ')
-    .replaceAll('&amp;', '&');
 }
 
 async function existingOrigins(ctx: LeapContext, source: string): Promise<{ artefacts: Map<string, string>; projects: Map<string, string> }> {

@@ -1,0 +1,81 @@
+import type { MediaFiles } from './import-media.ts';
+import { type loadReference, matchSubject } from './leap2a-abilities.ts';
+import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
+
+// Pure helpers of the LEAP2A mapping (leap2a-plan.ts): what role an entry plays, where its files
+// and web address are, and how links inside its content are pointed at the imported work.
+
+export type Role = 'person' | 'comment' | 'selection' | 'ability' | 'resource' | 'text';
+
+export function subjectsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
+  return [...new Set(e.categories.filter((c) => !c.scheme).flatMap((c) => matchSubject(c.term, reference) ?? []))];
+}
+
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function roleOf(e: LeapEntry, feed: LeapFeed): Role {
+  if (e.type === 'person' || e.categories.some((c) => c.scheme === 'person_type' && c.term.toLowerCase() === 'self') || (feed.authorUri !== null && e.id === feed.authorUri && e.type !== 'entry')) return 'person';
+  if (e.inReplyTo.length > 0 || e.mahara?.type === 'comment') return 'comment';
+  if (e.type === 'selection') return 'selection';
+  if (e.type === 'ability') return 'ability';
+  if (e.type === 'resource') return 'resource';
+  return 'text';
+}
+
+/** Files of a resource: enclosures, and out-of-line content that is not a web address. */
+export function fileRefs(e: LeapEntry): string[] {
+  const refs = e.links.filter((l) => l.rel === 'enclosure').map((l) => l.href);
+  if (e.contentSrc && !/^[a-z][a-z0-9+.-]*:/i.test(e.contentSrc)) refs.push(e.contentSrc);
+  return [...new Set(refs)];
+}
+
+export function webAddress(e: LeapEntry): string | null {
+  const candidates = [e.contentSrc, ...e.links.filter((l) => l.rel === 'related' || l.rel === 'alternate' || l.rel === 'self').map((l) => l.href)];
+  return candidates.find((c): c is string => !!c && /^https?:\/\//i.test(c)) ?? null;
+}
+
+export function decodeHref(href: string): string {
+  try {
+    return decodeURIComponent(href);
+  } catch {
+    return href;
+  }
+}
+
+/** The ZIP entry an href means: as written, URL-decoded, without a leading "./". */
+export function resolveFile(href: string, files: MediaFiles): string {
+  const plain = href.replace(/^\.\//, '');
+  const decoded = decodeHref(plain);
+  return files.has(plain) ? plain : decoded;
+}
+
+const HREF = /(\shref\s*=\s*)(["'])(.*?)\2/gi;
+
+export function rewriteLinks(html: string, urlFor: ReadonlyMap<string, string>, ns: Readonly<Record<string, string>>): string {
+  return html.replace(HREF, (whole, pre: string, quote: string, raw: string) => {
+    const value = raw.replaceAll('&amp;', '&');
+    const target = referenceKeys(value, ns).map((k) => urlFor.get(k)).find(Boolean) ?? urlFor.get(value.replace(/^\.\//, ''));
+    return target ? `${pre}${quote}${target}${quote}` : whole;
+  });
+}
+
+export function plainText(html: string): string {
+  return sanitizeTextOnly(html).replace(/\s+\n/g, '\n').replace(/[ \t]+/g, ' ').trim();
+}
+
+function sanitizeTextOnly(html: string): string {
+  const withBreaks = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|h[1-6])>/gi, '\n');
+  return withBreaks
+    .replace(/<[^>]*>/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&nbsp;', ' ')
+    .replaceAll('&amp;', '&');
+}
+
