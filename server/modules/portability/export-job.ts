@@ -1,5 +1,8 @@
 import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+
+const NOTE_REFRESH_MS = 10 * 60_000;
 import { blobKey } from '../../storage/blob-store.ts';
 import { writeExportArchive } from './engine.ts';
 import { progressTracker } from './job-progress.ts';
@@ -32,6 +35,11 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   });
   const key = blobKey('export', job.id);
   await db.insertInto('pendingBlobs').values({ key }).onConflict((oc) => oc.doNothing()).execute();
+  // The orphan sweeper takes notes older than an hour; a very large export keeps its note young.
+  const keepNote = setInterval(() => {
+    sql`update pending_blobs set created_at = now() where key = ${key}`.execute(db).catch(() => undefined);
+  }, NOTE_REFRESH_MS);
+  keepNote.unref();
 
   // The store and the archive writer stop each other: a failed upload aborts the writer, a failed
   // writer destroys the stream the upload reads.
@@ -57,6 +65,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     await stored;
     entries = written.entries;
   } catch (err) {
+    clearInterval(keepNote);
     body.destroy();
     await stored.catch(() => undefined);
     await forget(db, deps, key);
@@ -69,6 +78,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     return;
   }
 
+  clearInterval(keepNote);
   await progress.settle();
   const info = await blobs.head(key);
   const finishedAt = new Date();
@@ -95,9 +105,10 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     await trx.deleteFrom('pendingBlobs').where('key', '=', key).execute();
     return true;
   });
-  // Another process took the job over (we looked dead to it), or it was deleted: its archive is not ours to keep.
+  // Another process took the job over (we looked dead to it) and owns the key now, or the job was
+  // deleted: either way the row is not ours to finish (the orphan sweeper follows the note).
   if (!claimed) {
-    logger.warn({ jobId: job.id }, 'export finished after losing its claim; archive dropped');
+    logger.warn({ jobId: job.id }, 'export finished after losing its claim; left to the process that holds it');
     return;
   }
   const done = await loadJob(db, job.id, 'export');

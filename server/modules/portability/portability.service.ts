@@ -235,6 +235,15 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
    * noted first), then the blobs. Jobs still queued or running are left alone. Safe in several processes.
    */
   async function sweepExpired(now = new Date()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const swept = await sweepBatch(now);
+      total += swept;
+      if (swept < SWEEP_BATCH) return total;
+    }
+  }
+
+  async function sweepBatch(now: Date): Promise<number> {
     const keys = await db.transaction().execute(async (trx) => {
       const doomed = await trx
         .selectFrom('portabilityJobs')

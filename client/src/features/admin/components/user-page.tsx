@@ -7,6 +7,7 @@ import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { Loading, QueryError } from '../../../components/status.tsx';
 import { LANGUAGE_ENDONYMS } from '../../../i18n/i18n.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
+import { ExportPanel } from '../../portability/components/export-panel.tsx';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useUpdateUserMutation, useUserQuery } from '../queries.ts';
 import { groupPath, userPath, usersPath } from './paths.ts';
@@ -31,6 +32,7 @@ export function UserPage() {
           <h2>{user.data.displayName}</h2>
           <EditUserForm key={user.data.id} user={user.data} />
           <UserFacts user={user.data} schoolId={school.id} />
+          {user.data.roles.some((r) => r.schoolId === school.id && r.role === 'pupil') && <ExportPanel pupilId={user.data.id} />}
         </>
       )}
     </div>

@@ -77,7 +77,6 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [sent, setSent] = useState(false);
   const abort = useRef<AbortController | null>(null);
-  const pupils = useSchoolUsersQuery(schoolId, 'pupil');
   const canChooseTarget = adminSchools.length > 0;
 
   useEffect(() => () => abort.current?.abort(), []);
@@ -118,11 +117,6 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
 
   const uploading = progress !== null;
   const percent = progress && progress.total > 0 ? Math.round((progress.loaded / progress.total) * 100) : 0;
-  const intoOptions = [
-    ...(isPupil ? [{ value: OWN, label: t('imports.intoOwn') }] : []),
-    ...(canChooseTarget ? [{ value: NEW_ACCOUNT, label: t('imports.intoNew') }] : []),
-    ...(canChooseTarget ? (pupils.data?.users ?? []).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` })) : []),
-  ];
 
   return (
     <form className="card stack form" onSubmit={(e) => void submit(e)} noValidate>
@@ -159,7 +153,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
           options={adminSchools.map((s) => ({ value: s.id, label: s.name }))}
         />
       )}
-      {intoOptions.length > 1 && <SelectField name="into" label={t('imports.into')} value={into} onChange={setInto} options={intoOptions} disabled={uploading} />}
+      {canChooseTarget && <TargetSelect schoolId={schoolId} ownOption={isPupil} value={into} onChange={setInto} disabled={uploading} />}
       {into === NEW_ACCOUNT && canChooseTarget && (
         <>
           <TextField name="username" label={t('imports.newUsername')} hint={t('imports.newUsernameHint')} value={username} onChange={setUsername} optional autoComplete="off" spellCheck={false} />
@@ -195,6 +189,18 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
       </div>
     </form>
   );
+}
+
+/** Where an admin imports to: a new pupil account, or one of the school's pupils (and their own portfolio if they are a pupil too). */
+function TargetSelect({ schoolId, ownOption, value, onChange, disabled }: { schoolId: string; ownOption: boolean; value: string; onChange: (v: string) => void; disabled: boolean }) {
+  const { t } = useTranslation();
+  const pupils = useSchoolUsersQuery(schoolId, 'pupil');
+  const options = [
+    ...(ownOption ? [{ value: OWN, label: t('imports.intoOwn') }] : []),
+    { value: NEW_ACCOUNT, label: t('imports.intoNew') },
+    ...(pupils.data?.users ?? []).filter((u) => u.active).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` })),
+  ];
+  return <SelectField name="into" label={t('imports.into')} value={value} onChange={onChange} options={options} disabled={disabled} />;
 }
 
 /** After the upload: the preview to confirm, the progress of applying it, the report, or what went wrong. */
