@@ -1,5 +1,6 @@
 import session from 'express-session';
 import type { Db } from '../db/database.ts';
+import { executePrepared } from '../db/prepared.ts';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
@@ -18,13 +19,11 @@ export class DbSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    this.db
-      .selectFrom('sessions')
-      .select('data')
-      .where('sid', '=', sid)
-      .where('expiresAt', '>', new Date())
-      .executeTakeFirst()
-      .then((row) => callback(undefined, (row?.data as session.SessionData | undefined) ?? null), callback);
+    // On every API request: a prepared statement.
+    executePrepared(this.db, this.db.selectFrom('sessions').select('data').where('sid', '=', sid).where('expiresAt', '>', new Date()).compile()).then(
+      ([row]) => callback(undefined, (row?.data as session.SessionData | undefined) ?? null),
+      callback,
+    );
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {

@@ -4,11 +4,12 @@ import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
 import { MEDIA_VARIANTS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import { artefactAudience, type PortfolioScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 
-/** What the policy needs about an artefact, in one query. */
+/** What the policy needs about an artefact, in one query (a prepared statement: most artefact routes start here). */
 export async function artefactFacts(db: Db, artefactId: string) {
-  const row = await db
+  const query = db
     .selectFrom('artefacts')
     .select((eb) => [
       'artefacts.id',
@@ -21,7 +22,8 @@ export async function artefactFacts(db: Db, artefactId: string) {
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as('projectTeachers'),
     ])
     .where('artefacts.id', '=', artefactId)
-    .executeTakeFirst();
+    .compile();
+  const [row] = await executePrepared(db, query);
   if (!row) return null;
   return {
     row,
@@ -35,9 +37,9 @@ export async function artefactFacts(db: Db, artefactId: string) {
   };
 }
 
-/** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups (one query). */
+/** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups (one prepared query). */
 export async function pupilFacts(db: Db, pupilId: string) {
-  const row = await db
+  const query = db
     .selectFrom('users')
     .select((eb) => [
       jsonArrayFrom(eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil')).as('schools'),
@@ -53,7 +55,8 @@ export async function pupilFacts(db: Db, pupilId: string) {
       ).as('projectTeachers'),
     ])
     .where('users.id', '=', pupilId)
-    .executeTakeFirst();
+    .compile();
+  const [row] = await executePrepared(db, query);
   if (!row || row.schools.length === 0) return null;
   const { projectTeachers } = row;
   return {
@@ -108,8 +111,9 @@ export type ArtefactRow = Pick<
  * tree and then mapping every key of every row (and of every media item) back to camelCase was a
  * good part of the server's CPU per timeline request. `where` is ANDed; the alias is `a`.
  */
-export async function selectArtefacts(db: Db, viewerId: string, where: readonly RawBuilder<unknown>[], limit?: number): Promise<ArtefactRow[]> {
-  const { rows } = await sql<ArtefactRow>`
+export function selectArtefacts(db: Db, viewerId: string, where: readonly RawBuilder<unknown>[], limit?: number): Promise<ArtefactRow[]> {
+  const plain = db.withoutPlugins();
+  const query = sql<ArtefactRow>`
     select a.id, a.owner_id as "ownerId", owner.display_name as "ownerName", a.project_id as "projectId", a.phase_id as "phaseId",
       a.kind, a.title, a.body_html as "bodyHtml", a.links, a.subject_codes as "subjectCodes", a.competence_ids as "competenceIds",
       a.goal_ids as "goalIds", a.status, a.visibility, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt", a.ready_at as "readyAt",
@@ -127,8 +131,8 @@ export async function selectArtefacts(db: Db, viewerId: string, where: readonly 
     join users owner on owner.id = a.owner_id
     where ${sql.join(where, sql` and `)}
     order by a.created_at desc, a.id desc
-    ${limit === undefined ? sql`` : sql`limit ${limit}`}`.execute(db.withoutPlugins());
-  return rows;
+    ${limit === undefined ? sql`` : sql`limit ${limit}`}`;
+  return executePrepared(plain, query.compile(plain));
 }
 
 /** The timeline's filters, besides the policy's scope. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../db/database.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
 
 /** Data access for the organisation tables: schools, users, school roles, groups, memberships, guardian links. */
@@ -12,9 +13,9 @@ export function findUserByUsername(db: Queryable, username: string) {
   return db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
 }
 
-/** Everything the policy needs about a user, in one round trip. */
-export function loadActorFacts(db: Queryable, userId: string) {
-  return db
+/** Everything the policy needs about a user, in one round trip (on every request: a prepared statement). */
+export async function loadActorFacts(db: Queryable, userId: string) {
+  const query = db
     .selectFrom('users')
     .select((eb) => [
       'users.id',
@@ -37,7 +38,9 @@ export function loadActorFacts(db: Queryable, userId: string) {
       ).as('childGroups'),
     ])
     .where('users.id', '=', userId)
-    .executeTakeFirst();
+    .compile();
+  const [row] = await executePrepared(db, query);
+  return row;
 }
 
 export function schoolsOfUser(db: Queryable, userId: string) {
