@@ -103,6 +103,16 @@ describe('hostile and broken archives are refused and write nothing', () => {
     expect((await previewImport({ db: database.db, filePath: bare, target: { kind: 'existing', pupilId } })).counts.create).toBe(1);
   });
 
+  it('refuses a target that is not a pupil, or a school that does not exist', async () => {
+    const teacher = await makeUser(database.db, { role: 'teacher', schoolId });
+    const good = path.join(dir, 'good-target.xml');
+    await writeFile(good, VALID_FEED);
+    const notPupil = await rejection(previewImport({ db: database.db, filePath: good, target: { kind: 'existing', pupilId: teacher.id } }));
+    expect(notPupil.code).toBe('target-invalid');
+    const noSchool = await rejection(applyImport({ db: database.db, blobs: h.blobs, filePath: good, target: { kind: 'new', schoolId: '00000000-0000-4000-8000-000000000000' }, actorId: null, media: h.media }));
+    expect(noSchool.code).toBe('target-invalid');
+  });
+
   it('refuses an archive over the size limit before opening it', async () => {
     const good = path.join(dir, 'good-2.zip');
     await writeFile(good, buildZip([{ name: 'leap2a.xml', data: Buffer.from(VALID_FEED) }]));

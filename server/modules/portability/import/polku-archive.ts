@@ -165,7 +165,8 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     for (const m of a.media) {
       const mediaItem: ImportItem = { type: 'media', sourceId: m.id, title: m.originalName ?? m.files.original?.path ?? m.id, action: 'create' };
       items.push(mediaItem);
-      if ((mine && known.media.get(m.id) === a.id) || hashes.has(m.sha256)) {
+      // Content identity only counts against what is already stored: a new artefact keeps every item it had.
+      if (mine && (known.media.get(m.id) === a.id || hashes.has(m.sha256))) {
         Object.assign(mediaItem, { action: 'skip', reason: 'The same file is already in this artefact.' });
         continue;
       }
@@ -184,7 +185,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         const f = m.files[v];
         if (f && (await files.inspect(f.path, f.sha256)).ok) variants[v] = { entry: f.path, mime: f.mime };
       }
-      hashes.add(m.sha256);
+      if (mine) hashes.add(m.sha256);
       const mediaId = fresh(m.id, known.media.has(m.id) || foreign, mediaIds);
       planned.media.push({ id: mediaId, position: m.position, createdAt: parseDate(m.createdAt), removedAt: parseDate(m.removedAt), entry: original.path, originalName: m.originalName, dims: { width: m.width, height: m.height, durationMs: m.durationMs }, mode: 'keep', variants, item: items.length - 1 });
     }
