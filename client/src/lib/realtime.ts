@@ -84,6 +84,8 @@ export function useRealtime(userId: string | null): void {
     // Export and import jobs report to their requester only; each event is the job as GET shows it.
     for (const event of ['export.progress', 'export.finished', 'export.failed'] as const) socket.on(event, (payload) => exportEvent(queryClient, payload));
     for (const event of ['import.progress', 'import.finished', 'import.failed'] as const) socket.on(event, (payload) => importEvent(queryClient, payload));
+    // An applied import added work to a portfolio (the importer sends no per-artefact events).
+    socket.on('import.finished', refetchPortfolio);
 
     // Events sent while the connection was down are lost: catch up after a reconnect.
     socket.io.on('reconnect', refetchPortfolio);

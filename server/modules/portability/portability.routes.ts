@@ -11,7 +11,7 @@ import {
   importJobSchema,
   importParamsSchema,
 } from '../../../shared/api/portability.ts';
-import { BadRequest, issuesFromZod, ValidationFailed } from '../../http/errors.ts';
+import { BadRequest, issuesFromZod, Unauthenticated, ValidationFailed } from '../../http/errors.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { PortabilityService, UploadedArchive } from './portability.service.ts';
 
@@ -37,6 +37,9 @@ function importRequest(req: Request): { target: z.output<typeof createImportRequ
   if (!parsed.success) throw new ValidationFailed(issuesFromZod(parsed.error, 'body.data'));
   return { target: parsed.data.target, file: { path: file.path, originalname: file.originalname, size: file.size } };
 }
+
+/** Archives can be large: a visitor who is not signed in is turned away before any byte lands on disk. */
+const signedInFirst: RequestHandler = (req, _res, next) => next(req.actor ? undefined : new Unauthenticated());
 
 export interface PortabilityRouteDeps {
   portability: PortabilityService;
@@ -74,7 +77,7 @@ export function portabilityRoutes({ portability, upload }: PortabilityRouteDeps)
       },
     }),
     route({
-      method: 'post', path: '/api/imports', tag, auth: 'user', status: 201, before: [upload],
+      method: 'post', path: '/api/imports', tag, auth: 'user', status: 201, before: [signedInFirst, upload],
       summary: 'Upload an archive to import (multipart `file` and `data`): it is checked and previewed, and waits for POST /api/imports/:id/apply',
       multipartDoc: multipartImport, response: importJobSchema,
       handler: ({ actor, req }) => {
