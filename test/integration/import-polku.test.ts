@@ -214,6 +214,32 @@ for (const storeKind of ['local', 's3'] as const) {
       }
     });
 
+    it('into a Polku where the teachers have no account: the same document, those people marked as known by name only', async () => {
+      const fresh = await freshDatabase();
+      const h = await localHarness();
+      try {
+        const db = fresh.handle.db;
+        const school = await makeSchool(db);
+        const report = await applyImport({ db, blobs: h.blobs, filePath: exported, target: { kind: 'new', schoolId: school.id }, actorId: null, media: h.media });
+        const again = path.join(work, `no-teachers-${storeKind}.zip`);
+        await writeExportArchive({ db, blobs: h.blobs, pupilId: report.pupilId, scope: 'full', locale: 'fi' }, createWriteStream(again));
+        const before = documentOf(await readZip(exported));
+        const after = documentOf(await readZip(again));
+        const people = (doc: PortfolioDocument) => [...doc.projects.flatMap((p) => p.teachers), ...doc.artefacts.flatMap((a) => [...a.feedback.map((f) => f.author), ...a.versions.map((v) => v.author)])];
+        // The teacher is kept with id, name and role; only the flag says the new Polku knows them by name.
+        expect(people(after).filter((p) => p?.id === w.teacher.id).every((p) => p?.imported === true && p.displayName === w.teacher.displayName)).toBe(true);
+        expect(people(after).filter((p) => p?.id === w.teacher.id).length).toBeGreaterThan(0);
+        const unflag = (doc: PortfolioDocument) => {
+          for (const p of people(doc)) if (p && p.id === w.teacher.id) p.imported = true;
+          return withoutVolatile(doc);
+        };
+        expect(unflag(after)).toEqual(unflag(before));
+      } finally {
+        await h.close();
+        await fresh.drop();
+      }
+    });
+
     it('the archive read as LEAP2A alone (no portfolio.json) imports its work, project, competences and feedback', async () => {
       const entries = await readZip(exported);
       const doc = documentOf(entries);

@@ -78,7 +78,6 @@ export async function applyImport(o: {
   signal?: AbortSignal;
 }): Promise<ImportReport> {
   return withPlan({ ...o, tmpRoot: o.media.tmpDir, keepFiles: true }, async (plan, files, target) => {
-    o.signal?.throwIfAborted();
     const { pupilId, created } = await writePlan({ deps: { db: o.db, blobs: o.blobs, media: o.media }, plan, files, target, actorId: o.actorId, onProgress: o.onProgress, signal: o.signal });
     return { ...present(plan), pupilId, created };
   });
@@ -89,7 +88,7 @@ function present(plan: ImportPlan): ImportPreview {
 }
 
 async function withPlan<T>(
-  o: { db: Db; filePath: string; target: ImportTarget; limits?: ImportLimits | undefined; tmpRoot: string; keepFiles: boolean; onProgress?: ((p: ImportProgress) => void) | undefined },
+  o: { db: Db; filePath: string; target: ImportTarget; limits?: ImportLimits | undefined; tmpRoot: string; keepFiles: boolean; onProgress?: ((p: ImportProgress) => void) | undefined; signal?: AbortSignal | undefined },
   use: (plan: ImportPlan, files: MediaFiles, target: ResolvedTarget) => Promise<T>,
 ): Promise<T> {
   const limits = o.limits ?? DEFAULT_IMPORT_LIMITS;
@@ -99,8 +98,10 @@ async function withPlan<T>(
   try {
     const files = await MediaFiles.create(zip, o.tmpRoot, o.keepFiles);
     try {
+      o.signal?.throwIfAborted();
       o.onProgress?.({ phase: 'reading', done: 0, total: 1 });
       const plan = await makePlan(o.db, o.filePath, zip, files, limits, existing);
+      o.signal?.throwIfAborted();
       o.onProgress?.({ phase: 'reading', done: 1, total: 1 });
       const target: ResolvedTarget = existing
         ? { kind: 'existing', ...existing }
