@@ -307,6 +307,8 @@ describe('import: upload, preview, apply, report', () => {
     const uploadKey = (await app.database.db.selectFrom('portabilityJobs').select('blobKey').where('id', '=', preview.id).executeTakeFirstOrThrow()).blobKey ?? '';
     expect(await app.polku.blobs.head(uploadKey)).not.toBeNull();
 
+    const audits = () => app.database.db.selectFrom('auditEvents').select('id').where('actorId', '=', w.pupil.id).where('action', '=', 'portfolio.import').execute();
+    const auditsBefore = (await audits()).length;
     const applied = await pupil.post<ImportJob>(`/api/imports/${preview.id}/apply`, {});
     expect(applied.status).toBe(202);
     expect(applied.body.status).toBe('queued');
@@ -320,6 +322,8 @@ describe('import: upload, preview, apply, report', () => {
     expect(timeline.body.items.map((i) => i.title)).toContain('Kevään lintuhavainnot jobs');
     // The upload has served its purpose.
     expect(await app.polku.blobs.head(uploadKey)).toBeNull();
+    // One audit event for the import, by the pupil who asked for it.
+    expect((await audits()).length).toBe(auditsBefore + 1);
     expect((await pupil.post(`/api/imports/${preview.id}/apply`, {})).status).toBe(409);
   });
 

@@ -94,7 +94,7 @@ export function portabilityRoutes({ portability, upload }: PortabilityRouteDeps)
       method: 'post', path: '/api/imports/:importId/apply', tag, auth: 'user', status: 202,
       summary: 'Apply a previewed import as a background job; progress arrives as `import.progress` events, the report with `import.finished`',
       params: importParamsSchema, response: importJobSchema,
-      handler: ({ actor, params, req }) => portability.applyImport(actor, params.importId, req.ip),
+      handler: ({ actor, params }) => portability.applyImport(actor, params.importId),
     }),
     route({
       method: 'delete', path: '/api/imports/:importId', tag, auth: 'user', summary: 'Discard an import that is not being applied (its upload is deleted)',

@@ -180,31 +180,19 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     return presentImport(await visibleJob(actor, jobId, 'import'));
   }
 
-  async function applyImport(actor: Actor, jobId: string, ip?: string): Promise<ImportJob> {
+  async function applyImport(actor: Actor, jobId: string): Promise<ImportJob> {
     const view = await visibleJob(actor, jobId, 'import', 'portabilityJob.manage');
     const target = presentImport(view).target;
     // Rights are checked again: they may have changed since the upload.
     await authorizeTarget(actor, target);
-    const queued = await db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('portabilityJobs')
-        .set({ status: 'queued', updatedAt: new Date() })
-        .where('id', '=', jobId)
-        .where('status', '=', 'ready')
-        .returningAll()
-        .executeTakeFirst();
-      if (!updated) return null;
-      await recordAudit(trx, {
-        actorId: actor.id,
-        action: 'portfolio.import',
-        subjectType: 'user',
-        subjectId: view.row.pupilId,
-        subjectUserId: view.row.pupilId,
-        details: { jobId, target: target.kind },
-        ip: ip ?? null,
-      });
-      return updated;
-    });
+    // The audit event is written by the importer, in the transaction of the rows it adds.
+    const queued = await db
+      .updateTable('portabilityJobs')
+      .set({ status: 'queued', updatedAt: new Date() })
+      .where('id', '=', jobId)
+      .where('status', '=', 'ready')
+      .returningAll()
+      .executeTakeFirst();
     if (!queued) throw new Conflict(view.row.status === 'done' ? 'This import has already been applied.' : 'This import is already being applied.');
     const job = presentImport({ ...view, row: queued });
     notifier.toUser(view.row.requestedBy, 'import.progress', job);
