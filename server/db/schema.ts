@@ -269,6 +269,8 @@ export interface ImportedPerson {
   id: string | null;
   displayName: string;
   role: SchoolRole | null;
+  /** As in portfolio.json: false for a Polku user of the Polku the archive came from; absent (LEAP2A) means true. */
+  imported?: boolean;
 }
 
 export interface ArtefactLink {

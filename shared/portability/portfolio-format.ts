@@ -39,7 +39,11 @@ export const personRefSchema = z
     id: id.nullable().describe('Polku user id; null when the person came from another system (see `imported`).'),
     displayName: z.string().describe('Name as shown at the time of export.'),
     role: z.enum(SCHOOL_ROLES).nullable().describe('pupil, teacher, guardian or admin; null if unknown.'),
-    imported: z.boolean().describe('True when the person is known only by name, from an imported archive.'),
+    imported: z
+      .boolean()
+      .describe(
+        'False for a user of the Polku where the portfolio was made (`id` is theirs), kept so through Polku-to-Polku imports even where they have no account; true for a person named by another system (e.g. a LEAP2A feed), known only by name.',
+      ),
   })
   .describe('Someone who wrote feedback, a version or teaches a project.');
 export type PersonRef = z.infer<typeof personRefSchema>;

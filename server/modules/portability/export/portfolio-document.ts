@@ -79,7 +79,7 @@ export async function loadPortfolioDocument(db: Db, pupilId: string, scope: Expo
   ]);
   const person = (authorId: string | null, imported: ImportedPerson | null): PersonRef | null => {
     if (authorId) return people.get(authorId) ?? null;
-    return imported ? { id: imported.id, displayName: imported.displayName, role: imported.role, imported: true } : null;
+    return imported ? { id: imported.id, displayName: imported.displayName, role: imported.role, imported: imported.imported ?? true } : null;
   };
 
   const files = new Map<string, ArchiveFile>();
@@ -166,7 +166,7 @@ export async function loadPortfolioDocument(db: Db, pupilId: string, scope: Expo
       goals: goals.filter((x) => x.projectId === p.id).map((x) => ({ id: x.id, text: x.text })),
       teachers: [
         ...projectTeachers.filter((t) => t.projectId === p.id).flatMap((t) => people.get(t.userId) ?? []),
-        ...p.importedTeachers.map((t): PersonRef => ({ id: t.id, displayName: t.displayName, role: t.role, imported: true })),
+        ...p.importedTeachers.map((t): PersonRef => ({ id: t.id, displayName: t.displayName, role: t.role, imported: t.imported ?? true })),
       ].sort((x, y) => x.displayName.localeCompare(y.displayName, 'fi') || String(x.id).localeCompare(String(y.id))),
       origin: p.origin,
     }))

@@ -120,7 +120,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     if (!ref) return { authorId: null, importedAuthor: null };
     if (ref.id && ref.id === doc.pupil.id && !ref.imported) return { authorId: PUPIL, importedAuthor: null };
     if (ref.id && !ref.imported && known.users.has(ref.id)) return { authorId: ref.id, importedAuthor: null };
-    return { authorId: null, importedAuthor: { id: ref.id, displayName: ref.displayName, role: ref.role } };
+    return { authorId: null, importedAuthor: { id: ref.id, displayName: ref.displayName, role: ref.role, imported: ref.imported } };
   };
 
   for (const p of doc.projects) {
