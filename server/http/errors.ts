@@ -7,6 +7,8 @@ import type { ErrorCode, ErrorIssue, ErrorResponse } from '../../shared/api/erro
 export class HttpError extends Error {
   /** A finer, stable reason beside the code (see errorResponseSchema). */
   reason?: string;
+  /** What a translated message for `reason` interpolates (see errorResponseSchema). */
+  reasonParams?: Readonly<Record<string, string | number>>;
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -116,7 +118,7 @@ export function toHttpError(err: unknown): HttpError | null {
 
 export function renderError(error: HttpError): ErrorResponse {
   return {
-    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...(error.reason ? { reason: error.reason } : {}) },
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...(error.reason ? { reason: error.reason } : {}), ...(error.reasonParams ? { reasonParams: { ...error.reasonParams } } : {}) },
   };
 }
 

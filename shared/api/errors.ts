@@ -30,6 +30,8 @@ export const errorResponseSchema = z.object({
     details: z.array(errorIssueSchema).optional(),
     /** A finer, stable reason for some codes (import_rejected: why the archive was refused, e.g. `zip-bomb`). */
     reason: z.string().optional(),
+    /** What a message for `reason` interpolates (import_rejected: file names, limits in bytes). */
+    reasonParams: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { idSchema, isoDateTime, localeSchema, nameText } from './common.ts';
 import { userRefSchema, usernameSchema } from './org.ts';
+import { IMPORT_REASON_CODES } from '../portability/import-reasons.ts';
+
+export { IMPORT_REASON_CODES, type ImportReasonCode } from '../portability/import-reasons.ts';
+export { IMPORT_REJECTED_CODES, type ImportRejectedCode, isImportRejectedCode } from '../portability/import-rejections.ts';
 
 /**
  * Export and import jobs (issue 4). The same shapes travel over HTTP (GET /api/exports/:id,
@@ -21,8 +25,14 @@ export const jobProgressSchema = z.object({
 });
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
-/** Why a job failed: a stable code and a sentence for a person. */
-export const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
+/** Values a translated message interpolates (see shared/portability/import-messages.ts). */
+export const messageParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+/**
+ * Why a job failed: a stable code, a sentence in English, and for an import refused as a whole
+ * (code = an ImportRejectedCode) the params the client words it with in the reader's language.
+ */
+export const jobErrorSchema = z.object({ code: z.string(), message: z.string(), params: messageParamsSchema.optional() });
 export type JobError = z.infer<typeof jobErrorSchema>;
 
 // Export
@@ -88,6 +98,10 @@ export const importItemSchema = z.object({
   sourceId: z.string(),
   title: z.string(),
   action: z.enum(IMPORT_ACTIONS),
+  /** Why, for the client to word in the reader's language: `imports.reason.<code>` with the params. */
+  reasonCode: z.enum(IMPORT_REASON_CODES).optional(),
+  reasonParams: messageParamsSchema.optional(),
+  /** The same in English (CLI, logs). */
   reason: z.string().optional(),
 });
 export type ImportItemView = z.infer<typeof importItemSchema>;

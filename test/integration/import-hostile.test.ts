@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,7 @@ describe('hostile and broken archives are refused and write nothing', () => {
     const limits = { maxArchiveBytes: 100, maxEntries: 10, maxTotalUncompressedBytes: 1e6, maxCompressionRatio: 100, maxXmlBytes: 1e6 };
     const err = await rejection(previewImport({ db: database.db, filePath: good, target: { kind: 'existing', pupilId }, limits }));
     expect(err.code).toBe('too-large');
+    expect(err.params).toEqual({ context: 'archive', size: (await stat(good)).size, max: 100 });
     expect(err.message).toMatch(/at most 100 bytes can be imported/);
   });
 });

@@ -65,20 +65,26 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(preview).toMatchObject({ format: 'leap2a', sourceVersion: '2010-07', pupilName: 'Aino Virtanen' });
     expect(preview.items).toHaveLength(20);
     expect(preview.counts).toEqual({ create: 14, skip: 1, unmapped: 5 });
-    expect(item(preview, 'portfolio:self')).toMatchObject({ action: 'skip' });
+    expect(item(preview, 'portfolio:self')).toMatchObject({ action: 'skip', reasonCode: 'learner-details' });
     expect(item(preview, 'portfolio:artefact11')).toMatchObject({ type: 'artefact', action: 'create' });
     expect(item(preview, 'files/drawing.svg')).toMatchObject({ type: 'media', action: 'unmapped' });
-    expect(item(preview, 'files/drawing.svg').reason).toMatch(/Cannot upload/);
+    expect(item(preview, 'files/drawing.svg')).toMatchObject({ reasonCode: 'media-unsupported', reasonParams: { file: 'drawing.svg' } });
+    expect(item(preview, 'files/drawing.svg').reason).toMatch(/“drawing\.svg” is of a type Polku does not accept/);
     expect(item(preview, 'portfolio:artefact15')).toMatchObject({ action: 'unmapped' });
+    expect(item(preview, 'files/missing.png')).toMatchObject({ reasonCode: 'media-missing', reasonParams: { file: 'files/missing.png' } });
     expect(item(preview, 'files/missing.png').reason).toMatch(/not in the archive/);
     expect(item(preview, 'portfolio:artefact21')).toMatchObject({ type: 'feedback', action: 'create' });
     expect(item(preview, 'portfolio:artefact23')).toMatchObject({ type: 'feedback', action: 'unmapped' });
-    expect(item(preview, 'portfolio:ability1').reason).toMatch(/competence L4/);
+    expect(item(preview, 'portfolio:ability1')).toMatchObject({ reasonCode: 'competence-assigned', reasonParams: { label: 'L4', count: 1 } });
+    expect(item(preview, 'portfolio:ability1').reason).toBe('Becomes the competence L4 of 1 piece of work.');
     expect(item(preview, 'portfolio:ability2').reason).toMatch(/subject BI/);
     expect(item(preview, 'portfolio:ability3')).toMatchObject({ type: 'artefact', action: 'create' });
     expect(item(preview, 'portfolio:view3')).toMatchObject({ type: 'project', action: 'create' });
     expect(item(preview, 'portfolio:collection1')).toMatchObject({ type: 'project', action: 'unmapped' });
+    expect(item(preview, 'portfolio:plan1')).toMatchObject({ reasonCode: 'leap-type-as-text', reasonParams: { type: 'plan' } });
     expect(item(preview, 'portfolio:plan1').reason).toMatch(/"plan" has no counterpart/);
+    // Every item that says why says it as a code too, and the English is the code's template.
+    for (const i of preview.items) expect(i.reason === undefined, `${i.sourceId}: reason and reasonCode together`).toBe(i.reasonCode === undefined);
     // A preview writes nothing and leaves no files.
     expect(await schoolState(database.db, schoolId)).toEqual(before.rows);
     expect(await h.blobKeys()).toEqual(before.blobs);
@@ -194,7 +200,7 @@ describe('other LEAP2A versions and notations', () => {
       ['files/kuva.jpg', 'media', 'unmapped'],
       ['portfolio:view1', 'project', 'create'],
     ]);
-    expect(item(preview, 'files/kuva.jpg').reason).toMatch(/bare XML feed carries no files/);
+    expect(item(preview, 'files/kuva.jpg')).toMatchObject({ reasonCode: 'media-not-included', reason: expect.stringMatching(/bare XML feed carries no files/) as unknown });
     const report = await apply(file, pupil.id);
     expect(report.counts).toEqual(preview.counts);
     const a = await database.db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupil.id).executeTakeFirstOrThrow();

@@ -272,6 +272,8 @@ for (const storeKind of ['local', 's3'] as const) {
       const preview = await previewImport({ db, filePath: exported, target });
       expect(preview.counts).toEqual({ create: 0, skip: preview.items.length, unmapped: 0 });
       expect(new Set(preview.items.map((i) => i.type))).toEqual(new Set(['project', 'artefact', 'media', 'feedback', 'version']));
+      const skipCodes = { project: 'project-exists', artefact: 'artefact-exists', media: 'media-exists', feedback: 'feedback-exists', version: 'version-exists' };
+      for (const i of preview.items) expect(i, i.sourceId).toMatchObject({ reasonCode: skipCodes[i.type as keyof typeof skipCodes] });
       const report = await applyImport({ db, blobs: app.polku.blobs, filePath: exported, target, actorId: w.pupil.id, media: app.config.media });
       expect(report.created).toEqual({ projects: 0, artefacts: 0, media: 0, feedback: 0 });
       const after = await schoolState(db, w.schoolA.id);
@@ -322,7 +324,7 @@ describe('Polku archives: merge rules, ids of others, tampering', () => {
     try {
       const report = await applyImport({ db: app.database.db, blobs: h.blobs, filePath: exported, target: { kind: 'existing', pupilId: other.id }, actorId: null, media: h.media });
       const artefactItem = report.items.find((i) => i.type === 'artefact');
-      expect(artefactItem).toMatchObject({ action: 'create', reason: expect.stringMatching(/belongs to another pupil/) as unknown });
+      expect(artefactItem).toMatchObject({ action: 'create', reasonCode: 'artefact-new-id', reason: expect.stringMatching(/belongs to another pupil/) as unknown });
       const mine = await app.database.db.selectFrom('artefacts').selectAll().where('ownerId', '=', other.id).execute();
       expect(mine).toHaveLength(1);
       expect(mine[0]?.id).not.toBe(artefactItem?.sourceId);

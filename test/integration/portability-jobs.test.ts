@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { exportJobSchema, importJobSchema, type ExportJob, type ImportJob } from '../../shared/api/portability.ts';
 import type { TimelinePage } from '../../shared/api/artefacts.ts';
+import { errorResponseSchema } from '../../shared/api/errors.ts';
 import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
 import { jobRunner } from '../../server/modules/portability/jobs.ts';
 import { storeIdentity } from '../../server/modules/portability/portability.deps.ts';
@@ -346,8 +347,10 @@ describe('import: upload, preview, apply, report', () => {
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'import_rejected', reason: 'unknown-format' });
     expect(res.body.error.message).toMatch(/neither a ZIP archive nor an XML file/);
-    const broken = await pupil.request<{ error: { reason: string } }>('POST', '/api/imports', uploadForm('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>', 'leap2a.xml', { kind: 'existing', pupilId: w.pupil.id }));
+    // The params travel with the code, so the page can say it in the reader's language; the file is named as uploaded.
+    const broken = await pupil.request('POST', '/api/imports', uploadForm('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><entry>', 'aino-mahara.xml', { kind: 'existing', pupilId: w.pupil.id }));
     expect(broken.status).toBe(422);
+    expect(errorResponseSchema.parse(broken.body).error).toMatchObject({ code: 'import_rejected', reason: 'xml-malformed', reasonParams: { context: 'line', file: 'aino-mahara.xml', line: 2 } });
     const after = await app.database.db.selectFrom('portabilityJobs').select('id').where('requestedBy', '=', w.pupil.id).where('kind', '=', 'import').execute();
     expect(after.length).toBe(before.length);
     expect((await pupil.request('POST', '/api/imports', uploadForm(tinyLeap2a(), 'x.xml', { kind: 'existing' }))).status).toBe(400);

@@ -49,6 +49,7 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
       db,
       blobs,
       filePath: file,
+      fileName: job.fileName,
       target: target.data,
       actorId: job.requestedBy,
       limits: deps.limits,
@@ -93,7 +94,7 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
     if (signal.aborted) throw err;
     const error =
       err instanceof ImportRejected
-        ? { code: err.code, message: err.message }
+        ? { code: err.code, message: err.message, params: err.params }
         : { code: 'import_failed', message: 'The import could not be completed; nothing was imported. Please try again.' };
     if (!(err instanceof ImportRejected)) logger.error({ err, jobId: job.id }, 'import failed');
     await fail(db, workerId, job.id, error);

@@ -22,6 +22,7 @@ export class ImportRejectedError extends HttpError {
   constructor(rejected: ImportRejected) {
     super(422, 'import_rejected', rejected.message, [{ path: 'file', message: rejected.message }]);
     this.reason = rejected.code;
+    this.reasonParams = rejected.params;
   }
 }
 
@@ -136,7 +137,7 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     const columns = await authorizeTarget(actor, target);
     let preview;
     try {
-      preview = await previewImport({ db, filePath: file.path, target, limits: deps.limits });
+      preview = await previewImport({ db, filePath: file.path, fileName: file.originalname, target, limits: deps.limits });
     } catch (err) {
       if (err instanceof ImportRejected) throw new ImportRejectedError(err);
       throw err;

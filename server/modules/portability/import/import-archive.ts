@@ -1,12 +1,13 @@
 import { open } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import type { MediaOptions } from '../../../media/pipeline.ts';
 import type { BlobStore } from '../../../storage/blob-store.ts';
 import { ARCHIVE_PATHS } from '../../../../shared/portability/portfolio-format.ts';
 import { type ImportItem, type ImportPlan, countItems } from './import-plan.ts';
 import { MediaFiles } from './import-media.ts';
-import { ImportRejected, formatSize } from './import-rejected.ts';
+import { ImportRejected } from './import-rejected.ts';
 import { type ImportTarget, type ResolvedTarget, resolveExisting, usernameFrom } from './import-target.ts';
 import { type ImportProgress, writePlan } from './import-writer.ts';
 import { readFeed } from './leap2a-feed.ts';
@@ -58,7 +59,7 @@ const LEAP_FILES = [ARCHIVE_PATHS.leap2a, 'leap2.xml', 'leap.xml'];
  * ImportRejected (with a message for a person) before anything is unpacked that should not be.
  * Access decisions (may this actor import into this pupil?) are the caller's, through policy.ts.
  */
-export async function previewImport(o: { db: Db; filePath: string; target: ImportTarget; limits?: ImportLimits }): Promise<ImportPreview> {
+export async function previewImport(o: { db: Db; filePath: string; fileName?: string; target: ImportTarget; limits?: ImportLimits }): Promise<ImportPreview> {
   return withPlan({ ...o, tmpRoot: os.tmpdir(), keepFiles: false }, async (plan) => present(plan));
 }
 
@@ -70,6 +71,8 @@ export async function applyImport(o: {
   db: Db;
   blobs: BlobStore;
   filePath: string;
+  /** The name the person knows the file by (the upload's), for messages about a bare XML file. */
+  fileName?: string;
   target: ImportTarget;
   actorId: string | null;
   limits?: ImportLimits;
@@ -88,7 +91,7 @@ function present(plan: ImportPlan): ImportPreview {
 }
 
 async function withPlan<T>(
-  o: { db: Db; filePath: string; target: ImportTarget; limits?: ImportLimits | undefined; tmpRoot: string; keepFiles: boolean; onProgress?: ((p: ImportProgress) => void) | undefined; signal?: AbortSignal | undefined },
+  o: { db: Db; filePath: string; fileName?: string | undefined; target: ImportTarget; limits?: ImportLimits | undefined; tmpRoot: string; keepFiles: boolean; onProgress?: ((p: ImportProgress) => void) | undefined; signal?: AbortSignal | undefined },
   use: (plan: ImportPlan, files: MediaFiles, target: ResolvedTarget) => Promise<T>,
 ): Promise<T> {
   const limits = o.limits ?? DEFAULT_IMPORT_LIMITS;
@@ -100,7 +103,7 @@ async function withPlan<T>(
     try {
       o.signal?.throwIfAborted();
       o.onProgress?.({ phase: 'reading', done: 0, total: 1 });
-      const plan = await makePlan(o.db, o.filePath, zip, files, limits, existing);
+      const plan = await makePlan(o.db, o.filePath, path.basename(o.fileName ?? o.filePath), zip, files, limits, existing);
       o.signal?.throwIfAborted();
       o.onProgress?.({ phase: 'reading', done: 1, total: 1 });
       const target: ResolvedTarget = existing
@@ -121,12 +124,12 @@ function unreachable(): never {
   throw new Error('import target neither existing nor new');
 }
 
-async function makePlan(db: Db, filePath: string, zip: SafeZip | null, files: MediaFiles, limits: ImportLimits, existing: { pupilId: string; schoolId: string } | null): Promise<ImportPlan> {
+async function makePlan(db: Db, filePath: string, fileName: string, zip: SafeZip | null, files: MediaFiles, limits: ImportLimits, existing: { pupilId: string; schoolId: string } | null): Promise<ImportPlan> {
   const pupilId = existing?.pupilId ?? null;
   const schoolId = existing?.schoolId ?? null;
   if (!zip) {
-    const bytes = await readSmallFile(filePath, limits.maxXmlBytes);
-    const feed = readFeed(parseXml(bytes, limits.maxXmlBytes, 'The file'), 'The file');
+    const bytes = await readSmallFile(filePath, fileName, limits.maxXmlBytes);
+    const feed = readFeed(parseXml(bytes, limits.maxXmlBytes, fileName), fileName);
     return planLeap2a({ db, feed, files, pupilId, schoolId });
   }
   if (zip.has(ARCHIVE_PATHS.document)) {
@@ -136,9 +139,9 @@ async function makePlan(db: Db, filePath: string, zip: SafeZip | null, files: Me
   }
   const leapFile = LEAP_FILES.find((f) => zip.has(f));
   if (!leapFile) {
-    throw new ImportRejected('unknown-format', 'The ZIP file is neither a Polku export nor a LEAP2A archive: it has no portfolio.json or leap2a.xml at its top level.');
+    throw new ImportRejected('unknown-format', { context: 'zip' });
   }
-  const tooLarge = () => new ImportRejected('too-large', `${leapFile} is larger than ${formatSize(limits.maxXmlBytes)}, more than Polku imports.`);
+  const tooLarge = () => new ImportRejected('too-large', { context: 'file', file: leapFile, max: limits.maxXmlBytes });
   const feed = readFeed(parseXml(await zip.readBuffer(leapFile, limits.maxXmlBytes, tooLarge), limits.maxXmlBytes, leapFile), leapFile);
   return planLeap2a({ db, feed, files, pupilId, schoolId });
 }
@@ -157,17 +160,17 @@ async function sniffArchive(filePath: string): Promise<'zip' | 'xml'> {
     if (text.startsWith('<')) return 'xml';
     // UTF-16 byte order marks: XML, but not in an encoding we read (the parser says so clearly).
     if (start[0] === 0xfe || start[0] === 0xff) return 'xml';
-    throw new ImportRejected('unknown-format', 'The file is neither a ZIP archive nor an XML file. Polku imports its own export archives and LEAP2A files (for example from Mahara).');
+    throw new ImportRejected('unknown-format', {});
   } finally {
     await handle.close();
   }
 }
 
-async function readSmallFile(filePath: string, maxBytes: number): Promise<Buffer> {
+async function readSmallFile(filePath: string, fileName: string, maxBytes: number): Promise<Buffer> {
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
-    if (size > maxBytes) throw new ImportRejected('too-large', `The XML file is ${formatSize(size)}; at most ${formatSize(maxBytes)} can be imported.`);
+    if (size > maxBytes) throw new ImportRejected('too-large', { context: 'file', file: fileName, max: maxBytes });
     return await handle.readFile();
   } finally {
     await handle.close();

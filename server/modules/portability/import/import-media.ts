@@ -8,7 +8,8 @@ import { type AcceptedType, UnsupportedMediaType, sniff } from '../../../media/s
 import type { BlobStore } from '../../../storage/blob-store.ts';
 import { discardStored, type StoredMedia } from '../../artefacts/artefact-media.ts';
 import type { MediaVariant } from '../../../../shared/portfolio.ts';
-import { ImportRejected, quoteEntry } from './import-rejected.ts';
+import { type ImportReason, importReason } from '../../../../shared/portability/import-reasons.ts';
+import { ImportRejected } from './import-rejected.ts';
 import type { PlannedMedia } from './import-plan.ts';
 import type { SafeZip } from './safe-zip.ts';
 
@@ -19,7 +20,7 @@ interface Inspected {
   accepted: AcceptedType;
 }
 
-export type Inspection = { ok: true; sha256: string; size: number; accepted: AcceptedType } | { ok: false; reason: string };
+export type Inspection = { ok: true; sha256: string; size: number; accepted: AcceptedType } | { ok: false; reason: ImportReason };
 
 /**
  * The archive's media files, each extracted once into a private temp folder and sniffed by its
@@ -27,7 +28,7 @@ export type Inspection = { ok: true; sha256: string; size: number; accepted: Acc
  * the writer then finds the extracted file by its entry name. A preview keeps no files.
  */
 export class MediaFiles {
-  private readonly seen = new Map<string, Inspected | { reason: string }>();
+  private readonly seen = new Map<string, Inspected | { reason: ImportReason }>();
   private counter = 0;
 
   private constructor(
@@ -64,10 +65,10 @@ export class MediaFiles {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private async extract(entry: string, expectedSha256: string | undefined): Promise<Inspected | { reason: string }> {
-    if (!this.zip) return { reason: 'The file is not included: a bare XML feed carries no files (import the ZIP archive instead).' };
+  private async extract(entry: string, expectedSha256: string | undefined): Promise<Inspected | { reason: ImportReason }> {
+    if (!this.zip) return { reason: importReason('media-not-included') };
     const info = this.zip.info(entry);
-    if (!info || info.directory) return { reason: `The file ${quoteEntry(entry)} is not in the archive.` };
+    if (!info || info.directory) return { reason: importReason('media-missing', { file: entry }) };
     // Never the archive's name on disk: it is only a label.
     const target = path.join(this.dir, `f${(this.counter += 1)}`);
     const { sha256, size } = await this.zip.extractTo(entry, target);
@@ -78,14 +79,14 @@ export class MediaFiles {
       return { path: target, sha256, size, accepted };
     } catch (err) {
       await rm(target, { force: true });
-      if (err instanceof UnsupportedMediaType) return { reason: err.message };
+      if (err instanceof UnsupportedMediaType) return { reason: importReason('media-unsupported', { file: path.posix.basename(entry) }) };
       throw err;
     }
   }
 }
 
 function mismatch(entry: string): ImportRejected {
-  return new ImportRejected('checksum-mismatch', `The file ${quoteEntry(entry)} does not match the checksum the archive lists for it: the archive was changed or damaged after it was made.`);
+  return new ImportRejected('checksum-mismatch', { file: entry });
 }
 
 /** A stored media item whose row is not written yet, with what the row needs beyond StoredMedia. */
@@ -211,7 +212,9 @@ async function processOrReject(deps: MediaStoreDeps, planned: PlannedMedia, sour
     return await processUpload({ path: source.path, originalName: planned.originalName ?? path.posix.basename(planned.entry), size: source.size }, deps.media);
   } catch (err) {
     if (err instanceof HttpError) {
-      throw new ImportRejected(err.status === 413 ? 'too-large' : 'media-damaged', `The file ${quoteEntry(planned.entry)} in the archive cannot be imported: ${err.message}`);
+      // The pipeline's own English words say what exactly is wrong: kept as the detail for the CLI and logs.
+      if (err.status === 413) throw new ImportRejected('too-large', { context: 'media', file: planned.entry }, err.message);
+      throw new ImportRejected('media-damaged', { file: planned.entry }, err.message);
     }
     throw err;
   }

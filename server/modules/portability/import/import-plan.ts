@@ -1,13 +1,21 @@
 import type { ArtefactKind, ArtefactStatus, MediaVariant, Visibility } from '../../../../shared/portfolio.ts';
 import type { Locale } from '../../../../shared/roles.ts';
+import type { MessageParams } from '../../../../shared/portability/import-messages.ts';
+import type { ImportReasonCode } from '../../../../shared/portability/import-reasons.ts';
 import type { ArtefactLink, ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
 
-/** One line of the preview and the report: every item of the archive is accounted for. */
+/**
+ * One line of the preview and the report: every item of the archive is accounted for. A reason is
+ * set with importReason() (shared/portability/import-reasons.ts): the code and params for the
+ * client to word in the reader's language, and `reason`, the same in English for the CLI and logs.
+ */
 export interface ImportItem {
   type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry';
   sourceId: string;
   title: string;
   action: 'create' | 'skip' | 'unmapped';
+  reasonCode?: ImportReasonCode;
+  reasonParams?: MessageParams;
   reason?: string;
 }
 

@@ -14,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function resolveExisting(db: Db, target: ImportTarget): Promise<{ pupilId: string; schoolId: string } | null> {
   if (target.kind !== 'existing') {
     if (!UUID.test(target.schoolId) || !(await db.selectFrom('schools').select('id').where('id', '=', target.schoolId).executeTakeFirst())) {
-      throw new ImportRejected('target-invalid', 'The school to create the new account in was not found.');
+      throw new ImportRejected('target-invalid', { context: 'school' });
     }
     return null;
   }
@@ -28,7 +28,7 @@ export async function resolveExisting(db: Db, target: ImportTarget): Promise<{ p
         .orderBy('schoolRoles.createdAt')
         .executeTakeFirst()
     : undefined;
-  if (!row) throw new ImportRejected('target-invalid', 'The pupil to import into was not found, or the account is not a pupil’s.');
+  if (!row) throw new ImportRejected('target-invalid', {});
   return { pupilId: row.userId, schoolId: row.schoolId };
 }
 

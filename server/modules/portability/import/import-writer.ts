@@ -2,6 +2,7 @@ import type { Db } from '../../../db/database.ts';
 import type { ArtefactSnapshot } from '../../../db/schema.ts';
 import { claimStored, discardStored } from '../../artefacts/artefact-media.ts';
 import { recordAudit } from '../../audit/audit.service.ts';
+import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportPlan, PlannedArtefact, PlannedFeedback } from './import-plan.ts';
 import { type MediaFiles, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
 import type { ResolvedTarget } from './import-target.ts';
@@ -45,7 +46,7 @@ export async function writePlan(o: {
       stored.push(one);
       if (one.cleaned) {
         const item = plan.items[media.item];
-        if (item) item.reason = 'The file carried metadata (such as location) and was cleaned before storing.';
+        if (item) Object.assign(item, importReason('media-cleaned'));
       }
       o.onProgress?.({ phase: 'media', done: stored.length, total: planned.length });
     }

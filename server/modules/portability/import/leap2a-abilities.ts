@@ -19,7 +19,8 @@ const norm = (s: string) => s.normalize('NFC').trim().toLowerCase().replace(/\s+
 /**
  * What a LEAP2A ability means here: a seeded competence when its title or id names one (its id
  * "basic:L4", its key "L4", "L4 Monilukutaito", or a label in any language), else a subject by code
- * or label; null when nothing fits.
+ * or label; null when nothing fits. `label` is the key or code ("L4", "BI"): the same in every
+ * language, so a translated reason can name it.
  */
 export function matchAbility(title: string, id: string, ref: Reference): { kind: 'competence' | 'subject'; id: string; label: string } | null {
   const t = norm(title);
@@ -28,11 +29,11 @@ export function matchAbility(title: string, id: string, ref: Reference): { kind:
     const labels = Object.values(c.labels).map(norm);
     const key = norm(c.key);
     if (t === norm(c.id) || t === key || labels.includes(t) || new RegExp(`^${escape(key)}\\b`).test(t) || idTail === key || idTail === norm(c.id)) {
-      return { kind: 'competence', id: c.id, label: `${c.key} (${c.labels.en ?? c.labels.fi ?? c.id})` };
+      return { kind: 'competence', id: c.id, label: c.key };
     }
   }
   for (const s of ref.subjects) {
-    if (t === norm(s.code) || Object.values(s.labels).map(norm).includes(t)) return { kind: 'subject', id: s.code, label: `${s.code} (${s.labels.en ?? s.code})` };
+    if (t === norm(s.code) || Object.values(s.labels).map(norm).includes(t)) return { kind: 'subject', id: s.code, label: s.code };
   }
   return null;
 }

@@ -69,9 +69,9 @@ export function referenceKeys(value: string, ns: Readonly<Record<string, string>
   return keys;
 }
 
-export function readFeed(root: XmlElement, what: string): LeapFeed {
+export function readFeed(root: XmlElement, file: string): LeapFeed {
   if (root.uri !== ATOM || root.local !== 'feed') {
-    throw new ImportRejected('unknown-format', `${what} is not a LEAP2A feed: it is XML, but not an Atom feed. Polku imports its own ZIP archives and LEAP2A (for example from Mahara).`);
+    throw new ImportRejected('unknown-format', { context: 'xml', file });
   }
   const versionEl = childElements(root).find((c) => c.local === 'version' && c.uri !== ATOM);
   const versionText = versionEl ? textOf(versionEl).trim() : '';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import { sanitizeRichText } from '../../artefacts/sanitize.ts';
+import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
@@ -71,7 +72,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const e = s.entry;
     if (s.role === 'person') {
       pupilName = e.title || pupilName;
-      Object.assign(s.item, { action: 'skip', reason: 'The learner’s own details: used for the pupil’s name, not imported as an item.' });
+      Object.assign(s.item, { action: 'skip', ...importReason('learner-details') });
       continue;
     }
     if (s.role !== 'text' && s.role !== 'resource') continue;
@@ -84,7 +85,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const already = e.id ? existing.artefacts.get(e.id) : undefined;
     if (already) {
       s.existingId = already;
-      Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
+      Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
       continue;
     }
     const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
@@ -97,7 +98,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       for (const [i, href] of files.entries()) {
         const entryName = resolveFile(href, ctx.files);
         const check = await ctx.files.inspect(entryName);
-        const mediaItem: ImportItem = { type: 'media', sourceId: href, title: path.posix.basename(href), action: check.ok ? 'create' : 'unmapped', ...(check.ok ? {} : { reason: check.reason }) };
+        const mediaItem: ImportItem = { type: 'media', sourceId: href, title: path.posix.basename(href), action: check.ok ? 'create' : 'unmapped', ...(check.ok ? {} : check.reason) };
         const media: PlannedMedia | null = check.ok
           ? { id: randomUUID(), position: i, createdAt: parseDate(e.published), removedAt: null, entry: entryName, originalName: path.posix.basename(decodeHref(href)), dims: { width: null, height: null, durationMs: null }, mode: 'process', variants: {}, item: -1 }
           : null;
@@ -106,16 +107,16 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       }
       const web = webAddress(e);
       if (files.length > 0 && artefact.media.length === 0) {
-        Object.assign(s.item, { action: 'unmapped', reason: `None of its files can be imported (${files.length} file${files.length === 1 ? '' : 's'}, see below).` });
+        Object.assign(s.item, { action: 'unmapped', ...importReason('no-usable-file', { count: files.length }) });
         continue;
       }
       if (artefact.media.length > 0) kind = null;
       else if (web) {
         kind = 'link';
         links.push({ url: web, ...(e.title ? { title: e.title } : {}) });
-      } else s.item.reason = 'A resource with no file or web address: imported as a text entry.';
-    } else if (KNOWN_OTHER.has(e.type)) s.item.reason = `A LEAP2A "${e.type}" has no counterpart in Polku: imported as a text entry.`;
-    else if (e.type !== 'entry') s.item.reason = `Unknown LEAP2A type "${e.type}": imported as a text entry.`;
+      } else Object.assign(s.item, importReason('resource-as-text'));
+    } else if (KNOWN_OTHER.has(e.type)) Object.assign(s.item, importReason('leap-type-as-text', { type: e.type }));
+    else if (e.type !== 'entry') Object.assign(s.item, importReason('unknown-type-as-text', { type: e.type }));
     s.artefact = artefact;
     s.item.action = 'create';
     const created = parseDate(e.published) ?? parseDate(e.updated);
@@ -146,9 +147,9 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const row = owner.artefact?.row;
     if (row) {
       row.links.push({ url, ...(slot.entry.title && slot.entry.title !== url ? { title: slot.entry.title } : {}) });
-      Object.assign(slot.item, { action: 'create', reason: `A web link of “${owner.entry.title || UNTITLED}”: added to its links.` });
-    } else if (owner.existingId) Object.assign(slot.item, { action: 'skip', reason: 'A web link of work imported before.' });
-    else Object.assign(slot.item, { action: 'unmapped', reason: 'A web link of work that is not imported.' });
+      Object.assign(slot.item, { action: 'create', ...importReason('web-link-added', { title: owner.entry.title || UNTITLED }) });
+    } else if (owner.existingId) Object.assign(slot.item, { action: 'skip', ...importReason('web-link-imported-before') });
+    else Object.assign(slot.item, { action: 'unmapped', ...importReason('web-link-not-imported') });
   }
 
   // 2. Selections that group work become projects; other groupings are reported.
@@ -168,14 +169,14 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const work = members.filter((m) => m.role === 'text' || m.role === 'resource');
     s.item.type = 'project';
     if (work.length === 0) {
-      Object.assign(s.item, { action: 'unmapped', reason: members.length ? `A collection of ${members.length} item(s) that are not work of their own (pages, abilities …): reported only; the work inside is imported.` : 'An empty collection.' });
+      Object.assign(s.item, { action: 'unmapped', ...(members.length ? importReason('collection-not-work', { count: members.length }) : importReason('collection-empty')) });
       continue;
     }
     const already = s.entry.id ? existing.projects.get(s.entry.id) : undefined;
     const projectId = already ?? randomUUID();
-    if (already) Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
+    if (already) Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
     else {
-      Object.assign(s.item, { action: 'create', reason: `A project with ${work.length} piece(s) of work.` });
+      Object.assign(s.item, { action: 'create', ...importReason('project-created', { count: work.length }) });
       projects.push({ id: projectId, title: (s.entry.title || UNTITLED).slice(0, 200), description: plainText(s.entry.html), schoolYear: null, startsOn: null, endsOn: null, subjectCodes: subjectsOf(s.entry, reference), competenceIds: [], phases: [], goals: [], teacherIds: [], importedTeachers: [], origin: origin(s.entry), createdAt: parseDate(s.entry.published) });
     }
     for (const m of work) {
@@ -206,17 +207,18 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
         const list = match.kind === 'competence' ? row.competenceIds : row.subjectCodes;
         if (!list.includes(match.id)) list.push(match.id);
       }
-      const what = `${match.kind === 'competence' ? 'competence' : 'subject'} ${match.label}`;
-      if (fresh.length) Object.assign(s.item, { action: 'create', reason: `Becomes the ${what} of ${fresh.length} piece(s) of work.` });
-      else if (work.length) Object.assign(s.item, { action: 'skip', reason: `The ${what}: its work was imported before.` });
-      else Object.assign(s.item, { action: 'unmapped', reason: `Matches the ${what}, but no work in the feed is linked to it.` });
+      const label = match.label;
+      const competence = match.kind === 'competence';
+      if (fresh.length) Object.assign(s.item, { action: 'create', ...importReason(competence ? 'competence-assigned' : 'subject-assigned', { label, count: fresh.length }) });
+      else if (work.length) Object.assign(s.item, { action: 'skip', ...importReason(competence ? 'competence-work-imported-before' : 'subject-work-imported-before', { label }) });
+      else Object.assign(s.item, { action: 'unmapped', ...importReason(competence ? 'competence-no-work' : 'subject-no-work', { label }) });
       continue;
     }
     const already = s.entry.id ? existing.artefacts.get(s.entry.id) : undefined;
     s.item.type = 'artefact';
     if (already) {
       s.existingId = already;
-      Object.assign(s.item, { action: 'skip', reason: 'Imported before from this feed.' });
+      Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
       continue;
     }
     const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
@@ -224,7 +226,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     artefact.row = { kind: 'text', projectId: null, phaseId: null, title: (s.entry.title || UNTITLED).slice(0, 200), bodyHtml: s.entry.html, links: [], subjectCodes: [], competenceIds: [], goalIds: [], status: 'draft', readyAt: null, visibility: 'private', version: 1, createdAt: created, updatedAt: created, origin: origin(s.entry) };
     s.artefact = artefact;
     artefacts.push(artefact);
-    Object.assign(s.item, { action: 'create', reason: 'An ability that matches no competence or subject here: imported as a text entry.' });
+    Object.assign(s.item, { action: 'create', ...importReason('ability-as-text') });
   }
 
   // 4. Comments become feedback on the work they answer (replies keep their thread).
@@ -240,22 +242,22 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const { root, parent } = rootOf(s);
     const body = plainText(s.entry.html);
     if (!root || (!root.artefact && !root.existingId)) {
-      Object.assign(s.item, { action: 'unmapped', reason: root ? 'A comment on something that is not imported as work (a page or collection).' : 'A comment on an entry that is not in the feed.' });
+      Object.assign(s.item, { action: 'unmapped', ...importReason(root ? 'comment-on-unimported' : 'comment-target-missing') });
       continue;
     }
     if (!root.artefact) {
-      Object.assign(s.item, { action: 'skip', reason: 'Its work was imported before, with its comments.' });
+      Object.assign(s.item, { action: 'skip', ...importReason('comment-work-imported-before') });
       continue;
     }
     if (!body) {
-      Object.assign(s.item, { action: 'unmapped', reason: 'An empty comment.' });
+      Object.assign(s.item, { action: 'unmapped', ...importReason('comment-empty') });
       continue;
     }
     const id = randomUUID();
     feedbackIds.set(s, id);
     const parentId = parent ? (feedbackIds.get(parent) ?? null) : null;
     root.artefact.feedback.push({ id, parentId, authorId: null, importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null }, body, createdAt: parseDate(s.entry.published) ?? parseDate(s.entry.updated), editedAt: null });
-    Object.assign(s.item, { action: 'create', reason: `Feedback by ${s.entry.authorName ?? 'an unknown author'}, marked as imported.` });
+    Object.assign(s.item, { action: 'create', ...(s.entry.authorName ? importReason('feedback-imported', { author: s.entry.authorName }) : importReason('feedback-imported-anonymous')) });
   }
 
   // 5. Links between entries and to files point to the imported work; then sanitise.

@@ -3,7 +3,8 @@ import type { Db } from '../../../db/database.ts';
 import { sanitizeRichText } from '../../artefacts/sanitize.ts';
 import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument, PORTFOLIO_FORMAT_VERSION, portfolioDocumentSchema } from '../../../../shared/portability/portfolio-format.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
-import { ImportRejected, quoteEntry } from './import-rejected.ts';
+import { importReason } from '../../../../shared/portability/import-reasons.ts';
+import { ImportRejected } from './import-rejected.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
@@ -12,30 +13,32 @@ import type { SafeZip } from './safe-zip.ts';
 
 /** portfolio.json parsed and checked against the schema; a failure names the field. */
 export async function readDocument(zip: SafeZip, maxBytes: number): Promise<PortfolioDocument> {
-  const bytes = await zip.readBuffer(ARCHIVE_PATHS.document, maxBytes, () => new ImportRejected('too-large', `portfolio.json is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, more than Polku imports.`));
+  const bytes = await zip.readBuffer(ARCHIVE_PATHS.document, maxBytes, () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.document, max: maxBytes }));
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {
-    if (err instanceof TypeError) throw new ImportRejected('invalid-utf8', 'portfolio.json is not valid UTF-8 text; the archive may be damaged.');
-    throw new ImportRejected('invalid-document', 'portfolio.json is not valid JSON; the archive may be damaged.');
+    if (err instanceof TypeError) throw new ImportRejected('invalid-utf8', { file: ARCHIVE_PATHS.document });
+    throw new ImportRejected('invalid-document', {}, err instanceof Error ? err.message : undefined);
   }
   if (typeof json === 'object' && json !== null && 'version' in json && json.version !== PORTFOLIO_FORMAT_VERSION) {
-    throw new ImportRejected('invalid-document', `The archive uses version ${String(json.version)} of the Polku portfolio format; this Polku reads version ${PORTFOLIO_FORMAT_VERSION}.`);
+    throw new ImportRejected('invalid-document', { context: 'version', version: String(json.version), expected: PORTFOLIO_FORMAT_VERSION });
   }
   const parsed = portfolioDocumentSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '';
-    throw new ImportRejected('invalid-document', `portfolio.json is not a valid Polku portfolio: ${where || 'the document'}: ${issue?.message ?? 'invalid'}.`);
+    throw new ImportRejected('invalid-document', { context: 'schema', field: where || '(root)' }, issue?.message);
   }
   return parsed.data;
 }
 
+const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
+
 /** Every line of SHA256SUMS checked against its file (media are hashed as they are extracted). */
 export async function verifyManifest(zip: SafeZip, doc: PortfolioDocument): Promise<void> {
-  if (!zip.has(ARCHIVE_PATHS.manifest)) throw new ImportRejected('missing-file', 'The archive has no SHA256SUMS file, so its content cannot be checked.');
-  const text = new TextDecoder('utf-8').decode(await zip.readBuffer(ARCHIVE_PATHS.manifest, 16 * 1024 * 1024, () => new ImportRejected('too-large', 'The SHA256SUMS file is too large.')));
+  if (!zip.has(ARCHIVE_PATHS.manifest)) throw new ImportRejected('missing-file', { context: 'manifest' });
+  const text = new TextDecoder('utf-8').decode(await zip.readBuffer(ARCHIVE_PATHS.manifest, MANIFEST_MAX_BYTES, () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.manifest, max: MANIFEST_MAX_BYTES })));
   const listed = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trimEnd());
@@ -44,12 +47,12 @@ export async function verifyManifest(zip: SafeZip, doc: PortfolioDocument): Prom
   const media = new Map<string, string>();
   for (const a of doc.artefacts) for (const m of a.media) for (const f of Object.values(m.files)) if (f) media.set(f.path, f.sha256);
   for (const [file, sha] of media) {
-    if (listed.get(file) !== sha) throw new ImportRejected('checksum-mismatch', `The file ${quoteEntry(file)} is not listed in SHA256SUMS with the checksum portfolio.json gives it: the archive was changed after it was made.`);
+    if (listed.get(file) !== sha) throw new ImportRejected('checksum-mismatch', { file }, 'SHA256SUMS and portfolio.json disagree');
   }
   for (const [file, sha] of listed) {
     if (media.has(file)) continue; // hashed when extracted, see planPolku
-    if (!zip.has(file)) throw new ImportRejected('missing-file', `SHA256SUMS lists ${quoteEntry(file)}, but the archive does not contain it.`);
-    if ((await zip.digest(file)).sha256 !== sha) throw new ImportRejected('checksum-mismatch', `The file ${quoteEntry(file)} does not match its checksum in SHA256SUMS: the archive was changed or damaged after it was made.`);
+    if (!zip.has(file)) throw new ImportRejected('missing-file', { context: 'listed', file });
+    if ((await zip.digest(file)).sha256 !== sha) throw new ImportRejected('checksum-mismatch', { file });
   }
 }
 
@@ -128,7 +131,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       projectIds.set(p.id, p.id);
       for (const x of p.phases) phaseIds.set(x.id, x.id);
       for (const x of p.goals) goalIds.set(x.id, x.id);
-      items.push({ type: 'project', sourceId: p.id, title: p.title, action: 'skip', reason: 'The project is already here.' });
+      items.push({ type: 'project', sourceId: p.id, title: p.title, action: 'skip', ...importReason('project-exists') });
       continue;
     }
     projectIds.set(p.id, p.id);
@@ -158,7 +161,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const mine = owner !== undefined && owner === pupilId;
     const foreign = owner !== undefined && !mine;
     const id = foreign ? randomUUID() : a.id;
-    items.push({ type: 'artefact', sourceId: a.id, title: a.title, action: mine ? 'skip' : 'create', ...(mine ? { reason: 'Already in the portfolio.' } : foreign ? { reason: 'An item with this id belongs to another pupil here: imported under a new id.' } : {}) });
+    items.push({ type: 'artefact', sourceId: a.id, title: a.title, action: mine ? 'skip' : 'create', ...(mine ? importReason('artefact-exists') : foreign ? importReason('artefact-new-id') : {}) });
     const planned: PlannedArtefact = { id, row: null, versions: [], media: [], feedback: [] };
     const mediaIds = new Map<string, string>();
     const hashes = mine ? new Set(known.mediaHashes.get(a.id)) : new Set<string>();
@@ -167,17 +170,17 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       items.push(mediaItem);
       // Content identity only counts against what is already stored: a new artefact keeps every item it had.
       if (mine && (known.media.get(m.id) === a.id || hashes.has(m.sha256))) {
-        Object.assign(mediaItem, { action: 'skip', reason: 'The same file is already in this artefact.' });
+        Object.assign(mediaItem, { action: 'skip', ...importReason('media-exists') });
         continue;
       }
       const original = m.files.original;
       if (!original) {
-        Object.assign(mediaItem, { action: 'unmapped', reason: 'The archive has no original of this file.' });
+        Object.assign(mediaItem, { action: 'unmapped', ...importReason('media-no-original') });
         continue;
       }
       const check = await files.inspect(original.path, original.sha256);
       if (!check.ok) {
-        Object.assign(mediaItem, { action: 'unmapped', reason: check.reason });
+        Object.assign(mediaItem, { action: 'unmapped', ...check.reason });
         continue;
       }
       const variants: PlannedMedia['variants'] = {};
@@ -193,7 +196,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     for (const f of a.feedback) {
       const taken = known.feedback.has(f.id);
       if (taken && mine) {
-        items.push({ type: 'feedback', sourceId: f.id, title: excerpt(f.body), action: 'skip', reason: 'Already in the thread.' });
+        items.push({ type: 'feedback', sourceId: f.id, title: excerpt(f.body), action: 'skip', ...importReason('feedback-exists') });
         feedbackIds.set(f.id, f.id);
         continue;
       }
@@ -227,7 +230,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, title: `${v.title} (version ${v.version})`, action: 'create' });
       }
     } else {
-      for (const v of a.versions) items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, title: `${v.title} (version ${v.version})`, action: 'skip', reason: 'The artefact is already here with its history.' });
+      for (const v of a.versions) items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, title: `${v.title} (version ${v.version})`, action: 'skip', ...importReason('version-exists') });
     }
     if (planned.row || planned.media.length || planned.feedback.length) artefacts.push(planned);
   }

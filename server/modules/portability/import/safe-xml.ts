@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { ImportRejected, formatSize } from './import-rejected.ts';
+import { ImportRejected } from './import-rejected.ts';
 
 export interface XmlAttr {
   uri: string;
@@ -22,18 +22,18 @@ export type XmlNode = XmlElement | string;
  * Parses untrusted XML into a small tree. Safe by construction rather than by configuration: saxes
  * never fetches anything, and any DOCTYPE is refused outright, so there is no DTD, no external
  * entity and no entity expansion to abuse. Bytes must be UTF-8 (checked strictly), and the input
- * must be well-formed. `what` names the file in messages.
+ * must be well-formed. `file` names the file in messages.
  */
-export function parseXml(bytes: Uint8Array, maxBytes: number, what: string): XmlElement {
+export function parseXml(bytes: Uint8Array, maxBytes: number, file: string): XmlElement {
   if (bytes.length > maxBytes) {
-    throw new ImportRejected('too-large', `${what} is ${formatSize(bytes.length)}; at most ${formatSize(maxBytes)} of XML can be imported.`);
+    throw new ImportRejected('too-large', { context: 'file', file, max: maxBytes });
   }
-  if (bytes[0] === 0xfe || bytes[0] === 0xff) throw notUtf8(what);
+  if (bytes[0] === 0xfe || bytes[0] === 0xff) throw notUtf8(file);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw notUtf8(what);
+    throw notUtf8(file);
   }
 
   const parser = new SaxesParser({ xmlns: true, position: true });
@@ -43,10 +43,10 @@ export function parseXml(bytes: Uint8Array, maxBytes: number, what: string): Xml
 
   parser.on('xmldecl', (decl) => {
     const encoding = decl.encoding?.toLowerCase();
-    if (encoding && encoding !== 'utf-8' && encoding !== 'utf8') throw notUtf8(what);
+    if (encoding && encoding !== 'utf-8' && encoding !== 'utf8') throw notUtf8(file);
   });
   parser.on('doctype', () => {
-    throw new ImportRejected('xml-dtd', `${what} contains a document type declaration (DOCTYPE). Polku does not read DTDs or entities in imported files, for safety; export the file again without one.`);
+    throw new ImportRejected('xml-dtd', { file });
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const element: XmlElement = {
@@ -71,16 +71,17 @@ export function parseXml(bytes: Uint8Array, maxBytes: number, what: string): Xml
     parser.write(text).close();
   } catch (err) {
     if (err instanceof ImportRejected) throw err;
+    // saxes words its errors in English, with the position: kept for the CLI and logs, not translated.
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ImportRejected('xml-malformed', `${what} is not well-formed XML (${detail}).`);
+    throw new ImportRejected('xml-malformed', { context: 'line', file, line: parser.line }, detail);
   }
   const documentElement = root.children.find((c): c is XmlElement => typeof c !== 'string');
-  if (!documentElement) throw new ImportRejected('xml-malformed', `${what} is not well-formed XML (it has no root element).`);
+  if (!documentElement) throw new ImportRejected('xml-malformed', { file }, 'it has no root element');
   return documentElement;
 }
 
-function notUtf8(what: string): ImportRejected {
-  return new ImportRejected('invalid-utf8', `${what} is not valid UTF-8 text. Polku imports XML in UTF-8 only; the file may be damaged or saved in another encoding.`);
+function notUtf8(file: string): ImportRejected {
+  return new ImportRejected('invalid-utf8', { file });
 }
 
 // Small helpers for walking the tree.

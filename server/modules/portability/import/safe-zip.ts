@@ -5,7 +5,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { ImportRejected, formatSize, quoteEntry } from './import-rejected.ts';
+import { ImportRejected } from './import-rejected.ts';
 
 export interface ZipLimits {
   maxArchiveBytes: number;
@@ -48,7 +48,7 @@ export class SafeZip {
   static async open(filePath: string, limits: ZipLimits): Promise<SafeZip> {
     const { size } = await stat(filePath);
     if (size > limits.maxArchiveBytes) {
-      throw new ImportRejected('too-large', `The archive is ${formatSize(size)}; at most ${formatSize(limits.maxArchiveBytes)} can be imported.`);
+      throw new ImportRejected('too-large', { context: 'archive', size, max: limits.maxArchiveBytes });
     }
     let zip: ZipFile;
     try {
@@ -132,7 +132,7 @@ export class SafeZip {
 
   private entry(name: string): Entry {
     const entry = this.byName.get(name);
-    if (!entry) throw new ImportRejected('missing-file', `The archive has no file ${quoteEntry(name)}.`);
+    if (!entry) throw new ImportRejected('missing-file', { file: name });
     return entry;
   }
 
@@ -178,7 +178,7 @@ class CountingStream extends Transform {
     this.bytes += chunk.length;
     this.add(chunk.length);
     if (this.bytes > this.entry.uncompressedSize) {
-      return cb(bomb(`${quoteEntry(this.name)} unpacks to more bytes than its header declares (${formatSize(this.entry.uncompressedSize)})`));
+      return cb(new ImportRejected('zip-bomb', { context: 'overrun', file: this.name, size: this.entry.uncompressedSize }));
     }
     if (this.total() > this.limits.maxTotalUncompressedBytes) return cb(tooBig(this.limits.maxTotalUncompressedBytes));
     this.crc = crc32(chunk, this.crc);
@@ -217,20 +217,20 @@ async function readDirectory(zip: ZipFile, limits: ZipLimits): Promise<{ byName:
     checkPath(name);
     const mode = entry.externalFileAttributes >>> 16;
     // S_IFLNK in the Unix mode bits: unpacked by a naive tool it would point anywhere on disk.
-    if ((mode & 0o170000) === 0o120000) throw new ImportRejected('symlink', `The archive contains a symbolic link (${quoteEntry(name)}); archives with links cannot be imported.`);
+    if ((mode & 0o170000) === 0o120000) throw new ImportRejected('symlink', { file: name });
     const key = name.normalize('NFC').toLowerCase();
     if (byName.has(name) || folded.has(key)) {
-      throw new ImportRejected('duplicate-name', `The archive contains ${quoteEntry(name)} more than once (names differing only in upper and lower case count as the same); it cannot be imported safely.`);
+      throw new ImportRejected('duplicate-name', { file: name });
     }
-    if (entry.isEncrypted()) throw new ImportRejected('unsupported-zip', `The archive is password-protected (${quoteEntry(name)}); export it again without a password.`);
+    if (entry.isEncrypted()) throw new ImportRejected('unsupported-zip', { context: 'password', file: name });
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-      throw new ImportRejected('unsupported-zip', `The archive uses a compression method Polku cannot read (${quoteEntry(name)}); save it again as an ordinary ZIP file.`);
+      throw new ImportRejected('unsupported-zip', { context: 'compression', file: name });
     }
     if (entry.compressionMethod === 0 && entry.compressedSize !== entry.uncompressedSize) throw damaged(name);
     declaredTotal += entry.uncompressedSize;
     if (declaredTotal > limits.maxTotalUncompressedBytes) throw tooBig(limits.maxTotalUncompressedBytes);
     if (entry.uncompressedSize > RATIO_FLOOR_BYTES && entry.uncompressedSize > entry.compressedSize * limits.maxCompressionRatio) {
-      throw bomb(`${quoteEntry(name)} would unpack to ${formatSize(entry.uncompressedSize)} from ${formatSize(entry.compressedSize)}, more than ${limits.maxCompressionRatio} times its packed size`);
+      throw new ImportRejected('zip-bomb', { context: 'ratio', file: name, size: entry.uncompressedSize, packed: entry.compressedSize, ratio: limits.maxCompressionRatio });
     }
     byName.set(name, entry);
     folded.add(key);
@@ -264,31 +264,22 @@ function decodeName(entry: Entry): string {
 }
 
 function checkPath(name: string): void {
-  const unsafe = (why: string) => new ImportRejected('unsafe-path', `The archive contains a file named ${quoteEntry(name)}, which ${why}; such archives cannot be imported.`);
-  if (name.length === 0) throw unsafe('is empty');
-  if (name.includes('\\')) throw unsafe('uses backslashes as folder separators');
-  if (/^[a-zA-Z]:/.test(name) || name.startsWith('/')) throw unsafe('is an absolute path');
-  if (name.split('/').some((part) => part === '..')) throw unsafe('points outside the archive with ".."');
-  if ([...name].some((c) => c < ' ' || c === '\u007f')) throw unsafe('contains control characters');
+  const unsafe = (context: 'backslash' | 'absolute' | 'outside' | 'control') => new ImportRejected('unsafe-path', { context, file: name });
+  if (name.length === 0) throw new ImportRejected('unsafe-path', { context: 'empty' });
+  if (name.includes('\\')) throw unsafe('backslash');
+  if (/^[a-zA-Z]:/.test(name) || name.startsWith('/')) throw unsafe('absolute');
+  if (name.split('/').some((part) => part === '..')) throw unsafe('outside');
+  if ([...name].some((c) => c < ' ' || c === '\u007f')) throw unsafe('control');
 }
 
-function tooManyEntries(count: number, max: number): ImportRejected {
-  return new ImportRejected('too-many-entries', `The archive contains ${count.toLocaleString('en')} or more files; at most ${max.toLocaleString('en')} can be imported.`);
+function tooManyEntries(entries: number, max: number): ImportRejected {
+  return new ImportRejected('too-many-entries', { entries, max });
 }
 
 function tooBig(max: number): ImportRejected {
-  return new ImportRejected('zip-bomb', `The archive would unpack to more than ${formatSize(max)}, which is more than Polku imports; it may be a ZIP bomb.`);
-}
-
-function bomb(what: string): ImportRejected {
-  return new ImportRejected('zip-bomb', `${what}; the archive may be a ZIP bomb and is not imported.`);
+  return new ImportRejected('zip-bomb', { context: 'total', max });
 }
 
 function damaged(name?: string): ImportRejected {
-  return new ImportRejected(
-    'truncated',
-    name
-      ? `The archive is damaged or incomplete: ${quoteEntry(name)} cannot be read. Download or copy the file again.`
-      : 'The archive is damaged or incomplete: its table of contents cannot be read. Download or copy the file again.',
-  );
+  return name ? new ImportRejected('truncated', { context: 'entry', file: name }) : new ImportRejected('truncated', {});
 }
