@@ -21,8 +21,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, unknown> {
 
 const languages = { fi: flatten(fi), sv: flatten(sv), en: flatten(en) };
 
-/** `{{name}}` placeholders used by one value. */
-const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+/** `{{name}}` and `{{name, format}}` placeholders used by one value (a different format is a mismatch too). */
+const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g)].map((m) => (m[2] ? `${m[1]},${m[2]}` : m[1])).sort();
 
 describe('translations', () => {
   it.each(['sv', 'en'] as const)('%s has exactly the keys of fi', (lng) => {

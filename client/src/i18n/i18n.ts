@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../../shared/roles.ts';
+import { formatFileSize } from '../lib/format.ts';
 import en from './en.json';
 import fi from './fi.json';
 import sv from './sv.json';
@@ -21,6 +22,11 @@ export function isLocale(value: unknown): value is Locale {
 export function currentLocale(): Locale {
   const lng = i18next.resolvedLanguage ?? i18next.language;
   return isLocale(lng) ? lng : DEFAULT_LOCALE;
+}
+
+/** `{{bytes, size}}` in a translation: a file size in the reader's language (import limits and sizes). */
+export function addFormatters(instance: typeof i18next): void {
+  instance.services.formatter?.add('size', (value: unknown, lng) => (typeof value === 'number' ? formatFileSize(value, lng ?? DEFAULT_LOCALE) : String(value)));
 }
 
 export async function initI18n(): Promise<typeof i18next> {
@@ -44,6 +50,7 @@ export async function initI18n(): Promise<typeof i18next> {
         convertDetectedLanguage: (lng: string) => lng.split('-')[0]?.toLowerCase() ?? lng,
       },
     });
+  addFormatters(i18next);
   document.documentElement.lang = currentLocale();
   return i18next;
 }

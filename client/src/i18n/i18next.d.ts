@@ -6,5 +6,7 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     resources: { translation: typeof en };
+    /** `{{x, size}}`: bytes, worded by the formatter added in i18n.ts. */
+    interpolationFormatTypeMap: { size: number };
   }
 }

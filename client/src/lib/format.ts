@@ -9,6 +9,15 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60],
 ];
 
+/** A file size in the reader's language ("1,5 MB" in Finnish and Swedish). */
+export function formatFileSize(bytes: number, lang: string): string {
+  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${number.format(bytes / 1024)} kB`;
+  if (bytes < 1024 * 1024 * 1024) return `${number.format(bytes / 1024 / 1024)} MB`;
+  return `${number.format(bytes / 1024 / 1024 / 1024)} GB`;
+}
+
 /** Dates, times and sizes in the reader's language. */
 export function useFormat() {
   const { i18n } = useTranslation();
@@ -16,7 +25,6 @@ export function useFormat() {
   const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
   const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
   const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   return {
     date: (iso: string) => date.format(new Date(iso)),
     dateTime: (iso: string) => dateTime.format(new Date(iso)),
@@ -28,11 +36,7 @@ export function useFormat() {
       }
       return relative.format(0, 'second');
     },
-    fileSize(bytes: number): string {
-      if (bytes < 1024) return `${bytes} B`;
-      if (bytes < 1024 * 1024) return `${number.format(bytes / 1024)} kB`;
-      return `${number.format(bytes / 1024 / 1024)} MB`;
-    },
+    fileSize: (bytes: number) => formatFileSize(bytes, lang),
     percent: (fraction: number) => new Intl.NumberFormat(lang, { style: 'percent' }).format(fraction),
   };
 }

@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { ERROR_CODES, errorResponseSchema, type ErrorCode, type ErrorIssue } from '../../../shared/api/errors.ts';
+import { ERROR_CODES, errorResponseSchema, type ErrorCode, type ErrorIssue, type ErrorResponse } from '../../../shared/api/errors.ts';
 
 /** Server codes plus two the client itself produces when no usable answer arrived. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
@@ -12,10 +12,17 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly details: readonly ErrorIssue[] = [],
+    /** A finer, stable reason for some codes (import_rejected: why), and what its message interpolates. */
+    readonly reason?: { code: string; params: Readonly<Record<string, string | number>> },
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** The ApiError for a server's error answer (fetch and upload alike). */
+export function apiErrorFrom(status: number, { code, message, details, reason, reasonParams }: ErrorResponse['error']): ApiError {
+  return new ApiError(code, status, message, details ?? [], reason ? { code: reason, params: reasonParams ?? {} } : undefined);
 }
 
 export function isApiError(error: unknown, code?: ClientErrorCode): error is ApiError {
@@ -54,8 +61,7 @@ async function request<T>(method: Method, path: string, { body, schema, signal }
   if (!response.ok) {
     const parsed = errorResponseSchema.safeParse(payload);
     if (parsed.success) {
-      const { code, message, details } = parsed.data.error;
-      throw new ApiError(code, response.status, message, details ?? []);
+      throw apiErrorFrom(response.status, parsed.data.error);
     }
     throw new ApiError(response.status >= 500 ? 'internal_error' : 'unexpected_response', response.status, `HTTP ${response.status}`);
   }

@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 import { errorResponseSchema } from '../../../shared/api/errors.ts';
-import { ApiError } from './http.ts';
+import { ApiError, apiErrorFrom } from './http.ts';
 
 export interface UploadProgress {
   /** Bytes of the request body sent so far. */
@@ -42,8 +42,7 @@ export function postMultipart<T>(path: string, form: FormData, schema: ZodType<T
       if (xhr.status < 200 || xhr.status >= 300) {
         const parsed = errorResponseSchema.safeParse(payload);
         if (parsed.success) {
-          const { code, message, details } = parsed.data.error;
-          reject(new ApiError(code, xhr.status, message, details ?? []));
+          reject(apiErrorFrom(xhr.status, parsed.data.error));
           return;
         }
         // A proxy in front of the server may answer 413 itself, without our JSON shape.

@@ -13,6 +13,7 @@ import { useSession } from '../../auth/session.ts';
 import { portabilityApi } from '../api.ts';
 import { portabilityKeys, useApplyImportMutation, useDiscardImportMutation, useImportQuery } from '../queries.ts';
 import { useQueryClient } from '@tanstack/react-query';
+import { rejectionText } from '../import-messages.ts';
 import { ImportPreview, ImportReport } from './import-preview.tsx';
 import { JobProgress } from './job-progress.tsx';
 import '../portability.css';
@@ -106,7 +107,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
       onUploaded(job.id);
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') setError(t('imports.uploadCancelled'));
-      else if (isApiError(err, 'import_rejected')) setError(`${t('errors.import_rejected')} ${err.message}`);
+      else if (isApiError(err, 'import_rejected')) setError(`${t('errors.import_rejected')} ${rejectionText(t, err.reason?.code, err.reason?.params) ?? ''}`.trim());
       else if (isApiError(err, 'payload_too_large')) setError(t('imports.tooLarge'));
       else setError(errorMessage(t, err));
     } finally {
@@ -209,6 +210,8 @@ function ImportState({ job, onDone }: { job: ImportJob; onDone: () => void }) {
   const apply = useApplyImportMutation();
   const discard = useDiscardImportMutation();
   const failure = apply.error ?? discard.error;
+  // Only a refusal says more than "failed, nothing saved" (other failures are the server's, in English).
+  const failedBecause = job.error ? rejectionText(t, job.error.code, job.error.params) : null;
 
   const discardAndLeave = () => discard.mutate(job.id, { onSuccess: onDone });
 
@@ -248,7 +251,7 @@ function ImportState({ job, onDone }: { job: ImportJob; onDone: () => void }) {
         <>
           <div className="notice notice--error" role="alert">
             <p>{t('imports.failed')}</p>
-            {job.error && <p>{job.error.message}</p>}
+            {failedBecause && <p>{failedBecause}</p>}
           </div>
           <p>
             <button type="button" className="button button--secondary" onClick={discardAndLeave} disabled={discard.isPending}>

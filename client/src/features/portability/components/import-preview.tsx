@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportItemView, ImportPreviewView, ImportReportView } from '../../../../../shared/api/portability.ts';
 import { EmptyState } from '../../../components/status.tsx';
+import { reasonText } from '../import-messages.ts';
 
 // Ten thousand rows would make the page slow to use; the counts above still cover every item.
 const MAX_ROWS = 500;
@@ -102,7 +103,7 @@ function ItemTable({ items, caption }: { items: readonly ImportItemView[]; capti
                 <td>{t(`imports.type.${item.type}`)}</td>
                 <th scope="row">{item.title || t('imports.untitled')}</th>
                 <td>{t(`imports.action.${item.action}`)}</td>
-                <td>{item.reason ?? ''}</td>
+                <td>{reasonText(t, item)}</td>
               </tr>
             ))}
           </tbody>
