@@ -117,6 +117,12 @@ describe('export and import in the browser', () => {
     const table = page.getByRole('table', { name: fi.imports.itemsCaption });
     await table.getByRole('rowheader', { name: 'Kevään lintuhavainnot e2e', exact: true }).waitFor();
     expect(await table.getByRole('row').count()).toBe(1 + 4);
+    // Why, in Finnish: the reasons are worded from their codes, with the names and counts filled in.
+    const why = async (title: string) => (await table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: title, exact: true }) }).getByRole('cell').last().textContent())?.trim();
+    expect(await why('Luontoprojekti e2e')).toBe(fi.imports.reason['project-created_one']);
+    expect(await why('Re: Kevään lintuhavainnot')).toBe(fill(fi.imports.reason['feedback-imported'], { author: 'Opettaja Olli' }));
+    expect(await why('Liisa Lehtinen')).toBe(fi.imports.reason['learner-details']);
+    expect(await table.textContent()).not.toMatch(/marked as imported|A project with/);
     await expectAccessible(page, 'import preview');
 
     await page.getByRole('button', { name: fill(fi.imports.apply_other, { count: 3 }), exact: true }).click();
@@ -136,7 +142,10 @@ describe('export and import in the browser', () => {
     await expectH1(page, fi.imports.heading);
     await page.getByLabel(fi.imports.fileLabel).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a portfolio') });
     await page.getByRole('button', { name: fi.imports.upload, exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: fi.errors.import_rejected }).waitFor({ timeout: 15_000 });
+    // The refusal in Finnish, from its code: not the server's English sentence.
+    const alert = page.getByRole('alert').filter({ hasText: fi.errors.import_rejected });
+    await alert.waitFor({ timeout: 15_000 });
+    expect((await alert.textContent())?.trim()).toBe(`${fi.errors.import_rejected} ${fi.imports.rejected['unknown-format']}`);
     expect(await overflowsHorizontally(page)).toBe(false);
     await page.goto('/pupil');
     await page.getByRole('button', { name: fi.portability.exportAction, exact: true }).waitFor();
