@@ -78,7 +78,19 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; drop(): Promis
   return {
     handle,
     async drop() {
+      // pg-pool's end() resolves before its clients' sockets are closed; the forced drop below would
+      // then end them mid-close (57P01, an unhandled pool error). Each client emits 'remove' once closed.
+      const pool = handle.pool;
+      const closed = new Promise<void>((resolve) => {
+        let open = pool?.totalCount ?? 0;
+        if (open === 0) return resolve();
+        pool?.on('remove', () => {
+          open -= 1;
+          if (open === 0) resolve();
+        });
+      });
       await handle.close();
+      await closed;
       const client = new pg.Client({ connectionString: server.toString() });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);
