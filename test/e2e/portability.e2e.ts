@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
-import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
+import { ARCHIVE_PATHS, portfolioDocumentSchema } from '../../shared/portability/portfolio-format.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
+import { unzipTo, zipEntryNames } from '../helpers/zip.ts';
 import { axeViolations } from './support/axe.ts';
+import { expectCleanOfflineWalk, walkOfflineSite } from './support/offline-site.ts';
 import { startServer, type RunningServer } from './support/polku-server.ts';
 import { CHROMIUM_ARGS, openSession, type Session } from './support/session.ts';
 import { expectH1, overflowsHorizontally, texts } from './support/ui.ts';
@@ -15,22 +18,6 @@ const fill = (text: string, values: Record<string, string | number>) => text.rep
 async function expectAccessible(page: Page, label: string) {
   const violations = await axeViolations(page, label);
   expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
-
-function zipEntryNames(bytes: Buffer): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const names: string[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        names.push(entry.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(names));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
 }
 
 /**
@@ -102,6 +89,19 @@ describe('export and import in the browser', () => {
     expect(names).toContain(ARCHIVE_PATHS.document);
 
     await expectAccessible(page, 'pupil page with a finished export');
+
+    // That very download, unpacked and opened from disk with the network off: every page by its links, every picture, the feedback.
+    const dir = await mkdtemp(path.join(tmpdir(), 'polku-e2e-download-'));
+    try {
+      await unzipTo(bytes, dir);
+      const doc = portfolioDocumentSchema.parse(JSON.parse(await readFile(path.join(dir, ARCHIVE_PATHS.document), 'utf8')));
+      const walk = await walkOfflineSite(browser, dir, { lang: 'fi' });
+      expectCleanOfflineWalk(walk);
+      expect(walk.pages).toHaveLength(1 + doc.projects.length + doc.artefacts.length);
+      expect(walk.commentsVisible, 'at least one feedback thread is visible').toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('imports a small LEAP2A file: upload, preview with its items, apply, report', async () => {
