@@ -5,11 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import yauzl from 'yauzl';
 import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
 import { addMember, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { testDatabaseKind } from '../helpers/test-db.ts';
+import { zipEntryNames } from '../helpers/zip.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,22 +43,6 @@ function polku(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   });
 }
 
-async function zipEntries(file: string): Promise<string[]> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
-  const names: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      names.push(entry.fileName);
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  zip.close();
-  return names;
-}
-
 async function artefactTitles(ownerId: string): Promise<string[]> {
   const rows = await app.database.db.selectFrom('artefacts').select('title').where('ownerId', '=', ownerId).execute();
   return rows.map((r) => r.title).sort();
@@ -87,7 +71,7 @@ describe.skipIf(testDatabaseKind === 'pglite')('the polku command line (PostgreS
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toMatch(/^Exported the portfolio of .+ \(full\) to .+aino\.zip: \d+ files, [\d.]+ MB\.\n$/);
     expect(exported.stderr).toContain('export media');
-    const names = await zipEntries(file);
+    const names = await zipEntryNames(file);
     for (const name of [ARCHIVE_PATHS.site, ARCHIVE_PATHS.document, ARCHIVE_PATHS.leap2a, ARCHIVE_PATHS.manifest]) expect(names).toContain(name);
     expect(names.some((n) => n.startsWith(ARCHIVE_PATHS.filesDir))).toBe(true);
 

@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { SaxesParser } from 'saxes';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
 import type { Project } from '../../shared/api/projects.ts';
@@ -19,70 +18,13 @@ import { blobKey, type BlobStore } from '../../server/storage/blob-store.ts';
 import { openBlobStore } from '../../server/storage/open-blob-store.ts';
 import { makeArtefact, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
+import { artefactForm as form, wavTone } from '../helpers/artefact-upload.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { readZip } from '../helpers/zip.ts';
 
 const run = promisify(execFile);
 
-interface ZipEntry {
-  name: string;
-  compressionMethod: number;
-  bytes: Buffer;
-}
-
-/** Every entry of a ZIP file, with its bytes (the test archives are small). */
-function readZip(file: string): Promise<ZipEntry[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
-      if (err) return reject(err);
-      const entries: ZipEntry[] = [];
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (streamErr, stream) => {
-          if (streamErr) return reject(streamErr);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, bytes: Buffer.concat(chunks) });
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
-}
-
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** A short mono 16-bit WAV tone, made without any tool. */
-function wavTone(seconds = 0.5, rate = 8000): Buffer {
-  const samples = Math.floor(seconds * rate);
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
-function form(fields: Record<string, unknown>, files: Array<{ name: string; type: string; bytes: Buffer }> = []): FormData {
-  const data = new FormData();
-  data.append('data', JSON.stringify(fields));
-  for (const file of files) data.append('files', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  return data;
-}
 
 /** Removes the JSON pointers of VOLATILE_FIELDS (`*` = any index). */
 function withoutVolatile(doc: unknown): unknown {

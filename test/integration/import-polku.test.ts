@@ -6,7 +6,6 @@ import path from 'node:path';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import yauzl from 'yauzl';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
 import type { Project } from '../../shared/api/projects.ts';
@@ -19,27 +18,13 @@ import { type ImportHarness, localHarness, s3Harness, schoolState } from '../fix
 import { buildZip } from '../fixtures/hostile/make-hostile.ts';
 import { jpegWithGps } from '../fixtures/make-fixtures.ts';
 import { makeSchool, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { artefactForm as form, wavTone } from '../helpers/artefact-upload.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { openTestDatabase, testDatabaseKind } from '../helpers/test-db.ts';
+import { readZipMap as readZip } from '../helpers/zip.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** Every entry of a ZIP with its bytes (test archives are small). */
-async function readZip(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file, { lazyEntries: true });
-  const out = new Map<string, Buffer>();
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const chunks: Buffer[] = [];
-      for await (const c of await zip.openReadStreamPromise(entry)) chunks.push(c as Buffer);
-      out.set(entry.fileName, Buffer.concat(chunks));
-    }
-  } finally {
-    zip.close();
-  }
-  return out;
-}
 
 function documentOf(entries: Map<string, Buffer>): PortfolioDocument {
   return JSON.parse(entries.get(ARCHIVE_PATHS.document)?.toString('utf8') ?? 'null') as PortfolioDocument;
@@ -97,34 +82,6 @@ async function freshDatabase(): Promise<{ handle: DatabaseHandle; drop(): Promis
       await client.end();
     },
   };
-}
-
-/** A short mono 16-bit WAV tone. */
-function wavTone(seconds = 0.5, rate = 8000): Buffer {
-  const samples = Math.floor(seconds * rate);
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
-function form(fields: Record<string, unknown>, files: Array<{ name: string; type: string; bytes: Buffer }> = []): FormData {
-  const data = new FormData();
-  data.append('data', JSON.stringify(fields));
-  for (const file of files) data.append('files', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  return data;
 }
 
 for (const storeKind of ['local', 's3'] as const) {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { exportJobSchema, importJobSchema, type ExportJob, type ImportJob } from '../../shared/api/portability.ts';
 import type { TimelinePage } from '../../shared/api/artefacts.ts';
 import { errorResponseSchema } from '../../shared/api/errors.ts';
@@ -16,6 +15,7 @@ import { addMember, makeProject, makeTwoSchools, makeUser } from '../helpers/fac
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
+import { readZipMap } from '../helpers/zip.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 
 let app: TestApp;
@@ -84,33 +84,6 @@ async function download(client: TestClient, job: ExportJob, baseUrl = app.url) {
   return { location, headers: file.headers, bytes: Buffer.from(await file.arrayBuffer()) };
 }
 
-/** Every entry of a ZIP, read with yauzl (the same reader the importer uses). */
-async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const file = path.join(work, `${randomUUID()}.zip`);
-  await writeFile(file, bytes);
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          entries.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-        stream.on('error', reject);
-      });
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  zip.close();
-  return entries;
-}
-
 function uploadForm(content: string | Buffer, name: string, target: unknown): FormData {
   const form = new FormData();
   form.append('data', JSON.stringify({ target }));
@@ -157,7 +130,7 @@ describe('export as a background job', () => {
     const { headers, bytes } = await download(pupil, job);
     expect(headers.get('content-disposition')).toContain(`attachment; filename="${job.fileName}"`);
     expect(bytes.length).toBe(job.size);
-    const entries = await unzip(bytes);
+    const entries = await readZipMap(bytes);
     for (const name of [ARCHIVE_PATHS.site, ARCHIVE_PATHS.document, ARCHIVE_PATHS.leap2a, ARCHIVE_PATHS.manifest]) expect([...entries.keys()]).toContain(name);
     const document = JSON.parse(entries.get(ARCHIVE_PATHS.document)?.toString('utf8') ?? '{}') as unknown;
     expect(JSON.stringify(document)).toContain(titles.private);
@@ -176,7 +149,7 @@ describe('export as a background job', () => {
     expect(started.body.scope).toBe('shared');
     const job = await settled<ExportJob>(guardian, `/api/exports/${started.body.id}`);
     expect(job.status).toBe('done');
-    const entries = await unzip((await download(guardian, job)).bytes);
+    const entries = await readZipMap((await download(guardian, job)).bytes);
     const document = entries.get(ARCHIVE_PATHS.document)?.toString('utf8') ?? '';
     expect(document).toContain(titles.shared);
     expect(document).not.toContain(titles.private);
@@ -407,7 +380,7 @@ describe('with the S3 driver', () => {
     const { location, bytes } = await download(client, job, s3app.url);
     expect(location.startsWith(s3.endpoint)).toBe(true);
     expect(location).toContain('X-Amz-Signature');
-    const entries = await unzip(bytes);
+    const entries = await readZipMap(bytes);
     expect(entries.has(ARCHIVE_PATHS.site)).toBe(true);
     expect([...entries.keys()].some((n) => n.startsWith(ARCHIVE_PATHS.filesDir))).toBe(true);
   });

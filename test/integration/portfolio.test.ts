@@ -9,6 +9,7 @@ import { timelinePageSchema, type Artefact, type GroupOverview, type TimelinePag
 import type { Feedback } from '../../shared/api/feedback.ts';
 import type { Project } from '../../shared/api/projects.ts';
 import type { ReferenceData } from '../../shared/api/reference.ts';
+import { artefactForm as form } from '../helpers/artefact-upload.ts';
 import { makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
@@ -40,13 +41,6 @@ async function metadataOf(bytes: Buffer) {
 const hasExif = (bytes: Buffer) => bytes.includes(Buffer.from('Exif\0\0'));
 // The GPSInfo pointer tag (0x8825) in either byte order.
 const hasGpsPointer = (exif: Buffer | undefined) => Boolean(exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]))));
-
-function form(fields: Record<string, unknown>, files: Array<{ name: string; type: string; bytes: Buffer }> = []): FormData {
-  const data = new FormData();
-  data.append('data', JSON.stringify(fields));
-  for (const file of files) data.append('files', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  return data;
-}
 
 /** Follows the media redirect like a browser would, with the same cookies. */
 async function download(client: TestClient, url: string): Promise<{ status: number; bytes: Buffer; type: string | null }> {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
+import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { MediaItemsTable } from '../../db/schema.ts';
 import { deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../media/pipeline.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
@@ -26,6 +28,26 @@ export interface StoredMedia {
   variants: Partial<Record<MediaVariant, string>>;
   /** SHA-256 and size of each stored variant, for `media_items.variant_digests`. */
   variantDigests: Partial<Record<MediaVariant, { sha256: string; size: number }>>;
+}
+
+/** The media_items row of a stored item, placed in its artefact: one mapping for uploads and imports. */
+export function mediaItemRow(m: StoredMedia, placement: { artefactId: string; ownerId: string; position: number }): Insertable<MediaItemsTable> {
+  return {
+    id: m.id,
+    artefactId: placement.artefactId,
+    ownerId: placement.ownerId,
+    position: placement.position,
+    kind: m.kind,
+    mime: m.mime,
+    sha256: m.sha256,
+    size: m.size,
+    originalName: m.originalName,
+    width: m.width,
+    height: m.height,
+    durationMs: m.durationMs,
+    variants: JSON.stringify(m.variants),
+    variantDigests: JSON.stringify(m.variantDigests),
+  };
 }
 
 export interface MediaDeps {

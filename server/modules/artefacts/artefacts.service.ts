@@ -15,7 +15,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.routes.ts';
-import { claimStored, discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
+import { claimStored, discardStored, mediaItemRow, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
 import { artefactFacts, audienceFacts, audienceOf, presentArtefact, pupilFacts, selectArtefacts, timelineRows } from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
 
@@ -116,22 +116,7 @@ export function artefactsService(deps: ArtefactsDeps) {
     await trx
       .insertInto('mediaItems')
       .values(
-        stored.map((m, i) => ({
-          id: m.id,
-          artefactId,
-          ownerId,
-          position: firstPosition + i,
-          kind: m.kind,
-          mime: m.mime,
-          sha256: m.sha256,
-          size: m.size,
-          originalName: m.originalName,
-          width: m.width,
-          height: m.height,
-          durationMs: m.durationMs,
-          variants: JSON.stringify(m.variants),
-          variantDigests: JSON.stringify(m.variantDigests),
-        })),
+        stored.map((m, i) => mediaItemRow(m, { artefactId, ownerId, position: firstPosition + i })),
       )
       .execute();
     await claimStored(trx, stored);

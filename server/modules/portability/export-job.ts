@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-
-const NOTE_REFRESH_MS = 10 * 60_000;
 import { blobKey } from '../../storage/blob-store.ts';
 import { writeExportArchive } from './engine.ts';
-import { progressTracker } from './job-progress.ts';
+import { fail, markDone, startRunning } from './job-lifecycle.ts';
 import type { JobRow } from './jobs.ts';
 import type { PortabilityDeps } from './portability.deps.ts';
 import { loadJob, presentExport } from './portability.repo.ts';
+
+const NOTE_REFRESH_MS = 10 * 60_000;
 
 /**
  * Runs one export: the archive streams straight into the blob store under the job's own key
@@ -20,19 +20,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   const view = await loadJob(db, job.id, 'export');
   if (!view || !job.pupilId) return;
   const announce = (event: 'export.progress' | 'export.finished' | 'export.failed') => notifier.toUser(job.requestedBy, event, presentExport(view));
-  view.row = { ...view.row, status: 'running' };
-  announce('export.progress');
-
-  const progress = progressTracker({
-    db,
-    logger,
-    jobId: job.id,
-    workerId,
-    emit: (p) => {
-      view.row = { ...view.row, progress: p };
-      announce('export.progress');
-    },
-  });
+  const progress = startRunning({ db, logger, workerId, view, announce: () => announce('export.progress') });
   const key = blobKey('export', job.id);
   await db.insertInto('pendingBlobs').values({ key }).onConflict((oc) => oc.doNothing()).execute();
   // The orphan sweeper takes notes older than an hour; a very large export keeps its note young.
@@ -81,27 +69,14 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   clearInterval(keepNote);
   await progress.settle();
   const info = await blobs.head(key);
-  const finishedAt = new Date();
   const claimed = await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('portabilityJobs')
-      .set({
-        status: 'done',
-        blobKey: key,
-        size: info?.size ?? null,
-        result: JSON.stringify({ entries }),
-        progress: JSON.stringify({ ...(progress.latest ?? { phase: 'finishing', done: 1, total: 1 }), done: progress.latest?.total ?? 1 }),
-        finishedAt,
-        expiresAt: new Date(finishedAt.getTime() + deps.retentionMs),
-        updatedAt: finishedAt,
-        worker: null,
-        heartbeatAt: null,
-      })
-      .where('id', '=', job.id)
-      .where('worker', '=', workerId)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) return false;
+    const updated = await markDone(trx, { id: job.id, workerId, retentionMs: deps.retentionMs }, {
+      blobKey: key,
+      size: info?.size ?? null,
+      result: JSON.stringify({ entries }),
+      progress: JSON.stringify({ ...(progress.latest ?? { phase: 'finishing', done: 1, total: 1 }), done: progress.latest?.total ?? 1 }),
+    });
+    if (!updated) return false;
     await trx.deleteFrom('pendingBlobs').where('key', '=', key).execute();
     return true;
   });
@@ -123,13 +98,4 @@ async function forget(db: Db, deps: PortabilityDeps, key: string): Promise<void>
   } catch (err) {
     deps.logger.warn({ err, key }, 'could not delete a partial archive; the orphan sweeper will');
   }
-}
-
-export async function fail(db: Db, workerId: string | null, jobId: string, error: { code: string; message: string }): Promise<void> {
-  let query = db
-    .updateTable('portabilityJobs')
-    .set({ status: 'failed', error: JSON.stringify(error), finishedAt: new Date(), updatedAt: new Date(), worker: null, heartbeatAt: null })
-    .where('id', '=', jobId);
-  if (workerId) query = query.where('worker', '=', workerId);
-  await query.execute();
 }

@@ -7,8 +7,7 @@ import { importTargetSchema } from '../../../shared/api/portability.ts';
 import type { Db } from '../../db/database.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { applyImport, ImportRejected } from './engine.ts';
-import { fail } from './export-job.ts';
-import { progressTracker } from './job-progress.ts';
+import { fail, markDone, startRunning } from './job-lifecycle.ts';
 import type { JobRow } from './jobs.ts';
 import type { PortabilityDeps } from './portability.deps.ts';
 import { loadJob, presentImport } from './portability.repo.ts';
@@ -28,18 +27,7 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
     return;
   }
   const announce = (event: 'import.progress') => notifier.toUser(job.requestedBy, event, presentImport(view));
-  view.row = { ...view.row, status: 'running' };
-  announce('import.progress');
-  const progress = progressTracker({
-    db,
-    logger,
-    jobId: job.id,
-    workerId,
-    emit: (p) => {
-      view.row = { ...view.row, progress: p };
-      announce('import.progress');
-    },
-  });
+  const progress = startRunning({ db, logger, workerId, view, announce: () => announce('import.progress') });
 
   const file = path.join(deps.media.tmpDir, `import-${job.id}-${randomUUID()}`);
   try {
@@ -58,29 +46,16 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
       onProgress: (p) => progress.report(p),
     });
     await progress.settle();
-    const finishedAt = new Date();
     const preview = (view.row.result as { preview?: unknown } | null)?.preview ?? null;
     const uploadKey = job.blobKey;
     const claimed = await db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('portabilityJobs')
-        .set({
-          status: 'done',
-          pupilId: report.pupilId,
-          result: JSON.stringify({ preview, report }),
-          progress: progress.latest ? JSON.stringify({ ...progress.latest, done: progress.latest.total }) : null,
-          blobKey: null,
-          finishedAt,
-          expiresAt: new Date(finishedAt.getTime() + deps.retentionMs),
-          updatedAt: finishedAt,
-          worker: null,
-          heartbeatAt: null,
-        })
-        .where('id', '=', job.id)
-        .where('worker', '=', workerId)
-        .where('status', '=', 'running')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return false;
+      const updated = await markDone(trx, { id: job.id, workerId, retentionMs: deps.retentionMs }, {
+        pupilId: report.pupilId,
+        result: JSON.stringify({ preview, report }),
+        progress: progress.latest ? JSON.stringify({ ...progress.latest, done: progress.latest.total }) : null,
+        blobKey: null,
+      });
+      if (!updated) return false;
       // The upload has served its purpose: noted here, deleted after the commit (or by the sweeper).
       await trx.insertInto('pendingBlobs').values({ key: uploadKey }).onConflict((oc) => oc.doNothing()).execute();
       return true;

@@ -1,6 +1,33 @@
 import type { Project } from '../../../shared/api/projects.ts';
 import type { Db } from '../../db/database.ts';
 
+/** The descriptive fields of a project: one list for the API, the export and the import, so that none is forgotten. */
+export type ProjectFields = Pick<Project, 'title' | 'description' | 'schoolYear' | 'startsOn' | 'endsOn' | 'subjectCodes' | 'competenceIds'>;
+
+export function projectFields(p: ProjectFields): ProjectFields {
+  return {
+    title: p.title,
+    description: p.description,
+    schoolYear: p.schoolYear,
+    startsOn: p.startsOn,
+    endsOn: p.endsOn,
+    subjectCodes: p.subjectCodes,
+    competenceIds: p.competenceIds,
+  };
+}
+
+/** One project's phases and goals (in the order given) out of the rows loaded for many projects. */
+export function phasesAndGoalsOf(
+  projectId: string,
+  phases: ReadonlyArray<{ projectId: string; id: string; title: string }>,
+  goals: ReadonlyArray<{ projectId: string; id: string; text: string }>,
+): Pick<Project, 'phases' | 'goals'> {
+  return {
+    phases: phases.filter((x) => x.projectId === projectId).map(({ id, title }) => ({ id, title })),
+    goals: goals.filter((x) => x.projectId === projectId).map(({ id, text }) => ({ id, text })),
+  };
+}
+
 /** Projects with their phases, goals, teachers and groups: five queries whatever the number of projects. */
 export async function loadProjects(db: Db, ids: readonly string[]): Promise<Project[]> {
   if (ids.length === 0) return [];
@@ -27,15 +54,8 @@ export async function loadProjects(db: Db, ids: readonly string[]): Promise<Proj
   return projects.map((p) => ({
     id: p.id,
     schoolId: p.schoolId,
-    title: p.title,
-    description: p.description,
-    schoolYear: p.schoolYear,
-    startsOn: p.startsOn,
-    endsOn: p.endsOn,
-    subjectCodes: p.subjectCodes,
-    competenceIds: p.competenceIds,
-    phases: of(phases, p.id).map(({ id, title }) => ({ id, title })),
-    goals: of(goals, p.id).map(({ id, text }) => ({ id, text })),
+    ...projectFields(p),
+    ...phasesAndGoalsOf(p.id, phases, goals),
     teachers: of(teachers, p.id).map(({ id, displayName }) => ({ id, displayName })),
     groups: of(groups, p.id).map(({ id, name }) => ({ id, name })),
     updatedAt: p.updatedAt.toISOString(),

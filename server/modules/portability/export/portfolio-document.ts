@@ -13,6 +13,7 @@ import { MEDIA_VARIANTS } from '../../../../shared/portfolio.ts';
 import type { Locale, SchoolRole } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
+import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
 
 export type ExportScope = 'full' | 'shared';
@@ -155,15 +156,8 @@ export async function loadPortfolioDocument(db: Db, pupilId: string, scope: Expo
   const projectDocs: ProjectDoc[] = projects
     .map((p) => ({
       id: p.id,
-      title: p.title,
-      description: p.description,
-      schoolYear: p.schoolYear,
-      startsOn: p.startsOn,
-      endsOn: p.endsOn,
-      subjectCodes: p.subjectCodes,
-      competenceIds: p.competenceIds,
-      phases: phases.filter((x) => x.projectId === p.id).map((x) => ({ id: x.id, title: x.title })),
-      goals: goals.filter((x) => x.projectId === p.id).map((x) => ({ id: x.id, text: x.text })),
+      ...projectFields(p),
+      ...phasesAndGoalsOf(p.id, phases, goals),
       teachers: [
         ...projectTeachers.filter((t) => t.projectId === p.id).flatMap((t) => people.get(t.userId) ?? []),
         ...p.importedTeachers.map((t): PersonRef => ({ id: t.id, displayName: t.displayName, role: t.role, imported: t.imported ?? true })),

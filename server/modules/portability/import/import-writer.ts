@@ -1,7 +1,8 @@
 import type { Db } from '../../../db/database.ts';
 import type { ArtefactSnapshot } from '../../../db/schema.ts';
-import { claimStored, discardStored } from '../../artefacts/artefact-media.ts';
+import { claimStored, discardStored, mediaItemRow } from '../../artefacts/artefact-media.ts';
 import { recordAudit } from '../../audit/audit.service.ts';
+import { projectFields } from '../../projects/projects.repo.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportPlan, PlannedArtefact, PlannedFeedback } from './import-plan.ts';
 import { type MediaFiles, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
@@ -120,13 +121,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
         rows.map((p) => ({
           id: p.id,
           schoolId,
-          title: p.title,
-          description: p.description,
-          schoolYear: p.schoolYear,
-          startsOn: p.startsOn,
-          endsOn: p.endsOn,
-          subjectCodes: p.subjectCodes,
-          competenceIds: p.competenceIds,
+          ...projectFields(p),
           createdBy: null,
           createdAt: p.createdAt ?? now,
           origin: p.origin ? JSON.stringify(p.origin) : null,
@@ -201,20 +196,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
       .insertInto('mediaItems')
       .values(
         rows.map(({ a, m }) => ({
-          id: m.id,
-          artefactId: a.id,
-          ownerId: pupilId,
-          position: m.planned.position,
-          kind: m.kind,
-          mime: m.mime,
-          sha256: m.sha256,
-          size: m.size,
-          originalName: m.originalName,
-          width: m.width,
-          height: m.height,
-          durationMs: m.durationMs,
-          variants: JSON.stringify(m.variants),
-          variantDigests: JSON.stringify(m.variantDigests),
+          ...mediaItemRow(m, { artefactId: a.id, ownerId: pupilId, position: m.planned.position }),
           createdAt: m.planned.createdAt ?? now,
           removedAt: m.planned.removedAt,
         })),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/database.ts';
 import { sanitizeRichText } from '../../artefacts/sanitize.ts';
+import { projectFields } from '../../projects/projects.repo.ts';
 import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument, PORTFOLIO_FORMAT_VERSION, portfolioDocumentSchema } from '../../../../shared/portability/portfolio-format.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
@@ -138,13 +139,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const teachers = p.teachers.map(person);
     projects.push({
       id: p.id,
-      title: p.title,
-      description: p.description,
-      schoolYear: p.schoolYear,
-      startsOn: p.startsOn,
-      endsOn: p.endsOn,
-      subjectCodes: p.subjectCodes,
-      competenceIds: p.competenceIds,
+      ...projectFields(p),
       phases: p.phases.map((x) => ({ id: fresh(x.id, known.phases.has(x.id), phaseIds), title: x.title })),
       goals: p.goals.map((x) => ({ id: fresh(x.id, known.goals.has(x.id), goalIds), text: x.text })),
       teacherIds: teachers.flatMap((t) => (t.authorId && t.authorId !== PUPIL ? [t.authorId] : [])),
