@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, isoDateTime, localeSchema, nameText } from './common.ts';
 import { userRefSchema, usernameSchema } from './org.ts';
 import { IMPORT_REASON_CODES } from '../portability/import-reasons.ts';
+import { IMPORT_TITLE_CODES } from '../portability/import-titles.ts';
 
 export { IMPORT_REASON_CODES, type ImportReasonCode } from '../portability/import-reasons.ts';
 export { IMPORT_REJECTED_CODES, type ImportRejectedCode, isImportRejectedCode } from '../portability/import-rejections.ts';
@@ -96,7 +97,11 @@ export type ImportAction = (typeof IMPORT_ACTIONS)[number];
 export const importItemSchema = z.object({
   type: z.enum(IMPORT_ITEM_TYPES),
   sourceId: z.string(),
+  /** The title; for one the importer made up, in English (CLI, logs) … */
   title: z.string(),
+  /** … and for the client to word in the reader's language: `imports.itemTitle.<code>` with the params. */
+  titleCode: z.enum(IMPORT_TITLE_CODES).optional(),
+  titleParams: messageParamsSchema.optional(),
   action: z.enum(IMPORT_ACTIONS),
   /** Why, for the client to word in the reader's language: `imports.reason.<code>` with the params. */
   reasonCode: z.enum(IMPORT_REASON_CODES).optional(),
@@ -110,6 +115,8 @@ export const importPreviewSchema = z.object({
   format: z.enum(['polku', 'leap2a']),
   sourceVersion: z.string(),
   pupilName: z.string(),
+  /** Set when the archive names no learner: `pupilName` is then the English placeholder. */
+  pupilNameCode: z.enum(IMPORT_TITLE_CODES).optional(),
   items: z.array(importItemSchema),
   counts: z.object({ create: z.number().int(), skip: z.number().int(), unmapped: z.number().int() }),
 });

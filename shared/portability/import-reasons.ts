@@ -30,7 +30,7 @@ export interface ImportReasonParams {
   'resource-as-text': NoParams;
   'leap-type-as-text': { type: string };
   'unknown-type-as-text': { type: string };
-  'web-link-added': { title: string };
+  'web-link-added': { title: string; context?: never } | { context: 'untitled'; title?: never };
   'web-link-imported-before': NoParams;
   'web-link-not-imported': NoParams;
   'collection-not-work': { count: number };
@@ -73,6 +73,7 @@ export const IMPORT_REASONS_EN = {
   'leap-type-as-text': 'A LEAP2A "{{type}}" has no counterpart in Polku: imported as a text entry.',
   'unknown-type-as-text': 'Unknown LEAP2A type "{{type}}": imported as a text entry.',
   'web-link-added': 'A web link of “{{title}}”: added to its links.',
+  'web-link-added_untitled': 'A web link of an untitled entry: added to its links.',
   'web-link-imported-before': 'A web link of work imported before.',
   'web-link-not-imported': 'A web link of work that is not imported.',
   'collection-not-work_one': 'A collection of 1 item that is not work of its own (a page, an ability …): reported only; the work inside is imported.',

@@ -188,6 +188,22 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
 });
 
 describe('other LEAP2A versions and notations', () => {
+  it('names what the feed leaves unnamed with a code the page words (an untitled entry, its web link, an unknown learner)', async () => {
+    const pupil = await newPupil();
+    const file = path.join(FIXTURES, 'unnamed.xml');
+    const preview = await previewImport({ db: database.db, filePath: file, target: { kind: 'existing', pupilId: pupil.id } });
+    // English for the CLI, a code for the page: no English word reaches a Finnish or Swedish reader.
+    expect(preview).toMatchObject({ pupilName: 'Unknown', pupilNameCode: 'unknown-learner' });
+    expect(item(preview, 'urn:entry:untitled')).toMatchObject({ type: 'artefact', action: 'create', title: 'Untitled', titleCode: 'untitled' });
+    expect(item(preview, 'urn:entry:untitled').titleParams).toBeUndefined();
+    expect(item(preview, 'urn:link:1')).toMatchObject({ title: 'A page about cranes', reasonCode: 'web-link-added', reasonParams: { context: 'untitled' }, reason: 'A web link of an untitled entry: added to its links.' });
+    expect(item(preview, 'urn:link:1').titleCode).toBeUndefined();
+    // A named entry keeps its own title and no code.
+    const named = await previewImport({ db: database.db, filePath: path.join(FIXTURES, 'leap-2009-03.xml'), target: { kind: 'existing', pupilId: pupil.id } });
+    expect(named.pupilNameCode).toBeUndefined();
+    expect(named.items.filter((i) => i.titleCode)).toEqual([]);
+  });
+
   it('reads a 2009-03 bare XML feed (leaptype:, leap: relations, no version element)', async () => {
     const pupil = await newPupil();
     const file = path.join(FIXTURES, 'leap-2009-03.xml');

@@ -243,6 +243,16 @@ for (const storeKind of ['local', 's3'] as const) {
       expect(new Set(preview.items.map((i) => i.type))).toEqual(new Set(['project', 'artefact', 'media', 'feedback', 'version']));
       const skipCodes = { project: 'project-exists', artefact: 'artefact-exists', media: 'media-exists', feedback: 'feedback-exists', version: 'version-exists' };
       for (const i of preview.items) expect(i, i.sourceId).toMatchObject({ reasonCode: skipCodes[i.type as keyof typeof skipCodes] });
+      // A version's title is made up: English for the CLI, a code and params for the page to word.
+      const versions = preview.items.filter((i) => i.type === 'version');
+      expect(versions.length).toBeGreaterThan(0);
+      for (const v of versions) {
+        const number = Number(v.sourceId.split('#')[1]);
+        expect(v.titleCode).toBe('version');
+        expect(v.titleParams).toEqual({ title: expect.any(String) as unknown, version: number });
+        expect(v.title).toBe(`${String(v.titleParams?.title)} (version ${number})`);
+      }
+      expect(preview.items.filter((i) => i.type !== 'version' && i.titleCode)).toEqual([]);
       const report = await applyImport({ db, blobs: app.polku.blobs, filePath: exported, target, actorId: w.pupil.id, media: app.config.media });
       expect(report.created).toEqual({ projects: 0, artefacts: 0, media: 0, feedback: 0 });
       const after = await schoolState(db, w.schoolA.id);

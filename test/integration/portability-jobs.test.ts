@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -299,6 +299,16 @@ describe('import: upload, preview, apply, report', () => {
     // One audit event for the import, by the pupil who asked for it.
     expect((await audits()).length).toBe(auditsBefore + 1);
     expect((await pupil.post(`/api/imports/${preview.id}/apply`, {})).status).toBe(409);
+  });
+
+  it('hands the page the codes of the names it made up (untitled entry, unknown learner), not only their English', async () => {
+    const xml = await readFile(path.join(import.meta.dirname, '../fixtures/leap2a/unnamed.xml'));
+    const uploaded = await pupil.request<ImportJob>('POST', '/api/imports', uploadForm(xml, 'unnamed.xml', { kind: 'existing', pupilId: w.pupil.id }));
+    expect(uploaded.status, uploaded.text).toBe(201);
+    const job = importJobSchema.parse((await pupil.get<ImportJob>(`/api/imports/${uploaded.body.id}`)).body);
+    expect(job.preview).toMatchObject({ pupilName: 'Unknown', pupilNameCode: 'unknown-learner' });
+    expect(job.preview?.items.find((i) => i.sourceId === 'urn:entry:untitled')).toMatchObject({ title: 'Untitled', titleCode: 'untitled' });
+    expect((await pupil.delete(`/api/imports/${uploaded.body.id}`)).status).toBe(200);
   });
 
   it('lets an admin import into a new pupil account at their school', async () => {

@@ -1,9 +1,10 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_REASON_CODES, IMPORT_REASONS_EN } from '../../../shared/portability/import-reasons.ts';
+import { IMPORT_REASON_CODES, IMPORT_REASONS_EN, importReason } from '../../../shared/portability/import-reasons.ts';
 import { IMPORT_REJECTED_CODES, IMPORT_REJECTIONS_EN } from '../../../shared/portability/import-rejections.ts';
 import { formatMessage } from '../../../shared/portability/import-messages.ts';
-import { reasonText, rejectionText } from '../features/portability/import-messages.ts';
+import { IMPORT_TITLE_CODES, IMPORT_TITLES_EN, importTitle } from '../../../shared/portability/import-titles.ts';
+import { reasonText, rejectionText, titleText } from '../features/portability/import-messages.ts';
 import en from './en.json' with { type: 'json' };
 import fi from './fi.json' with { type: 'json' };
 import sv from './sv.json' with { type: 'json' };
@@ -47,11 +48,15 @@ describe('import reasons and rejections in the three languages', () => {
     expect(missingRejections).toEqual([]);
     expect(Object.keys(reasons).map((k) => split(k).code).filter((c) => !(IMPORT_REASON_CODES as readonly string[]).includes(c)), 'keys of no code').toEqual([]);
     expect(Object.keys(rejected).map((k) => split(k).code).filter((c) => !(IMPORT_REJECTED_CODES as readonly string[]).includes(c)), 'keys of no code').toEqual([]);
+    const titles: Record<string, string> = languages[lng].imports.itemTitle;
+    expect(IMPORT_TITLE_CODES.filter((c) => !titles[c])).toEqual([]);
+    expect(Object.keys(titles).filter((c) => !(IMPORT_TITLE_CODES as readonly string[]).includes(c)), 'keys of no code').toEqual([]);
   });
 
   it('en.json says exactly what the server says in English (one table, no drift)', () => {
     expect(en.imports.reason).toEqual(IMPORT_REASONS_EN);
     expect(en.imports.rejected).toEqual(IMPORT_REJECTIONS_EN);
+    expect(en.imports.itemTitle).toEqual(IMPORT_TITLES_EN);
   });
 
   it('the server fills a template as i18next does: plurals, contexts, formats', async () => {
@@ -59,6 +64,7 @@ describe('import reasons and rejections in the three languages', () => {
     for (const [table, prefix] of [
       [IMPORT_REASONS_EN, 'imports.reason'],
       [IMPORT_REJECTIONS_EN, 'imports.rejected'],
+      [IMPORT_TITLES_EN, 'imports.itemTitle'],
     ] as const) {
       for (const [key, template] of Object.entries(table)) {
         const params = sampleParams(template, key);
@@ -81,6 +87,20 @@ describe('import reasons and rejections in the three languages', () => {
     const svT = await translator('sv');
     expect(reasonText(svT, { reasonCode: 'no-usable-file', reasonParams: { count: 2 } })).toBe('Ingen av dess 2 filer kan importeras (se nedan).');
     expect(rejectionText(svT, 'xml-malformed', { context: 'line', file: 'leap2a.xml', line: 4 })).toBe('”leap2a.xml” är inte korrekt XML (felet finns på rad 4).');
+  });
+
+  it('words a title the importer made up in Finnish and Swedish; keeps the English for the CLI', async () => {
+    const version = { sourceId: 'a#2', ...importTitle('version', { title: 'Jää sulaa', version: 2 }) };
+    expect(version.title).toBe('Jää sulaa (version 2)');
+    expect(titleText(await translator('fi'), version)).toBe('Jää sulaa (versio 2)');
+    expect(titleText(await translator('fi'), importTitle('untitled'))).toBe('Nimetön');
+    expect(titleText(await translator('sv'), importTitle('unknown-learner'))).toBe('Okänd');
+    expect(importTitle('untitled').title).toBe('Untitled');
+    // An archive's own title is shown as it is; an empty one as the generic "untitled".
+    expect(titleText(await translator('fi'), { title: 'Kevät' })).toBe('Kevät');
+    expect(titleText(await translator('fi'), { title: '' })).toBe(fi.imports.untitled);
+    expect(reasonText(await translator('fi'), importReason('web-link-added', { context: 'untitled' }))).toBe('Nimettömän työn verkkolinkki. Se lisätään työn linkkeihin.');
+    expect(importReason('web-link-added', { context: 'untitled' }).reason).toBe('A web link of an untitled entry: added to its links.');
   });
 
   it('leaves an unknown code to the generic sentence, and an item without a code to its English reason', async () => {

@@ -13,6 +13,15 @@ export function reasonText(t: TFunction, item: Pick<ImportItemView, 'reasonCode'
 }
 
 /**
+ * An item's title in the reader's language when the importer made it up (`titleCode`); the archive's
+ * own title otherwise, and the generic "untitled" when there is none.
+ */
+export function titleText(t: TFunction, item: Pick<ImportItemView, 'title' | 'titleCode' | 'titleParams'>): string {
+  if (item.titleCode) return t(`imports.itemTitle.${item.titleCode}`, { ...item.titleParams });
+  return item.title || t('imports.untitled');
+}
+
+/**
  * Why a file was refused (a 422's reason, or a failed import job's error code), in the reader's
  * language; null for a code this client does not know, so the caller shows its generic sentence.
  */

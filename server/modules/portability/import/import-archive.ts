@@ -42,6 +42,7 @@ export interface ImportPreview {
   format: 'polku' | 'leap2a';
   sourceVersion: string;
   pupilName: string;
+  pupilNameCode?: ImportPlan['pupilNameCode'];
   items: ImportItem[];
   counts: { create: number; skip: number; unmapped: number };
 }
@@ -87,7 +88,7 @@ export async function applyImport(o: {
 }
 
 function present(plan: ImportPlan): ImportPreview {
-  return { format: plan.format, sourceVersion: plan.sourceVersion, pupilName: plan.pupilName, items: plan.items, counts: countItems(plan.items) };
+  return { format: plan.format, sourceVersion: plan.sourceVersion, pupilName: plan.pupilName, ...(plan.pupilNameCode ? { pupilNameCode: plan.pupilNameCode } : {}), items: plan.items, counts: countItems(plan.items) };
 }
 
 async function withPlan<T>(

@@ -2,6 +2,7 @@ import type { ArtefactKind, ArtefactStatus, MediaVariant, Visibility } from '../
 import type { Locale } from '../../../../shared/roles.ts';
 import type { MessageParams } from '../../../../shared/portability/import-messages.ts';
 import type { ImportReasonCode } from '../../../../shared/portability/import-reasons.ts';
+import type { ImportTitleCode } from '../../../../shared/portability/import-titles.ts';
 import type { ArtefactLink, ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
 
 /**
@@ -13,6 +14,9 @@ export interface ImportItem {
   type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry';
   sourceId: string;
   title: string;
+  /** For a title the importer made up (see shared/portability/import-titles.ts). */
+  titleCode?: ImportTitleCode;
+  titleParams?: MessageParams;
   action: 'create' | 'skip' | 'unmapped';
   reasonCode?: ImportReasonCode;
   reasonParams?: MessageParams;
@@ -28,6 +32,8 @@ export interface ImportPlan {
   format: 'polku' | 'leap2a';
   sourceVersion: string;
   pupilName: string;
+  /** Set when the archive names no learner: `pupilName` is then the English placeholder. */
+  pupilNameCode?: ImportTitleCode;
   items: ImportItem[];
   /** For a new account: what the archive says about the pupil. */
   pupil: { id: string | null; username: string | null; displayName: string; locale: Locale | null };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import { sanitizeRichText } from '../../artefacts/sanitize.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
+import { IMPORT_TITLES_EN, importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
@@ -13,7 +14,8 @@ import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteL
 
 /** LEAP2A types Polku has no own place for; kept as text so nothing is lost. */
 const KNOWN_OTHER = new Set(['plan', 'achievement', 'activity', 'affiliation', 'meeting', 'organization', 'place', 'publication', 'event']);
-const UNTITLED = 'Untitled';
+/** What an entry with no title is called once stored (the preview words it in the reader's language). */
+const UNTITLED = IMPORT_TITLES_EN.untitled;
 
 interface Slot {
   entry: LeapEntry;
@@ -47,7 +49,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     role: roleOf(entry, feed),
     artefact: null,
     existingId: null,
-    item: { type: 'entry', sourceId: entry.id, title: entry.title || UNTITLED, action: 'unmapped' },
+    item: { type: 'entry', sourceId: entry.id, ...(entry.title ? { title: entry.title } : importTitle('untitled')), action: 'unmapped' },
   }));
   const byKey = new Map<string, Slot>();
   for (const s of slots) for (const k of s.entry.keys) if (!byKey.has(k)) byKey.set(k, s);
@@ -147,7 +149,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const row = owner.artefact?.row;
     if (row) {
       row.links.push({ url, ...(slot.entry.title && slot.entry.title !== url ? { title: slot.entry.title } : {}) });
-      Object.assign(slot.item, { action: 'create', ...importReason('web-link-added', { title: owner.entry.title || UNTITLED }) });
+      Object.assign(slot.item, { action: 'create', ...(owner.entry.title ? importReason('web-link-added', { title: owner.entry.title }) : importReason('web-link-added', { context: 'untitled' })) });
     } else if (owner.existingId) Object.assign(slot.item, { action: 'skip', ...importReason('web-link-imported-before') });
     else Object.assign(slot.item, { action: 'unmapped', ...importReason('web-link-not-imported') });
   }
@@ -282,7 +284,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       items.push(m.item);
     }
   }
-  return { format: 'leap2a', sourceVersion: feed.version, pupilName: pupilName || 'Unknown', items, pupil: { id: null, username: null, displayName: pupilName || 'Unknown', locale: null }, projects, artefacts };
+  const named = pupilName ? { pupilName } : { pupilName: importTitle('unknown-learner').title, pupilNameCode: 'unknown-learner' as const };
+  return { format: 'leap2a', sourceVersion: feed.version, ...named, items, pupil: { id: null, username: null, displayName: named.pupilName, locale: null }, projects, artefacts };
 }
 
 async function existingOrigins(ctx: LeapContext, source: string): Promise<{ artefacts: Map<string, string>; projects: Map<string, string> }> {

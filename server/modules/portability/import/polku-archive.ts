@@ -5,6 +5,7 @@ import { projectFields } from '../../projects/projects.repo.ts';
 import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument, PORTFOLIO_FORMAT_VERSION, portfolioDocumentSchema } from '../../../../shared/portability/portfolio-format.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
+import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import { ImportRejected } from './import-rejected.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
@@ -222,10 +223,10 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       };
       for (const v of a.versions) {
         planned.versions.push({ version: v.version, ...person(v.author), createdAt: parseDate(v.createdAt), title: v.title, bodyHtml: sanitizeRichText(v.bodyHtml), status: v.status, visibility: v.visibility, mediaIds: v.mediaIds.flatMap((m) => mediaIds.get(m) ?? []) });
-        items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, title: `${v.title} (version ${v.version})`, action: 'create' });
+        items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, ...importTitle('version', { title: v.title, version: v.version }), action: 'create' });
       }
     } else {
-      for (const v of a.versions) items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, title: `${v.title} (version ${v.version})`, action: 'skip', ...importReason('version-exists') });
+      for (const v of a.versions) items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, ...importTitle('version', { title: v.title, version: v.version }), action: 'skip', ...importReason('version-exists') });
     }
     if (planned.row || planned.media.length || planned.feedback.length) artefacts.push(planned);
   }

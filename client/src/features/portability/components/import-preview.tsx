@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportItemView, ImportPreviewView, ImportReportView } from '../../../../../shared/api/portability.ts';
 import { EmptyState } from '../../../components/status.tsx';
-import { reasonText } from '../import-messages.ts';
+import { reasonText, titleText } from '../import-messages.ts';
 
 // Ten thousand rows would make the page slow to use; the counts above still cover every item.
 const MAX_ROWS = 500;
@@ -14,7 +14,7 @@ export function ImportPreview({ preview }: { preview: ImportPreviewView }) {
   return (
     <section aria-labelledby={headingId} className="card stack">
       <h2 id={headingId}>{t('imports.previewHeading')}</h2>
-      <p>{t(preview.format === 'polku' ? 'imports.formatPolku' : 'imports.formatLeap2a', { name: preview.pupilName, version: preview.sourceVersion })}</p>
+      <p>{t(preview.format === 'polku' ? 'imports.formatPolku' : 'imports.formatLeap2a', { name: preview.pupilNameCode ? t(`imports.itemTitle.${preview.pupilNameCode}`) : preview.pupilName, version: preview.sourceVersion })}</p>
       <Counts counts={preview.counts} />
       <ItemTable items={preview.items} caption={t('imports.itemsCaption')} />
     </section>
@@ -101,7 +101,7 @@ function ItemTable({ items, caption }: { items: readonly ImportItemView[]; capti
             {shown.map((item, index) => (
               <tr key={`${item.type}:${item.sourceId}:${index}`}>
                 <td>{t(`imports.type.${item.type}`)}</td>
-                <th scope="row">{item.title || t('imports.untitled')}</th>
+                <th scope="row">{titleText(t, item)}</th>
                 <td>{t(`imports.action.${item.action}`)}</td>
                 <td>{reasonText(t, item)}</td>
               </tr>
