@@ -44,7 +44,14 @@ export function formatMessage(templates: Readonly<Record<string, string>>, code:
 }
 
 /** Names from an archive are untrusted: control characters out and length capped before they reach a message. */
-export function cleanName(name: string): string {
+function cleanName(name: string): string {
   const clean = [...name].filter((c) => c >= ' ' && c !== '\u007f').join('');
   return clean.length > 80 ? `${clean.slice(0, 77)}…` : clean;
+}
+
+/** Params as they travel to the client: every string but the (code-chosen) context is a name from the archive, cleaned. */
+export function cleanParams(params: object): MessageParams {
+  const clean: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params as Record<string, string | number>)) clean[k] = typeof v === 'string' && k !== 'context' ? cleanName(v) : v;
+  return clean;
 }

@@ -4,7 +4,7 @@
  * server's English `reason` (CLI, logs) comes from the table below, which en.json repeats word for
  * word (client/src/i18n/import-messages.test.ts keeps the two equal).
  */
-import { type MessageParams, cleanName, formatMessage } from './import-messages.ts';
+import { type MessageParams, cleanParams, formatMessage } from './import-messages.ts';
 
 type NoParams = Record<never, never>;
 
@@ -153,8 +153,7 @@ type ParamsArg<C extends ImportReasonCode> = keyof ImportReasonParams[C] extends
 
 /** The reason fields of an item; names from the archive are cleaned before they go into params. */
 export function importReason<C extends ImportReasonCode>(code: C, ...[params]: ParamsArg<C>): ImportReason {
-  const clean: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries((params ?? {}) as Record<string, string | number>)) clean[k] = typeof v === 'string' ? cleanName(v) : v;
+  const clean = cleanParams(params ?? {});
   const hasParams = Object.keys(clean).length > 0;
   return { reasonCode: code, ...(hasParams ? { reasonParams: clean } : {}), reason: formatMessage(IMPORT_REASONS_EN, code, clean) };
 }

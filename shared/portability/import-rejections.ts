@@ -4,7 +4,7 @@
  * `imports.rejected.<code>` (and `<code>_<context>` where the params name a context) in fi/sv/en;
  * the server's English message comes from the table below, which en.json repeats word for word.
  */
-import { type MessageParams, cleanName, formatMessage } from './import-messages.ts';
+import { type MessageParams, cleanParams, formatMessage } from './import-messages.ts';
 
 type NoParams = Record<never, never>;
 
@@ -102,7 +102,6 @@ export const IMPORT_REJECTIONS_EN = {
 
 /** Params as they travel (names from the archive cleaned), and the English message. */
 export function rejectionMessage(code: ImportRejectedCode, params: ImportRejectedParams[ImportRejectedCode]): { params: MessageParams; message: string } {
-  const clean: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params as Record<string, string | number>)) clean[k] = typeof v === 'string' && k !== 'context' ? cleanName(v) : v;
+  const clean = cleanParams(params);
   return { params: clean, message: formatMessage(IMPORT_REJECTIONS_EN, code, clean) };
 }
