@@ -14,6 +14,7 @@ import type { Feedback } from '../../shared/api/feedback.ts';
 import type { Project } from '../../shared/api/projects.ts';
 import { ARCHIVE_PATHS, VOLATILE_FIELDS, portfolioDocumentSchema, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import { loadPortfolioDocument, writeExportArchive, type ExportOptions, type ExportProgress } from '../../server/modules/portability/export/export-archive.ts';
+import { backfillVariantDigests } from '../../server/modules/portability/export/variant-digests.ts';
 import { blobKey, type BlobStore } from '../../server/storage/blob-store.ts';
 import { openBlobStore } from '../../server/storage/open-blob-store.ts';
 import { makeArtefact, makeTwoSchools, makeUser } from '../helpers/factories.ts';
@@ -307,6 +308,8 @@ for (const storeKind of ['local', 's3'] as const) {
       expect(old?.files.thumb?.path).toBe(old?.files.original?.path);
       const saved = await app.database.db.selectFrom('mediaItems').select('variantDigests').where('id', '=', legacy.mediaId ?? '').executeTakeFirstOrThrow();
       expect(saved.variantDigests).toEqual({ original: { sha256: sha256(legacyBytes), size: legacyBytes.length }, thumb: { sha256: sha256(legacyBytes), size: legacyBytes.length } });
+      // Saved digests are used from then on: the next export hashes nothing.
+      expect(await backfillVariantDigests(app.database.db, blobs, w.pupil.id)).toBe(0);
 
       const p = doc.projects.find((x) => x.id === project.id);
       expect(p).toMatchObject({ title: 'Vesi ympärillämme', phases: project.phases, goals: project.goals, schoolYear: '2026-2027' });
