@@ -30,7 +30,7 @@ import { io, type Socket } from 'socket.io-client';
 import { installCleanupHandlers, runCleanups } from './support/cleanup.ts';
 import { createBenchDatabase, seedPeople, seedSessions, sessionCookie } from './support/db.ts';
 import { keepAliveAgent, request } from './support/http.ts';
-import { cpuMeter, formatCpu, openFds, openFilesLimit, spawnNode, TSX, type CpuReport } from './support/proc.ts';
+import { ask, cpuMeter, formatCpu, openFds, openFilesLimit, spawnNode, TSX, type CpuReport } from './support/proc.ts';
 import { startPolku } from './support/server.ts';
 import { fmt, mapLimit, median, percentile, sleep, table } from './support/stats.ts';
 
@@ -114,7 +114,7 @@ async function main() {
       const worker = spawnNode([...TSX, import.meta.filename, '--clients'], { ipc: true, nofile: NOFILE, label: `clients ${wanted}` });
       try {
         const limits = `server ${openFilesLimit(server.pid).soft}, clients ${openFilesLimit(worker.pid).soft}`;
-        const connected = await ask<Connected>(worker, { type: 'setup', url: server.url, teacher: { id: teacherId, cookie: sessionCookie(teacherId) }, pupils: allPupils.slice(0, wanted) } satisfies Setup, 'connected', 300_000);
+        const connected = await ask<Connected>(worker, { type: 'setup', url: server.url, teacher: { id: teacherId, cookie: sessionCookie(teacherId) }, pupils: allPupils.slice(0, wanted) } satisfies Setup, 'connected', { label: 'the client process', timeoutMs: 300_000 });
         await sleep(2000);
         const serverSockets = openFds(server.pid).sockets;
         const failures = Object.entries(connected.failures).map(([k, v]) => `${v}× ${k}`).join(', ') || 'none';
@@ -123,12 +123,12 @@ async function main() {
             `server has ${serverSockets} open sockets; open-files limits: ${limits}; failed: ${failures}`,
         );
         // Unrecorded warm-up: every pooled PostgreSQL connection plans the feedback queries once, and the JIT warms up.
-        await ask<RoundResult>(worker, { type: 'round', samples: warmup }, 'round', 600_000);
+        await ask<RoundResult>(worker, { type: 'round', samples: warmup }, 'round', { label: 'the client process', timeoutMs: 600_000 });
         const levelRounds = [];
         for (let r = 0; r < rounds; r++) {
           server.resetLoop();
           const stopMeter = cpuMeter({ server: server.pid, clients: worker.pid }, db.name);
-          const result = await ask<RoundResult>(worker, { type: 'round', samples }, 'round', 600_000);
+          const result = await ask<RoundResult>(worker, { type: 'round', samples }, 'round', { label: 'the client process', timeoutMs: 600_000 });
           const cpu = stopMeter();
           const loop = await server.loopStats();
           levelRounds.push({ ...result, cpu, serverLoopP99: loop.p99, serverRssMb: loop.rssMb });
@@ -140,7 +140,7 @@ async function main() {
           );
         }
         results.push({ wanted, connected, serverSockets, limits, rounds: levelRounds });
-        await ask(worker, { type: 'close' }, 'closed', 60_000).catch(() => undefined);
+        await ask(worker, { type: 'close' }, 'closed', { label: 'the client process', timeoutMs: 60_000 }).catch(() => undefined);
       } catch (err) {
         console.error(`at ${wanted} sockets:`, err, `\n${server.output()}\n${worker.output()}`);
         throw err;
@@ -198,28 +198,6 @@ async function main() {
 /** Server CPU time per sample (one feedback POST and one baseline POST, plus the sockets' background traffic). */
 function serverMsPerSample(result: RoundResult & { seconds?: number }, cpu: CpuReport): number {
   return ((cpu.processes.server ?? NaN) / 100) * cpu.seconds * 1000 / Math.max(1, result.toResponse.length);
-}
-
-/** Sends a message to a worker and waits for its reply of the given type. */
-function ask<T>(worker: ReturnType<typeof spawnNode>, message: object, replyType: string, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no "${replyType}" from the client process within ${timeoutMs / 1000} s`)), timeoutMs);
-    const onMessage = (m: { type?: string; error?: string }) => {
-      if (m?.type === 'error') done(new Error(m.error));
-      else if (m?.type === replyType) done(null, m as T);
-    };
-    const onExit = () => done(new Error(`the client process exited:\n${worker.output()}`));
-    function done(err: Error | null, value?: T) {
-      clearTimeout(timer);
-      worker.child.off('message', onMessage);
-      worker.child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(value as T);
-    }
-    worker.child.on('message', onMessage);
-    worker.child.once('exit', onExit);
-    worker.child.send(message);
-  });
 }
 
 // ───────────────────────────── client process ─────────────────────────────

@@ -28,7 +28,7 @@ import sharp, { type OutputInfo } from 'sharp';
 import { installCleanupHandlers, onCleanup, runCleanups } from './support/cleanup.ts';
 import { createBenchDatabase, seedPeople, seedSessions, sessionCookie } from './support/db.ts';
 import { keepAliveAgent, request } from './support/http.ts';
-import { cpuMeter, formatCpu, spawnNode, TSX, type CpuReport, type NodeChild } from './support/proc.ts';
+import { ask, cpuMeter, formatCpu, spawnNode, TSX, type CpuReport } from './support/proc.ts';
 import { startPolku } from './support/server.ts';
 import { fmt, mapLimit, median, percentile, table } from './support/stats.ts';
 
@@ -177,7 +177,7 @@ async function main() {
       return { type: 'batch', seconds: (performance.now() - t0) / 1000, latencies, sizes: {} };
     }
     const bareBatch = (count: number) =>
-      askBare(bare, { type: 'batch', files: Array.from({ length: count }, (_, i) => files[i % files.length] ?? ''), concurrency });
+      ask<BatchResult>(bare, { type: 'batch', files: Array.from({ length: count }, (_, i) => files[i % files.length] ?? ''), concurrency }, 'batch', { label: 'the bare sharp process' });
 
     try {
       // Warm-up: one pass each, unrecorded (JIT, sharp/libvips start-up, PostgreSQL connections).
@@ -253,23 +253,4 @@ async function storedSizes(client: Awaited<ReturnType<Awaited<ReturnType<typeof 
   const sizes: Record<string, number> = {};
   for (const [name, key] of Object.entries(variants)) sizes[name] = (await stat(path.join(dataDir, 'media', ...key.split('/')))).size;
   return sizes;
-}
-
-function askBare(worker: NodeChild, message: object): Promise<BatchResult> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string; error?: string }) => {
-      if (m.type === 'batch') done(null, m as BatchResult);
-      if (m.type === 'error') done(new Error(m.error));
-    };
-    const onExit = () => done(new Error(`the bare sharp process exited:\n${worker.output()}`));
-    function done(err: Error | null, value?: BatchResult) {
-      worker.child.off('message', onMessage);
-      worker.child.off('exit', onExit);
-      if (err || !value) reject(err ?? new Error('no result'));
-      else resolve(value);
-    }
-    worker.child.on('message', onMessage);
-    worker.child.once('exit', onExit);
-    worker.child.send(message);
-  });
 }

@@ -23,7 +23,7 @@
 import { installCleanupHandlers, runCleanups } from './support/cleanup.ts';
 import { createBenchDatabase, seedPeople, seedSessions, sessionCookie } from './support/db.ts';
 import { getRequest, runClosedLoop, type LoadResult } from './support/loadgen.ts';
-import { cpuMeter, formatCpu, spawnNode, TSX, type CpuReport, type NodeChild } from './support/proc.ts';
+import { ask, cpuMeter, formatCpu, spawnNode, TSX, type CpuReport } from './support/proc.ts';
 import { startPolku } from './support/server.ts';
 import { fmt, median, percentile, table } from './support/stats.ts';
 
@@ -198,7 +198,7 @@ async function main() {
             server.resetLoop();
             stopMeter = cpuMeter({ server: server.pid, loadgen: loadgen.pid }, db.name);
           }, warmupMs);
-          const result = await askLoadgen(loadgen, { type: 'run', port: server.port, requests, warmupMs, durationMs });
+          const result = (await ask<{ result: LoadResult }>(loadgen, { type: 'run', port: server.port, requests, warmupMs, durationMs } satisfies RunMessage, 'result', { label: 'the load generator' })).result;
           clearTimeout(afterWarmup);
           const cpu = stopMeter();
           const loop = await server.loopStats();
@@ -270,23 +270,4 @@ async function main() {
 function cpuMsPerRequest(result: LoadResult, cpu: CpuReport, name?: string): number {
   const pct = name ? (cpu.processes[name] ?? NaN) : cpu.postgres;
   return ((pct / 100) * result.seconds * 1000) / result.completed;
-}
-
-function askLoadgen(worker: NodeChild, message: RunMessage): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string; result?: LoadResult; error?: string }) => {
-      if (m.type === 'result' && m.result) done(null, m.result);
-      if (m.type === 'error') done(new Error(m.error));
-    };
-    const onExit = () => done(new Error(`the load generator exited:\n${worker.output()}`));
-    function done(err: Error | null, value?: LoadResult) {
-      worker.child.off('message', onMessage);
-      worker.child.off('exit', onExit);
-      if (err || !value) reject(err ?? new Error('no result'));
-      else resolve(value);
-    }
-    worker.child.on('message', onMessage);
-    worker.child.once('exit', onExit);
-    worker.child.send(message);
-  });
 }

@@ -176,3 +176,29 @@ export function formatCpu(report: CpuReport): string {
   parts.push(`postgres ${report.postgres.toFixed(0)}%`, `other ${report.other.toFixed(0)}%`, `machine ${report.machine.toFixed(0)}% of ${report.cores * 100}%`);
   return parts.join(', ');
 }
+
+/**
+ * Sends a message to a worker spawned with `ipc` and waits for its reply of `replyType`; a reply of
+ * type 'error', the worker's exit or (with `timeoutMs`) the time running out rejects instead.
+ */
+export function ask<T>(worker: NodeChild, message: object, replyType: string, options: { label: string; timeoutMs?: number }): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const { label, timeoutMs } = options;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new Error(`no "${replyType}" from ${label} within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onMessage = (m: { type?: string; error?: string }) => {
+      if (m?.type === 'error') done(new Error(m.error));
+      else if (m?.type === replyType) done(null, m as T);
+    };
+    const onExit = () => done(new Error(`${label} exited:\n${worker.output()}`));
+    function done(err: Error | null, value?: T) {
+      clearTimeout(timer);
+      worker.child.off('message', onMessage);
+      worker.child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(value as T);
+    }
+    worker.child.on('message', onMessage);
+    worker.child.once('exit', onExit);
+    worker.child.send(message);
+  });
+}
