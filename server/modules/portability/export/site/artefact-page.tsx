@@ -1,10 +1,10 @@
 import type { ArtefactDoc, FeedbackDoc, MediaDoc } from '../../../../../shared/portability/portfolio-format.ts';
 import { sanitizeRichText } from '../../../artefacts/sanitize.ts';
-import { Facts, Page, Person, When } from './layout.tsx';
+import { Facts, linkTo, Page, Person, When } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
 const ROOT = '../';
-const local = (path: string) => path.replace(/^site\//, '');
+const local = (path: string) => linkTo(ROOT, path);
 
 /** One page per artefact: facts, text, media, links, version history and the whole feedback thread. */
 export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: ArtefactDoc }) {

@@ -1,5 +1,5 @@
 import type { ArtefactDoc, ProjectDoc } from '../../../../../shared/portability/portfolio-format.ts';
-import { Facts, Page, Person, When, type Root } from './layout.tsx';
+import { Facts, linkTo, Page, Person, When, type Root } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
 /** index.html: the pupil, their projects with goals and phases, and all work, newest first. */
@@ -73,7 +73,6 @@ export function ArtefactList({ ctx, root, artefacts, level = 3 }: { ctx: SiteCon
   const Heading = level === 3 ? 'h3' : 'h4';
   const { t } = ctx;
   if (artefacts.length === 0) return <p>{t.noArtefacts}</p>;
-  const href = (path: string) => (root === '' ? path : path.replace(/^site\//, ''));
   return (
     <ul className="cards">
       {artefacts.map((a) => {
@@ -85,7 +84,7 @@ export function ArtefactList({ ctx, root, artefacts, level = 3 }: { ctx: SiteCon
             {thumb && <img src={`${root}${thumb.path}`} alt="" width={96} height={96} />}
             <div>
               <Heading>
-                <a href={href(SITE_PATHS.artefact(a.id))}>{a.title}</a>
+                <a href={linkTo(root, SITE_PATHS.artefact(a.id))}>{a.title}</a>
               </Heading>
               <p className="muted">
                 {t.kinds[a.kind]} · <When ctx={ctx} iso={a.createdAt} />
@@ -105,7 +104,7 @@ export function ProjectPage({ ctx, project }: { ctx: SiteContext; project: Proje
   const artefacts = ctx.artefactsOf(project.id);
   const unphased = artefacts.filter((a) => !project.phases.some((p) => p.id === a.phaseId));
   return (
-    <Page ctx={ctx} root="../" title={project.title} trail={[{ href: SITE_PATHS.project(project.id).replace(/^site\//, ''), label: project.title }]}>
+    <Page ctx={ctx} root="../" title={project.title} trail={[{ href: linkTo('../', SITE_PATHS.project(project.id)), label: project.title }]}>
       {project.description && <p>{project.description}</p>}
       <Facts
         rows={[

@@ -5,6 +5,11 @@ import { SITE_PATHS, type SiteContext } from './site-context.ts';
 /** How a page links to the archive root: '' from index.html, '../' from pages in site/. */
 export type Root = '' | '../';
 
+/** The link from a page at `root` to a path in the archive: pages in site/ reach their neighbours directly. */
+export function linkTo(root: Root, archivePath: string): string {
+  return root === '../' && archivePath.startsWith('site/') ? archivePath.slice('site/'.length) : `${root}${archivePath}`;
+}
+
 export function Page(props: { ctx: SiteContext; root: Root; title: string; trail: Array<{ href: string; label: string }>; children: ReactNode }) {
   const { ctx, root, title, trail } = props;
   const { t, doc } = ctx;
