@@ -21,7 +21,9 @@ export interface JobRunnerOptions {
   /** A job that was taken too often (it keeps killing its process, say) is failed instead of run. */
   giveUp(job: JobRow): Promise<void>;
   concurrency?: number;
+  /** How soon to look again after a look that found work; each look that finds none doubles the wait, up to `maxPollMs`. */
   pollMs?: number;
+  maxPollMs?: number;
   heartbeatMs?: number;
   /** A running job whose heartbeat is older than this was left by a dead process and is taken again. */
   staleMs?: number;
@@ -37,11 +39,9 @@ export interface JobRunner {
   idle(): Promise<void>;
   /** Graceful stop: no new claims, running jobs are aborted and re-queued. */
   stop(): Promise<void>;
-  /** Keeps the job's heartbeat fresh; the job functions call it with their progress writes. */
-  readonly heartbeatMs: number;
 }
 
-export const JOB_DEFAULTS = { concurrency: 2, pollMs: 2_000, heartbeatMs: 5_000, staleMs: 60_000, maxAttempts: 3 } as const;
+const JOB_DEFAULTS = { concurrency: 2, pollMs: 2_000, maxPollMs: 30_000, heartbeatMs: 5_000, staleMs: 60_000, maxAttempts: 3 } as const;
 
 /**
  * Jobs claimed from the database with `for update skip locked`: any number of server processes
@@ -49,6 +49,10 @@ export const JOB_DEFAULTS = { concurrency: 2, pollMs: 2_000, heartbeatMs: 5_000,
  * heartbeat went stale) is claimed again. Jobs are idempotent by construction (an export writes
  * its archive under the job's own key; an import skips what is already there), so running one
  * again after a crash is safe.
+ *
+ * This process kicks its runner whenever it queues a job or one ends, so the poll is only for work
+ * from elsewhere (a job queued by a busy process, one left stale by a dead one): an idle process
+ * backs off to one look every `maxPollMs` instead of a claim transaction every `pollMs`.
  */
 export function jobRunner(options: JobRunnerOptions): JobRunner {
   const { db, logger, store, workerId } = options;
@@ -60,8 +64,20 @@ export function jobRunner(options: JobRunnerOptions): JobRunner {
   let stopped = false;
   let filling: Promise<number> | null = null;
   let again = false;
+  const pollMs = options.pollMs ?? JOB_DEFAULTS.pollMs;
+  const maxPollMs = Math.max(pollMs, options.maxPollMs ?? JOB_DEFAULTS.maxPollMs);
+  let nextPollMs = pollMs;
+  let poll: NodeJS.Timeout | undefined;
 
-  const poll = setInterval(() => void fill(), options.pollMs ?? JOB_DEFAULTS.pollMs);
+  /** The next look: soon after finding work, later and later while there is none. */
+  function schedulePoll(foundWork: boolean): void {
+    if (stopped) return;
+    nextPollMs = foundWork ? pollMs : Math.min(nextPollMs * 2, maxPollMs);
+    clearTimeout(poll);
+    poll = setTimeout(() => void fill(), nextPollMs);
+    poll.unref();
+  }
+  poll = setTimeout(() => void fill(), pollMs);
   poll.unref();
 
   async function claim(): Promise<JobRow | null> {
@@ -159,6 +175,7 @@ export function jobRunner(options: JobRunnerOptions): JobRunner {
         if (!stopped) logger.warn({ err }, 'could not claim jobs');
       } finally {
         filling = null;
+        schedulePoll(total > 0 || running.size > 0);
       }
       return total;
     })();
@@ -172,7 +189,6 @@ export function jobRunner(options: JobRunnerOptions): JobRunner {
   return {
     kick,
     fill,
-    heartbeatMs,
     async idle() {
       while (running.size > 0 || filling) {
         await Promise.all([filling, ...[...running.values()].map((r) => r.done)]);
@@ -181,7 +197,7 @@ export function jobRunner(options: JobRunnerOptions): JobRunner {
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(poll);
+      clearTimeout(poll);
       await filling;
       for (const { controller } of running.values()) controller.abort(new Error('The server is shutting down.'));
       await Promise.all([...running.values()].map((r) => r.done));

@@ -10,7 +10,7 @@ import { DEFAULT_IMPORT_LIMITS } from './engine.ts';
 import { runExportJob } from './export-job.ts';
 import { runImportJob } from './import-job.ts';
 import { fail } from './job-lifecycle.ts';
-import { jobRunner, type JobRunnerOptions } from './jobs.ts';
+import { jobRunner } from './jobs.ts';
 import { storeIdentity, type PortabilityDeps } from './portability.deps.ts';
 import { loadJob, presentExport, presentImport } from './portability.repo.ts';
 import { portabilityRoutes } from './portability.routes.ts';
@@ -22,8 +22,6 @@ export interface PortabilityModuleOptions {
   notifier: Notifier;
   logger: Logger;
   config: Pick<Config, 'media' | 'portability' | 'storage'>;
-  /** Overrides for the job runner's timing (tests). */
-  jobs?: Pick<JobRunnerOptions, 'pollMs' | 'heartbeatMs' | 'staleMs' | 'concurrency'>;
 }
 
 /** Export and import: the service, its routes, and the job runner that this process contributes to the shared queue. */
@@ -46,7 +44,6 @@ export function portabilityModule(options: PortabilityModuleOptions) {
     logger,
     store: deps.store,
     workerId: deps.workerId,
-    ...options.jobs,
     run: (job, signal) => (job.kind === 'export' ? runExportJob(deps, job, signal) : runImportJob(deps, job, signal)),
     async giveUp(job) {
       await fail(db, deps.workerId, job.id, { code: 'interrupted', message: 'The job was interrupted too many times. Please start it again.' });
