@@ -28,12 +28,13 @@ const present = (r: Row): Feedback => ({
   editedAt: r.editedAt ? r.editedAt.toISOString() : null,
 });
 
-/** The author's role as the thread shows it: the pupil, or one of their teachers (as `selectFeedback` reads it). */
+/** The author's role as the thread shows it: the pupil, or one of their teachers; any other role after these. */
+const THREAD_ROLE_ORDER: readonly SchoolRole[] = ['teacher', 'pupil'];
+
+/** An author's role by THREAD_ROLE_ORDER, as `selectFeedback` reads it, for the author at hand. */
 function threadRole(actor: Actor): SchoolRole | null {
   const roles = actor.roles.map((r) => r.role);
-  if (roles.includes('teacher')) return 'teacher';
-  if (roles.includes('pupil')) return 'pupil';
-  return roles[0] ?? null;
+  return THREAD_ROLE_ORDER.find((r) => roles.includes(r)) ?? roles[0] ?? null;
 }
 
 export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
@@ -47,12 +48,11 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         'feedback.parentId',
         'feedback.authorId',
         'users.displayName as authorName',
-        // The author's role as the thread shows it: the pupil, or one of their teachers.
         eb
           .selectFrom('schoolRoles')
           .select('schoolRoles.role')
           .whereRef('schoolRoles.userId', '=', 'feedback.authorId')
-          .orderBy(sql`case school_roles.role when 'teacher' then 0 when 'pupil' then 1 else 2 end`)
+          .orderBy(sql`case school_roles.role ${sql.join(THREAD_ROLE_ORDER.map((role, i) => sql`when ${sql.lit(role)} then ${sql.lit(i)}`), sql` `)} else ${sql.lit(THREAD_ROLE_ORDER.length)} end`)
           .limit(1)
           .as('authorRole'),
         'feedback.body',
@@ -65,11 +65,6 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
     const row = await selectFeedback().where('feedback.id', '=', feedbackId).where('feedback.artefactId', '=', artefactId).executeTakeFirst();
     if (!row) throw new NotFound('The feedback');
     return row;
-  }
-
-  /** After commit, to exactly the people who may see the artefact. */
-  async function tell(facts: Awaited<ReturnType<ArtefactsService['readable']>>, send: (userId: string) => void) {
-    for (const userId of await audienceOf(db, facts)) send(userId);
   }
 
   async function markRead(userId: string, artefactId: string, at = new Date()) {
@@ -143,7 +138,8 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         await recordAudit(trx, { actorId: actor.id, action: 'feedback.update', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
       });
       const feedback = present(await one(feedbackId, artefactId));
-      await tell(facts, (userId) => notifier.toUser(userId, 'feedback.updated', { feedback, ownerId: facts.row.ownerId }));
+      // After commit, to exactly the people who may see the artefact.
+      for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'feedback.updated', { feedback, ownerId: facts.row.ownerId });
       return feedback;
     },
 
@@ -155,7 +151,7 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         await trx.deleteFrom('feedback').where('id', '=', feedbackId).execute();
         await recordAudit(trx, { actorId: actor.id, action: 'feedback.delete', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
       });
-      await tell(facts, (userId) => notifier.toUser(userId, 'feedback.deleted', { artefactId, feedbackId, ownerId: facts.row.ownerId }));
+      for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'feedback.deleted', { artefactId, feedbackId, ownerId: facts.row.ownerId });
     },
 
     async read(actor: Actor, artefactId: string): Promise<void> {
