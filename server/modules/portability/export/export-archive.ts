@@ -67,8 +67,8 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
     const texts: TextEntry[] = [
       { path: ARCHIVE_PATHS.document, render: () => `${JSON.stringify(document, null, 2)}\n` },
       { path: ARCHIVE_PATHS.schema, render: () => `${JSON.stringify(portfolioJsonSchema(), null, 2)}\n` },
-      { path: ARCHIVE_PATHS.leap2a, render: () => buildLeap2a(document, files) },
-      ...sitePages(document, files),
+      { path: ARCHIVE_PATHS.leap2a, render: () => buildLeap2a(document) },
+      ...sitePages(document),
     ];
     const sums: string[] = [];
     const zip = new ZipFile();

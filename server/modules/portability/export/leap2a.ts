@@ -3,7 +3,6 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { ArtefactDoc, FeedbackDoc, PortfolioDocument, ProjectDoc } from '../../../../shared/portability/portfolio-format.ts';
 import { sanitizeRichText } from '../../artefacts/sanitize.ts';
-import type { ArchiveFile } from './media-files.ts';
 
 export const NS = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -32,7 +31,7 @@ export const leapId = {
  * are entries replying (RFC 4685) to the artefact or to the feedback they answer; subjects are
  * categories (tags). What LEAP2A has no words for goes into `polku:data`, which others ignore.
  */
-export function buildLeap2a(doc: PortfolioDocument, _files: readonly ArchiveFile[]): string {
+export function buildLeap2a(doc: PortfolioDocument): string {
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(NS.atom, 'feed', {
     'xmlns:rdf': NS.rdf,
     'xmlns:leap2': NS.leap2,

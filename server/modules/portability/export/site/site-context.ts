@@ -35,7 +35,9 @@ export function siteContext(doc: PortfolioDocument): SiteContext {
   const byProject = new Map<string, ArtefactDoc[]>();
   for (const a of doc.artefacts) {
     if (!a.projectId) continue;
-    byProject.set(a.projectId, [...(byProject.get(a.projectId) ?? []), a]);
+    const list = byProject.get(a.projectId);
+    if (list) list.push(a);
+    else byProject.set(a.projectId, [a]);
   }
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: TIME_ZONE });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });

@@ -1,7 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReactElement } from 'react';
 import type { PortfolioDocument } from '../../../../../shared/portability/portfolio-format.ts';
-import type { ArchiveFile } from '../media-files.ts';
 import { ArtefactPage } from './artefact-page.tsx';
 import { IndexPage, ProjectPage } from './index-pages.tsx';
 import { SITE_PATHS, siteContext } from './site-context.ts';
@@ -16,7 +15,7 @@ const html = (element: ReactElement) => `<!DOCTYPE html>\n${renderToStaticMarkup
  * never held at once): index.html, one stylesheet, a page per project and per artefact. Plain
  * HTML and CSS with relative links: it opens from disk, without JavaScript or network.
  */
-export function sitePages(doc: PortfolioDocument, _files: readonly ArchiveFile[]): Array<{ path: string; render(): string }> {
+export function sitePages(doc: PortfolioDocument): Array<{ path: string; render(): string }> {
   const ctx = siteContext(doc);
   return [
     { path: 'index.html', render: () => html(<IndexPage ctx={ctx} />) },
