@@ -210,6 +210,8 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
     await vi.waitFor(() => expect(guardianLive.events.map(([e]) => e)).toContain('artefact.updated'), { timeout: 5000 });
     const timeline = await guardian.get<TimelinePage>(`/api/pupils/${w.pupil.id}/artefacts`);
     expect(timeline.body.items.map((i) => i.id)).toEqual([artefact.id]);
+    // Sent without a zod pass (a presented route): with media and feedback too, exactly the declared shape.
+    expect(timelinePageSchema.parse(timeline.body)).toStrictEqual(timeline.body);
     const thread = await guardian.get<{ items: Feedback[] }>(`/api/artefacts/${artefact.id}/feedback`);
     expect(thread.body.items.map((f) => f.body)).toEqual(['Upea havainto! Mitä muuta huomasit?', 'Lehdet putoavat!']);
     const file = await download(guardian, artefact.media[0]?.urls.display ?? '');
