@@ -15,7 +15,7 @@ import { portabilityKeys, useApplyImportMutation, useDiscardImportMutation, useI
 import { useQueryClient } from '@tanstack/react-query';
 import { rejectionText } from '../import-messages.ts';
 import { ImportPreview, ImportReport } from './import-preview.tsx';
-import { JobProgress } from './job-progress.tsx';
+import { JobProgress, ProgressBar } from './job-progress.tsx';
 import '../portability.css';
 
 const NEW_ACCOUNT = 'new';
@@ -65,7 +65,6 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
   const me = useSession();
   const queryClient = useQueryClient();
   const fileId = useId();
-  const progressLabelId = useId();
   const adminSchools = me.schools.filter((s) => me.roles.some((r) => r.role === 'admin' && r.schoolId === s.id));
   const isPupil = me.roles.some((r) => r.role === 'pupil');
   const [schoolId, setSchoolId] = useState(adminSchools[0]?.id ?? '');
@@ -166,19 +165,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
           {error}
         </p>
       )}
-      {uploading && (
-        <div className="job-progress">
-          <p id={progressLabelId} className="job-progress__label">
-            {t('imports.uploadProgress')}
-          </p>
-          <div className="job-progress__bar" role="progressbar" aria-labelledby={progressLabelId} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={t('portability.percent', { percent })}>
-            <span className="job-progress__fill" style={{ width: `${percent}%` }} />
-          </div>
-          <p className="job-progress__text" role="status" aria-live="polite">
-            {sent ? t('imports.checking') : t('imports.uploading')}
-          </p>
-        </div>
-      )}
+      {uploading && <ProgressBar label={t('imports.uploadProgress')} percent={percent} statusText={sent ? t('imports.checking') : t('imports.uploading')} />}
       <div className="button-row button-row--start">
         {uploading ? (
           <button type="button" className="button button--secondary" onClick={() => abort.current?.abort()}>

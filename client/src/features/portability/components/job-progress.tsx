@@ -18,9 +18,15 @@ interface JobProgressProps {
  */
 export function JobProgress({ kind, status, progress, label }: JobProgressProps) {
   const { t } = useTranslation();
-  const labelId = useId();
   const percent = status === 'queued' ? 0 : progressPercent(progress, kind);
   const phase = status === 'queued' ? t('portability.phase.queued') : phaseText(t, progress?.phase);
+  return <ProgressBar label={label} percent={percent} statusText={phase} />;
+}
+
+/** The bar itself, for anything with a percentage (the import page's upload too). */
+export function ProgressBar({ label, percent, statusText }: { label: string; percent: number; statusText: string }) {
+  const { t } = useTranslation();
+  const labelId = useId();
   return (
     <div className="job-progress">
       <p id={labelId} className="job-progress__label">
@@ -38,7 +44,7 @@ export function JobProgress({ kind, status, progress, label }: JobProgressProps)
         <span className="job-progress__fill" style={{ width: `${percent}%` }} />
       </div>
       <p className="job-progress__text" role="status" aria-live="polite">
-        {phase}
+        {statusText}
       </p>
     </div>
   );
