@@ -1,15 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ARCHIVE_PATHS, portfolioDocumentSchema } from '../../shared/portability/portfolio-format.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { unzipTo, zipEntryNames } from '../helpers/zip.ts';
 import { axeViolations } from './support/axe.ts';
 import { expectCleanOfflineWalk, walkOfflineSite } from './support/offline-site.ts';
-import { startServer, type RunningServer } from './support/polku-server.ts';
-import { CHROMIUM_ARGS, openSession, type Session } from './support/session.ts';
+import { browserSuite } from './support/browser-suite.ts';
 import { expectH1, overflowsHorizontally, texts } from './support/ui.ts';
 
 const { fi } = texts;
@@ -36,27 +35,10 @@ async function watchProgressBars(page: Page): Promise<void> {
 }
 const progressSeen = (page: Page) => page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: Session[] = [];
-async function session(username: string, width?: number): Promise<Session> {
-  const s = await openSession(browser, server.url, username, width ? { width } : {});
-  sessions.push(s);
-  return s;
-}
+const suite = browserSuite();
+const { session } = suite;
 
 describe('export and import in the browser', () => {
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => undefined);
-    await browser?.close();
-    if (server) await server.stop();
-  });
-
   it('the demo pupil exports from the portfolio page, follows the progress, and downloads a ZIP with index.html', async () => {
     const { page } = await session('demo.pupil');
     const socketEvents: string[] = [];
@@ -95,7 +77,7 @@ describe('export and import in the browser', () => {
     try {
       await unzipTo(bytes, dir);
       const doc = portfolioDocumentSchema.parse(JSON.parse(await readFile(path.join(dir, ARCHIVE_PATHS.document), 'utf8')));
-      const walk = await walkOfflineSite(browser, dir, { lang: 'fi' });
+      const walk = await walkOfflineSite(suite.browser, dir, { lang: 'fi' });
       expectCleanOfflineWalk(walk);
       expect(walk.pages).toHaveLength(1 + doc.projects.length + doc.artefacts.length);
       expect(walk.commentsVisible, 'at least one feedback thread is visible').toBeGreaterThan(0);
@@ -137,7 +119,7 @@ describe('export and import in the browser', () => {
   });
 
   it('shows a rejected file as an error, and works at 320 px', async () => {
-    const { page } = await session('demo.pupil', 320);
+    const { page } = await session('demo.pupil', { width: 320 });
     await page.goto('/import');
     await expectH1(page, fi.imports.heading);
     await page.getByLabel(fi.imports.fileLabel).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a portfolio') });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact, TimelinePage } from '../../shared/api/artefacts.ts';
 import type { MeResponse } from '../../shared/api/auth.ts';
@@ -11,7 +11,7 @@ import type { Project } from '../../shared/api/projects.ts';
 import { GPS, jpegWithGps } from '../fixtures/make-fixtures.ts';
 import { axeViolations } from './support/axe.ts';
 import { imageMetadata } from './support/image-metadata.ts';
-import { startServer, type RunningServer } from './support/polku-server.ts';
+import { browserSuite } from './support/browser-suite.ts';
 import { apiJson, CHROMIUM_ARGS, download, imageUrlsOn, markPage, openSession, statusOf, wasNotReloaded, type Session } from './support/session.ts';
 import { expectH1, expectVisibleText, overflowsHorizontally, texts } from './support/ui.ts';
 
@@ -31,16 +31,10 @@ async function expectAccessible(page: Page, label: string) {
   await screenshot(page, label.replace(/[^a-z0-9]+/gi, '-'));
 }
 
-let server: RunningServer;
-let browser: Browser;
+const suite = browserSuite();
+const { session } = suite;
 let fixtureDir: string;
 let photo: string;
-const sessions: Session[] = [];
-async function session(username: string, options: { width?: number; password?: string } = {}): Promise<Session> {
-  const s = await openSession(browser, server.url, username, options);
-  sessions.push(s);
-  return s;
-}
 
 // What the story creates, for the checks after it.
 const story = {
@@ -59,14 +53,9 @@ describe('The portfolio story in three browsers at once', () => {
   beforeAll(async () => {
     fixtureDir = await mkdtemp(path.join(tmpdir(), 'polku-story-'));
     photo = await jpegWithGps(fixtureDir, story.photoName);
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  }, 90_000);
+  });
 
   afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => undefined);
-    await browser?.close();
-    if (server) await server.stop();
     if (fixtureDir) await rm(fixtureDir, { recursive: true, force: true });
   });
 
@@ -359,7 +348,7 @@ describe('The portfolio story in three browsers at once', () => {
     expect(await s.page.getByRole('button', { name: fi.timeline.loadMore }).count(), 'no more pages').toBe(0);
 
     // Without IntersectionObserver (old browser): the button, pressed from the keyboard.
-    const context = await browser.newContext({ baseURL: server.url, locale: 'fi-FI', storageState: await s.context.storageState() });
+    const context = await suite.browser.newContext({ baseURL: suite.server.url, locale: 'fi-FI', storageState: await s.context.storageState() });
     await context.addInitScript(() => {
       Reflect.deleteProperty(window, 'IntersectionObserver');
     });
@@ -398,8 +387,8 @@ describe('The portfolio story in three browsers at once', () => {
       args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
     });
     try {
-      const s = await openSession(micBrowser, server.url, 'siiri.lehtonen');
-      await s.context.grantPermissions(['microphone'], { origin: server.url });
+      const s = await openSession(micBrowser, suite.server.url, 'siiri.lehtonen');
+      await s.context.grantPermissions(['microphone'], { origin: suite.server.url });
       await s.page.goto('/artefacts/new');
       await expectH1(s.page, fi.artefactForm.newHeading);
       await s.page.getByLabel(fi.artefactForm.title, { exact: true }).fill('Pohdinta ääneen');
