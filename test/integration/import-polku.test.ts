@@ -8,7 +8,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
-import type { Project } from '../../shared/api/projects.ts';
 import { ARCHIVE_PATHS, VOLATILE_FIELDS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import { openDatabase, type DatabaseHandle } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
@@ -19,6 +18,7 @@ import { buildZip } from '../fixtures/hostile/make-hostile.ts';
 import { jpegWithGps } from '../fixtures/make-fixtures.ts';
 import { makeSchool, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { artefactForm as form, wavTone } from '../helpers/artefact-upload.ts';
+import { postSampleProject } from '../helpers/sample-project.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { openTestDatabase, testDatabaseKind } from '../helpers/test-db.ts';
@@ -98,22 +98,7 @@ for (const storeKind of ['local', 's3'] as const) {
       const db = app.database.db;
       w = await makeTwoSchools(db);
       const [pupil, teacher] = await Promise.all([app.as(w.pupil.username), app.as(w.teacher.username)]);
-      const project = (
-        await teacher.post<Project>('/api/projects', {
-          schoolId: w.schoolA.id,
-          title: 'Vesi ympärillämme',
-          description: 'Tutkimme vettä & jäätä.',
-          schoolYear: '2026-2027',
-          startsOn: '2026-11-01',
-          endsOn: '2026-12-15',
-          subjectCodes: ['BI', 'FY'],
-          competenceIds: ['basic:L1'],
-          phases: [{ title: 'Orientoituminen' }, { title: 'Tutkiminen' }],
-          goals: [{ text: 'Osaan kuvata veden olomuodot' }],
-          groupIds: [w.group.id],
-        })
-      ).body;
-      await db.updateTable('projects').set({ importedTeachers: JSON.stringify([{ id: null, displayName: 'Opettaja Muualta', role: 'teacher' }]) }).where('id', '=', project.id).execute();
+      const project = await postSampleProject(teacher, db, { schoolId: w.schoolA.id, groupId: w.group.id });
       const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
       const created = await pupil.post<Artefact>(
         '/api/artefacts',
