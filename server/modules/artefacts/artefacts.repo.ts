@@ -149,7 +149,8 @@ export interface TimelineFilter {
 export function timelineRows(db: Db, viewerId: string, pupilId: string, scope: PortfolioScope, filter: TimelineFilter, limit: number): Promise<ArtefactRow[]> {
   const where = [sql`a.owner_id = ${pupilId}`, sql`a.deleted_at is null`];
   if (scope.kind === 'shared') where.push(sql`a.visibility = 'guardians'`);
-  if (scope.kind === 'projects') where.push(sql`a.project_id in (${sql.join(scope.projectIds)})`);
+  // An array parameter, not a list: the text (and so the prepared statement) is the same for any number of projects.
+  if (scope.kind === 'projects') where.push(sql`a.project_id = any(${[...scope.projectIds]}::uuid[])`);
   if (filter.projectId) where.push(sql`a.project_id = ${filter.projectId}`);
   if (filter.kind) where.push(sql`a.kind = ${filter.kind}`);
   if (filter.subject) where.push(sql`a.subject_codes @> array[${filter.subject}]::text[]`);
