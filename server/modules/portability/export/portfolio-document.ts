@@ -10,7 +10,7 @@ import {
   type ProjectDoc,
 } from '../../../../shared/portability/portfolio-format.ts';
 import { MEDIA_VARIANTS } from '../../../../shared/portfolio.ts';
-import type { Locale, SchoolRole } from '../../../../shared/roles.ts';
+import type { Locale } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
@@ -29,8 +29,6 @@ export class PupilNotFound extends Error {
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
-// Which role a person shows as when they hold several (a teacher who is also an admin writes as a teacher).
-const ROLE_ORDER: readonly SchoolRole[] = ['teacher', 'pupil', 'admin', 'guardian'];
 const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
@@ -203,13 +201,12 @@ async function loadPeople(db: Db, ids: readonly string[]): Promise<Map<string, P
     .select(['users.id', 'users.displayName', 'schoolRoles.role'])
     .where('users.id', 'in', unique)
     .orderBy('users.id')
+    // Which role a person shows as when they hold several (a teacher who is also an admin writes as a teacher): their first row.
     .orderBy(sql`case school_roles.role when 'teacher' then 0 when 'pupil' then 1 when 'admin' then 2 else 3 end`)
     .execute();
   const people = new Map<string, PersonRef>();
   for (const row of rows) {
-    const known = people.get(row.id);
-    const role = row.role && ROLE_ORDER.includes(row.role) ? row.role : null;
-    if (!known) people.set(row.id, { id: row.id, displayName: row.displayName, role, imported: false });
+    if (!people.has(row.id)) people.set(row.id, { id: row.id, displayName: row.displayName, role: row.role ?? null, imported: false });
   }
   return people;
 }
