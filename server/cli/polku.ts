@@ -62,8 +62,8 @@ async function close({ database, blobs }: Resources): Promise<void> {
   await database.close();
 }
 
-async function pupilByUsername(r: Resources, username: string): Promise<{ id: string; displayName: string }> {
-  const user = await r.database.db.selectFrom('users').select(['id', 'displayName']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+async function pupilByUsername(r: Resources, username: string): Promise<{ id: string; displayName: string; locale: Locale | null }> {
+  const user = await r.database.db.selectFrom('users').select(['id', 'displayName', 'locale']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
   if (!user) throw new CliError(`No user has the username "${username}".`);
   if (!(await pupilFacts(r.database.db, user.id))) throw new CliError(`"${username}" is not a pupil: only pupils have portfolios.`);
   return user;
@@ -105,7 +105,6 @@ async function exportCommand(args: string[]): Promise<void> {
   let written = false;
   try {
     const pupil = await pupilByUsername(r, username);
-    const user = await r.database.db.selectFrom('users').select('locale').where('id', '=', pupil.id).executeTakeFirstOrThrow();
     await mkdir(path.dirname(target), { recursive: true });
     const output = createWriteStream(target);
     written = true;
@@ -121,7 +120,7 @@ async function exportCommand(args: string[]): Promise<void> {
         blobs: r.blobs,
         pupilId: pupil.id,
         scope,
-        locale: (locale as Locale | undefined) ?? user.locale ?? 'fi',
+        locale: (locale as Locale | undefined) ?? pupil.locale ?? 'fi',
         onProgress: (p) => print(p.phase, `export ${p.phase}: ${p.done}/${p.total}, ${megabytes(p.bytes)}`),
       },
       output,
