@@ -25,6 +25,7 @@ import { link, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
+import type pg from 'pg';
 import { installCleanupHandlers, onCleanup, runCleanups } from './support/cleanup.ts';
 import { createBenchDatabase, seedPeople, seedSessions, sessionCookie } from './support/db.ts';
 import { keepAliveAgent, request } from './support/http.ts';
@@ -247,7 +248,7 @@ async function main() {
 }
 
 /** Sizes of the variants the route stored for a file, found through its media_items row. */
-async function storedSizes(client: Awaited<ReturnType<Awaited<ReturnType<typeof createBenchDatabase>>['client']>>, dataDir: string, originalName: string): Promise<Record<string, number>> {
+async function storedSizes(client: pg.Client, dataDir: string, originalName: string): Promise<Record<string, number>> {
   const row = await client.query<{ variants: Record<string, string> }>(`select variants from media_items where original_name = $1 order by created_at limit 1`, [originalName]);
   const variants = row.rows[0]?.variants ?? {};
   const sizes: Record<string, number> = {};
