@@ -1,5 +1,5 @@
 import { ImportRejected } from './import-rejected.ts';
-import { type XmlElement, attr, attrAnyNs, childElements, innerMarkup, textOf } from './safe-xml.ts';
+import { type XmlElement, attr, attrAnyNs, childElements, escapeText, innerMarkup, textOf } from './safe-xml.ts';
 
 // LEAP2A as real exporters write it. Names are compared by their last segment (after '#', '/' or
 // ':'), so `leap2:entry`, `leap:entry`, `leaptype:entry`, http://terms.leapspecs.org/entry and
@@ -146,11 +146,10 @@ function htmlOf(el: XmlElement): string {
 }
 
 export function textToHtml(text: string): string {
-  const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   return text
     .trim()
     .split(/\n\s*\n/)
     .filter((p) => p.trim())
-    .map((p) => `<p>${esc(p.trim()).replace(/\n/g, '<br>')}</p>`)
+    .map((p) => `<p>${escapeText(p.trim()).replace(/\n/g, '<br>')}</p>`)
     .join('');
 }

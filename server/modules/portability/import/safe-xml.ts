@@ -113,7 +113,8 @@ export function attrAnyNs(el: XmlElement, local: string): string | undefined {
 }
 
 const VOID_ELEMENTS = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr']);
-const escapeText = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+/** Text as HTML/XML character data. */
+export const escapeText = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 const escapeAttr = (s: string) => escapeText(s).replaceAll('"', '&quot;');
 
 /** The children serialised back to markup (local names only): XHTML content becomes an HTML string for the sanitiser. */
