@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
+import type { ExportScope } from '../../../../shared/api/portability.ts';
 import { ARCHIVE_PATHS, portfolioJsonSchema } from '../../../../shared/portability/portfolio-format.ts';
 import type { Locale } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
@@ -12,8 +13,7 @@ import { sitePages } from './site/site.tsx';
 import { backfillVariantDigests } from './variant-digests.ts';
 import './zip-crc.ts';
 
-export { loadPortfolioDocument, PupilNotFound, type ExportScope } from './portfolio-document.ts';
-export type { ArchiveFile } from './media-files.ts';
+export { loadPortfolioDocument } from './portfolio-document.ts';
 
 export interface ExportProgress {
   phase: 'collecting' | 'media' | 'pages' | 'finishing';
@@ -27,7 +27,7 @@ export interface ExportOptions {
   blobs: BlobStore;
   pupilId: string;
   /** 'shared' = only artefacts with visibility 'guardians' (what a guardian may see), with their feedback. */
-  scope: 'full' | 'shared';
+  scope: ExportScope;
   /** Language of the offline pages. */
   locale: Locale;
   signal?: AbortSignal;

@@ -40,7 +40,7 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /** The file extension the archive gives a media type; `bin` for anything unknown. */
-export function extensionFor(mime: string): string {
+function extensionFor(mime: string): string {
   return EXTENSIONS[mime.toLowerCase()] ?? 'bin';
 }
 

@@ -9,14 +9,13 @@ import {
   type PortfolioDocument,
   type ProjectDoc,
 } from '../../../../shared/portability/portfolio-format.ts';
+import type { ExportScope } from '../../../../shared/api/portability.ts';
 import { MEDIA_VARIANTS } from '../../../../shared/portfolio.ts';
 import type { Locale } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
-
-export type ExportScope = 'full' | 'shared';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

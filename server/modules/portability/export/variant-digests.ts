@@ -54,7 +54,7 @@ export async function backfillVariantDigests(db: Db, blobs: BlobStore, pupilId: 
   return hashed;
 }
 
-export async function digestBlob(blobs: BlobStore, key: string, signal?: AbortSignal): Promise<Digest> {
+async function digestBlob(blobs: BlobStore, key: string, signal?: AbortSignal): Promise<Digest> {
   const hash = createHash('sha256');
   let size = 0;
   const stream = await blobs.getStream(key);
