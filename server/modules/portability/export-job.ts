@@ -1,9 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { writeExportArchive } from './engine.ts';
-import { fail, markDone, startRunning } from './job-lifecycle.ts';
+import { deleteNoted, fail, markDone, startRunning } from './job-lifecycle.ts';
 import type { JobRow } from './jobs.ts';
 import type { PortabilityDeps } from './portability.deps.ts';
 import { loadJob, presentExport } from './portability.repo.ts';
@@ -56,7 +55,8 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     clearInterval(keepNote);
     body.destroy();
     await stored.catch(() => undefined);
-    await forget(db, deps, key);
+    // A blob that will have no row: deleted now, or by the orphan sweeper that follows the note.
+    await deleteNoted(db, blobs, key).catch((e: unknown) => logger.warn({ err: e, key }, 'could not delete a partial archive; the orphan sweeper will'));
     await progress.settle();
     if (signal.aborted) throw err;
     logger.error({ err, jobId: job.id }, 'export failed');
@@ -88,14 +88,4 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   }
   const done = await loadJob(db, job.id, 'export');
   if (done) notifier.toUser(job.requestedBy, 'export.finished', presentExport(done));
-}
-
-/** A blob that will have no row: deleted now, or by the orphan sweeper when that fails. */
-async function forget(db: Db, deps: PortabilityDeps, key: string): Promise<void> {
-  try {
-    await deps.blobs.delete(key);
-    await db.deleteFrom('pendingBlobs').where('key', '=', key).execute();
-  } catch (err) {
-    deps.logger.warn({ err, key }, 'could not delete a partial archive; the orphan sweeper will');
-  }
 }

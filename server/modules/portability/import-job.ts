@@ -4,10 +4,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { importTargetSchema } from '../../../shared/api/portability.ts';
-import type { Db } from '../../db/database.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
 import { applyImport, ImportRejected } from './engine.ts';
-import { fail, markDone, startRunning } from './job-lifecycle.ts';
+import { deleteNoted, fail, markDone, startRunning } from './job-lifecycle.ts';
 import type { JobRow } from './jobs.ts';
 import type { PortabilityDeps } from './portability.deps.ts';
 import { loadJob, presentImport } from './portability.repo.ts';
@@ -78,9 +76,4 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
   } finally {
     await rm(file, { force: true });
   }
-}
-
-export async function deleteNoted(db: Db, blobs: BlobStore, key: string): Promise<void> {
-  await blobs.delete(key);
-  await db.deleteFrom('pendingBlobs').where('key', '=', key).execute();
 }

@@ -2,6 +2,7 @@ import type { Updateable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { PortabilityJobsTable } from '../../db/schema.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
 import { progressTracker } from './job-progress.ts';
 import type { JobView } from './portability.repo.ts';
 
@@ -54,4 +55,10 @@ export async function fail(db: Db, workerId: string | null, jobId: string, error
     .where('id', '=', jobId);
   if (workerId) query = query.where('worker', '=', workerId);
   await query.execute();
+}
+
+/** Deletes a blob noted in pending_blobs, then its note: a failure leaves the note for the orphan sweeper. */
+export async function deleteNoted(db: Db, blobs: BlobStore, key: string): Promise<void> {
+  await blobs.delete(key);
+  await db.deleteFrom('pendingBlobs').where('key', '=', key).execute();
 }

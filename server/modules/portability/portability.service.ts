@@ -9,7 +9,7 @@ import { blobKey } from '../../storage/blob-store.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { pupilFacts } from '../artefacts/artefacts.repo.ts';
 import { ImportRejected, previewImport } from './engine.ts';
-import { deleteNoted } from './import-job.ts';
+import { deleteNoted } from './job-lifecycle.ts';
 import type { JobRunner } from './jobs.ts';
 import type { PortabilityDeps } from './portability.deps.ts';
 import { jobResource, loadJob, presentExport, presentImport, viewsOf, type JobView } from './portability.repo.ts';
