@@ -18,6 +18,7 @@ import { backfillVariantDigests } from '../../server/modules/portability/export/
 import { blobKey, type BlobStore } from '../../server/storage/blob-store.ts';
 import { openBlobStore } from '../../server/storage/open-blob-store.ts';
 import { makeArtefact, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { postSampleProject } from '../helpers/sample-project.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { artefactForm as form, wavTone } from '../helpers/artefact-upload.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -149,22 +150,7 @@ for (const storeKind of ['local', 's3'] as const) {
       w = await makeTwoSchools(db);
       const [pupil, teacher] = await Promise.all([app.as(w.pupil.username), app.as(w.teacher.username)]);
 
-      project = (
-        await teacher.post<Project>('/api/projects', {
-          schoolId: w.schoolA.id,
-          title: 'Vesi ympärillämme',
-          description: 'Tutkimme <vettä> & jäätä.',
-          schoolYear: '2026-2027',
-          startsOn: '2026-11-01',
-          endsOn: '2026-12-15',
-          subjectCodes: ['BI', 'FY'],
-          competenceIds: ['basic:L1'],
-          phases: [{ title: 'Orientoituminen' }, { title: 'Tutkiminen' }],
-          goals: [{ text: 'Osaan kuvata veden olomuodot' }],
-          groupIds: [w.group.id],
-        })
-      ).body;
-      await db.updateTable('projects').set({ importedTeachers: JSON.stringify([{ id: null, displayName: 'Opettaja Muualta', role: 'teacher' }]) }).where('id', '=', project.id).execute();
+      project = await postSampleProject(teacher, db, { schoolId: w.schoolA.id, groupId: w.group.id });
 
       const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
       const created = await pupil.post<Artefact>(
