@@ -37,7 +37,13 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: booleanFlag,
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
   SESSION_MAX_AGE_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(12)),
-  REDIS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rediss?:\/\//, { message: 'must start with redis://' }).optional()),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, { message: 'must start with redis://' })
+      .optional(),
+  ),
   REALTIME_ADAPTER: z.preprocess(emptyToUndefined, z.enum(['none', 'postgres', 'redis']).optional()),
   DEMO: booleanFlag,
   MEDIA_MAX_IMAGE_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(40)),
@@ -47,10 +53,7 @@ const envSchema = z.object({
   EXPORT_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(3650).default(7)),
   IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100_000).default(1024)),
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().default('ffmpeg')),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export type Env = z.infer<typeof envSchema>;

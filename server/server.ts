@@ -132,7 +132,16 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...portability.routes,
   ];
   if (config.demo) {
-    await seedDemoPortfolio({ db: database.db, tmpDir: config.media.tmpDir, ffmpegPath: config.media.ffmpegPath, logger, loadActor: auth.loadActor, projects, artefacts, feedback });
+    await seedDemoPortfolio({
+      db: database.db,
+      tmpDir: config.media.tmpDir,
+      ffmpegPath: config.media.ffmpegPath,
+      logger,
+      loadActor: auth.loadActor,
+      projects,
+      artefacts,
+      feedback,
+    });
   }
   app = buildApp({
     config,

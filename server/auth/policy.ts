@@ -13,7 +13,13 @@ export type Resource =
   | { readonly type: 'user'; readonly userId: string; readonly schoolIds: readonly string[] }
   | { readonly type: 'platform' }
   /** A pupil as the owner of a portfolio: their schools and the groups they are a pupil in. */
-  | { readonly type: 'pupil'; readonly pupilId: string; readonly schoolIds: readonly string[]; readonly groupIds: readonly string[]; readonly projectTeacherIds: readonly string[] }
+  | {
+      readonly type: 'pupil';
+      readonly pupilId: string;
+      readonly schoolIds: readonly string[];
+      readonly groupIds: readonly string[];
+      readonly projectTeacherIds: readonly string[];
+    }
   | {
       readonly type: 'artefact';
       readonly ownerId: string;
@@ -50,7 +56,8 @@ const rules = {
   'guardianLink.manage': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.some((s) => adminOf(a, s)),
 
   // Portfolios. A pupil's teachers are the teachers of the pupil's groups and of the projects they take part in.
-  'portfolio.read': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId || teachesAny(a, r.groupIds) || r.projectTeacherIds.includes(a.id) || a.childIds.has(r.pupilId),
+  'portfolio.read': (a: Actor, r: ResourceOf<'pupil'>) =>
+    a.id === r.pupilId || teachesAny(a, r.groupIds) || r.projectTeacherIds.includes(a.id) || a.childIds.has(r.pupilId),
   'artefact.create': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId && hasRole(a, 'pupil'),
   'artefact.read': (a: Actor, r: ArtefactResource) => a.id === r.ownerId || teachesOwner(a, r) || (r.visibility === 'guardians' && a.childIds.has(r.ownerId)),
   'artefact.update': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,

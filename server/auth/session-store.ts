@@ -33,7 +33,10 @@ export class DbSessionStore extends session.Store {
       .values({ sid, ...row })
       .onConflict((oc) => oc.column('sid').doUpdateSet(row))
       .execute()
-      .then(() => callback?.(), (err: unknown) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
@@ -52,7 +55,10 @@ export class DbSessionStore extends session.Store {
       .set({ expiresAt: expiry(data) })
       .where('sid', '=', sid)
       .execute()
-      .then(() => callback?.(), (err: unknown) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
   }
 
   override destroy(sid: string, callback?: Callback): void {
@@ -61,7 +67,10 @@ export class DbSessionStore extends session.Store {
       .deleteFrom('sessions')
       .where('sid', '=', sid)
       .execute()
-      .then(() => callback?.(), (err: unknown) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
   }
 
   /** Ends every session of a user (deactivation, password change); returns the ended session ids. */

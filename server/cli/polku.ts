@@ -8,7 +8,15 @@ import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { pupilFacts } from '../modules/artefacts/artefacts.repo.ts';
-import { applyImport, DEFAULT_IMPORT_LIMITS, ImportRejected, previewImport, writeExportArchive, type ImportPreview, type ImportTarget } from '../modules/portability/engine.ts';
+import {
+  applyImport,
+  DEFAULT_IMPORT_LIMITS,
+  ImportRejected,
+  previewImport,
+  writeExportArchive,
+  type ImportPreview,
+  type ImportTarget,
+} from '../modules/portability/engine.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { openBlobStore } from '../storage/open-blob-store.ts';
 
@@ -63,7 +71,11 @@ async function close({ database, blobs }: Resources): Promise<void> {
 }
 
 async function pupilByUsername(r: Resources, username: string): Promise<{ id: string; displayName: string; locale: Locale | null }> {
-  const user = await r.database.db.selectFrom('users').select(['id', 'displayName', 'locale']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+  const user = await r.database.db
+    .selectFrom('users')
+    .select(['id', 'displayName', 'locale'])
+    .where('username', '=', username.trim().toLowerCase())
+    .executeTakeFirst();
   if (!user) throw new CliError(`No user has the username "${username}".`);
   if (!(await pupilFacts(r.database.db, user.id))) throw new CliError(`"${username}" is not a pupil: only pupils have portfolios.`);
   return user;
@@ -92,7 +104,11 @@ function throttled(print: (phase: string, text: string) => void) {
 }
 
 async function exportCommand(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { scope: { type: 'string', default: 'full' }, locale: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { scope: { type: 'string', default: 'full' }, locale: { type: 'string' } },
+  });
   const [username, file] = positionals;
   if (!username || !file || positionals.length > 2) throw new CliError(`export needs a username and a file name.\n\n${USAGE}`, 2);
   const scope = values.scope;
@@ -155,7 +171,16 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-async function importTarget(r: Resources, values: { into?: string | undefined; 'new-account'?: boolean | undefined; school?: string | undefined; username?: string | undefined; 'display-name'?: string | undefined }): Promise<{ target: ImportTarget; label: string }> {
+async function importTarget(
+  r: Resources,
+  values: {
+    into?: string | undefined;
+    'new-account'?: boolean | undefined;
+    school?: string | undefined;
+    username?: string | undefined;
+    'display-name'?: string | undefined;
+  },
+): Promise<{ target: ImportTarget; label: string }> {
   if (values.into && values['new-account']) throw new CliError('Choose either --into <username> or --new-account, not both.', 2);
   if (values.into) {
     const pupil = await pupilByUsername(r, values.into);
@@ -172,7 +197,12 @@ async function importTarget(r: Resources, values: { into?: string | undefined; '
     .executeTakeFirst();
   if (!school) throw new CliError(`No school has the id or code "${key}".`);
   return {
-    target: { kind: 'new', schoolId: school.id, ...(values.username ? { username: values.username } : {}), ...(values['display-name'] ? { displayName: values['display-name'] } : {}) },
+    target: {
+      kind: 'new',
+      schoolId: school.id,
+      ...(values.username ? { username: values.username } : {}),
+      ...(values['display-name'] ? { displayName: values['display-name'] } : {}),
+    },
     label: `a new pupil account at ${school.name}`,
   };
 }
@@ -231,7 +261,9 @@ async function importCommand(args: string[]): Promise<void> {
     });
     endProgress();
     const c = report.created;
-    process.stdout.write(`Imported into ${label} (pupil id ${report.pupilId}): ${c.projects} project(s), ${c.artefacts} artefact(s), ${c.media} media file(s), ${c.feedback} feedback message(s); ${report.counts.skip} skipped, ${report.counts.unmapped} not importable.\n`);
+    process.stdout.write(
+      `Imported into ${label} (pupil id ${report.pupilId}): ${c.projects} project(s), ${c.artefacts} artefact(s), ${c.media} media file(s), ${c.feedback} feedback message(s); ${report.counts.skip} skipped, ${report.counts.unmapped} not importable.\n`,
+    );
   } finally {
     await close(r);
   }

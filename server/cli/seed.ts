@@ -9,7 +9,11 @@ const database = await openDatabase(config.database);
 try {
   await migrate(database.db);
   const { created } = await seedDemoSchool(database.db);
-  console.log(created ? `Demo school created. Sign in as ${DEMO_USERNAMES.join(', ')} with password ${DEMO_PASSWORD} (DEMO=true must be set for the server).` : 'The demo school is already there.');
+  console.log(
+    created
+      ? `Demo school created. Sign in as ${DEMO_USERNAMES.join(', ')} with password ${DEMO_PASSWORD} (DEMO=true must be set for the server).`
+      : 'The demo school is already there.',
+  );
 } finally {
   await database.close();
 }

@@ -118,7 +118,13 @@ export function toHttpError(err: unknown): HttpError | null {
 
 export function renderError(error: HttpError): ErrorResponse {
   return {
-    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...(error.reason ? { reason: error.reason } : {}), ...(error.reasonParams ? { reasonParams: { ...error.reasonParams } } : {}) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+      ...(error.reason ? { reason: error.reason } : {}),
+      ...(error.reasonParams ? { reasonParams: { ...error.reasonParams } } : {}),
+    },
   };
 }
 

@@ -92,13 +92,26 @@ export async function remuxWithoutMetadata(ffmpegPath: string, input: string, co
   const { muxer } = containerOf(container);
   const maps = kind === 'video' ? ['-map', '0:V?', '-map', '0:a?', '-map', '0:s?'] : ['-map', '0:a'];
   const args = [
-    '-nostdin', '-v', 'error', ...inputArgs(input, container),
-    ...maps, '-map_metadata', '-1', '-map_chapters', '-1', '-c', 'copy',
+    '-nostdin',
+    '-v',
+    'error',
+    ...inputArgs(input, container),
+    ...maps,
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-c',
+    'copy',
     // bitexact: no "Lavf…" encoder tag, no timestamps of our own.
-    '-fflags', '+bitexact',
+    '-fflags',
+    '+bitexact',
     // faststart puts the index first so playback can begin before the whole file is fetched.
     ...(['mp4', 'mov', 'ipod'].includes(muxer) ? ['-movflags', '+faststart'] : []),
-    '-f', muxer, '-n', fileUrl(output),
+    '-f',
+    muxer,
+    '-n',
+    fileUrl(output),
   ];
   const result = await run(ffmpegPath, args, 30 * 60_000);
   if (result.code !== 0) throw new MediaUnreadable(result.stderr);
@@ -107,12 +120,31 @@ export async function remuxWithoutMetadata(ffmpegPath: string, input: string, co
 /** One decoded frame as PNG (ffmpeg applies the rotation). False when no frame could be taken. */
 export async function extractFrame(ffmpegPath: string, input: string, container: string, output: string, atSeconds: number): Promise<boolean> {
   const args = [
-    '-nostdin', '-v', 'error', '-ss', atSeconds.toFixed(3), ...inputArgs(input, container),
-    '-map', '0:V:0', '-frames:v', '1', '-map_metadata', '-1', '-c:v', 'png', '-f', 'image2', '-y', fileUrl(output),
+    '-nostdin',
+    '-v',
+    'error',
+    '-ss',
+    atSeconds.toFixed(3),
+    ...inputArgs(input, container),
+    '-map',
+    '0:V:0',
+    '-frames:v',
+    '1',
+    '-map_metadata',
+    '-1',
+    '-c:v',
+    'png',
+    '-f',
+    'image2',
+    '-y',
+    fileUrl(output),
   ];
   const result = await run(ffmpegPath, args, 120_000);
   if (result.code !== 0) return false;
-  const size = await stat(output).then((s) => s.size, () => 0);
+  const size = await stat(output).then(
+    (s) => s.size,
+    () => 0,
+  );
   return size > 0;
 }
 

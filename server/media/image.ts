@@ -152,7 +152,11 @@ export async function drawPicture(file: string, sky: string, ground: string, spo
   await sharp({ create: { width, height, channels: 3, background: sky } })
     .composite([
       { input: { create: { width, height: height / 2, channels: 3, background: ground } }, top: height / 2, left: 0 },
-      ...spots.map((colour, i) => ({ input: { create: { width: 180, height: 180, channels: 3 as const, background: colour } }, top: 420 + (i % 2) * 160, left: 200 + i * 300 })),
+      ...spots.map((colour, i) => ({
+        input: { create: { width: 180, height: 180, channels: 3 as const, background: colour } },
+        top: 420 + (i % 2) * 160,
+        left: 200 + i * 300,
+      })),
     ])
     .jpeg({ quality: 85 })
     .toFile(file);

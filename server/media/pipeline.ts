@@ -95,7 +95,13 @@ export async function processUpload(file: { path: string; originalName: string; 
   }
 }
 
-function processAccepted(accepted: AcceptedType, file: { path: string; originalName: string }, size: number, workDir: string, options: MediaOptions): Promise<Processed> {
+function processAccepted(
+  accepted: AcceptedType,
+  file: { path: string; originalName: string },
+  size: number,
+  workDir: string,
+  options: MediaOptions,
+): Promise<Processed> {
   switch (accepted.kind) {
     case 'image':
       checkSize('image', size, options.maxBytes.image, file.originalName);
@@ -169,7 +175,8 @@ async function readInfo(ffmpegPath: string, input: string, container: string): P
 async function makePoster(video: string, container: string, workDir: string, info: AvInfo | null, options: MediaOptions): Promise<Processed['variants']> {
   const frame = path.join(workDir, 'frame.png');
   const at = Math.min(1, (info?.durationMs ?? 0) / 2000);
-  const taken = (await extractFrame(options.ffmpegPath, video, container, frame, at)) || (at > 0 && (await extractFrame(options.ffmpegPath, video, container, frame, 0)));
+  const taken =
+    (await extractFrame(options.ffmpegPath, video, container, frame, at)) || (at > 0 && (await extractFrame(options.ffmpegPath, video, container, frame, 0)));
   if (!taken) return {};
   const image = await processImage(frame, 'png', workDir, { keepOriginal: false, prefix: 'poster-' });
   return { poster: image.display, thumb: image.thumb };
@@ -216,7 +223,10 @@ export async function sha256File(filePath: string): Promise<string> {
 
 /** Control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
 function cleanName(name: string): string | null {
-  const clean = [...name.normalize('NFC')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
+  const clean = [...name.normalize('NFC')]
+    .filter((c) => c >= ' ' && c !== '\u007f')
+    .join('')
+    .trim();
   return clean ? [...clean].slice(0, 255).join('') : null;
 }
 
@@ -224,11 +234,7 @@ function cleanName(name: string): string | null {
  * Stored → the caller writes the row. Variants go one after another from their temp files; if one
  * put fails, the ones already stored are deleted again and the put's error is rethrown.
  */
-export async function storeProcessedMedia(
-  blobs: BlobStore,
-  mediaId: string,
-  media: ProcessedMedia,
-): Promise<Partial<Record<ProcessedVariantName, string>>> {
+export async function storeProcessedMedia(blobs: BlobStore, mediaId: string, media: ProcessedMedia): Promise<Partial<Record<ProcessedVariantName, string>>> {
   const id = mediaId.replaceAll('-', '');
   const stored: Partial<Record<ProcessedVariantName, string>> = {};
   try {

@@ -5,9 +5,7 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
 /** What an upload was recognised as. For audio and video the kind is provisional until ffprobe has seen the streams. */
 export type AcceptedType =
-  | { kind: 'image'; mime: string; format: ImageFormat }
-  | { kind: 'audio' | 'video'; mime: string; ext: string }
-  | { kind: 'file'; mime: string; ext: string };
+  { kind: 'image'; mime: string; format: ImageFormat } | { kind: 'audio' | 'video'; mime: string; ext: string } | { kind: 'file'; mime: string; ext: string };
 
 /**
  * The allow-list, keyed by file-type's `ext`. Keyed by ext rather than MIME because file-type reports
@@ -86,7 +84,10 @@ function trim(n: number): string {
 /** Names are user input of any length: shortened so an error message stays readable. */
 export function quoteName(name: string): string | null {
   // Control characters would let a name forge lines in logs or the UI.
-  const clean = [...name].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
+  const clean = [...name]
+    .filter((c) => c >= ' ' && c !== '\u007f')
+    .join('')
+    .trim();
   if (!clean) return null;
   return clean.length > 80 ? `"${clean.slice(0, 77)}…"` : `"${clean}"`;
 }

@@ -25,7 +25,9 @@ export interface DemoPortfolioDeps {
 /** A short tone standing in for a spoken reflection; null when ffmpeg cannot run. */
 function voiceNote(ffmpegPath: string, file: string): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn(ffmpegPath, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=3', '-c:a', 'aac', '-b:a', '64k', file], { stdio: 'ignore' });
+    const child = spawn(ffmpegPath, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=3', '-c:a', 'aac', '-b:a', '64k', file], {
+      stdio: 'ignore',
+    });
     child.on('error', () => resolve(null));
     child.on('exit', (code) => resolve(code === 0 ? file : null));
   });
@@ -44,10 +46,18 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
   const { db } = deps;
   const exists = await db.selectFrom('projects').select('id').where('title', '=', DEMO_PROJECT_TITLE).executeTakeFirst();
   if (exists) return false;
-  const users = await db.selectFrom('users').select(['id', 'username']).where('username', 'in', ['demo.teacher', 'demo.pupil', 'eetu.nieminen', 'mikko.korhonen']).execute();
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('username', 'in', ['demo.teacher', 'demo.pupil', 'eetu.nieminen', 'mikko.korhonen'])
+    .execute();
   const id = (username: string) => users.find((u) => u.username === username)?.id;
   const school = await db.selectFrom('schools').select('id').where('code', '=', '99901').executeTakeFirst();
-  const groups = await db.selectFrom('groups').select('id').where('schoolId', '=', school?.id ?? '').execute();
+  const groups = await db
+    .selectFrom('groups')
+    .select('id')
+    .where('schoolId', '=', school?.id ?? '')
+    .execute();
   const actorOf = async (username: string): Promise<Actor | null> => {
     const userId = id(username);
     const facts = userId ? await deps.loadActor(userId) : null;
@@ -66,7 +76,11 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
     subjectCodes: ['YL', 'AI', 'KU', 'MA'],
     competenceIds: ['basic:L1', 'basic:L4', 'basic:L7'],
     phases: [{ title: 'Orientoituminen' }, { title: 'Tutkiminen' }, { title: 'Tuottaminen' }, { title: 'Jakaminen' }, { title: 'Reflektointi' }],
-    goals: [{ text: 'Osaan havainnoida ja kuvata muutoksia luonnossa' }, { text: 'Osaan esittää mittaustuloksia kaaviona' }, { text: 'Osaan kertoa omasta oppimisestani' }],
+    goals: [
+      { text: 'Osaan havainnoida ja kuvata muutoksia luonnossa' },
+      { text: 'Osaan esittää mittaustuloksia kaaviona' },
+      { text: 'Osaan kertoa omasta oppimisestani' },
+    ],
     teacherIds: [id('mikko.korhonen') ?? teacher.id],
     groupIds: groups.map((g) => g.id),
   });
@@ -82,15 +96,43 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
 
     const first = await deps.artefacts.create(
       pupil,
-      { title: 'Ensimmäinen retki lähimetsään', bodyHtml: '<p>Metsässä oli vielä paljon vihreää, mutta koivun lehdet olivat jo vähän keltaisia.</p>', projectId: project.id, phaseId: phase(0), kind: undefined, links: [], subjectCodes: ['YL'], competenceIds: ['basic:L1'], goalIds: [project.goals[0]?.id ?? ''].filter(Boolean), status: 'ready', visibility: 'guardians' },
+      {
+        title: 'Ensimmäinen retki lähimetsään',
+        bodyHtml: '<p>Metsässä oli vielä paljon vihreää, mutta koivun lehdet olivat jo vähän keltaisia.</p>',
+        projectId: project.id,
+        phaseId: phase(0),
+        kind: undefined,
+        links: [],
+        subjectCodes: ['YL'],
+        competenceIds: ['basic:L1'],
+        goalIds: [project.goals[0]?.id ?? ''].filter(Boolean),
+        status: 'ready',
+        visibility: 'guardians',
+      },
       [await asUpload(forest)],
     );
-    const teacherNote = await deps.feedback.create(teacher, first.id, { body: 'Hyvä havainto koivuista! Mitä arvelet, milloin lehdet putoavat?', parentId: null });
+    const teacherNote = await deps.feedback.create(teacher, first.id, {
+      body: 'Hyvä havainto koivuista! Mitä arvelet, milloin lehdet putoavat?',
+      parentId: null,
+    });
     await deps.feedback.create(pupil, first.id, { body: 'Ehkä lokakuussa, kun tulee kylmempää.', parentId: teacherNote.id });
 
     const second = await deps.artefacts.create(
       pupil,
-      { title: 'Ruska on alkanut', bodyHtml: '<p>Vaahterat ovat nyt <strong>punaisia ja oransseja</strong>. Mittasin kolmen lehden pituuden.</p><ul><li>12 cm</li><li>9 cm</li><li>15 cm</li></ul>', projectId: project.id, phaseId: phase(1), kind: undefined, links: [], subjectCodes: ['YL', 'MA'], competenceIds: ['basic:L4'], goalIds: [], status: 'ready', visibility: 'private' },
+      {
+        title: 'Ruska on alkanut',
+        bodyHtml:
+          '<p>Vaahterat ovat nyt <strong>punaisia ja oransseja</strong>. Mittasin kolmen lehden pituuden.</p><ul><li>12 cm</li><li>9 cm</li><li>15 cm</li></ul>',
+        projectId: project.id,
+        phaseId: phase(1),
+        kind: undefined,
+        links: [],
+        subjectCodes: ['YL', 'MA'],
+        competenceIds: ['basic:L4'],
+        goalIds: [],
+        status: 'ready',
+        visibility: 'private',
+      },
       [await asUpload(leaves)],
     );
     await deps.feedback.create(teacher, second.id, { body: 'Mittaukset ovat tarkkoja. Voisitko tehdä niistä pylväskaavion?', parentId: null });
@@ -98,12 +140,36 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
     const audio = await voiceNote(deps.ffmpegPath, path.join(dir, 'pohdinta.m4a'));
     await deps.artefacts.create(
       pupil,
-      { title: 'Mitä opin tällä viikolla', bodyHtml: '<p>Kerroin äänitteellä, mitä opin ruskasta.</p>', projectId: project.id, phaseId: phase(4), kind: undefined, links: [], subjectCodes: ['AI'], competenceIds: ['basic:L1'], goalIds: [], status: 'draft', visibility: 'private' },
+      {
+        title: 'Mitä opin tällä viikolla',
+        bodyHtml: '<p>Kerroin äänitteellä, mitä opin ruskasta.</p>',
+        projectId: project.id,
+        phaseId: phase(4),
+        kind: undefined,
+        links: [],
+        subjectCodes: ['AI'],
+        competenceIds: ['basic:L1'],
+        goalIds: [],
+        status: 'draft',
+        visibility: 'private',
+      },
       audio ? [await asUpload(audio)] : [],
     );
     await deps.artefacts.create(
       eetu,
-      { title: 'Sienilöytöjä', bodyHtml: '<p>Löysin kantarelleja ja yhden kärpässienen.</p>', projectId: project.id, phaseId: phase(1), kind: undefined, links: [{ url: 'https://www.luontoportti.com/', title: 'Luontoportti' }], subjectCodes: ['YL'], competenceIds: [], goalIds: [], status: 'ready', visibility: 'private' },
+      {
+        title: 'Sienilöytöjä',
+        bodyHtml: '<p>Löysin kantarelleja ja yhden kärpässienen.</p>',
+        projectId: project.id,
+        phaseId: phase(1),
+        kind: undefined,
+        links: [{ url: 'https://www.luontoportti.com/', title: 'Luontoportti' }],
+        subjectCodes: ['YL'],
+        competenceIds: [],
+        goalIds: [],
+        status: 'ready',
+        visibility: 'private',
+      },
       [],
     );
     deps.logger.info('demo portfolio seeded');

@@ -21,7 +21,15 @@ const GROUPS = [
 ];
 const USERS: DemoUser[] = [
   { username: 'demo.admin', displayName: 'Pekka Rehtori', role: 'admin' },
-  { username: 'demo.teacher', displayName: 'Anna Virtanen', role: 'teacher', groups: [['5A', 'teacher'], ['5B', 'teacher']] },
+  {
+    username: 'demo.teacher',
+    displayName: 'Anna Virtanen',
+    role: 'teacher',
+    groups: [
+      ['5A', 'teacher'],
+      ['5B', 'teacher'],
+    ],
+  },
   { username: 'mikko.korhonen', displayName: 'Mikko Korhonen', role: 'teacher', groups: [['5B', 'teacher']] },
   { username: 'demo.pupil', displayName: 'Aino Mäkinen', role: 'pupil', groups: [['5A', 'pupil']] },
   { username: 'eetu.nieminen', displayName: 'Eetu Nieminen', role: 'pupil', groups: [['5A', 'pupil']] },
@@ -49,7 +57,11 @@ export async function seedDemoSchool(db: Db): Promise<{ created: boolean }> {
     const school = await trx.insertInto('schools').values(SCHOOL).returning('id').executeTakeFirstOrThrow();
     const groupIds = new Map<string, string>();
     for (const group of GROUPS) {
-      const row = await trx.insertInto('groups').values({ schoolId: school.id, ...group }).returning('id').executeTakeFirstOrThrow();
+      const row = await trx
+        .insertInto('groups')
+        .values({ schoolId: school.id, ...group })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       groupIds.set(group.name, row.id);
     }
     const users = await trx
@@ -60,7 +72,10 @@ export async function seedDemoSchool(db: Db): Promise<{ created: boolean }> {
     const userIds = new Map(users.map((u) => [u.username, u.id]));
     const id = (username: string) => userIds.get(username) ?? '';
 
-    await trx.insertInto('schoolRoles').values(USERS.map((u) => ({ schoolId: school.id, userId: id(u.username), role: u.role }))).execute();
+    await trx
+      .insertInto('schoolRoles')
+      .values(USERS.map((u) => ({ schoolId: school.id, userId: id(u.username), role: u.role })))
+      .execute();
     const memberships = USERS.flatMap((u) => (u.groups ?? []).map(([group, role]) => ({ groupId: groupIds.get(group) ?? '', userId: id(u.username), role })));
     await trx.insertInto('memberships').values(memberships).execute();
     const links = USERS.flatMap((u) => (u.guardianOf ?? []).map((pupil) => ({ guardianId: id(u.username), pupilId: id(pupil) })));

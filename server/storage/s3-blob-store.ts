@@ -50,10 +50,7 @@ export class S3BlobStore implements BlobStore {
       endpoint,
       forcePathStyle: options.forcePathStyle,
       // Without explicit keys the SDK's default chain (env, instance role …) applies.
-      credentials:
-        options.accessKeyId && options.secretAccessKey
-          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
-          : undefined,
+      credentials: options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
       // Many S3-compatible servers reject or mis-store the SDK's default aws-chunked checksum trailers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
@@ -147,9 +144,8 @@ export class S3BlobStore implements BlobStore {
     assertValidKey(key);
     checkExpiry(options.expiresInSeconds);
     // S3 cannot send nosniff, so active types (HTML, SVG …) are at least never shown inline.
-    const disposition = options.contentType || options.downloadName
-      ? dispositionFor(options.contentType ?? 'application/octet-stream', options.downloadName)
-      : null;
+    const disposition =
+      options.contentType || options.downloadName ? dispositionFor(options.contentType ?? 'application/octet-stream', options.downloadName) : null;
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: key,

@@ -8,12 +8,8 @@ export const groupRoleSchema = z.enum(GROUP_ROLES);
 export const schoolSchema = z.object({ id: idSchema, name: z.string(), code: z.string().nullable(), createdAt: isoDateTime });
 export type School = z.infer<typeof schoolSchema>;
 export const schoolListSchema = z.object({ schools: z.array(schoolSchema) });
-export const createSchoolRequestSchema = z
-  .object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() })
-  .strict();
-export const updateSchoolRequestSchema = z
-  .object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional() })
-  .strict();
+export const createSchoolRequestSchema = z.object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() }).strict();
+export const updateSchoolRequestSchema = z.object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional() }).strict();
 
 // Groups
 export const groupSchema = z.object({
@@ -25,11 +21,12 @@ export const groupSchema = z.object({
 });
 export type Group = z.infer<typeof groupSchema>;
 export const groupListSchema = z.object({ groups: z.array(groupSchema) });
-const schoolYear = z.string().trim().regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' });
+const schoolYear = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' });
 export const createGroupRequestSchema = z.object({ name: nameText(100), schoolYear: schoolYear.optional() }).strict();
-export const updateGroupRequestSchema = z
-  .object({ name: nameText(100).optional(), schoolYear: schoolYear.nullable().optional() })
-  .strict();
+export const updateGroupRequestSchema = z.object({ name: nameText(100).optional(), schoolYear: schoolYear.nullable().optional() }).strict();
 
 export const groupMemberSchema = z.object({
   userId: idSchema,
@@ -50,10 +47,7 @@ export const usernameSchema = z
   .regex(/^[a-z0-9][a-z0-9._@-]{1,99}$/, {
     message: 'must be 2–100 characters: letters a–z, digits, dot, dash, underscore or @',
   });
-export const passwordSchema = z
-  .string()
-  .min(10, { message: 'must be at least 10 characters' })
-  .max(200, { message: 'must be at most 200 characters' });
+export const passwordSchema = z.string().min(10, { message: 'must be at least 10 characters' }).max(200, { message: 'must be at most 200 characters' });
 
 export const schoolUserSchema = z.object({
   id: idSchema,

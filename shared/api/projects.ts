@@ -35,7 +35,11 @@ export const createProjectRequestSchema = z
     schoolId: idSchema,
     title: nameText(200),
     description: z.string().max(20_000).default(''),
-    schoolYear: z.string().regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' }).nullable().optional(),
+    schoolYear: z
+      .string()
+      .regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' })
+      .nullable()
+      .optional(),
     startsOn: isoDate.nullable().optional(),
     endsOn: isoDate.nullable().optional(),
     subjectCodes: z.array(z.string().max(10)).max(30).default([]),
@@ -53,7 +57,11 @@ export const updateProjectRequestSchema = z
   .object({
     title: nameText(200).optional(),
     description: z.string().max(20_000).optional(),
-    schoolYear: z.string().regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' }).nullable().optional(),
+    schoolYear: z
+      .string()
+      .regex(/^\d{4}-\d{4}$/, { message: 'must look like 2026-2027' })
+      .nullable()
+      .optional(),
     startsOn: isoDate.nullable().optional(),
     endsOn: isoDate.nullable().optional(),
     subjectCodes: z.array(z.string().max(10)).max(30).optional(),

@@ -38,7 +38,8 @@ export function formatMessage(templates: Readonly<Record<string, string>>, code:
   for (const base of bases) {
     const keys = count === undefined ? [base] : [`${base}_${plural.select(count)}`, `${base}_other`, base];
     const template = keys.map((k) => templates[k]).find((t) => t !== undefined);
-    if (template !== undefined) return template.replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (_, name: string, format?: string) => formatValue(params[name], format));
+    if (template !== undefined)
+      return template.replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (_, name: string, format?: string) => formatValue(params[name], format));
   }
   return code;
 }

@@ -77,7 +77,8 @@ export const IMPORT_REASONS_EN = {
   'web-link-imported-before': 'A web link of work imported before.',
   'web-link-not-imported': 'A web link of work that is not imported.',
   'collection-not-work_one': 'A collection of 1 item that is not work of its own (a page, an ability …): reported only; the work inside is imported.',
-  'collection-not-work_other': 'A collection of {{count}} items that are not work of their own (pages, abilities …): reported only; the work inside is imported.',
+  'collection-not-work_other':
+    'A collection of {{count}} items that are not work of their own (pages, abilities …): reported only; the work inside is imported.',
   'collection-empty': 'An empty collection.',
   'project-created_one': 'A project with 1 piece of work.',
   'project-created_other': 'A project with {{count}} pieces of work.',

@@ -11,7 +11,10 @@ type NoParams = Record<never, never>;
 /** The params of each code; `context` picks a more precise sentence (i18next's context). Sizes are bytes. */
 export interface ImportRejectedParams {
   'too-large': { context: 'archive'; size: number; max: number } | { context: 'file'; file: string; max: number } | { context: 'media'; file: string };
-  'zip-bomb': { context: 'total'; max: number } | { context: 'ratio'; file: string; size: number; packed: number; ratio: number } | { context: 'overrun'; file: string; size: number };
+  'zip-bomb':
+    | { context: 'total'; max: number }
+    | { context: 'ratio'; file: string; size: number; packed: number; ratio: number }
+    | { context: 'overrun'; file: string; size: number };
   'too-many-entries': { entries: number; max: number };
   'unsafe-path': { context: 'empty' } | { context: 'backslash' | 'absolute' | 'outside' | 'control'; file: string };
   symlink: { file: string };
@@ -65,7 +68,8 @@ export const IMPORT_REJECTIONS_EN = {
   'too-large_media': 'The file “{{file}}” in the archive is too large to import.',
   'zip-bomb': 'The archive would unpack to far more than its size; it may be a ZIP bomb and is not imported.',
   'zip-bomb_total': 'The archive would unpack to more than {{max, size}}, which is more than Polku imports; it may be a ZIP bomb.',
-  'zip-bomb_ratio': '“{{file}}” would unpack to {{size, size}} from {{packed, size}}, more than {{ratio}} times its packed size; the archive may be a ZIP bomb and is not imported.',
+  'zip-bomb_ratio':
+    '“{{file}}” would unpack to {{size, size}} from {{packed, size}}, more than {{ratio}} times its packed size; the archive may be a ZIP bomb and is not imported.',
   'zip-bomb_overrun': '“{{file}}” unpacks to more bytes than its header declares ({{size, size}}); the archive may be a ZIP bomb and is not imported.',
   'too-many-entries': 'The archive contains {{entries, number}} or more files; at most {{max, number}} can be imported.',
   'unsafe-path': 'The archive contains a file name that is not allowed; such archives cannot be imported.',
@@ -75,19 +79,22 @@ export const IMPORT_REJECTIONS_EN = {
   'unsafe-path_outside': 'The archive contains a file named “{{file}}”, which points outside the archive with ".."; such archives cannot be imported.',
   'unsafe-path_control': 'The archive contains a file named “{{file}}”, which contains control characters; such archives cannot be imported.',
   symlink: 'The archive contains a symbolic link (“{{file}}”); archives with links cannot be imported.',
-  'duplicate-name': 'The archive contains “{{file}}” more than once (names differing only in upper and lower case count as the same); it cannot be imported safely.',
+  'duplicate-name':
+    'The archive contains “{{file}}” more than once (names differing only in upper and lower case count as the same); it cannot be imported safely.',
   'unsupported-zip': 'The archive uses a ZIP feature Polku cannot read; save it again as an ordinary ZIP file.',
   'unsupported-zip_password': 'The archive is password-protected (“{{file}}”); export it again without a password.',
   'unsupported-zip_compression': 'The archive uses a compression method Polku cannot read (“{{file}}”); save it again as an ordinary ZIP file.',
   truncated: 'The archive is damaged or incomplete: its table of contents cannot be read. Download or copy the file again.',
   truncated_entry: 'The archive is damaged or incomplete: “{{file}}” cannot be read. Download or copy the file again.',
-  'xml-dtd': '“{{file}}” contains a document type declaration (DOCTYPE). Polku does not read DTDs or entities in imported files, for safety; export the file again without one.',
+  'xml-dtd':
+    '“{{file}}” contains a document type declaration (DOCTYPE). Polku does not read DTDs or entities in imported files, for safety; export the file again without one.',
   'xml-malformed': '“{{file}}” is not well-formed XML.',
   'xml-malformed_line': '“{{file}}” is not well-formed XML (the error is on line {{line}}).',
   'invalid-utf8': '“{{file}}” is not valid UTF-8 text. Polku imports text in UTF-8 only; the file may be damaged or saved in another encoding.',
   'unknown-format': 'The file is neither a ZIP archive nor an XML file. Polku imports its own export archives and LEAP2A files (for example from Mahara).',
   'unknown-format_zip': 'The ZIP file is neither a Polku export nor a LEAP2A archive: it has no portfolio.json or leap2a.xml at its top level.',
-  'unknown-format_xml': '“{{file}}” is not a LEAP2A feed: it is XML, but not an Atom feed. Polku imports its own ZIP archives and LEAP2A (for example from Mahara).',
+  'unknown-format_xml':
+    '“{{file}}” is not a LEAP2A feed: it is XML, but not an Atom feed. Polku imports its own ZIP archives and LEAP2A (for example from Mahara).',
   'invalid-document': 'portfolio.json is not valid JSON; the archive may be damaged.',
   'invalid-document_version': 'The archive uses version {{version}} of the Polku portfolio format; this Polku reads version {{expected}}.',
   'invalid-document_schema': 'portfolio.json is not a valid Polku portfolio: the field {{field}} is wrong.',

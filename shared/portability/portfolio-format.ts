@@ -50,8 +50,14 @@ export type PersonRef = z.infer<typeof personRefSchema>;
 
 export const mediaFileSchema = z
   .object({
-    path: z.string().regex(/^files\/[0-9a-f]{64}\.[a-z0-9]{1,8}$/).describe('Path inside the archive: files/<sha256>.<extension>.'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the file, hex.'),
+    path: z
+      .string()
+      .regex(/^files\/[0-9a-f]{64}\.[a-z0-9]{1,8}$/)
+      .describe('Path inside the archive: files/<sha256>.<extension>.'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 of the file, hex.'),
     size: z.number().int().nonnegative().describe('Size in bytes.'),
     mime: z.string().describe('Media type, e.g. image/jpeg.'),
   })
@@ -62,7 +68,10 @@ export const mediaDocSchema = z
     id,
     kind: z.enum(MEDIA_KINDS).describe('image, audio, video or file.'),
     mime: z.string().describe('Media type of the original.'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the original (metadata-free) file: the content identity used to skip duplicates on import.'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 of the original (metadata-free) file: the content identity used to skip duplicates on import.'),
     size: z.number().int().nonnegative().describe('Size of the original in bytes.'),
     originalName: z.string().nullable().describe('File name as uploaded.'),
     width: z.number().int().nullable().describe('Pixels, for images and video.'),
@@ -101,7 +110,7 @@ export const feedbackDocSchema = z
     createdAt: dateTime,
     editedAt: dateTime.nullable(),
   })
-  .describe('Formative feedback or a reply in the artefact\'s thread.');
+  .describe("Formative feedback or a reply in the artefact's thread.");
 export type FeedbackDoc = z.infer<typeof feedbackDocSchema>;
 
 export const originSchema = z
@@ -136,7 +145,7 @@ export const artefactDocSchema = z
     versions: z.array(versionDocSchema).describe('Every saved version, oldest first.'),
     feedback: z.array(feedbackDocSchema).describe('The whole thread, oldest first.'),
   })
-  .describe('One piece of the pupil\'s learning: text, photo, drawing, recording, video, file or link.');
+  .describe("One piece of the pupil's learning: text, photo, drawing, recording, video, file or link.");
 export type ArtefactDoc = z.infer<typeof artefactDocSchema>;
 
 export const projectDocSchema = z
@@ -166,7 +175,7 @@ export const portfolioDocumentSchema = z
     scope: z.enum(['full', 'shared']).describe('full: the whole portfolio; shared: only what the pupil shared with guardians.'),
     locale: z.enum(LOCALES).describe('Language of the offline pages.'),
     pupil: z.object({
-      id: id.describe('Volatile: the pupil\'s user id in the exporting Polku.'),
+      id: id.describe("Volatile: the pupil's user id in the exporting Polku."),
       username: z.string().describe('Volatile: sign-in name in the exporting Polku.'),
       displayName: z.string(),
       locale: z.enum(LOCALES).nullable(),

@@ -59,7 +59,9 @@ for (let i = 0; i < RUNS; i++) {
 
 const b = median(bare);
 const report = (name: string, xs: number[]) =>
-  console.log(`${name.padEnd(34)} median ${median(xs).toFixed(0).padStart(6)} ms   ${(median(xs) / b).toFixed(1)}× bare Express   runs: ${xs.map((x) => x.toFixed(0)).join(', ')}`);
+  console.log(
+    `${name.padEnd(34)} median ${median(xs).toFixed(0).padStart(6)} ms   ${(median(xs) / b).toFixed(1)}× bare Express   runs: ${xs.map((x) => x.toFixed(0)).join(', ')}`,
+  );
 console.log(`cold start to /readyz 200, ${RUNS} runs each, node ${process.version}`);
 report('bare Express (baseline)', bare);
 report('Polku, first start (fresh data)', first);

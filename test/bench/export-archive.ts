@@ -56,7 +56,12 @@ else await main();
 // ───────────────────────── the exporting child process ─────────────────────────
 
 async function exportProcess(): Promise<void> {
-  const { databaseUrl, blobRoot, pupilId, out } = JSON.parse(process.argv[3] ?? '{}') as { databaseUrl: string; blobRoot: string; pupilId: string; out: string };
+  const { databaseUrl, blobRoot, pupilId, out } = JSON.parse(process.argv[3] ?? '{}') as {
+    databaseUrl: string;
+    blobRoot: string;
+    pupilId: string;
+    out: string;
+  };
   const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 4 });
   const blobs = new LocalBlobStore({ root: blobRoot, secret: SECRET });
   // Everything the export needs is loaded; what it adds from here on is the export's own memory.
@@ -146,14 +151,23 @@ async function main(): Promise<void> {
       console.log(`\nThroughput at ${SIZES_MB[1]} MB: ${fmt(large.ratio, 2)}× zip (target ≥ 0.7×): ${large.ratio >= 0.7 ? 'met' : 'missed'}`);
       const spread = Math.abs(large.peak - small.peak);
       const ok = spread <= 50 && large.peak < 250 && small.peak < 250;
-      console.log(`Peak RSS ${fmt(small.peak, 0)} MB vs ${fmt(large.peak, 0)} MB: differ by ${fmt(spread, 0)} MB (target ≤ 50 MB, both < 250 MB): ${ok ? 'met' : 'missed'}`);
+      console.log(
+        `Peak RSS ${fmt(small.peak, 0)} MB vs ${fmt(large.peak, 0)} MB: differ by ${fmt(spread, 0)} MB (target ≤ 50 MB, both < 250 MB): ${ok ? 'met' : 'missed'}`,
+      );
     }
   } finally {
     await runCleanups();
   }
 }
 
-async function seedPortfolio(o: { client: pg.Client; blobs: LocalBlobStore; work: string; pupilId: string; teacherId: string; sizeMb: number }): Promise<Portfolio> {
+async function seedPortfolio(o: {
+  client: pg.Client;
+  blobs: LocalBlobStore;
+  work: string;
+  pupilId: string;
+  teacherId: string;
+  sizeMb: number;
+}): Promise<Portfolio> {
   const { client, blobs, pupilId, teacherId, sizeMb } = o;
   const zipRoot = path.join(o.work, `zip-${sizeMb}`);
   await mkdir(path.join(zipRoot, 'files'), { recursive: true });
@@ -179,7 +193,10 @@ async function seedPortfolio(o: { client: pg.Client; blobs: LocalBlobStore; work
     const sha256 = hash.digest('hex');
     mediaBytes += size;
     await link(path.join(blobs.root, key), path.join(zipRoot, 'files', `${sha256}.mp4`));
-    const artefact = await client.query<{ id: string }>(`insert into artefacts (owner_id, kind, title) values ($1, 'video', $2) returning id`, [pupilId, `Video ${i + 1}`]);
+    const artefact = await client.query<{ id: string }>(`insert into artefacts (owner_id, kind, title) values ($1, 'video', $2) returning id`, [
+      pupilId,
+      `Video ${i + 1}`,
+    ]);
     await client.query(
       `insert into media_items (id, artefact_id, owner_id, kind, mime, sha256, size, original_name, variants, variant_digests)
        values (gen_random_uuid(), $1, $2, 'video', 'video/mp4', $3, $4, $5, $6, $7)`,
@@ -221,7 +238,10 @@ async function runExport(args: { databaseUrl: string; blobRoot: string; pupilId:
   const child = spawnNode([...TSX, path.join(import.meta.dirname, 'export-archive.ts'), '--export', JSON.stringify(args)], { label: 'export' });
   let result: ExportResult | null = null;
   child.child.stdout?.on('data', (chunk: Buffer) => {
-    const line = chunk.toString('utf8').split('\n').find((l) => l.startsWith('RESULT '));
+    const line = chunk
+      .toString('utf8')
+      .split('\n')
+      .find((l) => l.startsWith('RESULT '));
     if (line) result = JSON.parse(line.slice('RESULT '.length)) as ExportResult;
   });
   const code = await child.exited;

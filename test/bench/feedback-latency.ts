@@ -95,7 +95,9 @@ async function main() {
       );
       await seedSessions(client, `select id from users where username like 'bench.%'`);
       await client.query('analyze');
-      console.log(`seeded ${people.pupilIds.length} pupils in ${people.groupIds.length} groups of ${groupSize}, 1 teacher, 1 artefact and 1 session each (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      console.log(
+        `seeded ${people.pupilIds.length} pupils in ${people.groupIds.length} groups of ${groupSize}, 1 teacher, 1 artefact and 1 session each (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
     }
     const teacherRow = await client.query<{ id: string }>(`select id from users where username = 'bench.teacher'`);
     const teacherId = teacherRow.rows[0]?.id ?? '';
@@ -108,16 +110,30 @@ async function main() {
     if (allPupils.length < maxPupils) throw new Error(`the database has ${allPupils.length} pupils, ${maxPupils} are needed`);
 
     console.log(`\nfeedback delivery latency, node ${process.version}, ${rounds} rounds × ${samples} samples per socket count, groups of ${groupSize}`);
-    const results: Array<{ wanted: number; connected: Connected; serverSockets: number; limits: string; rounds: Array<RoundResult & { cpu: CpuReport; serverLoopP99: number; serverRssMb: number }> }> = [];
+    const results: Array<{
+      wanted: number;
+      connected: Connected;
+      serverSockets: number;
+      limits: string;
+      rounds: Array<RoundResult & { cpu: CpuReport; serverLoopP99: number; serverRssMb: number }>;
+    }> = [];
     for (const wanted of levels) {
       const server = await startPolku({ databaseUrl: db.url, nofile: NOFILE, label: `server ${wanted}` });
       const worker = spawnNode([...TSX, import.meta.filename, '--clients'], { ipc: true, nofile: NOFILE, label: `clients ${wanted}` });
       try {
         const limits = `server ${openFilesLimit(server.pid).soft}, clients ${openFilesLimit(worker.pid).soft}`;
-        const connected = await ask<Connected>(worker, { type: 'setup', url: server.url, teacher: { id: teacherId, cookie: sessionCookie(teacherId) }, pupils: allPupils.slice(0, wanted) } satisfies Setup, 'connected', { label: 'the client process', timeoutMs: 300_000 });
+        const connected = await ask<Connected>(
+          worker,
+          { type: 'setup', url: server.url, teacher: { id: teacherId, cookie: sessionCookie(teacherId) }, pupils: allPupils.slice(0, wanted) } satisfies Setup,
+          'connected',
+          { label: 'the client process', timeoutMs: 300_000 },
+        );
         await sleep(2000);
         const serverSockets = openFds(server.pid).sockets;
-        const failures = Object.entries(connected.failures).map(([k, v]) => `${v}× ${k}`).join(', ') || 'none';
+        const failures =
+          Object.entries(connected.failures)
+            .map(([k, v]) => `${v}× ${k}`)
+            .join(', ') || 'none';
         console.log(
           `\n${wanted} sockets wanted: ${connected.held} pupil sockets held (+ teacher: ${connected.teacherConnected ? 'yes' : 'no'}) in ${connected.seconds.toFixed(1)} s; ` +
             `server has ${serverSockets} open sockets; open-files limits: ${limits}; failed: ${failures}`,
@@ -132,7 +148,9 @@ async function main() {
           const cpu = stopMeter();
           const loop = await server.loopStats();
           levelRounds.push({ ...result, cpu, serverLoopP99: loop.p99, serverRssMb: loop.rssMb });
-          const errs = Object.entries(result.httpErrors).map(([k, v]) => `${v}× ${k}`).join(', ');
+          const errs = Object.entries(result.httpErrors)
+            .map(([k, v]) => `${v}× ${k}`)
+            .join(', ');
           console.log(
             `  round ${r + 1}: POST→event p50 ${fmt(percentile(result.toEvent, 50))} p95 ${fmt(percentile(result.toEvent, 95))} p99 ${fmt(percentile(result.toEvent, 99))} ms; ` +
               `baseline p50 ${fmt(percentile(result.baseline, 50))} p99 ${fmt(percentile(result.baseline, 99))} ms; lost ${result.lost}, stray ${result.stray}, disconnects ${result.disconnects}` +
@@ -153,7 +171,25 @@ async function main() {
     // Median over rounds of each round's percentile.
     const m = (rs: RoundResult[], pick: (r: RoundResult) => number[], p: number) => median(rs.map((r) => percentile(pick(r), p)));
     const rows: Array<Array<string | number>> = [
-      ['sockets held', 'POST→event p50', 'p95', 'p99', 'POST→201 p50', 'p99', 'baseline p50', 'p95', 'p99', 'event÷baseline p50', 'p99', 'lost', 'server CPU', 'server CPU/sample', 'server loop p99', 'postgres CPU', 'other CPU'],
+      [
+        'sockets held',
+        'POST→event p50',
+        'p95',
+        'p99',
+        'POST→201 p50',
+        'p99',
+        'baseline p50',
+        'p95',
+        'p99',
+        'event÷baseline p50',
+        'p99',
+        'lost',
+        'server CPU',
+        'server CPU/sample',
+        'server loop p99',
+        'postgres CPU',
+        'other CPU',
+      ],
     ];
     for (const { connected, rounds: rs } of results) {
       const e50 = m(rs, (r) => r.toEvent, 50);
@@ -180,14 +216,19 @@ async function main() {
         `${median(rs.map((r) => r.cpu.other)).toFixed(0)}%`,
       ]);
     }
-    console.log(`\nmedian of ${rounds} rounds (each round's percentile over ${samples} samples); CPU in % of one core (this machine has ${results[0]?.rounds[0]?.cpu.cores ?? '?'})`);
+    console.log(
+      `\nmedian of ${rounds} rounds (each round's percentile over ${samples} samples); CPU in % of one core (this machine has ${results[0]?.rounds[0]?.cpu.cores ?? '?'})`,
+    );
     console.log(table(rows));
     const busiest = Math.max(...results.flatMap((x) => x.rounds.map((r) => r.cpu.other)));
-    if (busiest > 25) console.log(`\nnote: other processes used up to ${busiest.toFixed(0)}% of a core during the rounds; the figures include that interference`);
+    if (busiest > 25)
+      console.log(`\nnote: other processes used up to ${busiest.toFixed(0)}% of a core during the rounds; the figures include that interference`);
     const last = results.at(-1);
     if (last) {
       const p99 = m(last.rounds, (r) => r.toEvent, 99);
-      console.log(`\ntarget p99 ≤ 25 ms at 10,000 sockets: ${last.connected.held} held, p99 ${fmt(p99)} ms → ${last.connected.held >= 10_000 && p99 <= 25 ? 'met' : 'NOT met'}`);
+      console.log(
+        `\ntarget p99 ≤ 25 ms at 10,000 sockets: ${last.connected.held} held, p99 ${fmt(p99)} ms → ${last.connected.held >= 10_000 && p99 <= 25 ? 'met' : 'NOT met'}`,
+      );
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
@@ -197,7 +238,7 @@ async function main() {
 
 /** Server CPU time per sample (one feedback POST and one baseline POST, plus the sockets' background traffic). */
 function serverMsPerSample(result: RoundResult & { seconds?: number }, cpu: CpuReport): number {
-  return ((cpu.processes.server ?? NaN) / 100) * cpu.seconds * 1000 / Math.max(1, result.toResponse.length);
+  return (((cpu.processes.server ?? NaN) / 100) * cpu.seconds * 1000) / Math.max(1, result.toResponse.length);
 }
 
 // ───────────────────────────── client process ─────────────────────────────
@@ -257,13 +298,30 @@ async function clients() {
     } catch {
       teacherSocket = null;
     }
-    send({ type: 'connected', held: sockets.size, wanted: m.pupils.length, teacherConnected: teacherSocket !== null, failures, seconds: (performance.now() - started) / 1000 } satisfies Connected);
+    send({
+      type: 'connected',
+      held: sockets.size,
+      wanted: m.pupils.length,
+      teacherConnected: teacherSocket !== null,
+      failures,
+      seconds: (performance.now() - started) / 1000,
+    } satisfies Connected);
   }
 
   let token = 0;
   async function round(samples: number) {
     const connected = [...sockets.values()];
-    const result: RoundResult = { type: 'round', toEvent: [], toResponse: [], baseline: [], lost: 0, httpErrors: {}, stray: 0, disconnects: 0, clientLoopP99: 0 };
+    const result: RoundResult = {
+      type: 'round',
+      toEvent: [],
+      toResponse: [],
+      baseline: [],
+      lost: 0,
+      httpErrors: {},
+      stray: 0,
+      disconnects: 0,
+      clientLoopP99: 0,
+    };
     const strayBefore = stray;
     const disconnectsBefore = disconnects;
     const headers = { cookie: teacherCookie, 'content-type': 'application/json' };

@@ -147,7 +147,9 @@ async function main() {
     const files = Array.from({ length: fileCount }, (_, i) => path.join(dir, `IMG_${String(1001 + i)}.jpg`));
     await mapLimit(files, 2, makePhoto);
     const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
-    console.log(`made ${files.length} JPEGs ${WIDTH}×${HEIGHT} (EXIF orientation 6, GPS, XMP), ${fmt(median(sizes) / 2 ** 20, 2)} MB median, in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `made ${files.length} JPEGs ${WIDTH}×${HEIGHT} (EXIF orientation 6, GPS, XMP), ${fmt(median(sizes) / 2 ** 20, 2)} MB median, in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
 
     const db = await createBenchDatabase();
     await (await startPolku({ databaseUrl: db.url, label: 'migrate' })).stop();
@@ -178,7 +180,9 @@ async function main() {
       return { type: 'batch', seconds: (performance.now() - t0) / 1000, latencies, sizes: {} };
     }
     const bareBatch = (count: number) =>
-      ask<BatchResult>(bare, { type: 'batch', files: Array.from({ length: count }, (_, i) => files[i % files.length] ?? ''), concurrency }, 'batch', { label: 'the bare sharp process' });
+      ask<BatchResult>(bare, { type: 'batch', files: Array.from({ length: count }, (_, i) => files[i % files.length] ?? ''), concurrency }, 'batch', {
+        label: 'the bare sharp process',
+      });
 
     try {
       // Warm-up: one pass each, unrecorded (JIT, sharp/libvips start-up, PostgreSQL connections).
@@ -187,8 +191,12 @@ async function main() {
       const routeSizes = await storedSizes(client, server.dataDir, path.basename(files[0] ?? ''));
       const same = ['original', 'display', 'thumb'].every((v) => routeSizes[v] === warmBare.sizes[v]);
       console.log(
-        `same output: the route stored ${Object.entries(routeSizes).map(([k, v]) => `${k} ${v} B`).join(', ')} for ${path.basename(files[0] ?? '')}; ` +
-          `bare sharp wrote ${Object.entries(warmBare.sizes).map(([k, v]) => `${k} ${v} B`).join(', ')} → ${same ? 'identical sizes' : 'DIFFERENT'}`,
+        `same output: the route stored ${Object.entries(routeSizes)
+          .map(([k, v]) => `${k} ${v} B`)
+          .join(', ')} for ${path.basename(files[0] ?? '')}; ` +
+          `bare sharp wrote ${Object.entries(warmBare.sizes)
+            .map(([k, v]) => `${k} ${v} B`)
+            .join(', ')} → ${same ? 'identical sizes' : 'DIFFERENT'}`,
       );
       const perRun = files.length * passes;
       console.log(
@@ -231,8 +239,10 @@ async function main() {
       if (busiest > 25) console.log(`note: other processes used up to ${busiest.toFixed(0)}% of a core during the runs; the figures include that interference`);
       const ratio = ips(results.route) / ips(results.bare);
       // Also per run, route against the bare run next to it: robust against the machine drifting.
-      const paired = results.route.map((x, i) => (perRun / x.seconds) / (perRun / (results.bare[i]?.seconds ?? NaN)));
-      console.log(`\nroute ÷ bare sharp: ${fmt(ratio, 2)}× (per run: ${paired.map((x) => fmt(x, 2)).join(' / ')}) → target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'}`);
+      const paired = results.route.map((x, i) => perRun / x.seconds / (perRun / (results.bare[i]?.seconds ?? NaN)));
+      console.log(
+        `\nroute ÷ bare sharp: ${fmt(ratio, 2)}× (per run: ${paired.map((x) => fmt(x, 2)).join(' / ')}) → target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
+      );
     } catch (err) {
       console.error(`${server.output()}\n${bare.output()}`);
       throw err;
@@ -249,7 +259,10 @@ async function main() {
 
 /** Sizes of the variants the route stored for a file, found through its media_items row. */
 async function storedSizes(client: pg.Client, dataDir: string, originalName: string): Promise<Record<string, number>> {
-  const row = await client.query<{ variants: Record<string, string> }>(`select variants from media_items where original_name = $1 order by created_at limit 1`, [originalName]);
+  const row = await client.query<{ variants: Record<string, string> }>(
+    `select variants from media_items where original_name = $1 order by created_at limit 1`,
+    [originalName],
+  );
   const variants = row.rows[0]?.variants ?? {};
   const sizes: Record<string, number> = {};
   for (const [name, key] of Object.entries(variants)) sizes[name] = (await stat(path.join(dataDir, 'media', ...key.split('/')))).size;

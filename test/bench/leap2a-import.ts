@@ -47,12 +47,16 @@ function feed(total: number): string {
     );
     written++;
     if (i % (COMMENT_EVERY - 1) === 0 && written < total) {
-      out.push(`<entry><id>urn:bench:c${i}</id><title>Re: Entry ${i}</title><author><name>Teacher ${i % 7}</name></author><updated>2023-10-${day}T10:00:00Z</updated><content type="text">Good work on ${i}!</content><thr:in-reply-to ref="${id}"/></entry>`);
+      out.push(
+        `<entry><id>urn:bench:c${i}</id><title>Re: Entry ${i}</title><author><name>Teacher ${i % 7}</name></author><updated>2023-10-${day}T10:00:00Z</updated><content type="text">Good work on ${i}!</content><thr:in-reply-to ref="${id}"/></entry>`,
+      );
       written++;
     }
   }
   for (let s = 0; s < SELECTIONS; s++) {
-    out.push(`<entry><id>urn:bench:s${s}</id><title>Project ${s}</title><updated>2023-10-01T00:00:00Z</updated><rdf:type rdf:resource="leap2:selection"/><category term="Grouping" scheme="categories:selection_type#"/></entry>`);
+    out.push(
+      `<entry><id>urn:bench:s${s}</id><title>Project ${s}</title><updated>2023-10-01T00:00:00Z</updated><rdf:type rdf:resource="leap2:selection"/><category term="Grouping" scheme="categories:selection_type#"/></entry>`,
+    );
   }
   out.push('</feed>');
   return out.join('\n');
@@ -88,7 +92,11 @@ async function main() {
     const t0 = performance.now();
     parseOnly(bytes);
     const parse = performance.now() - t0;
-    const pupil = await database.db.insertInto('users').values({ username: `bench.pupil.${run}.${Date.now()}`, displayName: 'Bench Pupil' }).returning('id').executeTakeFirstOrThrow();
+    const pupil = await database.db
+      .insertInto('users')
+      .values({ username: `bench.pupil.${run}.${Date.now()}`, displayName: 'Bench Pupil' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await database.db.insertInto('schoolRoles').values({ schoolId: school.id, userId: pupil.id, role: 'pupil' }).execute();
     const target = { kind: 'existing' as const, pupilId: pupil.id };
     const t1 = performance.now();
@@ -97,7 +105,10 @@ async function main() {
     const report = await applyImport({ db: database.db, blobs, filePath: file, target, actorId: null, media });
     const t3 = performance.now();
     if (report.items.length !== preview.items.length || report.counts.create !== preview.counts.create) throw new Error('preview and report disagree');
-    if (run === 0) console.log(`per run: ${report.created.artefacts} artefacts, ${report.created.feedback} feedback, ${report.created.projects} projects created; counts ${JSON.stringify(report.counts)}`);
+    if (run === 0)
+      console.log(
+        `per run: ${report.created.artefacts} artefacts, ${report.created.feedback} feedback, ${report.created.projects} projects created; counts ${JSON.stringify(report.counts)}`,
+      );
     rows.push({ parse, preview: t2 - t1, apply: t3 - t2 });
     console.log(`run ${run + 1}: parse ${fmt(parse, 0)} ms, preview ${fmt(t2 - t1, 0)} ms, apply ${fmt(t3 - t2, 0)} ms`);
   }

@@ -74,7 +74,10 @@ async function seed(db: Awaited<ReturnType<typeof createBenchDatabase>>) {
      from groups where school_id = $1`,
     [schoolId, teacherId],
   );
-  await client.query(`insert into project_groups (project_id, group_id) select p.id, g.id from projects p join groups g on p.title = 'Metsä ympärillämme (' || g.name || ')' where g.school_id = $1`, [schoolId]);
+  await client.query(
+    `insert into project_groups (project_id, group_id) select p.id, g.id from projects p join groups g on p.title = 'Metsä ympärillämme (' || g.name || ')' where g.school_id = $1`,
+    [schoolId],
+  );
   await client.query(`insert into project_teachers (project_id, user_id) select id, $2 from projects where school_id = $1`, [schoolId, teacherId]);
   // i = 1 … 100 per pupil, the newest last; created three years back to now, with millisecond precision as the app writes.
   await step(
@@ -176,7 +179,8 @@ async function main() {
       // The page must really be the page: 20 artefacts and a cursor to the next.
       const probe = await fetch(`${server.url}/api/pupils/${pupils[0]}/artefacts?limit=20`, { headers: { cookie: sessionCookie(pupils[0] ?? '') } });
       const page = (await probe.json()) as { items?: unknown[]; nextCursor?: string | null };
-      if (probe.status !== 200 || page.items?.length !== 20 || !page.nextCursor) throw new Error(`the timeline did not answer with a full page: ${probe.status} ${JSON.stringify(page).slice(0, 300)}`);
+      if (probe.status !== 200 || page.items?.length !== 20 || !page.nextCursor)
+        throw new Error(`the timeline did not answer with a full page: ${probe.status} ${JSON.stringify(page).slice(0, 300)}`);
 
       console.log(
         `\ntimeline reads, node ${process.version}: ${clients} keep-alive connections (closed loop), ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured per route, ${runs} runs; ` +
@@ -186,7 +190,9 @@ async function main() {
       for (let r = 0; r < runs; r++) {
         const chosen = [...pupils].sort(() => Math.random() - 0.5).slice(0, clients);
         // ROUTES=timeline (or healthz) measures one route only, e.g. while profiling the server.
-        const order = (r % 2 === 0 ? (['healthz', 'timeline'] as const) : (['timeline', 'healthz'] as const)).filter((t) => !process.env.ROUTES || process.env.ROUTES.split(',').includes(t));
+        const order = (r % 2 === 0 ? (['healthz', 'timeline'] as const) : (['timeline', 'healthz'] as const)).filter(
+          (t) => !process.env.ROUTES || process.env.ROUTES.split(',').includes(t),
+        );
         for (const target of order) {
           const requests =
             target === 'healthz'
@@ -198,7 +204,11 @@ async function main() {
             server.resetLoop();
             stopMeter = cpuMeter({ server: server.pid, loadgen: loadgen.pid }, db.name);
           }, warmupMs);
-          const result = (await ask<{ result: LoadResult }>(loadgen, { type: 'run', port: server.port, requests, warmupMs, durationMs } satisfies RunMessage, 'result', { label: 'the load generator' })).result;
+          const result = (
+            await ask<{ result: LoadResult }>(loadgen, { type: 'run', port: server.port, requests, warmupMs, durationMs } satisfies RunMessage, 'result', {
+              label: 'the load generator',
+            })
+          ).result;
           clearTimeout(afterWarmup);
           const cpu = stopMeter();
           const loop = await server.loopStats();
@@ -230,7 +240,20 @@ async function main() {
       console.log(`\nmedian of ${runs} runs, ${clients} concurrent clients; CPU in % of one core (this machine has ${measured.timeline[0]?.cpu.cores ?? '?'})`);
       console.log(
         table([
-          ['route', 'req/s', 'p50', 'p99', 'req/s per run', 'server CPU', 'server CPU/req', 'postgres CPU/req', 'loadgen CPU', 'postgres CPU', 'other CPU', 'server loop p99'],
+          [
+            'route',
+            'req/s',
+            'p50',
+            'p99',
+            'req/s per run',
+            'server CPU',
+            'server CPU/req',
+            'postgres CPU/req',
+            'loadgen CPU',
+            'postgres CPU',
+            'other CPU',
+            'server loop p99',
+          ],
           row('GET /healthz (baseline)', measured.healthz),
           row('GET /api/pupils/:id/artefacts?limit=20', measured.timeline),
         ]),
@@ -243,16 +266,21 @@ async function main() {
           `→ at most ~${fmt((cores * 1000) / cpuTotal, 0)} req/s on ${cores} cores even if nothing else ran (the server alone: ${fmt(1000 / perRequest('server'), 0)} req/s on its one JavaScript thread)`,
       );
       const busiest = Math.max(...[...measured.timeline, ...measured.healthz].map((x) => x.cpu.other));
-      if (busiest > 25) console.log(`note: other processes used up to ${busiest.toFixed(0)}% of a core during the measurements; the figures include that interference`);
+      if (busiest > 25)
+        console.log(`note: other processes used up to ${busiest.toFixed(0)}% of a core during the measurements; the figures include that interference`);
       const tl = rps(measured.timeline);
       const p99 = pct(measured.timeline, 99);
-      const paired = measured.timeline.map((x, i) => x.completed / x.seconds / ((measured.healthz[i]?.completed ?? NaN) / (measured.healthz[i]?.seconds ?? NaN)));
+      const paired = measured.timeline.map(
+        (x, i) => x.completed / x.seconds / ((measured.healthz[i]?.completed ?? NaN) / (measured.healthz[i]?.seconds ?? NaN)),
+      );
       console.log(
         `\ntimeline ÷ baseline: ${fmt(tl / rps(measured.healthz), 3)}× the requests per second (per run: ${paired.map((x) => fmt(x, 3)).join(' / ')}), p99 ${fmt(p99 / pct(measured.healthz, 99))}×`,
       );
       console.log(`target ≥ 1,500 req/s with p99 < 50 ms: ${fmt(tl, 0)} req/s, p99 ${fmt(p99)} ms → ${tl >= 1500 && p99 < 50 ? 'met' : 'NOT met'}`);
       // Little's law for a closed loop: mean latency = clients ÷ throughput.
-      console.log(`(with ${clients} clients that never pause, the mean latency is ${clients} ÷ req/s: p99 < 50 ms needs more than ${fmt((clients * 1000) / 50, 0)} req/s)`);
+      console.log(
+        `(with ${clients} clients that never pause, the mean latency is ${clients} ÷ req/s: p99 < 50 ms needs more than ${fmt((clients * 1000) / 50, 0)} req/s)`,
+      );
     } catch (err) {
       console.error(`${server.output()}\n${loadgen.output()}`);
       throw err;

@@ -50,7 +50,15 @@ describe('the exported portfolio opens from disk, offline, in a browser', () => 
         const comments = page.locator('.comment');
         expect(await comments.count(), name).toBe(artefact.feedback.length);
         for (let i = 0; i < artefact.feedback.length; i++) expect(await comments.nth(i).isVisible()).toBe(true);
-        for (const f of artefact.feedback) await expect.poll(() => page.getByText(f.body.split('\n')[0] ?? '', { exact: false }).first().isVisible()).toBe(true);
+        for (const f of artefact.feedback)
+          await expect
+            .poll(() =>
+              page
+                .getByText(f.body.split('\n')[0] ?? '', { exact: false })
+                .first()
+                .isVisible(),
+            )
+            .toBe(true);
         // Replies sit inside the thread of the feedback they answer.
         for (const f of artefact.feedback.filter((x) => x.parentId)) {
           expect(await page.locator(`li:has(> #feedback-${f.parentId}) ol.replies #feedback-${f.id}`).count(), `${name}: reply ${f.id}`).toBe(1);

@@ -93,14 +93,24 @@ describe('export and import in the browser', () => {
     await expectH1(page, fi.imports.heading);
     await expectAccessible(page, 'import page');
 
-    await page.getByLabel(fi.imports.fileLabel).setInputFiles({ name: 'leap2a.xml', mimeType: 'application/xml', buffer: Buffer.from(tinyLeap2a({ suffix: 'e2e' })) });
+    await page
+      .getByLabel(fi.imports.fileLabel)
+      .setInputFiles({ name: 'leap2a.xml', mimeType: 'application/xml', buffer: Buffer.from(tinyLeap2a({ suffix: 'e2e' })) });
     await page.getByRole('button', { name: fi.imports.upload, exact: true }).click();
     await page.getByRole('heading', { name: fi.imports.previewHeading, exact: true }).waitFor({ timeout: 30_000 });
     const table = page.getByRole('table', { name: fi.imports.itemsCaption });
     await table.getByRole('rowheader', { name: 'Kevään lintuhavainnot e2e', exact: true }).waitFor();
     expect(await table.getByRole('row').count()).toBe(1 + 4);
     // Why, in Finnish: the reasons are worded from their codes, with the names and counts filled in.
-    const why = async (title: string) => (await table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: title, exact: true }) }).getByRole('cell').last().textContent())?.trim();
+    const why = async (title: string) =>
+      (
+        await table
+          .getByRole('row')
+          .filter({ has: page.getByRole('rowheader', { name: title, exact: true }) })
+          .getByRole('cell')
+          .last()
+          .textContent()
+      )?.trim();
     expect(await why('Luontoprojekti e2e')).toBe(fi.imports.reason['project-created_one']);
     expect(await why('Re: Kevään lintuhavainnot')).toBe(fill(fi.imports.reason['feedback-imported'], { author: 'Opettaja Olli' }));
     expect(await why('Liisa Lehtinen')).toBe(fi.imports.reason['learner-details']);

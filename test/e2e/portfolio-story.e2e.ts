@@ -178,9 +178,7 @@ describe('The portfolio story in three browsers at once', () => {
     await expectH1(pupil.page, story.title);
     const teacherItem = pupil.page.locator('li.feedback-item', { hasText: feedbackText }).first();
     await teacherItem.getByText(fi.feedback.newBadge, { exact: true }).waitFor();
-    await expect
-      .poll(async () => (await apiJson<Artefact>(pupil.page, 'GET', `/api/artefacts/${story.artefactId}`)).body.unreadFeedbackCount)
-      .toBe(0);
+    await expect.poll(async () => (await apiJson<Artefact>(pupil.page, 'GET', `/api/artefacts/${story.artefactId}`)).body.unreadFeedbackCount).toBe(0);
     await expectAccessible(pupil.page, 'artefact page with new feedback');
 
     // The pupil answers; the teacher's open page shows the answer.
@@ -234,7 +232,10 @@ describe('The portfolio story in three browsers at once', () => {
         expect(meta.format, url).not.toBe('unknown');
         expect(meta.exifMarker, `${s.username} ${url}: EXIF header`).toBe(false);
         expect(meta.gpsInMetadata, `${s.username} ${url}: GPS in metadata`).toBe(false);
-        expect(meta.blocks.filter((b) => /exif|xmp/i.test(b)), `${s.username} ${url}: metadata blocks`).toEqual([]);
+        expect(
+          meta.blocks.filter((b) => /exif|xmp/i.test(b)),
+          `${s.username} ${url}: metadata blocks`,
+        ).toEqual([]);
         expect(file.bytes.includes(GPS.latitudeRationals), `${s.username} ${url}: GPS latitude bytes`).toBe(false);
         checked++;
       }
@@ -312,7 +313,10 @@ describe('The portfolio story in three browsers at once', () => {
 
     const versions = (await apiJson<Artefact>(pupil.page, 'GET', `/api/artefacts/${story.artefactId}`)).body.version;
     await pupil.page.getByText(fill(fi.history.show_other, { count: versions }), { exact: true }).click();
-    await pupil.page.getByText(fill(fi.history.version, { n: 1 }), { exact: false }).first().waitFor();
+    await pupil.page
+      .getByText(fill(fi.history.version, { n: 1 }), { exact: false })
+      .first()
+      .waitFor();
     await expectAccessible(pupil.page, 'artefact history');
 
     await pupil.page.getByRole('button', { name: fi.artefact.delete, exact: true }).click();

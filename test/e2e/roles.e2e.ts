@@ -8,16 +8,7 @@ import { axeViolations } from './support/axe.ts';
 import { activeElement, anyLanguage, tabTo } from './support/keyboard.ts';
 import { startServer, type RunningServer } from './support/polku-server.ts';
 import { roleContent, type Role } from './support/role-content.ts';
-import {
-  apiGet,
-  chooseLanguage,
-  expectH1,
-  expectVisibleText,
-  fillSignIn,
-  overflowsHorizontally,
-  texts,
-  type Lang,
-} from './support/ui.ts';
+import { apiGet, chooseLanguage, expectH1, expectVisibleText, fillSignIn, overflowsHorizontally, texts, type Lang } from './support/ui.ts';
 
 const PASSWORD = 'polku-demo';
 const { fi, sv, en } = texts;
@@ -65,7 +56,6 @@ async function signIn(page: Page, username: string, lang: Lang = 'fi') {
   await expectH1(page, texts[lang].auth.heading);
   await fillSignIn(page, username, PASSWORD);
 }
-
 
 describe('Polku in a browser: sign-in and a home page per role', () => {
   beforeAll(async () => {

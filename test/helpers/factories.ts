@@ -78,20 +78,50 @@ export async function makeTwoSchools(db: Db) {
 export async function makeProject(db: Db, options: { schoolId: string; teacherIds?: string[]; groupIds?: string[]; title?: string }) {
   const project = await db
     .insertInto('projects')
-    .values({ schoolId: options.schoolId, title: options.title ?? `Projekti ${unique()}`, schoolYear: '2026-2027', subjectCodes: ['BI', 'GE'], competenceIds: ['basic:L4'] })
+    .values({
+      schoolId: options.schoolId,
+      title: options.title ?? `Projekti ${unique()}`,
+      schoolYear: '2026-2027',
+      subjectCodes: ['BI', 'GE'],
+      competenceIds: ['basic:L4'],
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const phase = await db.insertInto('projectPhases').values({ projectId: project.id, position: 0, title: 'Tutkiminen' }).returningAll().executeTakeFirstOrThrow();
-  const goal = await db.insertInto('projectGoals').values({ projectId: project.id, position: 0, text: 'Osaan havainnoida luontoa' }).returningAll().executeTakeFirstOrThrow();
-  if (options.teacherIds?.length) await db.insertInto('projectTeachers').values(options.teacherIds.map((userId) => ({ projectId: project.id, userId }))).execute();
-  if (options.groupIds?.length) await db.insertInto('projectGroups').values(options.groupIds.map((groupId) => ({ projectId: project.id, groupId }))).execute();
+  const phase = await db
+    .insertInto('projectPhases')
+    .values({ projectId: project.id, position: 0, title: 'Tutkiminen' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const goal = await db
+    .insertInto('projectGoals')
+    .values({ projectId: project.id, position: 0, text: 'Osaan havainnoida luontoa' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (options.teacherIds?.length)
+    await db
+      .insertInto('projectTeachers')
+      .values(options.teacherIds.map((userId) => ({ projectId: project.id, userId })))
+      .execute();
+  if (options.groupIds?.length)
+    await db
+      .insertInto('projectGroups')
+      .values(options.groupIds.map((groupId) => ({ projectId: project.id, groupId })))
+      .execute();
   return { ...project, phaseId: phase.id, goalId: goal.id };
 }
 
 /** An artefact written straight to the database; with `mediaKey`, one image media item pointing at that blob. */
 export async function makeArtefact(
   db: Db,
-  options: { ownerId: string; visibility?: 'private' | 'guardians'; status?: 'draft' | 'ready'; projectId?: string | null; title?: string; mediaKey?: string; deleted?: boolean },
+  options: {
+    ownerId: string;
+    visibility?: 'private' | 'guardians';
+    status?: 'draft' | 'ready';
+    projectId?: string | null;
+    title?: string;
+    mediaKey?: string;
+    deleted?: boolean;
+  },
 ) {
   const artefact = await db
     .insertInto('artefacts')

@@ -23,6 +23,10 @@ export async function postSampleProject(teacher: TestClient, db: Db, at: { schoo
   });
   if (res.status !== 201) throw new Error(`creating the sample project failed: ${res.status} ${res.text}`);
   const project = res.body;
-  await db.updateTable('projects').set({ importedTeachers: JSON.stringify([{ id: null, displayName: 'Opettaja Muualta', role: 'teacher' }]) }).where('id', '=', project.id).execute();
+  await db
+    .updateTable('projects')
+    .set({ importedTeachers: JSON.stringify([{ id: null, displayName: 'Opettaja Muualta', role: 'teacher' }]) })
+    .where('id', '=', project.id)
+    .execute();
   return project;
 }

@@ -29,7 +29,11 @@ function expectation(named: Partial<Record<ActorName, number>>, rest: number): E
 }
 const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
 const unique = () => randomBytes(4).toString('hex');
-const tinyPng = async () => (await import('sharp')).default({ create: { width: 8, height: 8, channels: 3, background: '#3a7' } }).png().toBuffer();
+const tinyPng = async () =>
+  (await import('sharp'))
+    .default({ create: { width: 8, height: 8, channels: 3, background: '#3a7' } })
+    .png()
+    .toBuffer();
 
 /** A finished export the pupil asked for, or an uploaded import waiting to be applied: rows written directly. */
 async function portabilityJob(app: TestApp, w: World, kind: 'export' | 'import'): Promise<string> {
@@ -68,13 +72,21 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { route: 'POST /api/auth/login', request: async (w) => ({ path: '/api/auth/login', body: { username: w.pupilB.username, password: TEST_PASSWORD } }), expect: expectation({ anonymous: 200 }, 200) },
+  {
+    route: 'POST /api/auth/login',
+    request: async (w) => ({ path: '/api/auth/login', body: { username: w.pupilB.username, password: TEST_PASSWORD } }),
+    expect: expectation({ anonymous: 200 }, 200),
+  },
   { route: 'GET /api/me', request: async () => ({ path: '/api/me' }), expect: expectation({}, 200) },
   { route: 'PATCH /api/me', request: async () => ({ path: '/api/me', body: { locale: 'fi' } }), expect: expectation({}, 200) },
   { route: 'GET /api/me/groups', request: async () => ({ path: '/api/me/groups' }), expect: expectation({}, 200) },
   { route: 'GET /api/me/children', request: async () => ({ path: '/api/me/children' }), expect: expectation({}, 200) },
   { route: 'GET /api/schools', request: async () => ({ path: '/api/schools' }), expect: expectation({}, 200) },
-  { route: 'POST /api/schools', request: async () => ({ path: '/api/schools', body: { name: `Uusi koulu ${unique()}` } }), expect: expectation({ admin: 201, adminB: 201 }, 403) },
+  {
+    route: 'POST /api/schools',
+    request: async () => ({ path: '/api/schools', body: { name: `Uusi koulu ${unique()}` } }),
+    expect: expectation({ admin: 201, adminB: 201 }, 403),
+  },
   {
     route: 'GET /api/schools/{schoolId}',
     request: async (w) => ({ path: `/api/schools/${w.schoolA.id}` }),
@@ -202,7 +214,10 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/artefacts/{artefactId}/restore',
-    request: async (w, app) => ({ path: `/api/artefacts/${(await makeArtefact(app.database.db, { ownerId: w.pupil.id, deleted: true })).id}/restore`, body: {} }),
+    request: async (w, app) => ({
+      path: `/api/artefacts/${(await makeArtefact(app.database.db, { ownerId: w.pupil.id, deleted: true })).id}/restore`,
+      body: {},
+    }),
     expect: expectation({ pupil: 200, teacher: 403 }, 404),
   },
   {

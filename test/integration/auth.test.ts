@@ -104,7 +104,11 @@ describe('sign-in', () => {
     const { DEMO_PASSWORD } = await import('../../server/seed/demo-school.ts');
     const { hashPassword } = await import('../../server/auth/password.ts');
     const user = await makeUser(app.database.db, { role: 'pupil' });
-    await app.database.db.updateTable('users').set({ passwordHash: await hashPassword(DEMO_PASSWORD) }).where('id', '=', user.id).execute();
+    await app.database.db
+      .updateTable('users')
+      .set({ passwordHash: await hashPassword(DEMO_PASSWORD) })
+      .where('id', '=', user.id)
+      .execute();
     expect((await app.client().post('/api/auth/login', { username: user.username, password: DEMO_PASSWORD })).status).toBe(401);
   });
 });

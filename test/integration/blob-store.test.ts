@@ -334,42 +334,38 @@ describe.each(drivers)('BlobStore contract: $name', ({ name, start }) => {
     expect(await stale.text()).not.toContain('short-lived');
   });
 
-  it(
-    'streams a 100 MB object in and out without holding it in memory',
-    async () => {
-      // A 24 MiB round trip first grows the heap to the driver's working set (a few 8 MiB S3 parts);
-      // after that, a driver that buffered the object would still add 100 MiB, a streaming one little.
-      await roundTrip(h.store, 24);
-      const gc = exposeGc();
+  it('streams a 100 MB object in and out without holding it in memory', async () => {
+    // A 24 MiB round trip first grows the heap to the driver's working set (a few 8 MiB S3 parts);
+    // after that, a driver that buffered the object would still add 100 MiB, a streaming one little.
+    await roundTrip(h.store, 24);
+    const gc = exposeGc();
+    gc();
+    const baseline = process.memoryUsage();
+    let rssGrowth = 0;
+    let liveGrowth = 0;
+    // Collected before each sample: V8 lets tens of MiB of dead Buffers pile up before it collects
+    // on its own, which made raw rss swing with machine load.
+    const sample = () => {
       gc();
-      const baseline = process.memoryUsage();
-      let rssGrowth = 0;
-      let liveGrowth = 0;
-      // Collected before each sample: V8 lets tens of MiB of dead Buffers pile up before it collects
-      // on its own, which made raw rss swing with machine load.
-      const sample = () => {
-        gc();
-        const now = process.memoryUsage();
-        rssGrowth = Math.max(rssGrowth, now.rss - baseline.rss);
-        liveGrowth = Math.max(liveGrowth, now.arrayBuffers + now.heapUsed - baseline.arrayBuffers - baseline.heapUsed);
-      };
-      const sampler = setInterval(sample, 100);
-      try {
-        await roundTrip(h.store, 100, sample);
-      } finally {
-        clearInterval(sampler);
-      }
-      sample();
-      const report = `live memory grew by ${(liveGrowth / MiB).toFixed(1)} MiB, rss by ${(rssGrowth / MiB).toFixed(1)} MiB`;
-      // Live memory (Buffers + JS heap) is the real test: buffering the object would add 100 MiB.
-      // The S3 upload keeps up to ~5 parts (lib-storage concatenates into 9 MiB buffers), ~45 MiB.
-      expect(liveGrowth, report).toBeLessThan(60 * MiB);
-      // rss also counts allocator slack (freed pages glibc keeps), so it gets a looser bound that
-      // still catches memory outside V8's accounting.
-      expect(rssGrowth, report).toBeLessThan(90 * MiB);
-    },
-    60_000,
-  );
+      const now = process.memoryUsage();
+      rssGrowth = Math.max(rssGrowth, now.rss - baseline.rss);
+      liveGrowth = Math.max(liveGrowth, now.arrayBuffers + now.heapUsed - baseline.arrayBuffers - baseline.heapUsed);
+    };
+    const sampler = setInterval(sample, 100);
+    try {
+      await roundTrip(h.store, 100, sample);
+    } finally {
+      clearInterval(sampler);
+    }
+    sample();
+    const report = `live memory grew by ${(liveGrowth / MiB).toFixed(1)} MiB, rss by ${(rssGrowth / MiB).toFixed(1)} MiB`;
+    // Live memory (Buffers + JS heap) is the real test: buffering the object would add 100 MiB.
+    // The S3 upload keeps up to ~5 parts (lib-storage concatenates into 9 MiB buffers), ~45 MiB.
+    expect(liveGrowth, report).toBeLessThan(60 * MiB);
+    // rss also counts allocator slack (freed pages glibc keeps), so it gets a looser bound that
+    // still catches memory outside V8's accounting.
+    expect(rssGrowth, report).toBeLessThan(90 * MiB);
+  }, 60_000);
 });
 
 describe('local blob route', () => {

@@ -84,7 +84,10 @@ describe('wrong values', () => {
       LOG_LEVEL: 'loud',
     });
     for (const name of ['PORT', 'DATABASE_URL', 'S3_ENDPOINT', 'LOG_LEVEL']) {
-      expect(problems.some((p) => p.startsWith(`${name}:`)), `a problem naming ${name} in ${JSON.stringify(problems)}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        `a problem naming ${name} in ${JSON.stringify(problems)}`,
+      ).toBe(true);
     }
     expect(problems).toHaveLength(4);
   });
@@ -194,9 +197,9 @@ describe('realtime adapter', () => {
 
   it('picks Redis when REDIS_URL is set, and PostgreSQL when asked', () => {
     expect(loadConfig({ DATA_DIR: freshDataDir(), REDIS_URL: 'redis://cache:6379' }).realtimeAdapter).toEqual({ kind: 'redis', url: 'redis://cache:6379' });
-    expect(
-      loadConfig({ DATA_DIR: freshDataDir(), REALTIME_ADAPTER: 'postgres', DATABASE_URL: 'postgres://db.example/polku' }).realtimeAdapter,
-    ).toEqual({ kind: 'postgres' });
+    expect(loadConfig({ DATA_DIR: freshDataDir(), REALTIME_ADAPTER: 'postgres', DATABASE_URL: 'postgres://db.example/polku' }).realtimeAdapter).toEqual({
+      kind: 'postgres',
+    });
     expect(loadConfig({ DATA_DIR: freshDataDir(), REALTIME_ADAPTER: 'none', REDIS_URL: 'redis://cache:6379' }).realtimeAdapter).toEqual({ kind: 'none' });
   });
 });

@@ -16,7 +16,14 @@ async function freshDatabase(): Promise<DatabaseHandle> {
 
 async function counts(db: Db) {
   const count = async (table: 'schools' | 'groups' | 'users' | 'schoolRoles' | 'memberships' | 'guardianLinks') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     schools: await count('schools'),
     groups: await count('groups'),
@@ -73,8 +80,16 @@ describe('demo school seed', () => {
     expect(link).toEqual([{ pupil: 'demo.pupil' }]);
 
     // Every pupil is in a group and every group has a teacher, so the demo shows something on each page.
-    const members = await db.selectFrom('memberships').innerJoin('users', 'users.id', 'memberships.userId').select(['users.username', 'memberships.role', 'memberships.groupId']).execute();
-    for (const pupil of pupils) expect(members.some((m) => m.username === pupil && m.role === 'pupil'), pupil).toBe(true);
+    const members = await db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.userId')
+      .select(['users.username', 'memberships.role', 'memberships.groupId'])
+      .execute();
+    for (const pupil of pupils)
+      expect(
+        members.some((m) => m.username === pupil && m.role === 'pupil'),
+        pupil,
+      ).toBe(true);
     const groupIds = await db.selectFrom('groups').select('id').execute();
     for (const { id } of groupIds) expect(members.some((m) => m.groupId === id && m.role === 'teacher')).toBe(true);
   });

@@ -75,7 +75,8 @@ function parseLeap(xml: string): { version: string | null; authorUri: string | n
       const a = tag.attributes[name];
       return a && typeof a !== 'string' ? a.value : '';
     };
-    if (key === 'http://www.w3.org/2005/Atom|entry') entry = { id: '', type: '', categories: [], links: [], inReplyTo: null, hasPolkuData: false, contentType: null };
+    if (key === 'http://www.w3.org/2005/Atom|entry')
+      entry = { id: '', type: '', categories: [], links: [], inReplyTo: null, hasPolkuData: false, contentType: null };
     if (!entry) return;
     if (key === 'http://www.w3.org/1999/02/22-rdf-syntax-ns#|type') entry.type = attr('rdf:resource');
     if (key === 'http://www.w3.org/2005/Atom|category') entry.categories.push({ scheme: attr('scheme'), term: attr('term') });
@@ -129,7 +130,10 @@ for (const storeKind of ['local', 's3'] as const) {
 
     async function exportTo(name: string, options: Partial<ExportOptions> = {}) {
       const file = path.join(workDir, name);
-      const result = await writeExportArchive({ db: app.database.db, blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi', ...options }, createWriteStream(file));
+      const result = await writeExportArchive(
+        { db: app.database.db, blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi', ...options },
+        createWriteStream(file),
+      );
       return { file, result, entries: await readZip(file) };
     }
 
@@ -138,7 +142,15 @@ for (const storeKind of ['local', 's3'] as const) {
       if (storeKind === 's3') {
         s3 = await startS3Server();
         blobs = await openBlobStore(
-          { kind: 's3', endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true },
+          {
+            kind: 's3',
+            endpoint: s3.endpoint,
+            bucket: s3.bucket,
+            region: s3.region,
+            accessKeyId: s3.accessKeyId,
+            secretAccessKey: s3.secretAccessKey,
+            forcePathStyle: true,
+          },
           { secret: 'test-secret-that-is-long-enough-for-signing' },
         );
         app = await startTestApp({ blobs });
@@ -152,7 +164,9 @@ for (const storeKind of ['local', 's3'] as const) {
 
       project = await postSampleProject(teacher, db, { schoolId: w.schoolA.id, groupId: w.group.id });
 
-      const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+      const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } })
+        .jpeg()
+        .toBuffer();
       const created = await pupil.post<Artefact>(
         '/api/artefacts',
         form(
@@ -182,14 +196,29 @@ for (const storeKind of ['local', 's3'] as const) {
       expect(reply.status).toBe(201);
       await db
         .insertInto('feedback')
-        .values({ artefactId: shared.id, authorId: null, parentId: reply.body.id, body: 'Tuotu kommentti', importedAuthor: JSON.stringify({ id: null, displayName: 'Maija Mahara', role: 'teacher' }) })
+        .values({
+          artefactId: shared.id,
+          authorId: null,
+          parentId: reply.body.id,
+          body: 'Tuotu kommentti',
+          importedAuthor: JSON.stringify({ id: null, displayName: 'Maija Mahara', role: 'teacher' }),
+        })
         .execute();
 
-      const secret = await sharp({ create: { width: 60, height: 60, channels: 3, background: '#a13' } }).png().toBuffer();
-      privateOne = (await pupil.post<Artefact>('/api/artefacts', form({ title: 'Oma luonnos', projectId: project.id }, [{ name: 'oma.png', type: 'image/png', bytes: secret }]))).body;
+      const secret = await sharp({ create: { width: 60, height: 60, channels: 3, background: '#a13' } })
+        .png()
+        .toBuffer();
+      privateOne = (
+        await pupil.post<Artefact>(
+          '/api/artefacts',
+          form({ title: 'Oma luonnos', projectId: project.id }, [{ name: 'oma.png', type: 'image/png', bytes: secret }]),
+        )
+      ).body;
 
       // A row written before digests were recorded, pointing twice at one object: the export backfills it.
-      legacyBytes = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#44c' } }).png().toBuffer();
+      legacyBytes = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#44c' } })
+        .png()
+        .toBuffer();
       legacyKey = blobKey('media', randomBytes(12).toString('hex'));
       await blobs.putStream(legacyKey, Readable.from([legacyBytes]), { contentType: 'image/png', size: legacyBytes.length });
       legacy = await makeArtefact(db, { ownerId: w.pupil.id, visibility: 'guardians', title: 'Vanha kuva', mediaKey: legacyKey });
@@ -204,7 +233,11 @@ for (const storeKind of ['local', 's3'] as const) {
     });
 
     it('uploads record a digest of every stored variant', async () => {
-      const rows = await app.database.db.selectFrom('mediaItems').select(['variants', 'variantDigests', 'sha256']).where('artefactId', '=', shared.id).execute();
+      const rows = await app.database.db
+        .selectFrom('mediaItems')
+        .select(['variants', 'variantDigests', 'sha256'])
+        .where('artefactId', '=', shared.id)
+        .execute();
       expect(rows).toHaveLength(2);
       for (const row of rows) {
         expect(Object.keys(row.variantDigests).sort()).toEqual(Object.keys(row.variants).sort());
@@ -223,7 +256,8 @@ for (const storeKind of ['local', 's3'] as const) {
       const names = entries.map((e) => e.name);
       expect(new Set(names).size).toBe(names.length);
       expect(result.entries).toBe(entries.length);
-      for (const required of [ARCHIVE_PATHS.site, ARCHIVE_PATHS.document, ARCHIVE_PATHS.schema, ARCHIVE_PATHS.leap2a, ARCHIVE_PATHS.manifest]) expect(names).toContain(required);
+      for (const required of [ARCHIVE_PATHS.site, ARCHIVE_PATHS.document, ARCHIVE_PATHS.schema, ARCHIVE_PATHS.leap2a, ARCHIVE_PATHS.manifest])
+        expect(names).toContain(required);
       expect(names.at(-1)).toBe(ARCHIVE_PATHS.manifest);
 
       const byName = new Map(entries.map((e) => [e.name, e]));
@@ -266,7 +300,14 @@ for (const storeKind of ['local', 's3'] as const) {
       expect(doc.artefacts.map((a) => a.id)).not.toContain(deleted.id);
 
       const a = doc.artefacts.find((x) => x.id === shared.id);
-      expect(a).toMatchObject({ title: 'Jää sulaa nopeasti', visibility: 'guardians', projectId: project.id, phaseId: project.phases[1]?.id, goalIds: [project.goals[0]?.id], links: [{ url: 'https://example.org/jaa', title: 'Lisää jäästä' }] });
+      expect(a).toMatchObject({
+        title: 'Jää sulaa nopeasti',
+        visibility: 'guardians',
+        projectId: project.id,
+        phaseId: project.phases[1]?.id,
+        goalIds: [project.goals[0]?.id],
+        links: [{ url: 'https://example.org/jaa', title: 'Lisää jäästä' }],
+      });
       expect(a?.versions.map((v) => v.version)).toEqual([1, 2]);
       expect(a?.versions[0]).toMatchObject({ title: 'Jää sulaa', visibility: 'private', author: { id: w.pupil.id, role: 'pupil', imported: false } });
       expect(a?.feedback.map((f) => f.body)).toEqual(['Hyvä mittaus!\n\nMitä tapahtuu suolalle?', 'Se sulattaa jään <nopeammin>.', 'Tuotu kommentti']);
@@ -292,17 +333,26 @@ for (const storeKind of ['local', 's3'] as const) {
       const old = doc.artefacts.find((x) => x.id === legacy.id)?.media[0];
       expect(old?.files.original?.path).toBe(`files/${sha256(legacyBytes)}.png`);
       expect(old?.files.thumb?.path).toBe(old?.files.original?.path);
-      const saved = await app.database.db.selectFrom('mediaItems').select('variantDigests').where('id', '=', legacy.mediaId ?? '').executeTakeFirstOrThrow();
-      expect(saved.variantDigests).toEqual({ original: { sha256: sha256(legacyBytes), size: legacyBytes.length }, thumb: { sha256: sha256(legacyBytes), size: legacyBytes.length } });
+      const saved = await app.database.db
+        .selectFrom('mediaItems')
+        .select('variantDigests')
+        .where('id', '=', legacy.mediaId ?? '')
+        .executeTakeFirstOrThrow();
+      expect(saved.variantDigests).toEqual({
+        original: { sha256: sha256(legacyBytes), size: legacyBytes.length },
+        thumb: { sha256: sha256(legacyBytes), size: legacyBytes.length },
+      });
       // Saved digests are used from then on: the next export hashes nothing.
       expect(await backfillVariantDigests(app.database.db, blobs, w.pupil.id)).toBe(0);
 
       const p = doc.projects.find((x) => x.id === project.id);
       expect(p).toMatchObject({ title: 'Vesi ympärillämme', phases: project.phases, goals: project.goals, schoolYear: '2026-2027' });
-      expect(p?.teachers).toEqual([
-        { id: null, displayName: 'Opettaja Muualta', role: 'teacher', imported: true },
-        { id: w.teacher.id, displayName: w.teacher.displayName, role: 'teacher', imported: false },
-      ].sort((x, y) => x.displayName.localeCompare(y.displayName, 'fi')));
+      expect(p?.teachers).toEqual(
+        [
+          { id: null, displayName: 'Opettaja Muualta', role: 'teacher', imported: true },
+          { id: w.teacher.id, displayName: w.teacher.displayName, role: 'teacher', imported: false },
+        ].sort((x, y) => x.displayName.localeCompare(y.displayName, 'fi')),
+      );
       expect(doc.reference.subjects.map((s) => s.code).sort()).toEqual(['BI', 'FY']);
       expect(doc.reference.competences.map((c) => c.id).sort()).toEqual(['basic:L1', 'basic:L4']);
       expect(doc.reference.subjects.find((s) => s.code === 'BI')?.labels.fi).toBeTruthy();
@@ -415,7 +465,11 @@ for (const storeKind of ['local', 's3'] as const) {
       const other = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
       const gone = await makeArtefact(db, { ownerId: other.id, mediaKey: blobKey('media', randomBytes(12).toString('hex')) });
       const digest = { sha256: 'a'.repeat(64), size: 10 };
-      await db.updateTable('mediaItems').set({ variantDigests: JSON.stringify({ original: digest, thumb: digest }) }).where('id', '=', gone.mediaId ?? '').execute();
+      await db
+        .updateTable('mediaItems')
+        .set({ variantDigests: JSON.stringify({ original: digest, thumb: digest }) })
+        .where('id', '=', gone.mediaId ?? '')
+        .execute();
       const output = createWriteStream(path.join(workDir, 'broken.zip'));
       const outputError = new Promise<unknown>((resolve) => output.once('error', resolve));
       await expect(writeExportArchive({ db, blobs, pupilId: other.id, scope: 'full', locale: 'sv' }, output)).rejects.toThrow(/No stored object/);

@@ -102,7 +102,12 @@ describe('health', () => {
 });
 
 describe('OpenAPI document', () => {
-  type Operation = { summary?: string; tags?: string[]; parameters?: Array<{ name: string; in: string; required?: boolean }>; responses?: Record<string, unknown> };
+  type Operation = {
+    summary?: string;
+    tags?: string[];
+    parameters?: Array<{ name: string; in: string; required?: boolean }>;
+    responses?: Record<string, unknown>;
+  };
   type Document = { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> };
 
   async function fetchDocument(): Promise<Document> {
@@ -111,7 +116,8 @@ describe('OpenAPI document', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     return res.body;
   }
-  const operations = (doc: Document) => Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+  const operations = (doc: Document) =>
+    Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
 
   it('is OpenAPI 3.1 with the known routes, each well formed', async () => {
     const doc = await fetchDocument();
@@ -166,7 +172,15 @@ describe('OpenAPI document', () => {
     const auth = authService({ db, sessions: new DbSessionStore(db), notifier: silentNotifier, demo: false });
     const orgDeps = { db, notifier: silentNotifier, endUserSessions: auth.endUserSessions };
     const declared = [
-      ...authRoutes({ db, auth, users: usersService(orgDeps), limiter: loginLimiter(), notifier: silentNotifier, cookieName: SESSION_COOKIE, passport: configurePassport(auth) }),
+      ...authRoutes({
+        db,
+        auth,
+        users: usersService(orgDeps),
+        limiter: loginLimiter(),
+        notifier: silentNotifier,
+        cookieName: SESSION_COOKIE,
+        passport: configurePassport(auth),
+      }),
       ...orgRoutes(orgDeps),
     ].map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(declared.length).toBeGreaterThanOrEqual(23);

@@ -95,7 +95,13 @@ describe('hostile and broken archives are refused and write nothing', () => {
 
   it('the same feed, packed well, is accepted (the fixtures fail for the reason they name)', async () => {
     const good = path.join(dir, 'good.zip');
-    await writeFile(good, buildZip([{ name: 'leap2a.xml', data: Buffer.from(VALID_FEED) }, { name: 'files/notes.txt', data: Buffer.from('x'.repeat(5000)) }]));
+    await writeFile(
+      good,
+      buildZip([
+        { name: 'leap2a.xml', data: Buffer.from(VALID_FEED) },
+        { name: 'files/notes.txt', data: Buffer.from('x'.repeat(5000)) },
+      ]),
+    );
     const preview = await previewImport({ db: database.db, filePath: good, target: { kind: 'existing', pupilId } });
     expect(preview).toMatchObject({ format: 'leap2a', sourceVersion: '2010-07', counts: { create: 1, skip: 0, unmapped: 0 } });
     const bare = path.join(dir, 'good.xml');
@@ -109,7 +115,16 @@ describe('hostile and broken archives are refused and write nothing', () => {
     await writeFile(good, VALID_FEED);
     const notPupil = await rejection(previewImport({ db: database.db, filePath: good, target: { kind: 'existing', pupilId: teacher.id } }));
     expect(notPupil.code).toBe('target-invalid');
-    const noSchool = await rejection(applyImport({ db: database.db, blobs: h.blobs, filePath: good, target: { kind: 'new', schoolId: '00000000-0000-4000-8000-000000000000' }, actorId: null, media: h.media }));
+    const noSchool = await rejection(
+      applyImport({
+        db: database.db,
+        blobs: h.blobs,
+        filePath: good,
+        target: { kind: 'new', schoolId: '00000000-0000-4000-8000-000000000000' },
+        actorId: null,
+        media: h.media,
+      }),
+    );
     expect(noSchool.code).toBe('target-invalid');
   });
 

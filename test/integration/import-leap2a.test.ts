@@ -36,7 +36,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function maharaZip(name: string, files: Record<string, Buffer> = { 'files/photo.jpg': photo, 'files/notes.pdf': PDF, 'files/drawing.svg': SVG }): Promise<string> {
+async function maharaZip(
+  name: string,
+  files: Record<string, Buffer> = { 'files/photo.jpg': photo, 'files/notes.pdf': PDF, 'files/drawing.svg': SVG },
+): Promise<string> {
   const xml = await readFile(path.join(FIXTURES, 'mahara-2010-07.xml'));
   const file = path.join(dir, name);
   await writeFile(file, buildZip([{ name: 'leap2a.xml', data: xml }, ...Object.entries(files).map(([n, data]) => ({ name: n, data }))]));
@@ -54,7 +57,16 @@ function item(preview: ImportPreview, sourceId: string): ImportItem {
 }
 
 const apply = (filePath: string, pupilId: string, signal?: AbortSignal, onProgress?: Parameters<typeof applyImport>[0]['onProgress']) =>
-  applyImport({ db: database.db, blobs: h.blobs, filePath, target: { kind: 'existing', pupilId }, actorId: pupilId, media: h.media, ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+  applyImport({
+    db: database.db,
+    blobs: h.blobs,
+    filePath,
+    target: { kind: 'existing', pupilId },
+    actorId: pupilId,
+    media: h.media,
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
 
 describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
   it('previews every entry with what happens to it and why', async () => {
@@ -123,7 +135,10 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(image.subjectCodes).toEqual(['BI']);
     expect(image.kind).toBe('image');
     expect(byOrigin.get('portfolio:artefact14')?.kind).toBe('file');
-    expect(byOrigin.get('portfolio:artefact16')).toMatchObject({ kind: 'link', links: [{ url: 'https://luontoportti.example/sienet', title: 'Luontoportti' }] });
+    expect(byOrigin.get('portfolio:artefact16')).toMatchObject({
+      kind: 'link',
+      links: [{ url: 'https://luontoportti.example/sienet', title: 'Luontoportti' }],
+    });
     expect(byOrigin.get('portfolio:plan1')?.bodyHtml).toBe('<p>Hae kesätöitä<br />ennen maaliskuuta.</p>');
     expect(post.createdAt.toISOString()).toBe('2023-10-01T06:00:00.000Z');
 
@@ -161,7 +176,9 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(versions.map((v) => [v.version, v.authorId, v.snapshot.mediaIds])).toEqual([[1, pupil.id, [media.id]]]);
 
     const audit = await db.selectFrom('auditEvents').select(['action', 'actorId', 'details']).where('subjectUserId', '=', pupil.id).execute();
-    expect(audit).toEqual([{ action: 'portfolio.import', actorId: pupil.id, details: expect.objectContaining({ format: 'leap2a', newAccount: false }) as unknown }]);
+    expect(audit).toEqual([
+      { action: 'portfolio.import', actorId: pupil.id, details: expect.objectContaining({ format: 'leap2a', newAccount: false }) as unknown },
+    ]);
 
     // Importing the same feed again creates nothing.
     const before = await schoolState(db, schoolId);
@@ -177,7 +194,14 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
   });
 
   it('a new account takes the learner’s name from the person entry', async () => {
-    const report = await applyImport({ db: database.db, blobs: h.blobs, filePath: await maharaZip('new.zip'), target: { kind: 'new', schoolId }, actorId: null, media: h.media });
+    const report = await applyImport({
+      db: database.db,
+      blobs: h.blobs,
+      filePath: await maharaZip('new.zip'),
+      target: { kind: 'new', schoolId },
+      actorId: null,
+      media: h.media,
+    });
     const user = await database.db.selectFrom('users').selectAll().where('id', '=', report.pupilId).executeTakeFirstOrThrow();
     expect(user.displayName).toBe('Aino Virtanen');
     expect(user.username).toMatch(/^aino\.virtanen(-\d+)?$/);
@@ -196,7 +220,12 @@ describe('other LEAP2A versions and notations', () => {
     expect(preview).toMatchObject({ pupilName: 'Unknown', pupilNameCode: 'unknown-learner' });
     expect(item(preview, 'urn:entry:untitled')).toMatchObject({ type: 'artefact', action: 'create', title: 'Untitled', titleCode: 'untitled' });
     expect(item(preview, 'urn:entry:untitled').titleParams).toBeUndefined();
-    expect(item(preview, 'urn:link:1')).toMatchObject({ title: 'A page about cranes', reasonCode: 'web-link-added', reasonParams: { context: 'untitled' }, reason: 'A web link of an untitled entry: added to its links.' });
+    expect(item(preview, 'urn:link:1')).toMatchObject({
+      title: 'A page about cranes',
+      reasonCode: 'web-link-added',
+      reasonParams: { context: 'untitled' },
+      reason: 'A web link of an untitled entry: added to its links.',
+    });
     expect(item(preview, 'urn:link:1').titleCode).toBeUndefined();
     // A named entry keeps its own title and no code.
     const named = await previewImport({ db: database.db, filePath: path.join(FIXTURES, 'leap-2009-03.xml'), target: { kind: 'existing', pupilId: pupil.id } });
@@ -216,7 +245,10 @@ describe('other LEAP2A versions and notations', () => {
       ['files/kuva.jpg', 'media', 'unmapped'],
       ['portfolio:view1', 'project', 'create'],
     ]);
-    expect(item(preview, 'files/kuva.jpg')).toMatchObject({ reasonCode: 'media-not-included', reason: expect.stringMatching(/bare XML feed carries no files/) as unknown });
+    expect(item(preview, 'files/kuva.jpg')).toMatchObject({
+      reasonCode: 'media-not-included',
+      reason: expect.stringMatching(/bare XML feed carries no files/) as unknown,
+    });
     const report = await apply(file, pupil.id);
     expect(report.counts).toEqual(preview.counts);
     const a = await database.db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupil.id).executeTakeFirstOrThrow();
@@ -248,11 +280,17 @@ describe('other LEAP2A versions and notations', () => {
     expect(rows.every((r) => r.origin?.source === 'leap2a')).toBe(true);
     const reflection = byOrigin.get('urn:entry:1');
     const plain = byOrigin.get('urn:entry:2');
-    expect(reflection?.bodyHtml).toBe(`<h2>Vad jag lärde mig</h2><p>Mycket<br />om <a href="/artefacts/${plain?.id}" rel="noopener noreferrer nofollow" target="_blank">projektet</a>.</p>`);
+    expect(reflection?.bodyHtml).toBe(
+      `<h2>Vad jag lärde mig</h2><p>Mycket<br />om <a href="/artefacts/${plain?.id}" rel="noopener noreferrer nofollow" target="_blank">projektet</a>.</p>`,
+    );
     expect(plain?.competenceIds).toEqual(['basic:L5']);
     expect(plain?.subjectCodes).toEqual(['BI']);
     expect(byOrigin.get('urn:entry:4')).toMatchObject({ kind: 'link', links: [{ url: 'https://example.org/page', title: 'Web link' }] });
-    const feedback = await database.db.selectFrom('feedback').selectAll().where('artefactId', '=', reflection?.id ?? '').execute();
+    const feedback = await database.db
+      .selectFrom('feedback')
+      .selectAll()
+      .where('artefactId', '=', reflection?.id ?? '')
+      .execute();
     expect(feedback.map((f) => [f.body, f.importedAuthor])).toEqual([['Bra skrivet.', { id: null, displayName: 'Lärare Lena', role: null }]]);
   });
 });
@@ -264,7 +302,15 @@ describe('nothing half-imported', () => {
     const broken = photo.subarray(0, Math.floor(photo.length / 2));
     const file = await maharaZip('broken.zip', { 'files/photo.jpg': photo, 'files/notes.pdf': PDF, 'files/drawing.svg': SVG });
     const xml = (await readFile(path.join(FIXTURES, 'mahara-2010-07.xml'), 'utf8')).replace('href="files/notes.pdf"', 'href="files/broken.jpg"');
-    await writeFile(file, buildZip([{ name: 'leap2a.xml', data: Buffer.from(xml) }, { name: 'files/photo.jpg', data: photo }, { name: 'files/broken.jpg', data: broken }, { name: 'files/drawing.svg', data: SVG }]));
+    await writeFile(
+      file,
+      buildZip([
+        { name: 'leap2a.xml', data: Buffer.from(xml) },
+        { name: 'files/photo.jpg', data: photo },
+        { name: 'files/broken.jpg', data: broken },
+        { name: 'files/drawing.svg', data: SVG },
+      ]),
+    );
     const preview = await previewImport({ db: database.db, filePath: file, target: { kind: 'existing', pupilId: pupil.id } });
     expect(item(preview, 'files/broken.jpg').action).toBe('create');
     const before = { rows: await schoolState(database.db, schoolId), blobs: await h.blobKeys() };

@@ -99,11 +99,23 @@ for (const storeKind of ['local', 's3'] as const) {
       w = await makeTwoSchools(db);
       const [pupil, teacher] = await Promise.all([app.as(w.pupil.username), app.as(w.teacher.username)]);
       const project = await postSampleProject(teacher, db, { schoolId: w.schoolA.id, groupId: w.group.id });
-      const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+      const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } })
+        .jpeg()
+        .toBuffer();
       const created = await pupil.post<Artefact>(
         '/api/artefacts',
         form(
-          { title: 'Jää sulaa', bodyHtml: '<p>Jää suli <strong>nopeasti</strong> &amp; vesi lämpeni.</p>', projectId: project.id, phaseId: project.phases[1]?.id, status: 'ready', subjectCodes: ['FY'], competenceIds: ['basic:L4'], goalIds: [project.goals[0]?.id], links: [{ url: 'https://example.org/jaa', title: 'Lisää' }] },
+          {
+            title: 'Jää sulaa',
+            bodyHtml: '<p>Jää suli <strong>nopeasti</strong> &amp; vesi lämpeni.</p>',
+            projectId: project.id,
+            phaseId: project.phases[1]?.id,
+            status: 'ready',
+            subjectCodes: ['FY'],
+            competenceIds: ['basic:L4'],
+            goalIds: [project.goals[0]?.id],
+            links: [{ url: 'https://example.org/jaa', title: 'Lisää' }],
+          },
           [
             { name: 'jaa.jpg', type: 'image/jpeg', bytes: photo },
             { name: 'aani.wav', type: 'audio/wav', bytes: wavTone() },
@@ -113,10 +125,25 @@ for (const storeKind of ['local', 's3'] as const) {
       expect(created.status, created.text).toBe(201);
       expect((await pupil.patch<Artefact>(`/api/artefacts/${created.body.id}`, { title: 'Jää sulaa nopeasti', visibility: 'guardians' })).status).toBe(200);
       const note = await teacher.post<Feedback>(`/api/artefacts/${created.body.id}/feedback`, { body: 'Hyvä mittaus!\n\nMitä tapahtuu suolalle?' });
-      expect((await pupil.post<Feedback>(`/api/artefacts/${created.body.id}/feedback`, { body: 'Se sulattaa jään.', parentId: note.body.id })).status).toBe(201);
-      await db.insertInto('feedback').values({ artefactId: created.body.id, authorId: null, parentId: note.body.id, body: 'Tuotu kommentti', importedAuthor: JSON.stringify({ id: null, displayName: 'Maija Mahara', role: 'teacher' }) }).execute();
-      const png = await sharp({ create: { width: 60, height: 60, channels: 3, background: '#a13' } }).png().toBuffer();
-      expect((await pupil.post<Artefact>('/api/artefacts', form({ title: 'Oma luonnos' }, [{ name: 'oma.png', type: 'image/png', bytes: png }]))).status).toBe(201);
+      expect((await pupil.post<Feedback>(`/api/artefacts/${created.body.id}/feedback`, { body: 'Se sulattaa jään.', parentId: note.body.id })).status).toBe(
+        201,
+      );
+      await db
+        .insertInto('feedback')
+        .values({
+          artefactId: created.body.id,
+          authorId: null,
+          parentId: note.body.id,
+          body: 'Tuotu kommentti',
+          importedAuthor: JSON.stringify({ id: null, displayName: 'Maija Mahara', role: 'teacher' }),
+        })
+        .execute();
+      const png = await sharp({ create: { width: 60, height: 60, channels: 3, background: '#a13' } })
+        .png()
+        .toBuffer();
+      expect((await pupil.post<Artefact>('/api/artefacts', form({ title: 'Oma luonnos' }, [{ name: 'oma.png', type: 'image/png', bytes: png }]))).status).toBe(
+        201,
+      );
       expect((await pupil.post<Artefact>('/api/artefacts', form({ title: 'Ajatuksia', bodyHtml: '<p>Pelkkää tekstiä</p>' }))).status).toBe(201);
 
       exported = path.join(work, 'first.zip');
@@ -159,7 +186,11 @@ for (const storeKind of ['local', 's3'] as const) {
         await writeExportArchive({ db, blobs: h.blobs, pupilId: report.pupilId, scope: 'full', locale: 'fi' }, createWriteStream(again));
         const second = await readZip(again);
         expect(withoutVolatile(documentOf(second))).toEqual(withoutVolatile(doc));
-        const media = (m: Map<string, Buffer>) => [...m].filter(([n]) => n.startsWith(ARCHIVE_PATHS.filesDir)).map(([n, b]) => [n, sha256(b)]).sort();
+        const media = (m: Map<string, Buffer>) =>
+          [...m]
+            .filter(([n]) => n.startsWith(ARCHIVE_PATHS.filesDir))
+            .map(([n, b]) => [n, sha256(b)])
+            .sort();
         expect(media(second)).toEqual(media(first));
         expect(media(first).length).toBeGreaterThanOrEqual(5);
       } finally {
@@ -174,7 +205,14 @@ for (const storeKind of ['local', 's3'] as const) {
       try {
         const db = fresh.handle.db;
         const school = await makeSchool(db);
-        const report = await applyImport({ db, blobs: h.blobs, filePath: exported, target: { kind: 'new', schoolId: school.id }, actorId: null, media: h.media });
+        const report = await applyImport({
+          db,
+          blobs: h.blobs,
+          filePath: exported,
+          target: { kind: 'new', schoolId: school.id },
+          actorId: null,
+          media: h.media,
+        });
         const again = path.join(work, `no-teachers-${storeKind}.zip`);
         await writeExportArchive({ db, blobs: h.blobs, pupilId: report.pupilId, scope: 'full', locale: 'fi' }, createWriteStream(again));
         const before = documentOf(await readZip(exported));
@@ -199,7 +237,14 @@ for (const storeKind of ['local', 's3'] as const) {
       const h = await localHarness();
       try {
         const school = await makeSchool(fresh.handle.db);
-        const report = await applyImport({ db: fresh.handle.db, blobs: h.blobs, filePath: file, target: { kind: 'new', schoolId: school.id }, actorId: null, media: h.media });
+        const report = await applyImport({
+          db: fresh.handle.db,
+          blobs: h.blobs,
+          filePath: file,
+          target: { kind: 'new', schoolId: school.id },
+          actorId: null,
+          media: h.media,
+        });
         expect(report).toMatchObject({ format: 'leap2a', sourceVersion: '2010-07', pupilName: doc.pupil.displayName });
         // The project's own competence has no work as evidence in the feed: reported, not lost silently.
         expect(report.items.filter((i) => i.action === 'unmapped').map((i) => i.sourceId)).toEqual(['urn:polku:competence:basic%3AL1']);
@@ -207,10 +252,25 @@ for (const storeKind of ['local', 's3'] as const) {
         const rows = await fresh.handle.db.selectFrom('artefacts').selectAll().where('ownerId', '=', report.pupilId).execute();
         const original = doc.artefacts.find((a) => a.media.length === 2);
         const imported = rows.find((r) => r.title === original?.title);
-        expect(imported).toMatchObject({ subjectCodes: ['FY'], competenceIds: ['basic:L4'], kind: 'image', links: [{ url: 'https://example.org/jaa', title: 'Lisää' }] });
-        const media = await fresh.handle.db.selectFrom('mediaItems').select(['kind']).where('artefactId', '=', imported?.id ?? '').orderBy('position').execute();
+        expect(imported).toMatchObject({
+          subjectCodes: ['FY'],
+          competenceIds: ['basic:L4'],
+          kind: 'image',
+          links: [{ url: 'https://example.org/jaa', title: 'Lisää' }],
+        });
+        const media = await fresh.handle.db
+          .selectFrom('mediaItems')
+          .select(['kind'])
+          .where('artefactId', '=', imported?.id ?? '')
+          .orderBy('position')
+          .execute();
         expect(media.map((m) => m.kind)).toEqual(['image', 'audio']);
-        const feedback = await fresh.handle.db.selectFrom('feedback').selectAll().where('artefactId', '=', imported?.id ?? '').orderBy('createdAt').execute();
+        const feedback = await fresh.handle.db
+          .selectFrom('feedback')
+          .selectAll()
+          .where('artefactId', '=', imported?.id ?? '')
+          .orderBy('createdAt')
+          .execute();
         expect(feedback.map((f) => f.importedAuthor?.displayName)).toEqual([w.teacher.displayName, w.pupil.displayName, 'Maija Mahara']);
         expect(feedback.slice(1).map((f) => f.parentId)).toEqual([feedback[0]?.id, feedback[0]?.id]);
       } finally {
@@ -226,7 +286,13 @@ for (const storeKind of ['local', 's3'] as const) {
       const preview = await previewImport({ db, filePath: exported, target });
       expect(preview.counts).toEqual({ create: 0, skip: preview.items.length, unmapped: 0 });
       expect(new Set(preview.items.map((i) => i.type))).toEqual(new Set(['project', 'artefact', 'media', 'feedback', 'version']));
-      const skipCodes = { project: 'project-exists', artefact: 'artefact-exists', media: 'media-exists', feedback: 'feedback-exists', version: 'version-exists' };
+      const skipCodes = {
+        project: 'project-exists',
+        artefact: 'artefact-exists',
+        media: 'media-exists',
+        feedback: 'feedback-exists',
+        version: 'version-exists',
+      };
       for (const i of preview.items) expect(i, i.sourceId).toMatchObject({ reasonCode: skipCodes[i.type as keyof typeof skipCodes] });
       // A version's title is made up: English for the CLI, a code and params for the page to word.
       const versions = preview.items.filter((i) => i.type === 'version');
@@ -258,7 +324,9 @@ describe('Polku archives: merge rules, ids of others, tampering', () => {
     app = await startTestApp();
     w = await makeTwoSchools(app.database.db);
     const pupil = await app.as(w.pupil.username);
-    const png = await sharp({ create: { width: 50, height: 40, channels: 3, background: '#159' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 50, height: 40, channels: 3, background: '#159' } })
+      .png()
+      .toBuffer();
     expect((await pupil.post<Artefact>('/api/artefacts', form({ title: 'Kuva' }, [{ name: 'kuva.png', type: 'image/png', bytes: png }]))).status).toBe(201);
     exported = path.join(work, 'export.zip');
     await writeExportArchive({ db: app.database.db, blobs: app.polku.blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi' }, createWriteStream(exported));
@@ -274,7 +342,10 @@ describe('Polku archives: merge rules, ids of others, tampering', () => {
     const files = new Map(entries);
     change(files);
     if (!keepSums) {
-      const sums = [...files].filter(([n]) => n !== ARCHIVE_PATHS.manifest).map(([n, b]) => `${sha256(b)}  ${n}`).join('\n');
+      const sums = [...files]
+        .filter(([n]) => n !== ARCHIVE_PATHS.manifest)
+        .map(([n, b]) => `${sha256(b)}  ${n}`)
+        .join('\n');
       files.set(ARCHIVE_PATHS.manifest, Buffer.from(`${sums}\n`));
     }
     const file = path.join(work, name);
@@ -286,13 +357,28 @@ describe('Polku archives: merge rules, ids of others, tampering', () => {
     const other = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
     const h = await localHarness();
     try {
-      const report = await applyImport({ db: app.database.db, blobs: h.blobs, filePath: exported, target: { kind: 'existing', pupilId: other.id }, actorId: null, media: h.media });
+      const report = await applyImport({
+        db: app.database.db,
+        blobs: h.blobs,
+        filePath: exported,
+        target: { kind: 'existing', pupilId: other.id },
+        actorId: null,
+        media: h.media,
+      });
       const artefactItem = report.items.find((i) => i.type === 'artefact');
-      expect(artefactItem).toMatchObject({ action: 'create', reasonCode: 'artefact-new-id', reason: expect.stringMatching(/belongs to another pupil/) as unknown });
+      expect(artefactItem).toMatchObject({
+        action: 'create',
+        reasonCode: 'artefact-new-id',
+        reason: expect.stringMatching(/belongs to another pupil/) as unknown,
+      });
       const mine = await app.database.db.selectFrom('artefacts').selectAll().where('ownerId', '=', other.id).execute();
       expect(mine).toHaveLength(1);
       expect(mine[0]?.id).not.toBe(artefactItem?.sourceId);
-      const media = await app.database.db.selectFrom('mediaItems').selectAll().where('artefactId', '=', mine[0]?.id ?? '').execute();
+      const media = await app.database.db
+        .selectFrom('mediaItems')
+        .selectAll()
+        .where('artefactId', '=', mine[0]?.id ?? '')
+        .execute();
       expect(media).toHaveLength(1);
       expect(await h.blobKeys()).toEqual(Object.values(media[0]?.variants ?? {}).sort());
     } finally {
@@ -331,14 +417,26 @@ describe('Polku archives: merge rules, ids of others, tampering', () => {
     const file = await repack('gps.zip', (f) => {
       f.delete(media.files.original?.path ?? '');
       f.set(gpsName, gps);
-      Object.assign(media, { mime: 'image/jpeg', sha256: sha256(gps), size: gps.length, files: { original: { path: gpsName, sha256: sha256(gps), size: gps.length, mime: 'image/jpeg' } } });
+      Object.assign(media, {
+        mime: 'image/jpeg',
+        sha256: sha256(gps),
+        size: gps.length,
+        files: { original: { path: gpsName, sha256: sha256(gps), size: gps.length, mime: 'image/jpeg' } },
+      });
       f.set(ARCHIVE_PATHS.document, Buffer.from(JSON.stringify(doc)));
     });
     const fresh = await freshDatabase();
     const h = await localHarness();
     try {
       const s = await makeSchool(fresh.handle.db);
-      const report = await applyImport({ db: fresh.handle.db, blobs: h.blobs, filePath: file, target: { kind: 'new', schoolId: s.id }, actorId: null, media: h.media });
+      const report = await applyImport({
+        db: fresh.handle.db,
+        blobs: h.blobs,
+        filePath: file,
+        target: { kind: 'new', schoolId: s.id },
+        actorId: null,
+        media: h.media,
+      });
       expect(report.items.find((i) => i.type === 'media')?.reason).toMatch(/metadata .* cleaned/);
       const row = await fresh.handle.db.selectFrom('mediaItems').selectAll().executeTakeFirstOrThrow();
       expect(row.sha256).not.toBe(sha256(gps));

@@ -45,13 +45,18 @@ async function processFile(file: string, overrides: Partial<MediaOptions> = {}, 
 }
 
 async function rejection(promise: Promise<unknown>): Promise<HttpError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof HttpError)) throw new Error(`expected an HttpError, got ${String(err)}`);
   return err;
 }
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /** No EXIF, XMP, IPTC or ICC as sharp sees it, and none of the fixture's GPS bytes anywhere in the file. */
@@ -59,7 +64,13 @@ async function expectNoMetadata(file: string): Promise<void> {
   const meta = await sharp(file).metadata();
   expect({ exif: meta.exif, xmp: meta.xmp, iptc: meta.iptc, icc: meta.icc }).toEqual({ exif: undefined, xmp: undefined, iptc: undefined, icc: undefined });
   const bytes = await readFile(file);
-  for (const needle of [Buffer.from('Exif\0\0', 'latin1'), fx.GPS.latitudeRationals, Buffer.from('GPSLatitude'), Buffer.from(fx.GPS.xmpLatitude), Buffer.from('PolkuPhone')]) {
+  for (const needle of [
+    Buffer.from('Exif\0\0', 'latin1'),
+    fx.GPS.latitudeRationals,
+    Buffer.from('GPSLatitude'),
+    Buffer.from(fx.GPS.xmpLatitude),
+    Buffer.from('PolkuPhone'),
+  ]) {
     expect(bytes.includes(needle), `${file} contains ${JSON.stringify(needle.toString('latin1'))}`).toBe(false);
   }
 }
@@ -74,7 +85,15 @@ describe('images', () => {
 
     const media = await processFile(input);
     try {
-      expect(media).toMatchObject({ kind: 'image', mime: 'image/jpeg', width: 1600, height: 2400, durationMs: null, originalName: 'phone-photo.jpg', metadataStripped: true });
+      expect(media).toMatchObject({
+        kind: 'image',
+        mime: 'image/jpeg',
+        width: 1600,
+        height: 2400,
+        durationMs: null,
+        originalName: 'phone-photo.jpg',
+        metadataStripped: true,
+      });
       const { original, display, thumb } = media.variants;
       if (!original || !display || !thumb) throw new Error('variants missing');
       expect(media.variants.poster).toBeUndefined();
@@ -87,7 +106,9 @@ describe('images', () => {
       expect([d?.format, d?.width, d?.height]).toEqual(['webp', 1067, 1600]);
       expect([t?.format, t?.width, t?.height]).toEqual(['webp', 267, 400]);
       // Turned clockwise, not just swapped: the red top of the stored picture is now on the right.
-      const [right, left] = await Promise.all([1500, 100].map((x) => sharp(original.path).extract({ left: x, top: 1200, width: 1, height: 1 }).raw().toBuffer()));
+      const [right, left] = await Promise.all(
+        [1500, 100].map((x) => sharp(original.path).extract({ left: x, top: 1200, width: 1, height: 1 }).raw().toBuffer()),
+      );
       expect(right?.[0]).toBeGreaterThan(150);
       expect(left?.[2]).toBeGreaterThan(150);
       expect(media.sha256).toBe(await sha256(original.path));
@@ -407,7 +428,13 @@ describe('uploadMiddleware', () => {
   });
 
   it('answers 413 with the limit for an over-limit file and leaves no partial file', async () => {
-    const res = await fetch(`${baseUrl}/upload`, { method: 'POST', body: form([{ name: 'small.jpg', bytes: 100 }, { name: 'huge.jpg', bytes: 3 * MB }]) });
+    const res = await fetch(`${baseUrl}/upload`, {
+      method: 'POST',
+      body: form([
+        { name: 'small.jpg', bytes: 100 },
+        { name: 'huge.jpg', bytes: 3 * MB },
+      ]),
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: 'This file ("huge.jpg") is too large: the limit is 1 MB.' } });
     expect(await waitForEmpty(uploadDir)).toEqual([]);

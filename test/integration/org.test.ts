@@ -34,7 +34,11 @@ describe('an admin rosters a school', () => {
     expect(pupil.body).toMatchObject({ username, roles: ['pupil'], active: true });
     expect(pupil.body).not.toHaveProperty('passwordHash');
 
-    const teacher = await client.post<SchoolUser>(`/api/schools/${schoolId}/users`, { username: `ope.${Date.now()}`, displayName: 'Olli Opettaja', role: 'teacher' });
+    const teacher = await client.post<SchoolUser>(`/api/schools/${schoolId}/users`, {
+      username: `ope.${Date.now()}`,
+      displayName: 'Olli Opettaja',
+      role: 'teacher',
+    });
     expect((await client.put(`/api/groups/${group.body.id}/members/${pupil.body.id}`, { role: 'pupil' })).status).toBe(200);
     const detail = await client.put<GroupDetail>(`/api/groups/${group.body.id}/members/${teacher.body.id}`, { role: 'teacher' });
     expect(detail.body.members.map((m) => [m.displayName, m.role])).toEqual([

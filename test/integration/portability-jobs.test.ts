@@ -57,7 +57,9 @@ async function listen(client: TestClient, url = app.url) {
 async function createArtefact(client: TestClient, title: string, visibility: 'private' | 'guardians') {
   const form = new FormData();
   form.append('data', JSON.stringify({ title, bodyHtml: '<p>Havainto</p>', visibility }));
-  const png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#2a6' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#2a6' } })
+    .png()
+    .toBuffer();
   form.append('files', new Blob([png], { type: 'image/png' }), 'kuva.png');
   const res = await client.request<{ id: string }>('POST', '/api/artefacts', form);
   expect(res.status, res.text).toBe(201);
@@ -96,7 +98,12 @@ beforeAll(async () => {
   app = await startTestApp({ env: { EXPORT_RETENTION_DAYS: '2' } });
   w = await makeTwoSchools(app.database.db);
   await makeProject(app.database.db, { schoolId: w.schoolA.id, teacherIds: [w.teacher.id], groupIds: [w.group.id] });
-  [pupil, teacher, guardian, admin] = await Promise.all([app.as(w.pupil.username), app.as(w.teacher.username), app.as(w.guardian.username), app.as(w.admin.username)]);
+  [pupil, teacher, guardian, admin] = await Promise.all([
+    app.as(w.pupil.username),
+    app.as(w.teacher.username),
+    app.as(w.guardian.username),
+    app.as(w.admin.username),
+  ]);
   const sharedId = await createArtefact(pupil, titles.shared, 'guardians');
   await createArtefact(pupil, titles.private, 'private');
   const feedback = await teacher.post(`/api/artefacts/${sharedId}/feedback`, { body: 'Hieno kuva!' });
@@ -120,7 +127,9 @@ describe('export as a background job', () => {
 
     const finished = exportJobSchema.parse(await pupilSocket.next('export.finished', res.body.id));
     expect(finished).toMatchObject({ id: res.body.id, status: 'done', downloadUrl: `/api/exports/${res.body.id}/download` });
-    const progress = pupilSocket.events.filter(([e, p]) => e === 'export.progress' && (p as ExportJob).id === res.body.id).map(([, p]) => exportJobSchema.parse(p));
+    const progress = pupilSocket.events
+      .filter(([e, p]) => e === 'export.progress' && (p as ExportJob).id === res.body.id)
+      .map(([, p]) => exportJobSchema.parse(p));
     expect(progress.some((p) => p.status === 'running' && p.progress !== null)).toBe(true);
     expect(teacherSocket.events.filter(([e]) => e.startsWith('export.'))).toEqual([]);
 
@@ -138,7 +147,9 @@ describe('export as a background job', () => {
     expect([...entries.keys()].some((n) => n.startsWith(ARCHIVE_PATHS.filesDir))).toBe(true);
 
     // The local store serves the archive with byte ranges, like media.
-    const ranged = await fetch(new URL((await pupil.get(`/api/exports/${job.id}/download`)).headers.get('location') ?? '', app.url), { headers: { Range: 'bytes=0-3' } });
+    const ranged = await fetch(new URL((await pupil.get(`/api/exports/${job.id}/download`)).headers.get('location') ?? '', app.url), {
+      headers: { Range: 'bytes=0-3' },
+    });
     expect(ranged.status).toBe(206);
     expect(Buffer.from(await ranged.arrayBuffer())).toEqual(bytes.subarray(0, 4));
   });
@@ -179,7 +190,11 @@ describe('export as a background job', () => {
   it('deletes archives and rows past their retention in the maintenance sweep, and leaves running jobs alone', async () => {
     const started = await pupil.post<ExportJob>(`/api/pupils/${w.pupil.id}/exports`, {});
     const job = await settled<ExportJob>(pupil, `/api/exports/${started.body.id}`);
-    const row = await app.database.db.selectFrom('portabilityJobs').select(['blobKey', 'expiresAt', 'finishedAt']).where('id', '=', job.id).executeTakeFirstOrThrow();
+    const row = await app.database.db
+      .selectFrom('portabilityJobs')
+      .select(['blobKey', 'expiresAt', 'finishedAt'])
+      .where('id', '=', job.id)
+      .executeTakeFirstOrThrow();
     expect(row.blobKey).not.toBeNull();
     // EXPORT_RETENTION_DAYS=2 in this app.
     expect(row.expiresAt.getTime() - (row.finishedAt?.getTime() ?? 0)).toBe(2 * 24 * 3600_000);
@@ -190,14 +205,26 @@ describe('export as a background job', () => {
     expect(await app.polku.maintenance.sweepPortability(later)).toBeGreaterThanOrEqual(1);
     expect(await app.database.db.selectFrom('portabilityJobs').select('id').where('id', '=', job.id).executeTakeFirst()).toBeUndefined();
     expect(await app.polku.blobs.head(row.blobKey ?? '')).toBeNull();
-    expect(await app.database.db.selectFrom('pendingBlobs').select('key').where('key', '=', row.blobKey ?? '').executeTakeFirst()).toBeUndefined();
+    expect(
+      await app.database.db
+        .selectFrom('pendingBlobs')
+        .select('key')
+        .where('key', '=', row.blobKey ?? '')
+        .executeTakeFirst(),
+    ).toBeUndefined();
     expect(await app.database.db.selectFrom('portabilityJobs').select('status').where('id', '=', running).executeTakeFirst()).toEqual({ status: 'running' });
     await app.database.db.deleteFrom('portabilityJobs').where('id', '=', running).execute();
   });
 });
 
 /** A job row as another (possibly dead) process left it, in this app's store. */
-async function insertJob(values: { status: 'queued' | 'running'; heartbeatAt: Date | null; worker: string | null; attempts?: number; expiresAt?: Date }): Promise<string> {
+async function insertJob(values: {
+  status: 'queued' | 'running';
+  heartbeatAt: Date | null;
+  worker: string | null;
+  attempts?: number;
+  expiresAt?: Date;
+}): Promise<string> {
   const id = randomUUID();
   await app.database.db
     .insertInto('portabilityJobs')
@@ -220,7 +247,11 @@ describe('jobs survive their process', () => {
   it('takes again a job left running by a process that died (stale heartbeat) and finishes it', async () => {
     const id = await insertJob({ status: 'running', heartbeatAt: new Date(Date.now() - 3600_000), worker: 'dead-process', attempts: 1 });
     await app.polku.maintenance.runJobs();
-    const row = await app.database.db.selectFrom('portabilityJobs').select(['status', 'attempts', 'worker', 'blobKey']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await app.database.db
+      .selectFrom('portabilityJobs')
+      .select(['status', 'attempts', 'worker', 'blobKey'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'done', attempts: 2, worker: null });
     expect(await app.polku.blobs.head(row.blobKey ?? '')).not.toBeNull();
   });
@@ -228,7 +259,10 @@ describe('jobs survive their process', () => {
   it('leaves a job with a fresh heartbeat to the process running it', async () => {
     const id = await insertJob({ status: 'running', heartbeatAt: new Date(), worker: 'alive-elsewhere' });
     await app.polku.maintenance.runJobs();
-    expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker']).where('id', '=', id).executeTakeFirst()).toEqual({ status: 'running', worker: 'alive-elsewhere' });
+    expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker']).where('id', '=', id).executeTakeFirst()).toEqual({
+      status: 'running',
+      worker: 'alive-elsewhere',
+    });
     await app.database.db.deleteFrom('portabilityJobs').where('id', '=', id).execute();
   });
 
@@ -244,7 +278,16 @@ describe('jobs survive their process', () => {
     const id = randomUUID();
     await app.database.db
       .insertInto('portabilityJobs')
-      .values({ id, kind: 'export', status: 'queued', store, requestedBy: w.pupil.id, pupilId: w.pupil.id, fileName: 'x.zip', expiresAt: new Date(Date.now() + 3600_000) })
+      .values({
+        id,
+        kind: 'export',
+        status: 'queued',
+        store,
+        requestedBy: w.pupil.id,
+        pupilId: w.pupil.id,
+        fileName: 'x.zip',
+        expiresAt: new Date(Date.now() + 3600_000),
+      })
       .execute();
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
@@ -263,9 +306,16 @@ describe('jobs survive their process', () => {
     });
     runner.kick();
     await running;
-    expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker']).where('id', '=', id).executeTakeFirst()).toEqual({ status: 'running', worker: 'test-worker' });
+    expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker']).where('id', '=', id).executeTakeFirst()).toEqual({
+      status: 'running',
+      worker: 'test-worker',
+    });
     await runner.stop();
-    expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker', 'heartbeatAt']).where('id', '=', id).executeTakeFirst()).toEqual({ status: 'queued', worker: null, heartbeatAt: null });
+    expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker', 'heartbeatAt']).where('id', '=', id).executeTakeFirst()).toEqual({
+      status: 'queued',
+      worker: null,
+      heartbeatAt: null,
+    });
     await app.database.db.deleteFrom('portabilityJobs').where('id', '=', id).execute();
   });
 });
@@ -273,15 +323,26 @@ describe('jobs survive their process', () => {
 describe('import: upload, preview, apply, report', () => {
   it('previews a LEAP2A file, applies it as a job with progress events, and reports every entry', async () => {
     const socket = await listen(pupil);
-    const uploaded = await pupil.request<ImportJob>('POST', '/api/imports', uploadForm(tinyLeap2a({ suffix: 'jobs' }), 'leap2a.xml', { kind: 'existing', pupilId: w.pupil.id }));
+    const uploaded = await pupil.request<ImportJob>(
+      'POST',
+      '/api/imports',
+      uploadForm(tinyLeap2a({ suffix: 'jobs' }), 'leap2a.xml', { kind: 'existing', pupilId: w.pupil.id }),
+    );
     expect(uploaded.status, uploaded.text).toBe(201);
     const preview = importJobSchema.parse(uploaded.body);
-    expect(preview).toMatchObject({ status: 'ready', fileName: 'leap2a.xml', report: null, preview: { format: 'leap2a', counts: { create: 3, skip: 1, unmapped: 0 } } });
+    expect(preview).toMatchObject({
+      status: 'ready',
+      fileName: 'leap2a.xml',
+      report: null,
+      preview: { format: 'leap2a', counts: { create: 3, skip: 1, unmapped: 0 } },
+    });
     expect((await pupil.get<ImportJob>(`/api/imports/${preview.id}`)).body).toEqual(preview);
-    const uploadKey = (await app.database.db.selectFrom('portabilityJobs').select('blobKey').where('id', '=', preview.id).executeTakeFirstOrThrow()).blobKey ?? '';
+    const uploadKey =
+      (await app.database.db.selectFrom('portabilityJobs').select('blobKey').where('id', '=', preview.id).executeTakeFirstOrThrow()).blobKey ?? '';
     expect(await app.polku.blobs.head(uploadKey)).not.toBeNull();
 
-    const audits = () => app.database.db.selectFrom('auditEvents').select('id').where('actorId', '=', w.pupil.id).where('action', '=', 'portfolio.import').execute();
+    const audits = () =>
+      app.database.db.selectFrom('auditEvents').select('id').where('actorId', '=', w.pupil.id).where('action', '=', 'portfolio.import').execute();
     const auditsBefore = (await audits()).length;
     const applied = await pupil.post<ImportJob>(`/api/imports/${preview.id}/apply`, {});
     expect(applied.status).toBe(202);
@@ -313,7 +374,11 @@ describe('import: upload, preview, apply, report', () => {
 
   it('lets an admin import into a new pupil account at their school', async () => {
     const username = `tuotu.${randomUUID().slice(0, 6)}`;
-    const uploaded = await admin.request<ImportJob>('POST', '/api/imports', uploadForm(tinyLeap2a({ suffix: 'new' }), 'mahara.xml', { kind: 'new', schoolId: w.schoolA.id, username }));
+    const uploaded = await admin.request<ImportJob>(
+      'POST',
+      '/api/imports',
+      uploadForm(tinyLeap2a({ suffix: 'new' }), 'mahara.xml', { kind: 'new', schoolId: w.schoolA.id, username }),
+    );
     expect(uploaded.status, uploaded.text).toBe(201);
     await admin.post(`/api/imports/${uploaded.body.id}/apply`, {});
     const done = await settled<ImportJob>(admin, `/api/imports/${uploaded.body.id}`);
@@ -325,23 +390,45 @@ describe('import: upload, preview, apply, report', () => {
   });
 
   it('answers 422 with the reason for a file it cannot import, and keeps nothing', async () => {
-    const before = await app.database.db.selectFrom('portabilityJobs').select('id').where('requestedBy', '=', w.pupil.id).where('kind', '=', 'import').execute();
-    const res = await pupil.request<{ error: { code: string; reason: string; message: string } }>('POST', '/api/imports', uploadForm('this is not a portfolio', 'notes.txt', { kind: 'existing', pupilId: w.pupil.id }));
+    const before = await app.database.db
+      .selectFrom('portabilityJobs')
+      .select('id')
+      .where('requestedBy', '=', w.pupil.id)
+      .where('kind', '=', 'import')
+      .execute();
+    const res = await pupil.request<{ error: { code: string; reason: string; message: string } }>(
+      'POST',
+      '/api/imports',
+      uploadForm('this is not a portfolio', 'notes.txt', { kind: 'existing', pupilId: w.pupil.id }),
+    );
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'import_rejected', reason: 'unknown-format' });
     expect(res.body.error.message).toMatch(/neither a ZIP archive nor an XML file/);
     // The params travel with the code, so the page can say it in the reader's language; the file is named as uploaded.
-    const broken = await pupil.request('POST', '/api/imports', uploadForm('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><entry>', 'aino-mahara.xml', { kind: 'existing', pupilId: w.pupil.id }));
+    const broken = await pupil.request(
+      'POST',
+      '/api/imports',
+      uploadForm('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><entry>', 'aino-mahara.xml', { kind: 'existing', pupilId: w.pupil.id }),
+    );
     expect(broken.status).toBe(422);
-    expect(errorResponseSchema.parse(broken.body).error).toMatchObject({ code: 'import_rejected', reason: 'xml-malformed', reasonParams: { context: 'line', file: 'aino-mahara.xml', line: 2 } });
+    expect(errorResponseSchema.parse(broken.body).error).toMatchObject({
+      code: 'import_rejected',
+      reason: 'xml-malformed',
+      reasonParams: { context: 'line', file: 'aino-mahara.xml', line: 2 },
+    });
     const after = await app.database.db.selectFrom('portabilityJobs').select('id').where('requestedBy', '=', w.pupil.id).where('kind', '=', 'import').execute();
     expect(after.length).toBe(before.length);
     expect((await pupil.request('POST', '/api/imports', uploadForm(tinyLeap2a(), 'x.xml', { kind: 'existing' }))).status).toBe(400);
   });
 
   it('discards an upload on request: the record and the stored file go', async () => {
-    const uploaded = await pupil.request<ImportJob>('POST', '/api/imports', uploadForm(tinyLeap2a({ suffix: 'discard' }), 'leap2a.xml', { kind: 'existing', pupilId: w.pupil.id }));
-    const key = (await app.database.db.selectFrom('portabilityJobs').select('blobKey').where('id', '=', uploaded.body.id).executeTakeFirstOrThrow()).blobKey ?? '';
+    const uploaded = await pupil.request<ImportJob>(
+      'POST',
+      '/api/imports',
+      uploadForm(tinyLeap2a({ suffix: 'discard' }), 'leap2a.xml', { kind: 'existing', pupilId: w.pupil.id }),
+    );
+    const key =
+      (await app.database.db.selectFrom('portabilityJobs').select('blobKey').where('id', '=', uploaded.body.id).executeTakeFirstOrThrow()).blobKey ?? '';
     expect((await admin.get(`/api/imports/${uploaded.body.id}`)).status).toBe(200);
     expect((await teacher.delete(`/api/imports/${uploaded.body.id}`)).status).toBe(404);
     expect((await pupil.delete(`/api/imports/${uploaded.body.id}`)).status).toBe(200);
@@ -353,7 +440,11 @@ describe('import: upload, preview, apply, report', () => {
     const small = await startTestApp({ database: app.database, env: { IMPORT_MAX_MB: '0.001' } });
     try {
       const client = await small.as(w.pupil.username);
-      const res = await client.request<{ error: { code: string; message: string } }>('POST', '/api/imports', uploadForm(Buffer.alloc(4096, 'a'), 'big.zip', { kind: 'existing', pupilId: w.pupil.id }));
+      const res = await client.request<{ error: { code: string; message: string } }>(
+        'POST',
+        '/api/imports',
+        uploadForm(Buffer.alloc(4096, 'a'), 'big.zip', { kind: 'existing', pupilId: w.pupil.id }),
+      );
       expect(res.status).toBe(413);
       expect(res.body.error.message).toMatch(/too large: the limit is/);
     } finally {

@@ -115,8 +115,16 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
 
     // Renaming a phase keeps its id; artefacts keep pointing at it.
     const [first, second] = project.phases;
-    const edited = await teacher.patch<Project>(`/api/projects/${project.id}`, { phases: [{ id: second?.id, title: 'Tutkiminen maastossa' }, { id: first?.id, title: 'Orientoituminen' }] });
-    expect(edited.body.phases).toEqual([{ id: second?.id, title: 'Tutkiminen maastossa' }, { id: first?.id, title: 'Orientoituminen' }]);
+    const edited = await teacher.patch<Project>(`/api/projects/${project.id}`, {
+      phases: [
+        { id: second?.id, title: 'Tutkiminen maastossa' },
+        { id: first?.id, title: 'Orientoituminen' },
+      ],
+    });
+    expect(edited.body.phases).toEqual([
+      { id: second?.id, title: 'Tutkiminen maastossa' },
+      { id: first?.id, title: 'Orientoituminen' },
+    ]);
     project = edited.body;
   });
 
@@ -142,7 +150,14 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
     const res = await pupil.post<Artefact>(
       '/api/artefacts',
       form(
-        { title: 'Syksyn ensimmäinen ruska', bodyHtml: '<p>Vaahtera on <strong>punainen</strong>.</p><script>alert(1)</script>', projectId: project.id, phaseId: project.phases[0]?.id, status: 'ready', subjectCodes: ['BI'] },
+        {
+          title: 'Syksyn ensimmäinen ruska',
+          bodyHtml: '<p>Vaahtera on <strong>punainen</strong>.</p><script>alert(1)</script>',
+          projectId: project.id,
+          phaseId: project.phases[0]?.id,
+          status: 'ready',
+          subjectCodes: ['BI'],
+        },
         [{ name: 'IMG_0001.jpg', type: 'image/jpeg', bytes: photo }],
       ),
     );
@@ -186,7 +201,12 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
     expect(teacherThread.body.items.at(-1)).toEqual(sent.body);
     // Written in the same statement: the author's read mark and the audit event.
     expect(teacherThread.body.readAt).toBe(sent.body.createdAt);
-    const audit = await app.database.db.selectFrom('auditEvents').select(['actorId', 'subjectUserId']).where('action', '=', 'feedback.create').where('subjectId', '=', artefact.id).execute();
+    const audit = await app.database.db
+      .selectFrom('auditEvents')
+      .select(['actorId', 'subjectUserId'])
+      .where('action', '=', 'feedback.create')
+      .where('subjectId', '=', artefact.id)
+      .execute();
     expect(audit).toEqual([{ actorId: w.teacher.id, subjectUserId: w.pupil.id }]);
 
     expect((await pupil.get<Artefact>(`/api/artefacts/${artefact.id}`)).body.unreadFeedbackCount).toBe(1);
@@ -228,7 +248,9 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
 
     // Unsharing: the guardian hears it is gone.
     await pupil.patch(`/api/artefacts/${artefact.id}`, { visibility: 'private' });
-    await vi.waitFor(() => expect(guardianLive.events).toContainEqual(['artefact.deleted', { artefactId: artefact.id, ownerId: w.pupil.id }]), { timeout: 5000 });
+    await vi.waitFor(() => expect(guardianLive.events).toContainEqual(['artefact.deleted', { artefactId: artefact.id, ownerId: w.pupil.id }]), {
+      timeout: 5000,
+    });
   });
 
   it('a signed media URL opens that one file only', async () => {
@@ -252,14 +274,25 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
 
 describe('uploads that are refused', () => {
   it('answers 415 for a file that is not what it claims, and 413 over the image limit, storing nothing', async () => {
-    const before = await app.database.db.selectFrom('mediaItems').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const fake = await pupil.post('/api/artefacts', form({ title: 'Kuva?' }, [{ name: 'kuva.jpg', type: 'image/jpeg', bytes: Buffer.from('<html><script>alert(1)</script></html>') }]));
+    const before = await app.database.db
+      .selectFrom('mediaItems')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const fake = await pupil.post(
+      '/api/artefacts',
+      form({ title: 'Kuva?' }, [{ name: 'kuva.jpg', type: 'image/jpeg', bytes: Buffer.from('<html><script>alert(1)</script></html>') }]),
+    );
     expect(fake.status).toBe(415);
     expect(fake.body).toMatchObject({ error: { code: 'unsupported_media_type', message: expect.any(String) } });
-    const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#123' }, }).png({ compressionLevel: 0 }).toBuffer();
+    const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#123' } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     const tooLarge = await pupil.post('/api/artefacts', form({ title: 'Iso kuva' }, [{ name: 'iso.png', type: 'image/png', bytes: big }]));
     expect(tooLarge.status).toBe(413);
-    const after = await app.database.db.selectFrom('mediaItems').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await app.database.db
+      .selectFrom('mediaItems')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     const titles = await app.database.db.selectFrom('artefacts').select('title').where('ownerId', '=', w.pupil.id).execute();
     expect(titles.map((t) => t.title)).not.toContain('Kuva?');
@@ -289,7 +322,10 @@ describe('timeline', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?subject=MA`)).body.items.map((i) => i.title)).toEqual(['Merkintä 3', 'Merkintä 1']);
+    expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?subject=MA`)).body.items.map((i) => i.title)).toEqual([
+      'Merkintä 3',
+      'Merkintä 1',
+    ]);
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?kind=link`)).body.items.map((i) => i.title)).toEqual(['Merkintä 4']);
     expect((await client.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?competence=basic:L1`)).body.items.map((i) => i.title)).toEqual(['Merkintä 2']);
     // The timeline's presenter output is sent without a zod pass: it must already be exactly the declared shape.
@@ -304,13 +340,20 @@ describe("a project's co-teacher from another group", () => {
     const owner = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
     await app.database.db.insertInto('memberships').values({ groupId: w.group.id, userId: owner.id, role: 'pupil' }).execute();
     const ownerClient = await app.as(owner.username);
-    const project = await teacher.post<Project>('/api/projects', { schoolId: w.schoolA.id, title: 'Yhteinen ilmiö', groupIds: [w.group.id], teacherIds: [w.otherTeacher.id] });
+    const project = await teacher.post<Project>('/api/projects', {
+      schoolId: w.schoolA.id,
+      title: 'Yhteinen ilmiö',
+      groupIds: [w.group.id],
+      teacherIds: [w.otherTeacher.id],
+    });
     const inProject = await ownerClient.post<Artefact>('/api/artefacts', { title: 'Projektissa', projectId: project.body.id });
     const outside = await ownerClient.post<Artefact>('/api/artefacts', { title: 'Muualla' });
     const coTeacher = await app.as(w.otherTeacher.username);
     const page = await coTeacher.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts`);
     expect(page.body.items.map((i) => i.title)).toEqual(['Projektissa']);
-    expect((await ownerClient.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?projectId=${project.body.id}`)).body.items.map((i) => i.title)).toEqual(['Projektissa']);
+    expect((await ownerClient.get<TimelinePage>(`/api/pupils/${owner.id}/artefacts?projectId=${project.body.id}`)).body.items.map((i) => i.title)).toEqual([
+      'Projektissa',
+    ]);
     expect((await coTeacher.get(`/api/artefacts/${outside.body.id}`)).status).toBe(404);
     expect((await coTeacher.post(`/api/artefacts/${inProject.body.id}/feedback`, { body: 'Hyvä alku!' })).status).toBe(201);
   });
@@ -318,7 +361,18 @@ describe("a project's co-teacher from another group", () => {
 
 describe('deleting', () => {
   it('can be undone for a while, then the purge removes the row and its media for good', async () => {
-    const created = await pupil.post<Artefact>('/api/artefacts', form({ title: 'Poistettava' }, [{ name: 'p.png', type: 'image/png', bytes: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } }).png().toBuffer() }]));
+    const created = await pupil.post<Artefact>(
+      '/api/artefacts',
+      form({ title: 'Poistettava' }, [
+        {
+          name: 'p.png',
+          type: 'image/png',
+          bytes: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } })
+            .png()
+            .toBuffer(),
+        },
+      ]),
+    );
     const id = created.body.id;
     const deleted = await pupil.delete<{ restoreUntil: string }>(`/api/artefacts/${id}`);
     expect(deleted.status).toBe(200);
@@ -331,7 +385,11 @@ describe('deleting', () => {
     const media = await app.database.db.selectFrom('mediaItems').select('variants').where('artefactId', '=', id).executeTakeFirstOrThrow();
     const keys = Object.values(media.variants);
     expect(await app.polku.maintenance.purgeDeleted()).toBe(0); // still inside the undo window
-    await app.database.db.updateTable('artefacts').set({ deletedAt: new Date(Date.now() - 60_000) }).where('id', '=', id).execute();
+    await app.database.db
+      .updateTable('artefacts')
+      .set({ deletedAt: new Date(Date.now() - 60_000) })
+      .where('id', '=', id)
+      .execute();
     expect(await app.polku.maintenance.purgeDeleted()).toBeGreaterThan(0);
     expect(await app.database.db.selectFrom('artefacts').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
     for (const key of keys) expect(await app.polku.blobs.head(key as string)).toBeNull();
@@ -342,7 +400,10 @@ describe('deleting', () => {
     const { Readable } = await import('node:stream');
     const key = 'media/or/ph/orphan-blob.original';
     await app.polku.blobs.putStream(key, Readable.from(Buffer.from('orpo')), { contentType: 'application/octet-stream' });
-    await app.database.db.insertInto('pendingBlobs').values({ key, createdAt: new Date(Date.now() - 2 * 3600_000) }).execute();
+    await app.database.db
+      .insertInto('pendingBlobs')
+      .values({ key, createdAt: new Date(Date.now() - 2 * 3600_000) })
+      .execute();
     expect(await app.polku.maintenance.sweepOrphans()).toBeGreaterThanOrEqual(1);
     expect(await app.polku.blobs.head(key)).toBeNull();
   });

@@ -123,7 +123,11 @@ describe('realtime on one server', () => {
       const [aLaptop, aPhone, bSocket] = await Promise.all([socketFor(app, laptop), socketFor(app, phone), socketFor(app, other)]);
 
       expect((await laptop.patch('/api/me', { locale: 'sv' })).status).toBe(200);
-      const expected = { user: { id: a.id, username: a.username, displayName: a.displayName, locale: 'sv' }, roles: [{ schoolId: a.schoolId, role: 'pupil' }], schools: [expect.objectContaining({ id: a.schoolId })] };
+      const expected = {
+        user: { id: a.id, username: a.username, displayName: a.displayName, locale: 'sv' },
+        roles: [{ schoolId: a.schoolId, role: 'pupil' }],
+        schools: [expect.objectContaining({ id: a.schoolId })],
+      };
       await aLaptop.heard('me.updated', expected);
       await aPhone.heard('me.updated', expected);
       // A negative check: give a wrongly routed event the time the right ones needed, then look.
@@ -241,12 +245,20 @@ describe('realtime across servers', () => {
     }
   }
 
-  it.skipIf(!redisUp)(`reaches sockets on another server through Redis${redisUp ? '' : ' (skipped: no Redis answers at 127.0.0.1:6379)'}`, async () => {
-    await acrossServers({ REALTIME_ADAPTER: 'redis', REDIS_URL }, true);
-  }, 60_000);
+  it.skipIf(!redisUp)(
+    `reaches sockets on another server through Redis${redisUp ? '' : ' (skipped: no Redis answers at 127.0.0.1:6379)'}`,
+    async () => {
+      await acrossServers({ REALTIME_ADAPTER: 'redis', REDIS_URL }, true);
+    },
+    60_000,
+  );
 
   const onPostgres = testDatabaseKind === 'postgres';
-  it.skipIf(!onPostgres)(`reaches sockets on another server through PostgreSQL${onPostgres ? '' : ' (skipped: this run uses PGlite)'}`, async () => {
-    await acrossServers({ REALTIME_ADAPTER: 'postgres', DATABASE_URL: inject('databaseUrl') ?? '' }, false);
-  }, 60_000);
+  it.skipIf(!onPostgres)(
+    `reaches sockets on another server through PostgreSQL${onPostgres ? '' : ' (skipped: this run uses PGlite)'}`,
+    async () => {
+      await acrossServers({ REALTIME_ADAPTER: 'postgres', DATABASE_URL: inject('databaseUrl') ?? '' }, false);
+    },
+    60_000,
+  );
 });

@@ -88,7 +88,12 @@ describe('graceful shutdown', () => {
     await patched.atLeast(1);
     // …and many ordinary ones, all received by the server before it is told to stop.
     const got = arrivals(app, 'GET', '/api/me');
-    const parallel = Array.from({ length: 20 }, () => fetch(`${app.url}/api/me`, { headers: { cookie: client.cookieHeader } }).then(async (res) => ({ status: res.status, body: (await res.json()) as unknown })));
+    const parallel = Array.from({ length: 20 }, () =>
+      fetch(`${app.url}/api/me`, { headers: { cookie: client.cookieHeader } }).then(async (res) => ({
+        status: res.status,
+        body: (await res.json()) as unknown,
+      })),
+    );
     await got.atLeast(20);
 
     const closed = app.polku.close();
@@ -123,7 +128,10 @@ describe('graceful shutdown', () => {
     await patched.atLeast(1);
     try {
       // server.ts promises to force the remaining connections closed after 10 s; allow twice that.
-      const result = await Promise.race([app.polku.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open after 20 s'), 20_000).unref())]);
+      const result = await Promise.race([
+        app.polku.close().then(() => 'closed'),
+        new Promise((resolve) => setTimeout(() => resolve('still open after 20 s'), 20_000).unref()),
+      ]);
       expect(result).toBe('closed');
       expect(await outcome).toMatch(/^cut off/);
     } finally {
@@ -143,7 +151,9 @@ describe('the real entry point', () => {
     const output = { stdout: '', stderr: '' };
     child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     return { child, output, exited };
   }
 

@@ -37,45 +37,40 @@ export function AppShell() {
   return (
     <ConfirmProvider>
       <ToastProvider>
-      <a className="skip-link" href="#main">
-        {t('shell.skipToContent')}
-      </a>
-      <header className="app-header">
-        <div className="app-header__inner">
-          <Link to="/" className="brand-link">
-            <Brand />
-          </Link>
-          <div className="app-header__tools">
-            <p className="app-header__user">{t('shell.signedInAs', { name: me.user.displayName })}</p>
-            <LanguageSwitcher />
+        <a className="skip-link" href="#main">
+          {t('shell.skipToContent')}
+        </a>
+        <header className="app-header">
+          <div className="app-header__inner">
+            <Link to="/" className="brand-link">
+              <Brand />
+            </Link>
+            <div className="app-header__tools">
+              <p className="app-header__user">{t('shell.signedInAs', { name: me.user.displayName })}</p>
+              <LanguageSwitcher />
+            </div>
+            <button type="button" className="button button--secondary app-header__sign-out" onClick={signOut} disabled={logout.isPending}>
+              {logout.isPending ? t('shell.signingOut') : t('shell.signOut')}
+            </button>
           </div>
-          <button
-            type="button"
-            className="button button--secondary app-header__sign-out"
-            onClick={signOut}
-            disabled={logout.isPending}
-          >
-            {logout.isPending ? t('shell.signingOut') : t('shell.signOut')}
-          </button>
-        </div>
-        <nav className="main-nav" aria-label={t('shell.mainNav')}>
-          <ul>
-            {roles.map((role) => (
-              <li key={role}>
-                <NavLink to={homePath(role)}>{t(`nav.${role}`)}</NavLink>
-              </li>
-            ))}
-            {(roles.includes('pupil') || roles.includes('admin')) && (
-              <li>
-                <NavLink to={importPath()}>{t('nav.import')}</NavLink>
-              </li>
-            )}
-          </ul>
-        </nav>
-      </header>
-      <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
-        <Outlet />
-      </main>
+          <nav className="main-nav" aria-label={t('shell.mainNav')}>
+            <ul>
+              {roles.map((role) => (
+                <li key={role}>
+                  <NavLink to={homePath(role)}>{t(`nav.${role}`)}</NavLink>
+                </li>
+              ))}
+              {(roles.includes('pupil') || roles.includes('admin')) && (
+                <li>
+                  <NavLink to={importPath()}>{t('nav.import')}</NavLink>
+                </li>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
+          <Outlet />
+        </main>
       </ToastProvider>
     </ConfirmProvider>
   );

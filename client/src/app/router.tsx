@@ -81,8 +81,22 @@ export const router = createBrowserRouter([
         element: <AppShell />,
         children: [
           { index: true, element: <RoleRedirect /> },
-          { path: 'teacher', element: <RequireRole role="teacher"><TeacherHome /></RequireRole> },
-          { path: 'guardian', element: <RequireRole role="guardian"><GuardianHome /></RequireRole> },
+          {
+            path: 'teacher',
+            element: (
+              <RequireRole role="teacher">
+                <TeacherHome />
+              </RequireRole>
+            ),
+          },
+          {
+            path: 'guardian',
+            element: (
+              <RequireRole role="guardian">
+                <GuardianHome />
+              </RequireRole>
+            ),
+          },
           ...portfolioRoutes,
           adminRoutes,
           { path: '*', element: <NotFoundPage /> },

@@ -29,10 +29,7 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
   const titleId = useId();
   const messageId = useId();
 
-  const confirm = useCallback<Confirm>(
-    (message, confirmLabel) => new Promise<boolean>((resolve) => setRequest({ message, confirmLabel, resolve })),
-    [],
-  );
+  const confirm = useCallback<Confirm>((message, confirmLabel) => new Promise<boolean>((resolve) => setRequest({ message, confirmLabel, resolve })), []);
 
   useEffect(() => {
     const el = dialog.current;

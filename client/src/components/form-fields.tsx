@@ -177,7 +177,18 @@ interface TextAreaFieldProps {
   rows?: number;
 }
 
-export function TextAreaField({ name, label, value, onChange, hint, error, optional, required, rows = 4, ref }: TextAreaFieldProps & { ref?: Ref<HTMLTextAreaElement> }) {
+export function TextAreaField({
+  name,
+  label,
+  value,
+  onChange,
+  hint,
+  error,
+  optional,
+  required,
+  rows = 4,
+  ref,
+}: TextAreaFieldProps & { ref?: Ref<HTMLTextAreaElement> }) {
   const id = `${useId()}-${name}`;
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error} optional={optional}>

@@ -22,14 +22,21 @@ function flatten(tree: Tree, prefix = ''): Map<string, unknown> {
 const languages = { fi: flatten(fi), sv: flatten(sv), en: flatten(en) };
 
 /** `{{name}}` and `{{name, format}}` placeholders used by one value (a different format is a mismatch too). */
-const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g)].map((m) => (m[2] ? `${m[1]},${m[2]}` : m[1])).sort();
+const placeholders = (value: unknown) =>
+  [...String(value).matchAll(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g)].map((m) => (m[2] ? `${m[1]},${m[2]}` : m[1])).sort();
 
 describe('translations', () => {
   it.each(['sv', 'en'] as const)('%s has exactly the keys of fi', (lng) => {
     const reference = [...languages.fi.keys()].sort();
     const keys = [...languages[lng].keys()].sort();
-    expect(keys.filter((k) => !languages.fi.has(k)), `keys only in ${lng}`).toEqual([]);
-    expect(reference.filter((k) => !languages[lng].has(k)), `keys missing from ${lng}`).toEqual([]);
+    expect(
+      keys.filter((k) => !languages.fi.has(k)),
+      `keys only in ${lng}`,
+    ).toEqual([]);
+    expect(
+      reference.filter((k) => !languages[lng].has(k)),
+      `keys missing from ${lng}`,
+    ).toEqual([]);
   });
 
   it.each(['fi', 'sv', 'en'] as const)('%s has no empty or non-string values', (lng) => {

@@ -31,7 +31,14 @@ function sampleParams(template: string, key: string): Record<string, string | nu
   const { context, plural } = split(key);
   const params: Record<string, string | number> = context ? { context } : {};
   for (const [, name = '', format] of template.matchAll(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g)) {
-    params[name] = format === 'size' ? 3 * 1024 * 1024 : format === 'number' ? 20_000 : name === 'count' || name === 'line' || name === 'ratio' || name === 'expected' ? 7 : `${name}-x`;
+    params[name] =
+      format === 'size'
+        ? 3 * 1024 * 1024
+        : format === 'number'
+          ? 20_000
+          : name === 'count' || name === 'line' || name === 'ratio' || name === 'expected'
+            ? 7
+            : `${name}-x`;
   }
   if (plural) params.count = plural === 'one' ? 1 : 7;
   return params;
@@ -46,11 +53,24 @@ describe('import reasons and rejections in the three languages', () => {
     const missingRejections = IMPORT_REJECTED_CODES.filter((c) => !rejected[c]);
     expect(missingReasons).toEqual([]);
     expect(missingRejections).toEqual([]);
-    expect(Object.keys(reasons).map((k) => split(k).code).filter((c) => !(IMPORT_REASON_CODES as readonly string[]).includes(c)), 'keys of no code').toEqual([]);
-    expect(Object.keys(rejected).map((k) => split(k).code).filter((c) => !(IMPORT_REJECTED_CODES as readonly string[]).includes(c)), 'keys of no code').toEqual([]);
+    expect(
+      Object.keys(reasons)
+        .map((k) => split(k).code)
+        .filter((c) => !(IMPORT_REASON_CODES as readonly string[]).includes(c)),
+      'keys of no code',
+    ).toEqual([]);
+    expect(
+      Object.keys(rejected)
+        .map((k) => split(k).code)
+        .filter((c) => !(IMPORT_REJECTED_CODES as readonly string[]).includes(c)),
+      'keys of no code',
+    ).toEqual([]);
     const titles: Record<string, string> = languages[lng].imports.itemTitle;
     expect(IMPORT_TITLE_CODES.filter((c) => !titles[c])).toEqual([]);
-    expect(Object.keys(titles).filter((c) => !(IMPORT_TITLE_CODES as readonly string[]).includes(c)), 'keys of no code').toEqual([]);
+    expect(
+      Object.keys(titles).filter((c) => !(IMPORT_TITLE_CODES as readonly string[]).includes(c)),
+      'keys of no code',
+    ).toEqual([]);
   });
 
   it('en.json says exactly what the server says in English (one table, no drift)', () => {
@@ -80,13 +100,19 @@ describe('import reasons and rejections in the three languages', () => {
     expect(reasonText(fiT, { reasonCode: 'project-created', reasonParams: { count: 3 } })).toBe('Projekti, jossa on 3 työtä.');
     expect(reasonText(fiT, { reasonCode: 'media-missing', reasonParams: { file: 'kuva.jpg' } })).toBe('Tiedostoa ”kuva.jpg” ei löydy arkistosta.');
     expect(reasonText(fiT, { reasonCode: 'feedback-imported', reasonParams: { author: 'Maija' } })).toBe('Palaute, jonka antoi Maija. Se merkitään tuoduksi.');
-    expect(rejectionText(fiT, 'too-large', { context: 'archive', size: 1.5 * 1024 ** 3, max: 1024 ** 3 })).toBe('Tiedoston koko on 1,5 GB. Enintään 1 GB voi tuoda.');
-    expect(rejectionText(fiT, 'too-many-entries', { entries: 20001, max: 20000 })).toMatch(/^Arkistossa on 20\s001 tiedostoa tai enemmän\. Enintään 20\s000 voi tuoda\.$/);
+    expect(rejectionText(fiT, 'too-large', { context: 'archive', size: 1.5 * 1024 ** 3, max: 1024 ** 3 })).toBe(
+      'Tiedoston koko on 1,5 GB. Enintään 1 GB voi tuoda.',
+    );
+    expect(rejectionText(fiT, 'too-many-entries', { entries: 20001, max: 20000 })).toMatch(
+      /^Arkistossa on 20\s001 tiedostoa tai enemmän\. Enintään 20\s000 voi tuoda\.$/,
+    );
     // A context without a sentence of its own falls back to the code's plain one.
     expect(rejectionText(fiT, 'target-invalid', { context: 'somethingNew' })).toBe(fi.imports.rejected['target-invalid']);
     const svT = await translator('sv');
     expect(reasonText(svT, { reasonCode: 'no-usable-file', reasonParams: { count: 2 } })).toBe('Ingen av dess 2 filer kan importeras (se nedan).');
-    expect(rejectionText(svT, 'xml-malformed', { context: 'line', file: 'leap2a.xml', line: 4 })).toBe('”leap2a.xml” är inte korrekt XML (felet finns på rad 4).');
+    expect(rejectionText(svT, 'xml-malformed', { context: 'line', file: 'leap2a.xml', line: 4 })).toBe(
+      '”leap2a.xml” är inte korrekt XML (felet finns på rad 4).',
+    );
   });
 
   it('words a title the importer made up in Finnish and Swedish; keeps the English for the CLI', async () => {
@@ -99,7 +125,9 @@ describe('import reasons and rejections in the three languages', () => {
     // An archive's own title is shown as it is; an empty one as the generic "untitled".
     expect(titleText(await translator('fi'), { title: 'Kevät' })).toBe('Kevät');
     expect(titleText(await translator('fi'), { title: '' })).toBe(fi.imports.untitled);
-    expect(reasonText(await translator('fi'), importReason('web-link-added', { context: 'untitled' }))).toBe('Nimettömän työn verkkolinkki. Se lisätään työn linkkeihin.');
+    expect(reasonText(await translator('fi'), importReason('web-link-added', { context: 'untitled' }))).toBe(
+      'Nimettömän työn verkkolinkki. Se lisätään työn linkkeihin.',
+    );
     expect(importReason('web-link-added', { context: 'untitled' }).reason).toBe('A web link of an untitled entry: added to its links.');
   });
 

@@ -98,7 +98,12 @@ export async function storeUploads({ db, blobs, media, logger }: MediaDeps, file
 async function storeWithNote(db: Db, blobs: BlobStore, id: string, processed: Awaited<ReturnType<typeof processUpload>>) {
   const keys = await storeProcessedMedia(blobs, id, processed);
   const values = Object.values(keys).map((key) => ({ key }));
-  if (values.length > 0) await db.insertInto('pendingBlobs').values(values).onConflict((oc) => oc.doNothing()).execute();
+  if (values.length > 0)
+    await db
+      .insertInto('pendingBlobs')
+      .values(values)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   return keys;
 }
 

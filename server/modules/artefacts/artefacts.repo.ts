@@ -18,8 +18,16 @@ export async function artefactFacts(db: Db, artefactId: string) {
       'artefacts.visibility',
       'artefacts.status',
       'artefacts.deletedAt',
-      jsonArrayFrom(eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'artefacts.ownerId').where('memberships.role', '=', 'pupil')).as('ownerGroups'),
-      jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as('projectTeachers'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('memberships')
+          .select('memberships.groupId')
+          .whereRef('memberships.userId', '=', 'artefacts.ownerId')
+          .where('memberships.role', '=', 'pupil'),
+      ).as('ownerGroups'),
+      jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
+        'projectTeachers',
+      ),
     ])
     .where('artefacts.id', '=', artefactId)
     .compile();
@@ -42,8 +50,12 @@ export async function pupilFacts(db: Db, pupilId: string) {
   const query = db
     .selectFrom('users')
     .select((eb) => [
-      jsonArrayFrom(eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil')).as('schools'),
-      jsonArrayFrom(eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'pupil')).as('groups'),
+      jsonArrayFrom(
+        eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil'),
+      ).as('schools'),
+      jsonArrayFrom(
+        eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'pupil'),
+      ).as('groups'),
       jsonArrayFrom(
         eb
           .selectFrom('projectTeachers')
@@ -99,7 +111,23 @@ type MediaRow = Pick<Selectable<MediaItemsTable>, 'id' | 'kind' | 'mime' | 'size
 
 export type ArtefactRow = Pick<
   Selectable<ArtefactsTable>,
-  'id' | 'ownerId' | 'projectId' | 'phaseId' | 'kind' | 'title' | 'bodyHtml' | 'links' | 'subjectCodes' | 'competenceIds' | 'goalIds' | 'status' | 'visibility' | 'version' | 'createdAt' | 'updatedAt' | 'readyAt'
+  | 'id'
+  | 'ownerId'
+  | 'projectId'
+  | 'phaseId'
+  | 'kind'
+  | 'title'
+  | 'bodyHtml'
+  | 'links'
+  | 'subjectCodes'
+  | 'competenceIds'
+  | 'goalIds'
+  | 'status'
+  | 'visibility'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'readyAt'
 > & { ownerName: string; media: MediaRow[]; feedbackCount: number; unreadCount: number };
 
 /**

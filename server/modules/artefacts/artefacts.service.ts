@@ -1,12 +1,6 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type {
-  Artefact,
-  createArtefactRequestSchema,
-  TimelinePage,
-  timelineQuerySchema,
-  UpdateArtefactRequest,
-} from '../../../shared/api/artefacts.ts';
+import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { artefactAudience, authorize, portfolioScope } from '../../auth/policy.ts';
@@ -58,11 +52,22 @@ export function artefactsService(deps: ArtefactsDeps) {
   }
 
   /** Project, phase and goals must fit together and be the pupil's; subjects and competences must exist. */
-  async function checkPlacement(actor: Actor, input: { projectId?: string | null | undefined; phaseId?: string | null | undefined; goalIds?: readonly string[] | undefined; subjectCodes?: readonly string[] | undefined; competenceIds?: readonly string[] | undefined }) {
+  async function checkPlacement(
+    actor: Actor,
+    input: {
+      projectId?: string | null | undefined;
+      phaseId?: string | null | undefined;
+      goalIds?: readonly string[] | undefined;
+      subjectCodes?: readonly string[] | undefined;
+      competenceIds?: readonly string[] | undefined;
+    },
+  ) {
     await reference.check('body', input);
-    if (input.phaseId && !input.projectId) throw new BadRequest('A phase belongs to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with a phase' }]);
+    if (input.phaseId && !input.projectId)
+      throw new BadRequest('A phase belongs to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with a phase' }]);
     if (!input.projectId) {
-      if (input.goalIds?.length) throw new BadRequest('Goals belong to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with goals' }]);
+      if (input.goalIds?.length)
+        throw new BadRequest('Goals belong to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with goals' }]);
       return;
     }
     const groupIds = [...actor.pupilGroupIds];
@@ -76,12 +81,18 @@ export function artefactsService(deps: ArtefactsDeps) {
       : undefined;
     if (!project) throw new BadRequest('You do not take part in that project.', [{ path: 'body.projectId', message: 'must be a project of your group' }]);
     if (input.phaseId) {
-      const phase = await db.selectFrom('projectPhases').select('id').where('id', '=', input.phaseId).where('projectId', '=', input.projectId).executeTakeFirst();
+      const phase = await db
+        .selectFrom('projectPhases')
+        .select('id')
+        .where('id', '=', input.phaseId)
+        .where('projectId', '=', input.projectId)
+        .executeTakeFirst();
       if (!phase) throw new BadRequest('That phase is not part of the project.', [{ path: 'body.phaseId', message: 'must be a phase of the project' }]);
     }
     if (input.goalIds?.length) {
       const goals = await db.selectFrom('projectGoals').select('id').where('id', 'in', input.goalIds).where('projectId', '=', input.projectId).execute();
-      if (goals.length !== new Set(input.goalIds).size) throw new BadRequest('Some goals are not part of the project.', [{ path: 'body.goalIds', message: 'must be goals of the project' }]);
+      if (goals.length !== new Set(input.goalIds).size)
+        throw new BadRequest('Some goals are not part of the project.', [{ path: 'body.goalIds', message: 'must be goals of the project' }]);
     }
   }
 
@@ -94,7 +105,13 @@ export function artefactsService(deps: ArtefactsDeps) {
 
   async function snapshot(trx: typeof db, artefactId: string, version: number, authorId: string) {
     const a = await trx.selectFrom('artefacts').selectAll().where('id', '=', artefactId).executeTakeFirstOrThrow();
-    const media = await trx.selectFrom('mediaItems').select('id').where('artefactId', '=', artefactId).where('removedAt', 'is', null).orderBy('position').execute();
+    const media = await trx
+      .selectFrom('mediaItems')
+      .select('id')
+      .where('artefactId', '=', artefactId)
+      .where('removedAt', 'is', null)
+      .orderBy('position')
+      .execute();
     const snap: ArtefactSnapshot = {
       title: a.title,
       bodyHtml: a.bodyHtml,
@@ -108,16 +125,17 @@ export function artefactsService(deps: ArtefactsDeps) {
       goalIds: a.goalIds,
       mediaIds: media.map((m) => m.id),
     };
-    await trx.insertInto('artefactVersions').values({ artefactId, version, authorId, snapshot: JSON.stringify(snap) }).execute();
+    await trx
+      .insertInto('artefactVersions')
+      .values({ artefactId, version, authorId, snapshot: JSON.stringify(snap) })
+      .execute();
   }
 
   async function insertMedia(trx: typeof db, artefactId: string, ownerId: string, stored: readonly StoredMedia[], firstPosition: number) {
     if (stored.length === 0) return;
     await trx
       .insertInto('mediaItems')
-      .values(
-        stored.map((m, i) => mediaItemRow(m, { artefactId, ownerId, position: firstPosition + i })),
-      )
+      .values(stored.map((m, i) => mediaItemRow(m, { artefactId, ownerId, position: firstPosition + i })))
       .execute();
     await claimStored(trx, stored);
   }
@@ -169,7 +187,11 @@ export function artefactsService(deps: ArtefactsDeps) {
 
     async update(actor: Actor, artefactId: string, input: UpdateArtefactRequest, ip?: string): Promise<Artefact> {
       const facts = await readable(actor, artefactId, 'artefact.update');
-      const current = await db.selectFrom('artefacts').select(['projectId', 'phaseId', 'goalIds', 'status', 'visibility', 'version']).where('id', '=', artefactId).executeTakeFirstOrThrow();
+      const current = await db
+        .selectFrom('artefacts')
+        .select(['projectId', 'phaseId', 'goalIds', 'status', 'visibility', 'version'])
+        .where('id', '=', artefactId)
+        .executeTakeFirstOrThrow();
       const projectId = input.projectId === undefined ? current.projectId : input.projectId;
       await checkPlacement(actor, {
         projectId,
@@ -201,7 +223,15 @@ export function artefactsService(deps: ArtefactsDeps) {
           await trx.updateTable('mediaItems').set({ removedAt: new Date() }).where('artefactId', '=', artefactId).where('id', 'in', removeMediaIds).execute();
         }
         await snapshot(trx, artefactId, version, actor.id);
-        await recordAudit(trx, { actorId: actor.id, action: 'artefact.update', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, details: { fields: Object.keys(input) }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'artefact.update',
+          subjectType: 'artefact',
+          subjectId: artefactId,
+          subjectUserId: facts.row.ownerId,
+          details: { fields: Object.keys(input) },
+          ip,
+        });
       });
       await announce(artefactId, current.visibility === 'guardians' && input.visibility === 'private');
       return present(actor.id, artefactId);
@@ -213,11 +243,27 @@ export function artefactsService(deps: ArtefactsDeps) {
       const stored = await storeUploads(deps, files);
       try {
         await db.transaction().execute(async (trx) => {
-          const last = await trx.selectFrom('mediaItems').select(sql<number>`coalesce(max(position), -1)::int`.as('p')).where('artefactId', '=', artefactId).executeTakeFirstOrThrow();
+          const last = await trx
+            .selectFrom('mediaItems')
+            .select(sql<number>`coalesce(max(position), -1)::int`.as('p'))
+            .where('artefactId', '=', artefactId)
+            .executeTakeFirstOrThrow();
           await insertMedia(trx, artefactId, facts.row.ownerId, stored, last.p + 1);
-          const bumped = await trx.updateTable('artefacts').set((eb) => ({ version: eb('version', '+', 1), updatedAt: new Date() })).where('id', '=', artefactId).returning('version').executeTakeFirstOrThrow();
+          const bumped = await trx
+            .updateTable('artefacts')
+            .set((eb) => ({ version: eb('version', '+', 1), updatedAt: new Date() }))
+            .where('id', '=', artefactId)
+            .returning('version')
+            .executeTakeFirstOrThrow();
           await snapshot(trx, artefactId, bumped.version, actor.id);
-          await recordAudit(trx, { actorId: actor.id, action: 'artefact.media.add', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+          await recordAudit(trx, {
+            actorId: actor.id,
+            action: 'artefact.media.add',
+            subjectType: 'artefact',
+            subjectId: artefactId,
+            subjectUserId: facts.row.ownerId,
+            ip,
+          });
         });
       } catch (err) {
         await discardStored(deps, stored);
@@ -233,7 +279,14 @@ export function artefactsService(deps: ArtefactsDeps) {
       const deletedAt = new Date();
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('artefacts').set({ deletedAt }).where('id', '=', artefactId).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'artefact.delete', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'artefact.delete',
+          subjectType: 'artefact',
+          subjectId: artefactId,
+          subjectUserId: facts.row.ownerId,
+          ip,
+        });
       });
       for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
       return { ok: true, restoreUntil: new Date(deletedAt.getTime() + UNDO_DELETE_SECONDS * 1000).toISOString() };
@@ -245,9 +298,21 @@ export function artefactsService(deps: ArtefactsDeps) {
       authorize(actor, 'artefact.delete', facts.resource, 'The artefact');
       const cutoff = new Date(Date.now() - UNDO_DELETE_SECONDS * 1000);
       const restored = await db.transaction().execute(async (trx) => {
-        const result = await trx.updateTable('artefacts').set({ deletedAt: null }).where('id', '=', artefactId).where('deletedAt', '>', cutoff).executeTakeFirst();
+        const result = await trx
+          .updateTable('artefacts')
+          .set({ deletedAt: null })
+          .where('id', '=', artefactId)
+          .where('deletedAt', '>', cutoff)
+          .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return false;
-        await recordAudit(trx, { actorId: actor.id, action: 'artefact.restore', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'artefact.restore',
+          subjectType: 'artefact',
+          subjectId: artefactId,
+          subjectUserId: facts.row.ownerId,
+          ip,
+        });
         return true;
       });
       if (!restored && facts.row.deletedAt) throw new BadRequest('It is too late to undo this deletion.');
@@ -260,7 +325,13 @@ export function artefactsService(deps: ArtefactsDeps) {
       const rows = await db
         .selectFrom('artefactVersions')
         .leftJoin('users', 'users.id', 'artefactVersions.authorId')
-        .select(['artefactVersions.version', 'artefactVersions.snapshot', 'artefactVersions.createdAt', 'users.id as authorId', 'users.displayName as authorName'])
+        .select([
+          'artefactVersions.version',
+          'artefactVersions.snapshot',
+          'artefactVersions.createdAt',
+          'users.id as authorId',
+          'users.displayName as authorName',
+        ])
         .where('artefactVersions.artefactId', '=', artefactId)
         .orderBy('artefactVersions.version', 'desc')
         .execute();

@@ -31,7 +31,16 @@ export function overviewService(db: Db) {
           where m.group_id = ${groupId} and m.role = 'pupil' and u.active
           group by u.id, u.display_name
           order by u.display_name`.execute(db),
-        sql<{ artefactId: string; title: string; kind: GroupOverview['queue'][number]['kind']; ownerId: string; ownerName: string; projectId: string | null; readyAt: Date; thumbId: string | null }>`
+        sql<{
+          artefactId: string;
+          title: string;
+          kind: GroupOverview['queue'][number]['kind'];
+          ownerId: string;
+          ownerName: string;
+          projectId: string | null;
+          readyAt: Date;
+          thumbId: string | null;
+        }>`
           select a.id as "artefactId", a.title, a.kind, a.owner_id as "ownerId", u.display_name as "ownerName",
             a.project_id as "projectId", a.ready_at as "readyAt",
             (select mi.id from media_items mi where mi.artefact_id = a.id and mi.removed_at is null and mi.variants ? 'thumb'

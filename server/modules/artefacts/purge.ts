@@ -32,7 +32,12 @@ export async function purgeDeletedArtefacts(db: Db, blobs: BlobStore, logger: Lo
     const ids = doomed.map((d) => d.id);
     const media = await trx.selectFrom('mediaItems').select('variants').where('artefactId', 'in', ids).execute();
     const noted = media.flatMap((m) => Object.values(m.variants)).filter((k): k is string => typeof k === 'string');
-    if (noted.length) await trx.insertInto('pendingBlobs').values(noted.map((key) => ({ key }))).onConflict((oc) => oc.doNothing()).execute();
+    if (noted.length)
+      await trx
+        .insertInto('pendingBlobs')
+        .values(noted.map((key) => ({ key })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     await trx.deleteFrom('artefacts').where('id', 'in', ids).execute();
     return noted;
   });
@@ -48,5 +53,10 @@ export async function sweepOrphanBlobs(db: Db, blobs: BlobStore, logger: Logger,
     .where('createdAt', '<', new Date(Date.now() - maxAgeMs))
     .limit(1000)
     .execute();
-  return deleteNoted(db, blobs, rows.map((r) => r.key), logger);
+  return deleteNoted(
+    db,
+    blobs,
+    rows.map((r) => r.key),
+    logger,
+  );
 }

@@ -18,15 +18,13 @@ export async function recordAudit(db: Db, event: AuditEvent): Promise<void> {
 
 /** The insert of one audit event, for a statement that writes the change and its audit together (a CTE). */
 export function auditInsert(db: Db, event: AuditEvent) {
-  return db
-    .insertInto('auditEvents')
-    .values({
-      actorId: event.actorId,
-      action: event.action,
-      subjectType: event.subjectType,
-      subjectId: event.subjectId ?? null,
-      subjectUserId: event.subjectUserId ?? null,
-      details: JSON.stringify(event.details ?? {}),
-      ip: event.ip ?? null,
-    });
+  return db.insertInto('auditEvents').values({
+    actorId: event.actorId,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId ?? null,
+    subjectUserId: event.subjectUserId ?? null,
+    details: JSON.stringify(event.details ?? {}),
+    ip: event.ip ?? null,
+  });
 }

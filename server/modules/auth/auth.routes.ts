@@ -34,9 +34,13 @@ export function authRoutes({ db, auth, users, limiter, notifier, cookieName, pas
   const tag = 'Authentication';
   return [
     route({
-      method: 'post', path: '/api/auth/login', tag, auth: 'public',
+      method: 'post',
+      path: '/api/auth/login',
+      tag,
+      auth: 'public',
       summary: 'Sign in with a username and password; sets the session cookie (a new session id every time)',
-      body: loginRequestSchema, response: meResponseSchema,
+      body: loginRequestSchema,
+      response: meResponseSchema,
       handler: async ({ body, req, res }) => {
         const account = body.username.toLowerCase();
         const address = req.ip ?? 'unknown';
@@ -55,9 +59,13 @@ export function authRoutes({ db, auth, users, limiter, notifier, cookieName, pas
       },
     }),
     route({
-      method: 'post', path: '/api/auth/logout', tag, auth: 'public',
-      summary: 'Sign out: ends this session (or, with everywhere=true, all of the user\'s sessions) and disconnects its sockets',
-      body: logoutRequestSchema, response: okSchema,
+      method: 'post',
+      path: '/api/auth/logout',
+      tag,
+      auth: 'public',
+      summary: "Sign out: ends this session (or, with everywhere=true, all of the user's sessions) and disconnects its sockets",
+      body: logoutRequestSchema,
+      response: okSchema,
       handler: async ({ body, req, res, actor }) => {
         const sid = req.sessionID;
         if (actor && body.everywhere) await auth.endUserSessions(actor.id, 'signed_out');
@@ -68,13 +76,22 @@ export function authRoutes({ db, auth, users, limiter, notifier, cookieName, pas
       },
     }),
     route({
-      method: 'get', path: '/api/me', tag: 'Me', auth: 'user', summary: 'The signed-in user, roles and schools (401 when signed out)',
+      method: 'get',
+      path: '/api/me',
+      tag: 'Me',
+      auth: 'user',
+      summary: 'The signed-in user, roles and schools (401 when signed out)',
       response: meResponseSchema,
       handler: ({ actor }) => users.me(actor.id),
     }),
     route({
-      method: 'patch', path: '/api/me', tag: 'Me', auth: 'user', summary: "Set the signed-in user's language",
-      body: updateMeRequestSchema, response: meResponseSchema,
+      method: 'patch',
+      path: '/api/me',
+      tag: 'Me',
+      auth: 'user',
+      summary: "Set the signed-in user's language",
+      body: updateMeRequestSchema,
+      response: meResponseSchema,
       handler: ({ actor, body }) => users.updateMe(actor, body.locale),
     }),
   ];

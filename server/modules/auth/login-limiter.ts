@@ -32,10 +32,7 @@ export function loginLimiter(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
       if (b && b.remainingPoints <= 0) throw tooMany(b);
     },
     async fail(account: string, address: string): Promise<void> {
-      await Promise.all([
-        byAccount.penalty(account, 1),
-        byAddress.penalty(address, 1),
-      ]);
+      await Promise.all([byAccount.penalty(account, 1), byAddress.penalty(address, 1)]);
     },
     async succeed(account: string): Promise<void> {
       await byAccount.delete(account);

@@ -16,7 +16,17 @@ export interface FeedbackDeps {
   artefacts: ArtefactsService;
 }
 
-type Row = { id: string; artefactId: string; parentId: string | null; authorId: string | null; authorName: string | null; authorRole: SchoolRole | null; body: string; createdAt: Date; editedAt: Date | null };
+type Row = {
+  id: string;
+  artefactId: string;
+  parentId: string | null;
+  authorId: string | null;
+  authorName: string | null;
+  authorRole: SchoolRole | null;
+  body: string;
+  createdAt: Date;
+  editedAt: Date | null;
+};
 
 const present = (r: Row): Feedback => ({
   id: r.id,
@@ -52,7 +62,12 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
           .selectFrom('schoolRoles')
           .select('schoolRoles.role')
           .whereRef('schoolRoles.userId', '=', 'feedback.authorId')
-          .orderBy(sql`case school_roles.role ${sql.join(THREAD_ROLE_ORDER.map((role, i) => sql`when ${sql.lit(role)} then ${sql.lit(i)}`), sql` `)} else ${sql.lit(THREAD_ROLE_ORDER.length)} end`)
+          .orderBy(
+            sql`case school_roles.role ${sql.join(
+              THREAD_ROLE_ORDER.map((role, i) => sql`when ${sql.lit(role)} then ${sql.lit(i)}`),
+              sql` `,
+            )} else ${sql.lit(THREAD_ROLE_ORDER.length)} end`,
+          )
           .limit(1)
           .as('authorRole'),
         'feedback.body',
@@ -92,7 +107,8 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
       authorize(actor, 'feedback.create', facts.resource, 'The artefact');
       if (input.parentId) {
         const parent = await db.selectFrom('feedback').select('id').where('id', '=', input.parentId).where('artefactId', '=', artefactId).executeTakeFirst();
-        if (!parent) throw new BadRequest('The message you answer is not in this thread.', [{ path: 'body.parentId', message: 'must be feedback on this artefact' }]);
+        if (!parent)
+          throw new BadRequest('The message you answer is not in this thread.', [{ path: 'body.parentId', message: 'must be feedback on this artefact' }]);
       }
       // One statement (so one round trip, atomic without BEGIN/COMMIT): the row, its audit event,
       // and the author's read mark (what you wrote yourself is read). The audience is looked up
@@ -102,7 +118,16 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
           .with('inserted', () =>
             db.insertInto('feedback').values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body }).returning(['id', 'createdAt']),
           )
-          .with('audit', () => auditInsert(db, { actorId: actor.id, action: 'feedback.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip }))
+          .with('audit', () =>
+            auditInsert(db, {
+              actorId: actor.id,
+              action: 'feedback.create',
+              subjectType: 'artefact',
+              subjectId: artefactId,
+              subjectUserId: facts.row.ownerId,
+              ip,
+            }),
+          )
           .with('readMark', (qc) =>
             qc
               .insertInto('feedbackReads')
@@ -132,10 +157,22 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
     async update(actor: Actor, artefactId: string, feedbackId: string, body: string, ip?: string): Promise<Feedback> {
       const facts = await artefacts.readable(actor, artefactId);
       const current = await one(feedbackId, artefactId);
-      authorize(actor, 'feedback.update', { type: 'feedback', authorId: current.authorId, createdAt: current.createdAt, artefact: facts.resource }, 'The feedback');
+      authorize(
+        actor,
+        'feedback.update',
+        { type: 'feedback', authorId: current.authorId, createdAt: current.createdAt, artefact: facts.resource },
+        'The feedback',
+      );
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('feedback').set({ body, editedAt: new Date() }).where('id', '=', feedbackId).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'feedback.update', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'feedback.update',
+          subjectType: 'artefact',
+          subjectId: artefactId,
+          subjectUserId: facts.row.ownerId,
+          ip,
+        });
       });
       const feedback = present(await one(feedbackId, artefactId));
       // After commit, to exactly the people who may see the artefact.
@@ -146,10 +183,22 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
     async remove(actor: Actor, artefactId: string, feedbackId: string, ip?: string): Promise<void> {
       const facts = await artefacts.readable(actor, artefactId);
       const current = await one(feedbackId, artefactId);
-      authorize(actor, 'feedback.delete', { type: 'feedback', authorId: current.authorId, createdAt: current.createdAt, artefact: facts.resource }, 'The feedback');
+      authorize(
+        actor,
+        'feedback.delete',
+        { type: 'feedback', authorId: current.authorId, createdAt: current.createdAt, artefact: facts.resource },
+        'The feedback',
+      );
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('feedback').where('id', '=', feedbackId).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'feedback.delete', subjectType: 'artefact', subjectId: artefactId, subjectUserId: facts.row.ownerId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'feedback.delete',
+          subjectType: 'artefact',
+          subjectId: artefactId,
+          subjectUserId: facts.row.ownerId,
+          ip,
+        });
       });
       for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'feedback.deleted', { artefactId, feedbackId, ownerId: facts.row.ownerId });
     },

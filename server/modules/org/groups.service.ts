@@ -1,11 +1,5 @@
 import type { z } from 'zod';
-import type {
-  createGroupRequestSchema,
-  Group,
-  GroupDetail,
-  MyGroup,
-  updateGroupRequestSchema,
-} from '../../../shared/api/org.ts';
+import type { createGroupRequestSchema, Group, GroupDetail, MyGroup, updateGroupRequestSchema } from '../../../shared/api/org.ts';
 import type { GroupRole } from '../../../shared/roles.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
@@ -66,8 +60,19 @@ export function groupsService({ db }: OrgDeps) {
       const group = await loadGroup(groupId);
       authorize(actor, 'group.update', { type: 'group', schoolId: group.schoolId, groupId }, 'The group');
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('groups').set({ ...input, updatedAt: new Date() }).where('id', '=', groupId).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'group.update', subjectType: 'group', subjectId: groupId, details: { fields: Object.keys(input) }, ip });
+        await trx
+          .updateTable('groups')
+          .set({ ...input, updatedAt: new Date() })
+          .where('id', '=', groupId)
+          .execute();
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'group.update',
+          subjectType: 'group',
+          subjectId: groupId,
+          details: { fields: Object.keys(input) },
+          ip,
+        });
       });
       return presentGroup(await loadGroup(groupId));
     },
@@ -85,7 +90,15 @@ export function groupsService({ db }: OrgDeps) {
           .values({ groupId, userId, role })
           .onConflict((oc) => oc.columns(['groupId', 'userId']).doUpdateSet({ role }))
           .execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'membership.put', subjectType: 'group', subjectId: groupId, subjectUserId: userId, details: { role }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'membership.put',
+          subjectType: 'group',
+          subjectId: groupId,
+          subjectUserId: userId,
+          details: { role },
+          ip,
+        });
       });
       return { group: presentGroup(await loadGroup(groupId)), members: await members(groupId) };
     },
@@ -117,7 +130,11 @@ export function groupsService({ db }: OrgDeps) {
         .selectFrom('memberships')
         .innerJoin('users', 'users.id', 'memberships.userId')
         .select(['memberships.groupId', 'memberships.role', 'users.id', 'users.displayName'])
-        .where('memberships.groupId', 'in', groups.map((g) => g.id))
+        .where(
+          'memberships.groupId',
+          'in',
+          groups.map((g) => g.id),
+        )
         .where('users.active', '=', true)
         .orderBy('users.displayName')
         .execute();

@@ -41,17 +41,28 @@ export function guardianLinksService({ db }: OrgDeps) {
     async create(actor: Actor, guardianId: string, pupilId: string, ip?: string): Promise<GuardianLink> {
       const schoolIds = await authorizeForPupil(actor, pupilId);
       const pupilSchools = await Promise.all(schoolIds.map(async (s) => ((await userHasSchoolRole(db, pupilId, s, 'pupil')) ? s : null)));
-      const guardianOk = await Promise.all(
-        pupilSchools.filter((s): s is string => s !== null).map((s) => userHasSchoolRole(db, guardianId, s, 'guardian')),
-      );
+      const guardianOk = await Promise.all(pupilSchools.filter((s): s is string => s !== null).map((s) => userHasSchoolRole(db, guardianId, s, 'guardian')));
       if (!pupilSchools.some(Boolean)) throw new BadRequest('The chosen user is not a pupil.', [{ path: 'body.pupilId', message: 'must be a pupil' }]);
       if (!guardianOk.some(Boolean)) {
-        throw new BadRequest("The chosen user is not a guardian at the pupil's school.", [{ path: 'body.guardianId', message: "must be a guardian at the pupil's school" }]);
+        throw new BadRequest("The chosen user is not a guardian at the pupil's school.", [
+          { path: 'body.guardianId', message: "must be a guardian at the pupil's school" },
+        ]);
       }
       await db.transaction().execute(async (trx) => {
-        const inserted = await trx.insertInto('guardianLinks').values({ guardianId, pupilId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        const inserted = await trx
+          .insertInto('guardianLinks')
+          .values({ guardianId, pupilId })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new Conflict('This guardian is already linked to this pupil.');
-        await recordAudit(trx, { actorId: actor.id, action: 'guardianLink.create', subjectType: 'guardianLink', subjectId: guardianId, subjectUserId: pupilId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'guardianLink.create',
+          subjectType: 'guardianLink',
+          subjectId: guardianId,
+          subjectUserId: pupilId,
+          ip,
+        });
       });
       const row = await listQuery().where('guardianLinks.guardianId', '=', guardianId).where('guardianLinks.pupilId', '=', pupilId).executeTakeFirstOrThrow();
       return present(row);
@@ -62,7 +73,14 @@ export function guardianLinksService({ db }: OrgDeps) {
       await db.transaction().execute(async (trx) => {
         const removed = await trx.deleteFrom('guardianLinks').where('guardianId', '=', guardianId).where('pupilId', '=', pupilId).executeTakeFirst();
         if (Number(removed.numDeletedRows) === 0) throw new NotFound('The guardian link');
-        await recordAudit(trx, { actorId: actor.id, action: 'guardianLink.delete', subjectType: 'guardianLink', subjectId: guardianId, subjectUserId: pupilId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'guardianLink.delete',
+          subjectType: 'guardianLink',
+          subjectId: guardianId,
+          subjectUserId: pupilId,
+          ip,
+        });
       });
     },
   };

@@ -23,10 +23,12 @@ export async function loadActorFacts(db: Queryable, userId: string) {
       'users.displayName',
       'users.locale',
       'users.active',
-      jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as('roles'),
-      jsonArrayFrom(
-        eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id'),
-      ).as('memberships'),
+      jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as(
+        'roles',
+      ),
+      jsonArrayFrom(eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id')).as(
+        'memberships',
+      ),
       jsonArrayFrom(eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id')).as('children'),
       jsonArrayFrom(
         eb
@@ -74,13 +76,15 @@ export function userHasSchoolRole(db: Queryable, userId: string, schoolId: strin
 }
 
 export function groupWithCount(db: Queryable) {
-  return db
-    .selectFrom('groups')
-    .select((eb) => [
-      'groups.id',
-      'groups.schoolId',
-      'groups.name',
-      'groups.schoolYear',
-      eb.selectFrom('memberships').select(sql<number>`count(*)::int`.as('n')).whereRef('memberships.groupId', '=', 'groups.id').as('memberCount'),
-    ]);
+  return db.selectFrom('groups').select((eb) => [
+    'groups.id',
+    'groups.schoolId',
+    'groups.name',
+    'groups.schoolYear',
+    eb
+      .selectFrom('memberships')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .whereRef('memberships.groupId', '=', 'groups.id')
+      .as('memberCount'),
+  ]);
 }

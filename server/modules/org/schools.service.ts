@@ -34,7 +34,11 @@ export function schoolsService({ db }: OrgDeps) {
     async create(actor: Actor, input: z.infer<typeof createSchoolRequestSchema>, ip?: string): Promise<School> {
       authorize(actor, 'school.create', { type: 'platform' });
       const school = await db.transaction().execute(async (trx) => {
-        const row = await trx.insertInto('schools').values({ name: input.name, code: input.code ?? null }).returningAll().executeTakeFirstOrThrow();
+        const row = await trx
+          .insertInto('schools')
+          .values({ name: input.name, code: input.code ?? null })
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await trx.insertInto('schoolRoles').values({ schoolId: row.id, userId: actor.id, role: 'admin' }).execute();
         await recordAudit(trx, { actorId: actor.id, action: 'school.create', subjectType: 'school', subjectId: row.id, ip });
         return row;
@@ -52,7 +56,14 @@ export function schoolsService({ db }: OrgDeps) {
           .returningAll()
           .executeTakeFirst();
         if (!row) throw new NotFound('The school');
-        await recordAudit(trx, { actorId: actor.id, action: 'school.update', subjectType: 'school', subjectId: schoolId, details: { fields: Object.keys(input) }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'school.update',
+          subjectType: 'school',
+          subjectId: schoolId,
+          details: { fields: Object.keys(input) },
+          ip,
+        });
         return row;
       });
       return presentSchool(school);

@@ -73,7 +73,15 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
           .returning(['id', 'username', 'displayName', 'email', 'locale', 'active'])
           .executeTakeFirstOrThrow();
         await trx.insertInto('schoolRoles').values({ schoolId, userId: row.id, role: input.role }).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'user.create', subjectType: 'user', subjectId: row.id, subjectUserId: row.id, details: { role: input.role, schoolId }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'user.create',
+          subjectType: 'user',
+          subjectId: row.id,
+          subjectUserId: row.id,
+          details: { role: input.role, schoolId },
+          ip,
+        });
         return row;
       });
       return { ...user, roles: [input.role] };
@@ -81,11 +89,7 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
 
     async get(actor: Actor, userId: string): Promise<UserDetail> {
       authorize(actor, 'user.read', await userResource(userId), 'The user');
-      const user = await db
-        .selectFrom('users')
-        .select(userColumns)
-        .where('id', '=', userId)
-        .executeTakeFirst();
+      const user = await db.selectFrom('users').select(userColumns).where('id', '=', userId).executeTakeFirst();
       if (!user) throw new NotFound('The user');
       const [roles, groups, guardians, children] = await Promise.all([
         db.selectFrom('schoolRoles').select(['schoolId', 'role']).where('userId', '=', userId).execute(),

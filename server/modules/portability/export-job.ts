@@ -21,7 +21,11 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   const announce = (event: 'export.progress' | 'export.finished' | 'export.failed') => notifier.toUser(job.requestedBy, event, presentExport(view));
   const progress = startRunning({ db, logger, workerId, view, announce: () => announce('export.progress') });
   const key = blobKey('export', job.id);
-  await db.insertInto('pendingBlobs').values({ key }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('pendingBlobs')
+    .values({ key })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   // The orphan sweeper takes notes older than an hour; a very large export keeps its note young.
   const keepNote = setInterval(() => {
     sql`update pending_blobs set created_at = now() where key = ${key}`.execute(db).catch(() => undefined);
@@ -70,12 +74,16 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   await progress.settle();
   const info = await blobs.head(key);
   const claimed = await db.transaction().execute(async (trx) => {
-    const updated = await markDone(trx, { id: job.id, workerId, retentionMs: deps.retentionMs }, {
-      blobKey: key,
-      size: info?.size ?? null,
-      result: JSON.stringify({ entries }),
-      progress: JSON.stringify({ ...(progress.latest ?? { phase: 'finishing', done: 1, total: 1 }), done: progress.latest?.total ?? 1 }),
-    });
+    const updated = await markDone(
+      trx,
+      { id: job.id, workerId, retentionMs: deps.retentionMs },
+      {
+        blobKey: key,
+        size: info?.size ?? null,
+        result: JSON.stringify({ entries }),
+        progress: JSON.stringify({ ...(progress.latest ?? { phase: 'finishing', done: 1, total: 1 }), done: progress.latest?.total ?? 1 }),
+      },
+    );
     if (!updated) return false;
     await trx.deleteFrom('pendingBlobs').where('key', '=', key).execute();
     return true;

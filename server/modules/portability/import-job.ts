@@ -47,15 +47,23 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
     const preview = (view.row.result as { preview?: unknown } | null)?.preview ?? null;
     const uploadKey = job.blobKey;
     const claimed = await db.transaction().execute(async (trx) => {
-      const updated = await markDone(trx, { id: job.id, workerId, retentionMs: deps.retentionMs }, {
-        pupilId: report.pupilId,
-        result: JSON.stringify({ preview, report }),
-        progress: progress.latest ? JSON.stringify({ ...progress.latest, done: progress.latest.total }) : null,
-        blobKey: null,
-      });
+      const updated = await markDone(
+        trx,
+        { id: job.id, workerId, retentionMs: deps.retentionMs },
+        {
+          pupilId: report.pupilId,
+          result: JSON.stringify({ preview, report }),
+          progress: progress.latest ? JSON.stringify({ ...progress.latest, done: progress.latest.total }) : null,
+          blobKey: null,
+        },
+      );
       if (!updated) return false;
       // The upload has served its purpose: noted here, deleted after the commit (or by the sweeper).
-      await trx.insertInto('pendingBlobs').values({ key: uploadKey }).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('pendingBlobs')
+        .values({ key: uploadKey })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       return true;
     });
     if (!claimed) return;

@@ -40,7 +40,15 @@ export async function markDone(
   const finishedAt = new Date();
   const updated = await trx
     .updateTable('portabilityJobs')
-    .set({ ...results, status: 'done', finishedAt, expiresAt: new Date(finishedAt.getTime() + job.retentionMs), updatedAt: finishedAt, worker: null, heartbeatAt: null })
+    .set({
+      ...results,
+      status: 'done',
+      finishedAt,
+      expiresAt: new Date(finishedAt.getTime() + job.retentionMs),
+      updatedAt: finishedAt,
+      worker: null,
+      heartbeatAt: null,
+    })
     .where('id', '=', job.id)
     .where('worker', '=', job.workerId)
     .where('status', '=', 'running')

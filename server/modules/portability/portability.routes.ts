@@ -18,7 +18,9 @@ import type { PortabilityService, UploadedArchive } from './portability.service.
 const DOWNLOAD_URL_SECONDS = 300;
 
 const multipartImport = z.object({
-  data: z.string().describe('JSON of CreateImportRequest: `{ "target": { "kind": "existing", "pupilId" } | { "kind": "new", "schoolId", "username"?, "displayName"? } }`'),
+  data: z
+    .string()
+    .describe('JSON of CreateImportRequest: `{ "target": { "kind": "existing", "pupilId" } | { "kind": "new", "schoolId", "username"?, "displayName"? } }`'),
   file: z.string().meta({ format: 'binary' }).describe('A Polku export (ZIP) or a LEAP2A export (ZIP, or a bare leap2a.xml)'),
 });
 
@@ -51,23 +53,43 @@ export function portabilityRoutes({ portability, upload }: PortabilityRouteDeps)
   const tag = 'Export and import';
   return [
     route({
-      method: 'post', path: '/api/pupils/:pupilId/exports', tag, auth: 'user', status: 202,
-      summary: "Start exporting a pupil's portfolio as a background job (the pupil, their group teachers and school admins: all of it; a guardian: what was shared). Progress arrives as `export.progress` events",
-      params: pupilParamsSchema, body: createExportRequestSchema, response: exportJobSchema,
+      method: 'post',
+      path: '/api/pupils/:pupilId/exports',
+      tag,
+      auth: 'user',
+      status: 202,
+      summary:
+        "Start exporting a pupil's portfolio as a background job (the pupil, their group teachers and school admins: all of it; a guardian: what was shared). Progress arrives as `export.progress` events",
+      params: pupilParamsSchema,
+      body: createExportRequestSchema,
+      response: exportJobSchema,
       handler: ({ actor, params, body, req }) => portability.startExport(actor, params.pupilId, body, req.ip),
     }),
     route({
-      method: 'get', path: '/api/pupils/:pupilId/exports', tag, auth: 'user', summary: "Recent exports of a pupil's portfolio that the viewer asked for (an admin: all), newest first",
-      params: pupilParamsSchema, response: exportJobListSchema,
+      method: 'get',
+      path: '/api/pupils/:pupilId/exports',
+      tag,
+      auth: 'user',
+      summary: "Recent exports of a pupil's portfolio that the viewer asked for (an admin: all), newest first",
+      params: pupilParamsSchema,
+      response: exportJobListSchema,
       handler: ({ actor, params }) => portability.listExports(actor, params.pupilId),
     }),
     route({
-      method: 'get', path: '/api/exports/:exportId', tag, auth: 'user', summary: 'An export job: status, progress, and the download address when done',
-      params: exportParamsSchema, response: exportJobSchema,
+      method: 'get',
+      path: '/api/exports/:exportId',
+      tag,
+      auth: 'user',
+      summary: 'An export job: status, progress, and the download address when done',
+      params: exportParamsSchema,
+      response: exportJobSchema,
       handler: ({ actor, params }) => portability.getExport(actor, params.exportId),
     }),
     route({
-      method: 'get', path: '/api/exports/:exportId/download', tag, auth: 'user',
+      method: 'get',
+      path: '/api/exports/:exportId/download',
+      tag,
+      auth: 'user',
       summary: 'The finished archive: after the policy check, a redirect to a short-lived signed URL (local store: served with Range support; S3: the bucket)',
       params: exportParamsSchema,
       handler: async ({ actor, params, res }) => {
@@ -77,28 +99,49 @@ export function portabilityRoutes({ portability, upload }: PortabilityRouteDeps)
       },
     }),
     route({
-      method: 'post', path: '/api/imports', tag, auth: 'user', status: 201, before: [signedInFirst, upload],
+      method: 'post',
+      path: '/api/imports',
+      tag,
+      auth: 'user',
+      status: 201,
+      before: [signedInFirst, upload],
       summary: 'Upload an archive to import (multipart `file` and `data`): it is checked and previewed, and waits for POST /api/imports/:id/apply',
-      multipartDoc: multipartImport, response: importJobSchema,
+      multipartDoc: multipartImport,
+      response: importJobSchema,
       handler: ({ actor, req }) => {
         const { target, file } = importRequest(req);
         return portability.createImport(actor, target, file);
       },
     }),
     route({
-      method: 'get', path: '/api/imports/:importId', tag, auth: 'user', summary: 'An import: its preview, progress while applied, and the report at the end',
-      params: importParamsSchema, response: importJobSchema,
+      method: 'get',
+      path: '/api/imports/:importId',
+      tag,
+      auth: 'user',
+      summary: 'An import: its preview, progress while applied, and the report at the end',
+      params: importParamsSchema,
+      response: importJobSchema,
       handler: ({ actor, params }) => portability.getImport(actor, params.importId),
     }),
     route({
-      method: 'post', path: '/api/imports/:importId/apply', tag, auth: 'user', status: 202,
+      method: 'post',
+      path: '/api/imports/:importId/apply',
+      tag,
+      auth: 'user',
+      status: 202,
       summary: 'Apply a previewed import as a background job; progress arrives as `import.progress` events, the report with `import.finished`',
-      params: importParamsSchema, response: importJobSchema,
+      params: importParamsSchema,
+      response: importJobSchema,
       handler: ({ actor, params }) => portability.applyImport(actor, params.importId),
     }),
     route({
-      method: 'delete', path: '/api/imports/:importId', tag, auth: 'user', summary: 'Discard an import that is not being applied (its upload is deleted)',
-      params: importParamsSchema, response: okSchema,
+      method: 'delete',
+      path: '/api/imports/:importId',
+      tag,
+      auth: 'user',
+      summary: 'Discard an import that is not being applied (its upload is deleted)',
+      params: importParamsSchema,
+      response: okSchema,
       handler: async ({ actor, params }) => {
         await portability.discardImport(actor, params.importId);
         return { ok: true as const };

@@ -42,7 +42,12 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
   }
 
   /** A job the actor may see; expired ones are gone for everyone, even before the sweep runs. */
-  async function visibleJob(actor: Actor, jobId: string, kind: 'export' | 'import', action: 'portabilityJob.read' | 'portabilityJob.manage' = 'portabilityJob.read'): Promise<JobView> {
+  async function visibleJob(
+    actor: Actor,
+    jobId: string,
+    kind: 'export' | 'import',
+    action: 'portabilityJob.read' | 'portabilityJob.manage' = 'portabilityJob.read',
+  ): Promise<JobView> {
     const what = kind === 'export' ? 'The export' : 'The import';
     const view = await loadJob(db, jobId, kind);
     if (!view || view.row.expiresAt.getTime() <= Date.now()) throw new NotFound(what);
@@ -75,7 +80,15 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, { actorId: actor.id, action: 'portfolio.export', subjectType: 'user', subjectId: pupilId, subjectUserId: pupilId, details: { jobId: id, scope }, ip: ip ?? null });
+      await recordAudit(trx, {
+        actorId: actor.id,
+        action: 'portfolio.export',
+        subjectType: 'user',
+        subjectId: pupilId,
+        subjectUserId: pupilId,
+        details: { jobId: id, scope },
+        ip: ip ?? null,
+      });
       return inserted;
     });
     // The answer shows the job as it was queued, whatever a runner has done with it since.
@@ -144,7 +157,11 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     }
     const id = randomUUID();
     const key = blobKey('tmp', id);
-    await db.insertInto('pendingBlobs').values({ key }).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto('pendingBlobs')
+      .values({ key })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     try {
       await blobs.putStream(key, createReadStream(file.path), { contentType: 'application/octet-stream', size: file.size });
       const now = new Date();
@@ -212,11 +229,17 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
         .returning('blobKey')
         .executeTakeFirst();
       if (!deleted) return undefined;
-      if (deleted.blobKey) await trx.insertInto('pendingBlobs').values({ key: deleted.blobKey }).onConflict((oc) => oc.doNothing()).execute();
+      if (deleted.blobKey)
+        await trx
+          .insertInto('pendingBlobs')
+          .values({ key: deleted.blobKey })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       return deleted.blobKey;
     });
     if (key === undefined) throw new Conflict('This import is being applied and can no longer be discarded.');
-    if (key) await deleteNoted(db, blobs, key).catch((err: unknown) => deps.logger.warn({ err, key, jobId: view.row.id }, 'could not delete a discarded upload'));
+    if (key)
+      await deleteNoted(db, blobs, key).catch((err: unknown) => deps.logger.warn({ err, key, jobId: view.row.id }, 'could not delete a discarded upload'));
   }
 
   /**
@@ -247,8 +270,20 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
         .execute();
       if (doomed.length === 0) return null;
       const noted = doomed.flatMap((d) => (d.blobKey ? [d.blobKey] : []));
-      if (noted.length) await trx.insertInto('pendingBlobs').values(noted.map((key) => ({ key }))).onConflict((oc) => oc.doNothing()).execute();
-      await trx.deleteFrom('portabilityJobs').where('id', 'in', doomed.map((d) => d.id)).execute();
+      if (noted.length)
+        await trx
+          .insertInto('pendingBlobs')
+          .values(noted.map((key) => ({ key })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      await trx
+        .deleteFrom('portabilityJobs')
+        .where(
+          'id',
+          'in',
+          doomed.map((d) => d.id),
+        )
+        .execute();
       return { rows: doomed.length, noted };
     });
     if (!keys) return 0;

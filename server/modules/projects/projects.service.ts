@@ -23,7 +23,13 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
   async function checkPeople(schoolId: string, teacherIds: readonly string[] = [], groupIds: readonly string[] = []) {
     const [teachers, groups] = await Promise.all([
       teacherIds.length
-        ? db.selectFrom('schoolRoles').select('userId').where('schoolId', '=', schoolId).where('role', '=', 'teacher').where('userId', 'in', teacherIds).execute()
+        ? db
+            .selectFrom('schoolRoles')
+            .select('userId')
+            .where('schoolId', '=', schoolId)
+            .where('role', '=', 'teacher')
+            .where('userId', 'in', teacherIds)
+            .execute()
         : [],
       groupIds.length ? db.selectFrom('groups').select('id').where('schoolId', '=', schoolId).where('id', 'in', groupIds).execute() : [],
     ]);
@@ -43,10 +49,18 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
     for (const [position, item] of items.entries()) {
       const values = table === 'projectPhases' ? { title: item.title ?? '' } : { text: item.text ?? '' };
       if (item.id) {
-        const updated = await trx.updateTable(table).set({ ...values, position }).where('id', '=', item.id).where('projectId', '=', projectId).executeTakeFirst();
+        const updated = await trx
+          .updateTable(table)
+          .set({ ...values, position })
+          .where('id', '=', item.id)
+          .where('projectId', '=', projectId)
+          .executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0) throw new BadRequest('A phase or goal id does not belong to this project.');
       } else {
-        await trx.insertInto(table).values({ projectId, position, ...values } as never).execute();
+        await trx
+          .insertInto(table)
+          .values({ projectId, position, ...values } as never)
+          .execute();
       }
     }
   }
@@ -54,11 +68,19 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
   async function setLinks(trx: Trx, projectId: string, teacherIds?: readonly string[], groupIds?: readonly string[]) {
     if (teacherIds) {
       await trx.deleteFrom('projectTeachers').where('projectId', '=', projectId).execute();
-      if (teacherIds.length) await trx.insertInto('projectTeachers').values([...new Set(teacherIds)].map((userId) => ({ projectId, userId }))).execute();
+      if (teacherIds.length)
+        await trx
+          .insertInto('projectTeachers')
+          .values([...new Set(teacherIds)].map((userId) => ({ projectId, userId })))
+          .execute();
     }
     if (groupIds) {
       await trx.deleteFrom('projectGroups').where('projectId', '=', projectId).execute();
-      if (groupIds.length) await trx.insertInto('projectGroups').values([...new Set(groupIds)].map((groupId) => ({ projectId, groupId }))).execute();
+      if (groupIds.length)
+        await trx
+          .insertInto('projectGroups')
+          .values([...new Set(groupIds)].map((groupId) => ({ projectId, groupId })))
+          .execute();
     }
   }
 
@@ -78,7 +100,10 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
           ]),
         )
         .execute();
-      return loadProjects(db, rows.map((r) => r.id));
+      return loadProjects(
+        db,
+        rows.map((r) => r.id),
+      );
     },
 
     async get(actor: Actor, projectId: string): Promise<Project> {
@@ -109,8 +134,18 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await syncOrdered(trx, 'projectPhases', project.id, input.phases.map(({ title }) => ({ title })));
-        await syncOrdered(trx, 'projectGoals', project.id, input.goals.map(({ text }) => ({ text })));
+        await syncOrdered(
+          trx,
+          'projectPhases',
+          project.id,
+          input.phases.map(({ title }) => ({ title })),
+        );
+        await syncOrdered(
+          trx,
+          'projectGoals',
+          project.id,
+          input.goals.map(({ text }) => ({ text })),
+        );
         await setLinks(trx, project.id, teacherIds, input.groupIds);
         await recordAudit(trx, { actorId: actor.id, action: 'project.create', subjectType: 'project', subjectId: project.id, ip });
         return project.id;
@@ -124,11 +159,22 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
       await Promise.all([checkPeople(project.schoolId, input.teacherIds, input.groupIds), reference.check('body', input)]);
       const { phases, goals, teacherIds, groupIds, ...fields } = input;
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('projects').set({ ...fields, updatedAt: new Date() }).where('id', '=', projectId).execute();
+        await trx
+          .updateTable('projects')
+          .set({ ...fields, updatedAt: new Date() })
+          .where('id', '=', projectId)
+          .execute();
         if (phases) await syncOrdered(trx, 'projectPhases', projectId, phases);
         if (goals) await syncOrdered(trx, 'projectGoals', projectId, goals);
         await setLinks(trx, projectId, teacherIds, groupIds);
-        await recordAudit(trx, { actorId: actor.id, action: 'project.update', subjectType: 'project', subjectId: projectId, details: { fields: Object.keys(input) }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'project.update',
+          subjectType: 'project',
+          subjectId: projectId,
+          details: { fields: Object.keys(input) },
+          ip,
+        });
       });
       return this.get(actor, projectId);
     },

@@ -46,7 +46,10 @@ export type ReferenceService = ReturnType<typeof referenceService>;
 export function referenceRoutes(reference: ReferenceService): AnyRoute[] {
   return [
     route({
-      method: 'get', path: '/api/reference', tag: 'Reference data', auth: 'user',
+      method: 'get',
+      path: '/api/reference',
+      tag: 'Reference data',
+      auth: 'user',
       summary: 'Subjects (national codes) and competence frameworks with fi/sv/en labels',
       response: referenceDataSchema,
       handler: () => reference.get(),

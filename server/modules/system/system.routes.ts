@@ -19,7 +19,11 @@ export function healthRouter(database: DatabaseHandle, blobs: BlobStore, logger:
     const [db, storage] = await Promise.allSettled([withTimeout(database.ping(), READY_TIMEOUT_MS), withTimeout(blobs.ping(), READY_TIMEOUT_MS)]);
     const checks = { database: db.status === 'fulfilled' ? 'ok' : 'failing', storage: storage.status === 'fulfilled' ? 'ok' : 'failing' };
     const ready = db.status === 'fulfilled' && storage.status === 'fulfilled';
-    if (!ready) logger.warn({ database: db.status === 'rejected' ? String(db.reason) : 'ok', storage: storage.status === 'rejected' ? String(storage.reason) : 'ok' }, 'not ready');
+    if (!ready)
+      logger.warn(
+        { database: db.status === 'rejected' ? String(db.reason) : 'ok', storage: storage.status === 'rejected' ? String(storage.reason) : 'ok' },
+        'not ready',
+      );
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   return router;

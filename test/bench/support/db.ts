@@ -125,10 +125,10 @@ export async function seedPeople(client: pg.Client, options: { pupils: number; g
   const teacher = await client.query<{ id: string }>(`insert into users (username, display_name) values ('bench.teacher', 'Opettaja Virtanen') returning id`);
   const teacherId = teacher.rows[0]?.id ?? '';
   await client.query(`insert into school_roles (school_id, user_id, role) values ($1, $2, 'teacher')`, [schoolId, teacherId]);
-  await client.query(
-    `insert into groups (school_id, name, school_year) select $1, 'Ryhmä ' || g, '2026-2027' from generate_series(1, $2::int) g`,
-    [schoolId, groups],
-  );
+  await client.query(`insert into groups (school_id, name, school_year) select $1, 'Ryhmä ' || g, '2026-2027' from generate_series(1, $2::int) g`, [
+    schoolId,
+    groups,
+  ]);
   await client.query(
     `insert into users (username, display_name)
      select 'bench.pupil.' || i,

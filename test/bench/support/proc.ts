@@ -29,7 +29,10 @@ export interface NodeChild {
  * hard limit, as root with CAP_SYS_RESOURCE), else to the hard limit. `exec` keeps the pid, so
  * /proc/<pid> is the Node process itself. With `ipc`, the IPC channel is fd 3 (sh passes it on).
  */
-export function spawnNode(args: readonly string[], options: { env?: Record<string, string | undefined>; nofile?: number; ipc?: boolean; label: string; cwd?: string }): NodeChild {
+export function spawnNode(
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined>; nofile?: number; ipc?: boolean; label: string; cwd?: string },
+): NodeChild {
   const nofile = options.nofile ?? 65536;
   const script = `ulimit -n ${nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
   const child = spawn('sh', ['-c', script, 'sh', process.execPath, ...args], {
@@ -184,7 +187,8 @@ export function formatCpu(report: CpuReport): string {
 export function ask<T>(worker: NodeChild, message: object, replyType: string, options: { label: string; timeoutMs?: number }): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const { label, timeoutMs } = options;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new Error(`no "${replyType}" from ${label} within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer =
+      timeoutMs === undefined ? undefined : setTimeout(() => done(new Error(`no "${replyType}" from ${label} within ${timeoutMs / 1000} s`)), timeoutMs);
     const onMessage = (m: { type?: string; error?: string }) => {
       if (m?.type === 'error') done(new Error(m.error));
       else if (m?.type === replyType) done(null, m as T);

@@ -47,7 +47,13 @@ export async function startPolku(options: { databaseUrl?: string; env?: Record<s
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVER_DIR: run the server from another checkout (with its own or a linked node_modules),
   // to compare a change against this one with the same benchmark, database and load.
-  const proc = spawnNode([...extra, ...TSX, '--import', LOOP_PROBE, 'server/main.ts'], { env, nofile: options.nofile, ipc: true, label, cwd: process.env.BENCH_SERVER_DIR });
+  const proc = spawnNode([...extra, ...TSX, '--import', LOOP_PROBE, 'server/main.ts'], {
+    env,
+    nofile: options.nofile,
+    ipc: true,
+    label,
+    cwd: process.env.BENCH_SERVER_DIR,
+  });
   const removeData = () => rm(dataDir, { recursive: true, force: true });
   onCleanup(`stop ${label}`, async () => {
     await proc.stop();

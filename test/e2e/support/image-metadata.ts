@@ -48,7 +48,12 @@ function jpegSegments(bytes: Buffer): Array<{ name: string; data: Buffer }> {
     const length = bytes.readUInt16BE(i + 2);
     const data = bytes.subarray(i + 4, i + 2 + length);
     if (marker >= 0xe1 && marker <= 0xef) {
-      const id = data.toString('latin1', 0, 4) === 'Exif' ? 'Exif' : data.toString('latin1', 0, 28).includes('adobe') ? 'XMP' : data.toString('latin1', 0, 12).replace(/\0.*$/s, '');
+      const id =
+        data.toString('latin1', 0, 4) === 'Exif'
+          ? 'Exif'
+          : data.toString('latin1', 0, 28).includes('adobe')
+            ? 'XMP'
+            : data.toString('latin1', 0, 12).replace(/\0.*$/s, '');
       out.push({ name: `APP${marker - 0xe0}:${id}`, data });
     }
     i += 2 + length;

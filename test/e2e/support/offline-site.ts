@@ -33,10 +33,17 @@ export interface WalkOptions {
 /** Every .html file under `root`, relative to it with forward slashes. */
 async function htmlFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true });
-  return entries.filter((n) => n.endsWith('.html')).map((n) => n.split(path.sep).join('/')).sort();
+  return entries
+    .filter((n) => n.endsWith('.html'))
+    .map((n) => n.split(path.sep).join('/'))
+    .sort();
 }
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 export async function walkOfflineSite(browser: Browser, root: string, options: WalkOptions): Promise<OfflineSiteWalk> {
   const context = await browser.newContext({ locale: options.lang });

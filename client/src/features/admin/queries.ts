@@ -16,18 +16,15 @@ export const adminKeys = {
   user: (userId: string) => [...adminKeys.all, 'user', userId] as const,
 };
 
-export const useSchoolsQuery = () =>
-  useQuery({ queryKey: adminKeys.schools(), queryFn: ({ signal }) => adminApi.schools(signal) });
+export const useSchoolsQuery = () => useQuery({ queryKey: adminKeys.schools(), queryFn: ({ signal }) => adminApi.schools(signal) });
 export const useSchoolQuery = (schoolId: string) =>
   useQuery({ queryKey: adminKeys.school(schoolId), queryFn: ({ signal }) => adminApi.school(schoolId, signal) });
 export const useGroupsQuery = (schoolId: string) =>
   useQuery({ queryKey: adminKeys.groups(schoolId), queryFn: ({ signal }) => adminApi.groups(schoolId, signal) });
-export const useGroupQuery = (groupId: string) =>
-  useQuery({ queryKey: adminKeys.group(groupId), queryFn: ({ signal }) => adminApi.group(groupId, signal) });
+export const useGroupQuery = (groupId: string) => useQuery({ queryKey: adminKeys.group(groupId), queryFn: ({ signal }) => adminApi.group(groupId, signal) });
 export const useSchoolUsersQuery = (schoolId: string, role?: SchoolRole) =>
   useQuery({ queryKey: adminKeys.users(schoolId, role), queryFn: ({ signal }) => adminApi.users(schoolId, role, signal) });
-export const useUserQuery = (userId: string) =>
-  useQuery({ queryKey: adminKeys.user(userId), queryFn: ({ signal }) => adminApi.user(userId, signal) });
+export const useUserQuery = (userId: string) => useQuery({ queryKey: adminKeys.user(userId), queryFn: ({ signal }) => adminApi.user(userId, signal) });
 export const useGuardianLinksQuery = (schoolId: string) =>
   useQuery({ queryKey: adminKeys.links(schoolId), queryFn: ({ signal }) => adminApi.guardianLinks(schoolId, signal) });
 
@@ -59,19 +56,12 @@ export const useUpdateGroupMutation = (groupId: string) =>
   useAdminMutation((body: { name?: string; schoolYear?: string | null }) => adminApi.updateGroup(groupId, body));
 export const usePutMemberMutation = (groupId: string) =>
   useAdminMutation(({ userId, role }: { userId: string; role: GroupRole }) => adminApi.putMember(groupId, userId, role));
-export const useRemoveMemberMutation = (groupId: string) =>
-  useAdminMutation((userId: string) => adminApi.removeMember(groupId, userId));
+export const useRemoveMemberMutation = (groupId: string) => useAdminMutation((userId: string) => adminApi.removeMember(groupId, userId));
 
-export const useCreateUserMutation = (schoolId: string) =>
-  useAdminMutation((body: CreateUserRequest) => adminApi.createUser(schoolId, body));
-export const useUpdateUserMutation = (userId: string) =>
-  useAdminMutation((body: UpdateUserRequest) => adminApi.updateUser(userId, body));
+export const useCreateUserMutation = (schoolId: string) => useAdminMutation((body: CreateUserRequest) => adminApi.createUser(schoolId, body));
+export const useUpdateUserMutation = (userId: string) => useAdminMutation((body: UpdateUserRequest) => adminApi.updateUser(userId, body));
 
 export const useCreateGuardianLinkMutation = () =>
-  useAdminMutation(({ guardianId, pupilId }: { guardianId: string; pupilId: string }) =>
-    adminApi.createGuardianLink(guardianId, pupilId),
-  );
+  useAdminMutation(({ guardianId, pupilId }: { guardianId: string; pupilId: string }) => adminApi.createGuardianLink(guardianId, pupilId));
 export const useDeleteGuardianLinkMutation = () =>
-  useAdminMutation(({ guardianId, pupilId }: { guardianId: string; pupilId: string }) =>
-    adminApi.deleteGuardianLink(guardianId, pupilId),
-  );
+  useAdminMutation(({ guardianId, pupilId }: { guardianId: string; pupilId: string }) => adminApi.deleteGuardianLink(guardianId, pupilId));

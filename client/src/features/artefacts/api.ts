@@ -40,8 +40,7 @@ export const artefactsApi = {
   update: (artefactId: string, body: UpdateArtefactRequest) => http.patch(apiPath('/api/artefacts', artefactId), body, artefactSchema),
   remove: (artefactId: string) => http.deleteWith(apiPath('/api/artefacts', artefactId), deletedSchema),
   restore: (artefactId: string) => http.post(`${apiPath('/api/artefacts', artefactId)}/restore`, undefined, artefactSchema),
-  history: (artefactId: string, signal?: AbortSignal) =>
-    http.get(`${apiPath('/api/artefacts', artefactId)}/history`, artefactHistorySchema, signal),
+  history: (artefactId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/artefacts', artefactId)}/history`, artefactHistorySchema, signal),
   timeline(pupilId: string, filters: TimelineFilters, cursor: string | null, signal?: AbortSignal) {
     const params = new URLSearchParams();
     if (cursor) params.set('cursor', cursor);

@@ -62,8 +62,7 @@ export function useCreateArtefactMutation() {
 export function useAddMediaMutation(artefactId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ files, callbacks }: { files: readonly File[]; callbacks: UploadCallbacks }) =>
-      artefactsApi.addMedia(artefactId, files, callbacks),
+    mutationFn: ({ files, callbacks }: { files: readonly File[]; callbacks: UploadCallbacks }) => artefactsApi.addMedia(artefactId, files, callbacks),
     onSuccess: (artefact) => artefactChanged(queryClient, artefact),
   });
 }

@@ -1,10 +1,4 @@
-import {
-  exportJobListSchema,
-  exportJobSchema,
-  importJobSchema,
-  type CreateImportRequest,
-  type ImportJob,
-} from '../../../../shared/api/portability.ts';
+import { exportJobListSchema, exportJobSchema, importJobSchema, type CreateImportRequest, type ImportJob } from '../../../../shared/api/portability.ts';
 import type { Locale } from '../../../../shared/roles.ts';
 import { apiPath, http } from '../../lib/http.ts';
 import { postMultipart, type UploadProgress } from '../../lib/upload.ts';
@@ -15,7 +9,11 @@ export const portabilityApi = {
   exportJob: (exportId: string, signal?: AbortSignal) => http.get(apiPath('/api/exports', exportId), exportJobSchema, signal),
 
   /** Uploads the archive with progress; the answer carries the preview. */
-  upload(file: File, data: CreateImportRequest, options: { onProgress?: (p: UploadProgress) => void; onSent?: () => void; signal?: AbortSignal }): Promise<ImportJob> {
+  upload(
+    file: File,
+    data: CreateImportRequest,
+    options: { onProgress?: (p: UploadProgress) => void; onSent?: () => void; signal?: AbortSignal },
+  ): Promise<ImportJob> {
     const form = new FormData();
     // `data` first: the server reads the fields before the file streams to disk.
     form.append('data', JSON.stringify(data));

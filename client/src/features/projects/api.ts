@@ -1,9 +1,4 @@
-import {
-  projectListSchema,
-  projectSchema,
-  type CreateProjectRequest,
-  type UpdateProjectRequest,
-} from '../../../../shared/api/projects.ts';
+import { projectListSchema, projectSchema, type CreateProjectRequest, type UpdateProjectRequest } from '../../../../shared/api/projects.ts';
 import { groupListSchema, myGroupsSchema, schoolUserListSchema } from '../../../../shared/api/org.ts';
 import { apiPath, http } from '../../lib/http.ts';
 
@@ -14,11 +9,9 @@ export const projectsApi = {
   update: (projectId: string, body: UpdateProjectRequest) => http.patch(apiPath('/api/projects', projectId), body, projectSchema),
 
   // Choices for the project form: groups of the school (teachers and admins may list them) …
-  schoolGroups: (schoolId: string, signal?: AbortSignal) =>
-    http.get(`${apiPath('/api/schools', schoolId)}/groups`, groupListSchema, signal),
+  schoolGroups: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/groups`, groupListSchema, signal),
   // … the school's teachers (admins only) …
-  schoolTeachers: (schoolId: string, signal?: AbortSignal) =>
-    http.get(`${apiPath('/api/schools', schoolId)}/users?role=teacher`, schoolUserListSchema, signal),
+  schoolTeachers: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/users?role=teacher`, schoolUserListSchema, signal),
   // … and, for teachers, the colleagues they share a group with.
   myGroups: (signal?: AbortSignal) => http.get('/api/me/groups', myGroupsSchema, signal),
 };

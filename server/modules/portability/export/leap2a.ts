@@ -103,23 +103,46 @@ function projectEntry(feed: XMLBuilder, project: ProjectDoc, artefacts: readonly
   textContent(entry, project.description);
   category(entry, 'selection_type', 'Grouping');
   for (const code of project.subjectCodes) entry.ele(NS.atom, 'category', { term: subjects.get(code) ?? code });
-  artefacts.forEach((a, i) => entry.ele(NS.atom, 'link', { rel: 'leap2:has_part', href: leapId.uuid(a.id) }).att(NS.leap2, 'leap2:display_order', String(i + 1)));
-  const data = entry.ele(NS.polku, 'polku:data', { id: project.id, ...(project.schoolYear ? { schoolYear: project.schoolYear } : {}), ...(project.startsOn ? { startsOn: project.startsOn } : {}), ...(project.endsOn ? { endsOn: project.endsOn } : {}) });
+  artefacts.forEach((a, i) =>
+    entry.ele(NS.atom, 'link', { rel: 'leap2:has_part', href: leapId.uuid(a.id) }).att(NS.leap2, 'leap2:display_order', String(i + 1)),
+  );
+  const data = entry.ele(NS.polku, 'polku:data', {
+    id: project.id,
+    ...(project.schoolYear ? { schoolYear: project.schoolYear } : {}),
+    ...(project.startsOn ? { startsOn: project.startsOn } : {}),
+    ...(project.endsOn ? { endsOn: project.endsOn } : {}),
+  });
   project.phases.forEach((p, i) => data.ele(NS.polku, 'polku:phase', { id: p.id, position: String(i) }).txt(p.title));
   project.goals.forEach((g, i) => data.ele(NS.polku, 'polku:goal', { id: g.id, position: String(i) }).txt(g.text));
   for (const code of project.subjectCodes) data.ele(NS.polku, 'polku:subject', { code });
   for (const id of project.competenceIds) data.ele(NS.polku, 'polku:competence', { id });
-  for (const t of project.teachers) data.ele(NS.polku, 'polku:teacher', { ...(t.id ? { id: t.id } : {}), ...(t.role ? { role: t.role } : {}), imported: String(t.imported) }).txt(t.displayName);
+  for (const t of project.teachers)
+    data
+      .ele(NS.polku, 'polku:teacher', { ...(t.id ? { id: t.id } : {}), ...(t.role ? { role: t.role } : {}), imported: String(t.imported) })
+      .txt(t.displayName);
 }
 
 function artefactEntry(feed: XMLBuilder, doc: PortfolioDocument, a: ArtefactDoc, position: number, subjects: Map<string, string>): void {
   const originals = a.media.filter((m) => !m.removedAt && m.files.original);
-  const entry = atomEntry(feed, { id: leapId.uuid(a.id), title: a.title, updated: a.updatedAt, published: a.createdAt, type: originals.length > 0 ? 'resource' : 'entry' });
+  const entry = atomEntry(feed, {
+    id: leapId.uuid(a.id),
+    title: a.title,
+    updated: a.updatedAt,
+    published: a.createdAt,
+    type: originals.length > 0 ? 'resource' : 'entry',
+  });
   xhtmlContent(entry, a.bodyHtml);
   if (originals.length > 0) category(entry, 'resource_type', 'Offline');
   for (const m of originals) {
     const file = m.files.original;
-    if (file) entry.ele(NS.atom, 'link', { rel: 'enclosure', href: file.path, type: file.mime, length: String(file.size), ...(m.originalName ? { title: m.originalName } : {}) });
+    if (file)
+      entry.ele(NS.atom, 'link', {
+        rel: 'enclosure',
+        href: file.path,
+        type: file.mime,
+        length: String(file.size),
+        ...(m.originalName ? { title: m.originalName } : {}),
+      });
   }
   if (a.projectId && doc.projects.some((p) => p.id === a.projectId)) {
     entry.ele(NS.atom, 'link', { rel: 'leap2:is_part_of', href: leapId.uuid(a.projectId) }).att(NS.leap2, 'leap2:display_order', String(position));

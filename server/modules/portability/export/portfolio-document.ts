@@ -28,7 +28,8 @@ export class PupilNotFound extends Error {
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
-const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Everything Polku knows about one pupil's portfolio as a `portfolio.json` document, and the media
@@ -36,7 +37,12 @@ const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) => a.c
  * artefacts shared with guardians. Variants without a recorded digest are left out (the export runs
  * `backfillVariantDigests` first, so there are none then).
  */
-export async function loadPortfolioDocument(db: Db, pupilId: string, scope: ExportScope, locale: Locale): Promise<{ document: PortfolioDocument; files: ArchiveFile[] }> {
+export async function loadPortfolioDocument(
+  db: Db,
+  pupilId: string,
+  scope: ExportScope,
+  locale: Locale,
+): Promise<{ document: PortfolioDocument; files: ArchiveFile[] }> {
   const pupil = await db.selectFrom('users').select(['id', 'username', 'displayName', 'locale']).where('id', '=', pupilId).executeTakeFirst();
   if (!pupil) throw new PupilNotFound(pupilId);
 
@@ -81,51 +87,69 @@ export async function loadPortfolioDocument(db: Db, pupilId: string, scope: Expo
   };
 
   const files = new Map<string, ArchiveFile>();
-  const mediaDocs = groupBy(media, (m) => m.artefactId, (m): MediaDoc => {
-    const docFiles: MediaDoc['files'] = {};
-    for (const variant of MEDIA_VARIANTS) {
-      const key = m.variants[variant];
-      const digest = m.variantDigests[variant];
-      if (!key || !digest) continue;
-      // One file per content: a variant whose bytes are already in the archive points at that file.
-      const file = files.get(digest.sha256) ?? { path: archivePath(digest.sha256, variantMime(variant, m.mime)), blobKey: key, sha256: digest.sha256, size: digest.size, mime: variantMime(variant, m.mime) };
-      files.set(digest.sha256, file);
-      docFiles[variant] = { path: file.path, sha256: file.sha256, size: file.size, mime: file.mime };
-    }
-    return {
-      id: m.id,
-      kind: m.kind,
-      mime: m.mime,
-      sha256: m.variantDigests.original?.sha256 ?? m.sha256,
-      size: m.variantDigests.original?.size ?? Number(m.size),
-      originalName: m.originalName,
-      width: m.width,
-      height: m.height,
-      durationMs: m.durationMs,
-      position: m.position,
-      createdAt: iso(m.createdAt),
-      removedAt: isoOrNull(m.removedAt),
-      files: docFiles,
-    };
-  });
-  const versionDocs = groupBy(versions, (v) => v.artefactId, (v) => ({
-    version: v.version,
-    author: person(v.authorId, v.importedAuthor),
-    createdAt: iso(v.createdAt),
-    title: v.snapshot.title,
-    bodyHtml: v.snapshot.bodyHtml,
-    status: v.snapshot.status,
-    visibility: v.snapshot.visibility,
-    mediaIds: v.snapshot.mediaIds,
-  }));
-  const feedbackDocs = groupBy([...feedback].sort(byCreated), (f) => f.artefactId, (f) => ({
-    id: f.id,
-    parentId: f.parentId,
-    author: person(f.authorId, f.importedAuthor),
-    body: f.body,
-    createdAt: iso(f.createdAt),
-    editedAt: isoOrNull(f.editedAt),
-  }));
+  const mediaDocs = groupBy(
+    media,
+    (m) => m.artefactId,
+    (m): MediaDoc => {
+      const docFiles: MediaDoc['files'] = {};
+      for (const variant of MEDIA_VARIANTS) {
+        const key = m.variants[variant];
+        const digest = m.variantDigests[variant];
+        if (!key || !digest) continue;
+        // One file per content: a variant whose bytes are already in the archive points at that file.
+        const file = files.get(digest.sha256) ?? {
+          path: archivePath(digest.sha256, variantMime(variant, m.mime)),
+          blobKey: key,
+          sha256: digest.sha256,
+          size: digest.size,
+          mime: variantMime(variant, m.mime),
+        };
+        files.set(digest.sha256, file);
+        docFiles[variant] = { path: file.path, sha256: file.sha256, size: file.size, mime: file.mime };
+      }
+      return {
+        id: m.id,
+        kind: m.kind,
+        mime: m.mime,
+        sha256: m.variantDigests.original?.sha256 ?? m.sha256,
+        size: m.variantDigests.original?.size ?? Number(m.size),
+        originalName: m.originalName,
+        width: m.width,
+        height: m.height,
+        durationMs: m.durationMs,
+        position: m.position,
+        createdAt: iso(m.createdAt),
+        removedAt: isoOrNull(m.removedAt),
+        files: docFiles,
+      };
+    },
+  );
+  const versionDocs = groupBy(
+    versions,
+    (v) => v.artefactId,
+    (v) => ({
+      version: v.version,
+      author: person(v.authorId, v.importedAuthor),
+      createdAt: iso(v.createdAt),
+      title: v.snapshot.title,
+      bodyHtml: v.snapshot.bodyHtml,
+      status: v.snapshot.status,
+      visibility: v.snapshot.visibility,
+      mediaIds: v.snapshot.mediaIds,
+    }),
+  );
+  const feedbackDocs = groupBy(
+    [...feedback].sort(byCreated),
+    (f) => f.artefactId,
+    (f) => ({
+      id: f.id,
+      parentId: f.parentId,
+      author: person(f.authorId, f.importedAuthor),
+      body: f.body,
+      createdAt: iso(f.createdAt),
+      editedAt: isoOrNull(f.editedAt),
+    }),
+  );
 
   const artefactDocs: ArtefactDoc[] = artefacts.map((a) => ({
     id: a.id,
@@ -167,8 +191,12 @@ export async function loadPortfolioDocument(db: Db, pupilId: string, scope: Expo
   const subjectCodes = [...new Set([...artefactDocs, ...projectDocs].flatMap((x) => x.subjectCodes))];
   const competenceIds = [...new Set([...artefactDocs, ...projectDocs].flatMap((x) => x.competenceIds))];
   const [subjects, competences] = await Promise.all([
-    subjectCodes.length ? db.selectFrom('subjects').select(['code', 'labels']).where('code', 'in', subjectCodes).orderBy('position').orderBy('code').execute() : [],
-    competenceIds.length ? db.selectFrom('competences').select(['id', 'labels']).where('id', 'in', competenceIds).orderBy('framework').orderBy('position').orderBy('id').execute() : [],
+    subjectCodes.length
+      ? db.selectFrom('subjects').select(['code', 'labels']).where('code', 'in', subjectCodes).orderBy('position').orderBy('code').execute()
+      : [],
+    competenceIds.length
+      ? db.selectFrom('competences').select(['id', 'labels']).where('id', 'in', competenceIds).orderBy('framework').orderBy('position').orderBy('id').execute()
+      : [],
   ]);
 
   const document: PortfolioDocument = {

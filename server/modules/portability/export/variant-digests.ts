@@ -24,7 +24,9 @@ export async function backfillVariantDigests(db: Db, blobs: BlobStore, pupilId: 
     .where('artefacts.deletedAt', 'is', null)
     // Only rows with a stored variant that has no digest yet: once every row has its digests (as
     // uploads write them), an export reads no media rows here at all.
-    .where(sql<boolean>`exists (select 1 from jsonb_each_text(media_items.variants) as v(name, key) where v.key is not null and media_items.variant_digests -> v.name is null)`)
+    .where(
+      sql<boolean>`exists (select 1 from jsonb_each_text(media_items.variants) as v(name, key) where v.key is not null and media_items.variant_digests -> v.name is null)`,
+    )
     .orderBy('mediaItems.id')
     .execute();
   let hashed = 0;

@@ -82,17 +82,42 @@ export async function applyImport(o: {
   signal?: AbortSignal;
 }): Promise<ImportReport> {
   return withPlan({ ...o, tmpRoot: o.media.tmpDir, keepFiles: true }, async (plan, files, target) => {
-    const { pupilId, created } = await writePlan({ deps: { db: o.db, blobs: o.blobs, media: o.media }, plan, files, target, actorId: o.actorId, onProgress: o.onProgress, signal: o.signal });
+    const { pupilId, created } = await writePlan({
+      deps: { db: o.db, blobs: o.blobs, media: o.media },
+      plan,
+      files,
+      target,
+      actorId: o.actorId,
+      onProgress: o.onProgress,
+      signal: o.signal,
+    });
     return { ...present(plan), pupilId, created };
   });
 }
 
 function present(plan: ImportPlan): ImportPreview {
-  return { format: plan.format, sourceVersion: plan.sourceVersion, pupilName: plan.pupilName, ...(plan.pupilNameCode ? { pupilNameCode: plan.pupilNameCode } : {}), items: plan.items, counts: countItems(plan.items) };
+  return {
+    format: plan.format,
+    sourceVersion: plan.sourceVersion,
+    pupilName: plan.pupilName,
+    ...(plan.pupilNameCode ? { pupilNameCode: plan.pupilNameCode } : {}),
+    items: plan.items,
+    counts: countItems(plan.items),
+  };
 }
 
 async function withPlan<T>(
-  o: { db: Db; filePath: string; fileName?: string | undefined; target: ImportTarget; limits?: ImportLimits | undefined; tmpRoot: string; keepFiles: boolean; onProgress?: ((p: ImportProgress) => void) | undefined; signal?: AbortSignal | undefined },
+  o: {
+    db: Db;
+    filePath: string;
+    fileName?: string | undefined;
+    target: ImportTarget;
+    limits?: ImportLimits | undefined;
+    tmpRoot: string;
+    keepFiles: boolean;
+    onProgress?: ((p: ImportProgress) => void) | undefined;
+    signal?: AbortSignal | undefined;
+  },
   use: (plan: ImportPlan, files: MediaFiles, target: ResolvedTarget) => Promise<T>,
 ): Promise<T> {
   const limits = o.limits ?? DEFAULT_IMPORT_LIMITS;
@@ -110,7 +135,12 @@ async function withPlan<T>(
       const target: ResolvedTarget = existing
         ? { kind: 'existing', ...existing }
         : o.target.kind === 'new'
-          ? { kind: 'new', schoolId: o.target.schoolId, username: usernameFrom(o.target.username ?? plan.pupil.username ?? undefined, plan.pupilName), displayName: o.target.displayName?.trim() || plan.pupil.displayName }
+          ? {
+              kind: 'new',
+              schoolId: o.target.schoolId,
+              username: usernameFrom(o.target.username ?? plan.pupil.username ?? undefined, plan.pupilName),
+              displayName: o.target.displayName?.trim() || plan.pupil.displayName,
+            }
           : unreachable();
       return await use(plan, files, target);
     } finally {
@@ -125,7 +155,15 @@ function unreachable(): never {
   throw new Error('import target neither existing nor new');
 }
 
-async function makePlan(db: Db, filePath: string, fileName: string, zip: SafeZip | null, files: MediaFiles, limits: ImportLimits, existing: { pupilId: string; schoolId: string } | null): Promise<ImportPlan> {
+async function makePlan(
+  db: Db,
+  filePath: string,
+  fileName: string,
+  zip: SafeZip | null,
+  files: MediaFiles,
+  limits: ImportLimits,
+  existing: { pupilId: string; schoolId: string } | null,
+): Promise<ImportPlan> {
   const pupilId = existing?.pupilId ?? null;
   const schoolId = existing?.schoolId ?? null;
   if (!zip) {
@@ -157,7 +195,10 @@ async function sniffArchive(filePath: string): Promise<'zip' | 'xml'> {
     // Local file header, or the end record of an empty archive.
     if (start.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) || start.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x05, 0x06]))) return 'zip';
     if (start.subarray(0, 2).equals(Buffer.from('PK'))) return 'zip';
-    const text = start.toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
+    const text = start
+      .toString('latin1')
+      .replace(/^\xef\xbb\xbf/, '')
+      .trimStart();
     if (text.startsWith('<')) return 'xml';
     // UTF-16 byte order marks: XML, but not in an encoding we read (the parser says so clearly).
     if (start[0] === 0xfe || start[0] === 0xff) return 'xml';

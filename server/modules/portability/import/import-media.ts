@@ -136,7 +136,12 @@ export async function storeImportMedia(deps: MediaStoreDeps, files: MediaFiles, 
     };
     const list = Object.values(keys).map((key) => ({ key }));
     try {
-      if (list.length > 0) await deps.db.insertInto('pendingBlobs').values(list).onConflict((oc) => oc.doNothing()).execute();
+      if (list.length > 0)
+        await deps.db
+          .insertInto('pendingBlobs')
+          .values(list)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
     } catch (err) {
       await discardStored(deps, [stored]);
       throw err;
@@ -170,7 +175,11 @@ async function prepare(deps: MediaStoreDeps, files: MediaFiles, planned: Planned
     }
     // The original is clean but the archive lacks the smaller sizes: make those, keep the original's bytes.
     const processed = await processOrReject(deps, planned, source);
-    return { media: { ...processed, sha256: source.sha256, size: source.size, variants: { ...processed.variants, original: variantOf(source) } }, cleaned: false, known };
+    return {
+      media: { ...processed, sha256: source.sha256, size: source.size, variants: { ...processed.variants, original: variantOf(source) } },
+      cleaned: false,
+      known,
+    };
   }
   const processed = await processOrReject(deps, planned, source);
   return { media: processed, cleaned: planned.mode === 'keep', known };

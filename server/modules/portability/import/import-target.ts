@@ -4,9 +4,7 @@ import { ImportRejected } from './import-rejected.ts';
 export type ImportTarget = { kind: 'existing'; pupilId: string } | { kind: 'new'; schoolId: string; username?: string; displayName?: string };
 
 /** The target checked against the database; for a new account the names are settled when writing. */
-export type ResolvedTarget =
-  | { kind: 'existing'; pupilId: string; schoolId: string }
-  | { kind: 'new'; schoolId: string; username: string; displayName: string };
+export type ResolvedTarget = { kind: 'existing'; pupilId: string; schoolId: string } | { kind: 'new'; schoolId: string; username: string; displayName: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -101,7 +101,13 @@ async function ensurePupil(trx: Db, target: ResolvedTarget, plan: ImportPlan): P
 async function freeUsername(trx: Db, wanted: string): Promise<string> {
   const base = wanted.slice(0, 90);
   const taken = new Set(
-    (await trx.selectFrom('users').select('username').where((eb) => eb.or([eb('username', '=', base), eb('username', 'like', `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`)])).execute()).map((r) => r.username),
+    (
+      await trx
+        .selectFrom('users')
+        .select('username')
+        .where((eb) => eb.or([eb('username', '=', base), eb('username', 'like', `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`)]))
+        .execute()
+    ).map((r) => r.username),
   );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n += 1) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
@@ -111,7 +117,11 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
   const now = new Date();
   const mediaByArtefact = new Map<PlannedArtefact, StoredImportMedia[]>();
   const byPlanned = new Map(stored.map((s) => [s.planned, s]));
-  for (const a of plan.artefacts) mediaByArtefact.set(a, a.media.flatMap((m) => byPlanned.get(m) ?? []));
+  for (const a of plan.artefacts)
+    mediaByArtefact.set(
+      a,
+      a.media.flatMap((m) => byPlanned.get(m) ?? []),
+    );
 
   const projects = plan.projects;
   await batches(projects, (rows) =>
@@ -130,9 +140,18 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
       )
       .execute(),
   );
-  await batches(projects.flatMap((p) => p.phases.map((ph, position) => ({ id: ph.id, projectId: p.id, position, title: ph.title }))), (rows) => trx.insertInto('projectPhases').values(rows).execute());
-  await batches(projects.flatMap((p) => p.goals.map((g, position) => ({ id: g.id, projectId: p.id, position, text: g.text }))), (rows) => trx.insertInto('projectGoals').values(rows).execute());
-  await batches(projects.flatMap((p) => p.teacherIds.map((userId) => ({ projectId: p.id, userId }))), (rows) => trx.insertInto('projectTeachers').values(rows).execute());
+  await batches(
+    projects.flatMap((p) => p.phases.map((ph, position) => ({ id: ph.id, projectId: p.id, position, title: ph.title }))),
+    (rows) => trx.insertInto('projectPhases').values(rows).execute(),
+  );
+  await batches(
+    projects.flatMap((p) => p.goals.map((g, position) => ({ id: g.id, projectId: p.id, position, text: g.text }))),
+    (rows) => trx.insertInto('projectGoals').values(rows).execute(),
+  );
+  await batches(
+    projects.flatMap((p) => p.teacherIds.map((userId) => ({ projectId: p.id, userId }))),
+    (rows) => trx.insertInto('projectTeachers').values(rows).execute(),
+  );
 
   const newArtefacts = plan.artefacts.flatMap((a) => (a.row ? [{ a, row: a.row }] : []));
   await batches(newArtefacts, (rows) =>

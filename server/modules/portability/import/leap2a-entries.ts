@@ -18,7 +18,12 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 }
 
 export function roleOf(e: LeapEntry, feed: LeapFeed): Role {
-  if (e.type === 'person' || e.categories.some((c) => c.scheme === 'person_type' && c.term.toLowerCase() === 'self') || (feed.authorUri !== null && e.id === feed.authorUri && e.type !== 'entry')) return 'person';
+  if (
+    e.type === 'person' ||
+    e.categories.some((c) => c.scheme === 'person_type' && c.term.toLowerCase() === 'self') ||
+    (feed.authorUri !== null && e.id === feed.authorUri && e.type !== 'entry')
+  )
+    return 'person';
   if (e.inReplyTo.length > 0 || e.mahara?.type === 'comment') return 'comment';
   if (e.type === 'selection') return 'selection';
   if (e.type === 'ability') return 'ability';
@@ -58,13 +63,19 @@ const HREF = /(\shref\s*=\s*)(["'])(.*?)\2/gi;
 export function rewriteLinks(html: string, urlFor: ReadonlyMap<string, string>, ns: Readonly<Record<string, string>>): string {
   return html.replace(HREF, (whole, pre: string, quote: string, raw: string) => {
     const value = raw.replaceAll('&amp;', '&');
-    const target = referenceKeys(value, ns).map((k) => urlFor.get(k)).find(Boolean) ?? urlFor.get(value.replace(/^\.\//, ''));
+    const target =
+      referenceKeys(value, ns)
+        .map((k) => urlFor.get(k))
+        .find(Boolean) ?? urlFor.get(value.replace(/^\.\//, ''));
     return target ? `${pre}${quote}${target}${quote}` : whole;
   });
 }
 
 export function plainText(html: string): string {
-  return sanitizeTextOnly(html).replace(/\s+\n/g, '\n').replace(/[ \t]+/g, ' ').trim();
+  return sanitizeTextOnly(html)
+    .replace(/\s+\n/g, '\n')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 function sanitizeTextOnly(html: string): string {
@@ -78,4 +89,3 @@ function sanitizeTextOnly(html: string): string {
     .replaceAll('&nbsp;', ' ')
     .replaceAll('&amp;', '&');
 }
-

@@ -76,7 +76,15 @@ export function readFeed(root: XmlElement, file: string): LeapFeed {
   const versionEl = childElements(root).find((c) => c.local === 'version' && c.uri !== ATOM);
   const versionText = versionEl ? textOf(versionEl).trim() : '';
   const usesLeap2009 = Object.values(root.ns).includes(LEAP_2009) || hasNamespace(root, LEAP_2009);
-  const version = /2010-07/.test(versionText) ? '2010-07' : versionText ? versionText : usesLeap2009 ? '2009-03' : Object.values(root.ns).includes(LEAP_2010) ? '2010-07' : 'unknown';
+  const version = /2010-07/.test(versionText)
+    ? '2010-07'
+    : versionText
+      ? versionText
+      : usesLeap2009
+        ? '2009-03'
+        : Object.values(root.ns).includes(LEAP_2010)
+          ? '2010-07'
+          : 'unknown';
   const generator = childElements(root, ATOM, 'generator')[0];
   const author = childElements(root, ATOM, 'author')[0];
   const entries = childElements(root, ATOM, 'entry').map(readEntry);
@@ -121,9 +129,21 @@ function readEntry(el: XmlElement): LeapEntry {
       const href = attr(l, 'href');
       if (!href) return [];
       const order = Number(attrAnyNs(l, 'display_order'));
-      return [{ rel: lastSegment(attr(l, 'rel') ?? 'alternate').toLowerCase(), href, hrefKeys: referenceKeys(href, l.ns), type: attr(l, 'type') ?? null, title: attr(l, 'title') ?? null, displayOrder: Number.isFinite(order) && attrAnyNs(l, 'display_order') !== undefined ? order : null }];
+      return [
+        {
+          rel: lastSegment(attr(l, 'rel') ?? 'alternate').toLowerCase(),
+          href,
+          hrefKeys: referenceKeys(href, l.ns),
+          type: attr(l, 'type') ?? null,
+          title: attr(l, 'title') ?? null,
+          displayOrder: Number.isFinite(order) && attrAnyNs(l, 'display_order') !== undefined ? order : null,
+        },
+      ];
     }),
-    categories: childElements(el, ATOM, 'category').map((c) => ({ scheme: lastSegment(attr(c, 'scheme') ?? '').toLowerCase(), term: (attr(c, 'term') ?? '').trim() })),
+    categories: childElements(el, ATOM, 'category').map((c) => ({
+      scheme: lastSegment(attr(c, 'scheme') ?? '').toLowerCase(),
+      term: (attr(c, 'term') ?? '').trim(),
+    })),
     inReplyTo: childElements(el, THREAD, 'in-reply-to').flatMap((r) => {
       const ref = attr(r, 'ref');
       return ref ? referenceKeys(ref, r.ns) : [];

@@ -100,9 +100,26 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       for (const [i, href] of files.entries()) {
         const entryName = resolveFile(href, ctx.files);
         const check = await ctx.files.inspect(entryName);
-        const mediaItem: ImportItem = { type: 'media', sourceId: href, title: path.posix.basename(href), action: check.ok ? 'create' : 'unmapped', ...(check.ok ? {} : check.reason) };
+        const mediaItem: ImportItem = {
+          type: 'media',
+          sourceId: href,
+          title: path.posix.basename(href),
+          action: check.ok ? 'create' : 'unmapped',
+          ...(check.ok ? {} : check.reason),
+        };
         const media: PlannedMedia | null = check.ok
-          ? { id: randomUUID(), position: i, createdAt: parseDate(e.published), removedAt: null, entry: entryName, originalName: path.posix.basename(decodeHref(href)), dims: { width: null, height: null, durationMs: null }, mode: 'process', variants: {}, item: -1 }
+          ? {
+              id: randomUUID(),
+              position: i,
+              createdAt: parseDate(e.published),
+              removedAt: null,
+              entry: entryName,
+              originalName: path.posix.basename(decodeHref(href)),
+              dims: { width: null, height: null, durationMs: null },
+              mode: 'process',
+              variants: {},
+              item: -1,
+            }
           : null;
         if (media) artefact.media.push(media);
         listed.push({ item: mediaItem, media });
@@ -149,7 +166,10 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const row = owner.artefact?.row;
     if (row) {
       row.links.push({ url, ...(slot.entry.title && slot.entry.title !== url ? { title: slot.entry.title } : {}) });
-      Object.assign(slot.item, { action: 'create', ...(owner.entry.title ? importReason('web-link-added', { title: owner.entry.title }) : importReason('web-link-added', { context: 'untitled' })) });
+      Object.assign(slot.item, {
+        action: 'create',
+        ...(owner.entry.title ? importReason('web-link-added', { title: owner.entry.title }) : importReason('web-link-added', { context: 'untitled' })),
+      });
     } else if (owner.existingId) Object.assign(slot.item, { action: 'skip', ...importReason('web-link-imported-before') });
     else Object.assign(slot.item, { action: 'unmapped', ...importReason('web-link-not-imported') });
   }
@@ -171,7 +191,10 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const work = members.filter((m) => m.role === 'text' || m.role === 'resource');
     s.item.type = 'project';
     if (work.length === 0) {
-      Object.assign(s.item, { action: 'unmapped', ...(members.length ? importReason('collection-not-work', { count: members.length }) : importReason('collection-empty')) });
+      Object.assign(s.item, {
+        action: 'unmapped',
+        ...(members.length ? importReason('collection-not-work', { count: members.length }) : importReason('collection-empty')),
+      });
       continue;
     }
     const already = s.entry.id ? existing.projects.get(s.entry.id) : undefined;
@@ -179,7 +202,22 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     if (already) Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
     else {
       Object.assign(s.item, { action: 'create', ...importReason('project-created', { count: work.length }) });
-      projects.push({ id: projectId, title: (s.entry.title || UNTITLED).slice(0, 200), description: plainText(s.entry.html), schoolYear: null, startsOn: null, endsOn: null, subjectCodes: subjectsOf(s.entry, reference), competenceIds: [], phases: [], goals: [], teacherIds: [], importedTeachers: [], origin: origin(s.entry), createdAt: parseDate(s.entry.published) });
+      projects.push({
+        id: projectId,
+        title: (s.entry.title || UNTITLED).slice(0, 200),
+        description: plainText(s.entry.html),
+        schoolYear: null,
+        startsOn: null,
+        endsOn: null,
+        subjectCodes: subjectsOf(s.entry, reference),
+        competenceIds: [],
+        phases: [],
+        goals: [],
+        teacherIds: [],
+        importedTeachers: [],
+        origin: origin(s.entry),
+        createdAt: parseDate(s.entry.published),
+      });
     }
     for (const m of work) {
       if (assigned.has(m) || !m.artefact?.row) continue;
@@ -195,7 +233,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       const o = find(l.hrefKeys);
       if (o && (o.role === 'text' || o.role === 'resource')) out.add(o);
     }
-    for (const o of slots) if ((o.role === 'text' || o.role === 'resource') && o.entry.links.some((l) => s.entry.keys.some((k) => l.hrefKeys.includes(k)))) out.add(o);
+    for (const o of slots)
+      if ((o.role === 'text' || o.role === 'resource') && o.entry.links.some((l) => s.entry.keys.some((k) => l.hrefKeys.includes(k)))) out.add(o);
     return [...out];
   };
   for (const s of slots.filter((x) => x.role === 'ability')) {
@@ -211,8 +250,10 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       }
       const label = match.label;
       const competence = match.kind === 'competence';
-      if (fresh.length) Object.assign(s.item, { action: 'create', ...importReason(competence ? 'competence-assigned' : 'subject-assigned', { label, count: fresh.length }) });
-      else if (work.length) Object.assign(s.item, { action: 'skip', ...importReason(competence ? 'competence-work-imported-before' : 'subject-work-imported-before', { label }) });
+      if (fresh.length)
+        Object.assign(s.item, { action: 'create', ...importReason(competence ? 'competence-assigned' : 'subject-assigned', { label, count: fresh.length }) });
+      else if (work.length)
+        Object.assign(s.item, { action: 'skip', ...importReason(competence ? 'competence-work-imported-before' : 'subject-work-imported-before', { label }) });
       else Object.assign(s.item, { action: 'unmapped', ...importReason(competence ? 'competence-no-work' : 'subject-no-work', { label }) });
       continue;
     }
@@ -225,7 +266,24 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     }
     const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
     const created = parseDate(s.entry.published) ?? parseDate(s.entry.updated);
-    artefact.row = { kind: 'text', projectId: null, phaseId: null, title: (s.entry.title || UNTITLED).slice(0, 200), bodyHtml: s.entry.html, links: [], subjectCodes: [], competenceIds: [], goalIds: [], status: 'draft', readyAt: null, visibility: 'private', version: 1, createdAt: created, updatedAt: created, origin: origin(s.entry) };
+    artefact.row = {
+      kind: 'text',
+      projectId: null,
+      phaseId: null,
+      title: (s.entry.title || UNTITLED).slice(0, 200),
+      bodyHtml: s.entry.html,
+      links: [],
+      subjectCodes: [],
+      competenceIds: [],
+      goalIds: [],
+      status: 'draft',
+      readyAt: null,
+      visibility: 'private',
+      version: 1,
+      createdAt: created,
+      updatedAt: created,
+      origin: origin(s.entry),
+    };
     s.artefact = artefact;
     artefacts.push(artefact);
     Object.assign(s.item, { action: 'create', ...importReason('ability-as-text') });
@@ -258,8 +316,19 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const id = randomUUID();
     feedbackIds.set(s, id);
     const parentId = parent ? (feedbackIds.get(parent) ?? null) : null;
-    root.artefact.feedback.push({ id, parentId, authorId: null, importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null }, body, createdAt: parseDate(s.entry.published) ?? parseDate(s.entry.updated), editedAt: null });
-    Object.assign(s.item, { action: 'create', ...(s.entry.authorName ? importReason('feedback-imported', { author: s.entry.authorName }) : importReason('feedback-imported-anonymous')) });
+    root.artefact.feedback.push({
+      id,
+      parentId,
+      authorId: null,
+      importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null },
+      body,
+      createdAt: parseDate(s.entry.published) ?? parseDate(s.entry.updated),
+      editedAt: null,
+    });
+    Object.assign(s.item, {
+      action: 'create',
+      ...(s.entry.authorName ? importReason('feedback-imported', { author: s.entry.authorName }) : importReason('feedback-imported-anonymous')),
+    });
   }
 
   // 5. Links between entries and to files point to the imported work; then sanitise.
@@ -269,11 +338,22 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     if (id) for (const k of s.entry.keys) urlFor.set(k, `/artefacts/${id}`);
     if (id && s.role === 'resource') for (const f of fileRefs(s.entry)) urlFor.set(f, `/artefacts/${id}`);
   }
-  for (const p of projects) for (const s of slots) if (s.role === 'selection' && s.entry.id === p.origin?.id) for (const k of s.entry.keys) urlFor.set(k, `/projects/${p.id}`);
+  for (const p of projects)
+    for (const s of slots) if (s.role === 'selection' && s.entry.id === p.origin?.id) for (const k of s.entry.keys) urlFor.set(k, `/projects/${p.id}`);
   for (const a of artefacts) {
     if (!a.row) continue;
     a.row.bodyHtml = sanitizeRichText(rewriteLinks(a.row.bodyHtml, urlFor, feed.ns));
-    a.versions.push({ version: 1, authorId: PUPIL, importedAuthor: null, createdAt: a.row.createdAt, title: a.row.title, bodyHtml: a.row.bodyHtml, status: 'draft', visibility: 'private', mediaIds: null });
+    a.versions.push({
+      version: 1,
+      authorId: PUPIL,
+      importedAuthor: null,
+      createdAt: a.row.createdAt,
+      title: a.row.title,
+      bodyHtml: a.row.bodyHtml,
+      status: 'draft',
+      visibility: 'private',
+      mediaIds: null,
+    });
   }
 
   // Items in feed order, each resource followed by its files.
@@ -285,14 +365,28 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     }
   }
   const named = pupilName ? { pupilName } : { pupilName: importTitle('unknown-learner').title, pupilNameCode: 'unknown-learner' as const };
-  return { format: 'leap2a', sourceVersion: feed.version, ...named, items, pupil: { id: null, username: null, displayName: named.pupilName, locale: null }, projects, artefacts };
+  return {
+    format: 'leap2a',
+    sourceVersion: feed.version,
+    ...named,
+    items,
+    pupil: { id: null, username: null, displayName: named.pupilName, locale: null },
+    projects,
+    artefacts,
+  };
 }
 
 async function existingOrigins(ctx: LeapContext, source: string): Promise<{ artefacts: Map<string, string>; projects: Map<string, string> }> {
   const artefacts = new Map<string, string>();
   const projects = new Map<string, string>();
   if (ctx.pupilId) {
-    const rows = await ctx.db.selectFrom('artefacts').select(['id', 'origin']).where('ownerId', '=', ctx.pupilId).where('origin', 'is not', null).where('deletedAt', 'is', null).execute();
+    const rows = await ctx.db
+      .selectFrom('artefacts')
+      .select(['id', 'origin'])
+      .where('ownerId', '=', ctx.pupilId)
+      .where('origin', 'is not', null)
+      .where('deletedAt', 'is', null)
+      .execute();
     for (const r of rows) if (r.origin?.source === source) artefacts.set(r.origin.id, r.id);
   }
   if (ctx.schoolId && ctx.pupilId) {

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/database.ts';
 import { sanitizeRichText } from '../../artefacts/sanitize.ts';
 import { projectFields } from '../../projects/projects.repo.ts';
-import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument, PORTFOLIO_FORMAT_VERSION, portfolioDocumentSchema } from '../../../../shared/portability/portfolio-format.ts';
+import {
+  ARCHIVE_PATHS,
+  type PersonRef,
+  type PortfolioDocument,
+  PORTFOLIO_FORMAT_VERSION,
+  portfolioDocumentSchema,
+} from '../../../../shared/portability/portfolio-format.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
@@ -15,7 +21,11 @@ import type { SafeZip } from './safe-zip.ts';
 
 /** portfolio.json parsed and checked against the schema; a failure names the field. */
 export async function readDocument(zip: SafeZip, maxBytes: number): Promise<PortfolioDocument> {
-  const bytes = await zip.readBuffer(ARCHIVE_PATHS.document, maxBytes, () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.document, max: maxBytes }));
+  const bytes = await zip.readBuffer(
+    ARCHIVE_PATHS.document,
+    maxBytes,
+    () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.document, max: maxBytes }),
+  );
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -29,7 +39,12 @@ export async function readDocument(zip: SafeZip, maxBytes: number): Promise<Port
   const parsed = portfolioDocumentSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '';
+    const where = issue
+      ? issue.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '')
+      : '';
     throw new ImportRejected('invalid-document', { context: 'schema', field: where || '(root)' }, issue?.message);
   }
   return parsed.data;
@@ -40,7 +55,13 @@ const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
 /** Every line of SHA256SUMS checked against its file (media are hashed as they are extracted). */
 export async function verifyManifest(zip: SafeZip, doc: PortfolioDocument): Promise<void> {
   if (!zip.has(ARCHIVE_PATHS.manifest)) throw new ImportRejected('missing-file', { context: 'manifest' });
-  const text = new TextDecoder('utf-8').decode(await zip.readBuffer(ARCHIVE_PATHS.manifest, MANIFEST_MAX_BYTES, () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.manifest, max: MANIFEST_MAX_BYTES })));
+  const text = new TextDecoder('utf-8').decode(
+    await zip.readBuffer(
+      ARCHIVE_PATHS.manifest,
+      MANIFEST_MAX_BYTES,
+      () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.manifest, max: MANIFEST_MAX_BYTES }),
+    ),
+  );
   const listed = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trimEnd());
@@ -74,15 +95,34 @@ async function lookUp(db: Db, doc: PortfolioDocument): Promise<Known> {
   const artefactIds = doc.artefacts.map((a) => a.id);
   const mediaIds = doc.artefacts.flatMap((a) => a.media.map((m) => m.id));
   const feedbackIds = doc.artefacts.flatMap((a) => a.feedback.map((f) => f.id));
-  const people = [...doc.projects.flatMap((p) => p.teachers), ...doc.artefacts.flatMap((a) => [...a.feedback.map((f) => f.author), ...a.versions.map((v) => v.author)])];
+  const people = [
+    ...doc.projects.flatMap((p) => p.teachers),
+    ...doc.artefacts.flatMap((a) => [...a.feedback.map((f) => f.author), ...a.versions.map((v) => v.author)]),
+  ];
   const userIds = [...new Set(people.flatMap((p) => (p?.id ? [p.id] : [])))];
   const [artefacts, media, feedback, projects, phases, goals, users] = await Promise.all([
     db.selectFrom('artefacts').select(['id', 'ownerId']).where('id', 'in', ids(artefactIds)).execute(),
-    db.selectFrom('mediaItems').select(['id', 'artefactId', 'sha256']).where((eb) => eb.or([eb('id', 'in', ids(mediaIds)), eb('artefactId', 'in', ids(artefactIds))])).execute(),
+    db
+      .selectFrom('mediaItems')
+      .select(['id', 'artefactId', 'sha256'])
+      .where((eb) => eb.or([eb('id', 'in', ids(mediaIds)), eb('artefactId', 'in', ids(artefactIds))]))
+      .execute(),
     db.selectFrom('feedback').select('id').where('id', 'in', ids(feedbackIds)).execute(),
-    db.selectFrom('projects').select('id').where('id', 'in', ids(doc.projects.map((p) => p.id))).execute(),
-    db.selectFrom('projectPhases').select('id').where('id', 'in', ids(doc.projects.flatMap((p) => p.phases.map((x) => x.id)))).execute(),
-    db.selectFrom('projectGoals').select('id').where('id', 'in', ids(doc.projects.flatMap((p) => p.goals.map((x) => x.id)))).execute(),
+    db
+      .selectFrom('projects')
+      .select('id')
+      .where('id', 'in', ids(doc.projects.map((p) => p.id)))
+      .execute(),
+    db
+      .selectFrom('projectPhases')
+      .select('id')
+      .where('id', 'in', ids(doc.projects.flatMap((p) => p.phases.map((x) => x.id))))
+      .execute(),
+    db
+      .selectFrom('projectGoals')
+      .select('id')
+      .where('id', 'in', ids(doc.projects.flatMap((p) => p.goals.map((x) => x.id))))
+      .execute(),
     db.selectFrom('users').select('id').where('id', 'in', ids(userIds)).execute(),
   ]);
   const mediaHashes = new Map<string, Set<string>>();
@@ -157,7 +197,13 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const mine = owner !== undefined && owner === pupilId;
     const foreign = owner !== undefined && !mine;
     const id = foreign ? randomUUID() : a.id;
-    items.push({ type: 'artefact', sourceId: a.id, title: a.title, action: mine ? 'skip' : 'create', ...(mine ? importReason('artefact-exists') : foreign ? importReason('artefact-new-id') : {}) });
+    items.push({
+      type: 'artefact',
+      sourceId: a.id,
+      title: a.title,
+      action: mine ? 'skip' : 'create',
+      ...(mine ? importReason('artefact-exists') : foreign ? importReason('artefact-new-id') : {}),
+    });
     const planned: PlannedArtefact = { id, row: null, versions: [], media: [], feedback: [] };
     const mediaIds = new Map<string, string>();
     const hashes = mine ? new Set(known.mediaHashes.get(a.id)) : new Set<string>();
@@ -186,7 +232,18 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       }
       if (mine) hashes.add(m.sha256);
       const mediaId = fresh(m.id, known.media.has(m.id) || foreign, mediaIds);
-      planned.media.push({ id: mediaId, position: m.position, createdAt: parseDate(m.createdAt), removedAt: parseDate(m.removedAt), entry: original.path, originalName: m.originalName, dims: { width: m.width, height: m.height, durationMs: m.durationMs }, mode: 'keep', variants, item: items.length - 1 });
+      planned.media.push({
+        id: mediaId,
+        position: m.position,
+        createdAt: parseDate(m.createdAt),
+        removedAt: parseDate(m.removedAt),
+        entry: original.path,
+        originalName: m.originalName,
+        dims: { width: m.width, height: m.height, durationMs: m.durationMs },
+        mode: 'keep',
+        variants,
+        item: items.length - 1,
+      });
     }
     const feedbackIds = new Map<string, string>();
     for (const f of a.feedback) {
@@ -222,11 +279,27 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         origin: a.origin,
       };
       for (const v of a.versions) {
-        planned.versions.push({ version: v.version, ...person(v.author), createdAt: parseDate(v.createdAt), title: v.title, bodyHtml: sanitizeRichText(v.bodyHtml), status: v.status, visibility: v.visibility, mediaIds: v.mediaIds.flatMap((m) => mediaIds.get(m) ?? []) });
+        planned.versions.push({
+          version: v.version,
+          ...person(v.author),
+          createdAt: parseDate(v.createdAt),
+          title: v.title,
+          bodyHtml: sanitizeRichText(v.bodyHtml),
+          status: v.status,
+          visibility: v.visibility,
+          mediaIds: v.mediaIds.flatMap((m) => mediaIds.get(m) ?? []),
+        });
         items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, ...importTitle('version', { title: v.title, version: v.version }), action: 'create' });
       }
     } else {
-      for (const v of a.versions) items.push({ type: 'version', sourceId: `${a.id}#${v.version}`, ...importTitle('version', { title: v.title, version: v.version }), action: 'skip', ...importReason('version-exists') });
+      for (const v of a.versions)
+        items.push({
+          type: 'version',
+          sourceId: `${a.id}#${v.version}`,
+          ...importTitle('version', { title: v.title, version: v.version }),
+          action: 'skip',
+          ...importReason('version-exists'),
+        });
     }
     if (planned.row || planned.media.length || planned.feedback.length) artefacts.push(planned);
   }

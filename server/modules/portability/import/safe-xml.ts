@@ -125,7 +125,10 @@ export function innerMarkup(el: XmlElement): string {
       out += escapeText(c);
       continue;
     }
-    const attrs = c.attrs.filter((a) => a.uri === '').map((a) => ` ${a.local}="${escapeAttr(a.value)}"`).join('');
+    const attrs = c.attrs
+      .filter((a) => a.uri === '')
+      .map((a) => ` ${a.local}="${escapeAttr(a.value)}"`)
+      .join('');
     // <br></br> would read as two line breaks to an HTML parser.
     out += VOID_ELEMENTS.has(c.local) ? `<${c.local}${attrs}>` : `<${c.local}${attrs}>${innerMarkup(c)}</${c.local}>`;
   }

@@ -144,7 +144,13 @@ export class SafeZip {
     } catch {
       throw damaged(name);
     }
-    const counter = new CountingStream(name, entry, this.limits, () => this.inflated, (n) => (this.inflated += n));
+    const counter = new CountingStream(
+      name,
+      entry,
+      this.limits,
+      () => this.inflated,
+      (n) => (this.inflated += n),
+    );
     raw.on('error', (err) => counter.destroy(err instanceof ImportRejected ? err : damaged(name)));
     raw.pipe(counter);
     try {
@@ -230,7 +236,13 @@ async function readDirectory(zip: ZipFile, limits: ZipLimits): Promise<{ byName:
     declaredTotal += entry.uncompressedSize;
     if (declaredTotal > limits.maxTotalUncompressedBytes) throw tooBig(limits.maxTotalUncompressedBytes);
     if (entry.uncompressedSize > RATIO_FLOOR_BYTES && entry.uncompressedSize > entry.compressedSize * limits.maxCompressionRatio) {
-      throw new ImportRejected('zip-bomb', { context: 'ratio', file: name, size: entry.uncompressedSize, packed: entry.compressedSize, ratio: limits.maxCompressionRatio });
+      throw new ImportRejected('zip-bomb', {
+        context: 'ratio',
+        file: name,
+        size: entry.uncompressedSize,
+        packed: entry.compressedSize,
+        ratio: limits.maxCompressionRatio,
+      });
     }
     byName.set(name, entry);
     folded.add(key);

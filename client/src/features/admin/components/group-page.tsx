@@ -65,13 +65,7 @@ function EditGroupForm({ detail }: { detail: GroupDetail }) {
         <legend>{t('admin.group.editLegend')}</legend>
         <FormError message={form.formError} />
         <TextField label={t('admin.groups.name')} autoComplete="off" required {...form.text('name')} />
-        <TextField
-          label={t('admin.groups.schoolYear')}
-          hint={t('admin.groups.schoolYearHint')}
-          autoComplete="off"
-          optional
-          {...form.text('schoolYear')}
-        />
+        <TextField label={t('admin.groups.schoolYear')} hint={t('admin.groups.schoolYearHint')} autoComplete="off" optional {...form.text('schoolYear')} />
         <SubmitButton pending={form.pending} label={t('common.save')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
@@ -162,9 +156,7 @@ function AddMemberForm({ detail, schoolId }: { detail: GroupDetail; schoolId: st
     event.preventDefault();
     notice.clear();
     const person = candidates.find((u) => u.id === form.values.userId);
-    const ok = await form.submit(addMemberSchema, form.values, ({ userId, role }) =>
-      put.mutateAsync({ userId, role }),
-    );
+    const ok = await form.submit(addMemberSchema, form.values, ({ userId, role }) => put.mutateAsync({ userId, role }));
     if (ok) {
       form.reset({ role: form.values.role, userId: '' });
       notice.success(t('admin.group.added', { name: person?.displayName ?? '' }));

@@ -80,13 +80,7 @@ function CreateGroupForm({ schoolId }: { schoolId: string }) {
         <legend>{t('admin.groups.createLegend')}</legend>
         <FormError message={form.formError} />
         <TextField label={t('admin.groups.name')} autoComplete="off" required {...form.text('name')} />
-        <TextField
-          label={t('admin.groups.schoolYear')}
-          hint={t('admin.groups.schoolYearHint')}
-          autoComplete="off"
-          optional
-          {...form.text('schoolYear')}
-        />
+        <TextField label={t('admin.groups.schoolYear')} hint={t('admin.groups.schoolYearHint')} autoComplete="off" optional {...form.text('schoolYear')} />
         <SubmitButton pending={form.pending} label={t('admin.groups.createSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>

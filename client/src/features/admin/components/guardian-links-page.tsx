@@ -9,12 +9,7 @@ import { EmptyState, Loading, QueryError } from '../../../components/status.tsx'
 import { errorMessage } from '../../../lib/error-message.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useForm } from '../../../lib/use-form.ts';
-import {
-  useCreateGuardianLinkMutation,
-  useDeleteGuardianLinkMutation,
-  useGuardianLinksQuery,
-  useSchoolUsersQuery,
-} from '../queries.ts';
+import { useCreateGuardianLinkMutation, useDeleteGuardianLinkMutation, useGuardianLinksQuery, useSchoolUsersQuery } from '../queries.ts';
 import { chosenId } from '../form-schemas.ts';
 import { useSchoolContext } from './school-layout.tsx';
 

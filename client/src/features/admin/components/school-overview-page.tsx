@@ -32,13 +32,7 @@ export function SchoolOverviewPage() {
           <legend>{t('admin.school.editLegend')}</legend>
           <FormError message={form.formError} />
           <TextField label={t('admin.schools.name')} autoComplete="off" required {...form.text('name')} />
-          <TextField
-            label={t('admin.schools.code')}
-            hint={t('admin.school.codeHint')}
-            autoComplete="off"
-            optional
-            {...form.text('code')}
-          />
+          <TextField label={t('admin.schools.code')} hint={t('admin.school.codeHint')} autoComplete="off" optional {...form.text('code')} />
           <SubmitButton pending={form.pending} label={t('common.save')} />
           <LiveNotice notice={notice.notice} />
         </fieldset>

@@ -80,10 +80,7 @@ function EditUserForm({ user }: { user: UserDetail }) {
         <TextField label={t('admin.users.email')} type="email" autoComplete="off" optional {...form.text('email')} />
         <SelectField
           label={t('admin.users.locale')}
-          options={[
-            { value: '', label: t('admin.users.localeDefault') },
-            ...LOCALES.map((l) => ({ value: l, label: LANGUAGE_ENDONYMS[l], lang: l })),
-          ]}
+          options={[{ value: '', label: t('admin.users.localeDefault') }, ...LOCALES.map((l) => ({ value: l, label: LANGUAGE_ENDONYMS[l], lang: l }))]}
           optional
           {...form.text('locale')}
         />

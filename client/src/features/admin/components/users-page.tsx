@@ -24,10 +24,7 @@ export function UsersPage() {
   const role = isRole(roleParam) ? roleParam : undefined;
   const users = useSchoolUsersQuery(school.id, role);
 
-  const roleOptions = [
-    { value: '', label: t('admin.users.allRoles') },
-    ...SCHOOL_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) })),
-  ];
+  const roleOptions = [{ value: '', label: t('admin.users.allRoles') }, ...SCHOOL_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))];
 
   return (
     <section aria-labelledby="users-heading" className="stack">
@@ -122,19 +119,11 @@ function CreateUserForm({ schoolId }: { schoolId: string }) {
           required
           {...form.text('username')}
         />
-        <SelectField
-          label={t('admin.users.role')}
-          options={SCHOOL_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-          required
-          {...form.text('role')}
-        />
+        <SelectField label={t('admin.users.role')} options={SCHOOL_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} required {...form.text('role')} />
         <TextField label={t('admin.users.email')} type="email" autoComplete="off" optional {...form.text('email')} />
         <SelectField
           label={t('admin.users.locale')}
-          options={[
-            { value: '', label: t('admin.users.localeDefault') },
-            ...LOCALES.map((l) => ({ value: l, label: LANGUAGE_ENDONYMS[l], lang: l })),
-          ]}
+          options={[{ value: '', label: t('admin.users.localeDefault') }, ...LOCALES.map((l) => ({ value: l, label: LANGUAGE_ENDONYMS[l], lang: l }))]}
           optional
           {...form.text('locale')}
         />

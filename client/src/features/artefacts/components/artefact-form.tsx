@@ -96,9 +96,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, on
     let saved: Artefact | undefined;
     if (!artefact) {
       await form.submit(createArtefactRequestSchema, fields, async (data) => {
-        saved = await upload(() =>
-          create.mutateAsync({ data, files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data)) }),
-        );
+        saved = await upload(() => create.mutateAsync({ data, files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data)) }));
       });
     } else {
       const payload = { ...fields, ...(removeMediaIds.length > 0 ? { removeMediaIds } : {}) };
@@ -185,9 +183,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, on
               legend={labels.label(framework.labels)}
               options={framework.competences.map((c) => ({ value: c.id, label: competenceOptionLabel(c.key, labels.label(c.labels)) }))}
               value={competenceIds.filter((id) => framework.competences.some((c) => c.id === id))}
-              onChange={(chosen) =>
-                setCompetenceIds([...competenceIds.filter((id) => !framework.competences.some((c) => c.id === id)), ...chosen])
-              }
+              onChange={(chosen) => setCompetenceIds([...competenceIds.filter((id) => !framework.competences.some((c) => c.id === id)), ...chosen])}
             />
           ))}
         </details>

@@ -42,9 +42,7 @@ export function HistorySection({ artefact }: { artefact: Artefact }) {
                     ) : (
                       <p className="muted">{t('history.noText')}</p>
                     )}
-                    {v.mediaIds.length > 0 && (
-                      <p className="muted">{t('history.mediaCount', { count: v.mediaIds.length })}</p>
-                    )}
+                    {v.mediaIds.length > 0 && <p className="muted">{t('history.mediaCount', { count: v.mediaIds.length })}</p>}
                     {v.mediaIds.some((id) => thumbs.get(id)) && (
                       <ul className="thumb-row" aria-hidden="true">
                         {v.mediaIds.map((id) => {

@@ -112,9 +112,7 @@ export function MediaPicker({ files, onChange, progress, phase, error }: MediaPi
             const progressId = `${id}-progress-${pending.key}`;
             return (
               <li key={pending.key} className="pending-file">
-                {pending.previewUrl && pending.file.type.startsWith('image/') && (
-                  <img className="pending-file__preview" src={pending.previewUrl} alt="" />
-                )}
+                {pending.previewUrl && pending.file.type.startsWith('image/') && <img className="pending-file__preview" src={pending.previewUrl} alt="" />}
                 <div className="pending-file__info">
                   <span className="pending-file__name">{pending.file.name}</span>
                   <span className="muted"> ({format.fileSize(pending.file.size)})</span>

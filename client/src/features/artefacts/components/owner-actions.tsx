@@ -66,9 +66,7 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
           type="button"
           className={ready ? 'button button--secondary' : 'button button--primary'}
           disabled={update.isPending}
-          onClick={() =>
-            void change({ status: ready ? 'draft' : 'ready' }, ready ? t('artefact.movedToDraft') : t('artefact.markedReady'))
-          }
+          onClick={() => void change({ status: ready ? 'draft' : 'ready' }, ready ? t('artefact.movedToDraft') : t('artefact.markedReady'))}
         >
           {ready ? t('artefact.backToDraft') : t('artefact.markReady')}
         </button>
@@ -76,9 +74,7 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
           type="button"
           className="button button--secondary"
           disabled={update.isPending}
-          onClick={() =>
-            void change({ visibility: shared ? 'private' : 'guardians' }, shared ? t('artefact.unshared') : t('artefact.sharedNotice'))
-          }
+          onClick={() => void change({ visibility: shared ? 'private' : 'guardians' }, shared ? t('artefact.unshared') : t('artefact.sharedNotice'))}
         >
           {shared ? t('artefact.unshare') : t('artefact.share')}
         </button>

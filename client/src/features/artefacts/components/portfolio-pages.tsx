@@ -36,11 +36,7 @@ export function PupilPortfolioPage() {
           {projects.isPending && <Loading />}
           {projects.isError && <QueryError error={projects.error} />}
           {projects.isSuccess &&
-            (projects.data.projects.length === 0 ? (
-              <p className="muted">{t('pupil.noProjects')}</p>
-            ) : (
-              <ProjectList projects={projects.data.projects} />
-            ))}
+            (projects.data.projects.length === 0 ? <p className="muted">{t('pupil.noProjects')}</p> : <ProjectList projects={projects.data.projects} />)}
         </section>
         <section aria-labelledby="timeline-heading" className="stack">
           <h2 id="timeline-heading">{t('pupil.timelineHeading')}</h2>
@@ -89,11 +85,7 @@ export function TeacherPupilPage() {
       {groups.isError && <QueryError error={groups.error} />}
       <section aria-labelledby="timeline-heading" className="stack">
         <h2 id="timeline-heading">{t('pupilPortfolio.timelineHeading')}</h2>
-        <Timeline
-          pupilId={pupilId}
-          headingId="timeline-heading"
-          empty={<EmptyState heading={t('pupilPortfolio.empty')} headingLevel={3} />}
-        />
+        <Timeline pupilId={pupilId} headingId="timeline-heading" empty={<EmptyState heading={t('pupilPortfolio.empty')} headingLevel={3} />} />
       </section>
       <div className="section-gap">
         <ExportPanel pupilId={pupilId} />

@@ -10,9 +10,7 @@ export function StatusBadges({ artefact, showFeedback = true }: { artefact: Arte
       <li className={artefact.visibility === 'guardians' ? 'badge badge--shared' : 'badge badge--private'}>
         {t(`artefact.visibility.${artefact.visibility}`)}
       </li>
-      {showFeedback && artefact.feedbackCount > 0 && (
-        <li className="badge badge--count">{t('artefact.feedbackCount', { count: artefact.feedbackCount })}</li>
-      )}
+      {showFeedback && artefact.feedbackCount > 0 && <li className="badge badge--count">{t('artefact.feedbackCount', { count: artefact.feedbackCount })}</li>}
       {showFeedback && artefact.unreadFeedbackCount > 0 && (
         <li className="badge badge--unread" data-testid="unread-badge">
           {t('artefact.unreadCount', { count: artefact.unreadFeedbackCount })}

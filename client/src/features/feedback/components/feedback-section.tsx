@@ -10,13 +10,7 @@ import { errorMessage } from '../../../lib/error-message.ts';
 import { useFormat } from '../../../lib/format.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
-import {
-  useDeleteFeedbackMutation,
-  useFeedbackQuery,
-  useMarkReadMutation,
-  useUpdateFeedbackMutation,
-  type FeedbackThread,
-} from '../queries.ts';
+import { useDeleteFeedbackMutation, useFeedbackQuery, useMarkReadMutation, useUpdateFeedbackMutation, type FeedbackThread } from '../queries.ts';
 import { FeedbackComposer } from './feedback-composer.tsx';
 
 /** The feedback thread of one artefact: the pupil and their teachers talk, guardians read. */
@@ -228,4 +222,3 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
     </li>
   );
 }
-

@@ -39,14 +39,8 @@ export function GuardianHome() {
                       <Link to={guardianChildPath(child.id)}>{child.displayName}</Link>
                     </h2>
                   </div>
-                  {child.schools.length > 0 && (
-                    <p>{t('guardian.school', { names: list.format(child.schools.map((s) => s.name)) })}</p>
-                  )}
-                  <p>
-                    {child.groups.length > 0
-                      ? t('guardian.groups', { names: list.format(child.groups.map((g) => g.name)) })
-                      : t('guardian.noGroups')}
-                  </p>
+                  {child.schools.length > 0 && <p>{t('guardian.school', { names: list.format(child.schools.map((s) => s.name)) })}</p>}
+                  <p>{child.groups.length > 0 ? t('guardian.groups', { names: list.format(child.groups.map((g) => g.name)) }) : t('guardian.noGroups')}</p>
                   <p className="card__action">
                     <Link className="button button--secondary button--small" to={guardianChildPath(child.id)}>
                       {t('guardian.openShared')}

@@ -5,21 +5,8 @@ export function PathIllustration() {
       <rect width="240" height="160" rx="20" fill="#e7f4ee" />
       <circle cx="200" cy="36" r="16" fill="#ffd166" />
       <path d="M0 128c40-20 70-6 110-16s60-30 130-20v68H0z" fill="#cfe8dc" />
-      <path
-        d="M30 150c10-30 60-24 70-44s-22-28 6-44 58-6 78-22"
-        fill="none"
-        stroke="#f4ede1"
-        strokeWidth="16"
-        strokeLinecap="round"
-      />
-      <path
-        d="M30 150c10-30 60-24 70-44s-22-28 6-44 58-6 78-22"
-        fill="none"
-        stroke="#d9c9a8"
-        strokeWidth="2"
-        strokeDasharray="2 12"
-        strokeLinecap="round"
-      />
+      <path d="M30 150c10-30 60-24 70-44s-22-28 6-44 58-6 78-22" fill="none" stroke="#f4ede1" strokeWidth="16" strokeLinecap="round" />
+      <path d="M30 150c10-30 60-24 70-44s-22-28 6-44 58-6 78-22" fill="none" stroke="#d9c9a8" strokeWidth="2" strokeDasharray="2 12" strokeLinecap="round" />
       <g fill="#1d5fa8">
         <rect x="182" y="14" width="3" height="30" rx="1.5" />
         <path d="M185 15h20l-6 7 6 7h-20z" fill="#2f8f6b" />

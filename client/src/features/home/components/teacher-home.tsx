@@ -42,16 +42,11 @@ export function TeacherHome() {
                     <Link to={groupOverviewPath(group.id)}>{group.name}</Link>
                   </h2>
                   <p className="muted">
-                    {[group.school.name, group.schoolYear ? t('teacher.schoolYear', { year: group.schoolYear }) : null]
-                      .filter(Boolean)
-                      .join(' · ')}
+                    {[group.school.name, group.schoolYear ? t('teacher.schoolYear', { year: group.schoolYear }) : null].filter(Boolean).join(' · ')}
                   </p>
-                  {colleagues.length > 0 && (
-                    <p className="muted">{t('teacher.teachers', { names: list.format(group.teachers.map((x) => x.displayName)) })}</p>
-                  )}
+                  {colleagues.length > 0 && <p className="muted">{t('teacher.teachers', { names: list.format(group.teachers.map((x) => x.displayName)) })}</p>}
                   <h3>
-                    {t('teacher.pupilsHeading')}{' '}
-                    <span className="count">({t('teacher.pupilCount', { count: group.pupils.length })})</span>
+                    {t('teacher.pupilsHeading')} <span className="count">({t('teacher.pupilCount', { count: group.pupils.length })})</span>
                   </h3>
                   {group.pupils.length === 0 ? (
                     <p>{t('teacher.noPupils')}</p>
@@ -93,11 +88,7 @@ function TeacherProjects() {
       {projects.isPending && <Loading />}
       {projects.isError && <QueryError error={projects.error} />}
       {projects.isSuccess &&
-        (projects.data.projects.length === 0 ? (
-          <p className="muted">{t('teacher.noProjects')}</p>
-        ) : (
-          <ProjectList projects={projects.data.projects} />
-        ))}
+        (projects.data.projects.length === 0 ? <p className="muted">{t('teacher.noProjects')}</p> : <ProjectList projects={projects.data.projects} />)}
     </section>
   );
 }

@@ -85,7 +85,12 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
     into === OWN
       ? { kind: 'existing', pupilId: me.user.id }
       : into === NEW_ACCOUNT
-        ? { kind: 'new', schoolId, ...(username.trim() ? { username: username.trim() } : {}), ...(displayName.trim() ? { displayName: displayName.trim() } : {}) }
+        ? {
+            kind: 'new',
+            schoolId,
+            ...(username.trim() ? { username: username.trim() } : {}),
+            ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+          }
         : { kind: 'existing', pupilId: into };
 
   const submit = async (event: FormEvent) => {
@@ -106,7 +111,8 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
       onUploaded(job.id);
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') setError(t('imports.uploadCancelled'));
-      else if (isApiError(err, 'import_rejected')) setError(`${t('errors.import_rejected')} ${rejectionText(t, err.reason?.code, err.reason?.params) ?? ''}`.trim());
+      else if (isApiError(err, 'import_rejected'))
+        setError(`${t('errors.import_rejected')} ${rejectionText(t, err.reason?.code, err.reason?.params) ?? ''}`.trim());
       else if (isApiError(err, 'payload_too_large')) setError(t('imports.tooLarge'));
       else setError(errorMessage(t, err));
     } finally {
@@ -156,8 +162,25 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
       {canChooseTarget && <TargetSelect schoolId={schoolId} ownOption={isPupil} value={into} onChange={setInto} disabled={uploading} />}
       {into === NEW_ACCOUNT && canChooseTarget && (
         <>
-          <TextField name="username" label={t('imports.newUsername')} hint={t('imports.newUsernameHint')} value={username} onChange={setUsername} optional autoComplete="off" spellCheck={false} />
-          <TextField name="displayName" label={t('imports.newDisplayName')} hint={t('imports.newDisplayNameHint')} value={displayName} onChange={setDisplayName} optional autoComplete="off" />
+          <TextField
+            name="username"
+            label={t('imports.newUsername')}
+            hint={t('imports.newUsernameHint')}
+            value={username}
+            onChange={setUsername}
+            optional
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <TextField
+            name="displayName"
+            label={t('imports.newDisplayName')}
+            hint={t('imports.newDisplayNameHint')}
+            value={displayName}
+            onChange={setDisplayName}
+            optional
+            autoComplete="off"
+          />
         </>
       )}
       {error && (
@@ -180,7 +203,19 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
 }
 
 /** Where an admin imports to: a new pupil account, or one of the school's pupils (and their own portfolio if they are a pupil too). */
-function TargetSelect({ schoolId, ownOption, value, onChange, disabled }: { schoolId: string; ownOption: boolean; value: string; onChange: (v: string) => void; disabled: boolean }) {
+function TargetSelect({
+  schoolId,
+  ownOption,
+  value,
+  onChange,
+  disabled,
+}: {
+  schoolId: string;
+  ownOption: boolean;
+  value: string;
+  onChange: (v: string) => void;
+  disabled: boolean;
+}) {
   const { t } = useTranslation();
   const pupils = useSchoolUsersQuery(schoolId, 'pupil');
   const options = [
@@ -214,7 +249,12 @@ function ImportState({ job, onDone }: { job: ImportJob; onDone: () => void }) {
         <>
           <ImportPreview preview={job.preview} />
           <div className="button-row button-row--start">
-            <button type="button" className="button button--primary" onClick={() => apply.mutate(job.id)} disabled={apply.isPending || job.preview.counts.create === 0}>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => apply.mutate(job.id)}
+              disabled={apply.isPending || job.preview.counts.create === 0}
+            >
               {t('imports.apply', { count: job.preview.counts.create })}
             </button>
             <button type="button" className="button button--secondary" onClick={discardAndLeave} disabled={discard.isPending}>
@@ -223,7 +263,9 @@ function ImportState({ job, onDone }: { job: ImportJob; onDone: () => void }) {
           </div>
         </>
       )}
-      {(job.status === 'queued' || job.status === 'running') && <JobProgress kind="import" status={job.status} progress={job.progress} label={t('imports.applyProgress')} />}
+      {(job.status === 'queued' || job.status === 'running') && (
+        <JobProgress kind="import" status={job.status} progress={job.progress} label={t('imports.applyProgress')} />
+      )}
       {job.status === 'done' && job.report && (
         <>
           <ImportReport report={job.report} />

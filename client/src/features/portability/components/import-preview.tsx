@@ -14,7 +14,12 @@ export function ImportPreview({ preview }: { preview: ImportPreviewView }) {
   return (
     <section aria-labelledby={headingId} className="card stack">
       <h2 id={headingId}>{t('imports.previewHeading')}</h2>
-      <p>{t(preview.format === 'polku' ? 'imports.formatPolku' : 'imports.formatLeap2a', { name: preview.pupilNameCode ? t(`imports.itemTitle.${preview.pupilNameCode}`) : preview.pupilName, version: preview.sourceVersion })}</p>
+      <p>
+        {t(preview.format === 'polku' ? 'imports.formatPolku' : 'imports.formatLeap2a', {
+          name: preview.pupilNameCode ? t(`imports.itemTitle.${preview.pupilNameCode}`) : preview.pupilName,
+          version: preview.sourceVersion,
+        })}
+      </p>
       <Counts counts={preview.counts} />
       <ItemTable items={preview.items} caption={t('imports.itemsCaption')} />
     </section>

@@ -149,7 +149,10 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
           name="teachers"
           legend={t('projects.form.teachers')}
           hint={t('projects.form.teachersHint')}
-          options={[...teacherChoices.values()].map((x) => ({ value: x.id, label: x.id === me.user.id ? t('projects.form.me', { name: x.displayName }) : x.displayName }))}
+          options={[...teacherChoices.values()].map((x) => ({
+            value: x.id,
+            label: x.id === me.user.id ? t('projects.form.me', { name: x.displayName }) : x.displayName,
+          }))}
           value={teacherIds}
           onChange={setTeacherIds}
           error={form.fieldErrors.teacherIds}

@@ -25,9 +25,7 @@ export function ProjectList({ projects, headingLevel = 3 }: { projects: readonly
                 })}
               </p>
             )}
-            {project.groups.length > 0 && (
-              <p className="muted">{t('projects.groupsLine', { names: project.groups.map((g) => g.name).join(', ') })}</p>
-            )}
+            {project.groups.length > 0 && <p className="muted">{t('projects.groupsLine', { names: project.groups.map((g) => g.name).join(', ') })}</p>}
           </section>
         </li>
       ))}

@@ -129,7 +129,15 @@ function MediaFigure({ ctx, media, alt }: { ctx: SiteContext; media: MediaDoc; a
         {media.kind === 'audio' ? (
           <audio controls preload="metadata" src={`${ROOT}${original.path}`} aria-label={name} />
         ) : (
-          <video controls preload="metadata" src={`${ROOT}${original.path}`} poster={poster ? `${ROOT}${poster.path}` : undefined} aria-label={name} width={media.width ?? undefined} height={media.height ?? undefined} />
+          <video
+            controls
+            preload="metadata"
+            src={`${ROOT}${original.path}`}
+            poster={poster ? `${ROOT}${poster.path}` : undefined}
+            aria-label={name}
+            width={media.width ?? undefined}
+            height={media.height ?? undefined}
+          />
         )}
         <figcaption>{download}</figcaption>
       </figure>

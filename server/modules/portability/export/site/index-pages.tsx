@@ -17,11 +17,7 @@ export function IndexPage({ ctx }: { ctx: SiteContext }) {
       {doc.scope === 'shared' && <p>{t.sharedOnly}</p>}
       <section aria-labelledby="projects">
         <h2 id="projects">{t.projects}</h2>
-        {doc.projects.length === 0 ? (
-          <p>{t.noProjects}</p>
-        ) : (
-          doc.projects.map((p) => <ProjectSummary key={p.id} ctx={ctx} project={p} />)
-        )}
+        {doc.projects.length === 0 ? <p>{t.noProjects}</p> : doc.projects.map((p) => <ProjectSummary key={p.id} ctx={ctx} project={p} />)}
       </section>
       <section aria-labelledby="artefacts">
         <h2 id="artefacts">{t.artefacts}</h2>
@@ -38,7 +34,12 @@ function ProjectSummary({ ctx, project }: { ctx: SiteContext; project: ProjectDo
       <h3>
         <a href={SITE_PATHS.project(project.id)}>{project.title}</a>
       </h3>
-      <Facts rows={[[t.schoolYear, project.schoolYear], [t.period, period(ctx, project)]]} />
+      <Facts
+        rows={[
+          [t.schoolYear, project.schoolYear],
+          [t.period, period(ctx, project)],
+        ]}
+      />
       {project.goals.length > 0 && (
         <>
           <h4>{t.goals}</h4>

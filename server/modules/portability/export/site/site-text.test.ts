@@ -5,7 +5,10 @@ import { SITE_TEXT } from './site-text.ts';
 /** Every key, with nested records flattened (`kinds.image`), and whether each value is a function. */
 function shape(value: unknown, prefix = ''): string[] {
   if (typeof value === 'function') return [`${prefix}()`];
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => shape(v, prefix ? `${prefix}.${k}` : k)).sort();
+  if (value && typeof value === 'object')
+    return Object.entries(value)
+      .flatMap(([k, v]) => shape(v, prefix ? `${prefix}.${k}` : k))
+      .sort();
   return [prefix];
 }
 
@@ -15,7 +18,9 @@ describe('offline site texts', () => {
     expect(fi.length).toBeGreaterThan(40);
     for (const locale of LOCALES) {
       expect(shape(SITE_TEXT[locale]), locale).toEqual(fi);
-      const strings = Object.values(SITE_TEXT[locale]).flatMap((v) => (typeof v === 'string' ? [v] : typeof v === 'object' ? Object.values(v) : [String(Reflect.apply(v, undefined, ['1']))]));
+      const strings = Object.values(SITE_TEXT[locale]).flatMap((v) =>
+        typeof v === 'string' ? [v] : typeof v === 'object' ? Object.values(v) : [String(Reflect.apply(v, undefined, ['1']))],
+      );
       for (const s of strings) expect(s.trim().length, locale).toBeGreaterThan(0);
     }
   });
