@@ -10,10 +10,18 @@ import type { ExportJob, ImportJob } from './api/portability.ts';
 export interface ServerToClientEvents {
   /** The signed-in user's profile or roles changed (e.g. an admin edited them). */
   'me.updated': (payload: MeResponse) => void;
-  /** This session was ended (signed out elsewhere or the account was deactivated). */
-  'session.ended': (payload: { reason: 'signed_out' | 'deactivated' }) => void;
+  /**
+   * This session was ended (signed out, expired, pruned, the account deactivated or its password changed).
+   * The server disconnects the session's sockets right after sending it, in every process.
+   */
+  'session.ended': (payload: { reason: SessionEndReason }) => void;
   /** An artefact was created, edited, marked ready, shared, or restored. */
   'artefact.updated': (payload: { artefact: ArtefactEvent }) => void;
+  /**
+   * The receiver may no longer see this artefact (it was unshared, or their access to the pupil ended):
+   * the client drops it from every view at once. Sent only to those who lost access.
+   */
+  'artefact.access_lost': (payload: { artefactId: string; ownerId: string }) => void;
   /** An artefact was deleted (it can still be restored for a while). */
   'artefact.deleted': (payload: { artefactId: string; ownerId: string }) => void;
   'feedback.created': (payload: { feedback: Feedback; ownerId: string }) => void;
@@ -31,6 +39,8 @@ export interface ServerToClientEvents {
   'import.finished': (payload: ImportJob) => void;
   'import.failed': (payload: ImportJob) => void;
 }
+
+export type SessionEndReason = 'signed_out' | 'expired' | 'deactivated' | 'password_changed';
 
 /** Events the client may send. None: clients change data through the HTTP API. */
 export type ClientToServerEvents = Record<string, never>;
