@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { errorMiddleware, NotFound } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
+import { redactingSerializers } from './http/log-redaction.ts';
 import { requestId } from './http/request-id.ts';
 import { mountRoutes, type AnyRoute } from './http/route.ts';
 import { sameOriginGuard } from './http/same-origin.ts';
@@ -52,7 +53,8 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   if (config.env === 'production') app.set('trust proxy', 1);
 
-  app.use(pinoHttp({ logger, genReqId: requestId, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // The request logger gets the redacting serializers explicitly: pino-http would otherwise put its own in.
+  app.use(pinoHttp({ logger, genReqId: requestId, serializers: redactingSerializers, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
   app.use(
     helmet({
       contentSecurityPolicy: {

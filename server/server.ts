@@ -10,6 +10,7 @@ import { sessionFromCookie } from './auth/session-cookie.ts';
 import { DbSessionStore } from './auth/session-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { redactingLogger } from './http/log-redaction.ts';
 import { migrate } from './db/migrate.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { authService } from './modules/auth/auth.service.ts';
@@ -78,7 +79,8 @@ export interface StartOptions {
 
 /** The composition root's work: config → database (+ migrations) → blob store → app → HTTP + Socket.IO. */
 export async function startPolku(config: Config, options: StartOptions = {}): Promise<Polku> {
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'polku' } });
+  // Every logger below is a child of this one, so none of them can log a cookie or a signed URL.
+  const logger = redactingLogger(options.logger ?? pino({ level: config.logLevel, base: { service: 'polku' } }));
   const database = options.database ?? (await openDatabase(config.database));
   const applied = await migrate(database.db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');

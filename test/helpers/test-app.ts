@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { DatabaseHandle } from '../../server/db/database.ts';
 import type { LoginLimits } from '../../server/modules/auth/login-limiter.ts';
@@ -30,6 +30,8 @@ export interface TestAppOptions {
   database?: DatabaseHandle;
   blobs?: BlobStore;
   loginLimits?: LoginLimits;
+  /** The root logger (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 /** Starts the real app on a free port with a real database and a temp media folder. */
@@ -52,7 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     ...(options.blobs ? { blobs: options.blobs } : {}),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const url = `http://127.0.0.1:${port}`;
   return {
