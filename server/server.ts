@@ -118,7 +118,6 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   });
   const routes = [
     ...authRoutes({
-      db: database.db,
       auth,
       users: usersService(orgDeps),
       limiter: loginLimiter(options.loginLimits),

@@ -173,7 +173,6 @@ describe('OpenAPI document', () => {
     const orgDeps = { db, notifier: silentNotifier, endUserSessions: auth.endUserSessions };
     const declared = [
       ...authRoutes({
-        db,
         auth,
         users: usersService(orgDeps),
         limiter: loginLimiter(),

@@ -6,14 +6,11 @@ import { okSchema } from '../../../shared/api/common.ts';
 import { HttpError } from '../../http/errors.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { usersService } from '../org/users.service.ts';
 import type { AuthService, ActorFacts } from './auth.service.ts';
 import type { loginLimiter } from './login-limiter.ts';
-import type { Db } from '../../db/database.ts';
 
 export interface AuthRouteDeps {
-  db: Db;
   auth: AuthService;
   users: ReturnType<typeof usersService>;
   limiter: ReturnType<typeof loginLimiter>;
@@ -30,7 +27,7 @@ function authenticateLocal(passport: PassportInstance, req: Request, res: Respon
   });
 }
 
-export function authRoutes({ db, auth, users, limiter, notifier, cookieName, passport }: AuthRouteDeps): AnyRoute[] {
+export function authRoutes({ auth, users, limiter, notifier, cookieName, passport }: AuthRouteDeps): AnyRoute[] {
   const tag = 'Authentication';
   return [
     route({
@@ -54,7 +51,7 @@ export function authRoutes({ db, auth, users, limiter, notifier, cookieName, pas
         await limiter.succeed(account);
         // passport regenerates the session here, so a session id planted before sign-in is worthless.
         await new Promise<void>((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
-        await recordAudit(db, { actorId: user.id, action: 'auth.login', subjectType: 'user', subjectId: user.id, ip: address });
+        await auth.recordSignIn(user.id, address);
         return users.me(user.id);
       },
     }),

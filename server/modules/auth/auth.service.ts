@@ -3,6 +3,7 @@ import { verifyAgainstNothing, verifyPassword } from '../../auth/password.ts';
 import type { DbSessionStore } from '../../auth/session-store.ts';
 import type { Db } from '../../db/database.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { findUserByUsername, loadActorFacts } from '../org/org.repo.ts';
 import { DEMO_PASSWORD } from '../../seed/demo-school.ts';
 
@@ -31,6 +32,11 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
       }
       if (!(await verifyPassword(user.passwordHash, password))) return null;
       return this.loadActor(user.id);
+    },
+
+    /** Notes a successful sign-in in the audit log. */
+    async recordSignIn(userId: string, ip: string | null): Promise<void> {
+      await recordAudit(db, { actorId: userId, action: 'auth.login', subjectType: 'user', subjectId: userId, ip });
     },
 
     /** The policy's view of a user, or null when the account is gone or deactivated. */
