@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -45,6 +45,14 @@ const envSchema = z.object({
       .optional(),
   ),
   REALTIME_ADAPTER: z.preprocess(emptyToUndefined, z.enum(['none', 'postgres', 'redis']).optional()),
+  // Also a PostgreSQL LISTEN channel name (at most 63 bytes with the adapter's suffix, inside double quotes).
+  REALTIME_CHANNEL_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,40}$/, { message: 'use 1 to 40 letters, digits, dots, colons, dashes or underscores' })
+      .optional(),
+  ),
   DEMO: booleanFlag,
   MEDIA_MAX_IMAGE_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(40)),
   MEDIA_MAX_AUDIO_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(10_000).default(100)),
@@ -83,6 +91,8 @@ export interface Config {
   readonly sessionMaxAgeMs: number;
   readonly secureCookies: boolean;
   readonly realtimeAdapter: { readonly kind: 'none' } | { readonly kind: 'postgres' } | { readonly kind: 'redis'; readonly url: string };
+  /** Prefix of the adapter's Redis or PostgreSQL channels: deployments sharing one Redis or database never hear each other. */
+  readonly realtimeChannelPrefix: string;
   /** Seed the demo school on first start and allow the demo password. On by default on embedded storage. */
   readonly demo: boolean;
   readonly logLevel: Env['LOG_LEVEL'];
@@ -156,6 +166,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
         : realtimeKind === 'postgres'
           ? { kind: 'postgres' as const }
           : { kind: 'none' as const },
+    realtimeChannelPrefix: env.REALTIME_CHANNEL_PREFIX ?? defaultChannelPrefix(publicUrl),
     demo: env.DEMO ?? (embedded && !production),
     logLevel: env.LOG_LEVEL,
     media: {
@@ -185,6 +196,11 @@ function crossFieldProblems(source: NodeJS.ProcessEnv): string[] {
   if (source.REALTIME_ADAPTER === 'redis' && !set('REDIS_URL')) problems.push('REDIS_URL: required when REALTIME_ADAPTER=redis');
   if (source.REALTIME_ADAPTER === 'postgres' && !set('DATABASE_URL')) problems.push('DATABASE_URL: required when REALTIME_ADAPTER=postgres');
   return problems;
+}
+
+/** One deployment, one address: a short digest of PUBLIC_URL keeps channel names short and free of URL characters. */
+export function defaultChannelPrefix(publicUrl: string): string {
+  return `polku-${createHash('sha256').update(publicUrl).digest('hex').slice(0, 16)}`;
 }
 
 /** In embedded mode a missing secret is generated once and kept in the data folder, so sessions survive restarts. */

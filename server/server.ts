@@ -98,9 +98,11 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     publicUrl: config.publicUrl,
     sessionOf: (cookieHeader) => sessionFromCookie(cookieHeader, { cookieName: SESSION_COOKIE, secret: config.sessionSecret, store: sessions }),
     isActiveUser: async (id) => (await auth.loadActor(id)) !== null,
+    sessionExpiry: (sid) => sessions.expiryOf(sid),
+    endIfExpired: (sid) => sessions.endIfExpired(sid),
     logger: logger.child({ module: 'realtime' }),
   });
-  const stopAdapter = await attachRealtimeAdapter(io, config.realtimeAdapter, database, logger);
+  const stopAdapter = await attachRealtimeAdapter(io, config.realtimeAdapter, config.realtimeChannelPrefix, database, logger);
   const notifier = socketNotifier(io);
   const auth = authService({ db: database.db, sessions, notifier, demo: config.demo });
   const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };

@@ -10,7 +10,8 @@ import type { Actor } from './actor.ts';
 export type Resource =
   | { readonly type: 'school'; readonly schoolId: string }
   | { readonly type: 'group'; readonly schoolId: string; readonly groupId: string }
-  | { readonly type: 'user'; readonly userId: string; readonly schoolIds: readonly string[] }
+  /** A user account: every school where the user holds any role, and those where they are an admin. */
+  | { readonly type: 'user'; readonly userId: string; readonly schoolIds: readonly string[]; readonly adminSchoolIds: readonly string[] }
   | { readonly type: 'platform' }
   /** A pupil as the owner of a portfolio: their schools and the groups they are a pupil in. */
   | {
@@ -49,11 +50,21 @@ const rules = {
   'group.members.manage': (a: Actor, r: ResourceOf<'group'>) => adminOf(a, r.schoolId),
   'user.list': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
   'user.create': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // Reading an account: an admin of any one of the user's schools (each school sees its own people).
   'user.read': (a: Actor, r: ResourceOf<'user'>) => a.id === r.userId || r.schoolIds.some((s) => adminOf(a, s)),
-  'user.update': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.some((s) => adminOf(a, s)),
+  // Profile fields (name, email, language; none of them signs anyone in): an admin of one of the user's schools,
+  // but never of a user who is an admin somewhere the actor is not: a second school's admin does not edit the first's.
+  'user.update': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.some((s) => adminOf(a, s)) && !adminWhereActorIsNot(a, r),
+  // Password, active flag and school roles take over or shut out the whole account, in every school it belongs to:
+  // only an admin of ALL the user's schools. (An admin of a school they created cannot thereby seize an account
+  // that another school also holds; that school's admin must do it, or someone who administers both.)
+  'user.manageAccount': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.length > 0 && r.schoolIds.every((s) => adminOf(a, s)),
   'guardianLink.list': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
-  /** Linking a guardian to a pupil: the resource is the pupil. */
-  'guardianLink.manage': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.some((s) => adminOf(a, s)),
+  // Linking a guardian to a pupil (the resource is the pupil): an admin of any one of the pupil's schools, as
+  // deliberately as reading. A link gives the guardian only what the pupil shares, which every admin of the
+  // pupil's schools may already export in full (exportScope); it changes nothing about the pupil's account.
+  // It still never reaches a user who is an admin where the actor is not.
+  'guardianLink.manage': (a: Actor, r: ResourceOf<'user'>) => r.schoolIds.some((s) => adminOf(a, s)) && !adminWhereActorIsNot(a, r),
 
   // Portfolios. A pupil's teachers are the teachers of the pupil's groups and of the projects they take part in.
   'portfolio.read': (a: Actor, r: ResourceOf<'pupil'>) =>
@@ -171,6 +182,10 @@ function roleAt(a: Actor, schoolId: string, role: SchoolRole): boolean {
 }
 function adminOf(a: Actor, schoolId: string): boolean {
   return roleAt(a, schoolId, 'admin');
+}
+/** The user is an admin of some school the actor does not administer. */
+function adminWhereActorIsNot(a: Actor, r: ResourceOf<'user'>): boolean {
+  return r.adminSchoolIds.some((s) => !adminOf(a, s));
 }
 function memberOf(a: Actor, schoolId: string): boolean {
   return a.roles.some((r) => r.schoolId === schoolId);

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { SessionIdentity } from '../auth/session-cookie.ts';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SessionEndReason } from '../../shared/realtime.ts';
 import { sessionRoom, userRoom } from '../../shared/realtime.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -19,8 +19,15 @@ export interface RealtimeOptions {
   sessionOf(cookieHeader: string | undefined): Promise<SessionIdentity | null>;
   /** Whether the user may still use Polku (exists and is active). */
   isActiveUser(userId: string): Promise<boolean>;
+  /** When the session expires (it slides with use), or null when it is gone. */
+  sessionExpiry(sessionId: string): Promise<Date | null>;
+  /** Ends the session if it has expired, telling its sockets in every process. */
+  endIfExpired(sessionId: string): Promise<unknown>;
   logger: Logger;
 }
+
+// setTimeout's longest delay; a later expiry is simply checked again then.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Socket.IO on the HTTP server, authenticated by the same session cookie as the API.
@@ -56,13 +63,50 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
 
   io.on('connection', async (socket) => {
     // The disconnect follows the event on the socket's own server, so it can never overtake it
-    // (a disconnect sent through an adapter as its own message could).
+    // (a disconnect sent through an adapter as its own message could). Leaving the rooms at once
+    // means nothing reaches the socket after the session ended, not even a second `session.ended`
+    // from another path that ended the same session.
     socket.onAnyOutgoing((event) => {
-      if (event === 'session.ended') setImmediate(() => socket.disconnect(true));
+      if (event !== 'session.ended') return;
+      for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+      setImmediate(() => socket.disconnect(true));
     });
     await socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+    watchExpiry(socket, options);
   });
   return io;
+}
+
+type RealtimeSocket = Parameters<Parameters<RealtimeServer['on']>[1]>[0];
+
+/**
+ * A socket never outlives its session, even if nobody prunes: at the session's expiry the socket's server
+ * looks again (use slides the expiry), and if it has passed, ends the socket and the session everywhere.
+ * Checked once right after joining the rooms too, so a session ended during the handshake is not missed.
+ */
+function watchExpiry(socket: RealtimeSocket, options: RealtimeOptions): void {
+  let timer: NodeJS.Timeout | undefined;
+  const end = (reason: SessionEndReason) => {
+    if (socket.connected) socket.emit('session.ended', { reason });
+  };
+  const check = async () => {
+    const expiresAt = await options.sessionExpiry(socket.data.sessionId);
+    if (!socket.connected) return;
+    // Gone: whoever ended it has told the session's sockets, unless that happened before this one joined.
+    if (!expiresAt) return end('signed_out');
+    const left = expiresAt.getTime() - Date.now();
+    if (left > 0) {
+      timer = setTimeout(run, Math.min(left, MAX_TIMER_MS));
+      return;
+    }
+    end('expired');
+    await options.endIfExpired(socket.data.sessionId);
+  };
+  const run = () => {
+    check().catch((err: unknown) => options.logger.warn({ err }, 'session expiry check failed'));
+  };
+  socket.on('disconnect', () => clearTimeout(timer));
+  run();
 }
 
 /** Publishes to rooms; with an adapter configured this reaches sockets on every server process. */

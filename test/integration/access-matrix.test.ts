@@ -6,26 +6,44 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.t
 import type { TestClient } from '../helpers/test-client.ts';
 import { blobKey } from '../../server/storage/blob-store.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
+import type { SchoolRole } from '../../shared/roles.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
  * OpenAPI document, so a new route without a row here fails the suite.
  * 404 rather than 403 wherever the actor may not even know the thing exists.
  */
-const ACTORS = ['anonymous', 'pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin', 'teacherB', 'adminB'] as const;
+const ACTORS = ['anonymous', 'pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin', 'teacherB', 'adminB', 'adminAB'] as const;
 type ActorName = (typeof ACTORS)[number];
 type World = Awaited<ReturnType<typeof makeTwoSchools>> & {
   project: Awaited<ReturnType<typeof makeProject>>;
   artefact: Awaited<ReturnType<typeof makeArtefact>> & { mediaId: string };
+  /** An admin of both schools: may do everything `admin` (of school A only) may, and manage accounts held by both. */
+  adminAB: Awaited<ReturnType<typeof makeUser>>;
 };
 type Expectation = Record<ActorName, number>;
 
 const SCHOOL_A: ActorName[] = ['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin'];
-const SIGNED_IN = ['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian', 'admin', 'teacherB', 'adminB'] as const satisfies ActorName[];
+const SIGNED_IN = [
+  'pupil',
+  'classmate',
+  'teacher',
+  'otherTeacher',
+  'guardian',
+  'otherGuardian',
+  'admin',
+  'teacherB',
+  'adminB',
+  'adminAB',
+] as const satisfies ActorName[];
 
-/** Builds a full expectation: `rest` for everyone not named; anonymous gets 401 unless named. */
+/**
+ * Builds a full expectation: `rest` for everyone not named; anonymous gets 401 unless named; the admin of both
+ * schools gets what the admin of school A gets unless named (every world row is about school A).
+ */
 function expectation(named: Partial<Record<ActorName, number>>, rest: number): Expectation {
-  return Object.fromEntries(ACTORS.map((a) => [a, named[a] ?? (a === 'anonymous' ? 401 : rest)])) as Expectation;
+  const status = (a: ActorName): number => named[a] ?? (a === 'anonymous' ? 401 : a === 'adminAB' ? status('admin') : rest);
+  return Object.fromEntries(ACTORS.map((a) => [a, status(a)])) as Expectation;
 }
 const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
 const unique = () => randomBytes(4).toString('hex');
@@ -64,8 +82,21 @@ async function portabilityJob(app: TestApp, w: World, kind: 'export' | 'import')
 // Whole-portfolio exports: the pupil, the group's teacher, the school's admin; the guardian gets the shared part.
 const EXPORTERS = { pupil: 202, teacher: 202, admin: 202, guardian: 202 } as const;
 
+/** A fresh user holding `roleA` at school A and `roleB` at school B: an account two schools share. */
+async function userInBoth(app: TestApp, w: World, roleA: SchoolRole, roleB: SchoolRole) {
+  const user = await makeUser(app.database.db, { role: roleA, schoolId: w.schoolA.id });
+  await app.database.db.insertInto('schoolRoles').values({ schoolId: w.schoolB.id, userId: user.id, role: roleB }).execute();
+  return user;
+}
+// Changing an account two schools share. Reading it, and its profile, belong to an admin of either school;
+// its password and active flag only to an admin of both; and no admin ever changes an admin of a school they do not run.
+const SHARED_ACCOUNT_READERS = { admin: 200, adminB: 200, adminAB: 200 } as const;
+const SHARED_ACCOUNT_MANAGERS = { admin: 403, adminB: 403, adminAB: 200 } as const;
+
 interface Case {
   route: string;
+  /** Tells apart several rows of one route. */
+  name?: string;
   /** Makes the request for one actor: path and body (may create fresh rows so each actor's call is independent). */
   request(w: World, app: TestApp): Promise<{ path: string; body?: unknown }>;
   expect: Expectation;
@@ -152,6 +183,43 @@ const cases: Case[] = [
     expect: expectation({ pupil: 403, admin: 200 }, 404),
   },
   {
+    route: 'GET /api/users/{userId}',
+    name: 'a teacher of both schools',
+    request: async (w, app) => ({ path: `/api/users/${(await userInBoth(app, w, 'teacher', 'teacher')).id}` }),
+    expect: expectation(SHARED_ACCOUNT_READERS, 404),
+  },
+  {
+    route: 'PATCH /api/users/{userId}',
+    name: 'a teacher of both schools: the name',
+    request: async (w, app) => ({ path: `/api/users/${(await userInBoth(app, w, 'teacher', 'teacher')).id}`, body: { displayName: 'Uusi Nimi' } }),
+    expect: expectation(SHARED_ACCOUNT_READERS, 404),
+  },
+  {
+    route: 'PATCH /api/users/{userId}',
+    name: 'a teacher of both schools: the password',
+    request: async (w, app) => ({ path: `/api/users/${(await userInBoth(app, w, 'teacher', 'teacher')).id}`, body: { password: 'uusi salasana 123' } }),
+    expect: expectation(SHARED_ACCOUNT_MANAGERS, 404),
+  },
+  {
+    route: 'PATCH /api/users/{userId}',
+    name: 'a pupil of both schools: deactivation',
+    request: async (w, app) => ({ path: `/api/users/${(await userInBoth(app, w, 'pupil', 'pupil')).id}`, body: { active: false } }),
+    expect: expectation(SHARED_ACCOUNT_MANAGERS, 404),
+  },
+  {
+    route: 'PATCH /api/users/{userId}',
+    name: "school A's admin who teaches at B: the name",
+    request: async (w, app) => ({ path: `/api/users/${(await userInBoth(app, w, 'admin', 'teacher')).id}`, body: { displayName: 'Uusi Nimi' } }),
+    // School B's admin does not edit school A's admin.
+    expect: expectation({ admin: 200, adminB: 403, adminAB: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/users/{userId}',
+    name: 'an admin of both schools: the password',
+    request: async (w, app) => ({ path: `/api/users/${(await userInBoth(app, w, 'admin', 'admin')).id}`, body: { password: 'uusi salasana 123' } }),
+    expect: expectation(SHARED_ACCOUNT_MANAGERS, 404),
+  },
+  {
     route: 'GET /api/schools/{schoolId}/guardian-links',
     request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/guardian-links` }),
     expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
@@ -163,6 +231,17 @@ const cases: Case[] = [
       return { path: '/api/guardian-links', body: { guardianId: guardian.id, pupilId: w.pupil.id } };
     },
     expect: expectation({ pupil: 403, admin: 201 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-links',
+    name: "a pupil of school A who is school B's admin",
+    request: async (w, app) => {
+      const pupil = await userInBoth(app, w, 'pupil', 'admin');
+      const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: w.schoolA.id });
+      return { path: '/api/guardian-links', body: { guardianId: guardian.id, pupilId: pupil.id } };
+    },
+    // Any admin of the pupil's schools links guardians, but school A's admin does not reach school B's admin.
+    expect: expectation({ admin: 403, adminB: 201, adminAB: 201 }, 404),
   },
   {
     route: 'DELETE /api/guardian-links/{guardianId}/{pupilId}',
@@ -343,7 +422,9 @@ beforeAll(async () => {
   await app.polku.blobs.putStream(key, Readable.from(await tinyPng()), { contentType: 'image/png' });
   const project = await makeProject(app.database.db, { schoolId: base.schoolA.id, teacherIds: [base.teacher.id], groupIds: [base.group.id] });
   const artefact = await makeArtefact(app.database.db, { ownerId: base.pupil.id, projectId: project.id, mediaKey: key });
-  world = { ...base, project, artefact: { ...artefact, mediaId: artefact.mediaId ?? '' } };
+  const adminAB = await makeUser(app.database.db, { role: 'admin', schoolId: base.schoolA.id });
+  await app.database.db.insertInto('schoolRoles').values({ schoolId: base.schoolB.id, userId: adminAB.id, role: 'admin' }).execute();
+  world = { ...base, project, artefact: { ...artefact, mediaId: artefact.mediaId ?? '' }, adminAB };
   clients.set('anonymous', app.client());
   await Promise.all(
     SIGNED_IN.map(async (name) => {
@@ -393,17 +474,57 @@ describe('what each role sees', () => {
   });
 });
 
+describe('an account two schools share', () => {
+  it('cannot be taken over by the admin of a second school: not the password, not the active flag, not the name of the admin who created it', async () => {
+    // The admin of school A creates school B (and so becomes its admin too), then makes a second admin for B.
+    const creator = await makeUser(app.database.db, { role: 'admin' });
+    const creatorClient = await app.as(creator.username);
+    const schoolB = await creatorClient.post<{ id: string }>('/api/schools', { name: `Toinen koulu ${unique()}` });
+    expect(schoolB.status).toBe(201);
+    const attackerName = `admin.${unique()}`;
+    const made = await creatorClient.post(`/api/schools/${schoolB.body.id}/users`, {
+      username: attackerName,
+      displayName: 'Toisen koulun rehtori',
+      role: 'admin',
+      password: 'hyökkääjän salasana',
+    });
+    expect(made.status).toBe(201);
+    const attacker = await app.as(attackerName, 'hyökkääjän salasana');
+
+    // B's admin sees the creator, who is also B's admin, but changes nothing about them.
+    expect((await attacker.get(`/api/users/${creator.id}`)).status).toBe(200);
+    for (const body of [
+      { password: 'anastettu salasana' },
+      { active: false },
+      { displayName: 'Anastettu' },
+      { password: 'anastettu salasana', displayName: 'X' },
+    ]) {
+      const res = await attacker.patch(`/api/users/${creator.id}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(res.body).toMatchObject({ error: { code: 'forbidden' } });
+    }
+    // Nothing changed: the creator's session still works and the old password still signs in; the new one does not.
+    expect((await creatorClient.get<{ user: { displayName: string } }>('/api/me')).body.user.displayName).toBe(creator.displayName);
+    await expect(app.as(creator.username)).resolves.toBeDefined();
+    await expect(app.as(creator.username, 'anastettu salasana')).rejects.toThrow(/401/);
+
+    // The creator, admin of every school the attacker belongs to, still manages the attacker's account.
+    const attackerId = (await attacker.get<{ user: { id: string } }>('/api/me')).body.user.id;
+    expect((await creatorClient.patch(`/api/users/${attackerId}`, { active: false })).status).toBe(200);
+  });
+});
+
 describe('access matrix', () => {
   it('has a row for every route the API declares, and no row for a route it does not', async () => {
     const doc = (await app.client().get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json')).body;
     const declared = Object.entries(doc.paths)
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    expect(cases.map((c) => c.route).sort()).toEqual(declared);
+    expect([...new Set(cases.map((c) => c.route))].sort()).toEqual(declared);
   });
 
   for (const c of cases) {
-    it(`${c.route}`, async () => {
+    it(`${c.route}${c.name ? ` (${c.name})` : ''}`, async () => {
       const [method = 'GET'] = c.route.split(' ');
       const mismatches: string[] = [];
       for (const actor of ACTORS) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
+import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
@@ -70,6 +71,22 @@ function refusal(url: string, headers: Record<string, string>): Promise<Error> {
 }
 
 const socketFor = (app: TestApp, client: TestClient) => connectSocket(app.url, { cookie: client.cookieHeader });
+
+/** Makes a client's session expired in the database, as if its time had run out. */
+async function expireSession(app: TestApp, client: TestClient) {
+  const sid = await app.database.db.selectFrom('sessions').select('sid').where('sid', '=', sessionIdOf(client)).executeTakeFirstOrThrow();
+  await app.database.db
+    .updateTable('sessions')
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where('sid', '=', sid.sid)
+    .execute();
+}
+
+/** The session id inside a client's signed cookie (`s:<id>.<signature>`). */
+function sessionIdOf(client: TestClient): string {
+  const raw = decodeURIComponent(/polku\.sid=([^;]+)/.exec(client.cookieHeader)?.[1] ?? '');
+  return raw.slice(2, raw.lastIndexOf('.'));
+}
 
 afterEach(() => {
   for (const socket of opened.splice(0)) socket.disconnect();
@@ -188,6 +205,37 @@ describe('realtime on one server', () => {
       }
     });
 
+    it("ends an expired session's sockets when the prune removes it", async () => {
+      const pupil = await makeUser(app.database.db, { role: 'pupil' });
+      const expiring = await app.as(pupil.username);
+      const current = await app.as(pupil.username);
+      const expiringSocket = await socketFor(app, expiring);
+      const currentSocket = await socketFor(app, current);
+      // Let the first session run out (as if its time had passed); the socket's own timer would wait hours.
+      await expireSession(app, expiring);
+
+      expect(await app.polku.maintenance.pruneSessions()).toBeGreaterThanOrEqual(1);
+      await expiringSocket.heard('session.ended', { reason: 'expired' });
+      await expiringSocket.heard('disconnect');
+      // The user's live session keeps its socket.
+      expect((await current.patch('/api/me', { locale: 'sv' })).status).toBe(200);
+      await currentSocket.heard('me.updated', expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) }));
+      expect(currentSocket.socket.connected).toBe(true);
+      expect(currentSocket.named('session.ended')).toEqual([]);
+    });
+
+    it("ends all of a user's sockets when an admin sets a new password, saying so", async () => {
+      const teacher = await makeUser(app.database.db, { role: 'teacher' });
+      const admin = await makeUser(app.database.db, { role: 'admin', schoolId: teacher.schoolId });
+      const sockets = await Promise.all([socketFor(app, await app.as(teacher.username)), socketFor(app, await app.as(teacher.username))]);
+      const adminClient = await app.as(admin.username);
+      expect((await adminClient.patch(`/api/users/${teacher.id}`, { password: 'uusi salasana 2026' })).status).toBe(200);
+      for (const s of sockets) {
+        await s.heard('disconnect');
+        expect(s.named('session.ended')).toEqual([{ reason: 'password_changed' }]);
+      }
+    });
+
     it("ends all of a deactivated user's sockets", async () => {
       const pupil = await makeUser(app.database.db, { role: 'pupil' });
       const bystander = await makeUser(app.database.db, { role: 'pupil', schoolId: pupil.schoolId });
@@ -212,11 +260,33 @@ describe('realtime on one server', () => {
   });
 });
 
+describe('session expiry with nobody pruning', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Sessions of about seven seconds: enough to sign in and connect on a busy machine.
+    app = await startTestApp({ env: { SESSION_MAX_AGE_HOURS: '0.002' } });
+  });
+  afterAll(async () => app?.close());
+
+  it('ends the socket when its session expires, and the session with it', async () => {
+    const pupil = await makeUser(app.database.db, { role: 'pupil' });
+    const client = await app.as(pupil.username);
+    const listener = await socketFor(app, client);
+    await vi.waitFor(() => expect(listener.named('session.ended')).toEqual([{ reason: 'expired' }]), { timeout: 30_000, interval: 100 });
+    await listener.heard('disconnect');
+    expect(listener.socket.connected).toBe(false);
+    // The socket's server ended the session itself: the row is gone and the cookie opens nothing.
+    expect(await app.database.db.selectFrom('sessions').select('sid').where('userId', '=', pupil.id).execute()).toEqual([]);
+    expect((await client.get('/api/me')).status).toBe(401);
+  }, 60_000);
+});
+
 describe('realtime across servers', () => {
   /** Two apps on one database with the adapter; a socket on the first hears a change made through the second. */
   async function acrossServers(adapterEnv: Record<string, string>, shareDatabase: boolean) {
-    // Servers behind one load balancer share the session secret, so either one accepts a session cookie.
-    const env = { ...adapterEnv, SESSION_SECRET: randomBytes(32).toString('hex') };
+    // Servers behind one load balancer share the session secret, so either one accepts a session cookie,
+    // and one public address, from which their channel prefix derives.
+    const env = { ...adapterEnv, SESSION_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: `http://polku-${randomBytes(4).toString('hex')}.test` };
     const first = await startTestApp({ env });
     const second = await startTestApp({ env, ...(shareDatabase ? { database: first.database } : {}) });
     try {
@@ -238,6 +308,22 @@ describe('realtime across servers', () => {
         await sessionSocket.heard('disconnect');
         expect(sessionSocket.named('session.ended'), `session ${i + 1}`).toEqual([{ reason: 'signed_out' }]);
       }
+
+      // An expired session pruned by the second server ends its socket on the first.
+      const expiring = await second.as(pupil.username);
+      const expiringSocket = await socketFor(first, expiring);
+      await expireSession(second, expiring);
+      expect(await second.polku.maintenance.pruneSessions()).toBeGreaterThanOrEqual(1);
+      await expiringSocket.heard('disconnect');
+      expect(expiringSocket.named('session.ended')).toEqual([{ reason: 'expired' }]);
+
+      // A new password set through the second server ends the user's sockets on the first.
+      const admin = await makeUser(first.database.db, { role: 'admin', schoolId: pupil.schoolId });
+      const lastSocket = await socketFor(first, await second.as(pupil.username));
+      expect((await (await second.as(admin.username)).patch(`/api/users/${pupil.id}`, { password: 'uusi salasana 2026' })).status).toBe(200);
+      await lastSocket.heard('disconnect');
+      expect(lastSocket.named('session.ended')).toEqual([{ reason: 'password_changed' }]);
+      await onFirst.heard('disconnect');
     } finally {
       for (const socket of opened.splice(0)) socket.disconnect();
       await second.close();
@@ -258,6 +344,50 @@ describe('realtime across servers', () => {
     `reaches sockets on another server through PostgreSQL${onPostgres ? '' : ' (skipped: this run uses PGlite)'}`,
     async () => {
       await acrossServers({ REALTIME_ADAPTER: 'postgres', DATABASE_URL: inject('databaseUrl') ?? '' }, false);
+    },
+    60_000,
+  );
+});
+
+describe('deployments sharing one Redis', () => {
+  it.skipIf(!redisUp)(
+    `hear only their own events: the channels carry a prefix derived from PUBLIC_URL${redisUp ? '' : ' (skipped: no Redis answers at 127.0.0.1:6379)'}`,
+    async () => {
+      const env = { REALTIME_ADAPTER: 'redis', REDIS_URL, SESSION_SECRET: randomBytes(32).toString('hex') };
+      // Two deployments (one database here only so that one user can sign in to both), and a second process of the second.
+      const other = await startTestApp({ env: { ...env, PUBLIC_URL: 'http://polku.koulu-a.test' } });
+      const ours = await startTestApp({ env: { ...env, PUBLIC_URL: 'http://polku.koulu-b.test' }, database: other.database });
+      const oursToo = await startTestApp({ env: { ...env, PUBLIC_URL: 'http://polku.koulu-b.test' }, database: other.database });
+      const watcher = createClient({ url: REDIS_URL });
+      try {
+        const pupil = await makeUser(other.database.db, { role: 'pupil' });
+        const listener = await socketFor(ours, await ours.as(pupil.username));
+        const room = userRoom(pupil.id);
+        // Our other process sees the socket; the other deployment does not.
+        await vi.waitFor(async () => expect(await oursToo.polku.io.in(room).fetchSockets()).toHaveLength(1), { timeout: 15_000, interval: 200 });
+        expect(await other.polku.io.in(room).fetchSockets()).toEqual([]);
+        expect(other.config.realtimeChannelPrefix).not.toBe(ours.config.realtimeChannelPrefix);
+        expect(oursToo.config.realtimeChannelPrefix).toBe(ours.config.realtimeChannelPrefix);
+
+        // The other deployment publishes an event for the same user; once Redis has delivered it (the watcher hears it),
+        // our second process publishes one. Redis delivers in order, so had the first reached our socket, it would come first.
+        await watcher.connect();
+        let heard = () => undefined as void;
+        const published = new Promise<void>((resolve) => (heard = resolve));
+        await watcher.pSubscribe(`${other.config.realtimeChannelPrefix}#*`, () => heard());
+        expect((await (await other.as(pupil.username)).patch('/api/me', { locale: 'en' })).status).toBe(200);
+        await published;
+        expect((await (await oursToo.as(pupil.username)).patch('/api/me', { locale: 'sv' })).status).toBe(200);
+
+        await listener.heard('me.updated', expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) }));
+        expect(listener.named('me.updated')).toEqual([expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) })]);
+      } finally {
+        for (const socket of opened.splice(0)) socket.disconnect();
+        await watcher.quit().catch(() => undefined);
+        await oursToo.close();
+        await ours.close();
+        await other.close();
+      }
     },
     60_000,
   );

@@ -2,6 +2,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { verifyAgainstNothing, verifyPassword } from '../../auth/password.ts';
 import type { DbSessionStore } from '../../auth/session-store.ts';
 import type { Db } from '../../db/database.ts';
+import type { SessionEndReason } from '../../../shared/realtime.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findUserByUsername, loadActorFacts } from '../org/org.repo.ts';
@@ -18,6 +19,10 @@ export interface AuthDeps {
 export type ActorFacts = Omit<Actor, 'sessionId'>;
 
 export function authService({ db, sessions, notifier, demo }: AuthDeps) {
+  // However a session ends (sign-out, expiry, prune, deactivation, password change), the store reports it
+  // and its sockets end too, in every process.
+  sessions.onEnded((sessionIds, reason) => notifier.endSessions(sessionIds, reason));
+
   return {
     /** The user for a username and password, or null; takes the same time whether or not the user exists. */
     async verifyCredentials(username: string, password: string): Promise<ActorFacts | null> {
@@ -56,10 +61,9 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
       };
     },
 
-    /** Ends every session of the user and disconnects their sockets. */
-    async endUserSessions(userId: string, reason: 'deactivated' | 'signed_out'): Promise<void> {
-      const ended = await sessions.destroyAllForUser(userId);
-      notifier.endSessions(ended, reason);
+    /** Ends every session of the user; the store has their sockets disconnected, in every process. */
+    async endUserSessions(userId: string, reason: SessionEndReason): Promise<void> {
+      await sessions.destroyAllForUser(userId, reason);
     },
   };
 }

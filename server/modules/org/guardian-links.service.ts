@@ -4,7 +4,7 @@ import { authorize } from '../../auth/policy.ts';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
-import { schoolIdsOfUser, userHasSchoolRole } from './org.repo.ts';
+import { userHasSchoolRole, userResourceOf } from './org.repo.ts';
 
 export function guardianLinksService({ db }: OrgDeps) {
   function listQuery() {
@@ -22,9 +22,9 @@ export function guardianLinksService({ db }: OrgDeps) {
 
   /** The pupil decides where a link lives: an admin of one of the pupil's schools manages it. */
   async function authorizeForPupil(actor: Actor, pupilId: string) {
-    const schoolIds = await schoolIdsOfUser(db, pupilId);
-    authorize(actor, 'guardianLink.manage', { type: 'user', userId: pupilId, schoolIds }, 'The pupil');
-    return schoolIds;
+    const resource = await userResourceOf(db, pupilId);
+    authorize(actor, 'guardianLink.manage', resource, 'The pupil');
+    return resource.schoolIds;
   }
 
   return {

@@ -64,6 +64,14 @@ export function schoolIdsOfUser(db: Queryable, userId: string): Promise<string[]
     .then((rows) => rows.map((r) => r.schoolId));
 }
 
+/** A user as the policy's `user` resource: the schools where they hold any role, and those where they are an admin. */
+export async function userResourceOf(db: Queryable, userId: string) {
+  const rows = await db.selectFrom('schoolRoles').select(['schoolId', 'role']).where('userId', '=', userId).execute();
+  const schoolIds = [...new Set(rows.map((r) => r.schoolId))];
+  const adminSchoolIds = rows.filter((r) => r.role === 'admin').map((r) => r.schoolId);
+  return { type: 'user' as const, userId, schoolIds, adminSchoolIds };
+}
+
 export function userHasSchoolRole(db: Queryable, userId: string, schoolId: string, role: SchoolRole) {
   return db
     .selectFrom('schoolRoles')

@@ -7,7 +7,7 @@ import { authorize } from '../../auth/policy.ts';
 import { Conflict, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
-import { findUserByUsername, loadActorFacts, schoolIdsOfUser, schoolsOfUser, userColumns } from './org.repo.ts';
+import { findUserByUsername, loadActorFacts, schoolsOfUser, userColumns, userResourceOf } from './org.repo.ts';
 
 export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
   async function me(userId: string): Promise<MeResponse> {
@@ -18,11 +18,6 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
       roles: facts.roles,
       schools: await schoolsOfUser(db, userId),
     };
-  }
-
-  async function userResource(userId: string) {
-    const schoolIds = await schoolIdsOfUser(db, userId);
-    return { type: 'user' as const, userId, schoolIds };
   }
 
   return {
@@ -88,7 +83,7 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
     },
 
     async get(actor: Actor, userId: string): Promise<UserDetail> {
-      authorize(actor, 'user.read', await userResource(userId), 'The user');
+      authorize(actor, 'user.read', await userResourceOf(db, userId), 'The user');
       const user = await db.selectFrom('users').select(userColumns).where('id', '=', userId).executeTakeFirst();
       if (!user) throw new NotFound('The user');
       const [roles, groups, guardians, children] = await Promise.all([
@@ -119,7 +114,9 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
     },
 
     async update(actor: Actor, userId: string, input: UpdateUserRequest, ip?: string): Promise<UserDetail> {
-      authorize(actor, 'user.update', await userResource(userId), 'The user');
+      // A password or the active flag decides who can use the whole account: that needs authority over all of it.
+      const accountChange = input.password !== undefined || input.active !== undefined;
+      authorize(actor, accountChange ? 'user.manageAccount' : 'user.update', await userResourceOf(db, userId), 'The user');
       const { password, ...fields } = input;
       const passwordHash = password ? await hashPassword(password) : undefined;
       await db.transaction().execute(async (trx) => {
@@ -140,7 +137,7 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
         });
       });
       // After commit: a deactivated account or a reset password ends the user's sessions everywhere.
-      if (input.active === false || password) await endUserSessions(userId, input.active === false ? 'deactivated' : 'signed_out');
+      if (input.active === false || password) await endUserSessions(userId, input.active === false ? 'deactivated' : 'password_changed');
       else notifier.toUser(userId, 'me.updated', await me(userId));
       return this.get(actor, userId);
     },
