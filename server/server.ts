@@ -25,7 +25,8 @@ import { feedbackService } from './modules/feedback/feedback.service.ts';
 import { portabilityModule } from './modules/portability/portability.module.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
-import { referenceRoutes, referenceService } from './modules/reference/reference.routes.ts';
+import { referenceRoutes } from './modules/reference/reference.routes.ts';
+import { referenceService } from './modules/reference/reference.service.ts';
 import { uploadMiddleware } from './media/upload.ts';
 import { usersService } from './modules/org/users.service.ts';
 import { attachRealtimeAdapter } from './realtime/adapters.ts';
@@ -130,7 +131,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...orgRoutes(orgDeps),
     ...referenceRoutes(reference),
     ...projectRoutes(projects),
-    ...artefactRoutes({ db: database.db, blobs, artefacts, overview: overviewService(database.db), upload }),
+    ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback),
     ...portability.routes,
   ];

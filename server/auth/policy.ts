@@ -33,7 +33,9 @@ export type Resource =
   | { readonly type: 'feedback'; readonly authorId: string | null; readonly createdAt: Date; readonly artefact: ArtefactResource }
   | { readonly type: 'project'; readonly schoolId: string; readonly teacherIds: readonly string[]; readonly groupIds: readonly string[] }
   /** An export or import job: who asked for it, and the schools of the pupil (or new account) it concerns. */
-  | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] };
+  | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] }
+  /** A media file of an artefact; `removed` when an edit took it off the artefact (earlier versions still name it). */
+  | { readonly type: 'media'; readonly artefact: ArtefactResource; readonly removed: boolean };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -70,7 +72,7 @@ const rules = {
   'portfolio.read': (a: Actor, r: ResourceOf<'pupil'>) =>
     a.id === r.pupilId || teachesAny(a, r.groupIds) || r.projectTeacherIds.includes(a.id) || a.childIds.has(r.pupilId),
   'artefact.create': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId && hasRole(a, 'pupil'),
-  'artefact.read': (a: Actor, r: ArtefactResource) => a.id === r.ownerId || teachesOwner(a, r) || (r.visibility === 'guardians' && a.childIds.has(r.ownerId)),
+  'artefact.read': (a: Actor, r: ArtefactResource) => readsArtefact(a, r),
   'artefact.update': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
   'artefact.delete': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
   // The pupil and their teachers talk; guardians read (their comments are a later, moderated feature).
@@ -78,6 +80,8 @@ const rules = {
   'feedback.update': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id && Date.now() - r.createdAt.getTime() <= FEEDBACK_EDIT_MINUTES * 60_000,
   'feedback.delete': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id,
   'group.overview': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
+  // A file is seen with its artefact; a removed one only by the owner and the owner's teachers (for the history).
+  'media.read': (a: Actor, r: ResourceOf<'media'>) => readsArtefact(a, r.artefact) && (!r.removed || seesWholeArtefact(a, r.artefact)),
 
   // Portability. Exporting: the pupil, the teachers of the pupil's groups and the school's admins take
   // the whole portfolio; a guardian takes what was shared with them (see exportScope). Project-only
@@ -115,6 +119,7 @@ const readAction = {
   feedback: null,
   project: 'project.read',
   portabilityJob: 'portabilityJob.read',
+  media: 'media.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -161,6 +166,16 @@ export function exportScope(a: Actor, r: ResourceOf<'pupil'>): 'full' | 'shared'
   return null;
 }
 
+/**
+ * Which of an artefact's versions and media an actor who may read it sees: everything (the owner and
+ * the owner's teachers), or only what existed while it was shared with guardians and is still on it (a guardian).
+ */
+export type HistoryScope = 'all' | 'shared';
+
+export function historyScope(a: Actor, r: ArtefactResource): HistoryScope {
+  return seesWholeArtefact(a, r) ? 'all' : 'shared';
+}
+
 /** Who receives realtime events about an artefact: exactly those `artefact.read` lets see it. */
 export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] }): string[] {
   const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.projectTeacherIds]);
@@ -173,6 +188,13 @@ function teachesAny(a: Actor, groupIds: readonly string[]): boolean {
 }
 function teachesOwner(a: Actor, r: ArtefactResource): boolean {
   return teachesAny(a, r.ownerGroupIds) || r.projectTeacherIds.includes(a.id);
+}
+function readsArtefact(a: Actor, r: ArtefactResource): boolean {
+  return seesWholeArtefact(a, r) || (r.visibility === 'guardians' && a.childIds.has(r.ownerId));
+}
+/** The owner and the owner's teachers: the artefact's whole history, removed files included. */
+function seesWholeArtefact(a: Actor, r: ArtefactResource): boolean {
+  return a.id === r.ownerId || teachesOwner(a, r);
 }
 function hasRole(a: Actor, role: SchoolRole): boolean {
   return a.roles.some((r) => r.role === role);

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
 import type { Labels } from '../../shared/api/reference.ts';
 import type { ArtefactKind, ArtefactStatus, MediaKind, MediaVariant, Visibility } from '../../shared/portfolio.ts';
 import type { GroupRole, Locale, SchoolRole } from '../../shared/roles.ts';
@@ -193,6 +193,8 @@ export interface ArtefactVersionsTable {
   snapshot: ColumnType<ArtefactSnapshot, string, string>;
   createdAt: CreatedAt;
   importedAuthor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
+  /** Whether the artefact was shared with guardians while this version was current (generated from the snapshot). */
+  shared: GeneratedAlways<boolean>;
 }
 export interface MediaItemsTable {
   id: string;

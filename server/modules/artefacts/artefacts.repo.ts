@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
 import { MEDIA_VARIANTS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
-import { artefactAudience, type PortfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, type HistoryScope, type PortfolioScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
@@ -229,4 +229,54 @@ function presentMedia(m: ArtefactRow['media'][number]): Media {
     durationMs: m.durationMs,
     urls,
   };
+}
+
+/** A media item as the media route needs it: its artefact, its blob keys, and whether an edit removed it. */
+export function mediaFacts(db: Db, mediaId: string) {
+  return db.selectFrom('mediaItems').select(['artefactId', 'variants', 'originalName', 'removedAt']).where('id', '=', mediaId).executeTakeFirst();
+}
+
+/**
+ * An artefact's versions, newest first, within the policy's history scope: 'shared' keeps only the
+ * versions current while the artefact was shared, and drops from them the media an edit has removed.
+ */
+export async function historyRows(db: Db, artefactId: string, scope: HistoryScope) {
+  let query = db
+    .selectFrom('artefactVersions')
+    .leftJoin('users', 'users.id', 'artefactVersions.authorId')
+    .select(['artefactVersions.version', 'artefactVersions.snapshot', 'artefactVersions.createdAt', 'users.id as authorId', 'users.displayName as authorName'])
+    .where('artefactVersions.artefactId', '=', artefactId)
+    .orderBy('artefactVersions.version', 'desc');
+  if (scope === 'all') return query.execute();
+  query = query.where('artefactVersions.shared', '=', true);
+  const [rows, removed] = await Promise.all([
+    query.execute(),
+    db.selectFrom('mediaItems').select('id').where('artefactId', '=', artefactId).where('removedAt', 'is not', null).execute(),
+  ]);
+  const gone = new Set(removed.map((m) => m.id));
+  return rows.map((r) => ({ ...r, snapshot: { ...r.snapshot, mediaIds: r.snapshot.mediaIds.filter((id) => !gone.has(id)) } }));
+}
+
+/**
+ * Locks the artefact's row for the rest of the transaction and reads what an edit builds on:
+ * concurrent edits of one artefact queue here, so each gets the next version number in turn.
+ */
+export function lockArtefact(trx: Db, artefactId: string) {
+  return trx
+    .selectFrom('artefacts')
+    .select(['projectId', 'phaseId', 'goalIds', 'status', 'visibility', 'version', 'deletedAt'])
+    .where('id', '=', artefactId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Drops goal ids from the project's artefacts when those goals are removed from it (inside the project's transaction). */
+export async function dropGoalIds(trx: Db, projectId: string, goalIds: readonly string[]): Promise<void> {
+  if (goalIds.length === 0) return;
+  await trx
+    .updateTable('artefacts')
+    .set({ goalIds: sql<string[]>`array(select g from unnest(goal_ids) as g where g <> all(${[...goalIds]}::uuid[]))` })
+    .where('projectId', '=', projectId)
+    .where(sql<boolean>`goal_ids && ${[...goalIds]}::uuid[]`)
+    .execute();
 }

@@ -13,15 +13,11 @@ import {
   updateArtefactRequestSchema,
 } from '../../../shared/api/artefacts.ts';
 import { groupParamsSchema } from '../../../shared/api/org.ts';
-import type { Db } from '../../db/database.ts';
-import { issuesFromZod, NotFound, ValidationFailed } from '../../http/errors.ts';
+import { issuesFromZod, ValidationFailed } from '../../http/errors.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
 import type { UploadedFile } from './artefact-media.ts';
 import type { ArtefactsService } from './artefacts.service.ts';
 import type { overviewService } from './overview.service.ts';
-
-const MEDIA_URL_SECONDS = 300;
 
 // For the OpenAPI document: what the multipart forms carry.
 const fileField = z.array(z.string().meta({ format: 'binary' })).describe('The files (images, audio, video, PDF, office documents)');
@@ -54,15 +50,13 @@ function artefactFields(req: Request): z.output<typeof createArtefactRequestSche
 }
 
 export interface ArtefactRouteDeps {
-  db: Db;
-  blobs: BlobStore;
   artefacts: ArtefactsService;
   overview: ReturnType<typeof overviewService>;
   /** Multer to disk; it also removes the temp files when the response ends, whatever happened. */
   upload: RequestHandler;
 }
 
-export function artefactRoutes({ db, blobs, artefacts, overview, upload }: ArtefactRouteDeps): AnyRoute[] {
+export function artefactRoutes({ artefacts, overview, upload }: ArtefactRouteDeps): AnyRoute[] {
   const tag = 'Artefacts';
   return [
     route({
@@ -170,15 +164,7 @@ export function artefactRoutes({ db, blobs, artefacts, overview, upload }: Artef
       summary: 'A media file: after the policy check, a redirect to a short-lived signed URL for exactly this file',
       params: mediaParamsSchema,
       handler: async ({ actor, params, res }) => {
-        const media = await db.selectFrom('mediaItems').select(['artefactId', 'variants', 'originalName']).where('id', '=', params.mediaId).executeTakeFirst();
-        if (!media) throw new NotFound('The file');
-        await artefacts.readable(actor, media.artefactId);
-        const key = media.variants[params.variant];
-        if (!key) throw new NotFound('The file');
-        const url = await blobs.signedUrl(key, {
-          expiresInSeconds: MEDIA_URL_SECONDS,
-          ...(params.variant === 'original' && media.originalName ? { downloadName: media.originalName } : {}),
-        });
+        const url = await artefacts.mediaUrl(actor, params.mediaId, params.variant);
         res.setHeader('Cache-Control', 'private, max-age=60');
         res.redirect(302, url);
       },

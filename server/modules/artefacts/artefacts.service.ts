@@ -1,17 +1,29 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
-import { UNDO_DELETE_SECONDS, type ArtefactKind } from '../../../shared/portfolio.ts';
+import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, portfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, authorize, historyScope, portfolioScope } from '../../auth/policy.ts';
 import type { ArtefactSnapshot } from '../../db/schema.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { ReferenceService } from '../reference/reference.routes.ts';
+import type { ReferenceService } from '../reference/reference.service.ts';
 import { claimStored, discardStored, mediaItemRow, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
-import { artefactFacts, audienceFacts, audienceOf, presentArtefact, pupilFacts, selectArtefacts, timelineRows } from './artefacts.repo.ts';
+import {
+  artefactFacts,
+  audienceFacts,
+  historyRows,
+  lockArtefact,
+  mediaFacts,
+  presentArtefact,
+  pupilFacts,
+  selectArtefacts,
+  timelineRows,
+} from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
+
+const MEDIA_URL_SECONDS = 300;
 
 type CreateInput = z.output<typeof createArtefactRequestSchema>;
 type TimelineInput = z.output<typeof timelineQuerySchema>;
@@ -38,21 +50,24 @@ export function artefactsService(deps: ArtefactsDeps) {
     return presentArtefact(row);
   }
 
-  /** After commit: tell everyone who may see the artefact; guardians who just lost sight of it hear it is gone. */
+  /** After commit: tell everyone who may see the artefact; guardians who just lost sight of it (unshared) hear only that. */
   async function announce(artefactId: string, lostGuardians = false) {
     const facts = await artefactFacts(db, artefactId);
     if (!facts) return;
     const audience = await audienceFacts(db, facts.row.ownerId);
     const artefact = await present(facts.row.ownerId, artefactId);
     const { unreadFeedbackCount: _unread, ...event } = artefact;
-    for (const userId of artefactAudience(facts.resource, audience)) notifier.toUser(userId, 'artefact.updated', { artefact: event });
+    const hearing = artefactAudience(facts.resource, audience);
+    for (const userId of hearing) notifier.toUser(userId, 'artefact.updated', { artefact: event });
     if (lostGuardians) {
-      for (const userId of audience.guardianIds) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
+      for (const userId of audience.guardianIds)
+        if (!hearing.includes(userId)) notifier.toUser(userId, 'artefact.access_lost', { artefactId, ownerId: facts.row.ownerId });
     }
   }
 
   /** Project, phase and goals must fit together and be the pupil's; subjects and competences must exist. */
   async function checkPlacement(
+    executor: typeof db,
     actor: Actor,
     input: {
       projectId?: string | null | undefined;
@@ -62,7 +77,6 @@ export function artefactsService(deps: ArtefactsDeps) {
       competenceIds?: readonly string[] | undefined;
     },
   ) {
-    await reference.check('body', input);
     if (input.phaseId && !input.projectId)
       throw new BadRequest('A phase belongs to a project: choose the project too.', [{ path: 'body.projectId', message: 'is required with a phase' }]);
     if (!input.projectId) {
@@ -72,16 +86,16 @@ export function artefactsService(deps: ArtefactsDeps) {
     }
     const groupIds = [...actor.pupilGroupIds];
     const project = groupIds.length
-      ? await db
+      ? await executor
           .selectFrom('projects')
           .select('projects.id')
           .where('projects.id', '=', input.projectId)
-          .where('projects.id', 'in', db.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))
+          .where('projects.id', 'in', executor.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))
           .executeTakeFirst()
       : undefined;
     if (!project) throw new BadRequest('You do not take part in that project.', [{ path: 'body.projectId', message: 'must be a project of your group' }]);
     if (input.phaseId) {
-      const phase = await db
+      const phase = await executor
         .selectFrom('projectPhases')
         .select('id')
         .where('id', '=', input.phaseId)
@@ -90,7 +104,7 @@ export function artefactsService(deps: ArtefactsDeps) {
       if (!phase) throw new BadRequest('That phase is not part of the project.', [{ path: 'body.phaseId', message: 'must be a phase of the project' }]);
     }
     if (input.goalIds?.length) {
-      const goals = await db.selectFrom('projectGoals').select('id').where('id', 'in', input.goalIds).where('projectId', '=', input.projectId).execute();
+      const goals = await executor.selectFrom('projectGoals').select('id').where('id', 'in', input.goalIds).where('projectId', '=', input.projectId).execute();
       if (goals.length !== new Set(input.goalIds).size)
         throw new BadRequest('Some goals are not part of the project.', [{ path: 'body.goalIds', message: 'must be goals of the project' }]);
     }
@@ -143,7 +157,8 @@ export function artefactsService(deps: ArtefactsDeps) {
   return {
     async create(actor: Actor, input: CreateInput, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
       authorize(actor, 'artefact.create', { type: 'pupil', pupilId: actor.id, schoolIds: [], groupIds: [], projectTeacherIds: [] });
-      await checkPlacement(actor, input);
+      await reference.check('body', input);
+      await checkPlacement(db, actor, input);
       const stored = await storeUploads(deps, files);
       try {
         const id = await db.transaction().execute(async (trx) => {
@@ -187,21 +202,18 @@ export function artefactsService(deps: ArtefactsDeps) {
 
     async update(actor: Actor, artefactId: string, input: UpdateArtefactRequest, ip?: string): Promise<Artefact> {
       const facts = await readable(actor, artefactId, 'artefact.update');
-      const current = await db
-        .selectFrom('artefacts')
-        .select(['projectId', 'phaseId', 'goalIds', 'status', 'visibility', 'version'])
-        .where('id', '=', artefactId)
-        .executeTakeFirstOrThrow();
-      const projectId = input.projectId === undefined ? current.projectId : input.projectId;
-      await checkPlacement(actor, {
-        projectId,
-        phaseId: input.phaseId === undefined ? (input.projectId === undefined ? current.phaseId : null) : input.phaseId,
-        goalIds: input.goalIds ?? (input.projectId === undefined ? current.goalIds : []),
-        subjectCodes: input.subjectCodes,
-        competenceIds: input.competenceIds,
-      });
+      await reference.check('body', input);
       const { removeMediaIds, bodyHtml, links, ...fields } = input;
-      await db.transaction().execute(async (trx) => {
+      const wasShared = await db.transaction().execute(async (trx) => {
+        // Concurrent saves of one artefact wait here for each other and so never clash on a version number.
+        const current = await lockArtefact(trx, artefactId);
+        if (!current || current.deletedAt) throw new NotFound('The artefact');
+        const projectId = input.projectId === undefined ? current.projectId : input.projectId;
+        await checkPlacement(trx, actor, {
+          projectId,
+          phaseId: input.phaseId === undefined ? (input.projectId === undefined ? current.phaseId : null) : input.phaseId,
+          goalIds: input.goalIds ?? (input.projectId === undefined ? current.goalIds : []),
+        });
         const version = current.version + 1;
         await trx
           .updateTable('artefacts')
@@ -232,8 +244,9 @@ export function artefactsService(deps: ArtefactsDeps) {
           details: { fields: Object.keys(input) },
           ip,
         });
+        return current.visibility === 'guardians';
       });
-      await announce(artefactId, current.visibility === 'guardians' && input.visibility === 'private');
+      await announce(artefactId, wasShared && input.visibility === 'private');
       return present(actor.id, artefactId);
     },
 
@@ -243,6 +256,8 @@ export function artefactsService(deps: ArtefactsDeps) {
       const stored = await storeUploads(deps, files);
       try {
         await db.transaction().execute(async (trx) => {
+          const current = await lockArtefact(trx, artefactId);
+          if (!current || current.deletedAt) throw new NotFound('The artefact');
           const last = await trx
             .selectFrom('mediaItems')
             .select(sql<number>`coalesce(max(position), -1)::int`.as('p'))
@@ -288,7 +303,12 @@ export function artefactsService(deps: ArtefactsDeps) {
           ip,
         });
       });
-      for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
+      // The owner and teachers hear it was deleted (the owner may undo it); guardians only that they lost sight of it.
+      const audience = await audienceFacts(db, facts.row.ownerId);
+      const told = artefactAudience(facts.resource, { ...audience, guardianIds: [] });
+      for (const userId of told) notifier.toUser(userId, 'artefact.deleted', { artefactId, ownerId: facts.row.ownerId });
+      for (const userId of artefactAudience(facts.resource, audience))
+        if (!told.includes(userId)) notifier.toUser(userId, 'artefact.access_lost', { artefactId, ownerId: facts.row.ownerId });
       return { ok: true, restoreUntil: new Date(deletedAt.getTime() + UNDO_DELETE_SECONDS * 1000).toISOString() };
     },
 
@@ -320,21 +340,10 @@ export function artefactsService(deps: ArtefactsDeps) {
       return present(actor.id, artefactId);
     },
 
+    /** The artefact's versions, newest first: a guardian sees only those written while it was shared (policy's historyScope). */
     async history(actor: Actor, artefactId: string) {
-      await readable(actor, artefactId);
-      const rows = await db
-        .selectFrom('artefactVersions')
-        .leftJoin('users', 'users.id', 'artefactVersions.authorId')
-        .select([
-          'artefactVersions.version',
-          'artefactVersions.snapshot',
-          'artefactVersions.createdAt',
-          'users.id as authorId',
-          'users.displayName as authorName',
-        ])
-        .where('artefactVersions.artefactId', '=', artefactId)
-        .orderBy('artefactVersions.version', 'desc')
-        .execute();
+      const facts = await readable(actor, artefactId);
+      const rows = await historyRows(db, artefactId, historyScope(actor, facts.resource));
       return {
         versions: rows.map((r) => ({
           version: r.version,
@@ -347,6 +356,23 @@ export function artefactsService(deps: ArtefactsDeps) {
           mediaIds: r.snapshot.mediaIds,
         })),
       };
+    },
+
+    /**
+     * A short-lived signed URL for one variant of a media file, after the policy check: 404 when the
+     * actor may not see the artefact, or the file was removed and they are not its owner or teacher.
+     */
+    async mediaUrl(actor: Actor, mediaId: string, variant: MediaVariant): Promise<string> {
+      const media = await mediaFacts(db, mediaId);
+      if (!media) throw new NotFound('The file');
+      const facts = await readable(actor, media.artefactId);
+      authorize(actor, 'media.read', { type: 'media', artefact: facts.resource, removed: media.removedAt !== null }, 'The file');
+      const key = media.variants[variant];
+      if (!key) throw new NotFound('The file');
+      return deps.blobs.signedUrl(key, {
+        expiresInSeconds: MEDIA_URL_SECONDS,
+        ...(variant === 'original' && media.originalName ? { downloadName: media.originalName } : {}),
+      });
     },
 
     /** One page of a pupil's portfolio, newest first, keyset-paginated on (createdAt, id). */

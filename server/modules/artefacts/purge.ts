@@ -21,14 +21,25 @@ async function deleteNoted(db: Db, blobs: BlobStore, keys: readonly string[], lo
 }
 
 /**
- * Removes for good the artefacts deleted longer ago than the undo window: rows in one transaction
- * (their blob keys noted first), then the blobs. Safe to run in several processes at once.
+ * Removes for good the artefacts deleted longer ago than the undo window, in batches until none is
+ * left: each batch's rows in one transaction (their blob keys noted first), then its blobs. Safe to
+ * run in several processes at once. Returns how many artefacts it purged (a blob that could not be
+ * deleted yet stays noted for the sweeper).
  */
 export async function purgeDeletedArtefacts(db: Db, blobs: BlobStore, logger: Logger, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - UNDO_DELETE_SECONDS * 1000);
-  const keys = await db.transaction().execute(async (trx) => {
+  let total = 0;
+  for (;;) {
+    const purged = await purgeBatch(db, blobs, logger, cutoff);
+    total += purged;
+    if (purged < BATCH) return total;
+  }
+}
+
+async function purgeBatch(db: Db, blobs: BlobStore, logger: Logger, cutoff: Date): Promise<number> {
+  const { purged, keys } = await db.transaction().execute(async (trx) => {
     const doomed = await trx.selectFrom('artefacts').select('id').where('deletedAt', '<', cutoff).limit(BATCH).forUpdate().skipLocked().execute();
-    if (doomed.length === 0) return [];
+    if (doomed.length === 0) return { purged: 0, keys: [] };
     const ids = doomed.map((d) => d.id);
     const media = await trx.selectFrom('mediaItems').select('variants').where('artefactId', 'in', ids).execute();
     const noted = media.flatMap((m) => Object.values(m.variants)).filter((k): k is string => typeof k === 'string');
@@ -38,11 +49,11 @@ export async function purgeDeletedArtefacts(db: Db, blobs: BlobStore, logger: Lo
         .values(noted.map((key) => ({ key })))
         .onConflict((oc) => oc.doNothing())
         .execute();
-    await trx.deleteFrom('artefacts').where('id', 'in', ids).execute();
-    return noted;
+    const deleted = await trx.deleteFrom('artefacts').where('id', 'in', ids).executeTakeFirst();
+    return { purged: Number(deleted.numDeletedRows), keys: noted };
   });
   await deleteNoted(db, blobs, keys, logger);
-  return keys.length;
+  return purged;
 }
 
 /** Blobs whose rows never came (a crash between storing and committing), older than `maxAgeMs`. */

@@ -6,7 +6,8 @@ import { authorize, schoolsWhere } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { ReferenceService } from '../reference/reference.routes.ts';
+import type { ReferenceService } from '../reference/reference.service.ts';
+import { dropGoalIds } from '../artefacts/artefacts.repo.ts';
 import { loadProjects, projectFacts } from './projects.repo.ts';
 
 type Trx = Db;
@@ -45,7 +46,14 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
     const keep = items.map((i) => i.id).filter((id): id is string => Boolean(id));
     let removal = trx.deleteFrom(table).where('projectId', '=', projectId);
     if (keep.length) removal = removal.where('id', 'not in', keep);
-    await removal.execute();
+    const removed = await removal.returning('id').execute();
+    // Artefacts keep no ids of goals that are gone (a removed phase is unset by its foreign key).
+    if (table === 'projectGoals')
+      await dropGoalIds(
+        trx,
+        projectId,
+        removed.map((r) => r.id),
+      );
     for (const [position, item] of items.entries()) {
       const values = table === 'projectPhases' ? { title: item.title ?? '' } : { text: item.text ?? '' };
       if (item.id) {

@@ -50,6 +50,14 @@ export async function loadPortfolioDocument(
   if (scope === 'shared') artefactQuery = artefactQuery.where('visibility', '=', 'guardians');
   // The same set again as a subquery, so children are fetched without a list of thousands of ids.
   const inScope = artefactQuery.clearSelect().select('artefacts.id');
+  // A guardian's export holds only what existed while an artefact was shared: the versions current
+  // then (see historyScope in the policy), and no file an edit has removed since.
+  let mediaQuery = db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope);
+  let versionQuery = db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope);
+  if (scope === 'shared') {
+    mediaQuery = mediaQuery.where('removedAt', 'is', null);
+    versionQuery = versionQuery.where('shared', '=', true);
+  }
 
   const [schools, artefacts, media, versions, feedback] = await Promise.all([
     db
@@ -61,8 +69,8 @@ export async function loadPortfolioDocument(
       .orderBy('schools.name')
       .execute(),
     artefactQuery.orderBy('createdAt', 'desc').orderBy('id', 'desc').execute(),
-    db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope).orderBy('artefactId').orderBy('position').orderBy('id').execute(),
-    db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope).orderBy('artefactId').orderBy('version').execute(),
+    mediaQuery.orderBy('artefactId').orderBy('position').orderBy('id').execute(),
+    versionQuery.orderBy('artefactId').orderBy('version').execute(),
     db.selectFrom('feedback').selectAll().where('artefactId', 'in', inScope).orderBy('createdAt').orderBy('id').execute(),
   ]);
 
@@ -124,6 +132,7 @@ export async function loadPortfolioDocument(
       };
     },
   );
+  const exported = new Set(media.map((m) => m.id));
   const versionDocs = groupBy(
     versions,
     (v) => v.artefactId,
@@ -135,7 +144,7 @@ export async function loadPortfolioDocument(
       bodyHtml: v.snapshot.bodyHtml,
       status: v.snapshot.status,
       visibility: v.snapshot.visibility,
-      mediaIds: v.snapshot.mediaIds,
+      mediaIds: v.snapshot.mediaIds.filter((id) => exported.has(id)),
     }),
   );
   const feedbackDocs = groupBy(
