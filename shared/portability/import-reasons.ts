@@ -12,6 +12,7 @@ type NoParams = Record<never, never>;
 export interface ImportReasonParams {
   // Polku archives
   'project-exists': NoParams;
+  'project-new-id': NoParams;
   'artefact-exists': NoParams;
   'artefact-new-id': NoParams;
   'media-exists': NoParams;
@@ -55,6 +56,7 @@ export type ImportReasonCode = keyof ImportReasonParams;
 /** English, in i18next's syntax; plural codes have `_one` and `_other`. */
 export const IMPORT_REASONS_EN = {
   'project-exists': 'The project is already here.',
+  'project-new-id': 'A project with this id is here but is not part of this portfolio: imported as the pupil’s own project under a new id.',
   'artefact-exists': 'Already in the portfolio.',
   'artefact-new-id': 'An item with this id belongs to another pupil here: imported under a new id.',
   'media-exists': 'The same file is already in this artefact.',
@@ -102,6 +104,7 @@ export const IMPORT_REASONS_EN = {
 /** Every code, for the API schema and the translation tests. */
 export const IMPORT_REASON_CODES = [
   'project-exists',
+  'project-new-id',
   'artefact-exists',
   'artefact-new-id',
   'media-exists',

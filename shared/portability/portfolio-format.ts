@@ -42,7 +42,7 @@ export const personRefSchema = z
     imported: z
       .boolean()
       .describe(
-        'False for a user of the Polku where the portfolio was made (`id` is theirs), kept so through Polku-to-Polku imports even where they have no account; true for a person named by another system (e.g. a LEAP2A feed), known only by name.',
+        'False for the pupil and for a user of the Polku that wrote this archive (`id` is theirs there); true for a person known only by name: named by another system (e.g. a LEAP2A feed) or brought in by an import. An import links no one but the pupil to an account, so everyone else comes back `true` after Polku → Polku (keeping `id`, name and role as the source said them).',
       ),
   })
   .describe('Someone who wrote feedback, a version or teaches a project.');

@@ -291,7 +291,7 @@ describe('other LEAP2A versions and notations', () => {
       .selectAll()
       .where('artefactId', '=', reflection?.id ?? '')
       .execute();
-    expect(feedback.map((f) => [f.body, f.importedAuthor])).toEqual([['Bra skrivet.', { id: null, displayName: 'Lärare Lena', role: null }]]);
+    expect(feedback.map((f) => [f.body, f.importedAuthor])).toEqual([['Bra skrivet.', { id: null, displayName: 'Lärare Lena', role: null, imported: true }]]);
   });
 });
 

@@ -52,7 +52,10 @@ export interface PlannedProject {
   competenceIds: string[];
   phases: Array<{ id: string; title: string }>;
   goals: Array<{ id: string; text: string }>;
-  teacherIds: string[];
+  /**
+   * Teachers the archive names, by name only. There is deliberately no field for accounts: an
+   * import never makes anyone a teacher of a project, nor adds a group to it.
+   */
   importedTeachers: ImportedPerson[];
   origin: ImportOrigin | null;
   createdAt: Date | null;
@@ -80,20 +83,25 @@ export interface PlannedMedia {
   item: number;
 }
 
-export interface PlannedFeedback {
+/**
+ * Who wrote something an archive brings: the target pupil (the only account an import links to), a
+ * name-only imported person, or nobody known. A plan cannot hold any other account's id.
+ */
+export interface PlannedAuthor {
+  byPupil: boolean;
+  importedAuthor: ImportedPerson | null;
+}
+
+export interface PlannedFeedback extends PlannedAuthor {
   id: string;
   parentId: string | null;
-  authorId: string | null;
-  importedAuthor: ImportedPerson | null;
   body: string;
   createdAt: Date | null;
   editedAt: Date | null;
 }
 
-export interface PlannedVersion {
+export interface PlannedVersion extends PlannedAuthor {
   version: number;
-  authorId: string | null;
-  importedAuthor: ImportedPerson | null;
   createdAt: Date | null;
   title: string;
   bodyHtml: string;

@@ -148,10 +148,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
     projects.flatMap((p) => p.goals.map((g, position) => ({ id: g.id, projectId: p.id, position, text: g.text }))),
     (rows) => trx.insertInto('projectGoals').values(rows).execute(),
   );
-  await batches(
-    projects.flatMap((p) => p.teacherIds.map((userId) => ({ projectId: p.id, userId }))),
-    (rows) => trx.insertInto('projectTeachers').values(rows).execute(),
-  );
+  // No project_teachers or project_groups rows: an imported project is the pupil's own (see PlannedProject).
 
   const newArtefacts = plan.artefacts.flatMap((a) => (a.row ? [{ a, row: a.row }] : []));
   await batches(newArtefacts, (rows) =>
@@ -200,7 +197,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
       return {
         artefactId: a.id,
         version: v.version,
-        authorId: v.authorId === PUPIL ? pupilId : v.authorId,
+        authorId: v.byPupil ? pupilId : null,
         importedAuthor: v.importedAuthor ? JSON.stringify(v.importedAuthor) : null,
         createdAt: v.createdAt ?? row.createdAt ?? now,
         snapshot: JSON.stringify(snapshot),
@@ -231,7 +228,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
         rows.map(({ a, f }) => ({
           id: f.id,
           artefactId: a.id,
-          authorId: f.authorId === PUPIL ? pupilId : f.authorId,
+          authorId: f.byPupil ? pupilId : null,
           parentId: f.parentId,
           body: f.body,
           createdAt: f.createdAt ?? now,
@@ -243,9 +240,6 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
   );
   return { projects: projects.length, artefacts: newArtefacts.length, media: mediaRows.length, feedback: feedback.length };
 }
-
-/** Stands for the target pupil's id in a plan, which for a new account is known only in the transaction. */
-export const PUPIL = '00000000-0000-0000-0000-000000000000';
 
 /** Parents before replies, so that batches never insert a reply ahead of what it answers. */
 function threadOrder(list: readonly PlannedFeedback[]): PlannedFeedback[] {

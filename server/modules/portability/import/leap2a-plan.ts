@@ -7,7 +7,6 @@ import { IMPORT_TITLES_EN, importTitle } from '../../../../shared/portability/im
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
-import { PUPIL } from './import-writer.ts';
 import type { LeapEntry, LeapFeed } from './leap2a-feed.ts';
 import { loadReference, matchAbility } from './leap2a-abilities.ts';
 import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, webAddress } from './leap2a-entries.ts';
@@ -213,7 +212,6 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
         competenceIds: [],
         phases: [],
         goals: [],
-        teacherIds: [],
         importedTeachers: [],
         origin: origin(s.entry),
         createdAt: parseDate(s.entry.published),
@@ -319,8 +317,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     root.artefact.feedback.push({
       id,
       parentId,
-      authorId: null,
-      importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null },
+      byPupil: false,
+      importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null, imported: true },
       body,
       createdAt: parseDate(s.entry.published) ?? parseDate(s.entry.updated),
       editedAt: null,
@@ -345,7 +343,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     a.row.bodyHtml = sanitizeRichText(rewriteLinks(a.row.bodyHtml, urlFor, feed.ns));
     a.versions.push({
       version: 1,
-      authorId: PUPIL,
+      byPupil: true,
       importedAuthor: null,
       createdAt: a.row.createdAt,
       title: a.row.title,
@@ -390,7 +388,15 @@ async function existingOrigins(ctx: LeapContext, source: string): Promise<{ arte
     for (const r of rows) if (r.origin?.source === source) artefacts.set(r.origin.id, r.id);
   }
   if (ctx.schoolId && ctx.pupilId) {
-    const rows = await ctx.db.selectFrom('projects').select(['id', 'origin']).where('schoolId', '=', ctx.schoolId).where('origin', 'is not', null).execute();
+    // Only the pupil's own imported projects (ones holding their work): a feed naming another pupil's
+    // project by its origin id must not put work into it.
+    const rows = await ctx.db
+      .selectFrom('projects')
+      .select(['id', 'origin'])
+      .where('schoolId', '=', ctx.schoolId)
+      .where('origin', 'is not', null)
+      .where('id', 'in', ctx.db.selectFrom('artefacts').select('artefacts.projectId').where('artefacts.ownerId', '=', ctx.pupilId))
+      .execute();
     for (const r of rows) if (r.origin?.source === source) projects.set(r.origin.id, r.id);
   }
   return { artefacts, projects };

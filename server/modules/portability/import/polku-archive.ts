@@ -13,10 +13,9 @@ import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import { ImportRejected } from './import-rejected.ts';
-import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
+import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
-import { PUPIL } from './import-writer.ts';
 import type { SafeZip } from './safe-zip.ts';
 
 /** portfolio.json parsed and checked against the schema; a failure names the field. */
@@ -83,47 +82,42 @@ interface Known {
   artefacts: Map<string, string>;
   media: Map<string, string>;
   mediaHashes: Map<string, Set<string>>;
-  feedback: Set<string>;
+  /** Feedback ids already taken, with the artefact each belongs to. */
+  feedback: Map<string, string>;
   projects: Set<string>;
-  phases: Set<string>;
-  goals: Set<string>;
-  users: Set<string>;
+  /** Existing projects of the archive that are the target pupil's own: see `ownProjects`. */
+  ownProjects: Set<string>;
+  /** Phase and goal ids already taken, with the project each belongs to. */
+  phases: Map<string, string>;
+  goals: Map<string, string>;
 }
 
-async function lookUp(db: Db, doc: PortfolioDocument): Promise<Known> {
+async function lookUp(db: Db, doc: PortfolioDocument, pupilId: string | null): Promise<Known> {
   const ids = <T>(list: T[]) => (list.length ? list : ['00000000-0000-0000-0000-000000000000']);
   const artefactIds = doc.artefacts.map((a) => a.id);
   const mediaIds = doc.artefacts.flatMap((a) => a.media.map((m) => m.id));
   const feedbackIds = doc.artefacts.flatMap((a) => a.feedback.map((f) => f.id));
-  const people = [
-    ...doc.projects.flatMap((p) => p.teachers),
-    ...doc.artefacts.flatMap((a) => [...a.feedback.map((f) => f.author), ...a.versions.map((v) => v.author)]),
-  ];
-  const userIds = [...new Set(people.flatMap((p) => (p?.id ? [p.id] : [])))];
-  const [artefacts, media, feedback, projects, phases, goals, users] = await Promise.all([
+  const projectIds = doc.projects.map((p) => p.id);
+  const [artefacts, media, feedback, projects, phases, goals, own] = await Promise.all([
     db.selectFrom('artefacts').select(['id', 'ownerId']).where('id', 'in', ids(artefactIds)).execute(),
     db
       .selectFrom('mediaItems')
       .select(['id', 'artefactId', 'sha256'])
       .where((eb) => eb.or([eb('id', 'in', ids(mediaIds)), eb('artefactId', 'in', ids(artefactIds))]))
       .execute(),
-    db.selectFrom('feedback').select('id').where('id', 'in', ids(feedbackIds)).execute(),
-    db
-      .selectFrom('projects')
-      .select('id')
-      .where('id', 'in', ids(doc.projects.map((p) => p.id)))
-      .execute(),
+    db.selectFrom('feedback').select(['id', 'artefactId']).where('id', 'in', ids(feedbackIds)).execute(),
+    db.selectFrom('projects').select('id').where('id', 'in', ids(projectIds)).execute(),
     db
       .selectFrom('projectPhases')
-      .select('id')
+      .select(['id', 'projectId'])
       .where('id', 'in', ids(doc.projects.flatMap((p) => p.phases.map((x) => x.id))))
       .execute(),
     db
       .selectFrom('projectGoals')
-      .select('id')
+      .select(['id', 'projectId'])
       .where('id', 'in', ids(doc.projects.flatMap((p) => p.goals.map((x) => x.id))))
       .execute(),
-    db.selectFrom('users').select('id').where('id', 'in', ids(userIds)).execute(),
+    pupilId ? ownProjects(db, pupilId, ids(projectIds)) : Promise.resolve([]),
   ]);
   const mediaHashes = new Map<string, Set<string>>();
   for (const m of media) {
@@ -135,61 +129,105 @@ async function lookUp(db: Db, doc: PortfolioDocument): Promise<Known> {
     artefacts: new Map(artefacts.map((a) => [a.id, a.ownerId])),
     media: new Map(media.map((m) => [m.id, m.artefactId])),
     mediaHashes,
-    feedback: new Set(feedback.map((f) => f.id)),
+    feedback: new Map(feedback.map((f) => [f.id, f.artefactId])),
     projects: new Set(projects.map((p) => p.id)),
-    phases: new Set(phases.map((p) => p.id)),
-    goals: new Set(goals.map((g) => g.id)),
-    users: new Set(users.map((u) => u.id)),
+    ownProjects: new Set(own),
+    phases: new Map(phases.map((p) => [p.id, p.projectId])),
+    goals: new Map(goals.map((g) => [g.id, g.projectId])),
   };
+}
+
+/**
+ * Of `projectIds`, the existing projects an import may put the pupil's work into: those the pupil
+ * already has work in, and those of the pupil's own groups (where the app lets them add work too).
+ * Any other project with the same id is someone else's, whatever the archive says.
+ */
+async function ownProjects(db: Db, pupilId: string, projectIds: string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('projects')
+    .select('projects.id')
+    .where('projects.id', 'in', projectIds)
+    .where((eb) =>
+      eb.or([
+        eb('projects.id', 'in', eb.selectFrom('artefacts').select('artefacts.projectId').where('artefacts.ownerId', '=', pupilId)),
+        eb(
+          'projects.id',
+          'in',
+          eb
+            .selectFrom('projectGroups')
+            .innerJoin('memberships', 'memberships.groupId', 'projectGroups.groupId')
+            .select('projectGroups.projectId')
+            .where('memberships.userId', '=', pupilId)
+            .where('memberships.role', '=', 'pupil'),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /**
  * Plans a Polku archive. Merge rule: what is already here by stable id (media also by content hash
  * within the artefact) is skipped; an id that belongs to someone else gets a fresh id and the item is
- * created, with the reason said. Authors and teachers who have an account here are linked by id,
- * others are kept by name.
+ * created, with the reason said.
+ *
+ * People: an archive is the uploader's word, so it links no one but the target pupil to an account.
+ * Everyone else it names (teachers, feedback and version authors), whatever id, role or `imported`
+ * flag it gives them, becomes a name-only imported person (`imported: true`). Projects become the
+ * pupil's own: they never gain teachers or groups here, and work joins an existing project only if
+ * it is already the pupil's (see ownProjects).
  */
 export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFiles, pupilId: string | null): Promise<ImportPlan> {
-  const known = await lookUp(db, doc);
+  const known = await lookUp(db, doc, pupilId);
   const items: ImportItem[] = [];
   const projects: PlannedProject[] = [];
   const projectIds = new Map<string, string>();
   const phaseIds = new Map<string, string>();
   const goalIds = new Map<string, string>();
+  /** Planned phase and goal ids → the planned project they belong to. */
+  const partOf = new Map<string, string>();
   const fresh = (id: string, taken: boolean, map: Map<string, string>) => {
     const next = taken ? randomUUID() : id;
     map.set(id, next);
     return next;
   };
-  const person = (ref: PersonRef | null): { authorId: string | null; importedAuthor: ImportedPerson | null } => {
-    if (!ref) return { authorId: null, importedAuthor: null };
-    if (ref.id && ref.id === doc.pupil.id && !ref.imported) return { authorId: PUPIL, importedAuthor: null };
-    if (ref.id && !ref.imported && known.users.has(ref.id)) return { authorId: ref.id, importedAuthor: null };
-    return { authorId: null, importedAuthor: { id: ref.id, displayName: ref.displayName, role: ref.role, imported: ref.imported } };
+  const person = (ref: PersonRef | null): PlannedAuthor => {
+    if (!ref) return { byPupil: false, importedAuthor: null };
+    // The pupil the archive is about is the one person it may name: that is the target pupil here.
+    if (ref.id && ref.id === doc.pupil.id && !ref.imported) return { byPupil: true, importedAuthor: null };
+    return { byPupil: false, importedAuthor: importedPerson(ref) };
   };
 
   for (const p of doc.projects) {
-    if (known.projects.has(p.id)) {
+    if (known.ownProjects.has(p.id)) {
       projectIds.set(p.id, p.id);
-      for (const x of p.phases) phaseIds.set(x.id, x.id);
-      for (const x of p.goals) goalIds.set(x.id, x.id);
+      // Only the project's own phases and goals: an archive cannot point work at another project's.
+      for (const x of [...p.phases, ...p.goals]) if (known.phases.get(x.id) === p.id || known.goals.get(x.id) === p.id) partOf.set(x.id, p.id);
+      for (const x of p.phases) if (partOf.has(x.id)) phaseIds.set(x.id, x.id);
+      for (const x of p.goals) if (partOf.has(x.id)) goalIds.set(x.id, x.id);
       items.push({ type: 'project', sourceId: p.id, title: p.title, action: 'skip', ...importReason('project-exists') });
       continue;
     }
-    projectIds.set(p.id, p.id);
-    const teachers = p.teachers.map(person);
+    // Someone else's project by this id: the pupil gets their own copy under a new id.
+    const foreign = known.projects.has(p.id);
+    const id = fresh(p.id, foreign, projectIds);
+    const phases = p.phases.map((x) => ({ id: fresh(x.id, foreign || known.phases.has(x.id), phaseIds), title: x.title }));
+    const goals = p.goals.map((x) => ({ id: fresh(x.id, foreign || known.goals.has(x.id), goalIds), text: x.text }));
+    for (const x of [...phases, ...goals]) partOf.set(x.id, id);
     projects.push({
-      id: p.id,
+      id,
       ...projectFields(p),
-      phases: p.phases.map((x) => ({ id: fresh(x.id, known.phases.has(x.id), phaseIds), title: x.title })),
-      goals: p.goals.map((x) => ({ id: fresh(x.id, known.goals.has(x.id), goalIds), text: x.text })),
-      teacherIds: teachers.flatMap((t) => (t.authorId && t.authorId !== PUPIL ? [t.authorId] : [])),
-      importedTeachers: teachers.flatMap((t) => (t.importedAuthor ? [t.importedAuthor] : [])),
+      phases,
+      goals,
+      importedTeachers: p.teachers.map(importedPerson),
       origin: p.origin,
       createdAt: null,
     });
-    items.push({ type: 'project', sourceId: p.id, title: p.title, action: 'create' });
+    items.push({ type: 'project', sourceId: p.id, title: p.title, action: 'create', ...(foreign ? importReason('project-new-id') : {}) });
   }
+
+  /** A planned phase or goal id, if it belongs to the artefact's planned project. */
+  const ownedBy = (projectId: string | null, id: string | undefined): string | null => (projectId && id && partOf.get(id) === projectId ? id : null);
 
   const artefacts: PlannedArtefact[] = [];
   for (const a of doc.artefacts) {
@@ -248,28 +286,35 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const feedbackIds = new Map<string, string>();
     for (const f of a.feedback) {
       const taken = known.feedback.has(f.id);
-      if (taken && mine) {
+      if (mine && known.feedback.get(f.id) === a.id) {
         items.push({ type: 'feedback', sourceId: f.id, title: excerpt(f.body), action: 'skip', ...importReason('feedback-exists') });
         feedbackIds.set(f.id, f.id);
         continue;
       }
       const fid = fresh(f.id, taken || foreign, feedbackIds);
       const parentId = f.parentId ? (feedbackIds.get(f.parentId) ?? null) : null;
-      planned.feedback.push({ id: fid, parentId, ...person(f.author), body: f.body, createdAt: parseDate(f.createdAt), editedAt: parseDate(f.editedAt) });
-      items.push({ type: 'feedback', sourceId: f.id, title: excerpt(f.body), action: 'create' });
+      const author = person(f.author);
+      planned.feedback.push({ id: fid, parentId, ...author, body: f.body, createdAt: parseDate(f.createdAt), editedAt: parseDate(f.editedAt) });
+      items.push({
+        type: 'feedback',
+        sourceId: f.id,
+        title: excerpt(f.body),
+        action: 'create',
+        ...(author.importedAuthor ? importReason('feedback-imported', { author: author.importedAuthor.displayName }) : {}),
+      });
     }
     if (!mine) {
       const projectId = a.projectId ? (projectIds.get(a.projectId) ?? null) : null;
       planned.row = {
         kind: a.kind,
         projectId,
-        phaseId: projectId && a.phaseId ? (phaseIds.get(a.phaseId) ?? null) : null,
+        phaseId: ownedBy(projectId, a.phaseId ? phaseIds.get(a.phaseId) : undefined),
         title: a.title,
         bodyHtml: sanitizeRichText(a.bodyHtml),
         links: a.links.filter((l) => /^https?:\/\//i.test(l.url)),
         subjectCodes: a.subjectCodes,
         competenceIds: a.competenceIds,
-        goalIds: projectId ? a.goalIds.flatMap((g) => goalIds.get(g) ?? []) : [],
+        goalIds: a.goalIds.flatMap((g) => ownedBy(projectId, goalIds.get(g)) ?? []),
         status: a.status,
         readyAt: parseDate(a.readyAt),
         visibility: a.visibility,
@@ -312,6 +357,11 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     projects,
     artefacts,
   };
+}
+
+/** A person named by an archive, known here only by name: never linked to an account, always shown as imported. */
+function importedPerson(ref: PersonRef): ImportedPerson {
+  return { id: ref.id, displayName: ref.displayName, role: ref.role, imported: true };
 }
 
 function excerpt(body: string): string {
