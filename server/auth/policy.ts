@@ -32,7 +32,9 @@ export type Resource =
   | { readonly type: 'feedback'; readonly authorId: string | null; readonly createdAt: Date; readonly artefact: ArtefactResource }
   | { readonly type: 'project'; readonly schoolId: string; readonly teacherIds: readonly string[]; readonly groupIds: readonly string[] }
   /** An export or import job: who asked for it, and the schools of the pupil (or new account) it concerns. */
-  | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] };
+  | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] }
+  /** A finished export's archive: who asked for it, what it holds, and its pupil as they are now (not as they were when it was made). */
+  | { readonly type: 'exportArchive'; readonly requestedBy: string; readonly scope: 'full' | 'shared'; readonly pupil: ResourceOf<'pupil'> };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -79,6 +81,10 @@ const rules = {
   // A job and its archive: only whoever asked for it, and the admins of the school it concerns.
   'portabilityJob.read': (a: Actor, r: ResourceOf<'portabilityJob'>) => a.id === r.requestedBy || r.schoolIds.some((s) => adminOf(a, s)),
   'portabilityJob.manage': (a: Actor, r: ResourceOf<'portabilityJob'>) => a.id === r.requestedBy || r.schoolIds.some((s) => adminOf(a, s)),
+  // An archive is decided again at every look and download: whoever may have it must *still* be allowed an
+  // export holding at least as much (a guardian whose link was removed, a teacher who left the group: 404).
+  'exportArchive.read': (a: Actor, r: ResourceOf<'exportArchive'>) =>
+    (a.id === r.requestedBy || r.pupil.schoolIds.some((s) => adminOf(a, s))) && covers(exportScope(a, r.pupil), r.scope),
 
   // Projects
   'project.create': (a: Actor, r: ResourceOf<'school'>) => roleAt(a, r.schoolId, 'teacher') || adminOf(a, r.schoolId),
@@ -104,6 +110,7 @@ const readAction = {
   feedback: null,
   project: 'project.read',
   portabilityJob: 'portabilityJob.read',
+  exportArchive: 'exportArchive.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -157,6 +164,10 @@ export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: 
   return [...ids];
 }
 
+/** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
+function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {
+  return allowed === 'full' || (allowed === 'shared' && scope === 'shared');
+}
 function teachesAny(a: Actor, groupIds: readonly string[]): boolean {
   return groupIds.some((g) => a.teacherGroupIds.has(g));
 }

@@ -11,7 +11,8 @@ import { errorResponseSchema } from '../../shared/api/errors.ts';
 import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
 import { jobRunner } from '../../server/modules/portability/jobs.ts';
 import { storeIdentity } from '../../server/modules/portability/portability.deps.ts';
-import { addMember, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { addMember, linkGuardian, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { LocalBlobStore } from '../../server/storage/local-blob-store.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
@@ -214,6 +215,65 @@ describe('export as a background job', () => {
     ).toBeUndefined();
     expect(await app.database.db.selectFrom('portabilityJobs').select('status').where('id', '=', running).executeTakeFirst()).toEqual({ status: 'running' });
     await app.database.db.deleteFrom('portabilityJobs').where('id', '=', running).execute();
+  });
+});
+
+describe('downloads are authorised again at download time', () => {
+  it('refuses an earlier export to a guardian unlinked since and to a teacher who left the group, and still serves the pupil', async () => {
+    const db = app.database.db;
+    const child = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+    const parent = await makeUser(db, { role: 'guardian', schoolId: w.schoolA.id });
+    const classTeacher = await makeUser(db, { role: 'teacher', schoolId: w.schoolA.id });
+    const group = await makeGroup(db, w.schoolA.id);
+    await addMember(db, group.id, child.id, 'pupil');
+    await addMember(db, group.id, classTeacher.id, 'teacher');
+    await linkGuardian(db, parent.id, child.id);
+    const [childClient, parentClient, teacherClient] = await Promise.all([app.as(child.username), app.as(parent.username), app.as(classTeacher.username)]);
+    await createArtefact(childClient, 'Jaettu kotiin', 'guardians');
+
+    const exportAs = async (client: TestClient) => {
+      const started = await client.post<ExportJob>(`/api/pupils/${child.id}/exports`, {});
+      expect(started.status, started.text).toBe(202);
+      const job = await settled<ExportJob>(client, `/api/exports/${started.body.id}`);
+      expect(job.status).toBe('done');
+      return job;
+    };
+    const [own, shared, full] = [await exportAs(childClient), await exportAs(parentClient), await exportAs(teacherClient)];
+    expect([shared.scope, full.scope]).toEqual(['shared', 'full']);
+    // Before: each of them downloads their own.
+    await download(parentClient, shared);
+    await download(teacherClient, full);
+
+    // The admin removes the guardian link and takes the teacher out of the group (the real routes).
+    expect((await admin.request('DELETE', `/api/guardian-links/${parent.id}/${child.id}`)).status).toBe(200);
+    expect((await admin.request('DELETE', `/api/groups/${group.id}/members/${classTeacher.id}`)).status).toBe(200);
+
+    // Signed in afresh (whether or not the change ended their sessions), the earlier exports are gone for them.
+    for (const [username, job] of [
+      [parent.username, shared],
+      [classTeacher.username, full],
+    ] as const) {
+      const client = await app.as(username);
+      const res = await client.get(`/api/exports/${job.id}/download`);
+      expect(res.status, `${username}: ${res.text}`).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+      expect((await client.get(`/api/exports/${job.id}`)).status).toBe(404);
+    }
+    // The pupil's own export still downloads, and the school's admin still reaches the others.
+    await download(childClient, own);
+    expect((await admin.get(`/api/exports/${full.id}/download`)).status).toBe(302);
+  });
+
+  it('hands out a signed URL that is short-lived', async () => {
+    const started = await pupil.post<ExportJob>(`/api/pupils/${w.pupil.id}/exports`, {});
+    const job = await settled<ExportJob>(pupil, `/api/exports/${started.body.id}`);
+    const { location } = await download(pupil, job);
+    const token = location.split('/').pop() ?? '';
+    const blobs = app.polku.blobs;
+    if (!(blobs instanceof LocalBlobStore)) throw new Error('this app uses the local blob store');
+    const grant = blobs.verifyToken(token);
+    expect(grant).not.toBeNull();
+    expect((grant?.expiresAt.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(61_000);
   });
 });
 
