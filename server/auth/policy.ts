@@ -35,7 +35,9 @@ export type Resource =
   /** An export or import job: who asked for it, and the schools of the pupil (or new account) it concerns. */
   | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] }
   /** A media file of an artefact; `removed` when an edit took it off the artefact (earlier versions still name it). */
-  | { readonly type: 'media'; readonly artefact: ArtefactResource; readonly removed: boolean };
+  | { readonly type: 'media'; readonly artefact: ArtefactResource; readonly removed: boolean }
+  /** A finished export's archive: who asked for it, what it holds, and its pupil as they are now (not as they were when it was made). */
+  | { readonly type: 'exportArchive'; readonly requestedBy: string; readonly scope: 'full' | 'shared'; readonly pupil: ResourceOf<'pupil'> };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -94,6 +96,10 @@ const rules = {
   // A job and its archive: only whoever asked for it, and the admins of the school it concerns.
   'portabilityJob.read': (a: Actor, r: ResourceOf<'portabilityJob'>) => a.id === r.requestedBy || r.schoolIds.some((s) => adminOf(a, s)),
   'portabilityJob.manage': (a: Actor, r: ResourceOf<'portabilityJob'>) => a.id === r.requestedBy || r.schoolIds.some((s) => adminOf(a, s)),
+  // An archive is decided again at every look and download: whoever may have it must *still* be allowed an
+  // export holding at least as much (a guardian whose link was removed, a teacher who left the group: 404).
+  'exportArchive.read': (a: Actor, r: ResourceOf<'exportArchive'>) =>
+    (a.id === r.requestedBy || r.pupil.schoolIds.some((s) => adminOf(a, s))) && covers(exportScope(a, r.pupil), r.scope),
 
   // Projects
   'project.create': (a: Actor, r: ResourceOf<'school'>) => roleAt(a, r.schoolId, 'teacher') || adminOf(a, r.schoolId),
@@ -120,6 +126,7 @@ const readAction = {
   project: 'project.read',
   portabilityJob: 'portabilityJob.read',
   media: 'media.read',
+  exportArchive: 'exportArchive.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -183,6 +190,10 @@ export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: 
   return [...ids];
 }
 
+/** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
+function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {
+  return allowed === 'full' || (allowed === 'shared' && scope === 'shared');
+}
 function teachesAny(a: Actor, groupIds: readonly string[]): boolean {
   return groupIds.some((g) => a.teacherGroupIds.has(g));
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,9 +10,15 @@ import { exportJobSchema, importJobSchema, type ExportJob, type ImportJob } from
 import type { TimelinePage } from '../../shared/api/artefacts.ts';
 import { errorResponseSchema } from '../../shared/api/errors.ts';
 import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
-import { jobRunner } from '../../server/modules/portability/jobs.ts';
+import { ClaimLost, jobRunner } from '../../server/modules/portability/jobs.ts';
+import { DEFAULT_IMPORT_LIMITS } from '../../server/modules/portability/engine.ts';
+import { runExportJob } from '../../server/modules/portability/export-job.ts';
+import type { PortabilityDeps } from '../../server/modules/portability/portability.deps.ts';
+import { silentNotifier } from '../../server/realtime/notifier.ts';
+import { blobKey } from '../../server/storage/blob-store.ts';
 import { storeIdentity } from '../../server/modules/portability/portability.deps.ts';
-import { addMember, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { addMember, linkGuardian, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { LocalBlobStore } from '../../server/storage/local-blob-store.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
@@ -217,6 +224,65 @@ describe('export as a background job', () => {
   });
 });
 
+describe('downloads are authorised again at download time', () => {
+  it('refuses an earlier export to a guardian unlinked since and to a teacher who left the group, and still serves the pupil', async () => {
+    const db = app.database.db;
+    const child = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+    const parent = await makeUser(db, { role: 'guardian', schoolId: w.schoolA.id });
+    const classTeacher = await makeUser(db, { role: 'teacher', schoolId: w.schoolA.id });
+    const group = await makeGroup(db, w.schoolA.id);
+    await addMember(db, group.id, child.id, 'pupil');
+    await addMember(db, group.id, classTeacher.id, 'teacher');
+    await linkGuardian(db, parent.id, child.id);
+    const [childClient, parentClient, teacherClient] = await Promise.all([app.as(child.username), app.as(parent.username), app.as(classTeacher.username)]);
+    await createArtefact(childClient, 'Jaettu kotiin', 'guardians');
+
+    const exportAs = async (client: TestClient) => {
+      const started = await client.post<ExportJob>(`/api/pupils/${child.id}/exports`, {});
+      expect(started.status, started.text).toBe(202);
+      const job = await settled<ExportJob>(client, `/api/exports/${started.body.id}`);
+      expect(job.status).toBe('done');
+      return job;
+    };
+    const [own, shared, full] = [await exportAs(childClient), await exportAs(parentClient), await exportAs(teacherClient)];
+    expect([shared.scope, full.scope]).toEqual(['shared', 'full']);
+    // Before: each of them downloads their own.
+    await download(parentClient, shared);
+    await download(teacherClient, full);
+
+    // The admin removes the guardian link and takes the teacher out of the group (the real routes).
+    expect((await admin.request('DELETE', `/api/guardian-links/${parent.id}/${child.id}`)).status).toBe(200);
+    expect((await admin.request('DELETE', `/api/groups/${group.id}/members/${classTeacher.id}`)).status).toBe(200);
+
+    // Signed in afresh (whether or not the change ended their sessions), the earlier exports are gone for them.
+    for (const [username, job] of [
+      [parent.username, shared],
+      [classTeacher.username, full],
+    ] as const) {
+      const client = await app.as(username);
+      const res = await client.get(`/api/exports/${job.id}/download`);
+      expect(res.status, `${username}: ${res.text}`).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+      expect((await client.get(`/api/exports/${job.id}`)).status).toBe(404);
+    }
+    // The pupil's own export still downloads, and the school's admin still reaches the others.
+    await download(childClient, own);
+    expect((await admin.get(`/api/exports/${full.id}/download`)).status).toBe(302);
+  });
+
+  it('hands out a signed URL that is short-lived', async () => {
+    const started = await pupil.post<ExportJob>(`/api/pupils/${w.pupil.id}/exports`, {});
+    const job = await settled<ExportJob>(pupil, `/api/exports/${started.body.id}`);
+    const { location } = await download(pupil, job);
+    const token = location.split('/').pop() ?? '';
+    const blobs = app.polku.blobs;
+    if (!(blobs instanceof LocalBlobStore)) throw new Error('this app uses the local blob store');
+    const grant = blobs.verifyToken(token);
+    expect(grant).not.toBeNull();
+    expect((grant?.expiresAt.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(61_000);
+  });
+});
+
 /** A job row as another (possibly dead) process left it, in this app's store. */
 async function insertJob(values: {
   status: 'queued' | 'running';
@@ -317,6 +383,163 @@ describe('jobs survive their process', () => {
       heartbeatAt: null,
     });
     await app.database.db.deleteFrom('portabilityJobs').where('id', '=', id).execute();
+  });
+});
+
+describe('a job that loses its claim', () => {
+  /** A queued export in a queue of its own, so that only the runner made here takes it. */
+  async function queuedExport(store: string): Promise<string> {
+    const id = randomUUID();
+    await app.database.db
+      .insertInto('portabilityJobs')
+      .values({
+        id,
+        kind: 'export',
+        status: 'queued',
+        store,
+        requestedBy: w.pupil.id,
+        pupilId: w.pupil.id,
+        scope: 'full',
+        fileName: 'claimed.zip',
+        expiresAt: new Date(Date.now() + 3600_000),
+      })
+      .execute();
+    return id;
+  }
+
+  /** What another runner does when it takes a job over from one it believes dead. */
+  async function takeOver(id: string, attempts: number): Promise<void> {
+    await app.database.db
+      .updateTable('portabilityJobs')
+      .set({ worker: 'runner-b', attempts: attempts + 1, heartbeatAt: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  it('is stopped by its heartbeat, and the job is left to the runner that holds it now', async () => {
+    const store = `claim-test-${randomUUID()}`;
+    const id = await queuedExport(store);
+    let started!: (job: { attempts: number }) => void;
+    const running = new Promise<{ attempts: number }>((resolve) => (started = resolve));
+    let stopped!: (reason: unknown) => void;
+    const aborted = new Promise<unknown>((resolve) => (stopped = resolve));
+    const runner = jobRunner({
+      db: app.database.db,
+      logger: app.polku.logger,
+      store,
+      workerId: 'runner-a',
+      heartbeatMs: 10,
+      // A job that works until it is told to stop.
+      run: (job, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          started(job);
+          signal.addEventListener('abort', () => {
+            stopped(signal.reason);
+            reject(signal.reason as Error);
+          });
+        }),
+      giveUp: async () => undefined,
+    });
+    try {
+      runner.kick();
+      const job = await running;
+      await takeOver(id, job.attempts);
+      expect(await aborted).toBeInstanceOf(ClaimLost);
+      await runner.idle();
+      // Neither re-queued nor failed: still the other runner's.
+      expect(await app.database.db.selectFrom('portabilityJobs').select(['status', 'worker']).where('id', '=', id).executeTakeFirst()).toEqual({
+        status: 'running',
+        worker: 'runner-b',
+      });
+    } finally {
+      await runner.stop();
+      await app.database.db.deleteFrom('portabilityJobs').where('id', '=', id).execute();
+    }
+  });
+
+  it('is stopped when its job is deleted', async () => {
+    const store = `claim-test-${randomUUID()}`;
+    const id = await queuedExport(store);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let stopped!: (reason: unknown) => void;
+    const aborted = new Promise<unknown>((resolve) => (stopped = resolve));
+    const runner = jobRunner({
+      db: app.database.db,
+      logger: app.polku.logger,
+      store,
+      workerId: 'runner-a',
+      heartbeatMs: 10,
+      run: (_job, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          started();
+          signal.addEventListener('abort', () => {
+            stopped(signal.reason);
+            reject(signal.reason as Error);
+          });
+        }),
+      giveUp: async () => undefined,
+    });
+    try {
+      runner.kick();
+      await running;
+      await app.database.db.deleteFrom('portabilityJobs').where('id', '=', id).execute();
+      expect(await aborted).toBeInstanceOf(ClaimLost);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('writes no results and never overwrites or deletes the archive of the runner that took the export over', async () => {
+    const db = app.database.db;
+    const blobs = app.polku.blobs;
+    const store = `claim-test-${randomUUID()}`;
+    const id = await queuedExport(store);
+    const deps: PortabilityDeps = {
+      db,
+      blobs,
+      notifier: silentNotifier,
+      logger: app.polku.logger,
+      media: app.config.media,
+      retentionMs: 3600_000,
+      limits: DEFAULT_IMPORT_LIMITS,
+      store,
+      workerId: 'runner-a',
+    };
+    const theirs = Buffer.from('the archive of runner B');
+    // Wherever runner B keeps its archive (one key per job, or one per attempt), it is B's.
+    const theirKeys = [blobKey('export', id), blobKey('export', id, 'a2')];
+    let ours = '';
+    const runner = jobRunner({
+      db,
+      logger: app.polku.logger,
+      store,
+      workerId: 'runner-a',
+      heartbeatMs: 10,
+      run: async (job, signal) => {
+        ours = blobKey('export', id, `a${job.attempts}`);
+        // Runner A has just claimed the job when runner B takes it over and writes its archive.
+        await takeOver(id, job.attempts);
+        for (const key of theirKeys) await blobs.putStream(key, Readable.from([theirs]), { contentType: 'application/zip' });
+        await runExportJob(deps, job, signal);
+      },
+      giveUp: async () => undefined,
+    });
+    try {
+      await runner.fill();
+      await runner.idle();
+      const row = await db.selectFrom('portabilityJobs').select(['status', 'worker', 'blobKey', 'result', 'error']).where('id', '=', id).executeTakeFirst();
+      expect(row).toEqual({ status: 'running', worker: 'runner-b', blobKey: null, result: null, error: null });
+      for (const key of theirKeys) expect(Buffer.concat(await (await blobs.getStream(key)).toArray())).toEqual(theirs);
+      // What runner A wrote under its own claim is gone, with its note.
+      expect(ours).not.toBe('');
+      expect(await blobs.head(ours)).toBeNull();
+      expect(await db.selectFrom('pendingBlobs').select('key').where('key', '=', ours).executeTakeFirst()).toBeUndefined();
+    } finally {
+      await runner.stop();
+      await db.deleteFrom('portabilityJobs').where('id', '=', id).execute();
+      for (const key of theirKeys) await blobs.delete(key);
+    }
   });
 });
 

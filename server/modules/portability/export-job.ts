@@ -10,9 +10,13 @@ import { loadJob, presentExport } from './portability.repo.ts';
 const NOTE_REFRESH_MS = 10 * 60_000;
 
 /**
- * Runs one export: the archive streams straight into the blob store under the job's own key
+ * Runs one export: the archive streams straight into the blob store under a key of this claim's own
  * (never a whole file in memory or on disk). The key waits in pending_blobs until the row points
  * at it, so a crash mid-way leaves nothing the orphan sweeper does not find.
+ *
+ * Each claim (attempt) writes its own key: a process that lost its claim, but has not noticed yet,
+ * never overwrites or deletes the archive of the process that took the job over, and deletes only
+ * what it wrote itself.
  */
 export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: AbortSignal): Promise<void> {
   const { db, blobs, notifier, logger, workerId } = deps;
@@ -20,7 +24,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   if (!view || !job.pupilId) return;
   const announce = (event: 'export.progress' | 'export.finished' | 'export.failed') => notifier.toUser(job.requestedBy, event, presentExport(view));
   const progress = startRunning({ db, logger, workerId, view, announce: () => announce('export.progress') });
-  const key = blobKey('export', job.id);
+  const key = blobKey('export', job.id, `a${job.attempts}`);
   await db
     .insertInto('pendingBlobs')
     .values({ key })
@@ -36,6 +40,10 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   // writer destroys the stream the upload reads.
   const storeFailed = new AbortController();
   const body = new PassThrough();
+  // The writer destroys `body` with its error when it fails or is stopped, possibly before the store
+  // has started reading it (it makes its folder first): that error is the writer's to report, and an
+  // unheard 'error' event would take the whole process down.
+  body.on('error', () => undefined);
   const stored = deps.blobs.putStream(key, body, { contentType: 'application/zip' });
   stored.catch((err: unknown) => storeFailed.abort(err));
   let entries: number;
@@ -64,7 +72,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     await progress.settle();
     if (signal.aborted) throw err;
     logger.error({ err, jobId: job.id }, 'export failed');
-    await fail(db, workerId, job.id, { code: 'export_failed', message: 'The export could not be completed. Please try again.' });
+    if (!(await fail(db, workerId, job.id, { code: 'export_failed', message: 'The export could not be completed. Please try again.' }))) return;
     const failed = await loadJob(db, job.id, 'export');
     if (failed) notifier.toUser(job.requestedBy, 'export.failed', presentExport(failed));
     return;
@@ -88,10 +96,11 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     await trx.deleteFrom('pendingBlobs').where('key', '=', key).execute();
     return true;
   });
-  // Another process took the job over (we looked dead to it) and owns the key now, or the job was
-  // deleted: either way the row is not ours to finish (the orphan sweeper follows the note).
+  // Another process took the job over (we looked dead to it), or the job was deleted: the row is not
+  // ours to finish. The archive under this claim's key is ours alone and goes (or the sweeper follows its note).
   if (!claimed) {
-    logger.warn({ jobId: job.id }, 'export finished after losing its claim; left to the process that holds it');
+    logger.warn({ jobId: job.id }, 'export finished after losing its claim; its archive is discarded and the job left to the process that holds it');
+    await deleteNoted(db, blobs, key).catch((e: unknown) => logger.warn({ err: e, key }, 'could not delete an unclaimed archive; the orphan sweeper will'));
     return;
   }
   const done = await loadJob(db, job.id, 'export');

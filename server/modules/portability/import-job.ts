@@ -78,7 +78,8 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
         ? { code: err.code, message: err.message, params: err.params }
         : { code: 'import_failed', message: 'The import could not be completed; nothing was imported. Please try again.' };
     if (!(err instanceof ImportRejected)) logger.error({ err, jobId: job.id }, 'import failed');
-    await fail(db, workerId, job.id, error);
+    // Not ours to fail when another process holds the claim now.
+    if (!(await fail(db, workerId, job.id, error))) return;
     const failed = await loadJob(db, job.id, 'import');
     if (failed) notifier.toUser(job.requestedBy, 'import.failed', presentImport(failed));
   } finally {

@@ -56,13 +56,15 @@ export async function markDone(
   return Number(updated.numUpdatedRows) > 0;
 }
 
-export async function fail(db: Db, workerId: string | null, jobId: string, error: { code: string; message: string; params?: unknown }): Promise<void> {
+/** Marks the job failed; with a `workerId`, only while that worker holds the claim. False when no row was ours to fail. */
+export async function fail(db: Db, workerId: string | null, jobId: string, error: { code: string; message: string; params?: unknown }): Promise<boolean> {
   let query = db
     .updateTable('portabilityJobs')
     .set({ status: 'failed', error: JSON.stringify(error), finishedAt: new Date(), updatedAt: new Date(), worker: null, heartbeatAt: null })
     .where('id', '=', jobId);
-  if (workerId) query = query.where('worker', '=', workerId);
-  await query.execute();
+  if (workerId) query = query.where('worker', '=', workerId).where('status', '=', 'running');
+  const updated = await query.executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
 }
 
 /** Deletes a blob noted in pending_blobs, then its note: a failure leaves the note for the orphan sweeper. */

@@ -14,8 +14,9 @@ export interface JobRunnerOptions {
   workerId: string;
   /**
    * Runs one claimed job to its end and writes its final state (done / failed) itself, guarded
-   * by `worker = workerId`. When `signal` aborts (shutdown) it stops, cleans up, and throws:
-   * the runner then puts the job back in the queue for another process or the next start.
+   * by `worker = workerId`. When `signal` aborts it stops, cleans up what it wrote under its own
+   * claim, and throws: on shutdown the runner puts the job back in the queue for another process or
+   * the next start; when the claim was lost (reason `ClaimLost`) it leaves the job to its new owner.
    */
   run(job: JobRow, signal: AbortSignal): Promise<void>;
   /** A job that was taken too often (it keeps killing its process, say) is failed instead of run. */
@@ -39,6 +40,14 @@ export interface JobRunner {
   idle(): Promise<void>;
   /** Graceful stop: no new claims, running jobs are aborted and re-queued. */
   stop(): Promise<void>;
+}
+
+/** The reason a job's signal aborts when its heartbeat found that the job is no longer this process's to run. */
+export class ClaimLost extends Error {
+  constructor(jobId: string) {
+    super(`Job ${jobId} is no longer claimed by this process (taken over by another, or deleted).`);
+    this.name = 'ClaimLost';
+  }
 }
 
 const JOB_DEFAULTS = { concurrency: 2, pollMs: 2_000, maxPollMs: 30_000, heartbeatMs: 5_000, staleMs: 60_000, maxAttempts: 3 } as const;
@@ -116,12 +125,21 @@ export function jobRunner(options: JobRunnerOptions): JobRunner {
 
   function start(job: JobRow): void {
     const controller = new AbortController();
+    // The heartbeat is also the check that the claim still holds: a beat that finds no row of ours
+    // (another process took the job over, believing this one dead, or the job was deleted) stops the
+    // job at once, so that it writes nothing more and leaves the job to whoever holds it now.
     const beat = setInterval(() => {
       db.updateTable('portabilityJobs')
         .set({ heartbeatAt: new Date() })
         .where('id', '=', job.id)
         .where('worker', '=', workerId)
-        .execute()
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+        .then((updated) => {
+          if (Number(updated.numUpdatedRows) > 0 || controller.signal.aborted || !running.has(job.id)) return;
+          logger.warn({ jobId: job.id, kind: job.kind }, 'job claim lost (taken over or deleted); stopping it');
+          controller.abort(new ClaimLost(job.id));
+        })
         .catch((err: unknown) => logger.warn({ err, jobId: job.id }, 'job heartbeat failed'));
     }, heartbeatMs);
     beat.unref();
@@ -130,7 +148,10 @@ export function jobRunner(options: JobRunnerOptions): JobRunner {
         if (job.attempts > maxAttempts) await options.giveUp(job);
         else await options.run(job, controller.signal);
       } catch (err) {
-        if (controller.signal.aborted) {
+        if (controller.signal.reason instanceof ClaimLost) {
+          // Not ours any more: no re-queue, no failure written; the process that holds it finishes it.
+          logger.info({ jobId: job.id, kind: job.kind }, 'job stopped after losing its claim');
+        } else if (controller.signal.aborted) {
           await requeue(job.id).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, 'could not re-queue a job'));
           logger.info({ jobId: job.id, kind: job.kind }, 'job stopped for shutdown and re-queued');
         } else {

@@ -46,7 +46,7 @@ export function portabilityModule(options: PortabilityModuleOptions) {
     workerId: deps.workerId,
     run: (job, signal) => (job.kind === 'export' ? runExportJob(deps, job, signal) : runImportJob(deps, job, signal)),
     async giveUp(job) {
-      await fail(db, deps.workerId, job.id, { code: 'interrupted', message: 'The job was interrupted too many times. Please start it again.' });
+      if (!(await fail(db, deps.workerId, job.id, { code: 'interrupted', message: 'The job was interrupted too many times. Please start it again.' }))) return;
       const view = await loadJob(db, job.id, job.kind);
       if (!view) return;
       if (job.kind === 'export') notifier.toUser(job.requestedBy, 'export.failed', presentExport(view));

@@ -15,7 +15,11 @@ import { BadRequest, issuesFromZod, Unauthenticated, ValidationFailed } from '..
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { PortabilityService, UploadedArchive } from './portability.service.ts';
 
-const DOWNLOAD_URL_SECONDS = 300;
+/**
+ * The signed URL only has to reach the browser, which follows the redirect at once; a download that
+ * has started goes on after it expires. Every new download comes back here and is authorised again.
+ */
+const DOWNLOAD_URL_SECONDS = 60;
 
 const multipartImport = z.object({
   data: z

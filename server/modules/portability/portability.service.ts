@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { CreateExportRequest, ExportJob, ExportJobList, ImportJob, ImportTargetRequest } from '../../../shared/api/portability.ts';
 import { DEFAULT_LOCALE } from '../../../shared/roles.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { authorize, exportScope, schoolsWhere } from '../../auth/policy.ts';
+import { authorize, can, exportScope, schoolsWhere, type Resource } from '../../auth/policy.ts';
 import { Conflict, HttpError, NotFound } from '../../http/errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -52,6 +52,22 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     const view = await loadJob(db, jobId, kind);
     if (!view || view.row.expiresAt.getTime() <= Date.now()) throw new NotFound(what);
     authorize(actor, action, jobResource(view), what);
+    return view;
+  }
+
+  const archiveOf = (view: JobView, pupil: Extract<Resource, { type: 'pupil' }>) =>
+    ({ type: 'exportArchive', requestedBy: view.row.requestedBy, scope: view.row.scope ?? 'full', pupil }) as const;
+
+  /**
+   * An export the actor may see *now*: besides the job's own rule, the export it holds must still be
+   * one the actor may take, judged on the pupil's current facts (guardian links, groups, schools).
+   * Checked on every look and every download, so access lost after the export was made is lost for it too.
+   */
+  async function visibleExport(actor: Actor, jobId: string): Promise<JobView> {
+    const view = await visibleJob(actor, jobId, 'export');
+    const facts = view.row.pupilId ? await pupilFacts(db, view.row.pupilId) : null;
+    if (!facts) throw new NotFound('The export');
+    authorize(actor, 'exportArchive.read', archiveOf(view, facts.resource), 'The export');
     return view;
   }
 
@@ -115,16 +131,20 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
       .limit(RECENT_EXPORTS);
     if (!adminHere) query = query.where('requestedBy', '=', actor.id);
     const views = await viewsOf(db, await query.execute());
-    return { exports: views.map(presentExport) };
+    return { exports: views.filter((v) => can(actor, 'exportArchive.read', archiveOf(v, pupil))).map(presentExport) };
   }
 
   async function getExport(actor: Actor, jobId: string): Promise<ExportJob> {
-    return presentExport(await visibleJob(actor, jobId, 'export'));
+    return presentExport(await visibleExport(actor, jobId));
   }
 
-  /** Where the finished archive can be fetched: a signed URL for exactly this object, named for the download. */
+  /**
+   * Where the finished archive can be fetched: a signed URL for exactly this object, named for the download.
+   * Issued only after the policy has been asked again (see visibleExport), and short-lived: a URL is a
+   * bearer credential that nothing can revoke, so it must not outlive the click that asked for it by much.
+   */
   async function downloadUrl(actor: Actor, jobId: string, expiresInSeconds: number): Promise<string> {
-    const view = await visibleJob(actor, jobId, 'export');
+    const view = await visibleExport(actor, jobId);
     if (view.row.status !== 'done' || !view.row.blobKey) throw new Conflict('The export is not ready yet.');
     return blobs.signedUrl(view.row.blobKey, { expiresInSeconds, downloadName: view.row.fileName, contentType: 'application/zip' });
   }
