@@ -43,7 +43,7 @@ const PUPILS = Number(process.env.PUPILS ?? (QUICK ? 2000 : 10_000));
 const ARTEFACTS_PER_PUPIL = 100;
 
 type View = 'own' | 'teacher' | 'guardian';
-type Target = 'polku' | 'bare';
+type Target = 'polku' | 'bare' | 'compare';
 const VIEWS: readonly View[] = ['own', 'teacher', 'guardian'];
 const VIEW_NAMES: Record<View, string> = {
   own: "pupil's own timeline",
@@ -243,12 +243,15 @@ async function main() {
 
     const server = await startPolku({ databaseUrl: db.url, label: 'server' });
     const bare = await startBareTimeline({ databaseUrl: db.url, poolSize, label: 'bare' });
+    // BENCH_COMPARE_DIR: a second Polku from another checkout (e.g. the commit before a change), measured in the same rounds.
+    const compareDir = process.env.BENCH_COMPARE_DIR;
+    const compare = compareDir ? await startPolku({ databaseUrl: db.url, label: 'compare', dir: compareDir }) : null;
     const loadgen = spawnNode([...TSX, import.meta.filename, '--loadgen'], { ipc: true, label: 'loadgen' });
     const requestsFor = (target: Target, view: View, chosen: readonly Pupil[]) =>
       chosen.map((p) =>
-        target === 'polku'
-          ? { path: `/api/pupils/${p.id}/artefacts?limit=20`, cookie: sessionCookie(viewerOf(view, p)) }
-          : { path: bare.pathFor(p.id, viewerOf(view, p), scopeOf(view)) },
+        target === 'bare'
+          ? { path: bare.pathFor(p.id, viewerOf(view, p), scopeOf(view)) }
+          : { path: `/api/pupils/${p.id}/artefacts?limit=20`, cookie: sessionCookie(viewerOf(view, p)) },
       );
     try {
       // Both must answer the same full page (20 artefacts and a cursor) in every view, and the same second page.
@@ -279,7 +282,7 @@ async function main() {
         `\ntimeline reads, node ${process.version}: ${clients} keep-alive connections (closed loop), ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured per view and server, ` +
           `${runs} rounds; DATABASE_POOL_SIZE=${process.env.DATABASE_POOL_SIZE || '10 (default)'} for both`,
       );
-      const measured = Object.fromEntries(views.map((v) => [v, { polku: [] as Measured[], bare: [] as Measured[] }])) as Record<
+      const measured = Object.fromEntries(views.map((v) => [v, { polku: [] as Measured[], bare: [] as Measured[], compare: [] as Measured[] }])) as Record<
         View,
         Record<Target, Measured[]>
       >;
@@ -288,11 +291,12 @@ async function main() {
         const rotated = views.map((_, i) => views[(i + r) % views.length] as View);
         for (const [i, view] of rotated.entries()) {
           const order: Target[] = (r + i) % 2 === 0 ? ['polku', 'bare'] : ['bare', 'polku'];
+          if (compare) order.splice(1, 0, 'compare');
           for (const target of order) {
-            const port = target === 'polku' ? server.port : bare.port;
+            const port = target === 'polku' ? server.port : target === 'bare' ? bare.port : (compare?.port ?? 0);
             const requests = requestsFor(target, view, chosen);
             // CPU and event-loop delay are measured from the end of the warm-up, with the requests.
-            const pids = { server: server.pid, bare: bare.pid, loadgen: loadgen.pid };
+            const pids = { server: server.pid, bare: bare.pid, loadgen: loadgen.pid, ...(compare ? { compare: compare.pid } : {}) };
             let stopMeter = cpuMeter(pids, db.name);
             const afterWarmup = setTimeout(() => {
               server.resetLoop();
@@ -308,7 +312,7 @@ async function main() {
             const loop = target === 'polku' ? await server.loopStats() : { p99: NaN };
             measured[view][target].push({ ...result, cpu, loopP99: loop.p99 });
             const bad = Object.entries({ ...result.errors, ...Object.fromEntries(Object.entries(result.statuses).filter(([s]) => s !== '200')) });
-            const proc = target === 'polku' ? 'server' : 'bare';
+            const proc = target === 'polku' ? 'server' : target;
             console.log(
               `  round ${r + 1} ${view.padEnd(8)} ${target.padEnd(5)} ${fmt(result.completed / result.seconds, 0).padStart(6)} req/s  p50 ${fmt(percentile(result.latencies, 50))} ms  p99 ${fmt(percentile(result.latencies, 99))} ms  ` +
                 `${(result.meanBytes / 1024).toFixed(1)} KiB, CPU/request ${target} ${fmt(cpuMsPerRequest(result, cpu, proc), 2)} ms, postgres ${fmt(cpuMsPerRequest(result, cpu), 2)} ms; ` +
@@ -325,6 +329,7 @@ async function main() {
       );
       const rows: string[][] = [];
       const verdicts: string[] = [];
+      const comparisons: string[] = [];
       for (const view of views) {
         const { polku, bare: b } = measured[view];
         const ratios = polku.map((x, i) => rps(x) / rps(b[i] as Measured));
@@ -356,6 +361,18 @@ async function main() {
           `${fmt(med(polku, (x) => x.loopP99))} ms`,
         ]);
         verdicts.push(`${VIEW_NAMES[view]}: ${fmt(ratio, 3)}× bare, p99 ${fmt(p99)} ms → ${ratio >= 0.75 && p99 < 50 ? 'met' : 'NOT met'}`);
+        const cmp = measured[view].compare;
+        if (cmp.length > 0) {
+          const cmpRatios = cmp.map((x, i) => rps(x) / rps(b[i] as Measured));
+          const vsCompare = polku.map((x, i) => rps(x) / rps(cmp[i] as Measured));
+          comparisons.push(
+            `${VIEW_NAMES[view]}: compare ${fmt(med(cmp, rps), 0)} req/s, ${fmt(median(cmpRatios), 3)}× bare (${cmpRatios.map((x) => fmt(x, 2)).join(' / ')}), ` +
+              `CPU/req ${fmt(
+                med(cmp, (x) => cpuMsPerRequest(x, x.cpu, 'compare')),
+                2,
+              )} ms; this checkout ÷ compare ${fmt(median(vsCompare), 3)}× (${vsCompare.map((x) => fmt(x, 2)).join(' / ')})`,
+          );
+        }
       }
       console.log(
         table([
@@ -382,16 +399,18 @@ async function main() {
         );
       console.log(`\ntarget: Polku ≥ 0.75 × bare req/s with p99 < 50 ms at ${clients} clients`);
       for (const v of verdicts) console.log(`  ${v}`);
+      if (comparisons.length > 0) console.log(`\nBENCH_COMPARE_DIR=${compareDir}:\n${comparisons.map((c) => `  ${c}`).join('\n')}`);
       // Little's law for a closed loop: mean latency = clients ÷ throughput.
       console.log(
         `(with ${clients} clients that never pause, the mean latency is ${clients} ÷ req/s: a mean under 50 ms needs more than ${fmt((clients * 1000) / 50, 0)} req/s)`,
       );
     } catch (err) {
-      console.error(`${server.output()}\n${bare.output()}\n${loadgen.output()}`);
+      console.error(`${server.output()}\n${bare.output()}\n${compare?.output() ?? ''}\n${loadgen.output()}`);
       throw err;
     } finally {
       await loadgen.stop(5000);
       await bare.stop();
+      await compare?.stop();
       await server.stop();
     }
     console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
