@@ -23,7 +23,9 @@ export interface PolkuChild extends NodeChild {
 }
 
 /** Starts Polku and waits for /readyz 200. `env` adds to (or, with '', clears) the defaults below. */
-export async function startPolku(options: { databaseUrl?: string; env?: Record<string, string>; nofile?: number; label?: string } = {}): Promise<PolkuChild> {
+export async function startPolku(
+  options: { databaseUrl?: string; env?: Record<string, string>; nofile?: number; label?: string; dir?: string } = {},
+): Promise<PolkuChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'polku-bench-data-'));
@@ -52,7 +54,7 @@ export async function startPolku(options: { databaseUrl?: string; env?: Record<s
     nofile: options.nofile,
     ipc: true,
     label,
-    cwd: process.env.BENCH_SERVER_DIR,
+    cwd: options.dir ?? process.env.BENCH_SERVER_DIR,
   });
   const removeData = () => rm(dataDir, { recursive: true, force: true });
   onCleanup(`stop ${label}`, async () => {
