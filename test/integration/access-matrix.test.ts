@@ -431,7 +431,8 @@ beforeAll(async () => {
       clients.set(name, await app.as(world[name].username));
     }),
   );
-});
+  // Eleven sign-ins, each a deliberately slow password check: more than the default minute on a busy machine.
+}, 180_000);
 afterAll(async () => app?.close());
 
 describe('what each role sees', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -349,46 +350,79 @@ describe('realtime across servers', () => {
   );
 });
 
-describe('deployments sharing one Redis', () => {
+describe('deployments sharing one Redis or one PostgreSQL', () => {
+  /** Hears the first message on a deployment's adapter channels, straight from Redis or PostgreSQL. */
+  interface Watcher {
+    heard: Promise<void>;
+    close(): Promise<unknown>;
+  }
+  async function redisWatcher(prefix: string): Promise<Watcher> {
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    let heard = () => undefined as void;
+    const promise = new Promise<void>((resolve) => (heard = resolve));
+    await client.pSubscribe(`${prefix}#*`, () => heard());
+    return { heard: promise, close: () => client.quit() };
+  }
+  async function postgresWatcher(prefix: string): Promise<Watcher> {
+    const client = new pg.Client({ connectionString: inject('databaseUrl') ?? '' });
+    await client.connect();
+    const heard = new Promise<void>((resolve) => client.once('notification', () => resolve()));
+    await client.query(`LISTEN "${prefix}#/"`);
+    return { heard, close: () => client.end() };
+  }
+
+  async function apart(env: Record<string, string>, watch: (prefix: string) => Promise<Watcher>) {
+    const common = { ...env, SESSION_SECRET: randomBytes(32).toString('hex') };
+    const host = (name: string) => `http://${name}-${randomBytes(4).toString('hex')}.polku.test`;
+    const [otherUrl, ourUrl] = [host('koulu-a'), host('koulu-b')];
+    // Two deployments (one database only so that one user can sign in to both), and a second process of the second.
+    const other = await startTestApp({ env: { ...common, PUBLIC_URL: otherUrl } });
+    const ours = await startTestApp({ env: { ...common, PUBLIC_URL: ourUrl }, database: other.database });
+    const oursToo = await startTestApp({ env: { ...common, PUBLIC_URL: ourUrl }, database: other.database });
+    let watcher: Watcher | null = null;
+    try {
+      const pupil = await makeUser(other.database.db, { role: 'pupil' });
+      const listener = await socketFor(ours, await ours.as(pupil.username));
+      const room = userRoom(pupil.id);
+      // Our other process sees the socket; the other deployment does not.
+      await vi.waitFor(async () => expect(await oursToo.polku.io.in(room).fetchSockets()).toHaveLength(1), { timeout: 15_000, interval: 200 });
+      expect(await other.polku.io.in(room).fetchSockets()).toEqual([]);
+      expect(other.config.realtimeChannelPrefix).not.toBe(ours.config.realtimeChannelPrefix);
+      expect(oursToo.config.realtimeChannelPrefix).toBe(ours.config.realtimeChannelPrefix);
+
+      // The other deployment publishes an event for the same user; once it has been delivered (the watcher hears it),
+      // our second process publishes one. Delivery keeps that order, so had the first reached our socket, it would come first.
+      watcher = await watch(other.config.realtimeChannelPrefix);
+      expect((await (await other.as(pupil.username)).patch('/api/me', { locale: 'en' })).status).toBe(200);
+      await watcher.heard;
+      expect((await (await oursToo.as(pupil.username)).patch('/api/me', { locale: 'sv' })).status).toBe(200);
+
+      await listener.heard('me.updated', expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) }));
+      expect(listener.named('me.updated')).toEqual([expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) })]);
+    } finally {
+      for (const socket of opened.splice(0)) socket.disconnect();
+      await watcher?.close().catch(() => undefined);
+      await oursToo.close();
+      await ours.close();
+      await other.close();
+    }
+  }
+
   it.skipIf(!redisUp)(
-    `hear only their own events: the channels carry a prefix derived from PUBLIC_URL${redisUp ? '' : ' (skipped: no Redis answers at 127.0.0.1:6379)'}`,
+    `hear only their own events through Redis: the channels carry a prefix derived from PUBLIC_URL${redisUp ? '' : ' (skipped: no Redis answers at 127.0.0.1:6379)'}`,
     async () => {
-      const env = { REALTIME_ADAPTER: 'redis', REDIS_URL, SESSION_SECRET: randomBytes(32).toString('hex') };
-      // Two deployments (one database here only so that one user can sign in to both), and a second process of the second.
-      const other = await startTestApp({ env: { ...env, PUBLIC_URL: 'http://polku.koulu-a.test' } });
-      const ours = await startTestApp({ env: { ...env, PUBLIC_URL: 'http://polku.koulu-b.test' }, database: other.database });
-      const oursToo = await startTestApp({ env: { ...env, PUBLIC_URL: 'http://polku.koulu-b.test' }, database: other.database });
-      const watcher = createClient({ url: REDIS_URL });
-      try {
-        const pupil = await makeUser(other.database.db, { role: 'pupil' });
-        const listener = await socketFor(ours, await ours.as(pupil.username));
-        const room = userRoom(pupil.id);
-        // Our other process sees the socket; the other deployment does not.
-        await vi.waitFor(async () => expect(await oursToo.polku.io.in(room).fetchSockets()).toHaveLength(1), { timeout: 15_000, interval: 200 });
-        expect(await other.polku.io.in(room).fetchSockets()).toEqual([]);
-        expect(other.config.realtimeChannelPrefix).not.toBe(ours.config.realtimeChannelPrefix);
-        expect(oursToo.config.realtimeChannelPrefix).toBe(ours.config.realtimeChannelPrefix);
-
-        // The other deployment publishes an event for the same user; once Redis has delivered it (the watcher hears it),
-        // our second process publishes one. Redis delivers in order, so had the first reached our socket, it would come first.
-        await watcher.connect();
-        let heard = () => undefined as void;
-        const published = new Promise<void>((resolve) => (heard = resolve));
-        await watcher.pSubscribe(`${other.config.realtimeChannelPrefix}#*`, () => heard());
-        expect((await (await other.as(pupil.username)).patch('/api/me', { locale: 'en' })).status).toBe(200);
-        await published;
-        expect((await (await oursToo.as(pupil.username)).patch('/api/me', { locale: 'sv' })).status).toBe(200);
-
-        await listener.heard('me.updated', expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) }));
-        expect(listener.named('me.updated')).toEqual([expect.objectContaining({ user: expect.objectContaining({ locale: 'sv' }) })]);
-      } finally {
-        for (const socket of opened.splice(0)) socket.disconnect();
-        await watcher.quit().catch(() => undefined);
-        await oursToo.close();
-        await ours.close();
-        await other.close();
-      }
+      await apart({ REALTIME_ADAPTER: 'redis', REDIS_URL }, redisWatcher);
     },
-    60_000,
+    90_000,
+  );
+
+  const onPostgres = testDatabaseKind === 'postgres';
+  it.skipIf(!onPostgres)(
+    `hear only their own events through PostgreSQL${onPostgres ? '' : ' (skipped: this run uses PGlite)'}`,
+    async () => {
+      await apart({ REALTIME_ADAPTER: 'postgres', DATABASE_URL: inject('databaseUrl') ?? '' }, postgresWatcher);
+    },
+    90_000,
   );
 });
