@@ -16,6 +16,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { authService } from './modules/auth/auth.service.ts';
 import { loginLimiter, type LoginLimits } from './modules/auth/login-limiter.ts';
 import { orgRoutes } from './modules/org/org.routes.ts';
+import { artefactUploads } from './modules/artefacts/artefact-media.ts';
 import { artefactRoutes } from './modules/artefacts/artefacts.routes.ts';
 import { artefactsService } from './modules/artefacts/artefacts.service.ts';
 import { overviewService } from './modules/artefacts/overview.service.ts';
@@ -27,7 +28,6 @@ import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { referenceService } from './modules/reference/reference.service.ts';
-import { uploadMiddleware } from './media/upload.ts';
 import { usersService } from './modules/org/users.service.ts';
 import { attachRealtimeAdapter } from './realtime/adapters.ts';
 import { createRealtimeServer, socketNotifier, type RealtimeServer } from './realtime/socket-server.ts';
@@ -114,11 +114,10 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const projects = projectsService({ db: database.db, reference });
   const feedback = feedbackService({ db: database.db, notifier, artefacts });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
-  const upload = uploadMiddleware({
-    tmpDir: config.media.tmpDir,
-    maxFileBytes: Math.max(...Object.values(config.media.maxBytes)),
-    maxFiles: MAX_FILES_PER_UPLOAD,
-  });
+  const upload = artefactUploads(
+    { tmpDir: config.media.tmpDir, maxFileBytes: Math.max(...Object.values(config.media.maxBytes)), maxFiles: MAX_FILES_PER_UPLOAD },
+    artefacts,
+  );
   const routes = [
     ...authRoutes({
       auth,

@@ -11,6 +11,7 @@ import express from 'express';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../server/auth/actor.ts';
 import { HttpError, errorMiddleware } from '../../server/http/errors.ts';
 import { type MediaOptions, type ProcessedMedia, deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../server/media/pipeline.ts';
 import { uploadMiddleware } from '../../server/media/upload.ts';
@@ -381,6 +382,19 @@ function exposeGc(): () => void {
   return gc;
 }
 
+const UPLOADER: Actor = {
+  id: '00000000-0000-4000-8000-000000000001',
+  username: 'oppilas',
+  displayName: 'Oppilas',
+  locale: null,
+  roles: [],
+  teacherGroupIds: new Set(),
+  pupilGroupIds: new Set(),
+  childIds: new Set(),
+  childGroupIds: new Set(),
+  sessionId: 's',
+};
+
 describe('uploadMiddleware', () => {
   let server: Server;
   let baseUrl: string;
@@ -389,10 +403,19 @@ describe('uploadMiddleware', () => {
   beforeAll(async () => {
     uploadDir = path.join(root, 'uploads');
     const app = express();
-    app.post('/upload', uploadMiddleware({ tmpDir: uploadDir, maxFileBytes: 1 * MB, maxFiles: 2 }), (req, res) => {
-      const files = Array.isArray(req.files) ? req.files : [];
-      res.json({ body: req.body as unknown, files: files.map((f) => ({ path: f.path, name: f.originalname, size: f.size, exists: existsSync(f.path) })) });
+    // Signed in as someone (the app's session middleware does this): the upload step checks it first.
+    app.use((req, _res, next) => {
+      req.actor = UPLOADER;
+      next();
     });
+    app.post(
+      '/upload',
+      uploadMiddleware({ tmpDir: uploadDir, maxFileBytes: 1 * MB, maxFiles: 2, maxRequestBytes: 10 * MB, authorize: () => undefined }),
+      (req, res) => {
+        const files = Array.isArray(req.files) ? req.files : [];
+        res.json({ body: req.body as unknown, files: files.map((f) => ({ path: f.path, name: f.originalname, size: f.size, exists: existsSync(f.path) })) });
+      },
+    );
     app.use(errorMiddleware(pino({ level: 'silent' })));
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -423,7 +446,7 @@ describe('uploadMiddleware', () => {
     expect(json.files).toHaveLength(1);
     expect(json.files[0]).toMatchObject({ name: 'Äänitys ja kuva.jpg', size: 5000, exists: true });
     expect(path.dirname(json.files[0]?.path ?? '')).toBe(uploadDir);
-    expect(path.basename(json.files[0]?.path ?? '')).toMatch(/^upload-[0-9a-f-]{36}$/);
+    expect(path.basename(json.files[0]?.path ?? '')).toMatch(/^upload-\d+-[0-9a-f-]{36}$/);
     expect(await waitForEmpty(uploadDir)).toEqual([]);
   });
 

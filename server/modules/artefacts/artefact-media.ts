@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { Insertable } from 'kysely';
@@ -7,6 +8,11 @@ import type { MediaItemsTable } from '../../db/schema.ts';
 import { deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../media/pipeline.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
+import { artefactParamsSchema } from '../../../shared/api/artefacts.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { authorize } from '../../auth/policy.ts';
+import { issuesFromZod, ValidationFailed } from '../../http/errors.ts';
+import { uploadMiddleware, type UploadOptions } from '../../media/upload.ts';
 
 export interface UploadedFile {
   path: string;
@@ -47,6 +53,32 @@ export function mediaItemRow(m: StoredMedia, placement: { artefactId: string; ow
     durationMs: m.durationMs,
     variants: JSON.stringify(m.variants),
     variantDigests: JSON.stringify(m.variantDigests),
+  };
+}
+
+/** The upload step of each artefact route that takes files: who may upload where is checked before the body is read. */
+export interface ArtefactUploads {
+  create: RequestHandler;
+  addMedia: RequestHandler;
+}
+
+export function artefactUploads(
+  options: Omit<UploadOptions, 'authorize' | 'authorizeFields'>,
+  artefacts: { readable(actor: Actor, artefactId: string, action: 'artefact.update'): Promise<unknown> },
+): ArtefactUploads {
+  return {
+    create: uploadMiddleware({
+      ...options,
+      authorize: (actor) => authorize(actor, 'artefact.create', { type: 'pupil', pupilId: actor.id, schoolIds: [], groupIds: [], projectTeacherIds: [] }),
+    }),
+    addMedia: uploadMiddleware({
+      ...options,
+      authorize: async (actor, req) => {
+        const params = artefactParamsSchema.safeParse(req.params);
+        if (!params.success) throw new ValidationFailed(issuesFromZod(params.error, 'params'));
+        await artefacts.readable(actor, params.data.artefactId, 'artefact.update');
+      },
+    }),
   };
 }
 

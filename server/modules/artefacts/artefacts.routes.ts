@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import {
   artefactHistorySchema,
@@ -15,7 +15,7 @@ import {
 import { groupParamsSchema } from '../../../shared/api/org.ts';
 import { issuesFromZod, ValidationFailed } from '../../http/errors.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
-import type { UploadedFile } from './artefact-media.ts';
+import type { ArtefactUploads, UploadedFile } from './artefact-media.ts';
 import type { ArtefactsService } from './artefacts.service.ts';
 import type { overviewService } from './overview.service.ts';
 
@@ -52,8 +52,8 @@ function artefactFields(req: Request): z.output<typeof createArtefactRequestSche
 export interface ArtefactRouteDeps {
   artefacts: ArtefactsService;
   overview: ReturnType<typeof overviewService>;
-  /** Multer to disk; it also removes the temp files when the response ends, whatever happened. */
-  upload: RequestHandler;
+  /** The upload step of each route with files (sign-in and target checked before the body is read). */
+  upload: ArtefactUploads;
 }
 
 export function artefactRoutes({ artefacts, overview, upload }: ArtefactRouteDeps): AnyRoute[] {
@@ -65,7 +65,7 @@ export function artefactRoutes({ artefacts, overview, upload }: ArtefactRouteDep
       tag,
       auth: 'user',
       status: 201,
-      before: [upload],
+      before: [upload.create],
       summary: "Add an artefact to the signed-in pupil's portfolio: multipart with `data` (JSON of the fields) and `files`, or plain JSON",
       multipartDoc: multipartArtefact,
       response: artefactSchema,
@@ -117,7 +117,7 @@ export function artefactRoutes({ artefacts, overview, upload }: ArtefactRouteDep
       path: '/api/artefacts/:artefactId/media',
       tag,
       auth: 'user',
-      before: [upload],
+      before: [upload.addMedia],
       summary: 'Add files to an artefact (multipart `files`)',
       multipartDoc: multipartFiles,
       params: artefactParamsSchema,

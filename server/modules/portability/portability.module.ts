@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { uploadMiddleware } from '../../media/upload.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { DEFAULT_IMPORT_LIMITS } from './engine.ts';
@@ -13,7 +12,7 @@ import { fail } from './job-lifecycle.ts';
 import { jobRunner } from './jobs.ts';
 import { storeIdentity, type PortabilityDeps } from './portability.deps.ts';
 import { loadJob, presentExport, presentImport } from './portability.repo.ts';
-import { portabilityRoutes } from './portability.routes.ts';
+import { importUpload, portabilityRoutes } from './portability.routes.ts';
 import { portabilityService } from './portability.service.ts';
 
 export interface PortabilityModuleOptions {
@@ -54,6 +53,6 @@ export function portabilityModule(options: PortabilityModuleOptions) {
     },
   });
   const service = portabilityService(deps, runner);
-  const upload = uploadMiddleware({ tmpDir: config.media.tmpDir, maxFileBytes: config.portability.importMaxBytes, maxFiles: 1, fieldName: 'file' });
+  const upload = importUpload({ tmpDir: config.media.tmpDir, maxFileBytes: config.portability.importMaxBytes, maxFiles: 1, fieldName: 'file' }, service);
   return { deps, runner, service, routes: portabilityRoutes({ portability: service, upload }) };
 }

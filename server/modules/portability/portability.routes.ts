@@ -11,7 +11,8 @@ import {
   importJobSchema,
   importParamsSchema,
 } from '../../../shared/api/portability.ts';
-import { BadRequest, issuesFromZod, Unauthenticated, ValidationFailed } from '../../http/errors.ts';
+import { BadRequest, issuesFromZod, ValidationFailed } from '../../http/errors.ts';
+import { uploadMiddleware, type UploadOptions } from '../../media/upload.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { PortabilityService, UploadedArchive } from './portability.service.ts';
 
@@ -32,7 +33,27 @@ function importRequest(req: Request): { target: z.output<typeof createImportRequ
   const files = req.files;
   const file = (Array.isArray(files) ? files : Object.values(files ?? {}).flat())[0];
   if (!file) throw new BadRequest('Choose a file to import.', [{ path: 'body.file', message: 'is required' }]);
-  const data = (req.body as { data?: unknown } | undefined)?.data;
+  const target = importTarget((req.body as { data?: unknown } | undefined)?.data);
+  return { target, file: { path: file.path, originalname: file.originalname, size: file.size } };
+}
+
+/**
+ * Archives can be large: before any byte lands on disk the sender must be signed in (the upload step)
+ * and the target named in `data` (sent before `file`) must be theirs to import into; a form without
+ * it is refused before the file too. The service checks the target again when it takes the upload.
+ */
+export function importUpload(options: Omit<UploadOptions, 'authorize' | 'authorizeFields'>, portability: Pick<PortabilityService, 'authorizeTarget'>) {
+  return uploadMiddleware({
+    ...options,
+    // Who may import depends on the target, which only the form names.
+    authorize: () => undefined,
+    authorizeFields: async (actor, fields) => {
+      await portability.authorizeTarget(actor, importTarget(fields.data));
+    },
+  });
+}
+
+function importTarget(data: unknown): z.output<typeof createImportRequestSchema>['target'] {
   let raw: unknown;
   try {
     raw = typeof data === 'string' ? JSON.parse(data) : undefined;
@@ -41,15 +62,12 @@ function importRequest(req: Request): { target: z.output<typeof createImportRequ
   }
   const parsed = createImportRequestSchema.safeParse(raw);
   if (!parsed.success) throw new ValidationFailed(issuesFromZod(parsed.error, 'body.data'));
-  return { target: parsed.data.target, file: { path: file.path, originalname: file.originalname, size: file.size } };
+  return parsed.data.target;
 }
-
-/** Archives can be large: a visitor who is not signed in is turned away before any byte lands on disk. */
-const signedInFirst: RequestHandler = (req, _res, next) => next(req.actor ? undefined : new Unauthenticated());
 
 export interface PortabilityRouteDeps {
   portability: PortabilityService;
-  /** Multer to disk for the one archive in field `file`, with the import size limit (413 above it). */
+  /** The upload step (importUpload): the one archive in field `file`, with the import size limit (413 above it). */
   upload: RequestHandler;
 }
 
@@ -108,7 +126,7 @@ export function portabilityRoutes({ portability, upload }: PortabilityRouteDeps)
       tag,
       auth: 'user',
       status: 201,
-      before: [signedInFirst, upload],
+      before: [upload],
       summary: 'Upload an archive to import (multipart `file` and `data`): it is checked and previewed, and waits for POST /api/imports/:id/apply',
       multipartDoc: multipartImport,
       response: importJobSchema,

@@ -313,7 +313,7 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     return keys.rows;
   }
 
-  return { startExport, listExports, getExport, downloadUrl, createImport, getImport, applyImport, discardImport, sweepExpired };
+  return { startExport, listExports, getExport, downloadUrl, authorizeTarget, createImport, getImport, applyImport, discardImport, sweepExpired };
 }
 
 export type PortabilityService = ReturnType<typeof portabilityService>;
