@@ -154,7 +154,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     sessionMiddleware,
     passport,
     routes,
-    apiRouters: blobs instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(blobs) }] : [],
+    apiRouters: blobs instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(blobs, artefacts.recheckMediaUrl) }] : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
   });

@@ -183,6 +183,14 @@ export function historyScope(a: Actor, r: ArtefactResource): HistoryScope {
   return seesWholeArtefact(a, r) ? 'all' : 'shared';
 }
 
+/**
+ * A signed media URL issued to a guardian is checked again when used: it still opens only while the
+ * file is on the artefact, the artefact is shared, and the guardian is still linked to its owner.
+ */
+export function guardianStillSees(r: ResourceOf<'media'>, guardianOfOwner: boolean): boolean {
+  return guardianOfOwner && r.artefact.visibility === 'guardians' && !r.removed;
+}
+
 /** Who receives realtime events about an artefact: exactly those `artefact.read` lets see it. */
 export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] }): string[] {
   const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.projectTeacherIds]);

@@ -24,6 +24,11 @@ export interface SignedUrlOptions {
   /** Forces download instead of inline display (files a browser could run). */
   downloadName?: string;
   contentType?: string;
+  /**
+   * An opaque reference the server checks again whenever the URL is used (local driver; an S3
+   * presigned URL cannot be revoked and simply expires). Lets access that ends mid-validity end the URL too.
+   */
+  recheck?: string;
 }
 
 /**

@@ -10,13 +10,14 @@ import type { LocalBlobStore } from './local-blob-store.ts';
 /**
  * Serves the local driver's signed URLs: `GET /api/blobs/<token>`. The token is the only
  * credential, so the route needs no session and works for `<img src>` and downloads alike.
+ * A token that carries a `recheck` reference is served only while `recheck` still allows it.
  */
-export function createLocalBlobRouter(store: LocalBlobStore): Router {
+export function createLocalBlobRouter(store: LocalBlobStore, recheck: (reference: string) => Promise<boolean> = async () => true): Router {
   const router = Router();
   router.get('/:token', async (req, res) => {
     const grant = store.verifyToken(req.params.token);
-    // One answer for expired, tampered and missing, so a token reveals nothing about other objects.
-    if (!grant) throw new NotFound('The file');
+    // One answer for expired, tampered, missing and no longer allowed, so a token reveals nothing about other objects.
+    if (!grant || (grant.recheck !== undefined && !(await recheck(grant.recheck)))) throw new NotFound('The file');
     const info = await store.head(grant.key);
     if (!info) throw new NotFound('The file');
 

@@ -22,6 +22,8 @@ export interface BlobGrant {
   expiresAt: Date;
   downloadName?: string;
   contentType?: string;
+  /** See SignedUrlOptions.recheck. */
+  recheck?: string;
 }
 
 interface Sidecar {
@@ -117,6 +119,7 @@ export class LocalBlobStore implements BlobStore {
       e: Math.ceil(Date.now() / 1000) + options.expiresInSeconds,
       ...(options.downloadName ? { d: options.downloadName } : {}),
       ...(options.contentType ? { t: options.contentType } : {}),
+      ...(options.recheck ? { r: options.recheck } : {}),
     };
     const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${this.urlPrefix}/${encoded}.${this.mac(encoded).toString('base64url')}`;
@@ -138,6 +141,7 @@ export class LocalBlobStore implements BlobStore {
       expiresAt: new Date(payload.e * 1000),
       ...(payload.d !== undefined ? { downloadName: payload.d } : {}),
       ...(payload.t !== undefined ? { contentType: payload.t } : {}),
+      ...(payload.r !== undefined ? { recheck: payload.r } : {}),
     };
   }
 
@@ -181,6 +185,7 @@ interface TokenPayload {
   e: number;
   d?: string;
   t?: string;
+  r?: string;
 }
 
 function parsePayload(json: string): TokenPayload | null {
@@ -191,10 +196,10 @@ function parsePayload(json: string): TokenPayload | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  const { k, e, d, t } = value as Record<string, unknown>;
+  const { k, e, d, t, r } = value as Record<string, unknown>;
   if (typeof k !== 'string' || typeof e !== 'number' || !Number.isFinite(e)) return null;
-  if ((d !== undefined && typeof d !== 'string') || (t !== undefined && typeof t !== 'string')) return null;
-  return { k, e, ...(d !== undefined ? { d } : {}), ...(t !== undefined ? { t } : {}) };
+  if ((d !== undefined && typeof d !== 'string') || (t !== undefined && typeof t !== 'string') || (r !== undefined && typeof r !== 'string')) return null;
+  return { k, e, ...(d !== undefined ? { d } : {}), ...(t !== undefined ? { t } : {}), ...(r !== undefined ? { r } : {}) };
 }
 
 /** Relative, slash-separated, no `..`, no backslashes, no hidden (temp) files, no sidecar names. */

@@ -113,6 +113,8 @@ describe('guardians see only what was shared (issue 8, A3)', () => {
   it('a removed file answers 404 to the guardian, by id; the owner and teachers still open it', async () => {
     expect((await signedUrl(guardian, removed)).status).toBe(404);
     expect((await guardian.get(`/api/media/${removed}/thumb`)).status).toBe(404);
+    // The URL issued to the guardian before the removal no longer opens the file either.
+    expect((await fetch(removedOldUrl)).status).toBe(404);
     const kept302 = await signedUrl(guardian, kept);
     expect(kept302.status).toBe(302);
     expect((await fetch(kept302.url ?? '')).status).toBe(200);

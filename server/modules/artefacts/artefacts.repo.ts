@@ -231,6 +231,12 @@ function presentMedia(m: ArtefactRow['media'][number]): Media {
   };
 }
 
+/** Whether this user is a guardian of this pupil. */
+export async function isGuardianOf(db: Db, guardianId: string, pupilId: string): Promise<boolean> {
+  const link = await db.selectFrom('guardianLinks').select('guardianId').where('guardianId', '=', guardianId).where('pupilId', '=', pupilId).executeTakeFirst();
+  return link !== undefined;
+}
+
 /** A media item as the media route needs it: its artefact, its blob keys, and whether an edit removed it. */
 export function mediaFacts(db: Db, mediaId: string) {
   return db.selectFrom('mediaItems').select(['artefactId', 'variants', 'originalName', 'removedAt']).where('id', '=', mediaId).executeTakeFirst();

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, historyScope, portfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
 import type { ArtefactSnapshot } from '../../db/schema.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
@@ -14,6 +14,7 @@ import {
   artefactFacts,
   audienceFacts,
   historyRows,
+  isGuardianOf,
   lockArtefact,
   mediaFacts,
   presentArtefact,
@@ -24,6 +25,7 @@ import {
 import { sanitizeRichText } from './sanitize.ts';
 
 const MEDIA_URL_SECONDS = 300;
+const RECHECK_GUARDIAN = 'guardian:';
 
 type CreateInput = z.output<typeof createArtefactRequestSchema>;
 type TimelineInput = z.output<typeof timelineQuerySchema>;
@@ -372,7 +374,20 @@ export function artefactsService(deps: ArtefactsDeps) {
       return deps.blobs.signedUrl(key, {
         expiresInSeconds: MEDIA_URL_SECONDS,
         ...(variant === 'original' && media.originalName ? { downloadName: media.originalName } : {}),
+        // A guardian's URL is checked again when used: a file removed or unshared meanwhile no longer opens.
+        ...(historyScope(actor, facts.resource) === 'shared' ? { recheck: `${RECHECK_GUARDIAN}${actor.id}:${mediaId}` } : {}),
       });
+    },
+
+    /** The blob route's second look at a guardian's signed URL (see mediaUrl): still allowed now? */
+    recheckMediaUrl: async (reference: string): Promise<boolean> => {
+      const [guardianId, mediaId] = reference.startsWith(RECHECK_GUARDIAN) ? reference.slice(RECHECK_GUARDIAN.length).split(':') : [];
+      if (!guardianId || !mediaId) return false;
+      const media = await mediaFacts(db, mediaId);
+      const facts = media ? await artefactFacts(db, media.artefactId) : null;
+      if (!media || !facts || facts.row.deletedAt) return false;
+      const resource = { type: 'media' as const, artefact: facts.resource, removed: media.removedAt !== null };
+      return guardianStillSees(resource, await isGuardianOf(db, guardianId, facts.row.ownerId));
     },
 
     /** One page of a pupil's portfolio, newest first, keyset-paginated on (createdAt, id). */
