@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { LOCALES, type Locale } from '../../shared/roles.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
+import { DataDirLocked } from '../db/data-dir-lock.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { pupilFacts } from '../modules/artefacts/artefacts.repo.ts';
@@ -285,6 +286,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof ImportRejected) {
       process.stderr.write(`polku: the file cannot be imported (${err.code}): ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof DataDirLocked) {
+      process.stderr.write(`polku: ${err.message}\n`);
       return 1;
     }
     if (err instanceof ConfigError) {

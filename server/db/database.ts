@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { preparingPool } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -31,6 +32,8 @@ export async function openDatabase(options: Config['database']): Promise<Databas
     return handle(db, 'postgres', pool);
   }
   if (options.dir) await mkdir(options.dir, { recursive: true });
+  // One process per embedded database (see data-dir-lock.ts): throws DataDirLocked saying what to do.
+  if (options.dir) await lockDataDir(options.dir);
   // Loaded only here: PGlite's module alone adds ~30 MB to every process that uses PostgreSQL.
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(options.dir ?? undefined, {
