@@ -46,7 +46,7 @@ export function GuardianLinksPage() {
       <p>{t('admin.links.intro')}</p>
       <LiveNotice notice={notice.notice} />
       {links.isPending && <Loading />}
-      {links.isError && <QueryError error={links.error} />}
+      {links.isError && <QueryError error={links.error} onRetry={() => void links.refetch()} />}
       {links.isSuccess && links.data.links.length === 0 && <EmptyState heading={t('admin.links.none')} headingLevel={3} />}
       {links.isSuccess && links.data.links.length > 0 && (
         <div className="table-wrap">
@@ -117,8 +117,8 @@ function CreateLinkForm({ schoolId, existing }: { schoolId: string; existing: re
       <fieldset>
         <legend>{t('admin.links.createLegend')}</legend>
         <FormError message={form.formError} />
-        {guardians.isError && <QueryError error={guardians.error} />}
-        {pupils.isError && <QueryError error={pupils.error} />}
+        {guardians.isError && <QueryError error={guardians.error} onRetry={() => void guardians.refetch()} />}
+        {pupils.isError && <QueryError error={pupils.error} onRetry={() => void pupils.refetch()} />}
         <SelectField
           label={t('admin.links.guardian')}
           placeholder={guardians.isPending ? t('common.loading') : t('admin.links.chooseGuardian')}

@@ -22,9 +22,9 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
   const ready = artefact.status === 'ready';
   const shared = artefact.visibility === 'guardians';
 
-  const change = async (body: Parameters<typeof update.mutateAsync>[0], done: string) => {
+  const change = async (body: Parameters<typeof update.mutateAsync>[0]['body'], done: string) => {
     try {
-      await update.mutateAsync(body);
+      await update.mutateAsync({ body });
       notice.success(done);
     } catch (error) {
       notice.error(errorMessage(t, error));

@@ -24,7 +24,7 @@ export function FeedbackSection({ artefact }: { artefact: Artefact }) {
         {t('feedback.heading')} <span className="count">({count})</span>
       </h2>
       {thread.isPending && <Loading />}
-      {thread.isError && <QueryError error={thread.error} />}
+      {thread.isError && <QueryError error={thread.error} onRetry={() => void thread.refetch()} />}
       {thread.isSuccess && <Thread artefact={artefact} thread={thread.data} />}
     </section>
   );
