@@ -7,7 +7,7 @@ import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { errorText } from '../../../lib/error-message.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useGroupQuery, usePutMemberMutation, useRemoveMemberMutation, useSchoolUsersQuery, useUpdateGroupMutation } from '../queries.ts';
@@ -90,7 +90,7 @@ function Members({ detail, schoolId }: { detail: GroupDetail; schoolId: string }
       // The row and its button are gone: continue from the section's heading.
       headingRef.current?.focus();
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 

@@ -6,7 +6,7 @@ import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { FormError, SelectField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { errorText } from '../../../lib/error-message.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useForm } from '../../../lib/use-form.ts';
 import { useCreateGuardianLinkMutation, useDeleteGuardianLinkMutation, useGuardianLinksQuery, useSchoolUsersQuery } from '../queries.ts';
@@ -34,7 +34,7 @@ export function GuardianLinksPage() {
       notice.success(t('admin.links.deleted', names));
       headingRef.current?.focus();
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 

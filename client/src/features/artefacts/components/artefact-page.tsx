@@ -10,6 +10,7 @@ import { FeedbackSection } from '../../feedback/components/feedback-section.tsx'
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
 import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
+import { artefactKindLabel } from '../kind-label.ts';
 import { useArtefactAccessLost, useArtefactQuery } from '../queries.ts';
 import { HistorySection } from './history-section.tsx';
 import { MediaGallery } from './media-gallery.tsx';
@@ -118,7 +119,7 @@ function ArtefactFacts({ artefact }: { artefact: Artefact }) {
       <dl className="facts facts--single">
         <div>
           <dt>{t('artefact.kind')}</dt>
-          <dd>{t(`artefact.kinds.${artefact.kind}`)}</dd>
+          <dd>{artefactKindLabel(t, artefact)}</dd>
         </div>
         {artefact.projectId && (
           <div>

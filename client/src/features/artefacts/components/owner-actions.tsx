@@ -4,7 +4,7 @@ import type { Artefact } from '../../../../../shared/api/artefacts.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { useToast } from '../../../components/toast.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { errorMessage, errorText } from '../../../lib/error-message.ts';
 import type { KeepFocusState } from '../../../lib/route-focus.ts';
 import { artefactPath, editArtefactPath } from '../paths.ts';
 import { useDeleteArtefactMutation, useRestoreArtefactMutation, useUpdateArtefactMutation } from '../queries.ts';
@@ -27,7 +27,7 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
       await update.mutateAsync({ body });
       notice.success(done);
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 
@@ -55,7 +55,7 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
         },
       });
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 
