@@ -29,5 +29,12 @@ export const meResponseSchema = z.object({
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
+/**
+ * Who is signed in, or `me: null` when no one is: always 200, so that a signed-out visit (the
+ * sign-in page asks on every load) is a normal answer and not an error in the browser's console.
+ */
+export const sessionResponseSchema = z.object({ me: meResponseSchema.nullable() });
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
 export const updateMeRequestSchema = z.object({ locale: localeSchema.nullable() }).strict();
 export type UpdateMeRequest = z.infer<typeof updateMeRequestSchema>;

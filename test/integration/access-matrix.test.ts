@@ -109,6 +109,7 @@ const cases: Case[] = [
     expect: expectation({ anonymous: 200 }, 200),
   },
   { route: 'GET /api/me', request: async () => ({ path: '/api/me' }), expect: expectation({}, 200) },
+  { route: 'GET /api/auth/session', request: async () => ({ path: '/api/auth/session' }), expect: expectation({ anonymous: 200 }, 200) },
   { route: 'PATCH /api/me', request: async () => ({ path: '/api/me', body: { locale: 'fi' } }), expect: expectation({}, 200) },
   { route: 'GET /api/me/groups', request: async () => ({ path: '/api/me/groups' }), expect: expectation({}, 200) },
   { route: 'GET /api/me/children', request: async () => ({ path: '/api/me/children' }), expect: expectation({}, 200) },

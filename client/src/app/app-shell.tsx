@@ -10,6 +10,7 @@ import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
 import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.ts';
 import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
 import { importPath } from '../features/portability/paths.ts';
+import { drafts } from '../lib/drafts.ts';
 import { closeRealtime } from '../lib/realtime.ts';
 import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
 
@@ -28,6 +29,8 @@ export function AppShell() {
     closeRealtime();
     logout.mutate(undefined, {
       onSuccess: () => {
+        // A shared school computer: the next person must not find this one's unsent work.
+        void drafts.removeAllOf(me.user.id);
         void navigate('/sign-in', { replace: true, state: { notice: 'signedOut' } satisfies SignInState });
         endSessionInCache(queryClient);
       },

@@ -9,6 +9,7 @@ import { TeacherHome } from '../features/home/components/teacher-home.tsx';
 import type { SchoolRole } from '../../../shared/roles.ts';
 import { AppShell } from './app-shell.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+import { RouteError } from './route-error.tsx';
 import type * as PortfolioPages from './portfolio-pages.ts';
 import { RoleRedirect } from './role-redirect.tsx';
 
@@ -80,26 +81,32 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <RoleRedirect /> },
           {
-            path: 'teacher',
-            element: (
-              <RequireRole role="teacher">
-                <TeacherHome />
-              </RequireRole>
-            ),
+            // Inside the shell, so that navigation and the language switcher stay usable.
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <RoleRedirect /> },
+              {
+                path: 'teacher',
+                element: (
+                  <RequireRole role="teacher">
+                    <TeacherHome />
+                  </RequireRole>
+                ),
+              },
+              {
+                path: 'guardian',
+                element: (
+                  <RequireRole role="guardian">
+                    <GuardianHome />
+                  </RequireRole>
+                ),
+              },
+              ...portfolioRoutes,
+              adminRoutes,
+              { path: '*', element: <NotFoundPage /> },
+            ],
           },
-          {
-            path: 'guardian',
-            element: (
-              <RequireRole role="guardian">
-                <GuardianHome />
-              </RequireRole>
-            ),
-          },
-          ...portfolioRoutes,
-          adminRoutes,
-          { path: '*', element: <NotFoundPage /> },
         ],
       },
     ],

@@ -6,3 +6,15 @@ export function errorMessage(t: TFunction, error: unknown): string {
   if (error instanceof ApiError) return t(`errors.${error.code}`);
   return t('errors.internal_error');
 }
+
+/**
+ * A message kept in state and translated when shown, not when stored: it follows a language
+ * switch (a stored translated string would stay in the old language).
+ */
+export type Message = string | ((t: TFunction) => string);
+export const showMessage = (t: TFunction, message: Message): string => (typeof message === 'string' ? message : message(t));
+/** The translated sentence for an error, as a Message. */
+export const errorText =
+  (error: unknown): Message =>
+  (t) =>
+    errorMessage(t, error);

@@ -77,7 +77,7 @@ export const http = {
   get: <T>(path: string, schema: ZodType<T>, signal?: AbortSignal) => request('GET', path, { schema, ...(signal ? { signal } : {}) }),
   post: <T>(path: string, body: unknown, schema: ZodType<T>) => request('POST', path, { body, schema }),
   put: <T>(path: string, body: unknown, schema: ZodType<T>) => request('PUT', path, { body, schema }),
-  patch: <T>(path: string, body: unknown, schema: ZodType<T>) => request('PATCH', path, { body, schema }),
+  patch: <T>(path: string, body: unknown, schema: ZodType<T>, signal?: AbortSignal) => request('PATCH', path, { body, schema, ...(signal ? { signal } : {}) }),
   /** The answer of a delete is not used (it may be `204 No Content`): callers re-fetch instead. */
   delete: (path: string) => request('DELETE', path, { schema: anything }).then(() => undefined),
   /** A delete whose answer is needed (e.g. until when it can be undone). */

@@ -9,7 +9,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared
 import { authKeys, endSessionInCache } from '../features/auth/queries.ts';
 import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
 import { homeKeys } from '../features/home/queries.ts';
-import { artefactChanged, artefactKeys, artefactRemoved } from '../features/artefacts/queries.ts';
+import { artefactAccessLost, artefactChanged, artefactKeys, artefactRemoved } from '../features/artefacts/queries.ts';
 import { dropFeedback, feedbackCountsChanged, feedbackKeys, upsertFeedback } from '../features/feedback/queries.ts';
 import { overviewKeys } from '../features/overview/queries.ts';
 import { exportEvent, importEvent, portabilityKeys } from '../features/portability/queries.ts';
@@ -65,6 +65,11 @@ export function useRealtime(userId: string | null): void {
       const parsed = artefactEventSchema.safeParse(payload.artefact);
       if (parsed.success) void artefactChanged(queryClient, parsed.data);
       else refetchPortfolio();
+    });
+    // Unshared (or access to the pupil ended): gone from every view now, not at the next fetch.
+    socket.on('artefact.access_lost', ({ artefactId, ownerId }) => {
+      queryClient.removeQueries({ queryKey: feedbackKeys.thread(artefactId) });
+      void artefactAccessLost(queryClient, artefactId, ownerId);
     });
     socket.on('artefact.deleted', ({ artefactId, ownerId }) => void artefactRemoved(queryClient, artefactId, ownerId));
     socket.on('feedback.created', (payload) => {

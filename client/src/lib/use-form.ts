@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react';
+import type { ZodError } from 'zod';
 import { useTranslation } from 'react-i18next';
 import type { ZodType } from 'zod';
 import { errorMessage } from './error-message.ts';
@@ -17,8 +18,10 @@ export function useForm<V extends Values>(initial: V) {
   const formId = useId();
   const [initialValues] = useState<V>(initial);
   const [values, setValues] = useState<V>(initial);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  // What went wrong is kept, not its translation: messages are made at render time, in the current language.
+  const [problem, setProblem] = useState<{ fields: ZodError } | { error: unknown } | null>(null);
+  const fieldErrors: FieldErrors = !problem ? {} : 'fields' in problem ? fieldErrorsFromZod(t, problem.fields) : fieldErrorsFromApi(t, problem.error);
+  const formError = problem && 'error' in problem ? errorMessage(t, problem.error) : null;
   const [pending, setPending] = useState(false);
   const [focusRequest, setFocusRequest] = useState<{ target: 'field' | 'error'; seq: number } | null>(null);
 
@@ -45,21 +48,19 @@ export function useForm<V extends Values>(initial: V) {
 
   /** Checks `payload` with the shared schema, sends the parsed (trimmed, normalised) data, maps failures back. */
   async function submit<T>(schema: ZodType<T>, payload: unknown, send: (data: T) => Promise<unknown>): Promise<boolean> {
-    setFormError(null);
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
-      setFieldErrors(fieldErrorsFromZod(t, parsed.error));
+      setProblem({ fields: parsed.error });
       setFocusRequest({ target: 'field', seq: Date.now() });
       return false;
     }
-    setFieldErrors({});
+    setProblem(null);
     setPending(true);
     try {
       await send(parsed.data);
       return true;
     } catch (error) {
-      setFieldErrors(fieldErrorsFromApi(t, error));
-      setFormError(errorMessage(t, error));
+      setProblem({ error });
       setFocusRequest({ target: 'error', seq: Date.now() });
       return false;
     } finally {
@@ -70,8 +71,7 @@ export function useForm<V extends Values>(initial: V) {
   const reset = useCallback(
     (next?: V) => {
       setValues(next ?? initialValues);
-      setFieldErrors({});
-      setFormError(null);
+      setProblem(null);
     },
     [initialValues],
   );

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { PassportInstance } from '../../auth/passport.ts';
 import { z } from 'zod';
-import { loginRequestSchema, meResponseSchema, updateMeRequestSchema } from '../../../shared/api/auth.ts';
+import { loginRequestSchema, meResponseSchema, sessionResponseSchema, updateMeRequestSchema } from '../../../shared/api/auth.ts';
 import { okSchema } from '../../../shared/api/common.ts';
 import { HttpError } from '../../http/errors.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
@@ -71,6 +71,15 @@ export function authRoutes({ auth, users, limiter, notifier, cookieName, passpor
         res.clearCookie(cookieName, { path: '/' });
         return { ok: true as const };
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/auth/session',
+      tag: 'Me',
+      auth: 'public',
+      summary: 'The signed-in user as /api/me shows it, or null when signed out (200 either way)',
+      response: sessionResponseSchema,
+      handler: async ({ actor }) => ({ me: actor ? await users.me(actor.id) : null }),
     }),
     route({
       method: 'get',

@@ -28,7 +28,7 @@ export function browserSuite(): BrowserSuite {
   beforeAll(async () => {
     server = await startServer();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const s of sessions) await s.context.close().catch(() => undefined);

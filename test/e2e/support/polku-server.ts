@@ -51,7 +51,8 @@ export async function startServer(): Promise<RunningServer> {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
 
-  const deadline = Date.now() + 60_000;
+  // Generous: on a loaded machine, migrations and the demo seed on PGlite can take over a minute.
+  const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited during start-up (code ${child.exitCode}):\n${output}`);
     try {
@@ -62,7 +63,7 @@ export async function startServer(): Promise<RunningServer> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`The server did not become ready within 60 s:\n${output}`);
+      throw new Error(`The server did not become ready within 150 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -37,7 +37,8 @@ export const artefactsApi = {
     return postMultipart(`${apiPath('/api/artefacts', artefactId)}/media`, form, artefactSchema, callbacks);
   },
   get: (artefactId: string, signal?: AbortSignal) => http.get(apiPath('/api/artefacts', artefactId), artefactSchema, signal),
-  update: (artefactId: string, body: UpdateArtefactRequest) => http.patch(apiPath('/api/artefacts', artefactId), body, artefactSchema),
+  update: (artefactId: string, body: UpdateArtefactRequest, signal?: AbortSignal) =>
+    http.patch(apiPath('/api/artefacts', artefactId), body, artefactSchema, signal),
   remove: (artefactId: string) => http.deleteWith(apiPath('/api/artefacts', artefactId), deletedSchema),
   restore: (artefactId: string) => http.post(`${apiPath('/api/artefacts', artefactId)}/restore`, undefined, artefactSchema),
   history: (artefactId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/artefacts', artefactId)}/history`, artefactHistorySchema, signal),

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { Artefact, ArtefactEvent, CreateArtefactRequest, UpdateArtefactRequest } from '../../../../shared/api/artefacts.ts';
+import type { InfiniteData } from '@tanstack/react-query';
+import type { Artefact, ArtefactEvent, CreateArtefactRequest, TimelinePage, UpdateArtefactRequest } from '../../../../shared/api/artefacts.ts';
 import { overviewKeys } from '../overview/queries.ts';
 import { artefactsApi, type TimelineFilters, type UploadCallbacks } from './api.ts';
 
@@ -9,6 +10,8 @@ export const artefactKeys = {
   timeline: (pupilId: string, filters: TimelineFilters) => [...artefactKeys.timelines(pupilId), filters] as const,
   detail: (artefactId: string) => [...artefactKeys.all, 'detail', artefactId] as const,
   history: (artefactId: string) => [...artefactKeys.all, 'history', artefactId] as const,
+  /** Set (to true) only by the client itself when the server says this user lost access: never fetched. */
+  accessLost: (artefactId: string) => [...artefactKeys.all, 'access-lost', artefactId] as const,
 };
 
 export function useTimelineQuery(pupilId: string, filters: TimelineFilters) {
@@ -20,8 +23,14 @@ export function useTimelineQuery(pupilId: string, filters: TimelineFilters) {
   });
 }
 
-export const useArtefactQuery = (artefactId: string) =>
-  useQuery({ queryKey: artefactKeys.detail(artefactId), queryFn: ({ signal }) => artefactsApi.get(artefactId, signal) });
+export const useArtefactQuery = (artefactId: string, enabled = true) =>
+  useQuery({ queryKey: artefactKeys.detail(artefactId), queryFn: ({ signal }) => artefactsApi.get(artefactId, signal), enabled });
+
+/** True once the server said this user may no longer see the artefact (it was unshared): pages show that instead of it. */
+export function useArtefactAccessLost(artefactId: string): boolean {
+  const lost = useQuery<boolean>({ queryKey: artefactKeys.accessLost(artefactId), queryFn: () => false, enabled: false, staleTime: Infinity });
+  return lost.data === true;
+}
 
 export const useArtefactHistoryQuery = (artefactId: string, enabled: boolean) =>
   useQuery({
@@ -32,6 +41,8 @@ export const useArtefactHistoryQuery = (artefactId: string, enabled: boolean) =>
 
 /** After any change to an artefact: lists that show it are re-fetched; the detail is replaced. */
 export function artefactChanged(queryClient: QueryClient, artefact: Artefact | ArtefactEvent): Promise<unknown> {
+  // Shared again after an unshare: it may be shown again.
+  if (queryClient.getQueryData(artefactKeys.accessLost(artefact.id))) queryClient.setQueryData(artefactKeys.accessLost(artefact.id), false);
   queryClient.setQueryData<Artefact>(artefactKeys.detail(artefact.id), (old) =>
     'unreadFeedbackCount' in artefact ? artefact : old ? { ...artefact, unreadFeedbackCount: old.unreadFeedbackCount } : undefined,
   );
@@ -44,6 +55,25 @@ export function artefactChanged(queryClient: QueryClient, artefact: Artefact | A
 
 export function artefactRemoved(queryClient: QueryClient, artefactId: string, ownerId: string): Promise<unknown> {
   queryClient.removeQueries({ queryKey: artefactKeys.detail(artefactId) });
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(ownerId) }),
+    queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
+  ]);
+}
+
+/**
+ * The receiver lost access to an artefact (it was unshared): it leaves every cached view at once,
+ * without waiting for a re-fetch: the detail, its history and feedback, and every timeline page.
+ */
+export function artefactAccessLost(queryClient: QueryClient, artefactId: string, ownerId: string): Promise<unknown> {
+  queryClient.setQueryData(artefactKeys.accessLost(artefactId), true);
+  for (const queryKey of [artefactKeys.detail(artefactId), artefactKeys.history(artefactId)]) {
+    void queryClient.cancelQueries({ queryKey });
+    queryClient.removeQueries({ queryKey });
+  }
+  queryClient.setQueriesData<InfiniteData<TimelinePage>>({ queryKey: artefactKeys.timelines(ownerId) }, (old) =>
+    old ? { ...old, pages: old.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== artefactId) })) } : old,
+  );
   return Promise.all([
     queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(ownerId) }),
     queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
@@ -70,7 +100,7 @@ export function useAddMediaMutation(artefactId: string) {
 export function useUpdateArtefactMutation(artefactId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateArtefactRequest) => artefactsApi.update(artefactId, body),
+    mutationFn: ({ body, signal }: { body: UpdateArtefactRequest; signal?: AbortSignal }) => artefactsApi.update(artefactId, body, signal),
     onSuccess: (artefact) => artefactChanged(queryClient, artefact),
   });
 }

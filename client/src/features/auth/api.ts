@@ -1,16 +1,14 @@
-import { meResponseSchema, type LoginRequest, type MeResponse, type UpdateMeRequest } from '../../../../shared/api/auth.ts';
+import { meResponseSchema, sessionResponseSchema, type LoginRequest, type MeResponse, type UpdateMeRequest } from '../../../../shared/api/auth.ts';
 import { okSchema } from '../../../../shared/api/common.ts';
-import { http, isApiError } from '../../lib/http.ts';
+import { http } from '../../lib/http.ts';
 
 export const authApi = {
-  /** The signed-in user, or `null` when there is no session. */
+  /**
+   * The signed-in user, or `null` when there is no session. Asked from /api/auth/session, which
+   * answers 200 either way: a 401 would be logged by the browser as an error on every signed-out visit.
+   */
   async me(signal?: AbortSignal): Promise<MeResponse | null> {
-    try {
-      return await http.get('/api/me', meResponseSchema, signal);
-    } catch (error) {
-      if (isApiError(error, 'unauthenticated')) return null;
-      throw error;
-    }
+    return (await http.get('/api/auth/session', sessionResponseSchema, signal)).me;
   },
   login: (body: LoginRequest) => http.post('/api/auth/login', body, meResponseSchema),
   logout: () => http.post('/api/auth/logout', undefined, okSchema),

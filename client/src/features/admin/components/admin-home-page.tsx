@@ -22,7 +22,7 @@ export function AdminHomePage() {
       <section aria-labelledby="schools-heading" className="stack">
         <h2 id="schools-heading">{t('admin.schools.heading')}</h2>
         {schools.isPending && <Loading />}
-        {schools.isError && <QueryError error={schools.error} />}
+        {schools.isError && <QueryError error={schools.error} onRetry={() => void schools.refetch()} />}
         {schools.isSuccess && schools.data.schools.length === 0 && <EmptyState heading={t('admin.schools.none')} headingLevel={3} />}
         {schools.isSuccess && schools.data.schools.length > 0 && (
           <div className="table-wrap">

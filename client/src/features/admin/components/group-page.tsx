@@ -6,8 +6,8 @@ import { GROUP_ROLES, type GroupRole } from '../../../../../shared/roles.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
-import { Loading, QueryError } from '../../../components/status.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
+import { errorText } from '../../../lib/error-message.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useGroupQuery, usePutMemberMutation, useRemoveMemberMutation, useSchoolUsersQuery, useUpdateGroupMutation } from '../queries.ts';
@@ -22,7 +22,7 @@ export function GroupPage() {
   const { school } = useSchoolContext();
   const { groupId = '' } = useParams();
   const detail = useGroupQuery(groupId);
-  usePageTitle(detail.data ? `${detail.data.group.name} – ${school.name}` : t('common.loading'));
+  usePageTitle(detail.data ? `${detail.data.group.name} – ${school.name}` : detail.isError ? pageErrorHeading(t, detail.error) : t('common.loading'));
 
   return (
     <div className="stack">
@@ -30,7 +30,7 @@ export function GroupPage() {
         <Link to={groupsPath(school.id)}>{t('admin.groups.backToGroups')}</Link>
       </p>
       {detail.isPending && <Loading />}
-      {detail.isError && <QueryError error={detail.error} />}
+      {detail.isError && <QueryError error={detail.error} onRetry={() => void detail.refetch()} />}
       {detail.isSuccess && (
         <>
           <h2>{detail.data.group.name}</h2>
@@ -90,7 +90,7 @@ function Members({ detail, schoolId }: { detail: GroupDetail; schoolId: string }
       // The row and its button are gone: continue from the section's heading.
       headingRef.current?.focus();
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 
@@ -175,7 +175,7 @@ function AddMemberForm({ detail, schoolId }: { detail: GroupDetail; schoolId: st
           {...form.text('role')}
           onChange={(value) => form.setValues({ role: value, userId: '' })}
         />
-        {users.isError && <QueryError error={users.error} />}
+        {users.isError && <QueryError error={users.error} onRetry={() => void users.refetch()} />}
         <SelectField
           label={t('admin.group.user')}
           placeholder={users.isPending ? t('common.loading') : t('admin.group.chooseUser')}

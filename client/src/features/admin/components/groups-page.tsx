@@ -20,7 +20,7 @@ export function GroupsPage() {
     <section aria-labelledby="groups-heading" className="stack">
       <h2 id="groups-heading">{t('admin.groups.heading')}</h2>
       {groups.isPending && <Loading />}
-      {groups.isError && <QueryError error={groups.error} />}
+      {groups.isError && <QueryError error={groups.error} onRetry={() => void groups.refetch()} />}
       {groups.isSuccess && groups.data.groups.length === 0 && <EmptyState heading={t('admin.groups.none')} headingLevel={3} />}
       {groups.isSuccess && groups.data.groups.length > 0 && (
         <div className="table-wrap">

@@ -6,7 +6,7 @@ import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { FormError, SelectField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { errorText } from '../../../lib/error-message.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useForm } from '../../../lib/use-form.ts';
 import { useCreateGuardianLinkMutation, useDeleteGuardianLinkMutation, useGuardianLinksQuery, useSchoolUsersQuery } from '../queries.ts';
@@ -34,7 +34,7 @@ export function GuardianLinksPage() {
       notice.success(t('admin.links.deleted', names));
       headingRef.current?.focus();
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 
@@ -46,7 +46,7 @@ export function GuardianLinksPage() {
       <p>{t('admin.links.intro')}</p>
       <LiveNotice notice={notice.notice} />
       {links.isPending && <Loading />}
-      {links.isError && <QueryError error={links.error} />}
+      {links.isError && <QueryError error={links.error} onRetry={() => void links.refetch()} />}
       {links.isSuccess && links.data.links.length === 0 && <EmptyState heading={t('admin.links.none')} headingLevel={3} />}
       {links.isSuccess && links.data.links.length > 0 && (
         <div className="table-wrap">
@@ -117,8 +117,8 @@ function CreateLinkForm({ schoolId, existing }: { schoolId: string; existing: re
       <fieldset>
         <legend>{t('admin.links.createLegend')}</legend>
         <FormError message={form.formError} />
-        {guardians.isError && <QueryError error={guardians.error} />}
-        {pupils.isError && <QueryError error={pupils.error} />}
+        {guardians.isError && <QueryError error={guardians.error} onRetry={() => void guardians.refetch()} />}
+        {pupils.isError && <QueryError error={pupils.error} onRetry={() => void pupils.refetch()} />}
         <SelectField
           label={t('admin.links.guardian')}
           placeholder={guardians.isPending ? t('common.loading') : t('admin.links.chooseGuardian')}

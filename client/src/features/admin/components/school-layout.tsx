@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router';
 import type { School } from '../../../../../shared/api/org.ts';
-import { Loading, QueryError } from '../../../components/status.tsx';
+import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
 import { useSchoolQuery } from '../queries.ts';
 import { groupsPath, guardianLinksPath, schoolPath, usersPath } from './paths.ts';
 
@@ -26,10 +26,10 @@ export function SchoolLayout() {
       </p>
       <div className="page-header">
         {/* The h1 is there while loading, so that focus after navigation has somewhere to go. */}
-        <h1>{school.data?.name ?? t('common.loading')}</h1>
+        <h1>{school.data?.name ?? (school.isError ? pageErrorHeading(t, school.error) : t('common.loading'))}</h1>
       </div>
       {school.isPending && <Loading />}
-      {school.isError && <QueryError error={school.error} />}
+      {school.isError && <QueryError error={school.error} onRetry={() => void school.refetch()} />}
       {school.isSuccess && (
         <>
           <nav className="tabs" aria-label={t('admin.school.subnav')}>

@@ -4,7 +4,7 @@ import { updateUserRequestSchema, type UserDetail } from '../../../../../shared/
 import { LOCALES } from '../../../../../shared/roles.ts';
 import { CheckboxField, FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
-import { Loading, QueryError } from '../../../components/status.tsx';
+import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
 import { LANGUAGE_ENDONYMS } from '../../../i18n/i18n.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { ExportPanel } from '../../portability/components/export-panel.tsx';
@@ -18,7 +18,7 @@ export function UserPage() {
   const { school } = useSchoolContext();
   const { userId = '' } = useParams();
   const user = useUserQuery(userId);
-  usePageTitle(user.data ? `${user.data.displayName} – ${school.name}` : t('common.loading'));
+  usePageTitle(user.data ? `${user.data.displayName} – ${school.name}` : user.isError ? pageErrorHeading(t, user.error) : t('common.loading'));
 
   return (
     <div className="stack">
@@ -26,7 +26,7 @@ export function UserPage() {
         <Link to={usersPath(school.id)}>{t('admin.user.backToUsers')}</Link>
       </p>
       {user.isPending && <Loading />}
-      {user.isError && <QueryError error={user.error} />}
+      {user.isError && <QueryError error={user.error} onRetry={() => void user.refetch()} />}
       {user.isSuccess && (
         <>
           <h2>{user.data.displayName}</h2>

@@ -39,7 +39,7 @@ export function UsersPage() {
         />
       </div>
       {users.isPending && <Loading />}
-      {users.isError && <QueryError error={users.error} />}
+      {users.isError && <QueryError error={users.error} onRetry={() => void users.refetch()} />}
       {users.isSuccess && users.data.users.length === 0 && <EmptyState heading={t('admin.users.none')} headingLevel={3} />}
       {users.isSuccess && users.data.users.length > 0 && (
         <div className="table-wrap">

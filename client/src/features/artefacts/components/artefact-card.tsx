@@ -7,6 +7,7 @@ import { useReferenceLabels } from '../../reference/queries.ts';
 import { artefactPath } from '../paths.ts';
 import { StatusBadges } from './status-badges.tsx';
 import { KindIcon } from './kind-icon.tsx';
+import { artefactKindLabel } from '../kind-label.ts';
 
 interface ArtefactCardProps {
   artefact: Artefact;
@@ -41,7 +42,7 @@ export function ArtefactCard({ artefact, project, headingLevel = 3 }: ArtefactCa
           <Link to={artefactPath(artefact.id)}>{artefact.title}</Link>
         </Heading>
         <p className="artefact-card__meta">
-          <span>{t(`artefact.kinds.${artefact.kind}`)}</span>
+          <span>{artefactKindLabel(t, artefact)}</span>
           <span aria-hidden="true"> · </span>
           <time dateTime={artefact.createdAt}>{format.date(artefact.createdAt)}</time>
           {project && (

@@ -1,50 +1,105 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createArtefactRequestSchema, updateArtefactRequestSchema, type Artefact } from '../../../../../shared/api/artefacts.ts';
 import type { Project } from '../../../../../shared/api/projects.ts';
 import { CheckboxGroup, FormError, RadioGroup, SelectField, TextField } from '../../../components/form-fields.tsx';
 import { RichTextEditor } from '../../../components/rich-text-editor.tsx';
+import { drafts, type StoredDraft } from '../../../lib/drafts.ts';
+import { errorMessage } from '../../../lib/error-message.ts';
+import { useFormat } from '../../../lib/format.ts';
 import { isApiError } from '../../../lib/http.ts';
 import { perFileProgress } from '../../../lib/upload.ts';
 import { useForm } from '../../../lib/use-form.ts';
+import { useOnline } from '../../../lib/use-online.ts';
 import { useReferenceLabels } from '../../reference/queries.ts';
 import { jsonBytes, type UploadCallbacks } from '../api.ts';
 import { useAddMediaMutation, useCreateArtefactMutation, useUpdateArtefactMutation } from '../queries.ts';
 import { LinksEditor, newLink, type LinkDraft } from './links-editor.tsx';
-import { MediaPicker, type PendingFile, type UploadPhase } from './media-picker.tsx';
+import { MediaPicker, toPending, type PendingFile, type UploadPhase } from './media-picker.tsx';
 import { competenceOptionLabel } from './timeline.tsx';
+
+/** What a draft keeps of the form: everything typed and chosen, files apart. */
+export interface ArtefactDraftFields {
+  title: string;
+  bodyHtml: string;
+  projectId: string;
+  phaseId: string;
+  status: string;
+  visibility: string;
+  links: Array<{ url: string; title: string }>;
+  subjectCodes: string[];
+  competenceIds: string[];
+  goalIds: string[];
+  removeMediaIds: string[];
+}
+export type ArtefactDraft = StoredDraft<ArtefactDraftFields>;
+
+/** Where a save stands, shown next to the button: offline and failed keep the work in the draft. */
+type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'offline' } | { kind: 'failed'; error: unknown };
 
 interface ArtefactFormProps {
   projects: readonly Project[];
   /** Editing an existing artefact; without it, a new one is created. */
   artefact?: Artefact;
   initialProjectId?: string;
+  /** Where this form's unsent work is kept (see lib/drafts.ts). */
+  draftKey: string;
+  /** Unsent work from an earlier visit, restored into the form. */
+  draft?: ArtefactDraft | null;
+  /** Throws the restored draft away; the page re-mounts the form from the saved values. */
+  onDiscardDraft?: () => void;
   onSaved: (artefact: Artefact) => void;
   onCancel: () => void;
 }
 
-export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, onCancel }: ArtefactFormProps) {
-  const { t } = useTranslation();
-  const labels = useReferenceLabels();
-  const form = useForm({
+function fieldsOf(artefact: Artefact | undefined, projectId: string): ArtefactDraftFields {
+  return {
     title: artefact?.title ?? '',
-    projectId: artefact?.projectId ?? (projects.some((p) => p.id === initialProjectId) ? (initialProjectId ?? '') : ''),
+    bodyHtml: artefact?.bodyHtml ?? '',
+    projectId: artefact?.projectId ?? projectId,
     phaseId: artefact?.phaseId ?? '',
     status: String(artefact?.status ?? 'draft'),
     visibility: String(artefact?.visibility ?? 'private'),
+    links: (artefact?.links ?? []).map((l) => ({ url: l.url, title: l.title ?? '' })),
+    subjectCodes: artefact?.subjectCodes ?? [],
+    competenceIds: artefact?.competenceIds ?? [],
+    goalIds: artefact?.goalIds ?? [],
+    removeMediaIds: [],
+  };
+}
+
+/** A request that could not reach the server (as opposed to an answer saying no): worth keeping and retrying. */
+const unsent = (error: unknown) => isApiError(error, 'network_error') || (error instanceof DOMException && error.name === 'AbortError');
+
+export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, draft, onDiscardDraft, onSaved, onCancel }: ArtefactFormProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const labels = useReferenceLabels();
+  const online = useOnline();
+  const [saved0] = useState(() => fieldsOf(artefact, projects.some((p) => p.id === initialProjectId) ? (initialProjectId ?? '') : ''));
+  const start = draft?.fields ?? saved0;
+  const form = useForm({
+    title: start.title,
+    projectId: start.projectId,
+    phaseId: start.phaseId,
+    status: start.status,
+    visibility: start.visibility,
   });
   // Open at first when something is chosen already; afterwards it is the user's to open and close.
-  const [tagsOpen] = useState(Boolean(artefact && (artefact.subjectCodes.length > 0 || artefact.competenceIds.length > 0)));
-  const [bodyHtml, setBodyHtml] = useState(artefact?.bodyHtml ?? '');
-  const [subjectCodes, setSubjectCodes] = useState<string[]>(artefact?.subjectCodes ?? []);
-  const [competenceIds, setCompetenceIds] = useState<string[]>(artefact?.competenceIds ?? []);
-  const [goalIds, setGoalIds] = useState<string[]>(artefact?.goalIds ?? []);
-  const [links, setLinks] = useState<LinkDraft[]>(() => (artefact?.links ?? []).map((l) => newLink(l.url, l.title ?? '')));
-  const [files, setFiles] = useState<PendingFile[]>([]);
-  const [removeMediaIds, setRemoveMediaIds] = useState<string[]>([]);
+  const [tagsOpen] = useState(start.subjectCodes.length > 0 || start.competenceIds.length > 0);
+  const [bodyHtml, setBodyHtml] = useState(start.bodyHtml);
+  const [subjectCodes, setSubjectCodes] = useState<string[]>(start.subjectCodes);
+  const [competenceIds, setCompetenceIds] = useState<string[]>(start.competenceIds);
+  const [goalIds, setGoalIds] = useState<string[]>(start.goalIds);
+  const [links, setLinks] = useState<LinkDraft[]>(() => start.links.map((l) => newLink(l.url, l.title)));
+  const [files, setFiles] = useState<PendingFile[]>(() => (draft?.files ?? []).map(toPending));
+  const [removeMediaIds, setRemoveMediaIds] = useState<string[]>(start.removeMediaIds);
   const [progress, setProgress] = useState<number[] | null>(null);
   const [phase, setPhase] = useState<UploadPhase>('idle');
-  const [mediaError, setMediaError] = useState<string | undefined>();
+  const [mediaError, setMediaError] = useState<'tooLarge' | 'unsupported' | undefined>();
+  // A restored draft whose Save was pressed, opened offline, is waiting for the connection already.
+  const [saveState, setSaveState] = useState<SaveState>(() => (draft?.submitted && !navigator.onLine ? { kind: 'offline' } : { kind: 'idle' }));
+  const progressRef = useRef<HTMLDivElement>(null);
 
   const create = useCreateArtefactMutation();
   const update = useUpdateArtefactMutation(artefact?.id ?? '');
@@ -53,13 +108,54 @@ export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, on
   const project = projects.find((p) => p.id === form.values.projectId);
   const v = form.values;
 
-  const callbacks = (leadingBytes: number): UploadCallbacks => {
+  // The draft: written (shortly after typing stops) whenever the form differs from what is saved,
+  // removed when it does not, and removed for good once the server has confirmed the save.
+  const submitted = useRef(draft?.submitted ?? false);
+  const done = useRef(false);
+  const draftFields: ArtefactDraftFields = {
+    title: v.title,
+    bodyHtml,
+    projectId: v.projectId,
+    phaseId: v.phaseId,
+    status: v.status,
+    visibility: v.visibility,
+    links: links.map((l) => ({ url: l.url, title: l.title })),
+    subjectCodes,
+    competenceIds,
+    goalIds,
+    removeMediaIds,
+  };
+  const draftJson = JSON.stringify(draftFields);
+  const changed = files.length > 0 || draftJson !== JSON.stringify(saved0);
+  const writeDraft = useCallback(async () => {
+    if (done.current) return;
+    if (!changed) {
+      await drafts.remove(draftKey);
+      return;
+    }
+    await drafts.put<ArtefactDraftFields>({
+      key: draftKey,
+      fields: JSON.parse(draftJson) as ArtefactDraftFields,
+      files: files.map((f) => f.file),
+      savedAt: new Date().toISOString(),
+      submitted: submitted.current,
+    });
+  }, [changed, draftJson, draftKey, files]);
+  useEffect(() => {
+    const timer = setTimeout(() => void writeDraft(), 400);
+    return () => clearTimeout(timer);
+  }, [writeDraft]);
+
+  const callbacks = (leadingBytes: number, signal: AbortSignal): UploadCallbacks => {
     const sizes = files.map((f) => f.file.size);
     setProgress(sizes.map(() => 0));
     setPhase('uploading');
+    // On a wide screen the files sit above the fold's end: bring their progress into view.
+    requestAnimationFrame(() => progressRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
     return {
       onProgress: (p) => setProgress(perFileProgress(p, leadingBytes, sizes)),
       onSent: () => setPhase('processing'),
+      signal,
     };
   };
 
@@ -69,8 +165,8 @@ export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, on
     try {
       return await send();
     } catch (error) {
-      if (isApiError(error, 'payload_too_large')) setMediaError(t('media.tooLarge'));
-      if (isApiError(error, 'unsupported_media_type')) setMediaError(t('media.unsupported'));
+      if (isApiError(error, 'payload_too_large')) setMediaError('tooLarge');
+      if (isApiError(error, 'unsupported_media_type')) setMediaError('unsupported');
       throw error;
     } finally {
       setPhase('idle');
@@ -91,40 +187,123 @@ export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, on
     visibility: v.visibility,
   };
 
-  const onSubmit = async (event: React.FormEvent) => {
-    event.preventDefault();
+  /**
+   * Sends the form. Offline, nothing is sent: the draft (marked as submitted) waits for the
+   * connection. A request that never got an answer leaves the draft too, with a way to retry;
+   * only the server's confirmation removes it.
+   */
+  const save = async () => {
     let saved: Artefact | undefined;
+    const send = async (request: (signal: AbortSignal) => Promise<Artefact>) => {
+      submitted.current = true;
+      await writeDraft();
+      if (!navigator.onLine) {
+        setSaveState({ kind: 'offline' });
+        return;
+      }
+      setSaveState({ kind: 'saving' });
+      // Losing the connection mid-way must not leave "Saving…" hanging: stop and wait for it instead.
+      const controller = new AbortController();
+      const onOffline = () => controller.abort();
+      window.addEventListener('offline', onOffline);
+      try {
+        saved = await request(controller.signal);
+      } catch (error) {
+        if (unsent(error)) {
+          setSaveState(navigator.onLine ? { kind: 'failed', error } : { kind: 'offline' });
+          return;
+        }
+        // The server answered no (too large, invalid …): shown in the form; not retried by itself.
+        submitted.current = false;
+        setSaveState({ kind: 'idle' });
+        throw error;
+      } finally {
+        window.removeEventListener('offline', onOffline);
+      }
+    };
     if (!artefact) {
-      await form.submit(createArtefactRequestSchema, fields, async (data) => {
-        saved = await upload(() => create.mutateAsync({ data, files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data)) }));
-      });
+      await form.submit(createArtefactRequestSchema, fields, (data) =>
+        send((signal) => upload(() => create.mutateAsync({ data, files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data), signal) }))),
+      );
     } else {
       const payload = { ...fields, ...(removeMediaIds.length > 0 ? { removeMediaIds } : {}) };
-      await form.submit(updateArtefactRequestSchema, payload, async (data) => {
-        saved = await update.mutateAsync(data);
-        if (files.length > 0) {
-          saved = await upload(() => addMedia.mutateAsync({ files: files.map((f) => f.file), callbacks: callbacks(0) }));
-        }
-      });
+      await form.submit(updateArtefactRequestSchema, payload, (data) =>
+        send(async (signal) => {
+          let result = await update.mutateAsync({ body: data, signal });
+          if (files.length > 0) {
+            result = await upload(() => addMedia.mutateAsync({ files: files.map((f) => f.file), callbacks: callbacks(0, signal) }));
+          }
+          return result;
+        }),
+      );
     }
-    if (saved) onSaved(saved);
+    if (saved) {
+      done.current = true;
+      await drafts.remove(draftKey);
+      setSaveState({ kind: 'idle' });
+      onSaved(saved);
+    }
   };
 
-  const busy = form.pending || phase !== 'idle';
+  // Retry by itself when the connection returns (once per return, so an unreachable server is not
+  // hammered), and when a page opens with a draft whose Save was pressed but never confirmed.
+  const saveRef = useRef(save);
+  const stateRef = useRef(saveState);
+  useEffect(() => {
+    saveRef.current = save;
+    stateRef.current = saveState;
+  });
+  useEffect(() => {
+    const kind = stateRef.current.kind;
+    if (online && (kind === 'offline' || kind === 'failed') && submitted.current) void saveRef.current();
+  }, [online]);
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current || !draft?.submitted || !navigator.onLine) return;
+    resumed.current = true;
+    void saveRef.current();
+  }, [draft]);
+
+  const onSubmit = (event: React.FormEvent) => {
+    event.preventDefault();
+    void save();
+  };
+
+  const busy = form.pending || phase !== 'idle' || saveState.kind === 'saving';
   const subjects = labels.data?.subjects ?? [];
   const frameworks = labels.data?.frameworks ?? [];
   const keptMedia = artefact?.media ?? [];
 
   return (
     <form id={form.formId} onSubmit={onSubmit} noValidate className="form artefact-form">
+      {draft && (
+        <div className="notice notice--info draft-notice" role="status">
+          <p>{t('artefactForm.draftRestored', { time: format.dateTime(draft.savedAt) })}</p>
+          {onDiscardDraft && (
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={busy}
+              onClick={() => {
+                done.current = true;
+                void drafts.remove(draftKey).then(onDiscardDraft);
+              }}
+            >
+              {t('artefactForm.discardDraft')}
+            </button>
+          )}
+        </div>
+      )}
       <FormError message={form.formError} />
       <div className="card form-section">
         <TextField label={t('artefactForm.title')} autoComplete="off" required {...form.text('title')} />
-        <RichTextEditor label={t('artefactForm.body')} hint={t('artefactForm.bodyHint')} initialHtml={artefact?.bodyHtml ?? ''} onChange={setBodyHtml} />
+        <RichTextEditor label={t('artefactForm.body')} hint={t('artefactForm.bodyHint')} initialHtml={start.bodyHtml} onChange={setBodyHtml} />
       </div>
 
       <div className="card form-section">
-        <MediaPicker files={files} onChange={setFiles} progress={progress} phase={phase} error={mediaError} />
+        <div ref={progressRef} className="scroll-anchor">
+          <MediaPicker files={files} onChange={setFiles} progress={progress} phase={phase} error={mediaError ? t(`media.${mediaError}`) : undefined} />
+        </div>
         {keptMedia.length > 0 && (
           <CheckboxGroup
             name="removeMedia"
@@ -216,10 +395,45 @@ export function ArtefactForm({ projects, artefact, initialProjectId, onSaved, on
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? t('common.saving') : artefact ? t('common.save') : t('artefactForm.create')}
         </button>
-        <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
+        <button
+          type="button"
+          className="button button--secondary"
+          // Cancel means "throw this away": the draft goes too.
+          onClick={() => {
+            done.current = true;
+            void drafts.remove(draftKey).then(onCancel);
+          }}
+          disabled={busy}
+        >
           {t('common.cancel')}
         </button>
       </div>
+      <SaveStatus state={saveState} online={online} onRetry={() => void save()} />
     </form>
+  );
+}
+
+/** Where the save stands, in a live region: offline and failed say that the work is kept on this device. */
+function SaveStatus({ state, online, onRetry }: { state: SaveState; online: boolean; onRetry: () => void }) {
+  const { t } = useTranslation();
+  const kind = state.kind === 'idle' && !online ? 'offlineIdle' : state.kind;
+  return (
+    <div role="status" className="save-status" data-save-state={kind}>
+      {kind === 'saving' && <p className="muted">{t('common.saving')}</p>}
+      {kind === 'offline' && (
+        <div className="notice notice--warning">
+          <p>{t('artefactForm.offlineKept')}</p>
+        </div>
+      )}
+      {kind === 'offlineIdle' && <p className="muted">{t('artefactForm.offlineHint')}</p>}
+      {state.kind === 'failed' && (
+        <div className="notice notice--error">
+          <p>{t('artefactForm.saveFailed', { reason: errorMessage(t, state.error) })}</p>
+          <button type="button" className="button button--secondary" onClick={onRetry}>
+            {t('common.retry')}
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

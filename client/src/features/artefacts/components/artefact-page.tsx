@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { Artefact } from '../../../../../shared/api/artefacts.ts';
-import { Loading, QueryError } from '../../../components/status.tsx';
+import { Loading, PageError, pageErrorHeading } from '../../../components/status.tsx';
 import { isApiError } from '../../../lib/http.ts';
 import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
@@ -10,7 +10,8 @@ import { FeedbackSection } from '../../feedback/components/feedback-section.tsx'
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
 import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
-import { useArtefactQuery } from '../queries.ts';
+import { artefactKindLabel } from '../kind-label.ts';
+import { useArtefactAccessLost, useArtefactQuery } from '../queries.ts';
 import { HistorySection } from './history-section.tsx';
 import { MediaGallery } from './media-gallery.tsx';
 import { OwnerActions } from './owner-actions.tsx';
@@ -20,19 +21,27 @@ import { usePortfolioBackLink } from './back-link.ts';
 export function ArtefactPage() {
   const { t } = useTranslation();
   const { artefactId = '' } = useParams();
-  const artefact = useArtefactQuery(artefactId);
-  usePageTitle(artefact.data?.title ?? (artefact.isError ? t('artefact.notFound') : t('common.loading')));
+  // Unshared while open: the server said so, and the page says so at once (no re-fetch needed).
+  const accessLost = useArtefactAccessLost(artefactId);
+  const artefact = useArtefactQuery(artefactId, !accessLost);
+  const errorHeading = artefact.isError ? (isApiError(artefact.error, 'not_found') ? t('artefact.notFound') : pageErrorHeading(t, artefact.error)) : undefined;
+  usePageTitle(accessLost ? t('artefact.accessLost') : (artefact.data?.title ?? errorHeading ?? t('common.loading')));
 
-  if (artefact.isError) {
+  if (accessLost) {
     return (
-      <div className="stack">
-        <h1>{isApiError(artefact.error, 'not_found') ? t('artefact.notFound') : t('artefact.loadFailed')}</h1>
-        {isApiError(artefact.error, 'not_found') ? <p>{t('artefact.notFoundText')}</p> : <QueryError error={artefact.error} />}
+      <div className="stack page-error" data-error-kind="accessLost">
+        <h1>{t('artefact.accessLost')}</h1>
+        <div className="notice notice--info" role="alert">
+          <p>{t('artefact.accessLostText')}</p>
+        </div>
         <p>
           <Link to="/">{t('notFound.home')}</Link>
         </p>
       </div>
     );
+  }
+  if (artefact.isError) {
+    return <PageError error={artefact.error} heading={errorHeading} onRetry={() => void artefact.refetch()} />;
   }
   if (!artefact.data) {
     return (
@@ -110,12 +119,21 @@ function ArtefactFacts({ artefact }: { artefact: Artefact }) {
       <dl className="facts facts--single">
         <div>
           <dt>{t('artefact.kind')}</dt>
-          <dd>{t(`artefact.kinds.${artefact.kind}`)}</dd>
+          <dd>{artefactKindLabel(t, artefact)}</dd>
         </div>
         {artefact.projectId && (
           <div>
             <dt>{t('artefact.project')}</dt>
-            <dd>{project.data ? <Link to={projectPath(project.data.id)}>{project.data.title}</Link> : t('common.loading')}</dd>
+            <dd>
+              {project.data ? (
+                <Link to={projectPath(project.data.id)}>{project.data.title}</Link>
+              ) : project.isError ? (
+                // A project this reader may not open (an imported one, or one their group left): said, not "Loading…".
+                <span className="muted">{t('artefact.projectUnavailable')}</span>
+              ) : (
+                t('common.loading')
+              )}
+            </dd>
           </div>
         )}
         {phase && (

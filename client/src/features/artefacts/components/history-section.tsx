@@ -21,7 +21,7 @@ export function HistorySection({ artefact }: { artefact: Artefact }) {
       <details className="disclosure" onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary>{t('history.show', { count: artefact.version })}</summary>
         {history.isPending && open && <Loading />}
-        {history.isError && <QueryError error={history.error} />}
+        {history.isError && <QueryError error={history.error} onRetry={() => void history.refetch()} />}
         {versions.length > 0 && (
           <ol className="history-list">
             {versions.map((v) => (

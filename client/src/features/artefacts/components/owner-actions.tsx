@@ -4,7 +4,7 @@ import type { Artefact } from '../../../../../shared/api/artefacts.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { useToast } from '../../../components/toast.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { errorMessage, errorText } from '../../../lib/error-message.ts';
 import type { KeepFocusState } from '../../../lib/route-focus.ts';
 import { artefactPath, editArtefactPath } from '../paths.ts';
 import { useDeleteArtefactMutation, useRestoreArtefactMutation, useUpdateArtefactMutation } from '../queries.ts';
@@ -22,12 +22,12 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
   const ready = artefact.status === 'ready';
   const shared = artefact.visibility === 'guardians';
 
-  const change = async (body: Parameters<typeof update.mutateAsync>[0], done: string) => {
+  const change = async (body: Parameters<typeof update.mutateAsync>[0]['body'], done: string) => {
     try {
-      await update.mutateAsync(body);
+      await update.mutateAsync({ body });
       notice.success(done);
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 
@@ -55,7 +55,7 @@ export function OwnerActions({ artefact }: { artefact: Artefact }) {
         },
       });
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 

@@ -34,7 +34,7 @@ export function PupilPortfolioPage() {
         <section aria-labelledby="projects-heading" className="stack">
           <h2 id="projects-heading">{t('pupil.projectsHeading')}</h2>
           {projects.isPending && <Loading />}
-          {projects.isError && <QueryError error={projects.error} />}
+          {projects.isError && <QueryError error={projects.error} onRetry={() => void projects.refetch()} />}
           {projects.isSuccess &&
             (projects.data.projects.length === 0 ? <p className="muted">{t('pupil.noProjects')}</p> : <ProjectList projects={projects.data.projects} />)}
         </section>
@@ -82,7 +82,7 @@ export function TeacherPupilPage() {
         <h1>{groups.isPending ? t('common.loading') : name}</h1>
         <p className="lead">{t('pupilPortfolio.teacherIntro')}</p>
       </div>
-      {groups.isError && <QueryError error={groups.error} />}
+      {groups.isError && <QueryError error={groups.error} onRetry={() => void groups.refetch()} />}
       <section aria-labelledby="timeline-heading" className="stack">
         <h2 id="timeline-heading">{t('pupilPortfolio.timelineHeading')}</h2>
         <Timeline pupilId={pupilId} headingId="timeline-heading" empty={<EmptyState heading={t('pupilPortfolio.empty')} headingLevel={3} />} />
@@ -112,7 +112,7 @@ export function GuardianChildPage() {
         <h1>{children.isPending ? t('common.loading') : name}</h1>
         <p className="lead">{t('pupilPortfolio.guardianIntro')}</p>
       </div>
-      {children.isError && <QueryError error={children.error} />}
+      {children.isError && <QueryError error={children.error} onRetry={() => void children.refetch()} />}
       {children.isSuccess && !child ? (
         <EmptyState heading={t('pupilPortfolio.notYourChild')} />
       ) : (

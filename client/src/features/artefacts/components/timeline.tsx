@@ -51,7 +51,7 @@ export function Timeline({ pupilId, headingId, fixed, showFilters = true, empty 
     <div className="stack">
       {showFilters && !fixed && <TimelineFilterBar params={params} projects={projects.data?.projects ?? []} onChange={setFilter} />}
       {timeline.isPending && <Loading />}
-      {timeline.isError && <QueryError error={timeline.error} />}
+      {timeline.isError && <QueryError error={timeline.error} onRetry={() => void timeline.refetch()} />}
       {timeline.isSuccess && items.length === 0 && (filtered ? <EmptyState heading={t('timeline.noMatches')} headingLevel={3} /> : empty)}
       {items.length > 0 && (
         <ol className="timeline" aria-labelledby={headingId}>
@@ -75,7 +75,7 @@ export function Timeline({ pupilId, headingId, fixed, showFilters = true, empty 
           }}
         />
       )}
-      {timeline.isFetchNextPageError && <QueryError error={timeline.error} />}
+      {timeline.isFetchNextPageError && <QueryError error={timeline.error} onRetry={() => void timeline.fetchNextPage()} />}
     </div>
   );
 }

@@ -25,7 +25,7 @@ export function RequireSession() {
   if (me.isError) {
     return (
       <main id="main" className="auth-main">
-        <QueryError error={me.error} />
+        <QueryError error={me.error} onRetry={() => void me.refetch()} />
       </main>
     );
   }

@@ -36,8 +36,13 @@ export function SignInPage() {
 
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<{ text: string; seq: number } | null>(null);
+  // Message keys and the error itself, not translations: a language switch re-translates them.
+  const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
+  const [formError, setFormError] = useState<{ error: unknown; seq: number } | null>(null);
+  const fieldErrors: FieldErrors = {
+    ...(missing.username ? { username: t('auth.usernameRequired') } : {}),
+    ...(missing.password ? { password: t('auth.passwordRequired') } : {}),
+  };
   const formRef = useRef<HTMLFormElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
 
@@ -51,10 +56,8 @@ export function SignInPage() {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const errors: FieldErrors = {};
-    if (!username.trim()) errors.username = t('auth.usernameRequired');
-    if (!password) errors.password = t('auth.passwordRequired');
-    setFieldErrors(errors);
+    const errors = { ...(!username.trim() ? { username: true } : {}), ...(!password ? { password: true } : {}) };
+    setMissing(errors);
     if (Object.keys(errors).length > 0) {
       setFormError(null);
       queueMicrotask(() => focusFirstInvalid(formRef.current));
@@ -67,7 +70,7 @@ export function SignInPage() {
         onSuccess: () => navigate(from ?? '/', { replace: true }),
         onError: (error) => {
           setPassword('');
-          setFormError({ text: errorMessage(t, error), seq: Date.now() });
+          setFormError({ error, seq: Date.now() });
         },
       },
     );
@@ -92,7 +95,7 @@ export function SignInPage() {
             </p>
           )}
           <form ref={formRef} onSubmit={submit} noValidate className="form">
-            <FormError key={formError?.seq} ref={errorRef} message={formError?.text ?? null} />
+            <FormError key={formError?.seq} ref={errorRef} message={formError ? errorMessage(t, formError.error) : null} />
             <TextField
               name="username"
               label={t('auth.username')}

@@ -2,7 +2,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Artefact } from '../../../../../shared/api/artefacts.ts';
 import { createFeedbackRequestSchema } from '../../../../../shared/api/feedback.ts';
-import { errorMessage } from '../../../lib/error-message.ts';
+import type { TFunction } from 'i18next';
+import { errorText, showMessage, type Message } from '../../../lib/error-message.ts';
 import { useCreateFeedbackMutation } from '../queries.ts';
 
 interface ComposerProps {
@@ -23,7 +24,7 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
   const { t } = useTranslation();
   const id = useId();
   const [body, setBody] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Message | null>(null);
   const [pending, setPending] = useState(false);
   const create = useCreateFeedbackMutation(artefact);
 
@@ -31,7 +32,8 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
     event.preventDefault();
     const parsed = createFeedbackRequestSchema.safeParse({ body, parentId });
     if (!parsed.success) {
-      setError(t('feedback.emptyError'));
+      // A function in state must be wrapped: React would call it as an updater.
+      setError(() => (tr: TFunction) => tr('feedback.emptyError'));
       document.getElementById(`${id}-body`)?.focus();
       return;
     }
@@ -42,7 +44,7 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
       setBody('');
       onSent?.();
     } catch (err) {
-      setError(errorMessage(t, err));
+      setError(() => errorText(err));
     } finally {
       setPending(false);
     }
@@ -54,7 +56,7 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
         <label htmlFor={`${id}-body`}>{label}</label>
         {error && (
           <p className="field__error" id={`${id}-error`} role="alert">
-            {error}
+            {showMessage(t, error)}
           </p>
         )}
         <textarea

@@ -6,7 +6,7 @@ import { FEEDBACK_EDIT_MINUTES } from '../../../../../shared/portfolio.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { Loading, QueryError } from '../../../components/status.tsx';
-import { errorMessage } from '../../../lib/error-message.ts';
+import { errorText } from '../../../lib/error-message.ts';
 import { useFormat } from '../../../lib/format.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
@@ -24,7 +24,7 @@ export function FeedbackSection({ artefact }: { artefact: Artefact }) {
         {t('feedback.heading')} <span className="count">({count})</span>
       </h2>
       {thread.isPending && <Loading />}
-      {thread.isError && <QueryError error={thread.error} />}
+      {thread.isError && <QueryError error={thread.error} onRetry={() => void thread.refetch()} />}
       {thread.isSuccess && <Thread artefact={artefact} thread={thread.data} />}
     </section>
   );
@@ -130,16 +130,17 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
       notice.success(t('feedback.deleted'));
       document.getElementById('feedback-heading')?.focus();
     } catch (error) {
-      notice.error(errorMessage(t, error));
+      notice.error(errorText(error));
     }
   };
 
   return (
     <li className={depth > 0 ? 'feedback-item feedback-item--reply' : 'feedback-item'}>
-      <article className={fresh ? 'feedback feedback--new' : 'feedback'} aria-labelledby={headingId}>
+      {/* The article is named by the author's name only: the role is in the heading, so it is heard once. */}
+      <article className={fresh ? 'feedback feedback--new' : 'feedback'} aria-labelledby={`${headingId}-name`}>
         <header className="feedback__header">
           <h3 id={headingId} className="feedback__author">
-            {item.author?.displayName ?? t('feedback.removedUser')}
+            <span id={`${headingId}-name`}>{item.author?.displayName ?? t('feedback.removedUser')}</span>
             {item.author && <span className="visually-hidden">, {t(`roles.${item.author.role}`)}</span>}
           </h3>
           {item.author && (

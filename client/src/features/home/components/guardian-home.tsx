@@ -18,7 +18,7 @@ export function GuardianHome() {
         <p className="lead">{t('guardian.intro')}</p>
       </div>
       {children.isPending && <Loading />}
-      {children.isError && <QueryError error={children.error} />}
+      {children.isError && <QueryError error={children.error} onRetry={() => void children.refetch()} />}
       {children.isSuccess && children.data.children.length === 0 && (
         <EmptyState heading={t('guardian.emptyHeading')}>
           <p>{t('guardian.emptyText')}</p>

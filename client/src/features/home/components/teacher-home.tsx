@@ -24,7 +24,7 @@ export function TeacherHome() {
         <p className="lead">{t('teacher.intro')}</p>
       </div>
       {groups.isPending && <Loading />}
-      {groups.isError && <QueryError error={groups.error} />}
+      {groups.isError && <QueryError error={groups.error} onRetry={() => void groups.refetch()} />}
       {groups.isSuccess && taught.length === 0 && (
         <EmptyState heading={t('teacher.emptyHeading')}>
           <p>{t('teacher.emptyText')}</p>
@@ -86,7 +86,7 @@ function TeacherProjects() {
         </Link>
       </div>
       {projects.isPending && <Loading />}
-      {projects.isError && <QueryError error={projects.error} />}
+      {projects.isError && <QueryError error={projects.error} onRetry={() => void projects.refetch()} />}
       {projects.isSuccess &&
         (projects.data.projects.length === 0 ? <p className="muted">{t('teacher.noProjects')}</p> : <ProjectList projects={projects.data.projects} />)}
     </section>

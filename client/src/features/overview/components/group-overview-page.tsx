@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { GroupOverview } from '../../../../../shared/api/artefacts.ts';
-import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
+import { EmptyState, Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
 import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useNow } from '../../../lib/use-now.ts';
@@ -17,7 +17,8 @@ export function GroupOverviewPage() {
   const { t } = useTranslation();
   const { groupId = '' } = useParams();
   const overview = useGroupOverviewQuery(groupId);
-  usePageTitle(overview.data ? t('overview.title', { group: overview.data.group.name }) : t('common.loading'));
+  const failed = overview.isError ? pageErrorHeading(t, overview.error) : undefined;
+  usePageTitle(overview.data ? t('overview.title', { group: overview.data.group.name }) : (failed ?? t('common.loading')));
 
   return (
     <>
@@ -25,11 +26,11 @@ export function GroupOverviewPage() {
         <Link to="/teacher">{t('overview.backToGroups')}</Link>
       </p>
       <div className="page-header">
-        <h1>{overview.data ? t('overview.heading', { group: overview.data.group.name }) : t('common.loading')}</h1>
+        <h1>{overview.data ? t('overview.heading', { group: overview.data.group.name }) : (failed ?? t('common.loading'))}</h1>
         <p className="lead">{t('overview.intro')}</p>
       </div>
       {overview.isPending && <Loading />}
-      {overview.isError && <QueryError error={overview.error} />}
+      {overview.isError && <QueryError error={overview.error} onRetry={() => void overview.refetch()} />}
       {overview.isSuccess && (
         <div className="stack">
           <Queue overview={overview.data} />

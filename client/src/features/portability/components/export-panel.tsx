@@ -50,7 +50,7 @@ export function ExportPanel({ pupilId, shared = false }: ExportPanelProps) {
       {current && <JobProgress kind="export" status={current.status} progress={current.progress} label={t('portability.exportProgress')} />}
       {!current && latest && <LatestExport job={latest} />}
       {exports.isPending && <Loading />}
-      {exports.isError && <QueryError error={exports.error} />}
+      {exports.isError && <QueryError error={exports.error} onRetry={() => void exports.refetch()} />}
       {exports.isSuccess && (
         <div className="stack">
           <h3>{t('portability.earlierHeading')}</h3>

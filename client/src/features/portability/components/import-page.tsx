@@ -46,7 +46,7 @@ export function ImportPage() {
         <Loading />
       ) : job.isError ? (
         <div className="stack">
-          <QueryError error={job.error} />
+          <QueryError error={job.error} onRetry={() => void job.refetch()} />
           <p>
             <button type="button" className="button button--secondary" onClick={() => setImport(null)}>
               {t('imports.startOver')}

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Loading, QueryError } from '../../../components/status.tsx';
+import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
 import { useToast } from '../../../components/toast.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { projectPath } from '../paths.ts';
@@ -38,17 +38,18 @@ export function EditProjectPage() {
   const project = useProjectQuery(projectId);
   const navigate = useNavigate();
   const toast = useToast();
-  usePageTitle(project.data ? t('projects.editTitle', { title: project.data.title }) : t('common.loading'));
+  const failed = project.isError ? pageErrorHeading(t, project.error) : undefined;
+  usePageTitle(project.data ? t('projects.editTitle', { title: project.data.title }) : (failed ?? t('common.loading')));
   return (
     <div className="stack">
       <p className="back-link">
         <Link to={projectPath(projectId)}>{t('projects.backToProject')}</Link>
       </p>
       <div className="page-header">
-        <h1>{project.data ? t('projects.editHeading', { title: project.data.title }) : t('common.loading')}</h1>
+        <h1>{project.data ? t('projects.editHeading', { title: project.data.title }) : (failed ?? t('common.loading'))}</h1>
       </div>
       {project.isPending && <Loading />}
-      {project.isError && <QueryError error={project.error} />}
+      {project.isError && <QueryError error={project.error} onRetry={() => void project.refetch()} />}
       {project.isSuccess && (
         <ProjectForm
           key={project.data.id}

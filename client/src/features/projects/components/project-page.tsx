@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { Project } from '../../../../../shared/api/projects.ts';
-import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
+import { EmptyState, Loading, PageError, pageErrorHeading } from '../../../components/status.tsx';
 import { useFormat } from '../../../lib/format.ts';
 import { isApiError } from '../../../lib/http.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
@@ -16,16 +16,10 @@ export function ProjectPage() {
   const { t } = useTranslation();
   const { projectId = '' } = useParams();
   const project = useProjectQuery(projectId);
-  usePageTitle(project.data?.title ?? t('common.loading'));
+  const heading = project.isError ? (isApiError(project.error, 'not_found') ? t('projects.notFound') : pageErrorHeading(t, project.error)) : undefined;
+  usePageTitle(project.data?.title ?? heading ?? t('common.loading'));
 
-  if (project.isError) {
-    return (
-      <div className="stack">
-        <h1>{isApiError(project.error, 'not_found') ? t('projects.notFound') : t('projects.loadFailed')}</h1>
-        <QueryError error={project.error} />
-      </div>
-    );
-  }
+  if (project.isError) return <PageError error={project.error} heading={heading} onRetry={() => void project.refetch()} />;
   if (!project.data) {
     return (
       <>
