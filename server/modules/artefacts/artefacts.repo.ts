@@ -4,7 +4,7 @@ import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
 import { MEDIA_VARIANTS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import { artefactAudience, type HistoryScope, type PortfolioScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
-import { executePrepared } from '../../db/prepared.ts';
+import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 
 /** What the policy needs about an artefact, in one query (a prepared statement: most artefact routes start here). */
@@ -47,28 +47,30 @@ export async function artefactFacts(db: Db, artefactId: string) {
 
 /** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups (one prepared query). */
 export async function pupilFacts(db: Db, pupilId: string) {
-  const query = db
-    .selectFrom('users')
-    .select((eb) => [
-      jsonArrayFrom(
-        eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil'),
-      ).as('schools'),
-      jsonArrayFrom(
-        eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'pupil'),
-      ).as('groups'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('projectTeachers')
-          .innerJoin('projectGroups', 'projectGroups.projectId', 'projectTeachers.projectId')
-          .innerJoin('memberships', 'memberships.groupId', 'projectGroups.groupId')
-          .select(['projectTeachers.projectId', 'projectTeachers.userId'])
-          .whereRef('memberships.userId', '=', 'users.id')
-          .where('memberships.role', '=', 'pupil'),
-      ).as('projectTeachers'),
-    ])
-    .where('users.id', '=', pupilId)
-    .compile();
-  const [row] = await executePrepared(db, query);
+  // Built and compiled once per database: on every timeline request.
+  const [row] = await executeCompiled(db, 'pupilFacts', [pupilId], ([id]) =>
+    db
+      .selectFrom('users')
+      .select((eb) => [
+        jsonArrayFrom(
+          eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil'),
+        ).as('schools'),
+        jsonArrayFrom(
+          eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'pupil'),
+        ).as('groups'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('projectTeachers')
+            .innerJoin('projectGroups', 'projectGroups.projectId', 'projectTeachers.projectId')
+            .innerJoin('memberships', 'memberships.groupId', 'projectGroups.groupId')
+            .select(['projectTeachers.projectId', 'projectTeachers.userId'])
+            .whereRef('memberships.userId', '=', 'users.id')
+            .where('memberships.role', '=', 'pupil'),
+        ).as('projectTeachers'),
+      ])
+      .where('users.id', '=', id)
+      .compile(),
+  );
   if (!row || row.schools.length === 0) return null;
   const { projectTeachers } = row;
   return {
@@ -140,7 +142,11 @@ export type ArtefactRow = Pick<
  * good part of the server's CPU per timeline request. `where` is ANDed; the alias is `a`.
  */
 export function selectArtefacts(db: Db, viewerId: string, where: readonly RawBuilder<unknown>[], limit?: number): Promise<ArtefactRow[]> {
-  const plain = db.withoutPlugins();
+  const plain = withoutPlugins(db);
+  return executePrepared(plain, artefactsQuery(plain, viewerId, where, limit));
+}
+
+function artefactsQuery(plain: Db, viewerId: unknown, where: readonly RawBuilder<unknown>[], limit?: unknown) {
   const query = sql<ArtefactRow>`
     select a.id, a.owner_id as "ownerId", owner.display_name as "ownerName", a.project_id as "projectId", a.phase_id as "phaseId",
       a.kind, a.title, a.body_html as "bodyHtml", a.links, a.subject_codes as "subjectCodes", a.competence_ids as "competenceIds",
@@ -160,7 +166,15 @@ export function selectArtefacts(db: Db, viewerId: string, where: readonly RawBui
     where ${sql.join(where, sql` and `)}
     order by a.created_at desc, a.id desc
     ${limit === undefined ? sql`` : sql`limit ${limit}`}`;
-  return executePrepared(plain, query.compile(plain));
+  return query.compile(plain);
+}
+
+/** `db` without the CamelCasePlugin, one per database (a new Kysely object per call would defeat executeCompiled's cache). */
+const plainDbs = new WeakMap<Db, Db>();
+function withoutPlugins(db: Db): Db {
+  let plain = plainDbs.get(db);
+  if (!plain) plainDbs.set(db, (plain = db.withoutPlugins()));
+  return plain;
 }
 
 /** The timeline's filters, besides the policy's scope. */
@@ -173,18 +187,34 @@ export interface TimelineFilter {
   before?: { createdAt: Date; id: string } | null;
 }
 
-/** One page of a pupil's artefacts within the policy's scope (never 'projects' with no project). */
+/**
+ * One page of a pupil's artefacts within the policy's scope (never 'projects' with no project). The
+ * query is compiled once per shape (scope and which filters are set): the hottest read.
+ */
 export function timelineRows(db: Db, viewerId: string, pupilId: string, scope: PortfolioScope, filter: TimelineFilter, limit: number): Promise<ArtefactRow[]> {
-  const where = [sql`a.owner_id = ${pupilId}`, sql`a.deleted_at is null`];
-  if (scope.kind === 'shared') where.push(sql`a.visibility = 'guardians'`);
+  // Each optional condition: its name in the shape's key, its values, and its SQL for placeholders of those values.
+  const conditions: Array<{ name: string; values: unknown[]; where: (v: readonly unknown[]) => RawBuilder<unknown> }> = [];
+  if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`a.visibility = 'guardians'` });
   // An array parameter, not a list: the text (and so the prepared statement) is the same for any number of projects.
-  if (scope.kind === 'projects') where.push(sql`a.project_id = any(${[...scope.projectIds]}::uuid[])`);
-  if (filter.projectId) where.push(sql`a.project_id = ${filter.projectId}`);
-  if (filter.kind) where.push(sql`a.kind = ${filter.kind}`);
-  if (filter.subject) where.push(sql`a.subject_codes @> array[${filter.subject}]::text[]`);
-  if (filter.competence) where.push(sql`a.competence_ids @> array[${filter.competence}]::text[]`);
-  if (filter.before) where.push(sql`(a.created_at, a.id) < (${filter.before.createdAt}, ${filter.before.id})`);
-  return selectArtefacts(db, viewerId, where, limit);
+  if (scope.kind === 'projects')
+    conditions.push({ name: 'projects', values: [[...scope.projectIds]], where: ([ids]) => sql`a.project_id = any(${ids}::uuid[])` });
+  if (filter.projectId) conditions.push({ name: 'project', values: [filter.projectId], where: ([id]) => sql`a.project_id = ${id}` });
+  if (filter.kind) conditions.push({ name: 'kind', values: [filter.kind], where: ([kind]) => sql`a.kind = ${kind}` });
+  if (filter.subject) conditions.push({ name: 'subject', values: [filter.subject], where: ([code]) => sql`a.subject_codes @> array[${code}]::text[]` });
+  if (filter.competence) conditions.push({ name: 'competence', values: [filter.competence], where: ([id]) => sql`a.competence_ids @> array[${id}]::text[]` });
+  if (filter.before)
+    conditions.push({ name: 'before', values: [filter.before.createdAt, filter.before.id], where: ([at, id]) => sql`(a.created_at, a.id) < (${at}, ${id})` });
+  const values = [viewerId, pupilId, limit, ...conditions.flatMap((c) => c.values)];
+  const plain = withoutPlugins(db);
+  return executeCompiled(plain, `timeline:${conditions.map((c) => c.name).join(',')}`, values, ([viewer, pupil, lim, ...rest]) => {
+    const where = [sql`a.owner_id = ${pupil}`, sql`a.deleted_at is null`];
+    let next = 0;
+    for (const c of conditions) {
+      where.push(c.where(rest.slice(next, next + c.values.length)));
+      next += c.values.length;
+    }
+    return artefactsQuery(plain, viewer, where, lim);
+  });
 }
 
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d) : d).toISOString();
