@@ -81,7 +81,8 @@ export interface StartOptions {
 export async function startPolku(config: Config, options: StartOptions = {}): Promise<Polku> {
   // Every logger below is a child of this one, so none of them can log a cookie or a signed URL.
   const logger = redactingLogger(options.logger ?? pino({ level: config.logLevel, base: { service: 'polku' } }));
-  const database = options.database ?? (await openDatabase(config.database));
+  const database =
+    options.database ?? (await openDatabase(config.database, (err) => logger.warn({ err }, 'database connection lost; the pool reconnects on the next query')));
   const applied = await migrate(database.db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const demoSeeded = config.demo ? (await seedDemoSchool(database.db)).created : false;
