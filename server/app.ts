@@ -41,7 +41,7 @@ export function sessionMiddlewareFor(config: Config, store: session.Store): Requ
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: config.env === 'production',
+    proxy: config.trustProxy !== false && config.trustProxy !== 0,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionMaxAgeMs, path: '/' },
   });
 }
@@ -51,7 +51,8 @@ export function buildApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  if (config.env === 'production') app.set('trust proxy', 1);
+  // Whose address req.ip is (the sign-in limits count by it): only the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
 
   // The request logger gets the redacting serializers explicitly: pino-http would otherwise put its own in.
   app.use(pinoHttp({ logger, genReqId: requestId, serializers: redactingSerializers, autoLogging: { ignore: (req) => req.url === '/healthz' } }));

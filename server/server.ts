@@ -117,11 +117,12 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     maxFileBytes: Math.max(...Object.values(config.media.maxBytes)),
     maxFiles: MAX_FILES_PER_UPLOAD,
   });
+  const limiter = loginLimiter(options.loginLimits, { pool: database.pool, db: database.db });
   const routes = [
     ...authRoutes({
       auth,
       users: usersService(orgDeps),
-      limiter: loginLimiter(options.loginLimits),
+      limiter,
       notifier,
       cookieName: SESSION_COOKIE,
       passport,
@@ -161,7 +162,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const maintenance = {
     purgeDeleted: () => purgeDeletedArtefacts(database.db, blobs, mediaLogger),
     sweepOrphans: (maxAgeMs = ORPHAN_AGE_MS) => sweepOrphanBlobs(database.db, blobs, mediaLogger, maxAgeMs),
-    pruneSessions: () => sessions.pruneExpired(),
+    pruneSessions: async () => (await sessions.pruneExpired()) + (await limiter.pruneExpired()),
     sweepPortability: (now?: Date) => portability.service.sweepExpired(now),
     runJobs: async () => {
       await portability.runner.fill();
