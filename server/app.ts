@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { errorMiddleware, NotFound } from './http/errors.ts';
+import { errorMiddleware, HttpError, NotFound } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { redactingSerializers } from './http/log-redaction.ts';
 import { requestId } from './http/request-id.ts';
@@ -41,7 +41,7 @@ export function sessionMiddlewareFor(config: Config, store: session.Store): Requ
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: config.env === 'production',
+    proxy: config.trustProxy !== false && config.trustProxy !== 0,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: config.sessionMaxAgeMs, path: '/' },
   });
 }
@@ -51,7 +51,8 @@ export function buildApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  if (config.env === 'production') app.set('trust proxy', 1);
+  // Whose address req.ip is (the sign-in limits count by it): only the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
 
   // The request logger gets the redacting serializers explicitly: pino-http would otherwise put its own in.
   app.use(pinoHttp({ logger, genReqId: requestId, serializers: redactingSerializers, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
@@ -73,6 +74,7 @@ export function buildApp(deps: AppDeps): express.Express {
 
   const api = Router();
   api.use(express.json({ limit: '1mb' }));
+  api.use(refuseEncodedUploads);
   api.use(sameOriginGuard(config.publicUrl));
   api.use(deps.sessionMiddleware);
   api.use(deps.passport.initialize());
@@ -105,6 +107,16 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(errorMiddleware(logger));
   return app;
 }
+
+/**
+ * express.json decompresses what it reads; multipart uploads are read raw, so a compressed one
+ * would be stored as compressed bytes under a false type. Refused before anything is read.
+ */
+const refuseEncodedUploads: RequestHandler = (req, _res, next) => {
+  const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || !req.is('multipart/form-data')) return next();
+  next(new HttpError(415, 'unsupported_media_type', 'Uploads must be sent without a Content-Encoding (compression).'));
+};
 
 /** Signed S3 media URLs point at the bucket's host, which the page must be allowed to load from. */
 function mediaOrigins(config: Config): string[] {

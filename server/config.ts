@@ -61,6 +61,13 @@ const envSchema = z.object({
   EXPORT_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(3650).default(7)),
   IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100_000).default(1024)),
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().default('ffmpeg')),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[0-9a-zA-Z.:/_,\s-]+)$/, { message: 'use a number of proxy hops, true, false, or comma-separated proxy addresses' })
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -96,6 +103,8 @@ export interface Config {
   /** Seed the demo school on first start and allow the demo password. On by default on embedded storage. */
   readonly demo: boolean;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** Express's `trust proxy`: which proxies may tell the client's address (hops, a boolean, or addresses). */
+  readonly trustProxy: boolean | number | string;
   readonly media: {
     /** Per-kind upload limits in bytes (checked after the content is sniffed). */
     readonly maxBytes: { readonly image: number; readonly audio: number; readonly video: number; readonly file: number };
@@ -169,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     realtimeChannelPrefix: env.REALTIME_CHANNEL_PREFIX ?? defaultChannelPrefix(publicUrl),
     demo: env.DEMO ?? (embedded && !production),
     logLevel: env.LOG_LEVEL,
+    trustProxy: trustProxyValue(env.TRUST_PROXY, production),
     media: {
       maxBytes: {
         image: Math.round(env.MEDIA_MAX_IMAGE_MB * MB),
@@ -184,6 +194,18 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       importMaxBytes: Math.round(env.IMPORT_MAX_MB * MB),
     },
   });
+}
+
+function trustProxyValue(raw: string | undefined, production: boolean): boolean | number | string {
+  if (raw === undefined) return production ? 1 : false;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(',');
 }
 
 /** Rules between variables, checked on the raw values so that they are listed beside any other problem. */

@@ -82,7 +82,8 @@ export interface StartOptions {
 export async function startPolku(config: Config, options: StartOptions = {}): Promise<Polku> {
   // Every logger below is a child of this one, so none of them can log a cookie or a signed URL.
   const logger = redactingLogger(options.logger ?? pino({ level: config.logLevel, base: { service: 'polku' } }));
-  const database = options.database ?? (await openDatabase(config.database));
+  const database =
+    options.database ?? (await openDatabase(config.database, (err) => logger.warn({ err }, 'database connection lost; the pool reconnects on the next query')));
   const applied = await migrate(database.db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const demoSeeded = config.demo ? (await seedDemoSchool(database.db)).created : false;
@@ -118,11 +119,12 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     { tmpDir: config.media.tmpDir, maxFileBytes: Math.max(...Object.values(config.media.maxBytes)), maxFiles: MAX_FILES_PER_UPLOAD },
     artefacts,
   );
+  const limiter = loginLimiter(options.loginLimits, { pool: database.pool, db: database.db });
   const routes = [
     ...authRoutes({
       auth,
       users: usersService(orgDeps),
-      limiter: loginLimiter(options.loginLimits),
+      limiter,
       notifier,
       cookieName: SESSION_COOKIE,
       passport,
@@ -162,7 +164,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const maintenance = {
     purgeDeleted: () => purgeDeletedArtefacts(database.db, blobs, mediaLogger),
     sweepOrphans: (maxAgeMs = ORPHAN_AGE_MS) => sweepOrphanBlobs(database.db, blobs, mediaLogger, maxAgeMs),
-    pruneSessions: () => sessions.pruneExpired(),
+    pruneSessions: async () => (await sessions.pruneExpired()) + (await limiter.pruneExpired()),
     sweepPortability: (now?: Date) => portability.service.sweepExpired(now),
     runJobs: async () => {
       await portability.runner.fill();

@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely, PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
+import { DatabaseUnavailableError, queryError } from './connection-errors.ts';
 
 /**
  * Named prepared statements for the few reads that run on (almost) every request: the session,
@@ -29,7 +30,9 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {
     async connect() {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((err: unknown) => {
+        throw new DatabaseUnavailableError(err);
+      });
       let wrapper = wrappers.get(client);
       if (!wrapper) {
         wrapper = new PreparingClient(client);
@@ -54,7 +57,9 @@ class PreparingClient implements PostgresPoolClient {
 
   private async run<R>(text: string, values: unknown[]): Promise<PostgresQueryResult<R>> {
     const name = names.get(text);
-    const result = await this.client.query(name ? { name, text, values } : { text, values });
+    const result = await this.client.query(name ? { name, text, values } : { text, values }).catch((err: unknown) => {
+      throw queryError(this.client, err);
+    });
     return { command: result.command as PostgresQueryResult<R>['command'], rowCount: result.rowCount ?? 0, rows: result.rows };
   }
 

@@ -32,6 +32,14 @@ export interface Database {
   feedback: FeedbackTable;
   feedbackReads: FeedbackReadsTable;
   portabilityJobs: PortabilityJobsTable;
+  loginLimits: LoginLimitsTable;
+}
+
+/** Failed sign-in counters (rate-limiter-flexible's PostgreSQL layout); `expire` in epoch ms. */
+export interface LoginLimitsTable {
+  key: string;
+  points: number;
+  expire: string | null;
 }
 
 export interface SchoolsTable {

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Actor } from '../auth/actor.ts';
-import { issuesFromZod, Unauthenticated, ValidationFailed } from './errors.ts';
+import { BadRequest, issuesFromZod, Unauthenticated, ValidationFailed } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -64,12 +64,39 @@ function parsePart<T>(schema: ZodType<T> | undefined, value: unknown, part: stri
   return result.data;
 }
 
+/** The path of the first string (value or key) holding a NUL character, or null. */
+function findNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 32 || typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = findNul(inner, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * NUL (\u0000) is valid JSON and URL text but no text column can hold it: refused here, for every
+ * route, in the address, the query, the body (JSON or multipart fields) and uploaded file names.
+ */
+function rejectNul(req: Request): void {
+  const files = Array.isArray(req.files) ? req.files : Object.values(req.files ?? {}).flat();
+  const names = [...files, ...(req.file ? [req.file] : [])].map((f) => f.originalname);
+  const where = findNul(req.params, 'params') ?? findNul(req.query, 'query') ?? findNul(req.body, 'body') ?? findNul(names, 'file name');
+  if (where) {
+    throw new BadRequest(`${where} contains a NUL character (\\u0000), which is not allowed in text.`, [{ path: where, message: 'contains a NUL character' }]);
+  }
+}
+
 /** Registers declared routes on a router: rate limits and other `before` handlers → authenticate → validate → handler. */
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], mountedAt = ''): void {
   for (const def of routes) {
     const handler: RequestHandler = async (req, res) => {
       const actor = req.actor ?? null;
       if (def.auth === 'user' && !actor) throw new Unauthenticated();
+      rejectNul(req);
       const input = {
         params: parsePart(def.params, req.params, 'params'),
         query: parsePart(def.query, req.query, 'query'),

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'too_many_requests',
   'import_rejected',
   'not_ready',
+  'service_unavailable',
+  'wrong_origin',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

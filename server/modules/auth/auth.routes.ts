@@ -41,14 +41,14 @@ export function authRoutes({ auth, users, limiter, notifier, cookieName, passpor
       handler: async ({ body, req, res }) => {
         const account = body.username.toLowerCase();
         const address = req.ip ?? 'unknown';
-        await limiter.check(account, address);
+        // Reserved before the slow password check: parallel guesses are counted before any of them is verified.
+        await limiter.reserve(account, address);
         const user = await authenticateLocal(passport, req, res);
         if (!user) {
-          await limiter.fail(account, address);
           // One message for a wrong username and a wrong password alike.
           throw new HttpError(401, 'invalid_credentials', 'The username or password is not right.');
         }
-        await limiter.succeed(account);
+        await limiter.succeed(account, address);
         // passport regenerates the session here, so a session id planted before sign-in is worthless.
         await new Promise<void>((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
         await auth.recordSignIn(user.id, address);
