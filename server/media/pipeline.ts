@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BadRequest } from '../http/errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobKey } from '../storage/blob-store.ts';
 import { type AvInfo, MediaUnreadable, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata } from './av.ts';
 import { processImage } from './image.ts';
+import { makeTempDir } from './temp-files.ts';
 import { type AcceptedType, type ImageFormat, checkSize, sniff } from './sniff.ts';
 
 export type ProcessedVariantName = 'original' | 'display' | 'thumb' | 'poster';
@@ -72,8 +73,7 @@ export async function processUpload(file: { path: string; originalName: string; 
   const accepted = await sniff(file.path, file.originalName);
   // The size on disk, not the one reported by the caller: it is what will be stored.
   const { size } = await stat(file.path);
-  await mkdir(options.tmpDir, { recursive: true });
-  const workDir = await mkdtemp(path.join(options.tmpDir, 'media-'));
+  const workDir = await makeTempDir(options.tmpDir, 'media');
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= rm(workDir, { recursive: true, force: true }));
   try {
