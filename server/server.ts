@@ -37,6 +37,7 @@ import { createLocalBlobRouter } from './storage/local-blob-route.ts';
 import { NotedBlobStore, sweepDeadWriters } from './storage/noted-blob-store.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
 import { sweepTempFiles } from './media/temp-files.ts';
+import { toolsAvailable } from './media/av.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MAX_FILES_PER_UPLOAD = 20;
@@ -94,6 +95,14 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const database = options.database ?? (await openDatabase(config.database));
   const applied = await migrate(database.db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  // Not awaited: start-up does not wait for it, the operator reads it in the log.
+  void toolsAvailable(config.media.ffmpegPath).then((ok) => {
+    if (!ok)
+      logger.warn(
+        { ffmpegPath: config.media.ffmpegPath },
+        'ffmpeg or ffprobe cannot be run: audio and video uploads will be refused until it is installed (FFMPEG_PATH)',
+      );
+  });
   const demoSeeded = config.demo ? (await seedDemoSchool(database.db)).created : false;
   const store = options.blobs ?? (await openBlobStore(config.storage, { secret: config.sessionSecret }));
   // Every writer goes through this: each key is noted in pending_blobs before its bytes are written.
