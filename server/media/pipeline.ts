@@ -8,7 +8,7 @@ import { blobKey } from '../storage/blob-store.ts';
 import { type AvInfo, MediaUnreadable, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata } from './av.ts';
 import { processImage } from './image.ts';
 import { makeTempDir } from './temp-files.ts';
-import { type AcceptedType, type ImageFormat, checkSize, quoteName, sniff } from './sniff.ts';
+import { type AcceptedType, type ImageFormat, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
 
 /**
  * Audio or video that yields nothing to play: damaged, truncated, or a container without a single
@@ -248,12 +248,9 @@ export async function sha256File(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
+/** Control and bidirectional control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
 function cleanName(name: string): string | null {
-  const clean = [...name.normalize('NFC')]
-    .filter((c) => c >= ' ' && c !== '\u007f')
-    .join('')
-    .trim();
+  const clean = safeFileName(name.normalize('NFC'));
   return clean ? [...clean].slice(0, 255).join('') : null;
 }
 

@@ -317,6 +317,15 @@ describe('audio and video', () => {
     expect(await readdir(tmpDir)).toEqual([]);
   });
 
+  it('strips bidirectional controls from names, so a name cannot pose as another type', async () => {
+    const pdf = await fx.textFile(fixtures, 'raportti.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'));
+    const media = await processFile(pdf, {}, 'kuva\u202Egpj.exe\u2066\u200F\u061C');
+    await media.cleanup();
+    expect(media.originalName).toBe('kuvagpj.exe');
+    const err = await rejection(processFile(await fx.textFile(fixtures, 'note.txt', 'hei'), {}, 'kuva\u202Egpj.exe'));
+    expect(err.message).toMatch(/^Cannot upload "kuvagpj\.exe": /);
+  });
+
   it('says a file of 0 bytes is empty, naming it', async () => {
     const file = await fx.textFile(fixtures, 'tyhjä.jpg', Buffer.alloc(0));
     const err = await rejection(processFile(file));
