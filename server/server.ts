@@ -36,7 +36,10 @@ import { seedDemoSchool } from './seed/demo-school.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { LocalBlobStore } from './storage/local-blob-store.ts';
 import { createLocalBlobRouter } from './storage/local-blob-route.ts';
+import { NotedBlobStore, sweepDeadWriters } from './storage/noted-blob-store.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
+import { sweepTempFiles } from './media/temp-files.ts';
+import { toolsAvailable } from './media/av.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MAX_FILES_PER_UPLOAD = 20;
@@ -46,6 +49,16 @@ const ORPHAN_SWEEP_INTERVAL_MS = 10 * 60_000;
 const ORPHAN_AGE_MS = 3600_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * What crashed processes of this host left: their temp files and folders (raw uploads may still hold
+ * a GPS position), and the blobs they had noted but not claimed. At start and with the orphan sweep.
+ */
+async function sweepCrashLeftovers(tmpDir: string, db: Polku['database']['db'], blobs: BlobStore, logger: Logger): Promise<void> {
+  const removed = await sweepTempFiles(tmpDir);
+  const blobsDeleted = await sweepDeadWriters(db, blobs, logger);
+  if (removed.length > 0 || blobsDeleted > 0) logger.info({ tempFiles: removed.length, blobs: blobsDeleted }, 'removed what a stopped process left behind');
+}
 
 export interface Polku {
   readonly url: string;
@@ -86,8 +99,19 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     options.database ?? (await openDatabase(config.database, (err) => logger.warn({ err }, 'database connection lost; the pool reconnects on the next query')));
   const applied = await migrate(database.db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  // Not awaited: start-up does not wait for it, the operator reads it in the log.
+  void toolsAvailable(config.media.ffmpegPath).then((ok) => {
+    if (!ok)
+      logger.warn(
+        { ffmpegPath: config.media.ffmpegPath },
+        'ffmpeg or ffprobe cannot be run: audio and video uploads will be refused until it is installed (FFMPEG_PATH)',
+      );
+  });
   const demoSeeded = config.demo ? (await seedDemoSchool(database.db)).created : false;
-  const blobs = options.blobs ?? (await openBlobStore(config.storage, { secret: config.sessionSecret }));
+  const store = options.blobs ?? (await openBlobStore(config.storage, { secret: config.sessionSecret }));
+  // Every writer goes through this: each key is noted in pending_blobs before its bytes are written.
+  const blobs = new NotedBlobStore(store, database.db);
+  await sweepCrashLeftovers(config.media.tmpDir, database.db, blobs, logger);
 
   const sessions = new DbSessionStore(database.db);
   const sessionMiddleware = sessionMiddlewareFor(config, sessions);
@@ -156,14 +180,17 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     sessionMiddleware,
     passport,
     routes,
-    apiRouters: blobs instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(blobs, artefacts.recheckMediaUrl) }] : [],
+    apiRouters: store instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(store, artefacts.recheckMediaUrl) }] : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
   });
 
   const maintenance = {
     purgeDeleted: () => purgeDeletedArtefacts(database.db, blobs, mediaLogger),
-    sweepOrphans: (maxAgeMs = ORPHAN_AGE_MS) => sweepOrphanBlobs(database.db, blobs, mediaLogger, maxAgeMs),
+    sweepOrphans: async (maxAgeMs = ORPHAN_AGE_MS) => {
+      await sweepCrashLeftovers(config.media.tmpDir, database.db, blobs, mediaLogger);
+      return sweepOrphanBlobs(database.db, blobs, mediaLogger, maxAgeMs);
+    },
     pruneSessions: async () => (await sessions.pruneExpired()) + (await limiter.pruneExpired()),
     sweepPortability: (now?: Date) => portability.service.sweepExpired(now),
     runJobs: async () => {
@@ -214,7 +241,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     clearInterval(idle);
     clearTimeout(forced);
     await stopAdapter();
-    if (!options.blobs) await blobs.close();
+    if (!options.blobs) await store.close();
     if (!options.database) await database.close();
   }
 

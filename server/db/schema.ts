@@ -225,6 +225,8 @@ export interface MediaItemsTable {
 export interface PendingBlobsTable {
   key: string;
   createdAt: CreatedAt;
+  /** `host:pid:boot` of the process that noted it, when it was noted by a writer (NotedBlobStore). */
+  owner: string | null;
 }
 export interface FeedbackTable {
   id: Generated<string>;

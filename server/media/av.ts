@@ -40,6 +40,8 @@ export interface AvInfo {
   durationMs: number | null;
   /** A real video stream; cover art in audio files (attached pictures) does not count. */
   hasVideo: boolean;
+  /** At least one audio stream. */
+  hasAudio: boolean;
   /** As displayed, i.e. after the rotation phones record in the display matrix. */
   width: number | null;
   height: number | null;
@@ -76,6 +78,7 @@ export async function probe(ffmpegPath: string, input: string, container: string
   return {
     durationMs: Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null,
     hasVideo: video !== undefined,
+    hasAudio: parsed.data.streams.some((s) => s.codec_type === 'audio'),
     width: sideways ? height : width,
     height: sideways ? width : height,
   };
@@ -156,6 +159,16 @@ function containerOf(container: string): { demuxer: string; muxer: string } {
 
 function inputArgs(input: string, container: string): string[] {
   return ['-protocol_whitelist', 'file', '-f', containerOf(container).demuxer, '-i', fileUrl(input)];
+}
+
+/** Whether ffmpeg and ffprobe can be run at all (checked at start, to warn the operator). */
+export async function toolsAvailable(ffmpegPath: string): Promise<boolean> {
+  try {
+    const [ffmpeg, ffprobe] = await Promise.all([run(ffmpegPath, ['-version'], 10_000), run(ffprobePathFor(ffmpegPath), ['-version'], 10_000)]);
+    return ffmpeg.code === 0 && ffprobe.code === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** `file:` stops ffmpeg from reading a protocol (or an option) out of the path. */

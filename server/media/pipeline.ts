@@ -1,13 +1,39 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BadRequest } from '../http/errors.ts';
+import { BadRequest, HttpError } from '../http/errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobKey } from '../storage/blob-store.ts';
 import { type AvInfo, MediaUnreadable, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata } from './av.ts';
 import { processImage } from './image.ts';
-import { type AcceptedType, type ImageFormat, checkSize, sniff } from './sniff.ts';
+import { makeTempDir } from './temp-files.ts';
+import { type AcceptedType, type ImageFormat, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
+
+/**
+ * Audio or video that yields nothing to play: damaged, truncated, or a container without a single
+ * audio or video stream. 400, naming the file. The importer catches it to mark one file not importable.
+ */
+export class UnplayableMedia extends BadRequest {
+  constructor(readonly fileName: string | null) {
+    super(`${fileName ? `${quoteName(fileName)} cannot` : 'This recording cannot'} be played: it may be damaged or incomplete, or hold no sound or picture.`);
+    this.reason = 'media_unplayable';
+    if (fileName) this.reasonParams = { name: fileName };
+  }
+}
+
+/** Audio and video are refused while ffmpeg cannot be run: stored as uploaded they would keep their metadata (GPS). */
+export class MediaToolMissing extends HttpError {
+  constructor(fileName: string | null) {
+    // 415: on this server, as it is set up now, the type is not supported.
+    super(
+      415,
+      'unsupported_media_type',
+      `${fileName ? `${quoteName(fileName)} was not uploaded` : 'Audio and video cannot be uploaded'}: audio and video need ffmpeg, which this server cannot run. Ask the administrator to install it; images and documents can be uploaded meanwhile.`,
+    );
+    this.reason = 'media_tool_missing';
+  }
+}
 
 export type ProcessedVariantName = 'original' | 'display' | 'thumb' | 'poster';
 
@@ -29,9 +55,8 @@ export interface ProcessedMedia {
   height: number | null;
   durationMs: number | null;
   /**
-   * False only when audio or video could not be cleaned because ffmpeg could not be run: the file is
-   * then stored as uploaded, metadata (possibly GPS) included, and the caller should log a warning.
-   * True otherwise; PDFs and office documents are stored as uploaded by design.
+   * Always true from this pipeline: audio and video are refused (MediaToolMissing) when ffmpeg cannot
+   * clean them. PDFs and office documents are stored as uploaded by design.
    */
   metadataStripped: boolean;
   /**
@@ -69,11 +94,11 @@ type Processed = Omit<ProcessedMedia, 'cleanup' | 'sha256' | 'size' | 'originalN
  * made here is already gone. The upload file itself is left to its owner.
  */
 export async function processUpload(file: { path: string; originalName: string; size: number }, options: MediaOptions): Promise<ProcessedMedia> {
-  const accepted = await sniff(file.path, file.originalName);
   // The size on disk, not the one reported by the caller: it is what will be stored.
   const { size } = await stat(file.path);
-  await mkdir(options.tmpDir, { recursive: true });
-  const workDir = await mkdtemp(path.join(options.tmpDir, 'media-'));
+  if (size === 0) throw new BadRequest(`${quoteName(file.originalName) ?? 'The file'} is empty (0 bytes).`);
+  const accepted = await sniff(file.path, file.originalName);
+  const workDir = await makeTempDir(options.tmpDir, 'media');
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= rm(workDir, { recursive: true, force: true }));
   try {
@@ -135,10 +160,11 @@ async function processAudioVideo(
   workDir: string,
   options: MediaOptions,
 ): Promise<Processed> {
-  const info = await readInfo(options.ffmpegPath, file.path, accepted.ext);
+  const info = await readInfo(options.ffmpegPath, file.path, accepted.ext, file.originalName);
+  if (!info.hasVideo && !info.hasAudio) throw new UnplayableMedia(file.originalName);
   // The container alone does not tell: WebM and MP4 hold audio-only recordings too. The other way
   // round (a picture track in an .m4a) stays audio, and the remux keeps only its sound.
-  const audioOnly = accepted.kind === 'video' && info !== null && !info.hasVideo;
+  const audioOnly = accepted.kind === 'video' && !info.hasVideo;
   const kind = audioOnly ? 'audio' : accepted.kind;
   const mime = audioOnly ? audioMimeFor(accepted.mime) : accepted.mime;
   checkSize(kind, size, options.maxBytes[kind], file.originalName);
@@ -147,9 +173,12 @@ async function processAudioVideo(
   try {
     await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
   } catch (err) {
-    if (err instanceof ToolUnavailable) return { ...asUploaded(kind, mime, file.path, size, info), metadataStripped: false };
-    throw unreadable(err, kind);
+    if (err instanceof ToolUnavailable) throw new MediaToolMissing(file.originalName);
+    throw unreadable(err, file.originalName);
   }
+  // What will be stored must itself play: a remux of a damaged file can come out empty.
+  const stored = await readInfo(options.ffmpegPath, output, accepted.ext, file.originalName);
+  if (!stored.hasVideo && !stored.hasAudio) throw new UnplayableMedia(file.originalName);
   const stripped: Processed = {
     ...asUploaded(kind, mime, output, (await stat(output)).size, info),
     metadataStripped: true,
@@ -158,13 +187,13 @@ async function processAudioVideo(
   return stripped;
 }
 
-/** ffprobe's view of the file; null when ffprobe cannot be run (remuxing may still work). */
-async function readInfo(ffmpegPath: string, input: string, container: string): Promise<AvInfo | null> {
+/** ffprobe's view of the file. */
+async function readInfo(ffmpegPath: string, input: string, container: string, originalName: string): Promise<AvInfo> {
   try {
     return await probe(ffmpegPath, input, container);
   } catch (err) {
-    if (err instanceof ToolUnavailable) return null;
-    throw unreadable(err, 'media');
+    if (err instanceof ToolUnavailable) throw new MediaToolMissing(originalName);
+    throw unreadable(err, originalName);
   }
 }
 
@@ -200,10 +229,8 @@ function audioMimeFor(videoMime: string): string {
   return videoMime;
 }
 
-function unreadable(err: unknown, what: 'audio' | 'video' | 'media'): unknown {
-  if (!(err instanceof MediaUnreadable)) return err;
-  const noun = what === 'media' ? 'recording' : what === 'audio' ? 'audio file' : 'video';
-  return new BadRequest(`The ${noun} could not be read: it may be damaged or incomplete.`);
+function unreadable(err: unknown, originalName: string): unknown {
+  return err instanceof MediaUnreadable ? new UnplayableMedia(originalName) : err;
 }
 
 async function digestVariants(variants: Processed['variants']): Promise<NonNullable<ProcessedMedia['digests']>> {
@@ -221,12 +248,9 @@ export async function sha256File(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
+/** Control and bidirectional control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
 function cleanName(name: string): string | null {
-  const clean = [...name.normalize('NFC')]
-    .filter((c) => c >= ' ' && c !== '\u007f')
-    .join('')
-    .trim();
+  const clean = safeFileName(name.normalize('NFC'));
   return clean ? [...clean].slice(0, 255).join('') : null;
 }
 

@@ -81,13 +81,24 @@ function trim(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
-/** Names are user input of any length: shortened so an error message stays readable. */
-export function quoteName(name: string): string | null {
-  // Control characters would let a name forge lines in logs or the UI.
-  const clean = [...name]
+/**
+ * Bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM): with them
+ * "kuvaU+202Egpj.exe" displays as "kuvaexe.jpg", a name posing as another type.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+/** A file name as we keep and show it: no control or bidirectional control characters. */
+export function safeFileName(name: string): string {
+  return [...name.replace(BIDI_CONTROLS, '')]
     .filter((c) => c >= ' ' && c !== '\u007f')
     .join('')
     .trim();
+}
+
+/** Names are user input of any length: shortened so an error message stays readable. */
+export function quoteName(name: string): string | null {
+  // Control characters would let a name forge lines in logs or the UI.
+  const clean = safeFileName(name);
   if (!clean) return null;
   return clean.length > 80 ? `"${clean.slice(0, 77)}…"` : `"${clean}"`;
 }

@@ -1,5 +1,6 @@
+import { makeTempDir } from '../media/temp-files.ts';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { drawPicture } from '../media/image.ts';
@@ -87,7 +88,7 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
   const phase = (i: number) => project.phases[i]?.id ?? null;
 
   await mkdir(deps.tmpDir, { recursive: true });
-  const dir = await mkdtemp(path.join(deps.tmpDir, 'demo-'));
+  const dir = await makeTempDir(deps.tmpDir, 'demo');
   try {
     const leaves = path.join(dir, 'ruska.jpg');
     const forest = path.join(dir, 'metsa.jpg');

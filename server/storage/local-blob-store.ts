@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -104,10 +104,17 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  /** Also removes partial temp files of the key, which a writer that crashed mid-put left behind. */
   async delete(key: string): Promise<void> {
     const file = this.fileFor(key);
     await rm(file, { force: true });
     await rm(`${file}${META_SUFFIX}`, { force: true });
+    const partial = `.${path.basename(file)}.`;
+    const names = await readdir(path.dirname(file)).catch((err: unknown) => {
+      if (isMissing(err)) return [];
+      throw err;
+    });
+    for (const name of names) if (name.startsWith(partial) && name.includes('.tmp')) await rm(path.join(path.dirname(file), name), { force: true });
   }
 
   async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {

@@ -13,7 +13,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/auth/actor.ts';
 import { HttpError, errorMiddleware } from '../../server/http/errors.ts';
-import { type MediaOptions, type ProcessedMedia, deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../server/media/pipeline.ts';
+import { type MediaOptions, type ProcessedMedia, UnplayableMedia, deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../server/media/pipeline.ts';
+import { wavTone } from '../helpers/artefact-upload.ts';
 import { uploadMiddleware } from '../../server/media/upload.ts';
 import type { BlobStore } from '../../server/storage/blob-store.ts';
 import { LocalBlobStore } from '../../server/storage/local-blob-store.ts';
@@ -251,24 +252,84 @@ describe('audio and video', () => {
     }
   });
 
-  it('stores audio and video as uploaded, flagged, when ffmpeg cannot be run', async () => {
+  it('refuses audio and video, naming the file, when ffmpeg cannot be run (it would keep their GPS)', async () => {
     const input = await fx.mp4WithLocation(fixtures, 'no-ffmpeg.mp4');
-    const media = await processFile(input, { ffmpegPath: path.join(root, 'missing', 'ffmpeg') });
-    await media.cleanup();
-    expect(media).toMatchObject({ kind: 'video', mime: 'video/mp4', metadataStripped: false, durationMs: null, sha256: await sha256(input) });
-    expect(media.variants).toEqual({ original: { path: input, mime: 'video/mp4', size: (await stat(input)).size } });
+    for (const file of [input, await fx.textFile(fixtures, 'tone.wav', wavTone())]) {
+      const err = await rejection(processFile(file, { ffmpegPath: path.join(root, 'missing', 'ffmpeg') }));
+      expect([err.status, err.reason]).toEqual([415, 'media_tool_missing']);
+      expect(err.message).toContain(`"${path.basename(file)}" was not uploaded: audio and video need ffmpeg`);
+    }
     expect(await readdir(tmpDir)).toEqual([]);
   });
 
-  it('answers 400 for a damaged video', async () => {
+  it('answers 400 naming the file for a damaged video', async () => {
     const input = await fx.mp4WithLocation(fixtures, 'damaged.mp4');
     const bytes = await readFile(input);
     // Keep the ftyp box (so it sniffs as MP4) and scramble the rest.
     const damaged = Buffer.concat([bytes.subarray(0, 32), Buffer.alloc(bytes.length - 32, 0x5a)]);
     const file = await fx.textFile(fixtures, 'damaged-2.mp4', damaged);
     const err = await rejection(processFile(file));
-    expect([err.status, err.message]).toEqual([400, 'The recording could not be read: it may be damaged or incomplete.']);
+    expect(err).toBeInstanceOf(UnplayableMedia);
+    expect([err.status, err.reason, err.message]).toEqual([
+      400,
+      'media_unplayable',
+      '"damaged-2.mp4" cannot be played: it may be damaged or incomplete, or hold no sound or picture.',
+    ]);
     expect(await readdir(tmpDir)).toEqual([]);
+  });
+
+  it('refuses a video that ffprobe reads but that holds no stream at all', async () => {
+    // A well-formed MP4 (ftyp + moov with only its header): nothing to play, once stored as 144 bytes.
+    const box = (type: string, payload: Buffer) => Buffer.concat([u32(8 + payload.length), Buffer.from(type, 'latin1'), payload]);
+    const u32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(n);
+      return b;
+    };
+    const matrix = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000].map(u32);
+    const mvhd = box(
+      'mvhd',
+      Buffer.concat([
+        Buffer.alloc(4),
+        u32(0),
+        u32(0),
+        u32(1000),
+        u32(0),
+        u32(0x10000),
+        Buffer.from([1, 0]),
+        Buffer.alloc(10),
+        ...matrix,
+        Buffer.alloc(24),
+        u32(2),
+      ]),
+    );
+    const file = await fx.textFile(
+      fixtures,
+      'empty-video.mp4',
+      Buffer.concat([box('ftyp', Buffer.concat([Buffer.from('isom'), u32(512), Buffer.from('isomiso2mp41')])), box('moov', mvhd)]),
+    );
+    const err = await rejection(processFile(file));
+    expect([err.status, err.reason, err.message]).toEqual([
+      400,
+      'media_unplayable',
+      '"empty-video.mp4" cannot be played: it may be damaged or incomplete, or hold no sound or picture.',
+    ]);
+    expect(await readdir(tmpDir)).toEqual([]);
+  });
+
+  it('strips bidirectional controls from names, so a name cannot pose as another type', async () => {
+    const pdf = await fx.textFile(fixtures, 'raportti.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'));
+    const media = await processFile(pdf, {}, 'kuva\u202Egpj.exe\u2066\u200F\u061C');
+    await media.cleanup();
+    expect(media.originalName).toBe('kuvagpj.exe');
+    const err = await rejection(processFile(await fx.textFile(fixtures, 'note.txt', 'hei'), {}, 'kuva\u202Egpj.exe'));
+    expect(err.message).toMatch(/^Cannot upload "kuvagpj\.exe": /);
+  });
+
+  it('says a file of 0 bytes is empty, naming it', async () => {
+    const file = await fx.textFile(fixtures, 'tyhjä.jpg', Buffer.alloc(0));
+    const err = await rejection(processFile(file));
+    expect([err.status, err.message]).toEqual([400, '"tyhjä.jpg" is empty (0 bytes).']);
   });
 });
 

@@ -94,13 +94,12 @@ export interface MediaDeps {
  * pending_blobs; the caller writes the rows and clears those notes in its transaction. If anything
  * fails here, what was stored is deleted again; if the process dies, the sweeper finds the notes.
  */
-export async function storeUploads({ db, blobs, media, logger }: MediaDeps, files: readonly UploadedFile[]): Promise<StoredMedia[]> {
+export async function storeUploads({ db, blobs, media }: MediaDeps, files: readonly UploadedFile[]): Promise<StoredMedia[]> {
   const stored: StoredMedia[] = [];
   try {
     for (const file of files) {
       const processed = await processUpload({ path: file.path, originalName: file.originalname, size: file.size }, media);
       try {
-        if (!processed.metadataStripped) logger.warn({ mime: processed.mime }, 'ffmpeg unavailable: audio/video stored without removing its metadata');
         const id = randomUUID();
         const plannedKeys = await storeWithNote(db, blobs, id, processed);
         stored.push({

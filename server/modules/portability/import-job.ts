@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { importTargetSchema } from '../../../shared/api/portability.ts';
+import { tempName } from '../../media/temp-files.ts';
 import { applyImport, ImportRejected } from './engine.ts';
 import { deleteNoted, fail, markDone, startRunning } from './job-lifecycle.ts';
 import type { JobRow } from './jobs.ts';
@@ -27,7 +27,7 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
   const announce = (event: 'import.progress') => notifier.toUser(job.requestedBy, event, presentImport(view));
   const progress = startRunning({ db, logger, workerId, view, announce: () => announce('import.progress') });
 
-  const file = path.join(deps.media.tmpDir, `import-${job.id}-${randomUUID()}`);
+  const file = path.join(deps.media.tmpDir, tempName('import'));
   try {
     await mkdir(deps.media.tmpDir, { recursive: true });
     await pipeline(await blobs.getStream(job.blobKey), createWriteStream(file), { signal });

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { makeTempDir } from '../../../media/temp-files.ts';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import { HttpError } from '../../../http/errors.ts';
@@ -40,7 +41,7 @@ export class MediaFiles {
   static async create(zip: SafeZip | null, tmpRoot: string, keepFiles: boolean): Promise<MediaFiles> {
     await mkdir(tmpRoot, { recursive: true });
     // mkdtemp makes the folder 0700: other local users cannot read a pupil's photos meanwhile.
-    return new MediaFiles(zip, await mkdtemp(path.join(tmpRoot, 'import-')), keepFiles);
+    return new MediaFiles(zip, await makeTempDir(tmpRoot, 'import'), keepFiles);
   }
 
   has(entry: string): boolean {
