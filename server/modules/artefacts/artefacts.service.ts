@@ -67,7 +67,10 @@ export function artefactsService(deps: ArtefactsDeps) {
     }
   }
 
-  /** Project, phase and goals must fit together and be the pupil's; subjects and competences must exist. */
+  /**
+   * Project, phase and goals must fit together and be the pupil's (subjects and competences: reference.check).
+   * `executor` is the edit's transaction when there is one: with PGlite, a query beside it would wait for it.
+   */
   async function checkPlacement(
     executor: typeof db,
     actor: Actor,
@@ -75,8 +78,6 @@ export function artefactsService(deps: ArtefactsDeps) {
       projectId?: string | null | undefined;
       phaseId?: string | null | undefined;
       goalIds?: readonly string[] | undefined;
-      subjectCodes?: readonly string[] | undefined;
-      competenceIds?: readonly string[] | undefined;
     },
   ) {
     if (input.phaseId && !input.projectId)
