@@ -22,6 +22,8 @@ export interface ImportRejectedParams {
   'unsupported-zip': { context: 'password' | 'compression'; file: string };
   truncated: NoParams | { context: 'entry'; file: string };
   'xml-dtd': { file: string };
+  'xml-too-deep': { file: string; max: number };
+  'xml-too-complex': { context: 'elements' | 'attributes'; file: string; max: number };
   'xml-malformed': { file: string } | { context: 'line'; file: string; line: number };
   'invalid-utf8': { file: string };
   'unknown-format': NoParams | { context: 'zip' } | { context: 'xml'; file: string };
@@ -43,6 +45,8 @@ export const IMPORT_REJECTED_CODES = [
   'unsupported-zip',
   'truncated',
   'xml-dtd',
+  'xml-too-deep',
+  'xml-too-complex',
   'xml-malformed',
   'invalid-utf8',
   'unknown-format',
@@ -88,6 +92,10 @@ export const IMPORT_REJECTIONS_EN = {
   truncated_entry: 'The archive is damaged or incomplete: “{{file}}” cannot be read. Download or copy the file again.',
   'xml-dtd':
     '“{{file}}” contains a document type declaration (DOCTYPE). Polku does not read DTDs or entities in imported files, for safety; export the file again without one.',
+  'xml-too-deep': '“{{file}}” nests its elements more than {{max, number}} levels deep, more than Polku reads; it is not imported.',
+  'xml-too-complex': '“{{file}}” has more elements or attributes than Polku reads; it is not imported.',
+  'xml-too-complex_elements': '“{{file}}” has more than {{max, number}} elements, more than Polku reads; it is not imported.',
+  'xml-too-complex_attributes': '“{{file}}” has an element with more than {{max, number}} attributes, more than Polku reads; it is not imported.',
   'xml-malformed': '“{{file}}” is not well-formed XML.',
   'xml-malformed_line': '“{{file}}” is not well-formed XML (the error is on line {{line}}).',
   'invalid-utf8': '“{{file}}” is not valid UTF-8 text. Polku imports text in UTF-8 only; the file may be damaged or saved in another encoding.',

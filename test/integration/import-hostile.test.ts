@@ -55,6 +55,8 @@ const KEYS = [
   'dtd',
   'externalEntity',
   'billionLaughs',
+  'deepNesting',
+  'manyAttributes',
   'malformed',
   'malformedInZip',
   'invalidUtf8',

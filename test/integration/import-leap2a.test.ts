@@ -6,7 +6,7 @@ import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../server/db/database.ts';
-import { ImportRejected, applyImport, previewImport, type ImportItem, type ImportPreview } from '../../server/modules/portability/import/import-archive.ts';
+import { applyImport, previewImport, type ImportItem, type ImportPreview } from '../../server/modules/portability/import/import-archive.ts';
 import { type ImportHarness, localHarness, pendingFor, schoolState } from '../fixtures/hostile/import-harness.ts';
 import { buildZip } from '../fixtures/hostile/make-hostile.ts';
 import { jpegWithGps } from '../fixtures/make-fixtures.ts';
@@ -296,7 +296,7 @@ describe('other LEAP2A versions and notations', () => {
 });
 
 describe('nothing half-imported', () => {
-  it('a file that passes the preview but cannot be processed fails the import, and the media already stored are removed', async () => {
+  it('a file that passes the preview but the pipeline refuses is reported as not importable; the rest is imported (issue 8, D16)', async () => {
     const pupil = await newPupil();
     // A JPEG cut in half: its first bytes say JPEG, its data is incomplete.
     const broken = photo.subarray(0, Math.floor(photo.length / 2));
@@ -313,19 +313,19 @@ describe('nothing half-imported', () => {
     );
     const preview = await previewImport({ db: database.db, filePath: file, target: { kind: 'existing', pupilId: pupil.id } });
     expect(item(preview, 'files/broken.jpg').action).toBe('create');
-    const before = { rows: await schoolState(database.db, schoolId), blobs: await h.blobKeys() };
-    const stored: number[] = [];
-    const err = await apply(file, pupil.id, undefined, (p) => p.phase === 'media' && stored.push(p.done)).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(ImportRejected);
-    expect((err as ImportRejected).code).toBe('media-damaged');
-    expect((err as ImportRejected).message).toMatch(/files\/broken\.jpg/);
-    // The photo was stored before the broken file failed; it is gone again.
-    expect(stored).toContain(1);
-    expect(await schoolState(database.db, schoolId)).toEqual(before.rows);
-    expect(await h.blobKeys()).toEqual(before.blobs);
+    const report = await apply(file, pupil.id);
+    expect(item(report, 'files/broken.jpg')).toMatchObject({
+      action: 'unmapped',
+      reasonCode: 'media-refused',
+      reasonParams: { file: 'broken.jpg' },
+      reason: expect.stringMatching(/broken\.jpg.*imported without it/) as unknown,
+    });
+    expect(item(report, 'files/photo.jpg').action).toBe('create');
+    expect(report.counts.unmapped).toBe(preview.counts.unmapped + 1);
+    expect(report.created.media).toBeGreaterThanOrEqual(1);
+    const media = await database.db.selectFrom('mediaItems').select(['originalName', 'variants']).where('ownerId', '=', pupil.id).execute();
+    expect(media.map((m) => m.originalName)).not.toContain('broken.jpg');
+    expect(media.map((m) => m.originalName)).toContain('photo.jpg');
     expect(await h.tmpFiles()).toEqual([]);
   });
 

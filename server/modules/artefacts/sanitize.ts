@@ -9,8 +9,56 @@ const OPTIONS: sanitizeHtml.IOptions = {
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }),
   },
+  nestingLimit: 64,
 };
 
+/** Deeper than any real text; sanitize-html's cost grows with the square of the nesting depth. */
+const MAX_DEPTH = 64;
+const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/g;
+const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr', 'param']);
+
 export function sanitizeRichText(html: string): string {
-  return sanitizeHtml(html, OPTIONS).trim();
+  return sanitizeHtml(limitNesting(html), OPTIONS).trim();
+}
+
+/**
+ * Drops the tags nested deeper than MAX_DEPTH (their text stays) in one linear pass, so that a
+ * hostile body of 100,000 nested tags costs milliseconds instead of minutes in sanitize-html
+ * (whose own nestingLimit still walks every level). Not a security filter: sanitize-html is.
+ */
+function limitNesting(html: string): string {
+  if (html.length < MAX_DEPTH * 3) return html;
+  const open: string[] = [];
+  const counts = new Map<string, number>();
+  let out = '';
+  let last = 0;
+  let changed = false;
+  for (const m of html.matchAll(TAG)) {
+    const [tag, closing, rawName] = m;
+    const name = (rawName ?? '').toLowerCase();
+    let keep = true;
+    if (closing) {
+      if (counts.get(name)) {
+        // Close back to the matching open tag; each open tag is popped once, so this stays linear.
+        let depth = open.length;
+        for (;;) {
+          const top = open.pop();
+          if (top === undefined) break;
+          counts.set(top, (counts.get(top) ?? 1) - 1);
+          if (top === name) break;
+          depth -= 1;
+        }
+        keep = depth <= MAX_DEPTH;
+      }
+    } else if (!VOID.has(name) && !tag.endsWith('/>')) {
+      open.push(name);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      keep = open.length <= MAX_DEPTH;
+    }
+    if (keep) continue;
+    changed = true;
+    out += html.slice(last, m.index);
+    last = m.index + tag.length;
+  }
+  return changed ? out + html.slice(last) : html;
 }

@@ -10,10 +10,9 @@ import { MediaFiles } from './import-media.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { type ImportTarget, type ResolvedTarget, resolveExisting, usernameFrom } from './import-target.ts';
 import { type ImportProgress, writePlan } from './import-writer.ts';
-import { readFeed } from './leap2a-feed.ts';
 import { planLeap2a } from './leap2a-plan.ts';
 import { planPolku, readDocument, verifyManifest } from './polku-archive.ts';
-import { parseXml } from './safe-xml.ts';
+import { parseOffThread } from './parse-pool.ts';
 import { SafeZip } from './safe-zip.ts';
 
 export { ImportRejected, type ImportRejectedCode } from './import-rejected.ts';
@@ -168,7 +167,7 @@ async function makePlan(
   const schoolId = existing?.schoolId ?? null;
   if (!zip) {
     const bytes = await readSmallFile(filePath, fileName, limits.maxXmlBytes);
-    const feed = readFeed(parseXml(bytes, limits.maxXmlBytes, fileName), fileName);
+    const feed = await parseOffThread({ kind: 'leap2a', bytes, maxBytes: limits.maxXmlBytes, file: fileName });
     return planLeap2a({ db, feed, files, pupilId, schoolId });
   }
   if (zip.has(ARCHIVE_PATHS.document)) {
@@ -181,7 +180,8 @@ async function makePlan(
     throw new ImportRejected('unknown-format', { context: 'zip' });
   }
   const tooLarge = () => new ImportRejected('too-large', { context: 'file', file: leapFile, max: limits.maxXmlBytes });
-  const feed = readFeed(parseXml(await zip.readBuffer(leapFile, limits.maxXmlBytes, tooLarge), limits.maxXmlBytes, leapFile), leapFile);
+  const bytes = await zip.readBuffer(leapFile, limits.maxXmlBytes, tooLarge);
+  const feed = await parseOffThread({ kind: 'leap2a', bytes, maxBytes: limits.maxXmlBytes, file: leapFile });
   return planLeap2a({ db, feed, files, pupilId, schoolId });
 }
 

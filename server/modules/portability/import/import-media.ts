@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import { HttpError } from '../../../http/errors.ts';
+import { MediaUnreadable, ToolUnavailable } from '../../../media/av.ts';
 import { imageCarriesMetadata } from '../../../media/image.ts';
 import { type MediaOptions, type ProcessedMedia, processUpload, sha256File, storeProcessedMedia } from '../../../media/pipeline.ts';
 import { type AcceptedType, UnsupportedMediaType, sniff } from '../../../media/sniff.ts';
@@ -217,14 +218,29 @@ function asIs(source: Inspected, planned: PlannedMedia, mime: string, kind: 'ima
   };
 }
 
+/**
+ * One media file the upload pipeline refused (damaged, no playable stream, too large, not what it
+ * claims to be): the writer reports that file as not importable and imports the rest.
+ */
+export class MediaRefused extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'MediaRefused';
+  }
+}
+
+/** The pipeline's refusals (its typed 4xx errors, and ffmpeg's) become MediaRefused; anything else (disk, store) fails the import. */
 async function processOrReject(deps: MediaStoreDeps, planned: PlannedMedia, source: Inspected): Promise<ProcessedMedia> {
+  const name = planned.originalName ?? path.posix.basename(planned.entry);
   try {
-    return await processUpload({ path: source.path, originalName: planned.originalName ?? path.posix.basename(planned.entry), size: source.size }, deps.media);
+    return await processUpload({ path: source.path, originalName: name, size: source.size }, deps.media);
   } catch (err) {
-    if (err instanceof HttpError) {
+    if ((err instanceof HttpError && err.status < 500) || err instanceof MediaUnreadable || err instanceof ToolUnavailable) {
       // The pipeline's own English words say what exactly is wrong: kept as the detail for the CLI and logs.
-      if (err.status === 413) throw new ImportRejected('too-large', { context: 'media', file: planned.entry }, err.message);
-      throw new ImportRejected('media-damaged', { file: planned.entry }, err.message);
+      throw new MediaRefused(name, err.message);
     }
     throw err;
   }

@@ -5,7 +5,7 @@ import { recordAudit } from '../../audit/audit.service.ts';
 import { projectFields } from '../../projects/projects.repo.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportPlan, PlannedArtefact, PlannedFeedback } from './import-plan.ts';
-import { type MediaFiles, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
+import { type MediaFiles, MediaRefused, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
 import type { ResolvedTarget } from './import-target.ts';
 
 export interface ImportProgress {
@@ -41,15 +41,21 @@ export async function writePlan(o: {
   const stored: StoredImportMedia[] = [];
   try {
     o.onProgress?.({ phase: 'media', done: 0, total: planned.length });
+    let done = 0;
     for (const media of planned) {
       signal?.throwIfAborted();
-      const one = await storeImportMedia(deps, files, media);
-      stored.push(one);
-      if (one.cleaned) {
-        const item = plan.items[media.item];
-        if (item) Object.assign(item, importReason('media-cleaned'));
+      const item = plan.items[media.item];
+      try {
+        const one = await storeImportMedia(deps, files, media);
+        stored.push(one);
+        if (one.cleaned && item) Object.assign(item, importReason('media-cleaned'));
+      } catch (err) {
+        // One file the pipeline refuses is not importable; the rest of the archive still is.
+        if (!(err instanceof MediaRefused)) throw err;
+        if (item) Object.assign(item, { action: 'unmapped', ...importReason('media-refused', { file: err.file }) });
       }
-      o.onProgress?.({ phase: 'media', done: stored.length, total: planned.length });
+      done += 1;
+      o.onProgress?.({ phase: 'media', done, total: planned.length });
     }
     signal?.throwIfAborted();
     o.onProgress?.({ phase: 'rows', done: 0, total: 1 });
@@ -117,6 +123,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
   const now = new Date();
   const mediaByArtefact = new Map<PlannedArtefact, StoredImportMedia[]>();
   const byPlanned = new Map(stored.map((s) => [s.planned, s]));
+  const refused = new Set(plan.artefacts.flatMap((a) => a.media.filter((m) => !byPlanned.has(m)).map((m) => m.id)));
   for (const a of plan.artefacts)
     mediaByArtefact.set(
       a,
@@ -192,7 +199,8 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
         subjectCodes: row.subjectCodes,
         competenceIds: row.competenceIds,
         goalIds: row.goalIds,
-        mediaIds: v.mediaIds ?? (mediaByArtefact.get(a) ?? []).filter((m) => !m.planned.removedAt).map((m) => m.id),
+        // Only media this import stored (or the artefact already had): a refused file is in no version.
+        mediaIds: v.mediaIds?.filter((id) => !refused.has(id)) ?? (mediaByArtefact.get(a) ?? []).filter((m) => !m.planned.removedAt).map((m) => m.id),
       };
       return {
         artefactId: a.id,

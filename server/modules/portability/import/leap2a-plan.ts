@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
-import { sanitizeRichText } from '../../artefacts/sanitize.ts';
+import { sanitizeOffThread } from './parse-pool.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { IMPORT_TITLES_EN, importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
@@ -338,9 +338,11 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
   }
   for (const p of projects)
     for (const s of slots) if (s.role === 'selection' && s.entry.id === p.origin?.id) for (const k of s.entry.keys) urlFor.set(k, `/projects/${p.id}`);
+  const written = artefacts.flatMap((a) => (a.row ? [a.row] : []));
+  const clean = await sanitizeOffThread(written.map((row) => rewriteLinks(row.bodyHtml, urlFor, feed.ns)));
+  written.forEach((row, i) => (row.bodyHtml = clean[i] ?? ''));
   for (const a of artefacts) {
     if (!a.row) continue;
-    a.row.bodyHtml = sanitizeRichText(rewriteLinks(a.row.bodyHtml, urlFor, feed.ns));
     a.versions.push({
       version: 1,
       byPupil: true,

@@ -1,52 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/database.ts';
-import { sanitizeRichText } from '../../artefacts/sanitize.ts';
 import { projectFields } from '../../projects/projects.repo.ts';
-import {
-  ARCHIVE_PATHS,
-  type PersonRef,
-  type PortfolioDocument,
-  PORTFOLIO_FORMAT_VERSION,
-  portfolioDocumentSchema,
-} from '../../../../shared/portability/portfolio-format.ts';
+import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument } from '../../../../shared/portability/portfolio-format.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import { ImportRejected } from './import-rejected.ts';
+import { parseOffThread, sanitizeOffThread } from './parse-pool.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import type { SafeZip } from './safe-zip.ts';
 
-/** portfolio.json parsed and checked against the schema; a failure names the field. */
+/** portfolio.json parsed and checked against the schema (off the event loop); a failure names the field. */
 export async function readDocument(zip: SafeZip, maxBytes: number): Promise<PortfolioDocument> {
   const bytes = await zip.readBuffer(
     ARCHIVE_PATHS.document,
     maxBytes,
     () => new ImportRejected('too-large', { context: 'file', file: ARCHIVE_PATHS.document, max: maxBytes }),
   );
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    if (err instanceof TypeError) throw new ImportRejected('invalid-utf8', { file: ARCHIVE_PATHS.document });
-    throw new ImportRejected('invalid-document', {}, err instanceof Error ? err.message : undefined);
-  }
-  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== PORTFOLIO_FORMAT_VERSION) {
-    throw new ImportRejected('invalid-document', { context: 'version', version: String(json.version), expected: PORTFOLIO_FORMAT_VERSION });
-  }
-  const parsed = portfolioDocumentSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue
-      ? issue.path
-          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-          .join('')
-          .replace(/^\./, '')
-      : '';
-    throw new ImportRejected('invalid-document', { context: 'schema', field: where || '(root)' }, issue?.message);
-  }
-  return parsed.data;
+  return parseOffThread({ kind: 'polku-document', bytes });
 }
 
 const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
@@ -179,6 +152,11 @@ async function ownProjects(db: Db, pupilId: string, projectIds: string[]): Promi
  */
 export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFiles, pupilId: string | null): Promise<ImportPlan> {
   const known = await lookUp(db, doc, pupilId);
+  // Every body the plan keeps, sanitised at once off the event loop (a version often repeats its artefact's text).
+  const bodies = [...new Set(doc.artefacts.flatMap((a) => [a.bodyHtml, ...a.versions.map((v) => v.bodyHtml)]))];
+  const sanitized = await sanitizeOffThread(bodies);
+  const cleanBodies = new Map(bodies.map((b, i) => [b, sanitized[i] ?? '']));
+  const clean = (html: string) => cleanBodies.get(html) ?? '';
   const items: ImportItem[] = [];
   const projects: PlannedProject[] = [];
   const projectIds = new Map<string, string>();
@@ -310,7 +288,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         projectId,
         phaseId: ownedBy(projectId, a.phaseId ? phaseIds.get(a.phaseId) : undefined),
         title: a.title,
-        bodyHtml: sanitizeRichText(a.bodyHtml),
+        bodyHtml: clean(a.bodyHtml),
         links: a.links.filter((l) => /^https?:\/\//i.test(l.url)),
         subjectCodes: a.subjectCodes,
         competenceIds: a.competenceIds,
@@ -329,7 +307,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
           ...person(v.author),
           createdAt: parseDate(v.createdAt),
           title: v.title,
-          bodyHtml: sanitizeRichText(v.bodyHtml),
+          bodyHtml: clean(v.bodyHtml),
           status: v.status,
           visibility: v.visibility,
           mediaIds: v.mediaIds.flatMap((m) => mediaIds.get(m) ?? []),

@@ -19,12 +19,23 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 /**
+ * How much structure an imported XML file may have. Real LEAP2A nests a dozen levels (XHTML content
+ * included) and has a few attributes per element; a hostile file nesting hundreds of thousands of
+ * levels or piling up attributes would otherwise cost minutes of CPU and a tree too large for
+ * memory (and the tree walkers below recurse once per level).
+ */
+export const XML_LIMITS = Object.freeze({ maxDepth: 256, maxAttributes: 256, maxElements: 1_000_000 });
+
+/**
  * Parses untrusted XML into a small tree. Safe by construction rather than by configuration: saxes
  * never fetches anything, and any DOCTYPE is refused outright, so there is no DTD, no external
- * entity and no entity expansion to abuse. Bytes must be UTF-8 (checked strictly), and the input
- * must be well-formed. `file` names the file in messages.
+ * entity and no entity expansion to abuse (only the five predefined entities and character
+ * references, decoded in place). Element depth, attributes per element and the number of elements
+ * are capped (XML_LIMITS), counted as saxes reads them, so a hostile file stops at the first
+ * element over a limit. Bytes must be UTF-8 (checked strictly), and the input must be well-formed.
+ * `file` names the file in messages. Importers run this off the event loop (see parse-pool.ts).
  */
-export function parseXml(bytes: Uint8Array, maxBytes: number, file: string): XmlElement {
+export function parseXml(bytes: Uint8Array, maxBytes: number, file: string, limits = XML_LIMITS): XmlElement {
   if (bytes.length > maxBytes) {
     throw new ImportRejected('too-large', { context: 'file', file, max: maxBytes });
   }
@@ -47,6 +58,20 @@ export function parseXml(bytes: Uint8Array, maxBytes: number, file: string): Xml
   });
   parser.on('doctype', () => {
     throw new ImportRejected('xml-dtd', { file });
+  });
+  let elements = 0;
+  let attributes = 0;
+  // Counted as each attribute is read: saxes collects all of an element's attributes before 'opentag'.
+  parser.on('attribute', () => {
+    attributes += 1;
+    if (attributes > limits.maxAttributes) throw new ImportRejected('xml-too-complex', { context: 'attributes', file, max: limits.maxAttributes });
+  });
+  parser.on('opentagstart', () => {
+    attributes = 0;
+    elements += 1;
+    // The root is stack[0]: the new element would sit at depth stack.length.
+    if (stack.length > limits.maxDepth) throw new ImportRejected('xml-too-deep', { file, max: limits.maxDepth });
+    if (elements > limits.maxElements) throw new ImportRejected('xml-too-complex', { context: 'elements', file, max: limits.maxElements });
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const element: XmlElement = {
