@@ -10,14 +10,14 @@ import type { Project } from '../../shared/api/projects.ts';
 import { png } from '../fixtures/make-fixtures.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
-import { expectH1, texts } from './support/ui.ts';
+import { chooseLanguage, expectH1, fillSignIn, overflowsHorizontally, texts } from './support/ui.ts';
 
 /**
  * Issue 8, F21 and A5 (client side): the client never loses what a person typed, every page says
  * why it could not load instead of "Loading…" for ever, and unshared work leaves a guardian's
  * open page at once.
  */
-const { fi } = texts;
+const { fi, en } = texts;
 const suite = browserSuite();
 const TIMEOUT = 15_000;
 let fixtureDir: string;
@@ -180,5 +180,55 @@ describe('The client keeps unsent work and says what went wrong', () => {
     // Live, through `artefact.access_lost` (shared/realtime.ts): no reload, no navigation.
     await expectH1(guardian.page, fi.artefact.accessLost);
     expect(await guardian.page.getByText(shared.title).count()).toBe(0);
+  });
+
+  it('the sign-in page logs no console error when signed out, and its error follows a language switch', async () => {
+    const context = await suite.browser.newContext({ baseURL: suite.server.url, locale: 'fi-FI' });
+    try {
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      await page.goto('/sign-in');
+      await expectH1(page, fi.auth.heading);
+      await page.waitForLoadState('networkidle');
+      expect(consoleErrors, 'a signed-out visit is not an error').toEqual([]);
+
+      await fillSignIn(page, 'demo.pupil', 'not-the-password');
+      await page.getByText(fi.errors.invalid_credentials, { exact: true }).waitFor({ timeout: TIMEOUT });
+      await chooseLanguage(page, 'en');
+      await page.getByText(en.errors.invalid_credentials, { exact: true }).waitFor({ timeout: TIMEOUT });
+      expect(await page.getByText(fi.errors.invalid_credentials, { exact: true }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('at 375 px the group overview and the admin user list show every column inside the screen', async () => {
+    /** Body cells that reach past the right edge of the viewport (cut off, or only reachable by a hidden sideways scroll). */
+    const cutOffCells = (page: Page) =>
+      page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        return Array.from(document.querySelectorAll('.table-wrap tbody td, .table-wrap tbody th'))
+          .filter((cell) => cell.getBoundingClientRect().right > width + 1)
+          .map((cell) => cell.textContent ?? '');
+      });
+
+    const teacher = await suite.session('demo.teacher', { width: 375 });
+    const groups = (await apiJson<{ groups: MyGroup[] }>(teacher.page, 'GET', '/api/me/groups')).body.groups;
+    const group = groups.find((g) => g.role === 'teacher' && g.pupils.length > 0)!;
+    await teacher.page.goto(`/teacher/groups/${group.id}`);
+    await teacher.page.locator('.table-wrap tbody tr').first().waitFor({ timeout: TIMEOUT });
+    expect(await cutOffCells(teacher.page)).toEqual([]);
+    expect(await overflowsHorizontally(teacher.page)).toBe(false);
+
+    const admin = await suite.session('demo.admin', { width: 375 });
+    const me = (await apiJson<MeResponse>(admin.page, 'GET', '/api/me')).body;
+    const schoolId = me.roles.find((r) => r.role === 'admin')!.schoolId;
+    await admin.page.goto(`/admin/schools/${schoolId}/users`);
+    await admin.page.locator('.table-wrap tbody tr').first().waitFor({ timeout: TIMEOUT });
+    expect(await cutOffCells(admin.page)).toEqual([]);
+    expect(await overflowsHorizontally(admin.page)).toBe(false);
   });
 });

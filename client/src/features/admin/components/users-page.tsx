@@ -42,7 +42,7 @@ export function UsersPage() {
       {users.isError && <QueryError error={users.error} onRetry={() => void users.refetch()} />}
       {users.isSuccess && users.data.users.length === 0 && <EmptyState heading={t('admin.users.none')} headingLevel={3} />}
       {users.isSuccess && users.data.users.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap table-wrap--stack">
           <table>
             <caption>
               {t('admin.users.caption', { school: school.name })}
@@ -62,9 +62,9 @@ export function UsersPage() {
                   <th scope="row">
                     <Link to={userPath(school.id, user.id)}>{user.displayName}</Link>
                   </th>
-                  <td>{user.username}</td>
-                  <td>{user.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
-                  <td>
+                  <td data-label={t('admin.users.username')}>{user.username}</td>
+                  <td data-label={t('admin.users.roles')}>{user.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
+                  <td data-label={t('admin.users.status')}>
                     <span className={user.active ? 'badge badge--ok' : 'badge badge--off'}>
                       {user.active ? t('admin.users.active') : t('admin.users.inactive')}
                     </span>

@@ -93,7 +93,7 @@ function Pupils({ overview }: { overview: GroupOverview }) {
       {overview.pupils.length === 0 ? (
         <p className="muted">{t('teacher.noPupils')}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap table-wrap--stack">
           <table>
             <caption>{t('overview.pupilsCaption', { group: overview.group.name })}</caption>
             <thead>
@@ -114,7 +114,7 @@ function Pupils({ overview }: { overview: GroupOverview }) {
                   <th scope="row">
                     <Link to={teacherPupilPath(pupil.id)}>{pupil.displayName}</Link>
                   </th>
-                  <td>
+                  <td data-label={t('overview.lastActivity')}>
                     {pupil.lastActivityAt ? (
                       <time dateTime={pupil.lastActivityAt} title={format.dateTime(pupil.lastActivityAt)}>
                         {format.relative(pupil.lastActivityAt, now)}
@@ -123,8 +123,12 @@ function Pupils({ overview }: { overview: GroupOverview }) {
                       <span className="muted">{t('overview.noActivity')}</span>
                     )}
                   </td>
-                  <td className="numeric">{pupil.artefactCount}</td>
-                  <td className="numeric">{pupil.waitingCount > 0 ? <strong>{pupil.waitingCount}</strong> : 0}</td>
+                  <td className="numeric" data-label={t('overview.artefacts')}>
+                    {pupil.artefactCount}
+                  </td>
+                  <td className="numeric" data-label={t('overview.waiting')}>
+                    {pupil.waitingCount > 0 ? <strong>{pupil.waitingCount}</strong> : 0}
+                  </td>
                 </tr>
               ))}
             </tbody>
