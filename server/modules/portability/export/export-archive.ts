@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
 import type { ExportScope } from '../../../../shared/api/portability.ts';
 import { ARCHIVE_PATHS, portfolioJsonSchema } from '../../../../shared/portability/portfolio-format.ts';
 import type { Locale } from '../../../../shared/roles.ts';
@@ -10,7 +11,7 @@ import { buildLeap2a } from './leap2a.ts';
 import { loadPortfolioDocument } from './portfolio-document.ts';
 import { sitePages } from './site/site.tsx';
 import { backfillVariantDigests } from './variant-digests.ts';
-import { zipStream, type ZipSource } from './zip-stream.ts';
+import './zip-crc.ts';
 
 export { loadPortfolioDocument } from './portfolio-document.ts';
 
@@ -70,61 +71,59 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
       ...sitePages(document),
     ];
     const sums: string[] = [];
+    const zip = new ZipFile();
+    // The one source being read into the ZIP right now (a blob or a rendered page).
+    const reading: { stream: Readable | null } = { stream: null };
     let mediaBytes = 0;
     let mediaDone = 0;
     let textsDone = 0;
-    /** A blob's bytes, counted for the progress report; leaving early (abort, failure) closes the blob. */
-    async function* counted(stream: Readable): AsyncGenerator<Buffer> {
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          mediaBytes += chunk.length;
-          progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes });
-          yield chunk;
+    const fail = (err: unknown) => {
+      reading.stream?.destroy();
+      (zip.outputStream as PassThrough).destroy(err instanceof Error ? err : new Error(String(err)));
+    };
+    zip.on('error', fail);
+
+    for (const file of files) {
+      sums.push(`${file.sha256}  ${file.path}`);
+      zip.addReadStreamLazy(file.path, { compress: false, size: file.size, mtime }, (cb) => {
+        progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes }, mediaDone === 0);
+        blobs.getStream(file.blobKey).then(
+          (stream) => {
+            reading.stream = stream;
+            stream.once('error', fail);
+            stream.once('end', () => (mediaDone += 1));
+            stream.on('data', (chunk: Buffer) => {
+              mediaBytes += chunk.length;
+              progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes });
+            });
+            // 'data' listeners would start the flow early; pipe() below resumes it when yazl reads.
+            stream.pause();
+            cb(null, stream);
+          },
+          (err: unknown) => cb(err, new PassThrough()),
+        );
+      });
+    }
+    for (const entry of texts) {
+      zip.addReadStreamLazy(entry.path, { compress: true, mtime }, (cb) => {
+        try {
+          progress({ phase: 'pages', done: textsDone, total: texts.length, bytes: mediaBytes }, textsDone === 0);
+          const bytes = Buffer.from(entry.render(), 'utf8');
+          sums.push(`${createHash('sha256').update(bytes).digest('hex')}  ${entry.path}`);
+          textsDone += 1;
+          reading.stream = Readable.from([bytes]);
+          cb(null, reading.stream);
+        } catch (err) {
+          cb(err, new PassThrough());
         }
-        mediaDone += 1;
-      } finally {
-        stream.destroy();
-      }
+      });
     }
-    // Lazily, in archive order: each blob is opened and each page rendered only when the archive reaches it.
-    function* sources(): Generator<ZipSource> {
-      for (const file of files) {
-        sums.push(`${file.sha256}  ${file.path}`);
-        yield {
-          kind: 'stored',
-          path: file.path,
-          mtime,
-          size: file.size,
-          open: async () => {
-            progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes }, mediaDone === 0);
-            return counted(await blobs.getStream(file.blobKey));
-          },
-        };
-      }
-      for (const entry of texts) {
-        yield {
-          kind: 'deflated',
-          path: entry.path,
-          mtime,
-          render: () => {
-            progress({ phase: 'pages', done: textsDone, total: texts.length, bytes: mediaBytes }, textsDone === 0);
-            const bytes = Buffer.from(entry.render(), 'utf8');
-            sums.push(`${createHash('sha256').update(bytes).digest('hex')}  ${entry.path}`);
-            textsDone += 1;
-            return bytes;
-          },
-        };
-      }
-      yield {
-        kind: 'deflated',
-        path: ARCHIVE_PATHS.manifest,
-        mtime,
-        render: () => {
-          progress({ phase: 'finishing', done: 0, total: 1, bytes: mediaBytes }, true);
-          return Buffer.from(sums.map((line) => `${line}\n`).join(''), 'utf8');
-        },
-      };
-    }
+    zip.addReadStreamLazy(ARCHIVE_PATHS.manifest, { compress: true, mtime }, (cb) => {
+      progress({ phase: 'finishing', done: 0, total: 1, bytes: mediaBytes }, true);
+      reading.stream = Readable.from([Buffer.from(sums.map((line) => `${line}\n`).join(''), 'utf8')]);
+      cb(null, reading.stream);
+    });
+    zip.end();
 
     let bytes = 0;
     const counter = new Transform({
@@ -133,8 +132,18 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
         callback(null, chunk);
       },
     });
-    // Stopping the pipeline (abort, a failed output) stops the writer, which closes the blob it reads.
-    await pipeline(Readable.from(zipStream(sources()), { objectMode: false }), counter, output, ...(signal ? [{ signal }] : []));
+    const onAbort = () => reading.stream?.destroy();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await pipeline(zip.outputStream, counter, output, ...(signal ? [{ signal }] : []));
+    } catch (err) {
+      // The output failed or was aborted: the blob being read must not keep its connection open.
+      reading.stream?.destroy();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      reading.stream = null;
+    }
     progress({ phase: 'finishing', done: 1, total: 1, bytes: mediaTotal }, true);
     return { entries: files.length + texts.length + 1, bytes };
   } catch (err) {
