@@ -75,7 +75,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const api = Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(refuseEncodedUploads);
-  api.use(sameOriginGuard(config.publicUrl));
+  api.use(sameOriginGuard(config.publicUrl, config.demo));
   api.use(deps.sessionMiddleware);
   api.use(deps.passport.initialize());
   api.use(deps.passport.session());

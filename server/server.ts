@@ -11,6 +11,7 @@ import { DbSessionStore } from './auth/session-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { redactingLogger } from './http/log-redaction.ts';
+import { allowedOrigins } from './http/same-origin.ts';
 import { migrate } from './db/migrate.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { authService } from './modules/auth/auth.service.ts';
@@ -122,6 +123,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const server = createServer((req, res) => app?.(req, res));
   const io = createRealtimeServer(server, {
     publicUrl: config.publicUrl,
+    allowedOrigins: allowedOrigins(config.publicUrl, config.demo),
     sessionOf: (cookieHeader) => sessionFromCookie(cookieHeader, { cookieName: SESSION_COOKIE, secret: config.sessionSecret, store: sessions }),
     isActiveUser: async (id) => (await auth.loadActor(id)) !== null,
     sessionExpiry: (sid) => sessions.expiryOf(sid),

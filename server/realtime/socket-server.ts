@@ -15,6 +15,8 @@ export interface SocketData {
 
 export interface RealtimeOptions {
   publicUrl: string;
+  /** Origins a page may have besides PUBLIC_URL's (demo mode: this machine's own addresses). */
+  allowedOrigins?: ReadonlySet<string>;
   /** The signed-in session behind a Cookie header, or null. */
   sessionOf(cookieHeader: string | undefined): Promise<SessionIdentity | null>;
   /** Whether the user may still use Polku (exists and is active). */
@@ -40,7 +42,7 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     // Cross-site WebSocket hijacking: a browser always sends Origin; non-browser clients may omit it.
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
-      callback(null, origin === undefined || origin === allowedOrigin);
+      callback(null, origin === undefined || origin === allowedOrigin || options.allowedOrigins?.has(origin) === true);
     },
   });
   io.use((socket, next) => {
