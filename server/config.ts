@@ -178,7 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     realtimeChannelPrefix: env.REALTIME_CHANNEL_PREFIX ?? defaultChannelPrefix(publicUrl),
     demo: env.DEMO ?? (embedded && !production),
     logLevel: env.LOG_LEVEL,
-    trustProxy: trustProxyValue(env.TRUST_PROXY, production),
+    trustProxy: trustProxyValue(env.TRUST_PROXY),
     media: {
       maxBytes: {
         image: Math.round(env.MEDIA_MAX_IMAGE_MB * MB),
@@ -196,8 +196,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   });
 }
 
-function trustProxyValue(raw: string | undefined, production: boolean): boolean | number | string {
-  if (raw === undefined) return production ? 1 : false;
+function trustProxyValue(raw: string | undefined): boolean | number | string {
+  // Unset: trust no proxy. Trusting one by default would let anyone reaching Polku directly pick their own
+  // address with X-Forwarded-For, and so escape the sign-in limits.
+  if (raw === undefined) return false;
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   if (/^\d+$/.test(raw)) return Number(raw);

@@ -33,6 +33,12 @@ export interface UploadOptions {
    * send their fields before their files, as the client and every browser form do.
    */
   authorizeFields?: (actor: Actor, fields: Record<string, unknown>) => Promise<void> | void;
+  /**
+   * Text fields the form may carry before its files (default 100 of up to 1 MB each). A form whose target
+   * is only checked at its first file (authorizeFields) should allow just what it needs, so that an
+   * unauthorised sender cannot make the server read megabytes of fields first.
+   */
+  fieldLimits?: { fields: number; fieldSize: number };
 }
 
 /**
@@ -91,7 +97,13 @@ export function uploadMiddleware(options: UploadOptions): RequestHandler {
           },
         );
     },
-    limits: { fileSize: options.maxFileBytes, files: options.maxFiles, fields: 100, parts: options.maxFiles + 100 },
+    limits: {
+      fileSize: options.maxFileBytes,
+      files: options.maxFiles,
+      fields: options.fieldLimits?.fields ?? 100,
+      fieldSize: options.fieldLimits?.fieldSize ?? 1024 * 1024,
+      parts: options.maxFiles + (options.fieldLimits?.fields ?? 100),
+    },
     // multer 2 feeds busboy through this (its type definitions do not know it yet).
     streamHandler: (req, busboy) => countBytes(req, busboy, maxRequestBytes, (err) => stops.get(req)?.(err)),
   };

@@ -80,7 +80,7 @@ describe.skipIf(testDatabaseKind === 'pglite')(
       if (work) await rm(work, { recursive: true, force: true });
     });
 
-    it('exports a portfolio to a ZIP and imports it into another pupil', async () => {
+    it('exports a portfolio to a ZIP and imports it into another pupil', { timeout: 300_000 }, async () => {
       const file = path.join(work, 'out', 'aino.zip');
       const exported = await polku(['export', w.pupil.username, file, '--locale', 'sv']);
       expect(exported.code, exported.stderr).toBe(0);
@@ -113,7 +113,7 @@ describe.skipIf(testDatabaseKind === 'pglite')(
       expect(await app.polku.blobs.head(media.variants.original ?? '')).not.toBeNull();
     });
 
-    it('imports a LEAP2A file into a new account at a school', async () => {
+    it('imports a LEAP2A file into a new account at a school', { timeout: 300_000 }, async () => {
       const file = path.join(work, 'leap2a.xml');
       await writeFile(file, tinyLeap2a({ suffix: 'cli' }));
       const username = `cli.${Date.now() % 100000}`;
@@ -125,7 +125,7 @@ describe.skipIf(testDatabaseKind === 'pglite')(
       expect(await artefactTitles(user.id)).toEqual(['Kevään lintuhavainnot cli']);
     });
 
-    it('fails with a clear message and a non-zero exit: unknown user, unknown school, a file it cannot import, wrong usage', async () => {
+    it('fails with a clear message and a non-zero exit: unknown user, unknown school, a file it cannot import, wrong usage', { timeout: 300_000 }, async () => {
       const unknown = await polku(['export', 'nobody.here', path.join(work, 'x.zip')]);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toBe('polku: No user has the username "nobody.here".\n');

@@ -61,6 +61,9 @@ describe('defaults', () => {
     const production = loadConfig({ DATA_DIR: freshDataDir(), NODE_ENV: 'production', SESSION_SECRET: SECRET });
     expect(production.database.kind).toBe('pglite');
     expect(production.demo).toBe(false);
+    // No proxy is trusted unless named: a default of one hop would let a client reaching Polku directly
+    // choose its address with X-Forwarded-For and escape the sign-in limits.
+    expect(production.trustProxy).toBe(false);
     // An explicit DEMO wins either way.
     expect(loadConfig({ DATA_DIR: freshDataDir(), DATABASE_URL: 'postgresql://db.example/polku', DEMO: 'yes' }).demo).toBe(true);
     expect(loadConfig({ DATA_DIR: freshDataDir(), DEMO: '0' }).demo).toBe(false);

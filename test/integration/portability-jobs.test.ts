@@ -19,6 +19,7 @@ import { blobKey } from '../../server/storage/blob-store.ts';
 import { storeIdentity } from '../../server/modules/portability/portability.deps.ts';
 import { addMember, linkGuardian, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { LocalBlobStore } from '../../server/storage/local-blob-store.ts';
+import { NotedBlobStore } from '../../server/storage/noted-blob-store.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
@@ -275,7 +276,8 @@ describe('downloads are authorised again at download time', () => {
     const job = await settled<ExportJob>(pupil, `/api/exports/${started.body.id}`);
     const { location } = await download(pupil, job);
     const token = location.split('/').pop() ?? '';
-    const blobs = app.polku.blobs;
+    // The app's store is the local one inside the wrapper that notes every key before it is written.
+    const blobs = app.polku.blobs instanceof NotedBlobStore ? app.polku.blobs.inner : app.polku.blobs;
     if (!(blobs instanceof LocalBlobStore)) throw new Error('this app uses the local blob store');
     const grant = blobs.verifyToken(token);
     expect(grant).not.toBeNull();

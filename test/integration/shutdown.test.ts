@@ -172,7 +172,8 @@ describe('the real entry point', () => {
     const server = spawnServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` });
     try {
       let ready = false;
-      const deadline = Date.now() + 60_000;
+      // A cold start (migrations, demo seed) can take a minute on a busy machine.
+      const deadline = Date.now() + 150_000;
       while (!ready && Date.now() < deadline && server.child.exitCode === null) {
         ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
           (res) => res.status === 200,
@@ -180,7 +181,7 @@ describe('the real entry point', () => {
         );
         if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      expect(ready, `not ready within 60 s; stderr: ${server.output.stderr}`).toBe(true);
+      expect(ready, `not ready within 150 s; stderr: ${server.output.stderr}`).toBe(true);
       // Embedded mode: the database and the generated secret live in the data folder.
       expect((await stat(path.join(dataDir, 'db'))).isDirectory()).toBe(true);
       expect((await stat(path.join(dataDir, 'session-secret'))).isFile()).toBe(true);
@@ -194,7 +195,7 @@ describe('the real entry point', () => {
       kill(server.child);
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 240_000);
 
   it('exits with 1 and names every wrong setting on a bad configuration', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'polku-main-'));

@@ -114,6 +114,31 @@ describe('every multipart route checks the sender before reading the body', () =
   });
 });
 
+describe('a form whose target is checked at its first file reads only the field that names it', () => {
+  it('refuses an import form with extra or oversized text fields before reading further (review: megabytes of fields first)', async () => {
+    const data = JSON.stringify({ target: { kind: 'existing', pupilId: w.pupil.id } });
+    // A guardian may import nowhere; they must not make the server read 64 MB of text before saying so.
+    const padded = await rawUpload(app.url, {
+      path: '/api/imports',
+      cookie: cookies.guardian,
+      fields: { data, note: 'x'.repeat(1024 * 1024) },
+      fileField: 'file',
+      fileName: 'portfolio.zip',
+      fileBytes: 1024,
+    });
+    expect(padded.status).toBe(400);
+    const huge = await rawUpload(app.url, {
+      path: '/api/imports',
+      cookie: cookies.guardian,
+      fields: { data: data.padEnd(64 * 1024, ' ') },
+      fileField: 'file',
+      fileName: 'portfolio.zip',
+      fileBytes: 1024,
+    });
+    expect(huge.status).toBe(400);
+  });
+});
+
 describe('the whole request has a limit', () => {
   it('answers 413 to a request that declares more than the limit, before reading it', async () => {
     const res = await refusedEarly({

@@ -59,7 +59,10 @@ export function artefactsService(deps: ArtefactsDeps) {
     const audience = await audienceFacts(db, facts.row.ownerId);
     const artefact = await present(facts.row.ownerId, artefactId);
     const { unreadFeedbackCount: _unread, ...event } = artefact;
-    const hearing = artefactAudience(facts.resource, audience);
+    // The event carries the row as read by present(), which may be newer than `facts` (a save in between):
+    // guardians hear it only if both reads say it is shared, so private text never reaches them.
+    const visibility = event.visibility === 'guardians' ? facts.resource.visibility : event.visibility;
+    const hearing = artefactAudience({ ...facts.resource, visibility }, audience);
     for (const userId of hearing) notifier.toUser(userId, 'artefact.updated', { artefact: event });
     if (lostGuardians) {
       for (const userId of audience.guardianIds)
@@ -199,8 +202,11 @@ export function artefactsService(deps: ArtefactsDeps) {
     },
 
     async get(actor: Actor, artefactId: string): Promise<Artefact> {
-      await readable(actor, artefactId);
-      return present(actor.id, artefactId);
+      const facts = await readable(actor, artefactId);
+      const artefact = await present(actor.id, artefactId);
+      // The row may have been unshared between the check and the read: the answer itself must pass the rule.
+      authorize(actor, 'artefact.read', { ...facts.resource, visibility: artefact.visibility }, 'The artefact');
+      return artefact;
     },
 
     async update(actor: Actor, artefactId: string, input: UpdateArtefactRequest, ip?: string): Promise<Artefact> {

@@ -51,6 +51,12 @@ export function authRoutes({ auth, users, limiter, notifier, cookieName, passpor
         await limiter.succeed(account, address);
         // passport regenerates the session here, so a session id planted before sign-in is worthless.
         await new Promise<void>((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
+        if (!(await auth.credentialsUnchanged(user))) {
+          // The password was changed or the account deactivated during the check: this session must not live.
+          await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+          res.clearCookie(cookieName, { path: '/' });
+          throw new HttpError(401, 'invalid_credentials', 'The username or password is not right.');
+        }
         await auth.recordSignIn(user.id, address);
         return users.me(user.id);
       },

@@ -19,6 +19,10 @@ export interface AuthDeps {
 export type ActorFacts = Omit<Actor, 'sessionId'>;
 
 export function authService({ db, sessions, notifier, demo }: AuthDeps) {
+  // The password hash each successful check was made against, so that the sign-in can confirm, once its
+  // session is saved, that no password change or deactivation slipped in during the slow check.
+  const verifiedHash = new WeakMap<ActorFacts, string>();
+
   // However a session ends (sign-out, expiry, prune, deactivation, password change), the store reports it
   // and its sockets end too, in every process.
   sessions.onEnded((sessionIds, reason) => notifier.endSessions(sessionIds, reason));
@@ -36,7 +40,20 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
         return null;
       }
       if (!(await verifyPassword(user.passwordHash, password))) return null;
-      return this.loadActor(user.id);
+      const actor = await this.loadActor(user.id);
+      if (actor) verifiedHash.set(actor, user.passwordHash);
+      return actor;
+    },
+
+    /**
+     * After the new session is saved: true when the account still has the password that was checked and is
+     * active. A reset or deactivation ends sessions that exist when it commits; one saved a moment later
+     * would survive it, so the caller ends it when this says false.
+     */
+    async credentialsUnchanged(user: ActorFacts): Promise<boolean> {
+      const hash = verifiedHash.get(user);
+      const current = await findUserByUsername(db, user.username);
+      return hash !== undefined && current?.id === user.id && current.active && current.passwordHash === hash;
     },
 
     /** Notes a successful sign-in in the audit log. */

@@ -1,6 +1,6 @@
 import type { GuardianLink } from '../../../shared/api/org.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
+import { authorize, schoolsWhere } from '../../auth/policy.ts';
 import { BadRequest, Conflict, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
@@ -39,7 +39,9 @@ export function guardianLinksService({ db }: OrgDeps) {
     },
 
     async create(actor: Actor, guardianId: string, pupilId: string, ip?: string): Promise<GuardianLink> {
-      const schoolIds = await authorizeForPupil(actor, pupilId);
+      // Only schools where the actor is an admin count: an admin of a second school of the pupil must not
+      // link a guardian known only at the first.
+      const schoolIds = (await authorizeForPupil(actor, pupilId)).filter((s) => schoolsWhere(actor, 'admin').includes(s));
       const pupilSchools = await Promise.all(schoolIds.map(async (s) => ((await userHasSchoolRole(db, pupilId, s, 'pupil')) ? s : null)));
       const guardianOk = await Promise.all(pupilSchools.filter((s): s is string => s !== null).map((s) => userHasSchoolRole(db, guardianId, s, 'guardian')));
       if (!pupilSchools.some(Boolean)) throw new BadRequest('The chosen user is not a pupil.', [{ path: 'body.pupilId', message: 'must be a pupil' }]);

@@ -47,6 +47,8 @@ export function importUpload(options: Omit<UploadOptions, 'authorize' | 'authori
     ...options,
     // Who may import depends on the target, which only the form names.
     authorize: () => undefined,
+    // Until the target is checked, read no more than the one small `data` field it is named in.
+    fieldLimits: { fields: 1, fieldSize: 16 * 1024 },
     authorizeFields: async (actor, fields) => {
       await portability.authorizeTarget(actor, importTarget(fields.data));
     },
