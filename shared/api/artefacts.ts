@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ARTEFACT_KINDS, ARTEFACT_STATUSES, MEDIA_KINDS, MEDIA_VARIANTS, VISIBILITIES } from '../portfolio.ts';
-import { idSchema, isoDateTime, nameText } from './common.ts';
+import { idSchema, importedPersonSchema, isoDateTime, nameText } from './common.ts';
 import { userRefSchema } from './org.ts';
 
 export const linkSchema = z.object({
@@ -107,6 +107,8 @@ export type TimelinePage = z.infer<typeof timelinePageSchema>;
 export const artefactVersionSchema = z.object({
   version: z.number().int(),
   author: userRefSchema.nullable(),
+  /** Set when the version came from an imported archive by someone who is not an account here (then `author` is null). */
+  importedAuthor: importedPersonSchema.nullable(),
   createdAt: isoDateTime,
   title: z.string(),
   bodyHtml: z.string(),
@@ -114,6 +116,7 @@ export const artefactVersionSchema = z.object({
   visibility: z.enum(VISIBILITIES),
   mediaIds: z.array(idSchema),
 });
+export type ArtefactVersion = z.infer<typeof artefactVersionSchema>;
 export const artefactHistorySchema = z.object({ versions: z.array(artefactVersionSchema) });
 
 export const mediaParamsSchema = z.object({ mediaId: idSchema, variant: z.enum(MEDIA_VARIANTS) });

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { SCHOOL_ROLES } from '../roles.ts';
-import { idSchema, isoDateTime } from './common.ts';
+import { idSchema, importedPersonSchema, isoDateTime } from './common.ts';
 
 export const feedbackSchema = z.object({
   id: idSchema,
   artefactId: idSchema,
   parentId: idSchema.nullable(),
   author: z.object({ id: idSchema, displayName: z.string(), role: z.enum(SCHOOL_ROLES) }).nullable(),
+  /** Set when the feedback came from an imported archive by someone who is not an account here (then `author` is null). */
+  importedAuthor: importedPersonSchema.nullable(),
   body: z.string(),
   createdAt: isoDateTime,
   editedAt: isoDateTime.nullable(),

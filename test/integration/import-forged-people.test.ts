@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArtefactVersion } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
 import {
   ARCHIVE_PATHS,
@@ -219,6 +220,37 @@ describe('imports link no one but the target pupil to an account (issue 8, A1)',
     const history = await pupil.get<{ versions: Array<{ author: { id: string } | null }> }>(`/api/artefacts/${forged.id}/history`);
     expect(history.status).toBe(200);
     expect(history.body.versions.map((v) => v.author)).toEqual([null]);
+  });
+
+  it('a person with no account here is shown by the APIs as imported, by name, with the imported time', async () => {
+    const stranger: PersonRef = { id: null, displayName: 'Maija Mahara', role: 'teacher', imported: true };
+    const feedbackId = randomUUID();
+    const work = artefact({
+      title: 'Vanhan koulun työ',
+      versionAuthor: stranger,
+      feedback: [{ id: feedbackId, parentId: null, author: stranger, body: 'Hienosti tehty.', createdAt: BACK_THEN, editedAt: null }],
+    });
+    await importAsPupil('stranger.zip', document(w.pupil, { projects: [], artefacts: [work] }));
+    const pupil = await app.as(w.pupil.username);
+    const thread = await pupil.get<{ items: Feedback[] }>(`/api/artefacts/${work.id}/feedback`);
+    expect(thread.status).toBe(200);
+    expect(thread.body.items).toEqual([
+      expect.objectContaining({
+        id: feedbackId,
+        author: null,
+        importedAuthor: { displayName: 'Maija Mahara', role: 'teacher' },
+        createdAt: new Date(BACK_THEN).toISOString(),
+      }),
+    ]);
+    const history = await pupil.get<{ versions: ArtefactVersion[] }>(`/api/artefacts/${work.id}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.versions).toEqual([
+      expect.objectContaining({ author: null, importedAuthor: { displayName: 'Maija Mahara', role: 'teacher' }, createdAt: new Date(BACK_THEN).toISOString() }),
+    ]);
+    // What the app writes itself is nobody's import.
+    const mine = await pupil.post<Feedback>(`/api/artefacts/${work.id}/feedback`, { body: 'Kiitos!' });
+    expect(mine.status).toBe(201);
+    expect(mine.body).toMatchObject({ author: { id: w.pupil.id }, importedAuthor: null });
   });
 
   it('work naming another school’s or another group’s project is not put into it: the pupil gets their own copy', async () => {

@@ -280,7 +280,14 @@ export async function historyRows(db: Db, artefactId: string, scope: HistoryScop
   let query = db
     .selectFrom('artefactVersions')
     .leftJoin('users', 'users.id', 'artefactVersions.authorId')
-    .select(['artefactVersions.version', 'artefactVersions.snapshot', 'artefactVersions.createdAt', 'users.id as authorId', 'users.displayName as authorName'])
+    .select([
+      'artefactVersions.version',
+      'artefactVersions.snapshot',
+      'artefactVersions.createdAt',
+      'users.id as authorId',
+      'users.displayName as authorName',
+      'artefactVersions.importedAuthor',
+    ])
     .where('artefactVersions.artefactId', '=', artefactId)
     .orderBy('artefactVersions.version', 'desc');
   if (scope === 'all') return query.execute();

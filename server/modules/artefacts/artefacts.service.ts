@@ -357,6 +357,7 @@ export function artefactsService(deps: ArtefactsDeps) {
         versions: rows.map((r) => ({
           version: r.version,
           author: r.authorId && r.authorName ? { id: r.authorId, displayName: r.authorName } : null,
+          importedAuthor: r.importedAuthor ? { displayName: r.importedAuthor.displayName, role: r.importedAuthor.role } : null,
           createdAt: r.createdAt.toISOString(),
           title: r.snapshot.title,
           bodyHtml: r.snapshot.bodyHtml,

@@ -9,6 +9,7 @@ import { auditInsert, recordAudit } from '../audit/audit.service.ts';
 import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
 import { audienceOf } from '../artefacts/artefacts.repo.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
+import type { ImportedPerson } from '../../db/schema.ts';
 
 export interface FeedbackDeps {
   db: Db;
@@ -23,6 +24,7 @@ type Row = {
   authorId: string | null;
   authorName: string | null;
   authorRole: SchoolRole | null;
+  importedAuthor: ImportedPerson | null;
   body: string;
   createdAt: Date;
   editedAt: Date | null;
@@ -33,6 +35,7 @@ const present = (r: Row): Feedback => ({
   artefactId: r.artefactId,
   parentId: r.parentId,
   author: r.authorId && r.authorName ? { id: r.authorId, displayName: r.authorName, role: r.authorRole ?? 'teacher' } : null,
+  importedAuthor: r.importedAuthor ? { displayName: r.importedAuthor.displayName, role: r.importedAuthor.role } : null,
   body: r.body,
   createdAt: r.createdAt.toISOString(),
   editedAt: r.editedAt ? r.editedAt.toISOString() : null,
@@ -70,6 +73,7 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
           )
           .limit(1)
           .as('authorRole'),
+        'feedback.importedAuthor',
         'feedback.body',
         'feedback.createdAt',
         'feedback.editedAt',
@@ -146,6 +150,7 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         authorId: actor.id,
         authorName: actor.displayName,
         authorRole: threadRole(actor),
+        importedAuthor: null,
         body: input.body,
         createdAt: row.createdAt,
         editedAt: null,

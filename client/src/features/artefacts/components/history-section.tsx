@@ -28,8 +28,20 @@ export function HistorySection({ artefact }: { artefact: Artefact }) {
               <li key={v.version}>
                 <details className="disclosure">
                   <summary>
-                    {t('history.version', { n: v.version })} · <time dateTime={v.createdAt}>{format.dateTime(v.createdAt)}</time>
+                    {t('history.version', { n: v.version })} ·{' '}
+                    <time dateTime={v.createdAt} title={format.dateTime(v.createdAt)}>
+                      {!v.author && v.importedAuthor ? t('imported.originally', { date: format.dateTime(v.createdAt) }) : format.dateTime(v.createdAt)}
+                    </time>
                     {v.author && <> · {v.author.displayName}</>}
+                    {!v.author && v.importedAuthor && (
+                      <>
+                        {' '}
+                        · {v.importedAuthor.displayName}{' '}
+                        <span className="badge badge--imported" title={t('imported.personTitle')}>
+                          {t('imported.label')}
+                        </span>
+                      </>
+                    )}
                     {v.version === artefact.version && <> ({t('history.current')})</>}
                   </summary>
                   <div className="history-version">

@@ -119,6 +119,8 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
   const { notice } = context;
 
   const mine = item.author?.id === me.user.id;
+  const imported = !item.author && item.importedAuthor !== null;
+  const authorName = item.author?.displayName ?? item.importedAuthor?.displayName ?? t('feedback.removedUser');
   const canEdit = mine && now - Date.parse(item.createdAt) < FEEDBACK_EDIT_MINUTES * 60_000;
   const children = context.replies.get(item.id) ?? [];
   const fresh = isNew(item, me.user.id, context.readBefore);
@@ -140,8 +142,17 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
       <article className={fresh ? 'feedback feedback--new' : 'feedback'} aria-labelledby={`${headingId}-name`}>
         <header className="feedback__header">
           <h3 id={headingId} className="feedback__author">
-            <span id={`${headingId}-name`}>{item.author?.displayName ?? t('feedback.removedUser')}</span>
+            <span id={`${headingId}-name`}>{authorName}</span>
             {item.author && <span className="visually-hidden">, {t(`roles.${item.author.role}`)}</span>}
+            {/* Someone from an imported archive, not an account here: never styled as a real teacher. */}
+            {imported && (
+              <>
+                {' '}
+                <span className="badge badge--imported" title={t('imported.personTitle')}>
+                  {t('imported.label')}
+                </span>
+              </>
+            )}
           </h3>
           {item.author && (
             <span className={`badge badge--role-${item.author.role}`} aria-hidden="true">
@@ -149,7 +160,7 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
             </span>
           )}
           <time className="muted" dateTime={item.createdAt} title={format.dateTime(item.createdAt)}>
-            {format.relative(item.createdAt, now)}
+            {imported ? t('imported.originally', { date: format.date(item.createdAt) }) : format.relative(item.createdAt, now)}
           </time>
           {item.editedAt && <span className="muted">({t('feedback.edited')})</span>}
           {fresh && <span className="badge badge--unread">{t('feedback.newBadge')}</span>}
@@ -180,7 +191,7 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
           <div className="feedback__actions">
             <button ref={replyButton} type="button" className="button button--small button--secondary" onClick={() => setMode('reply')}>
               {t('feedback.reply')}
-              <span className="visually-hidden"> {t('feedback.toWhom', { name: item.author?.displayName ?? t('feedback.removedUser') })}</span>
+              <span className="visually-hidden"> {t('feedback.toWhom', { name: authorName })}</span>
             </button>
             {canEdit && (
               <button ref={editButton} type="button" className="button button--small button--secondary" onClick={() => setMode('edit')}>
@@ -198,7 +209,7 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
           <FeedbackComposer
             artefact={context.artefact}
             parentId={item.id}
-            label={t('feedback.replyLabel', { name: item.author?.displayName ?? t('feedback.removedUser') })}
+            label={t('feedback.replyLabel', { name: authorName })}
             submitLabel={t('feedback.sendReply')}
             autoFocus
             onSent={() => {
