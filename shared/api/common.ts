@@ -6,6 +6,23 @@ export const localeSchema = z.enum(LOCALES);
 export const schoolRoleSchema = z.enum(SCHOOL_ROLES);
 export const isoDateTime = z.iso.datetime({ offset: true });
 
+export const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
+/** True for a time zone name this runtime knows (IANA, e.g. Europe/Helsinki or America/New_York). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .min(1, { message: 'is required' })
+  .max(100)
+  .refine(isTimeZone, { message: 'must be an IANA time zone name, such as Europe/Helsinki' });
+
 /** Trimmed, non-empty single-line text. */
 export const nameText = (max: number) =>
   z
