@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeResponse, SessionResponse } from '../../shared/api/auth.ts';
 import type { School } from '../../shared/api/org.ts';
@@ -57,11 +58,7 @@ describe("the school's time zone", () => {
     const pupil = await makeUser(app.database.db, { role: 'pupil', schoolId: school.id });
     const artefact = await makeArtefact(app.database.db, { ownerId: pupil.id, title: 'Kello' });
     // 23:30 UTC: 01:30 the next day in Helsinki, 18:30 the same day in New York.
-    await app.database.db
-      .updateTable('artefacts')
-      .set({ createdAt: new Date('2026-03-01T23:30:00Z') })
-      .where('id', '=', artefact.id)
-      .execute();
+    await sql`update artefacts set created_at = ${new Date('2026-03-01T23:30:00Z')} where id = ${artefact.id}`.execute(app.database.db);
     const page = `site/artefact-${artefact.id}.html`;
 
     const helsinki = (await exportPages(pupil.id)).get(page) ?? '';
