@@ -46,6 +46,8 @@ export interface SchoolsTable {
   id: Generated<string>;
   name: string;
   code: string | null;
+  /** IANA time zone name (e.g. Europe/Helsinki): dates and times are shown in it, in the app and in exports. */
+  timeZone: Generated<string>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }

@@ -26,6 +26,8 @@ export const meResponseSchema = z.object({
   user: meUserSchema,
   roles: z.array(meRoleSchema),
   schools: z.array(meSchoolSchema),
+  /** The time zone dates are shown in: the (first) school's, Europe/Helsinki by default. */
+  timeZone: z.string(),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 

@@ -9,6 +9,23 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 export const importedPersonSchema = z.object({ displayName: z.string(), role: schoolRoleSchema.nullable() });
 export type ImportedPersonRef = z.infer<typeof importedPersonSchema>;
 
+export const DEFAULT_TIME_ZONE = 'Europe/Helsinki';
+/** True for a time zone name this runtime knows (IANA, e.g. Europe/Helsinki or America/New_York). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .min(1, { message: 'is required' })
+  .max(100)
+  .refine(isTimeZone, { message: 'must be an IANA time zone name, such as Europe/Helsinki' });
+
 /** Trimmed, non-empty single-line text. */
 export const nameText = (max: number) =>
   z

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { GROUP_ROLES } from '../roles.ts';
-import { idSchema, isoDateTime, localeSchema, nameText, schoolRoleSchema } from './common.ts';
+import { idSchema, isoDateTime, localeSchema, nameText, schoolRoleSchema, timeZoneSchema } from './common.ts';
 
 export const groupRoleSchema = z.enum(GROUP_ROLES);
 
 // Schools
-export const schoolSchema = z.object({ id: idSchema, name: z.string(), code: z.string().nullable(), createdAt: isoDateTime });
+export const schoolSchema = z.object({ id: idSchema, name: z.string(), code: z.string().nullable(), timeZone: timeZoneSchema, createdAt: isoDateTime });
 export type School = z.infer<typeof schoolSchema>;
 export const schoolListSchema = z.object({ schools: z.array(schoolSchema) });
 export const createSchoolRequestSchema = z.object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() }).strict();
-export const updateSchoolRequestSchema = z.object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional() }).strict();
+export const updateSchoolRequestSchema = z
+  .object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional(), timeZone: timeZoneSchema.optional() })
+  .strict();
 
 // Groups
 export const groupSchema = z.object({

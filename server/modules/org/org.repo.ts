@@ -48,9 +48,10 @@ export async function loadActorFacts(db: Queryable, userId: string) {
 export function schoolsOfUser(db: Queryable, userId: string) {
   return db
     .selectFrom('schools')
-    .select(['schools.id', 'schools.name'])
+    .select(['schools.id', 'schools.name', 'schools.timeZone'])
     .where('schools.id', 'in', db.selectFrom('schoolRoles').select('schoolId').where('userId', '=', userId))
     .orderBy('schools.name')
+    .orderBy('schools.id')
     .execute();
 }
 

@@ -6,8 +6,14 @@ import { NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
 
-type SchoolRowLike = { id: string; name: string; code: string | null; createdAt: Date };
-export const presentSchool = (s: SchoolRowLike): School => ({ id: s.id, name: s.name, code: s.code, createdAt: s.createdAt.toISOString() });
+type SchoolRowLike = { id: string; name: string; code: string | null; timeZone: string; createdAt: Date };
+export const presentSchool = (s: SchoolRowLike): School => ({
+  id: s.id,
+  name: s.name,
+  code: s.code,
+  timeZone: s.timeZone,
+  createdAt: s.createdAt.toISOString(),
+});
 
 export function schoolsService({ db }: OrgDeps) {
   async function load(schoolId: string) {

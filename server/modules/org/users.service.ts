@@ -1,4 +1,5 @@
 import type { MeResponse } from '../../../shared/api/auth.ts';
+import { DEFAULT_TIME_ZONE } from '../../../shared/api/common.ts';
 import type { Child, CreateUserRequest, SchoolUser, UpdateUserRequest, UserDetail } from '../../../shared/api/org.ts';
 import type { Locale, SchoolRole } from '../../../shared/roles.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -13,10 +14,13 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
   async function me(userId: string): Promise<MeResponse> {
     const facts = await loadActorFacts(db, userId);
     if (!facts) throw new NotFound('The user');
+    const schools = await schoolsOfUser(db, userId);
     return {
       user: { id: facts.id, username: facts.username, displayName: facts.displayName, locale: facts.locale },
       roles: facts.roles,
-      schools: await schoolsOfUser(db, userId),
+      schools: schools.map((s) => ({ id: s.id, name: s.name })),
+      // Dates are shown in the school's zone; with several schools, the first one's (by name).
+      timeZone: schools[0]?.timeZone ?? DEFAULT_TIME_ZONE,
     };
   }
 

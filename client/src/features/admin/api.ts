@@ -20,7 +20,8 @@ export const adminApi = {
   schools: (signal?: AbortSignal) => http.get('/api/schools', schoolListSchema, signal),
   school: (schoolId: string, signal?: AbortSignal) => http.get(apiPath('/api/schools', schoolId), schoolSchema, signal),
   createSchool: (body: { name: string; code?: string }) => http.post('/api/schools', body, schoolSchema),
-  updateSchool: (schoolId: string, body: { name?: string; code?: string | null }) => http.patch(apiPath('/api/schools', schoolId), body, schoolSchema),
+  updateSchool: (schoolId: string, body: { name?: string; code?: string | null; timeZone?: string }) =>
+    http.patch(apiPath('/api/schools', schoolId), body, schoolSchema),
 
   groups: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/groups`, groupListSchema, signal),
   createGroup: (schoolId: string, body: { name: string; schoolYear?: string }) => http.post(`${apiPath('/api/schools', schoolId)}/groups`, body, groupSchema),

@@ -58,7 +58,7 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
     signal?.throwIfAborted();
     progress({ phase: 'collecting', done: 0, total: 1, bytes: 0 }, true);
     await backfillVariantDigests(db, blobs, pupilId, signal);
-    const { document, files } = await loadPortfolioDocument(db, pupilId, scope, locale);
+    const { document, files, timeZone } = await loadPortfolioDocument(db, pupilId, scope, locale);
     signal?.throwIfAborted();
     progress({ phase: 'collecting', done: 1, total: 1, bytes: 0 }, true);
 
@@ -68,7 +68,7 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
       { path: ARCHIVE_PATHS.document, render: () => `${JSON.stringify(document, null, 2)}\n` },
       { path: ARCHIVE_PATHS.schema, render: () => `${JSON.stringify(portfolioJsonSchema(), null, 2)}\n` },
       { path: ARCHIVE_PATHS.leap2a, render: () => buildLeap2a(document) },
-      ...sitePages(document),
+      ...sitePages(document, timeZone),
     ];
     const sums: string[] = [];
     const zip = new ZipFile();

@@ -9,6 +9,7 @@ import {
   type PortfolioDocument,
   type ProjectDoc,
 } from '../../../../shared/portability/portfolio-format.ts';
+import { DEFAULT_TIME_ZONE } from '../../../../shared/api/common.ts';
 import type { ExportScope } from '../../../../shared/api/portability.ts';
 import { MEDIA_VARIANTS } from '../../../../shared/portfolio.ts';
 import type { Locale } from '../../../../shared/roles.ts';
@@ -42,7 +43,7 @@ export async function loadPortfolioDocument(
   pupilId: string,
   scope: ExportScope,
   locale: Locale,
-): Promise<{ document: PortfolioDocument; files: ArchiveFile[] }> {
+): Promise<{ document: PortfolioDocument; files: ArchiveFile[]; timeZone: string }> {
   const pupil = await db.selectFrom('users').select(['id', 'username', 'displayName', 'locale']).where('id', '=', pupilId).executeTakeFirst();
   if (!pupil) throw new PupilNotFound(pupilId);
 
@@ -63,10 +64,11 @@ export async function loadPortfolioDocument(
     db
       .selectFrom('schoolRoles')
       .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
-      .select('schools.name')
+      .select(['schools.name', 'schools.timeZone'])
       .where('schoolRoles.userId', '=', pupilId)
       .where('schoolRoles.role', '=', 'pupil')
       .orderBy('schools.name')
+      .orderBy('schools.id')
       .execute(),
     artefactQuery.orderBy('createdAt', 'desc').orderBy('id', 'desc').execute(),
     mediaQuery.orderBy('artefactId').orderBy('position').orderBy('id').execute(),
@@ -224,7 +226,8 @@ export async function loadPortfolioDocument(
       competences: competences.map((c) => ({ id: c.id, labels: c.labels })),
     },
   };
-  return { document, files: [...files.values()] };
+  // The offline pages show times in the pupil's school's zone (the first school's, by name).
+  return { document, files: [...files.values()], timeZone: schools[0]?.timeZone ?? DEFAULT_TIME_ZONE };
 }
 
 /** Name and role of each user, in one query. */

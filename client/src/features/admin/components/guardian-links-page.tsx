@@ -7,6 +7,7 @@ import { FormError, SelectField, SubmitButton } from '../../../components/form-f
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { errorText } from '../../../lib/error-message.ts';
+import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useForm } from '../../../lib/use-form.ts';
 import { useCreateGuardianLinkMutation, useDeleteGuardianLinkMutation, useGuardianLinksQuery, useSchoolUsersQuery } from '../queries.ts';
@@ -16,7 +17,7 @@ import { useSchoolContext } from './school-layout.tsx';
 const createLinkSchema = z.object({ guardianId: chosenId, pupilId: chosenId });
 
 export function GuardianLinksPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { school } = useSchoolContext();
   usePageTitle(`${t('admin.links.heading')} – ${school.name}`);
   const links = useGuardianLinksQuery(school.id);
@@ -24,7 +25,7 @@ export function GuardianLinksPage() {
   const confirm = useConfirm();
   const notice = useNotice();
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
+  const format = useFormat();
 
   const onDelete = async (link: GuardianLink) => {
     const names = { guardian: link.guardian.displayName, pupil: link.pupil.displayName };
@@ -65,7 +66,7 @@ export function GuardianLinksPage() {
                 <tr key={`${link.guardian.id}-${link.pupil.id}`}>
                   <th scope="row">{link.guardian.displayName}</th>
                   <td>{link.pupil.displayName}</td>
-                  <td>{dateFormat.format(new Date(link.createdAt))}</td>
+                  <td>{format.date(link.createdAt)}</td>
                   <td>
                     <button
                       type="button"

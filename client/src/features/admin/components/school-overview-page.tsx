@@ -1,24 +1,31 @@
 import { useTranslation } from 'react-i18next';
 import { updateSchoolRequestSchema } from '../../../../../shared/api/org.ts';
-import { FormError, TextField, SubmitButton } from '../../../components/form-fields.tsx';
+import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useUpdateSchoolMutation } from '../queries.ts';
 import { useSchoolContext } from './school-layout.tsx';
 
+/** The zones this browser knows, with the saved one kept even if the list lacks it (e.g. "UTC"). */
+function timeZoneOptions(current: string): Array<{ value: string; label: string }> {
+  const zones = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
+  zones.add(current);
+  return [...zones].sort().map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
+}
+
 export function SchoolOverviewPage() {
   const { t } = useTranslation();
   const { school } = useSchoolContext();
   usePageTitle(`${t('admin.school.overview')} – ${school.name}`);
-  const form = useForm({ name: school.name, code: school.code ?? '' });
+  const form = useForm({ name: school.name, code: school.code ?? '', timeZone: school.timeZone });
   const update = useUpdateSchoolMutation(school.id);
   const notice = useNotice();
 
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
     notice.clear();
-    const payload = { name: form.values.name, code: emptyToNull(form.values.code) };
+    const payload = { name: form.values.name, code: emptyToNull(form.values.code), timeZone: form.values.timeZone };
     if (await form.submit(updateSchoolRequestSchema, payload, (body) => update.mutateAsync(body))) {
       notice.success(t('admin.school.saved'));
     }
@@ -33,6 +40,13 @@ export function SchoolOverviewPage() {
           <FormError message={form.formError} />
           <TextField label={t('admin.schools.name')} autoComplete="off" required {...form.text('name')} />
           <TextField label={t('admin.schools.code')} hint={t('admin.school.codeHint')} autoComplete="off" optional {...form.text('code')} />
+          <SelectField
+            label={t('admin.school.timeZone')}
+            hint={t('admin.school.timeZoneHint')}
+            options={timeZoneOptions(school.timeZone)}
+            required
+            {...form.text('timeZone')}
+          />
           <SubmitButton pending={form.pending} label={t('common.save')} />
           <LiveNotice notice={notice.notice} />
         </fieldset>

@@ -24,10 +24,8 @@ export interface SiteContext {
   artefactsOf(projectId: string): ArtefactDoc[];
 }
 
-// Dates as a Finnish school reads them, whatever the time zone of the exporting server.
-const TIME_ZONE = 'Europe/Helsinki';
-
-export function siteContext(doc: PortfolioDocument): SiteContext {
+/** Times are shown in `timeZone` (the pupil's school's), whatever the time zone of the exporting server. */
+export function siteContext(doc: PortfolioDocument, timeZone: string): SiteContext {
   const locale = doc.locale;
   const projects = new Map(doc.projects.map((p) => [p.id, p]));
   const subjects = new Map(doc.reference.subjects.map((s) => [s.code, s.labels]));
@@ -39,7 +37,7 @@ export function siteContext(doc: PortfolioDocument): SiteContext {
     if (list) list.push(a);
     else byProject.set(a.projectId, [a]);
   }
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: TIME_ZONE });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   return {
     doc,

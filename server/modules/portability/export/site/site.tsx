@@ -12,11 +12,11 @@ const html = (element: ReactElement) => `<!DOCTYPE html>\n${renderToStaticMarkup
 
 /**
  * The offline site as archive entries, each rendered only when asked (so thousands of pages are
- * never held at once): index.html, one stylesheet, a page per project and per artefact. Plain
+ * never held at once), times in `timeZone` (the school's): index.html, one stylesheet, a page per project and per artefact. Plain
  * HTML and CSS with relative links: it opens from disk, without JavaScript or network.
  */
-export function sitePages(doc: PortfolioDocument): Array<{ path: string; render(): string }> {
-  const ctx = siteContext(doc);
+export function sitePages(doc: PortfolioDocument, timeZone: string): Array<{ path: string; render(): string }> {
+  const ctx = siteContext(doc, timeZone);
   return [
     { path: 'index.html', render: () => html(<IndexPage ctx={ctx} />) },
     { path: SITE_PATHS.css, render: () => SITE_CSS.trimStart() },
