@@ -1,4 +1,5 @@
 import { fileTypeFromFile } from 'file-type';
+import { ACCEPTED_SUMMARY } from '../../shared/media-types.ts';
 import { HttpError, PayloadTooLarge } from '../http/errors.ts';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
@@ -14,7 +15,7 @@ export type AcceptedType =
  * plain ZIP and legacy CFB office files (any content, incl. installers), TIFF, Ogg video, Matroska.
  * `ext` is the container the ffmpeg remux writes, which picks the muxer.
  */
-const ALLOWED: Readonly<Record<string, AcceptedType>> = {
+export const ALLOWED: Readonly<Record<string, AcceptedType>> = {
   jpg: { kind: 'image', mime: 'image/jpeg', format: 'jpeg' },
   png: { kind: 'image', mime: 'image/png', format: 'png' },
   webp: { kind: 'image', mime: 'image/webp', format: 'webp' },
@@ -41,10 +42,6 @@ const ALLOWED: Readonly<Record<string, AcceptedType>> = {
   ods: { kind: 'file', mime: 'application/vnd.oasis.opendocument.spreadsheet', ext: 'ods' },
   odp: { kind: 'file', mime: 'application/vnd.oasis.opendocument.presentation', ext: 'odp' },
 };
-
-const ACCEPTED_SUMMARY =
-  'Accepted are images (JPEG, PNG, WebP, GIF, AVIF), audio (MP3, M4A/AAC, Ogg/Opus, WAV, WebM), ' +
-  'video (MP4, WebM, MOV), PDF and office documents (Word, Excel, PowerPoint, OpenDocument).';
 
 export class UnsupportedMediaType extends HttpError {
   constructor(message: string) {

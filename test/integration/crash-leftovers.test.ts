@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
  * Issue 8, B9: what a process that died left (temp files, blobs noted but never claimed, a driver's
  * partial temp file) is gone after the next start. The dead process is real: a child that ran and
  * exited, whose pid names the leftovers as a crashed Polku's would.
- * (Not yet here: a `kill -9` of a child-process server during an upload, an export and an import.)
+ * The `kill -9` of a real child-process server during an upload, an export and an import: crash-kill.test.ts.
  */
 const apps: TestApp[] = [];
 afterAll(async () => {

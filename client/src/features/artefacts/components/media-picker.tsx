@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ACCEPT_ATTRIBUTE, acceptedNames } from '../../../../../shared/media-types.ts';
 import { useFormat } from '../../../lib/format.ts';
 import { AudioRecorder } from './audio-recorder.tsx';
 
@@ -21,8 +22,8 @@ export function toPending(file: File): PendingFile {
   return { key: `f${++seq}`, file, previewUrl: previewable ? URL.createObjectURL(file) : null };
 }
 
-/** Everything a pupil can add: photos, recordings, videos, documents. The server decides from the content. */
-const ACCEPT = 'image/*,audio/*,video/*,application/pdf,.pdf,.doc,.docx,.odt,.ppt,.pptx,.odp,.xls,.xlsx,.ods,.txt';
+/** Everything a pupil can add: photos, recordings, videos, documents (shared with the server). The server decides from the content. */
+const ACCEPT = `image/*,audio/*,video/*,${ACCEPT_ATTRIBUTE}`;
 
 interface MediaPickerProps {
   files: readonly PendingFile[];
@@ -65,6 +66,14 @@ export function MediaPicker({ files, onChange, progress, phase, error }: MediaPi
     <fieldset className="media-picker" aria-describedby={errorId}>
       <legend>{t('media.legend')}</legend>
       <p className="field__hint">{t('media.hint')}</p>
+      <p className="field__hint">
+        {t('media.accepted', {
+          images: acceptedNames('image'),
+          audio: acceptedNames('audio'),
+          video: acceptedNames('video'),
+          documents: acceptedNames('document'),
+        })}
+      </p>
       {error && (
         <p className="field__error" id={errorId}>
           {error}
