@@ -241,8 +241,9 @@ const cases: Case[] = [
       const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: w.schoolA.id });
       return { path: '/api/guardian-links', body: { guardianId: guardian.id, pupilId: pupil.id } };
     },
-    // Any admin of the pupil's schools links guardians, but school A's admin does not reach school B's admin.
-    expect: expectation({ admin: 403, adminB: 201, adminAB: 201 }, 404),
+    // School A's admin does not reach school B's admin; school B's admin links only through schools they
+    // administer, where this user is no pupil (the guardian is known only at A); an admin of both links.
+    expect: expectation({ admin: 403, adminB: 400, adminAB: 201 }, 404),
   },
   {
     route: 'DELETE /api/guardian-links/{guardianId}/{pupilId}',

@@ -268,6 +268,17 @@ describe.skipIf(testDatabaseKind === 'pglite')('kill -9 of the real server', () 
     // The next start sweeps before it listens: once it is ready, nothing of the dead is left.
     server = await startChild(databaseUrl);
     const live = (pid: number) => pid === server.pid || running(pid);
+    // The jobs the dead left are taken again by this start once their heartbeats are stale. Let them end
+    // first, so that what is checked below is what stays, not a write this server has in flight.
+    await until(
+      'the jobs left by the killed servers to end',
+      async () => {
+        const open = await database.db.selectFrom('portabilityJobs').select('id').where('status', 'in', ['queued', 'running']).executeTakeFirst();
+        return open ? null : true;
+      },
+      600_000,
+      500,
+    );
 
     const leftInTmp = (await readdir(tmp).catch(() => [] as string[])).filter((name) => {
       const pid = OUR_TEMP.exec(name)?.[1];

@@ -145,6 +145,7 @@ describe('realtime on one server', () => {
         user: { id: a.id, username: a.username, displayName: a.displayName, locale: 'sv' },
         roles: [{ schoolId: a.schoolId, role: 'pupil' }],
         schools: [expect.objectContaining({ id: a.schoolId })],
+        timeZone: 'Europe/Helsinki',
       };
       await aLaptop.heard('me.updated', expected);
       await aPhone.heard('me.updated', expected);
