@@ -92,3 +92,16 @@ export async function sweepDeadWriters(db: Db, blobs: BlobStore, logger: Logger)
   }
   return deleted;
 }
+
+/**
+ * Notes keys in `pending_blobs` (in the caller's transaction when it passes one): until a row claims
+ * them, the sweeps treat them as leftovers. A key already noted stays as it is.
+ */
+export async function noteBlobKeys(db: Db, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .insertInto('pendingBlobs')
+    .values(keys.map((key) => ({ key })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}

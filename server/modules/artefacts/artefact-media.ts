@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import type { MediaItemsTable } from '../../db/schema.ts';
 import { deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../media/pipeline.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
+import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
 import { artefactParamsSchema } from '../../../shared/api/artefacts.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -128,13 +129,10 @@ export async function storeUploads({ db, blobs, media }: MediaDeps, files: reado
 
 async function storeWithNote(db: Db, blobs: BlobStore, id: string, processed: Awaited<ReturnType<typeof processUpload>>) {
   const keys = await storeProcessedMedia(blobs, id, processed);
-  const values = Object.values(keys).map((key) => ({ key }));
-  if (values.length > 0)
-    await db
-      .insertInto('pendingBlobs')
-      .values(values)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+  await noteBlobKeys(
+    db,
+    Object.values(keys).filter((k): k is string => typeof k === 'string'),
+  );
   return keys;
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { UNDO_DELETE_SECONDS } from '../../../shared/portfolio.ts';
 import type { Db } from '../../db/database.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
+import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 
 const BATCH = 100;
 
@@ -43,12 +44,7 @@ async function purgeBatch(db: Db, blobs: BlobStore, logger: Logger, cutoff: Date
     const ids = doomed.map((d) => d.id);
     const media = await trx.selectFrom('mediaItems').select('variants').where('artefactId', 'in', ids).execute();
     const noted = media.flatMap((m) => Object.values(m.variants)).filter((k): k is string => typeof k === 'string');
-    if (noted.length)
-      await trx
-        .insertInto('pendingBlobs')
-        .values(noted.map((key) => ({ key })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    await noteBlobKeys(trx, noted);
     const deleted = await trx.deleteFrom('artefacts').where('id', 'in', ids).executeTakeFirst();
     return { purged: Number(deleted.numDeletedRows), keys: noted };
   });

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { blobKey } from '../../storage/blob-store.ts';
+import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import { writeExportArchive } from './engine.ts';
 import { deleteNoted, fail, markDone, startRunning } from './job-lifecycle.ts';
 import type { JobRow } from './jobs.ts';
@@ -25,11 +26,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   const announce = (event: 'export.progress' | 'export.finished' | 'export.failed') => notifier.toUser(job.requestedBy, event, presentExport(view));
   const progress = startRunning({ db, logger, workerId, view, announce: () => announce('export.progress') });
   const key = blobKey('export', job.id, `a${job.attempts}`);
-  await db
-    .insertInto('pendingBlobs')
-    .values({ key })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await noteBlobKeys(db, [key]);
   // The orphan sweeper takes notes older than an hour; a very large export keeps its note young.
   const keepNote = setInterval(() => {
     sql`update pending_blobs set created_at = now() where key = ${key}`.execute(db).catch(() => undefined);

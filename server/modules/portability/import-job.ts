@@ -1,3 +1,4 @@
+import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,11 +60,7 @@ export async function runImportJob(deps: PortabilityDeps, job: JobRow, signal: A
       );
       if (!updated) return false;
       // The upload has served its purpose: noted here, deleted after the commit (or by the sweeper).
-      await trx
-        .insertInto('pendingBlobs')
-        .values({ key: uploadKey })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await noteBlobKeys(trx, [uploadKey]);
       return true;
     });
     if (!claimed) return;

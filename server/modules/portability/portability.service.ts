@@ -6,6 +6,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, exportScope, schoolsWhere, type Resource } from '../../auth/policy.ts';
 import { Conflict, HttpError, NotFound } from '../../http/errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
+import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { pupilFacts } from '../artefacts/artefacts.repo.ts';
 import { ImportRejected, previewImport } from './engine.ts';
@@ -177,11 +178,7 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     }
     const id = randomUUID();
     const key = blobKey('tmp', id);
-    await db
-      .insertInto('pendingBlobs')
-      .values({ key })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await noteBlobKeys(db, [key]);
     try {
       await blobs.putStream(key, createReadStream(file.path), { contentType: 'application/octet-stream', size: file.size });
       const now = new Date();
@@ -249,12 +246,7 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
         .returning('blobKey')
         .executeTakeFirst();
       if (!deleted) return undefined;
-      if (deleted.blobKey)
-        await trx
-          .insertInto('pendingBlobs')
-          .values({ key: deleted.blobKey })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+      if (deleted.blobKey) await noteBlobKeys(trx, [deleted.blobKey]);
       return deleted.blobKey;
     });
     if (key === undefined) throw new Conflict('This import is being applied and can no longer be discarded.');
@@ -290,12 +282,7 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
         .execute();
       if (doomed.length === 0) return null;
       const noted = doomed.flatMap((d) => (d.blobKey ? [d.blobKey] : []));
-      if (noted.length)
-        await trx
-          .insertInto('pendingBlobs')
-          .values(noted.map((key) => ({ key })))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+      await noteBlobKeys(trx, noted);
       await trx
         .deleteFrom('portabilityJobs')
         .where(

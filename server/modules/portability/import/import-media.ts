@@ -8,6 +8,7 @@ import { imageCarriesMetadata } from '../../../media/image.ts';
 import { type MediaOptions, type ProcessedMedia, processUpload, sha256File, storeProcessedMedia } from '../../../media/pipeline.ts';
 import { type AcceptedType, UnsupportedMediaType, sniff } from '../../../media/sniff.ts';
 import type { BlobStore } from '../../../storage/blob-store.ts';
+import { noteBlobKeys } from '../../../storage/noted-blob-store.ts';
 import { discardStored, type StoredMedia } from '../../artefacts/artefact-media.ts';
 import type { MediaVariant } from '../../../../shared/portfolio.ts';
 import { type ImportReason, importReason } from '../../../../shared/portability/import-reasons.ts';
@@ -136,14 +137,11 @@ export async function storeImportMedia(deps: MediaStoreDeps, files: MediaFiles, 
       variantDigests: digests,
       cleaned: prepared.cleaned,
     };
-    const list = Object.values(keys).map((key) => ({ key }));
     try {
-      if (list.length > 0)
-        await deps.db
-          .insertInto('pendingBlobs')
-          .values(list)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+      await noteBlobKeys(
+        deps.db,
+        Object.values(keys).filter((k): k is string => typeof k === 'string'),
+      );
     } catch (err) {
       await discardStored(deps, [stored]);
       throw err;
