@@ -274,10 +274,15 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
 
 describe('uploads that are refused', () => {
   it('answers 415 for a file that is not what it claims, and 413 over the image limit, storing nothing', async () => {
-    const before = await app.database.db
-      .selectFrom('mediaItems')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+    // This pupil's media only: other test files write media into the same database at the same time.
+    const mediaOfPupil = () =>
+      app.database.db
+        .selectFrom('mediaItems')
+        .innerJoin('artefacts', 'artefacts.id', 'mediaItems.artefactId')
+        .where('artefacts.ownerId', '=', w.pupil.id)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+    const before = await mediaOfPupil();
     const fake = await pupil.post(
       '/api/artefacts',
       form({ title: 'Kuva?' }, [{ name: 'kuva.jpg', type: 'image/jpeg', bytes: Buffer.from('<html><script>alert(1)</script></html>') }]),
@@ -289,10 +294,7 @@ describe('uploads that are refused', () => {
       .toBuffer();
     const tooLarge = await pupil.post('/api/artefacts', form({ title: 'Iso kuva' }, [{ name: 'iso.png', type: 'image/png', bytes: big }]));
     expect(tooLarge.status).toBe(413);
-    const after = await app.database.db
-      .selectFrom('mediaItems')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+    const after = await mediaOfPupil();
     expect(Number(after.n)).toBe(Number(before.n));
     const titles = await app.database.db.selectFrom('artefacts').select('title').where('ownerId', '=', w.pupil.id).execute();
     expect(titles.map((t) => t.title)).not.toContain('Kuva?');
