@@ -81,6 +81,8 @@ export const importTargetSchema = z.discriminatedUnion('kind', [
       schoolId: idSchema,
       username: usernameSchema.optional(),
       displayName: nameText(200).optional(),
+      /** A group of the same school the new pupil joins, so that its teachers see the imported work (issue 9, item 11). */
+      groupId: idSchema.optional(),
     })
     .strict(),
 ]);

@@ -31,7 +31,7 @@ export interface ImportRejectedParams {
   'checksum-mismatch': { file: string };
   'missing-file': { file: string } | { context: 'manifest' } | { context: 'listed'; file: string };
   'media-damaged': { file: string };
-  'target-invalid': NoParams | { context: 'school' };
+  'target-invalid': NoParams | { context: 'school' } | { context: 'group' };
 }
 export type ImportRejectedCode = keyof ImportRejectedParams;
 
@@ -113,6 +113,7 @@ export const IMPORT_REJECTIONS_EN = {
   'media-damaged': 'The file “{{file}}” in the archive cannot be imported: it is damaged or not what it claims to be.',
   'target-invalid': 'The pupil to import into was not found, or the account is not a pupil’s.',
   'target-invalid_school': 'The school to create the new account in was not found.',
+  'target-invalid_group': 'The group to place the new account in is not a group of its school.',
 } as const;
 
 /** Params as they travel (names from the archive cleaned), and the English message. */

@@ -139,6 +139,7 @@ async function withPlan<T>(
               schoolId: o.target.schoolId,
               username: usernameFrom(o.target.username ?? plan.pupil.username ?? undefined, plan.pupilName),
               displayName: o.target.displayName?.trim() || plan.pupil.displayName,
+              groupId: o.target.groupId ?? null,
             }
           : unreachable();
       return await use(plan, files, target);

@@ -7,6 +7,7 @@ import { insertProjects, projectFields } from '../../projects/projects.repo.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportPlan, PlannedArtefact, PlannedFeedback } from './import-plan.ts';
 import { type MediaFiles, MediaRefused, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
+import { ImportRejected } from './import-rejected.ts';
 import type { ResolvedTarget } from './import-target.ts';
 
 export interface ImportProgress {
@@ -67,7 +68,13 @@ export async function writePlan(o: {
         subjectType: 'user',
         subjectId: pupilId,
         subjectUserId: pupilId,
-        details: { format: plan.format, sourceVersion: plan.sourceVersion, newAccount: target.kind === 'new', created },
+        details: {
+          format: plan.format,
+          sourceVersion: plan.sourceVersion,
+          newAccount: target.kind === 'new',
+          ...(target.kind === 'new' && target.groupId ? { groupId: target.groupId } : {}),
+          created,
+        },
       });
       // Last chance to stop: an abort now rolls the whole transaction back.
       signal?.throwIfAborted();
@@ -99,6 +106,13 @@ async function ensurePupil(trx: Db, target: ResolvedTarget, plan: ImportPlan): P
     .returning('id')
     .executeTakeFirstOrThrow();
   await trx.insertInto('schoolRoles').values({ schoolId: target.schoolId, userId: user.id, role: 'pupil' }).execute();
+  if (target.groupId) {
+    // Checked by the service (policy.ts) before the upload and the apply; checked here again, in the
+    // transaction, for every caller (the CLI too): only a group of the school the account is made in.
+    const group = await trx.selectFrom('groups').select('id').where('id', '=', target.groupId).where('schoolId', '=', target.schoolId).executeTakeFirst();
+    if (!group) throw new ImportRejected('target-invalid', { context: 'group' });
+    await trx.insertInto('memberships').values({ groupId: group.id, userId: user.id, role: 'pupil' }).execute();
+  }
   return user.id;
 }
 
