@@ -7,6 +7,9 @@ import type { TimelinePage } from '../../shared/api/artefacts.ts';
 import type { ImportJob } from '../../shared/api/portability.ts';
 import type { Project } from '../../shared/api/projects.ts';
 import { applyImport, ImportRejected } from '../../server/modules/portability/import/import-archive.ts';
+import type { ImportPlan } from '../../server/modules/portability/import/import-plan.ts';
+import { MediaFiles } from '../../server/modules/portability/import/import-media.ts';
+import { writePlan } from '../../server/modules/portability/import/import-writer.ts';
 import { localHarness, type ImportHarness } from '../fixtures/hostile/import-harness.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { makeGroup, makeTwoSchools } from '../helpers/factories.ts';
@@ -47,7 +50,7 @@ describe('importing into a new pupil account with a group (issue 9, item 11)', (
   });
 
   /** What a refused import must not have written: jobs of the admin, accounts by that name. */
-  async function written(username: string) {
+  async function accountsAndJobs(username: string) {
     const db = app.database.db;
     const [jobs, users] = await Promise.all([
       db.selectFrom('portabilityJobs').select('id').where('requestedBy', '=', w.admin.id).execute(),
@@ -85,7 +88,7 @@ describe('importing into a new pupil account with a group (issue 9, item 11)', (
   it('a group of another school, or no group at all, is refused with 400 before the file is kept; nothing is written', async () => {
     const username = `kielletty.${randomUUID().slice(0, 6)}`;
     const groupB = await makeGroup(app.database.db, w.schoolB.id);
-    const before = await written(username);
+    const before = await accountsAndJobs(username);
     for (const groupId of [groupB.id, randomUUID()]) {
       const res = await admin.request<{ error: { code: string; message: string; details: Array<{ path: string }> } }>(
         'POST',
@@ -100,10 +103,10 @@ describe('importing into a new pupil account with a group (issue 9, item 11)', (
     const adminB = await app.as(w.adminB.username);
     const res = await adminB.request('POST', '/api/imports', uploadForm(tinyLeap2a(), 'x.xml', { kind: 'new', schoolId: w.schoolA.id, groupId: groupB.id }));
     expect(res.status).toBe(404);
-    expect(await written(username)).toEqual(before);
+    expect(await accountsAndJobs(username)).toEqual(before);
   });
 
-  it('the writer checks the group again in its transaction (the CLI reaches it without the service): refused, nothing written', async () => {
+  it('without the service (the CLI), a group of another school is refused before anything is read, and again by the writer in its transaction', async () => {
     const h: ImportHarness = await localHarness();
     const dir = await mkdtemp(path.join(tmpdir(), 'polku-group-'));
     try {
@@ -121,8 +124,31 @@ describe('importing into a new pupil account with a group (issue 9, item 11)', (
       });
       await expect(attempt).rejects.toBeInstanceOf(ImportRejected);
       await expect(attempt).rejects.toMatchObject({ code: 'target-invalid', params: { context: 'group' } });
-      expect(await written(username)).toMatchObject({ users: 0 });
+
+      // The writer on its own (a group moved to another school between the check and the write).
+      const files = await MediaFiles.create(null, dir, false);
+      const plan: ImportPlan = {
+        format: 'leap2a',
+        sourceVersion: '2010-07',
+        pupilName: 'Liisa',
+        items: [],
+        pupil: { id: null, username: null, displayName: 'Liisa', locale: null },
+        projects: [],
+        artefacts: [],
+      };
+      const written = writePlan({
+        deps: { db: app.database.db, blobs: h.blobs, media: h.media },
+        plan,
+        files,
+        target: { kind: 'new', schoolId: w.schoolA.id, username, displayName: 'Liisa', groupId: groupB.id },
+        actorId: null,
+      });
+      await expect(written).rejects.toMatchObject({ code: 'target-invalid', params: { context: 'group' } });
+      await files.close();
+
+      expect(await accountsAndJobs(username)).toMatchObject({ users: 0 });
       expect(await app.database.db.selectFrom('memberships').select('userId').where('groupId', '=', groupB.id).execute()).toEqual([]);
+      expect(await h.blobKeys()).toEqual([]);
     } finally {
       await h.close();
       await rm(dir, { recursive: true, force: true });

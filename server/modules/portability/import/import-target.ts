@@ -17,6 +17,16 @@ export async function resolveExisting(db: Db, target: ImportTarget): Promise<{ p
     if (!UUID.test(target.schoolId) || !(await db.selectFrom('schools').select('id').where('id', '=', target.schoolId).executeTakeFirst())) {
       throw new ImportRejected('target-invalid', { context: 'school' });
     }
+    // Before anything is read or stored; the writer checks again in its transaction.
+    if (
+      target.groupId !== undefined &&
+      !(
+        UUID.test(target.groupId) &&
+        (await db.selectFrom('groups').select('id').where('id', '=', target.groupId).where('schoolId', '=', target.schoolId).executeTakeFirst())
+      )
+    ) {
+      throw new ImportRejected('target-invalid', { context: 'group' });
+    }
     return null;
   }
   const row = UUID.test(target.pupilId)
