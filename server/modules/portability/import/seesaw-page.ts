@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { limitNesting } from '../../artefacts/sanitize.ts';
 
 /**
  * One page of a Seesaw journal download, read with htmlparser2 (a streaming tokenizer: no tree is
@@ -45,7 +46,9 @@ const SKIP_TEXT = new Set(['script', 'style', 'template', 'noscript', 'svg', 'ma
 type Field = 'caption' | 'author' | 'comment' | 'student' | null;
 
 export function readSeesawPage(bytes: Uint8Array): SeesawPage {
-  const html = new TextDecoder('utf-8').decode(bytes);
+  // htmlparser2 keeps its open elements in an array it shifts at the front: deep nesting costs the
+  // square of the depth. Tags beyond any real page's depth are dropped first (their text stays).
+  const html = limitNesting(new TextDecoder('utf-8').decode(bytes));
   const page: SeesawPage = { posts: [], studentName: null, truncated: false };
   let depth = 0;
   let skipDepth = 0;
