@@ -15,21 +15,37 @@ export async function readSmall(zip: SafeZip, name: string, maxBytes: number): P
   }
 }
 
-/** Splits work into batches of at most `budget` bytes, so one parse task never holds the whole download. */
-export async function inBatches<T, R>(list: readonly T[], size: (t: T) => number, budget: number, run: (batch: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  let batch: T[] = [];
+/**
+ * Reads the files one by one and hands them to `run` in batches of at most `budget` bytes, so that
+ * neither this thread nor a parse task ever holds more than one batch of the download. Files `read`
+ * returns null for (too large) come back as null.
+ */
+export async function readInBatches<T extends { name: string }, R>(
+  list: readonly T[],
+  read: (t: T) => Promise<Buffer | null>,
+  budget: number,
+  run: (batch: Array<T & { bytes: Buffer }>) => Promise<R[]>,
+): Promise<Map<string, R | null>> {
+  const out = new Map<string, R | null>();
+  let batch: Array<T & { bytes: Buffer }> = [];
   let bytes = 0;
+  const flush = async () => {
+    const results = await run(batch);
+    batch.forEach((b, i) => out.set(b.name, results[i] ?? null));
+    batch = [];
+    bytes = 0;
+  };
   for (const item of list) {
-    if (batch.length > 0 && bytes + size(item) > budget) {
-      out.push(...(await run(batch)));
-      batch = [];
-      bytes = 0;
+    const data = await read(item);
+    if (!data) {
+      out.set(item.name, null);
+      continue;
     }
-    batch.push(item);
-    bytes += size(item);
+    if (batch.length > 0 && bytes + data.length > budget) await flush();
+    batch.push({ ...item, bytes: data });
+    bytes += data.length;
   }
-  if (batch.length > 0) out.push(...(await run(batch)));
+  if (batch.length > 0) await flush();
   return out;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { type ForeignWork, planForeign, readDate } from './foreign-plan.ts';
-import { inBatches, isViewerAsset, note, readSmall } from './foreign-files.ts';
+import { isViewerAsset, note, readInBatches, readSmall } from './foreign-files.ts';
 import type { ImportItem, ImportPlan } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { parseOffThread } from './parse-pool.ts';
@@ -41,21 +41,17 @@ export async function planSeesaw(o: { db: Db; zip: SafeZip; root: string; files:
   const notes: ImportItem[] = [];
   const entries = zip.entries.filter((e) => !e.directory);
   const pageNames = entries.filter((e) => e.name.startsWith(root) && /\.html?$/i.test(e.name)).map((e) => e.name);
-  const read: Array<{ name: string; bytes: Buffer }> = [];
-  for (const name of pageNames) {
-    const bytes = await readSmall(zip, name, MAX_SEESAW_PAGE_BYTES);
-    if (bytes) read.push({ name, bytes });
+  const parsed = await readInBatches(
+    pageNames.map((name) => ({ name })),
+    (p) => readSmall(zip, p.name, MAX_SEESAW_PAGE_BYTES),
+    PARSE_BUDGET,
+    (batch) => parseOffThread({ kind: 'seesaw-pages', pages: batch.map((p) => p.bytes) }),
+  );
+  const pages: Array<{ name: string; page: SeesawPage }> = [];
+  for (const [name, page] of parsed) {
+    if (page) pages.push({ name, page });
     else notes.push(note(name, importReason('page-unreadable', { file: name })));
   }
-  const pages = await inBatches(
-    read,
-    (p) => p.bytes.length,
-    PARSE_BUDGET,
-    async (batch) => {
-      const parsed = await parseOffThread({ kind: 'seesaw-pages', pages: batch.map((p) => p.bytes) });
-      return batch.map((p, i) => ({ name: p.name, page: parsed[i] as SeesawPage }));
-    },
-  );
 
   const works: ForeignWork[] = [];
   const shown = new Set<string>();

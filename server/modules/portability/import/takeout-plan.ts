@@ -3,7 +3,7 @@ import type { Db } from '../../../db/database.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ClassroomAttachment, ClassroomPost, DriveSidecar } from '../../../../shared/portability/takeout-format.ts';
 import { type DateReading, type ForeignWork, planForeign, readDate } from './foreign-plan.ts';
-import { inBatches, isViewerAsset, note, readSmall } from './foreign-files.ts';
+import { isViewerAsset, note, readInBatches, readSmall } from './foreign-files.ts';
 import type { ImportItem, ImportPlan } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { parseOffThread } from './parse-pool.ts';
@@ -99,18 +99,14 @@ export async function planTakeout(o: { db: Db; zip: SafeZip; files: MediaFiles; 
 }
 
 async function readJson(zip: SafeZip, list: Array<{ name: string; as: 'sidecar' | 'post' }>): Promise<Map<string, TakeoutJson>> {
-  const read: Array<{ name: string; as: 'sidecar' | 'post'; bytes: Buffer | null }> = [];
-  for (const f of list) read.push({ ...f, bytes: await readSmall(zip, f.name, MAX_TAKEOUT_JSON_BYTES) });
-  const readable = read.filter((f): f is { name: string; as: 'sidecar' | 'post'; bytes: Buffer } => f.bytes !== null);
-  const parsed = await inBatches(
-    readable,
-    (f) => f.bytes.length,
+  const read = await readInBatches(
+    list,
+    (f) => readSmall(zip, f.name, MAX_TAKEOUT_JSON_BYTES),
     PARSE_BUDGET,
     (batch) => parseOffThread({ kind: 'takeout-json', inputs: batch.map((f) => ({ bytes: f.bytes, as: f.as })) }),
   );
-  const out = new Map<string, TakeoutJson>(read.filter((f) => f.bytes === null).map((f) => [f.name, { kind: 'bad' }]));
-  readable.forEach((f, i) => out.set(f.name, parsed[i] ?? { kind: 'bad' }));
-  return out;
+  // Too large to read is as unreadable as broken.
+  return new Map([...read].map(([name, json]) => [name, json ?? { kind: 'bad' }]));
 }
 
 function withoutExtension(name: string): string {
@@ -132,7 +128,8 @@ function fileWork(name: string, sidecar: DriveSidecar | null): ForeignWork {
   const base = path.posix.basename(name);
   return {
     originId: name,
-    title: sidecar?.title ? withoutExtension(sidecar.title) : withoutExtension(base),
+    // Drive's title is the file's own name, extension and all, for uploads; a Doc's has none.
+    title: sidecar?.title && sidecar.title !== base ? sidecar.title : withoutExtension(base),
     text: sidecar?.description ?? '',
     links: [],
     date: sidecarDate(sidecar),
