@@ -83,10 +83,11 @@ export async function planTakeout(o: { db: Db; zip: SafeZip; files: MediaFiles; 
 
   const works: ForeignWork[] = [];
   const postSet = new Set(posts);
+  const byTitle = titleIndex(classroom);
   const claimed = new Set<string>();
   for (const name of posts) {
     const read = json.get(name);
-    if (read?.kind === 'post') works.push(postWork(name, read.value, classroom, claimed, notes));
+    if (read?.kind === 'post') works.push(postWork(name, read.value, byTitle, claimed, notes));
     else if (read?.kind === 'other') notes.push(note(name, importReason('foreign-part-unknown', { file: name })));
     else notes.push(note(name, importReason('sidecar-unreadable', { file: name })));
   }
@@ -147,8 +148,30 @@ function personName(p: { displayName?: string | undefined; name?: string | { ful
   return p.displayName ?? (typeof p.name === 'string' ? p.name : (p.name?.fullName ?? null));
 }
 
+/**
+ * Classroom's files by the titles an attachment may name them by (the file name, or without the
+ * extension Drive added on export), within their folder and within their class: one lookup per
+ * attachment, however many files and posts a download has.
+ */
+function titleIndex(classroom: readonly string[]): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const n of classroom) {
+    if (n.toLowerCase().endsWith('.json')) continue;
+    const base = path.posix.basename(n);
+    const classDir = n.split('/').slice(0, 3).join('/');
+    for (const key of [
+      `${path.posix.dirname(n)}\n${base}`,
+      `${path.posix.dirname(n)}\n${withoutExtension(base)}`,
+      `${classDir}\n${base}`,
+      `${classDir}\n${withoutExtension(base)}`,
+    ])
+      if (!index.has(key)) index.set(key, n);
+  }
+  return index;
+}
+
 /** A Classroom post or submission: its attachments found by title beside it (or elsewhere in its class). */
-function postWork(name: string, post: ClassroomPost, classroom: readonly string[], claimed: Set<string>, notes: ImportItem[]): ForeignWork {
+function postWork(name: string, post: ClassroomPost, byTitle: ReadonlyMap<string, string>, claimed: Set<string>, notes: ImportItem[]): ForeignWork {
   const dir = path.posix.dirname(name);
   const classDir = name.split('/').slice(0, 3).join('/');
   const attachments = [...(post.materials ?? []), ...(post.attachments ?? []), ...(post.assignmentSubmission?.attachments ?? [])];
@@ -163,9 +186,7 @@ function postWork(name: string, post: ClassroomPost, classroom: readonly string[
     }
     const title = attachmentTitle(a);
     if (!title) continue;
-    const matches = (n: string) =>
-      !n.toLowerCase().endsWith('.json') && (path.posix.basename(n) === title || withoutExtension(path.posix.basename(n)) === title);
-    const file = classroom.find((n) => path.posix.dirname(n) === dir && matches(n)) ?? classroom.find((n) => n.startsWith(`${classDir}/`) && matches(n));
+    const file = byTitle.get(`${dir}\n${title}`) ?? byTitle.get(`${classDir}\n${title}`);
     if (!file) {
       notes.push(note(title, importReason('media-missing', { file: title }), 'media'));
       continue;
