@@ -55,7 +55,9 @@ export function readDate(value: string | number | null | undefined): DateReading
     const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
     if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return bad();
     if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return bad();
-    ms = Date.parse(m[4] ? text.replace(' ', 'T') : `${text}T00:00:00Z`);
+    // Without a zone, UTC: the server's own zone must not change what a download says.
+    const zone = m[7] ? m[7].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z';
+    ms = Date.parse(m[4] ? `${text.slice(0, text.length - (m[7]?.length ?? 0)).replace(' ', 'T')}${zone}` : `${text}T00:00:00Z`);
   }
   if (!Number.isFinite(ms) || ms < EARLIEST || ms > LATEST) return bad();
   return { date: new Date(ms), problem: null };
