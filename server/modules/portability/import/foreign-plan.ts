@@ -162,6 +162,8 @@ export async function planForeign(o: {
     // A work that is only a file whose file cannot be imported is nothing: said so, not an empty artefact.
     if (work.files.length > 0 && artefact.media.length === 0 && !work.text.trim()) {
       Object.assign(item, { action: 'unmapped', ...importReason('no-usable-file', { count: work.files.length }) });
+      for (const c of work.comments)
+        items.push({ type: 'feedback', sourceId: work.originId, title: firstLine(c.text), action: 'unmapped', ...importReason('comment-on-unimported') });
       continue;
     }
     for (const c of work.comments) {
