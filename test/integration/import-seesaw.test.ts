@@ -142,9 +142,22 @@ describe('Seesaw journal import', () => {
             `<time datetime="2023-12-03T10:00:00Z"></time><img src="../../../etc/passwd"><img src="/etc/shadow"><img src="%2e%2e/%2e%2e/secret.jpg"><div class="caption">Ulos</div>`,
           ),
         },
+        // A post whose only file is of a type Polku refuses: reported with its comment, not an empty artefact.
+        { name: 'media/ohjelma.exe', data: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]) },
+        {
+          name: '2024-01.html',
+          data: Buffer.from(
+            '<div class="post" data-post-id="ps-exe"><time datetime="2024-01-09T10:00:00Z"></time><a href="media/ohjelma.exe">ohjelma</a><div class="comment"><span class="comment-author">Opettaja</span><div class="comment-text">Mikä tämä on?</div></div></div>',
+          ),
+        },
       ],
     });
     const p = await preview(file, pupil.id);
+    expect(line(p, 'ps-exe')).toMatchObject({ action: 'unmapped', reasonCode: 'no-usable-file' });
+    expect(line(p, 'media/ohjelma.exe')).toMatchObject({ action: 'unmapped', reasonCode: 'media-unsupported' });
+    expect(p.items.filter((i) => i.sourceId === 'ps-exe' && i.type === 'feedback')).toEqual([
+      expect.objectContaining({ action: 'unmapped', reasonCode: 'comment-on-unimported' }),
+    ]);
     expect(line(p, '2023-11.html')).toMatchObject({ action: 'unmapped', reasonCode: 'page-unreadable' });
     expect(line(p, '2023-12.html')).toMatchObject({ action: 'unmapped', reasonCode: 'page-truncated' });
     for (const ref of ['../../../etc/passwd', '/etc/shadow', '%2e%2e/%2e%2e/secret.jpg']) expect(line(p, ref)).toMatchObject({ reasonCode: 'media-missing' });
