@@ -88,6 +88,8 @@ describe('Google Takeout import (Drive and Classroom)', () => {
 
   it('imports work with its dates, descriptions, files and comments from name-only imported people', async () => {
     const pupil = await newPupil();
+    // A real teacher here with the commenter's name: names never find accounts.
+    await makeUser(database.db, { role: 'teacher', schoolId, displayName: 'Opettaja Virtanen' });
     const report = await apply(await archive(), pupil.id);
     expect(report.created).toEqual({ projects: 0, artefacts: 5, media: 5, feedback: 2 });
     const work = await artefactsOf(pupil.id);
