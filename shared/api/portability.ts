@@ -114,7 +114,7 @@ export const importItemSchema = z.object({
 export type ImportItemView = z.infer<typeof importItemSchema>;
 
 export const importPreviewSchema = z.object({
-  format: z.enum(['polku', 'leap2a']),
+  format: z.enum(['polku', 'leap2a', 'takeout', 'seesaw']),
   sourceVersion: z.string(),
   pupilName: z.string(),
   /** Set when the archive names no learner: `pupilName` is then the English placeholder. */

@@ -100,7 +100,8 @@ export const IMPORT_REJECTIONS_EN = {
   'xml-malformed_line': '“{{file}}” is not well-formed XML (the error is on line {{line}}).',
   'invalid-utf8': '“{{file}}” is not valid UTF-8 text. Polku imports text in UTF-8 only; the file may be damaged or saved in another encoding.',
   'unknown-format': 'The file is neither a ZIP archive nor an XML file. Polku imports its own export archives and LEAP2A files (for example from Mahara).',
-  'unknown-format_zip': 'The ZIP file is neither a Polku export nor a LEAP2A archive: it has no portfolio.json or leap2a.xml at its top level.',
+  'unknown-format_zip':
+    'The ZIP file is neither a Polku export nor a LEAP2A archive: it has no portfolio.json or leap2a.xml at its top level. Google Takeout downloads (a Takeout folder) and Seesaw journal downloads (with their index.html) are imported too.',
   'unknown-format_xml':
     '“{{file}}” is not a LEAP2A feed: it is XML, but not an Atom feed. Polku imports its own ZIP archives and LEAP2A (for example from Mahara).',
   'invalid-document': 'portfolio.json is not valid JSON; the archive may be damaged.',
