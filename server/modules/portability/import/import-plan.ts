@@ -39,6 +39,18 @@ export interface ImportPlan {
   pupil: { id: string | null; username: string | null; displayName: string; locale: Locale | null };
   projects: PlannedProject[];
   artefacts: PlannedArtefact[];
+  /**
+   * The learner's profile as the archive states it (LEAP2A persondata: names, e-mail, student id …),
+   * shown in the preview and the report. Never used to find or link an account.
+   */
+  profile?: ImportProfileField[];
+}
+
+export interface ImportProfileField {
+  /** LEAP2A's field name (legal_given_name, legal_family_name, email, studentid, other …). */
+  field: string;
+  label: string;
+  value: string;
 }
 
 export interface PlannedProject {
@@ -122,6 +134,8 @@ export interface PlannedArtefactRow {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
+  /** Free tags (LEAP2A categories without a scheme, less those that name a subject); absent from Polku archives. */
+  tags?: string[];
   status: ArtefactStatus;
   readyAt: Date | null;
   visibility: Visibility;
