@@ -30,8 +30,21 @@ const FILES = [
 
 /** Where each generation keeps its files: 18.04 numbers them in export order, 22.10+ by artefact id. */
 const GENERATIONS = [
-  { name: '18.04', xml: 'mahara-18.04.xml', year: '2018', file: (id: number, i: number, name: string) => `files/${i}-${name}` },
-  { name: '23.04', xml: 'mahara-23.04.xml', year: '2023', file: (id: number, _i: number, name: string) => `export_info/files/${id}-${name}` },
+  {
+    name: '18.04',
+    xml: 'mahara-18.04.xml',
+    year: '2018',
+    file: (id: number, i: number, name: string) => `files/${i}-${name}`,
+    // 18.04 named the commenter; 22.10+ writes "Imported feedback" for everyone.
+    authors: { 'portfolio:artefact30': 'Opettaja Olli', 'portfolio:artefact31': 'Vieras Ville', 'portfolio:artefact32': 'Opettaja Olli' },
+  },
+  {
+    name: '23.04',
+    xml: 'mahara-23.04.xml',
+    year: '2023',
+    file: (id: number, _i: number, name: string) => `export_info/files/${id}-${name}`,
+    authors: { 'portfolio:artefact30': '', 'portfolio:artefact31': '', 'portfolio:artefact32': '' },
+  },
 ] as const;
 type Generation = (typeof GENERATIONS)[number];
 
@@ -114,9 +127,14 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
     expect(item(preview, 'portfolio:artefact40')).toMatchObject({ action: 'create', reasonCode: 'plan-with-tasks', reasonParams: { count: 2 } });
     for (const id of ['portfolio:artefact41', 'portfolio:artefact42'])
       expect(item(preview, id)).toMatchObject({ action: 'create', reasonCode: 'task-in-plan', reasonParams: { title: 'Kevään tavoitteet' } });
-    // Teacher comments (Mahara's "mahara:artefactplugin type=comment" in either namespace) are feedback by an unknown author.
-    for (const id of ['portfolio:artefact30', 'portfolio:artefact31', 'portfolio:artefact32'])
-      expect(item(preview, id)).toMatchObject({ type: 'feedback', action: 'create', reasonCode: 'feedback-imported-anonymous' });
+    // Teacher comments (Mahara's "mahara:artefactplugin type=comment" in either namespace) are imported feedback;
+    // Mahara's "Imported feedback" placeholder is an unknown author.
+    for (const [id, author] of Object.entries(g.authors))
+      expect(item(preview, id)).toMatchObject({
+        type: 'feedback',
+        action: 'create',
+        ...(author ? { reasonCode: 'feedback-imported', reasonParams: { author } } : { reasonCode: 'feedback-imported-anonymous' }),
+      });
     // File names without Mahara's export prefix.
     const photoItem = preview.items.find((i) => i.type === 'media' && i.sourceId.endsWith('photo.jpg'));
     expect(photoItem).toMatchObject({ title: 'photo.jpg', action: 'create' });
@@ -129,6 +147,8 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
     // 2 projects (journal, collection); posts, page, plan, mp3, mp4 (+ 3GP/MKV where media-formats accepts them).
     expect(report.created.projects).toBe(2);
     expect(report.created.feedback).toBe(3);
+    // The report lists the profile too: nothing of it goes unmentioned.
+    expect(report.profile?.map((f) => f.value)).toEqual(['Aino', 'Virtanen', 'S-1234', 'aino@example.org']);
     const db = database.db;
     const a = await artefactsOf(pupil.id);
     const get = (id: string) => {
@@ -186,9 +206,9 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
     const feedback = await db.selectFrom('feedback').selectAll().where('artefactId', 'in', [post.id, page.id, plan.id]).execute();
     expect(feedback.map((f) => [f.artefactId, f.body, f.authorId, f.importedAuthor?.displayName]).sort()).toEqual(
       [
-        [post.id, 'Hieno havainto!', null, ''],
-        [page.id, 'Hyvä sivu.', null, ''],
-        [plan.id, 'Muista harjoitella.', null, ''],
+        [post.id, 'Hieno havainto!', null, g.authors['portfolio:artefact30']],
+        [page.id, 'Hyvä sivu.', null, g.authors['portfolio:artefact31']],
+        [plan.id, 'Muista harjoitella.', null, g.authors['portfolio:artefact32']],
       ].sort(),
     );
 
@@ -243,6 +263,43 @@ describe('Mahara feeds, other rules', () => {
     expect(mine.get('portfolio:artefact12')?.title).toBe('Utan rubrik');
     const inFirst = await database.db.selectFrom('artefacts').select('ownerId').where('projectId', '=', firstProject).execute();
     expect(inFirst.filter((r) => r.ownerId === second.id)).toHaveLength(1);
+  });
+
+  it('a post’s enclosures and has_attachment files are its media, not artefacts of their own', async () => {
+    const pupil = await makeUser(database.db, { role: 'pupil', schoolId });
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:leap2="http://terms.leapspecs.org/">
+  <leap2:version>http://www.leapspecs.org/2010-07/2A/</leap2:version>
+  <title>T</title>
+  <entry><id>post1</id><title>Post</title><content>Text</content><rdf:type rdf:resource="leap2:entry"/>
+    <link rel="enclosure" type="application/pdf" href="files/direct.pdf"/>
+    <link rel="leap2:has_attachment" href="file1"/></entry>
+  <entry><id>file1</id><title>photo.jpg</title><content/><rdf:type rdf:resource="leap2:resource"/>
+    <link rel="enclosure" type="image/jpeg" href="files/photo.jpg"/></entry>
+</feed>`;
+    const out = path.join(dir, 'attachments.zip');
+    const photo = media.get('photo.jpg') ?? Buffer.alloc(0);
+    await writeFile(
+      out,
+      buildZip([
+        { name: 'leap2a.xml', data: Buffer.from(xml) },
+        { name: 'files/direct.pdf', data: PDF },
+        { name: 'files/photo.jpg', data: photo },
+      ]),
+    );
+    const report = await apply(out, pupil.id);
+    expect(item(report, 'file1')).toMatchObject({ action: 'create', reasonCode: 'attachment-of-post', reasonParams: { title: 'Post' } });
+    const a = await artefactsOf(pupil.id);
+    expect([...a.keys()]).toEqual(['post1']);
+    const post = a.get('post1');
+    const stored = await database.db
+      .selectFrom('mediaItems')
+      .select('originalName')
+      .where('artefactId', '=', post?.id ?? '')
+      .orderBy('position')
+      .execute();
+    expect(stored.map((m) => m.originalName)).toEqual(['direct.pdf', 'photo.jpg']);
+    expect(post?.kind).toBe('text');
   });
 
   it('reads HTML named entities without a DTD, and still refuses a DTD and undefined entities', async () => {
