@@ -163,7 +163,7 @@ function readEntry(el: XmlElement): LeapEntry {
             return tag ? [tag] : [];
           }),
       ),
-    ],
+    ].slice(0, 50),
     inReplyTo: childElements(el, THREAD, 'in-reply-to').flatMap((r) => {
       const ref = attr(r, 'ref');
       return ref ? referenceKeys(ref, r.ns) : [];

@@ -28,7 +28,9 @@ export function maharaDownloadRefs(html: string): string {
   );
 }
 
-const IMG = /<img\b[^>]*>/gi;
+// Tags of bounded length only: the attribute patterns below cost the square of a tag's length, and
+// a real <img> is far shorter (a longer one is left for the sanitiser, which drops every <img>).
+const IMG = /<img\b[^>]{0,2000}>/gi;
 const ATTR = (name: string) => new RegExp(`\\s${name}\\s*=\\s*(["'])(.*?)\\1`, 'i');
 
 /** The entries an entry's HTML embeds as images: Mahara writes `<img rel="leap2:has_part" href="portfolio:artefactN">`. */

@@ -23,6 +23,8 @@ export interface MaharaBlock {
   refs: string[];
 }
 
+const MAX_PROFILE_FIELDS = 50;
+
 export interface PersonField {
   /** LEAP2A's persondata field (legal_given_name, legal_family_name, email, other …). */
   field: string;
@@ -80,9 +82,10 @@ function configValue(raw: string | undefined): unknown {
   }
 }
 
-function strings(value: unknown): string[] {
+/** Strings of a config value, two array levels deep as Mahara writes them (deeper nesting is not Mahara's, and not walked). */
+function strings(value: unknown, depth = 0): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(strings);
+  if (Array.isArray(value) && depth < 3) return value.flatMap((v) => strings(v, depth + 1));
   return [];
 }
 
@@ -92,17 +95,21 @@ function strings(value: unknown): string[] {
  * id is written as field "other", label "Student ID" (htdocs/artefact/internal/export/leap/lib.php).
  */
 export function readPersonData(entry: XmlElement): PersonField[] {
-  return childElements(entry)
-    .filter((c) => c.local === 'persondata' && !isMaharaNs(c.uri))
-    .flatMap((c) => {
-      const leapField = c.attrs.find((a) => a.local === 'field' && !isMaharaNs(a.uri))?.value ?? '';
-      const maharaField = c.attrs.find((a) => a.local === 'field' && isMaharaNs(a.uri))?.value ?? '';
-      const label = c.attrs.find((a) => a.local === 'label' && !isMaharaNs(a.uri))?.value ?? '';
-      const value = textOf(c).trim().slice(0, 500);
-      if (!value) return [];
-      const field = leapField === 'other' && maharaField ? maharaField : leapField;
-      return [{ field: /^student\s*id$/i.test(label) ? 'studentid' : field, label: label.slice(0, 200), value }];
-    });
+  return (
+    childElements(entry)
+      .filter((c) => c.local === 'persondata' && !isMaharaNs(c.uri))
+      // A real profile has a dozen fields; the preview lists no more than this many.
+      .slice(0, MAX_PROFILE_FIELDS)
+      .flatMap((c) => {
+        const leapField = c.attrs.find((a) => a.local === 'field' && !isMaharaNs(a.uri))?.value ?? '';
+        const maharaField = c.attrs.find((a) => a.local === 'field' && isMaharaNs(a.uri))?.value ?? '';
+        const label = c.attrs.find((a) => a.local === 'label' && !isMaharaNs(a.uri))?.value ?? '';
+        const value = textOf(c).trim().slice(0, 500);
+        if (!value) return [];
+        const field = leapField === 'other' && maharaField ? maharaField : leapField;
+        return [{ field: /^student\s*id$/i.test(label) ? 'studentid' : field, label: label.slice(0, 200), value }];
+      })
+  );
 }
 
 /** A Mahara task's state (`leap2:status leap2:stage`, completed or planned) and target date (`leap2:date leap2:point="target"`). */
