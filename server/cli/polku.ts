@@ -161,6 +161,8 @@ const FORMAT_NAMES = { polku: 'Polku archive', leap2a: 'LEAP2A', takeout: 'Googl
 function printPreview(preview: ImportPreview): void {
   const out = process.stdout;
   out.write(`${FORMAT_NAMES[preview.format]} ${preview.sourceVersion}, portfolio of ${preview.pupilName}\n`);
+  // The learner's profile as the archive states it (never used to link an account).
+  for (const f of preview.profile ?? []) out.write(`  profile  ${f.label || f.field}: ${f.value}\n`);
   for (const item of preview.items) out.write(`  ${item.action.padEnd(8)} ${item.type.padEnd(8)} ${item.title}${item.reason ? `  (${item.reason})` : ''}\n`);
   out.write(`${preview.counts.create} to create, ${preview.counts.skip} to skip, ${preview.counts.unmapped} that cannot be imported.\n`);
 }

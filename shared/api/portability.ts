@@ -121,6 +121,8 @@ export const importPreviewSchema = z.object({
   pupilNameCode: z.enum(IMPORT_TITLE_CODES).optional(),
   items: z.array(importItemSchema),
   counts: z.object({ create: z.number().int(), skip: z.number().int(), unmapped: z.number().int() }),
+  /** The learner's profile as the archive states it (LEAP2A persondata), shown, never used to link an account. */
+  profile: z.array(z.object({ field: z.string(), label: z.string(), value: z.string() })).optional(),
 });
 export type ImportPreviewView = z.infer<typeof importPreviewSchema>;
 

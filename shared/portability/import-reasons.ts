@@ -59,6 +59,13 @@ export interface ImportReasonParams {
   'date-missing': NoParams;
   'page-unreadable': { file: string };
   'page-truncated': { file: string; max: number };
+  // Mahara's shapes (leap2a-mahara-plan.ts)
+  'learner-profile': { count: number };
+  'page-as-text': { count: number };
+  'collection-as-project': { count: number };
+  'attachment-of-post': { title: string };
+  'plan-with-tasks': { count: number };
+  'task-in-plan': { title: string };
 }
 export type ImportReasonCode = keyof ImportReasonParams;
 
@@ -116,6 +123,18 @@ export const IMPORT_REASONS_EN = {
   'date-missing': 'No date is given: the time of the import is used.',
   'page-unreadable': 'The page “{{file}}” could not be read (too large or not a page): its posts are not imported.',
   'page-truncated': 'The page “{{file}}” has more than {{max}} posts or comments: those beyond are not imported.',
+  'learner-profile_one':
+    'The learner’s own details with 1 profile field (listed with the preview): the name names a new account; no account is linked by them, and the other fields are not stored.',
+  'learner-profile_other':
+    'The learner’s own details with {{count}} profile fields (listed with the preview): the name names a new account; no account is linked by them, and the other fields are not stored.',
+  'page-as-text_one': 'A page: becomes a text entry with its 1 text block in page order and links to the work it shows.',
+  'page-as-text_other': 'A page: becomes a text entry with its {{count}} text blocks in page order and links to the work it shows.',
+  'collection-as-project_one': 'A collection of 1 page: becomes a project holding the page and the work it shows.',
+  'collection-as-project_other': 'A collection of {{count}} pages: becomes a project holding the pages and the work they show.',
+  'attachment-of-post': 'Attached to “{{title}}”: its files become files of that entry, not an entry of their own.',
+  'plan-with-tasks_one': 'A plan with 1 task: becomes one text entry with the task as a checklist.',
+  'plan-with-tasks_other': 'A plan with {{count}} tasks: becomes one text entry with the tasks as a checklist.',
+  'task-in-plan': 'A task of the plan “{{title}}”: a line of its checklist.',
 } as const;
 
 /** Every code, for the API schema and the translation tests. */
@@ -165,6 +184,12 @@ export const IMPORT_REASON_CODES = [
   'date-missing',
   'page-unreadable',
   'page-truncated',
+  'learner-profile',
+  'page-as-text',
+  'collection-as-project',
+  'attachment-of-post',
+  'plan-with-tasks',
+  'task-in-plan',
 ] as const satisfies readonly ImportReasonCode[];
 
 // A code added to the interface but not to the list is a compile error here.

@@ -5,6 +5,7 @@
  * the CLI and logs from the table below, which en.json repeats word for word
  * (client/src/i18n/import-messages.test.ts keeps the two equal).
  */
+import type { Locale } from '../roles.ts';
 import { type MessageParams, formatMessage } from './import-messages.ts';
 
 type NoParams = Record<never, never>;
@@ -43,4 +44,15 @@ export function importTitle<C extends ImportTitleCode>(code: C, ...[params]: Par
   const values: MessageParams = { ...params };
   const hasParams = Object.keys(values).length > 0;
   return { title: formatMessage(IMPORT_TITLES_EN, code, values), titleCode: code, ...(hasParams ? { titleParams: values } : {}) };
+}
+
+/**
+ * The title stored for an untitled entry, in the pupil's language (a stored title is data, not UI
+ * text, so it cannot follow the reader). The same words as `imports.itemTitle.untitled` in the
+ * client's fi/sv/en.json.
+ */
+const STORED_UNTITLED: Record<Locale, string> = { fi: 'Nimetön', sv: 'Utan rubrik', en: IMPORT_TITLES_EN.untitled };
+
+export function storedUntitled(locale: Locale): string {
+  return STORED_UNTITLED[locale];
 }

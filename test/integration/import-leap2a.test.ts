@@ -77,7 +77,7 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(preview).toMatchObject({ format: 'leap2a', sourceVersion: '2010-07', pupilName: 'Aino Virtanen' });
     expect(preview.items).toHaveLength(20);
     expect(preview.counts).toEqual({ create: 14, skip: 1, unmapped: 5 });
-    expect(item(preview, 'portfolio:self')).toMatchObject({ action: 'skip', reasonCode: 'learner-details' });
+    expect(item(preview, 'portfolio:self')).toMatchObject({ action: 'skip', reasonCode: 'learner-profile', reasonParams: { count: 1 } });
     expect(item(preview, 'portfolio:artefact11')).toMatchObject({ type: 'artefact', action: 'create' });
     expect(item(preview, 'files/drawing.svg')).toMatchObject({ type: 'media', action: 'unmapped' });
     expect(item(preview, 'files/drawing.svg')).toMatchObject({ reasonCode: 'media-unsupported', reasonParams: { file: 'drawing.svg' } });

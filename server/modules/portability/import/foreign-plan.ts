@@ -223,9 +223,7 @@ export async function planForeign(o: {
   items.push(...o.notes);
   const named = o.pupilName ? { pupilName: o.pupilName } : { pupilName: importTitle('unknown-learner').title, pupilNameCode: 'unknown-learner' as const };
   return {
-    // ImportPlan.format lists only 'polku' | 'leap2a' (import-plan.ts belongs to another change):
-    // the writer only copies it into the audit record, where the true format belongs.
-    format: o.format as ImportPlan['format'],
+    format: o.format,
     sourceVersion: o.sourceVersion,
     ...named,
     items,

@@ -5,7 +5,7 @@ import type { Db } from '../../../db/database.ts';
 import type { MediaOptions } from '../../../media/pipeline.ts';
 import type { BlobStore } from '../../../storage/blob-store.ts';
 import { ARCHIVE_PATHS } from '../../../../shared/portability/portfolio-format.ts';
-import { type ImportItem, type ImportPlan, countItems } from './import-plan.ts';
+import { type ImportItem, type ImportPlan, type ImportProfileField, countItems } from './import-plan.ts';
 import { MediaFiles } from './import-media.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { type ImportTarget, type ResolvedTarget, resolveExisting, usernameFrom } from './import-target.ts';
@@ -47,6 +47,7 @@ export interface ImportPreview {
   pupilNameCode?: ImportPlan['pupilNameCode'];
   items: ImportItem[];
   counts: { create: number; skip: number; unmapped: number };
+  profile?: ImportProfileField[];
 }
 
 export interface ImportReport extends ImportPreview {
@@ -105,6 +106,7 @@ function present(plan: ImportPlan): ImportPreview {
     ...(plan.pupilNameCode ? { pupilNameCode: plan.pupilNameCode } : {}),
     items: plan.items,
     counts: countItems(plan.items),
+    ...(plan.profile?.length ? { profile: plan.profile } : {}),
   };
 }
 

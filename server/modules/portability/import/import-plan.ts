@@ -4,6 +4,7 @@ import type { MessageParams } from '../../../../shared/portability/import-messag
 import type { ImportReasonCode } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportTitleCode } from '../../../../shared/portability/import-titles.ts';
 import type { ArtefactLink, ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
+import type { ImportPreviewView } from '../../../../shared/api/portability.ts';
 
 /**
  * One line of the preview and the report: every item of the archive is accounted for. A reason is
@@ -29,7 +30,7 @@ export interface ImportItem {
  * out for the preview and for the apply, so their counts agree.
  */
 export interface ImportPlan {
-  format: 'polku' | 'leap2a';
+  format: ImportPreviewView['format'];
   sourceVersion: string;
   pupilName: string;
   /** Set when the archive names no learner: `pupilName` is then the English placeholder. */
@@ -39,6 +40,18 @@ export interface ImportPlan {
   pupil: { id: string | null; username: string | null; displayName: string; locale: Locale | null };
   projects: PlannedProject[];
   artefacts: PlannedArtefact[];
+  /**
+   * The learner's profile as the archive states it (LEAP2A persondata: names, e-mail, student id …),
+   * shown in the preview and the report. Never used to find or link an account.
+   */
+  profile?: ImportProfileField[];
+}
+
+export interface ImportProfileField {
+  /** LEAP2A's field name (legal_given_name, legal_family_name, email, studentid, other …). */
+  field: string;
+  label: string;
+  value: string;
 }
 
 export interface PlannedProject {
@@ -122,6 +135,8 @@ export interface PlannedArtefactRow {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
+  /** Free tags (LEAP2A categories without a scheme, less those that name a subject); absent from Polku archives. */
+  tags?: string[];
   status: ArtefactStatus;
   readyAt: Date | null;
   visibility: Visibility;

@@ -5,10 +5,16 @@ import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
 // Pure helpers of the LEAP2A mapping (leap2a-plan.ts): what role an entry plays, where its files
 // and web address are, and how links inside its content are pointed at the imported work.
 
-export type Role = 'person' | 'comment' | 'selection' | 'ability' | 'resource' | 'text';
+/** page: a Mahara page (a selection with `mahara:view`); task: a line of a plan's checklist (set by the planner). */
+export type Role = 'person' | 'comment' | 'selection' | 'page' | 'ability' | 'resource' | 'text' | 'task';
 
 export function subjectsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
   return [...new Set(e.categories.filter((c) => !c.scheme).flatMap((c) => matchSubject(c.term, reference) ?? []))];
+}
+
+/** Free tags: the plain categories that name no subject (those become subject codes). */
+export function tagsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
+  return e.tags.filter((t) => !matchSubject(t, reference));
 }
 
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
@@ -25,7 +31,7 @@ export function roleOf(e: LeapEntry, feed: LeapFeed): Role {
   )
     return 'person';
   if (e.inReplyTo.length > 0 || e.mahara?.type === 'comment') return 'comment';
-  if (e.type === 'selection') return 'selection';
+  if (e.type === 'selection') return e.maharaView ? 'page' : 'selection';
   if (e.type === 'ability') return 'ability';
   if (e.type === 'resource') return 'resource';
   return 'text';

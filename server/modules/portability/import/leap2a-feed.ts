@@ -1,4 +1,5 @@
 import { ImportRejected } from './import-rejected.ts';
+import { type MaharaBlock, type PersonField, isMaharaNs, readMaharaView, readPersonData, readTask, summaryHtml } from './leap2a-mahara.ts';
 import { type XmlElement, attr, attrAnyNs, childElements, escapeText, innerMarkup, textOf } from './safe-xml.ts';
 
 // LEAP2A as real exporters write it. Names are compared by their last segment (after '#', '/' or
@@ -9,9 +10,10 @@ import { type XmlElement, attr, attrAnyNs, childElements, escapeText, innerMarku
 export const ATOM = 'http://www.w3.org/2005/Atom';
 const RDF = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 const THREAD = 'http://purl.org/syndication/thread/1.0';
-const LEAP_2010 = 'http://terms.leapspecs.org/';
-const LEAP_2009 = 'http://wiki.cetis.ac.uk/2009-03/LEAP2A_predicates#';
-const MAHARA = 'http://wiki.mahara.org/Developer_Area/Import%2F%2FExport/LEAP_Extensions#';
+// Each namespace in the forms Mahara writes and reads (htdocs/import/leap/lib.php NS_LEAP,
+// NS_LEAP_200903: 22.10+ exports declare the web.archive.org copies of the old addresses).
+const isLeap2010 = (uri: string) => /^(https:\/\/web\.archive\.org\/web\/\d+\/)?http:\/\/terms\.leapspecs\.org\/?$/.test(uri);
+const isLeap2009 = (uri: string) => /^(https:\/\/web\.archive\.org\/web\/\d+\/)?http:\/\/wiki\.cetis\.ac\.uk\/2009-03\/LEAP2A_predicates#?$/i.test(uri);
 
 export interface LeapLink {
   rel: string;
@@ -38,8 +40,15 @@ export interface LeapEntry {
   authorName: string | null;
   links: LeapLink[];
   categories: Array<{ scheme: string; term: string }>;
+  /** Plain categories (no scheme): free tags, as written (Mahara's `label` keeps the tag before it normalised the term). */
+  tags: string[];
   inReplyTo: string[];
   mahara: { type: string; plugin: string } | null;
+  /** A Mahara page's blocks in reading order; null for anything else. */
+  maharaView: MaharaBlock[] | null;
+  summaryHtml: string;
+  person: PersonField[];
+  task: { done: boolean | null; due: string | null };
 }
 
 export interface LeapFeed {
@@ -75,14 +84,14 @@ export function readFeed(root: XmlElement, file: string): LeapFeed {
   }
   const versionEl = childElements(root).find((c) => c.local === 'version' && c.uri !== ATOM);
   const versionText = versionEl ? textOf(versionEl).trim() : '';
-  const usesLeap2009 = Object.values(root.ns).includes(LEAP_2009) || hasNamespace(root, LEAP_2009);
+  const usesLeap2009 = Object.values(root.ns).some(isLeap2009) || hasNamespace(root, isLeap2009);
   const version = /2010-07/.test(versionText)
     ? '2010-07'
     : versionText
       ? versionText
       : usesLeap2009
         ? '2009-03'
-        : Object.values(root.ns).includes(LEAP_2010)
+        : Object.values(root.ns).some(isLeap2010)
           ? '2010-07'
           : 'unknown';
   const generator = childElements(root, ATOM, 'generator')[0];
@@ -90,7 +99,7 @@ export function readFeed(root: XmlElement, file: string): LeapFeed {
   const entries = childElements(root, ATOM, 'entry').map(readEntry);
   return {
     version,
-    mahara: Object.values(root.ns).includes(MAHARA) || /mahara/i.test(generator ? textOf(generator) : ''),
+    mahara: Object.values(root.ns).some(isMaharaNs) || /mahara/i.test(generator ? textOf(generator) : ''),
     authorName: author ? textOrNull(childElements(author, ATOM, 'name')[0]) : null,
     authorUri: author ? textOrNull(childElements(author, ATOM, 'uri')[0]) : null,
     entries,
@@ -98,8 +107,8 @@ export function readFeed(root: XmlElement, file: string): LeapFeed {
   };
 }
 
-function hasNamespace(root: XmlElement, uri: string): boolean {
-  return childElements(root).some((c) => c.uri === uri || c.attrs.some((a) => a.uri === uri));
+function hasNamespace(root: XmlElement, test: (uri: string) => boolean): boolean {
+  return childElements(root).some((c) => test(c.uri) || c.attrs.some((a) => test(a.uri)));
 }
 
 function textOrNull(el: XmlElement | undefined): string | null {
@@ -114,7 +123,8 @@ function readEntry(el: XmlElement): LeapEntry {
   const content = childElements(el, ATOM, 'content')[0];
   const summary = childElements(el, ATOM, 'summary')[0];
   const author = childElements(el, ATOM, 'author')[0];
-  const maharaEl = childElements(el).find((c) => c.uri === MAHARA && c.local === 'artefactplugin');
+  const maharaEl = childElements(el).find((c) => isMaharaNs(c.uri) && c.local === 'artefactplugin');
+  const categories = childElements(el, ATOM, 'category');
   return {
     keys: id ? referenceKeys(id, el.ns) : [],
     id,
@@ -140,15 +150,29 @@ function readEntry(el: XmlElement): LeapEntry {
         },
       ];
     }),
-    categories: childElements(el, ATOM, 'category').map((c) => ({
+    categories: categories.map((c) => ({
       scheme: lastSegment(attr(c, 'scheme') ?? '').toLowerCase(),
       term: (attr(c, 'term') ?? '').trim(),
     })),
+    tags: [
+      ...new Set(
+        categories
+          .filter((c) => !(attr(c, 'scheme') ?? '').trim())
+          .flatMap((c) => {
+            const tag = (attr(c, 'label') ?? attr(c, 'term') ?? '').trim().slice(0, 100);
+            return tag ? [tag] : [];
+          }),
+      ),
+    ].slice(0, 50),
     inReplyTo: childElements(el, THREAD, 'in-reply-to').flatMap((r) => {
       const ref = attr(r, 'ref');
       return ref ? referenceKeys(ref, r.ns) : [];
     }),
     mahara: maharaEl ? { type: attrAnyNs(maharaEl, 'type') ?? '', plugin: attrAnyNs(maharaEl, 'plugin') ?? '' } : null,
+    maharaView: readMaharaView(el),
+    summaryHtml: summaryHtml(el, textToHtml),
+    person: readPersonData(el),
+    task: readTask(el),
   };
 }
 

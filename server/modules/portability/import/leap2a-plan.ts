@@ -3,18 +3,18 @@ import path from 'node:path';
 import type { Db } from '../../../db/database.ts';
 import { sanitizeOffThread } from './parse-pool.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
-import { IMPORT_TITLES_EN, importTitle } from '../../../../shared/portability/import-titles.ts';
+import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
-import type { LeapEntry, LeapFeed } from './leap2a-feed.ts';
+import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
 import { loadReference, matchAbility } from './leap2a-abilities.ts';
-import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, webAddress } from './leap2a-entries.ts';
+import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, tagsOf, webAddress } from './leap2a-entries.ts';
+import { checklistBody, embeddedRefs, isPlaceholderAuthor, pageBody, rewriteEmbedded, stripExportPrefix, untitledFor } from './leap2a-mahara-plan.ts';
+import { existingOrigins } from './leap2a-origins.ts';
 
 /** LEAP2A types Polku has no own place for; kept as text so nothing is lost. */
 const KNOWN_OTHER = new Set(['plan', 'achievement', 'activity', 'affiliation', 'meeting', 'organization', 'place', 'publication', 'event']);
-/** What an entry with no title is called once stored (the preview words it in the reader's language). */
-const UNTITLED = IMPORT_TITLES_EN.untitled;
 
 interface Slot {
   entry: LeapEntry;
@@ -41,8 +41,10 @@ export interface LeapContext {
 export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
   const { feed } = ctx;
   const source = feed.mahara ? 'leap2a:mahara' : 'leap2a';
-  const existing = await existingOrigins(ctx, source);
+  const existing = await existingOrigins(ctx.db, ctx.pupilId, ctx.schoolId, source);
   const reference = await loadReference(ctx.db);
+  // What an entry with no title is called once stored; the preview words it in the reader's language.
+  const UNTITLED = await untitledFor(ctx.db, ctx.pupilId);
   const slots: Slot[] = feed.entries.map((entry) => ({
     entry,
     role: roleOf(entry, feed),
@@ -54,10 +56,51 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
   for (const s of slots) for (const k of s.entry.keys) if (!byKey.has(k)) byKey.set(k, s);
   const find = (keys: readonly string[]) => keys.map((k) => byKey.get(k)).find(Boolean);
   const origin = (e: LeapEntry) => ({ source, id: e.id });
+  const linksTo = (s: Slot, rels: readonly string[]) => s.entry.links.filter((l) => rels.includes(l.rel)).flatMap((l) => l.hrefKeys);
+
+  // A plan's tasks are lines of its checklist (Mahara: leap2:plan entries, the task is_part_of its plan).
+  const tasksOf = new Map<Slot, Slot[]>();
+  const planOf = new Map<Slot, Slot>();
+  const isPlan = (s: Slot | undefined): s is Slot => !!s && s.role === 'text' && s.entry.type === 'plan';
+  // Either direction: the task is_part_of its plan, or the plan has_part the task (Mahara writes both).
+  for (const s of slots.filter(isPlan)) {
+    const parent = find(linksTo(s, ['is_part_of']));
+    if (isPlan(parent) && parent !== s) planOf.set(s, parent);
+    for (const ref of linksTo(s, ['has_part'])) {
+      const child = find([ref]);
+      if (isPlan(child) && child !== s && !planOf.has(child)) planOf.set(child, s);
+    }
+  }
+  // Two levels only: a plan that is itself someone's task keeps its own entry.
+  for (const [task, plan] of [...planOf]) if (planOf.has(plan)) planOf.delete(task);
+  for (const [task, plan] of planOf) {
+    task.role = 'task';
+    push(tasksOf, plan, task);
+  }
+
+  // Files attached to or embedded in a post are its media, not entries of their own: Mahara links a
+  // post's attachments as `related` (htdocs/export/leap/lib.php add_links) and embeds images as
+  // <img rel="leap2:has_part" href="portfolio:artefactN"> (LeapExportOutputFilter).
+  const attachedTo = new Map<Slot, Slot>();
+  for (const post of slots.filter((x) => x.role === 'text')) {
+    const refs = [...linksTo(post, ['has_attachment', 'enclosure']), ...embeddedRefs(post.entry.html).flatMap((r) => referenceKeys(r, feed.ns))];
+    const related = feed.mahara ? linksTo(post, ['related']) : [];
+    for (const ref of refs) {
+      const file = find([ref]);
+      if (file?.role === 'resource' && fileRefs(file.entry).length > 0 && !attachedTo.has(file)) attachedTo.set(file, post);
+    }
+    for (const ref of related) {
+      const file = find([ref]);
+      if (file?.role === 'resource' && file.entry.mahara?.plugin === 'file' && fileRefs(file.entry).length > 0 && !attachedTo.has(file))
+        attachedTo.set(file, post);
+    }
+  }
+  const mediaUrl = new Map<Slot, { url: string; name: string }>();
   const items: ImportItem[] = [];
   const artefacts: PlannedArtefact[] = [];
   const projects: PlannedProject[] = [];
   let pupilName = feed.authorName ?? '';
+  let profile: NonNullable<ImportPlan['profile']> = [];
   const slotMedia = new Map<Slot, Array<{ item: ImportItem; media: PlannedMedia | null }>>();
   const folds: Array<{ slot: Slot; owner: Slot; url: string }> = [];
   /** The work a file-less web resource is `related` to, if it is one piece of work's link. */
@@ -68,19 +111,90 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     return owner.role === 'resource' && fileRefs(owner.entry).length === 0 ? undefined : owner;
   };
 
-  // 1. Work: text entries, resources, unknown types.
-  for (const s of slots) {
+  /** A slot's files, planned as media of `artefact` (after the media it has), each listed under the slot. */
+  const planFiles = async (s: Slot, artefact: PlannedArtefact) => {
+    const listed = slotMedia.get(s) ?? [];
+    slotMedia.set(s, listed);
+    for (const href of fileRefs(s.entry)) {
+      const entryName = resolveFile(href, ctx.files);
+      const check = await ctx.files.inspect(entryName);
+      const base = path.posix.basename(decodeHref(href));
+      const name = feed.mahara ? stripExportPrefix(base) : base;
+      const mediaItem: ImportItem = {
+        type: 'media',
+        sourceId: href,
+        title: feed.mahara ? name : path.posix.basename(href),
+        action: check.ok ? 'create' : 'unmapped',
+        ...(check.ok ? {} : check.reason),
+      };
+      const media: PlannedMedia | null = check.ok
+        ? {
+            id: randomUUID(),
+            position: artefact.media.length,
+            createdAt: parseDate(s.entry.published),
+            removedAt: null,
+            entry: entryName,
+            originalName: name,
+            dims: { width: null, height: null, durationMs: null },
+            mode: 'process',
+            variants: {},
+            item: -1,
+          }
+        : null;
+      if (media) {
+        artefact.media.push(media);
+        // Images have a display size; other files are opened as stored.
+        const variant = check.ok && check.accepted.kind === 'image' ? 'display' : 'original';
+        if (!mediaUrl.has(s)) mediaUrl.set(s, { url: `/api/media/${media.id}/${variant}`, name });
+      }
+      listed.push({ item: mediaItem, media });
+    }
+  };
+  /** The work a Mahara page shows: its blocks' artefacts, then its has_part links, each once. */
+  const pageShows = (page: Slot): Slot[] => {
+    const refs = [...(page.entry.maharaView ?? []).flatMap((b) => b.refs.flatMap((r) => referenceKeys(r, feed.ns))), ...linksTo(page, ['has_part'])];
+    const out = new Set<Slot>();
+    for (const ref of refs) {
+      const w = find([ref]);
+      const shown = w && (planOf.get(w) ?? w);
+      if (shown && shown !== page && (shown.role === 'text' || shown.role === 'resource')) out.add(shown);
+    }
+    return [...out];
+  };
+
+  // 1. Work: text entries, resources, pages, unknown types; files attached to a post after the post.
+  for (const s of [...slots.filter((x) => !attachedTo.has(x)), ...slots.filter((x) => attachedTo.has(x))]) {
     const e = s.entry;
     if (s.role === 'person') {
-      pupilName = e.title || pupilName;
-      Object.assign(s.item, { action: 'skip', ...importReason('learner-details') });
+      const given = e.person.find((f) => f.field === 'legal_given_name')?.value;
+      const family = e.person.find((f) => f.field === 'legal_family_name')?.value;
+      pupilName = (given && family ? `${given} ${family}` : e.title) || pupilName;
+      if (profile.length === 0) profile = e.person;
+      Object.assign(s.item, {
+        action: 'skip',
+        ...(e.person.length ? importReason('learner-profile', { count: e.person.length }) : importReason('learner-details')),
+      });
       continue;
     }
-    if (s.role !== 'text' && s.role !== 'resource') continue;
+    if (s.role !== 'text' && s.role !== 'resource' && s.role !== 'page') continue;
     s.item.type = 'artefact';
     const owner = s.role === 'resource' ? linkOwner(s) : undefined;
     if (owner) {
       folds.push({ slot: s, owner, url: webAddress(e) ?? '' });
+      continue;
+    }
+    const post = attachedTo.get(s);
+    const postArtefact = post?.artefact;
+    if (post && (postArtefact || post.existingId)) {
+      const title = post.entry.title || UNTITLED;
+      if (!postArtefact) {
+        Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
+        continue;
+      }
+      const count = postArtefact.media.length;
+      await planFiles(s, postArtefact);
+      const added = postArtefact.media.slice(count);
+      Object.assign(s.item, { action: added.length ? 'create' : 'unmapped', ...importReason('attachment-of-post', { title }) });
       continue;
     }
     const already = e.id ? existing.artefacts.get(e.id) : undefined;
@@ -92,37 +206,27 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
     const links: Array<{ url: string; title?: string }> = [];
     let kind: 'text' | 'link' | null = 'text';
+    let bodyHtml = e.html;
+    if (s.role === 'page') {
+      const shown = pageShows(s).map((w) => ({ ref: w.entry.id, title: w.entry.title || UNTITLED }));
+      const page = pageBody(e, shown);
+      bodyHtml = page.html;
+      Object.assign(s.item, importReason('page-as-text', { count: page.textBlocks }));
+    } else if (tasksOf.has(s)) {
+      const tasks = tasksOf.get(s) ?? [];
+      bodyHtml = checklistBody(
+        e,
+        tasks.map((t) => t.entry),
+        UNTITLED,
+      );
+      Object.assign(s.item, importReason('plan-with-tasks', { count: tasks.length }));
+    } else if (s.role === 'text' && fileRefs(e).length > 0) {
+      // A post's own enclosures (files with no entry of their own) are its media.
+      await planFiles(s, artefact);
+    }
     if (s.role === 'resource') {
       const files = fileRefs(e);
-      const listed: Array<{ item: ImportItem; media: PlannedMedia | null }> = [];
-      slotMedia.set(s, listed);
-      for (const [i, href] of files.entries()) {
-        const entryName = resolveFile(href, ctx.files);
-        const check = await ctx.files.inspect(entryName);
-        const mediaItem: ImportItem = {
-          type: 'media',
-          sourceId: href,
-          title: path.posix.basename(href),
-          action: check.ok ? 'create' : 'unmapped',
-          ...(check.ok ? {} : check.reason),
-        };
-        const media: PlannedMedia | null = check.ok
-          ? {
-              id: randomUUID(),
-              position: i,
-              createdAt: parseDate(e.published),
-              removedAt: null,
-              entry: entryName,
-              originalName: path.posix.basename(decodeHref(href)),
-              dims: { width: null, height: null, durationMs: null },
-              mode: 'process',
-              variants: {},
-              item: -1,
-            }
-          : null;
-        if (media) artefact.media.push(media);
-        listed.push({ item: mediaItem, media });
-      }
+      await planFiles(s, artefact);
       const web = webAddress(e);
       if (files.length > 0 && artefact.media.length === 0) {
         Object.assign(s.item, { action: 'unmapped', ...importReason('no-usable-file', { count: files.length }) });
@@ -133,6 +237,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
         kind = 'link';
         links.push({ url: web, ...(e.title ? { title: e.title } : {}) });
       } else Object.assign(s.item, importReason('resource-as-text'));
+    } else if (s.item.reasonCode) {
+      // Said above (a page, a plan with tasks).
     } else if (KNOWN_OTHER.has(e.type)) Object.assign(s.item, importReason('leap-type-as-text', { type: e.type }));
     else if (e.type !== 'entry') Object.assign(s.item, importReason('unknown-type-as-text', { type: e.type }));
     s.artefact = artefact;
@@ -143,12 +249,13 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       projectId: null,
       phaseId: null,
       title: (e.title || UNTITLED).slice(0, 200),
-      bodyHtml: e.html,
+      bodyHtml,
       links,
       // Plain Atom categories are tags; those that name a subject become its code.
       subjectCodes: subjectsOf(e, reference),
       competenceIds: [],
       goalIds: [],
+      tags: tagsOf(e, reference),
       status: 'draft',
       readyAt: null,
       visibility: 'private',
@@ -187,7 +294,9 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
   const assigned = new Set<Slot>();
   for (const s of slots.filter((x) => x.role === 'selection')) {
     const members = [...new Map((partOf.get(s) ?? []).sort((a, b) => a.order - b.order).map((m) => [m.slot, m])).keys()];
-    const work = members.filter((m) => m.role === 'text' || m.role === 'resource');
+    // A collection of Mahara pages holds the pages and the work they show.
+    const pages = members.filter((m) => m.role === 'page');
+    const work = [...new Set([...members.filter((m) => m.role === 'text' || m.role === 'resource' || m.role === 'page'), ...pages.flatMap(pageShows)])];
     s.item.type = 'project';
     if (work.length === 0) {
       Object.assign(s.item, {
@@ -200,7 +309,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const projectId = already ?? randomUUID();
     if (already) Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
     else {
-      Object.assign(s.item, { action: 'create', ...importReason('project-created', { count: work.length }) });
+      const reason = pages.length ? importReason('collection-as-project', { count: pages.length }) : importReason('project-created', { count: work.length });
+      Object.assign(s.item, { action: 'create', ...reason });
       projects.push({
         id: projectId,
         title: (s.entry.title || UNTITLED).slice(0, 200),
@@ -293,7 +403,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const target = find(s.entry.inReplyTo) ?? find(s.entry.links.filter((l) => l.rel === 'reflects_on').flatMap((l) => l.hrefKeys));
     if (!target || depth > 50) return { root: null, parent: null };
     if (target.role === 'comment') return { root: rootOf(target, depth + 1).root, parent: target };
-    return { root: target, parent: null };
+    // A comment on a task is feedback on the plan whose checklist holds it.
+    return { root: planOf.get(target) ?? target, parent: null };
   };
   for (const s of slots.filter((x) => x.role === 'comment')) {
     s.item.type = 'feedback';
@@ -314,19 +425,30 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const id = randomUUID();
     feedbackIds.set(s, id);
     const parentId = parent ? (feedbackIds.get(parent) ?? null) : null;
+    // Mahara names every comment's author "Imported feedback": an unknown author, whom the reader's
+    // client names in their language (an empty name), never the pupil.
+    const author = isPlaceholderAuthor(s.entry.authorName) ? null : s.entry.authorName;
     root.artefact.feedback.push({
       id,
       parentId,
       byPupil: false,
-      importedAuthor: { id: null, displayName: s.entry.authorName ?? 'Unknown', role: null, imported: true },
+      importedAuthor: { id: null, displayName: author ?? '', role: null, imported: true },
       body,
       createdAt: parseDate(s.entry.published) ?? parseDate(s.entry.updated),
       editedAt: null,
     });
     Object.assign(s.item, {
       action: 'create',
-      ...(s.entry.authorName ? importReason('feedback-imported', { author: s.entry.authorName }) : importReason('feedback-imported-anonymous')),
+      ...(author ? importReason('feedback-imported', { author }) : importReason('feedback-imported-anonymous')),
     });
+  }
+
+  // Tasks are lines of their plan's checklist: created or skipped with it.
+  for (const [task, plan] of planOf) {
+    task.item.type = 'artefact';
+    task.existingId = plan.existingId;
+    const action = plan.artefact ? 'create' : plan.existingId ? 'skip' : 'unmapped';
+    Object.assign(task.item, { action, ...importReason('task-in-plan', { title: plan.entry.title || UNTITLED }) });
   }
 
   // 5. Links between entries and to files point to the imported work; then sanitise.
@@ -335,11 +457,23 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const id = s.artefact?.id ?? s.existingId;
     if (id) for (const k of s.entry.keys) urlFor.set(k, `/artefacts/${id}`);
     if (id && s.role === 'resource') for (const f of fileRefs(s.entry)) urlFor.set(f, `/artefacts/${id}`);
+    // Files that became a post's media: links to them open the stored file.
+    const media = attachedTo.has(s) ? mediaUrl.get(s) : undefined;
+    if (media) for (const k of [...s.entry.keys, ...fileRefs(s.entry)]) urlFor.set(k, media.url);
+    const plan = planOf.get(s);
+    const planId = plan && (plan.artefact?.id ?? plan.existingId);
+    if (planId) for (const k of s.entry.keys) urlFor.set(k, `/artefacts/${planId}`);
   }
+  const mediaByKey = new Map<string, { url: string; name: string }>();
+  for (const [s, media] of mediaUrl) for (const k of [...s.entry.keys, ...fileRefs(s.entry)]) mediaByKey.set(k, media);
+  const mediaFor = (ref: string) =>
+    referenceKeys(ref, feed.ns)
+      .map((k) => mediaByKey.get(k))
+      .find(Boolean);
   for (const p of projects)
     for (const s of slots) if (s.role === 'selection' && s.entry.id === p.origin?.id) for (const k of s.entry.keys) urlFor.set(k, `/projects/${p.id}`);
   const written = artefacts.flatMap((a) => (a.row ? [a.row] : []));
-  const clean = await sanitizeOffThread(written.map((row) => rewriteLinks(row.bodyHtml, urlFor, feed.ns)));
+  const clean = await sanitizeOffThread(written.map((row) => rewriteLinks(rewriteEmbedded(row.bodyHtml, mediaFor), urlFor, feed.ns)));
   written.forEach((row, i) => (row.bodyHtml = clean[i] ?? ''));
   for (const a of artefacts) {
     if (!a.row) continue;
@@ -373,33 +507,6 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     pupil: { id: null, username: null, displayName: named.pupilName, locale: null },
     projects,
     artefacts,
+    ...(profile.length ? { profile } : {}),
   };
-}
-
-async function existingOrigins(ctx: LeapContext, source: string): Promise<{ artefacts: Map<string, string>; projects: Map<string, string> }> {
-  const artefacts = new Map<string, string>();
-  const projects = new Map<string, string>();
-  if (ctx.pupilId) {
-    const rows = await ctx.db
-      .selectFrom('artefacts')
-      .select(['id', 'origin'])
-      .where('ownerId', '=', ctx.pupilId)
-      .where('origin', 'is not', null)
-      .where('deletedAt', 'is', null)
-      .execute();
-    for (const r of rows) if (r.origin?.source === source) artefacts.set(r.origin.id, r.id);
-  }
-  if (ctx.schoolId && ctx.pupilId) {
-    // Only the pupil's own imported projects (ones holding their work): a feed naming another pupil's
-    // project by its origin id must not put work into it.
-    const rows = await ctx.db
-      .selectFrom('projects')
-      .select(['id', 'origin'])
-      .where('schoolId', '=', ctx.schoolId)
-      .where('origin', 'is not', null)
-      .where('id', 'in', ctx.db.selectFrom('artefacts').select('artefacts.projectId').where('artefacts.ownerId', '=', ctx.pupilId))
-      .execute();
-    for (const r of rows) if (r.origin?.source === source) projects.set(r.origin.id, r.id);
-  }
-  return { artefacts, projects };
 }

@@ -1,3 +1,4 @@
+import { decodeHTMLStrict } from 'entities';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { ImportRejected } from './import-rejected.ts';
 
@@ -29,8 +30,9 @@ export const XML_LIMITS = Object.freeze({ maxDepth: 256, maxAttributes: 256, max
 /**
  * Parses untrusted XML into a small tree. Safe by construction rather than by configuration: saxes
  * never fetches anything, and any DOCTYPE is refused outright, so there is no DTD, no external
- * entity and no entity expansion to abuse (only the five predefined entities and character
- * references, decoded in place). Element depth, attributes per element and the number of elements
+ * entity and no entity expansion to abuse (the five predefined entities, character references and
+ * HTML's named entities such as &nbsp; are decoded in place, each to its fixed one or two
+ * characters: see HTML_ENTITIES). Element depth, attributes per element and the number of elements
  * are capped (XML_LIMITS), counted as saxes reads them, so a hostile file stops at the first
  * element over a limit. Bytes must be UTF-8 (checked strictly), and the input must be well-formed.
  * `file` names the file in messages. Importers run this off the event loop (see parse-pool.ts).
@@ -48,6 +50,7 @@ export function parseXml(bytes: Uint8Array, maxBytes: number, file: string, limi
   }
 
   const parser = new SaxesParser({ xmlns: true, position: true });
+  parser.ENTITIES = HTML_ENTITIES;
   const root: XmlElement = { uri: '', local: '#document', attrs: [], children: [], ns: {} };
   const stack: XmlElement[] = [root];
   const top = () => stack[stack.length - 1] ?? root;
@@ -104,6 +107,26 @@ export function parseXml(bytes: Uint8Array, maxBytes: number, file: string, limi
   if (!documentElement) throw new ImportRejected('xml-malformed', { file }, 'it has no root element');
   return documentElement;
 }
+
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * Mahara (and other HTML-minded writers) put HTML's named entities (&nbsp;, &eacute;, &hellip;)
+ * into their feeds without declaring them, which strict XML calls not well-formed. saxes looks an
+ * undeclared name up in `ENTITIES`; this answers with the HTML5 entity's characters (from the
+ * `entities` package's table), so no DTD is read and nothing expands recursively: a value is plain
+ * text that saxes inserts as it is, never parsed again. Unknown names stay an error.
+ */
+const HTML_ENTITIES: Record<string, string> = new Proxy(Object.create(null) as Record<string, string>, {
+  get(_target, name) {
+    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,31}$/.test(name)) return undefined;
+    const fixed = XML_ENTITIES[name];
+    if (fixed !== undefined) return fixed;
+    const reference = `&${name};`;
+    const decoded = decodeHTMLStrict(reference);
+    return decoded === reference ? undefined : decoded;
+  },
+});
 
 function notUtf8(file: string): ImportRejected {
   return new ImportRejected('invalid-utf8', { file });

@@ -120,7 +120,9 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
 
   const mine = item.author?.id === me.user.id;
   const imported = !item.author && item.importedAuthor !== null;
-  const authorName = item.author?.displayName ?? item.importedAuthor?.displayName ?? t('feedback.removedUser');
+  // An imported author with no name (Mahara never names commenters) is an unknown author, in the reader's language.
+  const authorName =
+    item.author?.displayName ?? (item.importedAuthor ? item.importedAuthor.displayName || t('imported.unknownAuthor') : t('feedback.removedUser'));
   const canEdit = mine && now - Date.parse(item.createdAt) < FEEDBACK_EDIT_MINUTES * 60_000;
   const children = context.replies.get(item.id) ?? [];
   const fresh = isNew(item, me.user.id, context.readBefore);

@@ -27,6 +27,7 @@ export function ImportPreview({ preview }: { preview: ImportPreviewView }) {
           version: preview.sourceVersion,
         })}
       </p>
+      <Profile fields={preview.profile} />
       <Counts counts={preview.counts} />
       <ItemTable items={preview.items} caption={t('imports.itemsCaption')} />
     </section>
@@ -60,9 +61,36 @@ export function ImportReport({ report }: { report: ImportReportView }) {
           <dd>{report.created.feedback}</dd>
         </div>
       </dl>
+      <Profile fields={report.profile} />
       <Counts counts={report.counts} />
       <ItemTable items={report.items} caption={t('imports.reportCaption')} />
     </section>
+  );
+}
+
+const PROFILE_FIELDS = ['legal_given_name', 'legal_family_name', 'preferred_given_name', 'email', 'studentid'] as const;
+
+/** The learner's profile as the archive states it: shown so nothing goes unmentioned, never used to link an account. */
+function Profile({ fields }: { fields: ImportPreviewView['profile'] }) {
+  const { t } = useTranslation();
+  if (!fields?.length) return null;
+  const label = (f: { field: string; label: string }) => {
+    const known = PROFILE_FIELDS.find((k) => k === f.field);
+    return known ? t(`imports.profile.field.${known}`) : f.label || f.field;
+  };
+  return (
+    <div className="stack">
+      <h3>{t('imports.profile.heading')}</h3>
+      <dl className="import-profile">
+        {fields.map((f, i) => (
+          <div key={`${f.field}-${i}`}>
+            <dt>{label(f)}</dt>
+            <dd>{f.value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted">{t('imports.profile.note')}</p>
+    </div>
   );
 }
 

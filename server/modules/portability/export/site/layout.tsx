@@ -75,7 +75,7 @@ export function Person({ ctx, person }: { ctx: SiteContext; person: PersonRef | 
   if (!person) return <span>{t.unknownAuthor}</span>;
   return (
     <span>
-      <strong>{person.displayName}</strong>
+      <strong>{person.displayName || t.unknownAuthor}</strong>
       {person.role && <span className="muted"> ({t.roles[person.role]})</span>}
       {person.imported && (
         <>
