@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { BadRequest, HttpError } from '../http/errors.ts';
+import { BadRequest, HttpError, PayloadTooLarge } from '../http/errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobKey } from '../storage/blob-store.ts';
-import { type AvInfo, MediaUnreadable, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata } from './av.ts';
+import { type AvInfo, MediaUnreadable, TRANSCODED, ToolTimeout, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata, transcode } from './av.ts';
 import { processImage } from './image.ts';
 import { makeTempDir } from './temp-files.ts';
-import { type AcceptedType, type ImageFormat, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
+import { type AcceptedType, type ImageFormat, TEXT_MIME, type TextEncoding, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
 
 /**
  * Audio or video that yields nothing to play: damaged, truncated, or a container without a single
@@ -32,6 +34,20 @@ export class MediaToolMissing extends HttpError {
       `${fileName ? `${quoteName(fileName)} was not uploaded` : 'Audio and video cannot be uploaded'}: audio and video need ffmpeg, which this server cannot run. Ask the administrator to install it; images and documents can be uploaded meanwhile.`,
     );
     this.reason = 'media_tool_missing';
+  }
+}
+
+/**
+ * A recording that must be converted to play in browsers is longer than the server converts
+ * (MEDIA_MAX_TRANSCODE_MINUTES), or its conversion ran out of time and was stopped. 413.
+ */
+export class TranscodeTooLong extends PayloadTooLarge {
+  constructor(fileName: string, maxSeconds: number) {
+    super(
+      `${quoteName(fileName) ?? 'The recording'} must be converted to play in browsers, and at most ${Math.round(maxSeconds / 60)} minutes can be converted. Upload it as MP4 (H.264) or shorten it.`,
+    );
+    this.reason = 'media_transcode_too_long';
+    this.reasonParams = { minutes: Math.round(maxSeconds / 60) };
   }
 }
 
@@ -84,7 +100,11 @@ export interface MediaOptions {
   maxBytes: { image: number; audio: number; video: number; file: number };
   ffmpegPath: string;
   tmpDir: string;
+  /** The longest recording that is transcoded (default 20 minutes); see av.ts transcode. */
+  maxTranscodeSeconds?: number;
 }
+
+const DEFAULT_MAX_TRANSCODE_SECONDS = 20 * 60;
 
 type Processed = Omit<ProcessedMedia, 'cleanup' | 'sha256' | 'size' | 'originalName' | 'digests'>;
 
@@ -136,6 +156,7 @@ function processAccepted(
       return processAudioVideo(file, accepted, size, workDir, options);
     case 'file':
       checkSize('file', size, options.maxBytes.file, file.originalName);
+      if (accepted.text && accepted.text !== 'utf-8') return toUtf8(file.path, accepted.text, workDir);
       return Promise.resolve(asUploaded('file', accepted.mime, file.path, size, null));
   }
 }
@@ -169,22 +190,71 @@ async function processAudioVideo(
   const mime = audioOnly ? audioMimeFor(accepted.mime) : accepted.mime;
   checkSize(kind, size, options.maxBytes[kind], file.originalName);
 
-  const output = path.join(workDir, `original.${accepted.ext}`);
+  const convert = !playsInBrowsers(accepted.ext, info);
+  const maxSeconds = options.maxTranscodeSeconds ?? DEFAULT_MAX_TRANSCODE_SECONDS;
+  if (convert && info.durationMs !== null && info.durationMs > maxSeconds * 1000) throw new TranscodeTooLong(file.originalName, maxSeconds);
+  const target = convert ? { ext: TRANSCODED[kind].ext, mime: TRANSCODED[kind].mime } : { ext: accepted.ext, mime };
+  const output = path.join(workDir, `original.${target.ext}`);
   try {
-    await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
+    if (convert) await transcode(options.ffmpegPath, file.path, accepted.ext, output, kind, 60_000 + maxSeconds * 3000);
+    else await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
   } catch (err) {
     if (err instanceof ToolUnavailable) throw new MediaToolMissing(file.originalName);
+    if (err instanceof ToolTimeout && convert) throw new TranscodeTooLong(file.originalName, maxSeconds);
     throw unreadable(err, file.originalName);
   }
   // What will be stored must itself play: a remux of a damaged file can come out empty.
-  const stored = await readInfo(options.ffmpegPath, output, accepted.ext, file.originalName);
+  const stored = await readInfo(options.ffmpegPath, output, target.ext, file.originalName);
   if (!stored.hasVideo && !stored.hasAudio) throw new UnplayableMedia(file.originalName);
   const stripped: Processed = {
-    ...asUploaded(kind, mime, output, (await stat(output)).size, info),
+    ...asUploaded(kind, target.mime, output, (await stat(output)).size, convert ? stored : info),
     metadataStripped: true,
   };
-  if (kind === 'video') Object.assign(stripped.variants, await makePoster(output, accepted.ext, workDir, info, options));
+  if (kind === 'video') Object.assign(stripped.variants, await makePoster(output, target.ext, workDir, info, options));
   return stripped;
+}
+
+/**
+ * Codecs every current browser plays in each container we keep (Safari included: no Ogg video,
+ * no Matroska, no HEVC outside Apple). Anything else is transcoded; 3GP, Matroska, AMR, Ogg video
+ * and FLAC are not listed and always are.
+ */
+const PLAYABLE: Readonly<Record<string, { video: readonly string[]; audio: readonly string[] }>> = {
+  mp4: { video: ['h264', 'av1'], audio: ['aac', 'mp3'] },
+  mov: { video: ['h264'], audio: ['aac', 'mp3'] },
+  webm: { video: ['vp8', 'vp9', 'av1'], audio: ['opus', 'vorbis'] },
+  m4a: { video: [], audio: ['aac'] },
+  aac: { video: [], audio: ['aac'] },
+  mp3: { video: [], audio: ['mp3'] },
+  ogg: { video: [], audio: ['vorbis', 'opus'] },
+  opus: { video: [], audio: ['opus'] },
+  wav: { video: [], audio: ['pcm_s16le', 'pcm_u8', 'pcm_s24le', 'pcm_f32le'] },
+};
+
+function playsInBrowsers(container: string, info: AvInfo): boolean {
+  const playable = PLAYABLE[container];
+  if (!playable) return false;
+  if (info.videoCodec && !playable.video.includes(info.videoCodec)) return false;
+  return !info.audioCodec || playable.audio.includes(info.audioCodec);
+}
+
+/** Single-byte text becomes UTF-8, so that every stored text file is served with one charset. */
+async function toUtf8(input: string, encoding: TextEncoding, workDir: string): Promise<Processed> {
+  const output = path.join(workDir, 'original.txt');
+  const decoder = new TextDecoder(encoding);
+  await pipeline(
+    createReadStream(input),
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+      },
+      flush(done) {
+        done(null, Buffer.from(decoder.decode(), 'utf8'));
+      },
+    }),
+    createWriteStream(output, { flags: 'wx', mode: 0o600 }),
+  );
+  return asUploaded('file', TEXT_MIME, output, (await stat(output)).size, null);
 }
 
 /** ffprobe's view of the file. */
