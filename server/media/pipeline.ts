@@ -196,8 +196,16 @@ async function processAudioVideo(
   const target = convert ? { ext: TRANSCODED[kind].ext, mime: TRANSCODED[kind].mime } : { ext: accepted.ext, mime };
   const output = path.join(workDir, `original.${target.ext}`);
   try {
-    if (convert) await transcode(options.ffmpegPath, file.path, accepted.ext, output, kind, 60_000 + maxSeconds * 3000);
-    else await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
+    if (convert) {
+      // The encoder's file goes through the same remux as every kept recording: remuxing is idempotent
+      // from then on, so a re-import of this file finds nothing to change (byte-stable round trip).
+      const encoded = path.join(workDir, `encoded.${target.ext}`);
+      await transcode(options.ffmpegPath, file.path, accepted.ext, encoded, kind, 60_000 + maxSeconds * 3000);
+      await remuxWithoutMetadata(options.ffmpegPath, encoded, target.ext, output, kind);
+      await rm(encoded, { force: true });
+    } else {
+      await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
+    }
   } catch (err) {
     if (err instanceof ToolUnavailable) throw new MediaToolMissing(file.originalName);
     if (err instanceof ToolTimeout && convert) throw new TranscodeTooLong(file.originalName, maxSeconds);
