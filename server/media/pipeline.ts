@@ -76,6 +76,11 @@ export interface ProcessedMedia {
    */
   metadataStripped: boolean;
   /**
+   * Set when the recording was converted (3GP → MP4 …): the extension of what is stored, so that a
+   * download is not named `.3gp` while it holds an MP4 (see withExtension).
+   */
+  convertedTo?: string;
+  /**
    * Temp files to store. A variant may be the upload file itself (documents, or audio/video without
    * ffmpeg): that file belongs to the upload middleware, not to `cleanup`.
    */
@@ -131,7 +136,7 @@ export async function processUpload(file: { path: string; originalName: string; 
       digests,
       sha256: digests.original?.sha256 ?? (await sha256File(original.path)),
       size: original.size,
-      originalName: cleanName(file.originalName),
+      originalName: withExtension(cleanName(file.originalName), processed.convertedTo),
       cleanup,
     };
   } catch (err) {
@@ -217,6 +222,7 @@ async function processAudioVideo(
   const stripped: Processed = {
     ...asUploaded(kind, target.mime, output, (await stat(output)).size, convert ? stored : info),
     metadataStripped: true,
+    ...(convert ? { convertedTo: target.ext } : {}),
   };
   if (kind === 'video') Object.assign(stripped.variants, await makePoster(output, target.ext, workDir, info, options));
   return stripped;
@@ -324,6 +330,13 @@ export async function sha256File(filePath: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** A converted file's name with the extension of what it now is: "VID_0001.3gp" → "VID_0001.mp4". */
+export function withExtension(name: string | null, ext: string | undefined): string | null {
+  if (!name || !ext) return name;
+  const dot = name.lastIndexOf('.');
+  return `${dot > 0 ? name.slice(0, dot) : name}.${ext}`;
 }
 
 /** Control and bidirectional control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */

@@ -215,8 +215,8 @@ describe('phone recordings and everyday files in a LEAP2A import (issue 9)', () 
       .orderBy('position')
       .execute();
     expect(rows.map((r) => [r.originalName, r.kind, r.mime])).toEqual([
-      ['VID_0001.3gp', 'video', 'video/mp4'],
-      ['puhe.amr', 'audio', 'audio/mp4'],
+      ['VID_0001.mp4', 'video', 'video/mp4'],
+      ['puhe.m4a', 'audio', 'audio/mp4'],
       ['muistio.txt', 'file', 'text/plain; charset=utf-8'],
       ['kirje.rtf', 'file', 'application/rtf'],
     ]);

@@ -107,7 +107,8 @@ describe('phone recordings browsers cannot play are converted (issue 9, item 8)'
     expect(fx.allTags(await probe(input))).toMatchObject({ location: fx.GPS.iso6709 });
     const media = await processFile(input);
     try {
-      expect(media).toMatchObject({ kind: 'video', mime: 'video/mp4', width: 64, height: 48 });
+      // Named for what it now is, so that a download opens as MP4.
+      expect(media).toMatchObject({ kind: 'video', mime: 'video/mp4', width: 64, height: 48, originalName: 'VID_0001.mp4' });
       expect(media.durationMs).toBeGreaterThan(800);
       await expectCleanConversion(media, ['h264', 'aac']);
       expect(media.variants.original?.path).toMatch(/\.mp4$/);
@@ -122,7 +123,7 @@ describe('phone recordings browsers cannot play are converted (issue 9, item 8)'
   it('an AMR voice memo becomes AAC in M4A', async () => {
     const media = await processFile(await amr());
     try {
-      expect(media).toMatchObject({ kind: 'audio', mime: 'audio/mp4' });
+      expect(media).toMatchObject({ kind: 'audio', mime: 'audio/mp4', originalName: 'puhe.m4a' });
       await expectCleanConversion(media, ['aac']);
       expect(Object.keys(media.variants)).toEqual(['original']);
     } finally {

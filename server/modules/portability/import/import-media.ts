@@ -5,7 +5,7 @@ import type { Db } from '../../../db/database.ts';
 import { HttpError } from '../../../http/errors.ts';
 import { MediaUnreadable, ToolUnavailable } from '../../../media/av.ts';
 import { imageCarriesMetadata } from '../../../media/image.ts';
-import { type MediaOptions, type ProcessedMedia, processUpload, sha256File, storeProcessedMedia } from '../../../media/pipeline.ts';
+import { type MediaOptions, type ProcessedMedia, processUpload, sha256File, storeProcessedMedia, withExtension } from '../../../media/pipeline.ts';
 import { type AcceptedType, UnreadableFormat, UnsupportedMediaType, sniff } from '../../../media/sniff.ts';
 import type { BlobStore } from '../../../storage/blob-store.ts';
 import { noteBlobKeys } from '../../../storage/noted-blob-store.ts';
@@ -130,7 +130,7 @@ export async function storeImportMedia(deps: MediaStoreDeps, files: MediaFiles, 
       mime: prepared.media.mime,
       sha256: prepared.media.sha256,
       size: prepared.media.size,
-      originalName: planned.originalName,
+      originalName: withExtension(planned.originalName, prepared.media.convertedTo),
       width: prepared.media.width,
       height: prepared.media.height,
       durationMs: prepared.media.durationMs,
