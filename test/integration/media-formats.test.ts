@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../server/http/errors.ts';
+import { ToolTimeout, transcode } from '../../server/media/av.ts';
 import { type MediaOptions, type ProcessedMedia, processUpload } from '../../server/media/pipeline.ts';
 import { buildZip } from '../fixtures/hostile/make-hostile.ts';
 import * as fx from '../fixtures/make-fixtures.ts';
@@ -190,6 +191,11 @@ describe('phone recordings browsers cannot play are converted (issue 9, item 8)'
     const mp4 = await processFile(await fx.mp4WithLocation(fixtures), { maxTranscodeSeconds: 0.5 });
     await mp4.cleanup();
     expect(mp4.mime).toBe('video/mp4');
+  });
+
+  it('a conversion over its time limit is killed and reported as such (a 1 ms limit cannot be met)', async () => {
+    const err = await transcode(fx.FFMPEG, await threeGp(), '3gp', path.join(tmpDir, 'out.mp4'), 'video', 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolTimeout);
   });
 
   it('refuses an iPhone HEIC photo with 415, naming the format (this server cannot decode HEVC stills)', async () => {
