@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { BadRequest, HttpError, PayloadTooLarge } from '../http/errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobKey } from '../storage/blob-store.ts';
 import { type AvInfo, MediaUnreadable, TRANSCODED, ToolTimeout, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata, transcode } from './av.ts';
+import { playsInBrowsers, toUtf8, withExtension } from './conversions.ts';
 import { processImage } from './image.ts';
 import { makeTempDir } from './temp-files.ts';
 import { type AcceptedType, type ImageFormat, TEXT_MIME, type TextEncoding, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
@@ -161,7 +160,7 @@ function processAccepted(
       return processAudioVideo(file, accepted, size, workDir, options);
     case 'file':
       checkSize('file', size, options.maxBytes.file, file.originalName);
-      if (accepted.text && accepted.text !== 'utf-8') return toUtf8(file.path, accepted.text, workDir);
+      if (accepted.text && accepted.text !== 'utf-8') return convertText(file.path, accepted.text, workDir);
       return Promise.resolve(asUploaded('file', accepted.mime, file.path, size, null));
   }
 }
@@ -228,47 +227,9 @@ async function processAudioVideo(
   return stripped;
 }
 
-/**
- * Codecs every current browser plays in each container we keep (Safari included: no Ogg video,
- * no Matroska, no HEVC outside Apple). Anything else is transcoded; 3GP, Matroska, AMR, Ogg video
- * and FLAC are not listed and always are.
- */
-const PLAYABLE: Readonly<Record<string, { video: readonly string[]; audio: readonly string[] }>> = {
-  mp4: { video: ['h264', 'av1'], audio: ['aac', 'mp3'] },
-  mov: { video: ['h264'], audio: ['aac', 'mp3'] },
-  webm: { video: ['vp8', 'vp9', 'av1'], audio: ['opus', 'vorbis'] },
-  m4a: { video: [], audio: ['aac'] },
-  aac: { video: [], audio: ['aac'] },
-  mp3: { video: [], audio: ['mp3'] },
-  ogg: { video: [], audio: ['vorbis', 'opus'] },
-  opus: { video: [], audio: ['opus'] },
-  wav: { video: [], audio: ['pcm_s16le', 'pcm_u8', 'pcm_s24le', 'pcm_f32le'] },
-};
-
-function playsInBrowsers(container: string, info: AvInfo): boolean {
-  const playable = PLAYABLE[container];
-  if (!playable) return false;
-  if (info.videoCodec && !playable.video.includes(info.videoCodec)) return false;
-  return !info.audioCodec || playable.audio.includes(info.audioCodec);
-}
-
-/** Single-byte text becomes UTF-8, so that every stored text file is served with one charset. */
-async function toUtf8(input: string, encoding: TextEncoding, workDir: string): Promise<Processed> {
-  const output = path.join(workDir, 'original.txt');
-  const decoder = new TextDecoder(encoding);
-  await pipeline(
-    createReadStream(input),
-    new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
-      },
-      flush(done) {
-        done(null, Buffer.from(decoder.decode(), 'utf8'));
-      },
-    }),
-    createWriteStream(output, { flags: 'wx', mode: 0o600 }),
-  );
-  return asUploaded('file', TEXT_MIME, output, (await stat(output)).size, null);
+async function convertText(input: string, encoding: TextEncoding, workDir: string): Promise<Processed> {
+  const utf8 = await toUtf8(input, encoding, workDir);
+  return asUploaded('file', TEXT_MIME, utf8.path, utf8.size, null);
 }
 
 /** ffprobe's view of the file. */
@@ -330,13 +291,6 @@ export async function sha256File(filePath: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-/** A converted file's name with the extension of what it now is: "VID_0001.3gp" → "VID_0001.mp4". */
-export function withExtension(name: string | null, ext: string | undefined): string | null {
-  if (!name || !ext) return name;
-  const dot = name.lastIndexOf('.');
-  return `${dot > 0 ? name.slice(0, dot) : name}.${ext}`;
 }
 
 /** Control and bidirectional control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
