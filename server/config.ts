@@ -61,6 +61,7 @@ const envSchema = z.object({
   EXPORT_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(3650).default(7)),
   IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100_000).default(1024)),
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().default('ffmpeg')),
+  MEDIA_MAX_TRANSCODE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(600).default(20)),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -110,6 +111,8 @@ export interface Config {
     readonly maxBytes: { readonly image: number; readonly audio: number; readonly video: number; readonly file: number };
     /** ffmpeg for audio and video; when it cannot run, those are stored as plain files (see README). */
     readonly ffmpegPath: string;
+    /** The longest recording that is converted when browsers cannot play it as sent. */
+    readonly maxTranscodeSeconds: number;
     /** Where uploads land before they are processed. */
     readonly tmpDir: string;
   };
@@ -187,6 +190,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
         file: Math.round(env.MEDIA_MAX_FILE_MB * MB),
       },
       ffmpegPath: env.FFMPEG_PATH,
+      maxTranscodeSeconds: Math.round(env.MEDIA_MAX_TRANSCODE_MINUTES * 60),
       tmpDir: path.join(dataDir, 'tmp'),
     },
     portability: {

@@ -1,5 +1,6 @@
 /**
- * What an upload may be, one list for both sides: the client's file picker (its `accept` attribute
+ * What an upload may be (recordings browsers cannot play, such as 3GP, MKV, AMR or HEVC, are
+ * accepted and converted to MP4 or M4A on the server), one list for both sides: the client's file picker (its `accept` attribute
  * and the hint under it) and the server's refusal message. The server still decides from the bytes
  * (server/media/sniff.ts); a test keeps its allow-list and this one the same.
  */
@@ -27,11 +28,16 @@ export const ACCEPTED_MEDIA: Readonly<Record<AcceptedKind, readonly AcceptedForm
     { name: 'Ogg/Opus', extensions: ['.ogg', '.oga', '.opus'], mime: 'audio/ogg' },
     { name: 'WAV', extensions: ['.wav'], mime: 'audio/wav' },
     { name: 'WebM', extensions: ['.weba'], mime: 'audio/webm' },
+    { name: 'AMR', extensions: ['.amr'], mime: 'audio/amr' },
+    { name: 'FLAC', extensions: ['.flac'], mime: 'audio/flac' },
   ],
   video: [
     { name: 'MP4', extensions: ['.mp4', '.m4v'], mime: 'video/mp4' },
     { name: 'WebM', extensions: ['.webm'], mime: 'video/webm' },
     { name: 'MOV', extensions: ['.mov'], mime: 'video/quicktime' },
+    { name: '3GP', extensions: ['.3gp', '.3g2'], mime: 'video/3gpp' },
+    { name: 'MKV', extensions: ['.mkv'], mime: 'video/x-matroska' },
+    { name: 'Ogg video', extensions: ['.ogv'], mime: 'video/ogg' },
   ],
   document: [
     { name: 'PDF', extensions: ['.pdf'], mime: 'application/pdf' },
@@ -41,6 +47,8 @@ export const ACCEPTED_MEDIA: Readonly<Record<AcceptedKind, readonly AcceptedForm
     { name: 'OpenDocument text (.odt)', extensions: ['.odt'], mime: 'application/vnd.oasis.opendocument.text' },
     { name: 'OpenDocument spreadsheet (.ods)', extensions: ['.ods'], mime: 'application/vnd.oasis.opendocument.spreadsheet' },
     { name: 'OpenDocument presentation (.odp)', extensions: ['.odp'], mime: 'application/vnd.oasis.opendocument.presentation' },
+    { name: 'RTF', extensions: ['.rtf'], mime: 'application/rtf' },
+    { name: 'Text (.txt, .csv, .md)', extensions: ['.txt', '.csv', '.md'], mime: 'text/plain' },
   ],
 };
 

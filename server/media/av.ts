@@ -15,6 +15,17 @@ export class ToolUnavailable extends Error {
   }
 }
 
+/** ffmpeg or ffprobe ran longer than allowed and was killed. */
+export class ToolTimeout extends Error {
+  constructor(
+    readonly tool: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${tool} took longer than ${timeoutMs / 1000} s`);
+    this.name = 'ToolTimeout';
+  }
+}
+
 /** ffmpeg could run but refused the input: the upload is damaged or not what it claims to be. */
 export class MediaUnreadable extends Error {
   constructor(readonly stderr: string) {
@@ -34,6 +45,12 @@ const CONTAINERS: Readonly<Record<string, { demuxer: string; muxer: string }>> =
   webm: { demuxer: 'matroska', muxer: 'webm' },
   mp4: { demuxer: 'mov', muxer: 'mp4' },
   mov: { demuxer: 'mov', muxer: 'mov' },
+  // Read only, never written: these are always transcoded (see transcode and pipeline.ts).
+  '3gp': { demuxer: 'mov', muxer: 'mp4' },
+  mkv: { demuxer: 'matroska', muxer: 'matroska' },
+  amr: { demuxer: 'amr', muxer: 'amr' },
+  ogv: { demuxer: 'ogg', muxer: 'ogg' },
+  flac: { demuxer: 'flac', muxer: 'flac' },
 };
 
 export interface AvInfo {
@@ -45,6 +62,9 @@ export interface AvInfo {
   /** As displayed, i.e. after the rotation phones record in the display matrix. */
   width: number | null;
   height: number | null;
+  /** ffprobe's codec names of the first real video and audio stream (null when absent). */
+  videoCodec: string | null;
+  audioCodec: string | null;
 }
 
 const probeSchema = z.object({
@@ -53,6 +73,7 @@ const probeSchema = z.object({
     .array(
       z.object({
         codec_type: z.string().optional(),
+        codec_name: z.string().optional(),
         width: z.number().optional(),
         height: z.number().optional(),
         disposition: z.object({ attached_pic: z.number().optional() }).optional(),
@@ -79,6 +100,8 @@ export async function probe(ffmpegPath: string, input: string, container: string
     durationMs: Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null,
     hasVideo: video !== undefined,
     hasAudio: parsed.data.streams.some((s) => s.codec_type === 'audio'),
+    videoCodec: video?.codec_name ?? null,
+    audioCodec: parsed.data.streams.find((s) => s.codec_type === 'audio')?.codec_name ?? null,
     width: sideways ? height : width,
     height: sideways ? width : height,
   };
@@ -120,6 +143,94 @@ export async function remuxWithoutMetadata(ffmpegPath: string, input: string, co
   if (result.code !== 0) throw new MediaUnreadable(result.stderr);
 }
 
+/** What a transcode writes: H.264/AAC in MP4 for video, AAC in M4A for audio, both playable in every browser. */
+export const TRANSCODED = {
+  video: { ext: 'mp4', mime: 'video/mp4' },
+  audio: { ext: 'm4a', mime: 'audio/mp4' },
+} as const;
+
+/** Longest side of a transcoded video: phone 4K becomes 1080p, which is plenty for a portfolio and far cheaper to encode. */
+const TRANSCODE_MAX_SIDE = 1920;
+
+/**
+ * Re-encodes a recording browsers cannot play (AMR, HEVC, MPEG-4 part 2, Theora …) into H.264/AAC
+ * MP4 or AAC M4A, without metadata, as remuxWithoutMetadata does. CPU-heavy: at most one transcode
+ * runs at a time in this process (the rest wait their turn), each with two encoder threads, and
+ * one that takes longer than `timeoutMs` is killed (its partial output is the caller's temp file).
+ */
+export async function transcode(
+  ffmpegPath: string,
+  input: string,
+  container: string,
+  output: string,
+  kind: 'audio' | 'video',
+  timeoutMs: number,
+): Promise<void> {
+  const video = [
+    '-map',
+    '0:V:0',
+    '-map',
+    '0:a:0?',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '26',
+    '-pix_fmt',
+    'yuv420p',
+    // Within the cap, even sides (yuv420p needs them), never enlarged.
+    '-vf',
+    `scale='if(gte(iw,ih),min(iw,${TRANSCODE_MAX_SIDE}),-2)':'if(gte(iw,ih),-2,min(ih,${TRANSCODE_MAX_SIDE}))',scale=trunc(iw/2)*2:trunc(ih/2)*2`,
+  ];
+  const args = [
+    '-nostdin',
+    '-v',
+    'error',
+    ...inputArgs(input, container),
+    ...(kind === 'video' ? video : ['-map', '0:a:0', '-vn']),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ac',
+    '2',
+    '-threads',
+    '2',
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-flags:a',
+    '+bitexact',
+    '-movflags',
+    '+faststart',
+    '-f',
+    kind === 'video' ? 'mp4' : 'ipod',
+    '-n',
+    fileUrl(output),
+  ];
+  const result = await transcodeSlot.run(() => run(ffmpegPath, args, timeoutMs));
+  if (result.code !== 0) throw new MediaUnreadable(result.stderr);
+}
+
+/** A queue of one: transcodes wait for each other so that uploads cannot take every core at once. */
+class Slot {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(job, job);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const transcodeSlot = new Slot();
+
 /** One decoded frame as PNG (ffmpeg applies the rotation). False when no frame could be taken. */
 export async function extractFrame(ffmpegPath: string, input: string, container: string, output: string, atSeconds: number): Promise<boolean> {
   const args = [
@@ -158,7 +269,8 @@ function containerOf(container: string): { demuxer: string; muxer: string } {
 }
 
 function inputArgs(input: string, container: string): string[] {
-  return ['-protocol_whitelist', 'file', '-f', containerOf(container).demuxer, '-i', fileUrl(input)];
+  // Fixed probing limits (ffmpeg's defaults, stated so that a change of default cannot widen them).
+  return ['-protocol_whitelist', 'file', '-probesize', '5000000', '-analyzeduration', '5000000', '-f', containerOf(container).demuxer, '-i', fileUrl(input)];
 }
 
 /** Whether ffmpeg and ffprobe can be run at all (checked at start, to warn the operator). */
@@ -209,7 +321,7 @@ function run(command: string, args: string[], timeoutMs: number): Promise<RunRes
     // A stuck or hostile input must not hold a request (and a process) forever.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      finish(() => reject(new Error(`${path.basename(command)} took longer than ${timeoutMs / 1000} s`)));
+      finish(() => reject(new ToolTimeout(path.basename(command), timeoutMs)));
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.length;

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BadRequest, HttpError } from '../http/errors.ts';
+import { BadRequest, HttpError, PayloadTooLarge } from '../http/errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobKey } from '../storage/blob-store.ts';
-import { type AvInfo, MediaUnreadable, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata } from './av.ts';
+import { type AvInfo, MediaUnreadable, TRANSCODED, ToolTimeout, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata, transcode } from './av.ts';
+import { playsInBrowsers, toUtf8, withExtension } from './conversions.ts';
 import { processImage } from './image.ts';
 import { makeTempDir } from './temp-files.ts';
-import { type AcceptedType, type ImageFormat, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
+import { type AcceptedType, type ImageFormat, TEXT_MIME, type TextEncoding, checkSize, quoteName, safeFileName, sniff } from './sniff.ts';
 
 /**
  * Audio or video that yields nothing to play: damaged, truncated, or a container without a single
@@ -32,6 +33,20 @@ export class MediaToolMissing extends HttpError {
       `${fileName ? `${quoteName(fileName)} was not uploaded` : 'Audio and video cannot be uploaded'}: audio and video need ffmpeg, which this server cannot run. Ask the administrator to install it; images and documents can be uploaded meanwhile.`,
     );
     this.reason = 'media_tool_missing';
+  }
+}
+
+/**
+ * A recording that must be converted to play in browsers is longer than the server converts
+ * (MEDIA_MAX_TRANSCODE_MINUTES), or its conversion ran out of time and was stopped. 413.
+ */
+export class TranscodeTooLong extends PayloadTooLarge {
+  constructor(fileName: string, maxSeconds: number) {
+    super(
+      `${quoteName(fileName) ?? 'The recording'} must be converted to play in browsers, and at most ${Math.round(maxSeconds / 60)} minutes can be converted. Upload it as MP4 (H.264) or shorten it.`,
+    );
+    this.reason = 'media_transcode_too_long';
+    this.reasonParams = { minutes: Math.round(maxSeconds / 60) };
   }
 }
 
@@ -60,6 +75,11 @@ export interface ProcessedMedia {
    */
   metadataStripped: boolean;
   /**
+   * Set when the recording was converted (3GP → MP4 …): the extension of what is stored, so that a
+   * download is not named `.3gp` while it holds an MP4 (see withExtension).
+   */
+  convertedTo?: string;
+  /**
    * Temp files to store. A variant may be the upload file itself (documents, or audio/video without
    * ffmpeg): that file belongs to the upload middleware, not to `cleanup`.
    */
@@ -84,7 +104,11 @@ export interface MediaOptions {
   maxBytes: { image: number; audio: number; video: number; file: number };
   ffmpegPath: string;
   tmpDir: string;
+  /** The longest recording that is transcoded (default 20 minutes); see av.ts transcode. */
+  maxTranscodeSeconds?: number;
 }
+
+const DEFAULT_MAX_TRANSCODE_SECONDS = 20 * 60;
 
 type Processed = Omit<ProcessedMedia, 'cleanup' | 'sha256' | 'size' | 'originalName' | 'digests'>;
 
@@ -111,7 +135,7 @@ export async function processUpload(file: { path: string; originalName: string; 
       digests,
       sha256: digests.original?.sha256 ?? (await sha256File(original.path)),
       size: original.size,
-      originalName: cleanName(file.originalName),
+      originalName: withExtension(cleanName(file.originalName), processed.convertedTo),
       cleanup,
     };
   } catch (err) {
@@ -136,6 +160,7 @@ function processAccepted(
       return processAudioVideo(file, accepted, size, workDir, options);
     case 'file':
       checkSize('file', size, options.maxBytes.file, file.originalName);
+      if (accepted.text && accepted.text !== 'utf-8') return convertText(file.path, accepted.text, workDir);
       return Promise.resolve(asUploaded('file', accepted.mime, file.path, size, null));
   }
 }
@@ -169,22 +194,42 @@ async function processAudioVideo(
   const mime = audioOnly ? audioMimeFor(accepted.mime) : accepted.mime;
   checkSize(kind, size, options.maxBytes[kind], file.originalName);
 
-  const output = path.join(workDir, `original.${accepted.ext}`);
+  const convert = !playsInBrowsers(accepted.ext, info);
+  const maxSeconds = options.maxTranscodeSeconds ?? DEFAULT_MAX_TRANSCODE_SECONDS;
+  if (convert && info.durationMs !== null && info.durationMs > maxSeconds * 1000) throw new TranscodeTooLong(file.originalName, maxSeconds);
+  const target = convert ? { ext: TRANSCODED[kind].ext, mime: TRANSCODED[kind].mime } : { ext: accepted.ext, mime };
+  const output = path.join(workDir, `original.${target.ext}`);
   try {
-    await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
+    if (convert) {
+      // The encoder's file goes through the same remux as every kept recording: remuxing is idempotent
+      // from then on, so a re-import of this file finds nothing to change (byte-stable round trip).
+      const encoded = path.join(workDir, `encoded.${target.ext}`);
+      await transcode(options.ffmpegPath, file.path, accepted.ext, encoded, kind, 60_000 + maxSeconds * 3000);
+      await remuxWithoutMetadata(options.ffmpegPath, encoded, target.ext, output, kind);
+      await rm(encoded, { force: true });
+    } else {
+      await remuxWithoutMetadata(options.ffmpegPath, file.path, accepted.ext, output, kind);
+    }
   } catch (err) {
     if (err instanceof ToolUnavailable) throw new MediaToolMissing(file.originalName);
+    if (err instanceof ToolTimeout && convert) throw new TranscodeTooLong(file.originalName, maxSeconds);
     throw unreadable(err, file.originalName);
   }
   // What will be stored must itself play: a remux of a damaged file can come out empty.
-  const stored = await readInfo(options.ffmpegPath, output, accepted.ext, file.originalName);
+  const stored = await readInfo(options.ffmpegPath, output, target.ext, file.originalName);
   if (!stored.hasVideo && !stored.hasAudio) throw new UnplayableMedia(file.originalName);
   const stripped: Processed = {
-    ...asUploaded(kind, mime, output, (await stat(output)).size, info),
+    ...asUploaded(kind, target.mime, output, (await stat(output)).size, convert ? stored : info),
     metadataStripped: true,
+    ...(convert ? { convertedTo: target.ext } : {}),
   };
-  if (kind === 'video') Object.assign(stripped.variants, await makePoster(output, accepted.ext, workDir, info, options));
+  if (kind === 'video') Object.assign(stripped.variants, await makePoster(output, target.ext, workDir, info, options));
   return stripped;
+}
+
+async function convertText(input: string, encoding: TextEncoding, workDir: string): Promise<Processed> {
+  const utf8 = await toUtf8(input, encoding, workDir);
+  return asUploaded('file', TEXT_MIME, utf8.path, utf8.size, null);
 }
 
 /** ffprobe's view of the file. */

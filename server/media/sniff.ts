@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import { ACCEPTED_SUMMARY } from '../../shared/media-types.ts';
 import { HttpError, PayloadTooLarge } from '../http/errors.ts';
@@ -6,14 +8,23 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
 /** What an upload was recognised as. For audio and video the kind is provisional until ffprobe has seen the streams. */
 export type AcceptedType =
-  { kind: 'image'; mime: string; format: ImageFormat } | { kind: 'audio' | 'video'; mime: string; ext: string } | { kind: 'file'; mime: string; ext: string };
+  | { kind: 'image'; mime: string; format: ImageFormat }
+  | { kind: 'audio' | 'video'; mime: string; ext: string }
+  | { kind: 'file'; mime: string; ext: string; text?: TextEncoding };
+
+/** Plain text as found: UTF-8 is stored as it is, Windows-1252 (old Windows and Mahara exports) converted to UTF-8. */
+export type TextEncoding = 'utf-8' | 'windows-1252';
+
+/** Plain text is stored and served as this, never as anything a browser would render as a document. */
+export const TEXT_MIME = 'text/plain; charset=utf-8';
 
 /**
  * The allow-list, keyed by file-type's `ext`. Keyed by ext rather than MIME because file-type reports
  * every unrecognised ISO-BMFF brand as `video/mp4` but with its own ext (m4p, f4v …), which we refuse.
- * Left out on purpose: SVG and HTML (scripts), HEIC (sharp's prebuilt libvips cannot decode HEVC),
- * plain ZIP and legacy CFB office files (any content, incl. installers), TIFF, Ogg video, Matroska.
- * `ext` is the container the ffmpeg remux writes, which picks the muxer.
+ * Left out on purpose: SVG and HTML (scripts), plain ZIP and legacy CFB office files (any content,
+ * incl. installers), TIFF. HEIC is refused by name (UNREADABLE below). `ext` is the container ffmpeg
+ * reads it as; 3GP, Matroska, AMR, Ogg video and FLAC are always transcoded (pipeline.ts), the others
+ * only when their codecs do not play in browsers. Plain text has no signature: see sniffText.
  */
 export const ALLOWED: Readonly<Record<string, AcceptedType>> = {
   jpg: { kind: 'image', mime: 'image/jpeg', format: 'jpeg' },
@@ -34,6 +45,13 @@ export const ALLOWED: Readonly<Record<string, AcceptedType>> = {
   mp4: { kind: 'video', mime: 'video/mp4', ext: 'mp4' },
   m4v: { kind: 'video', mime: 'video/mp4', ext: 'mp4' },
   mov: { kind: 'video', mime: 'video/quicktime', ext: 'mov' },
+  '3gp': { kind: 'video', mime: 'video/3gpp', ext: '3gp' },
+  '3g2': { kind: 'video', mime: 'video/3gpp2', ext: '3gp' },
+  mkv: { kind: 'video', mime: 'video/x-matroska', ext: 'mkv' },
+  ogv: { kind: 'video', mime: 'video/ogg', ext: 'ogv' },
+  amr: { kind: 'audio', mime: 'audio/amr', ext: 'amr' },
+  flac: { kind: 'audio', mime: 'audio/flac', ext: 'flac' },
+  rtf: { kind: 'file', mime: 'application/rtf', ext: 'rtf' },
   pdf: { kind: 'file', mime: 'application/pdf', ext: 'pdf' },
   docx: { kind: 'file', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' },
   xlsx: { kind: 'file', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
@@ -49,14 +67,81 @@ export class UnsupportedMediaType extends HttpError {
   }
 }
 
-/** Recognises a file by its bytes only; the name and the browser's claimed type are never consulted. */
+/**
+ * Formats people do send but this server cannot decode: refused by name, so that the pupil knows what
+ * to change. HEIC (iPhone photos): the prebuilt libvips in sharp decodes only AV1 HEIF (AVIF), and
+ * ffmpeg 5 has no HEIF reader.
+ */
+const UNREADABLE: Readonly<Record<string, { format: string; advice: string }>> = {
+  heic: {
+    format: 'HEIC',
+    advice: 'Save the photo as JPEG and upload it again (on an iPhone: Settings → Camera → Formats → Most Compatible).',
+  },
+};
+
+/** A file that would be accepted if the server could decode its format; 415 with the format's name. */
+export class UnreadableFormat extends UnsupportedMediaType {
+  constructor(
+    readonly format: string,
+    originalName: string,
+    advice: string,
+  ) {
+    super(`Cannot upload ${quoteName(originalName) ?? 'this file'}: ${format} files cannot be read on this server. ${advice}`);
+    this.reason = 'media_format_unreadable';
+    this.reasonParams = { format };
+  }
+}
+
+/**
+ * Recognises a file by its bytes; the browser's claimed type is never consulted. The name matters
+ * only for plain text, which has no signature: a `.txt`, `.csv` or `.md` is text when its bytes are.
+ */
 export async function sniff(filePath: string, originalName: string): Promise<AcceptedType> {
   const detected = await fileTypeFromFile(filePath);
   const accepted = detected ? ALLOWED[detected.ext] : undefined;
   if (accepted) return accepted;
+  const unreadable = detected ? UNREADABLE[detected.ext] : undefined;
+  if (unreadable) throw new UnreadableFormat(unreadable.format, originalName, unreadable.advice);
+  // file-type calls text beginning with "<?xml" XML; as plain text it is served inert all the same.
+  if ((!detected || detected.ext === 'xml') && TEXT_EXTENSIONS.has(path.extname(originalName).toLowerCase())) {
+    const text = await sniffText(filePath);
+    if (text) return { kind: 'file', mime: TEXT_MIME, ext: 'txt', text };
+  }
   const what = detected ? `${detected.mime} (.${detected.ext})` : 'an unknown type';
   throw new UnsupportedMediaType(`Cannot upload ${quoteName(originalName) ?? 'this file'}: its content is ${what}. ${ACCEPTED_SUMMARY}`);
 }
+
+export const TEXT_EXTENSIONS: ReadonlySet<string> = new Set(['.txt', '.csv', '.md']);
+
+/**
+ * Whether every byte is text: valid UTF-8, or else single-byte text (Windows-1252). A NUL, or any
+ * C0 control other than tab, line feed, form feed, carriage return and escape, means binary.
+ * Streamed, so a large file is never held in memory; the caller's size limit bounds the reading.
+ */
+async function sniffText(filePath: string): Promise<TextEncoding | null> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let validUtf8 = true;
+  for await (const chunk of createReadStream(filePath)) {
+    const bytes = chunk as Buffer;
+    for (const byte of bytes) if (byte < 0x20 && !TEXT_CONTROLS.has(byte)) return null;
+    if (!validUtf8) continue;
+    try {
+      utf8.decode(bytes, { stream: true });
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  if (validUtf8) {
+    try {
+      utf8.decode();
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  return validUtf8 ? 'utf-8' : 'windows-1252';
+}
+
+const TEXT_CONTROLS = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1b]);
 
 const NOUNS = { image: 'image', audio: 'audio file', video: 'video', file: 'file' } as const;
 

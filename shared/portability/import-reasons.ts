@@ -23,6 +23,7 @@ export interface ImportReasonParams {
   'media-not-included': NoParams;
   'media-missing': { file: string };
   'media-unsupported': { file: string };
+  'media-format-unreadable': { file: string; format: string };
   'media-refused': { file: string };
   'media-cleaned': NoParams;
   // LEAP2A
@@ -82,6 +83,7 @@ export const IMPORT_REASONS_EN = {
   'media-not-included': 'The file is not included: a bare XML feed carries no files (import the ZIP archive instead).',
   'media-missing': 'The file “{{file}}” is not in the archive.',
   'media-unsupported': 'The file “{{file}}” is of a type Polku does not accept (images, audio, video, PDF and office documents are accepted).',
+  'media-format-unreadable': 'The file “{{file}}” is a {{format}} file, which this server cannot read. The rest was imported without it.',
   'media-refused': 'The file “{{file}}” could not be processed: it is damaged or not what it claims to be. The rest was imported without it.',
   'media-cleaned': 'The file carried metadata (such as location) and was cleaned before storing.',
   'learner-details': 'The learner’s own details: used for the pupil’s name, not imported as an item.',
@@ -150,6 +152,7 @@ export const IMPORT_REASON_CODES = [
   'media-not-included',
   'media-missing',
   'media-unsupported',
+  'media-format-unreadable',
   'media-refused',
   'media-cleaned',
   'learner-details',

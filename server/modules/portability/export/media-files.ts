@@ -36,12 +36,14 @@ const EXTENSIONS: Record<string, string> = {
   'application/vnd.oasis.opendocument.text': 'odt',
   'application/vnd.oasis.opendocument.presentation': 'odp',
   'application/vnd.oasis.opendocument.spreadsheet': 'ods',
+  'application/rtf': 'rtf',
   'text/plain': 'txt',
 };
 
 /** The file extension the archive gives a media type; `bin` for anything unknown. */
 function extensionFor(mime: string): string {
-  return EXTENSIONS[mime.toLowerCase()] ?? 'bin';
+  // Parameters do not change the type: text is stored as `text/plain; charset=utf-8`.
+  return EXTENSIONS[(mime.split(';')[0] ?? '').trim().toLowerCase()] ?? 'bin';
 }
 
 /**

@@ -5,8 +5,9 @@ import type { Db } from '../../../db/database.ts';
 import { HttpError } from '../../../http/errors.ts';
 import { MediaUnreadable, ToolUnavailable } from '../../../media/av.ts';
 import { imageCarriesMetadata } from '../../../media/image.ts';
+import { withExtension } from '../../../media/conversions.ts';
 import { type MediaOptions, type ProcessedMedia, processUpload, sha256File, storeProcessedMedia } from '../../../media/pipeline.ts';
-import { type AcceptedType, UnsupportedMediaType, sniff } from '../../../media/sniff.ts';
+import { type AcceptedType, UnreadableFormat, UnsupportedMediaType, sniff } from '../../../media/sniff.ts';
 import type { BlobStore } from '../../../storage/blob-store.ts';
 import { noteBlobKeys } from '../../../storage/noted-blob-store.ts';
 import { discardStored, type StoredMedia } from '../../artefacts/artefact-media.ts';
@@ -82,7 +83,9 @@ export class MediaFiles {
       return { path: target, sha256, size, accepted };
     } catch (err) {
       await rm(target, { force: true });
-      if (err instanceof UnsupportedMediaType) return { reason: importReason('media-unsupported', { file: path.posix.basename(entry) }) };
+      const file = path.posix.basename(entry);
+      if (err instanceof UnreadableFormat) return { reason: importReason('media-format-unreadable', { file, format: err.format }) };
+      if (err instanceof UnsupportedMediaType) return { reason: importReason('media-unsupported', { file }) };
       throw err;
     }
   }
@@ -128,7 +131,7 @@ export async function storeImportMedia(deps: MediaStoreDeps, files: MediaFiles, 
       mime: prepared.media.mime,
       sha256: prepared.media.sha256,
       size: prepared.media.size,
-      originalName: planned.originalName,
+      originalName: withExtension(planned.originalName, prepared.media.convertedTo),
       width: prepared.media.width,
       height: prepared.media.height,
       durationMs: prepared.media.durationMs,
@@ -182,7 +185,42 @@ async function prepare(deps: MediaStoreDeps, files: MediaFiles, planned: Planned
     };
   }
   const processed = await processOrReject(deps, planned, source);
+  if (planned.mode === 'keep' && (accepted.kind === 'audio' || accepted.kind === 'video') && processed.sha256 === source.sha256) {
+    return keepCleanRecording(files, planned, source, processed, known);
+  }
   return { media: processed, cleaned: planned.mode === 'keep', known };
+}
+
+/**
+ * A Polku archive's recording that the pipeline gave back byte for byte: nothing was removed, so
+ * the archive's file is stored and the report does not say "cleaned". The check is made on the
+ * bytes themselves (the archive's digest only names the file, anyone can compute one), so a file
+ * with metadata under a correct digest is still cleaned. The archive's poster and thumbnail are
+ * reused when they too carry no metadata, so that a round trip keeps every file as it was.
+ */
+async function keepCleanRecording(
+  files: MediaFiles,
+  planned: PlannedMedia,
+  source: Inspected,
+  processed: ProcessedMedia,
+  known: Prepared['known'],
+): Promise<Prepared> {
+  const variants: ProcessedMedia['variants'] = { ...processed.variants, original: variantOf(source) };
+  const poster = planned.variants.poster && files.file(planned.variants.poster.entry);
+  const thumb = planned.variants.thumb && files.file(planned.variants.thumb.entry);
+  if (processed.variants.poster && poster && thumb && (await cleanImages([poster, thumb]))) {
+    variants.poster = variantOf(poster);
+    variants.thumb = variantOf(thumb);
+    for (const v of [poster, thumb]) known.set(v.path, { sha256: v.sha256, size: v.size });
+  }
+  return { media: { ...processed, variants }, cleaned: false, known };
+}
+
+async function cleanImages(images: readonly Inspected[]): Promise<boolean> {
+  for (const image of images) {
+    if (image.accepted.kind !== 'image' || (await imageCarriesMetadata(image.path, image.accepted.format))) return false;
+  }
+  return true;
 }
 
 async function carriesMetadata(source: Inspected, files: MediaFiles, planned: PlannedMedia): Promise<boolean> {

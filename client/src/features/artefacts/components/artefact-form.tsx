@@ -7,7 +7,7 @@ import { RichTextEditor } from '../../../components/rich-text-editor.tsx';
 import { drafts, type StoredDraft } from '../../../lib/drafts.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
 import { useFormat } from '../../../lib/format.ts';
-import { isApiError } from '../../../lib/http.ts';
+import { type ApiError, isApiError } from '../../../lib/http.ts';
 import { perFileProgress } from '../../../lib/upload.ts';
 import { useForm } from '../../../lib/use-form.ts';
 import { useOnline } from '../../../lib/use-online.ts';
@@ -96,7 +96,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
   const [removeMediaIds, setRemoveMediaIds] = useState<string[]>(start.removeMediaIds);
   const [progress, setProgress] = useState<number[] | null>(null);
   const [phase, setPhase] = useState<UploadPhase>('idle');
-  const [mediaError, setMediaError] = useState<'tooLarge' | 'unsupported' | undefined>();
+  const [mediaError, setMediaError] = useState<MediaErrorMessage | undefined>();
   // A restored draft whose Save was pressed, opened offline, is waiting for the connection already.
   const [saveState, setSaveState] = useState<SaveState>(() => (draft?.submitted && !navigator.onLine ? { kind: 'offline' } : { kind: 'idle' }));
   const progressRef = useRef<HTMLDivElement>(null);
@@ -165,8 +165,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
     try {
       return await send();
     } catch (error) {
-      if (isApiError(error, 'payload_too_large')) setMediaError('tooLarge');
-      if (isApiError(error, 'unsupported_media_type')) setMediaError('unsupported');
+      if (isApiError(error, 'payload_too_large') || isApiError(error, 'unsupported_media_type')) setMediaError(mediaErrorOf(error));
       throw error;
     } finally {
       setPhase('idle');
@@ -302,7 +301,13 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
 
       <div className="card form-section">
         <div ref={progressRef} className="scroll-anchor">
-          <MediaPicker files={files} onChange={setFiles} progress={progress} phase={phase} error={mediaError ? t(`media.${mediaError}`) : undefined} />
+          <MediaPicker
+            files={files}
+            onChange={setFiles}
+            progress={progress}
+            phase={phase}
+            error={mediaError ? t(`media.${mediaError.key}`, mediaError.params) : undefined}
+          />
         </div>
         {keptMedia.length > 0 && (
           <CheckboxGroup
@@ -436,4 +441,17 @@ function SaveStatus({ state, online, onRetry }: { state: SaveState; online: bool
       )}
     </div>
   );
+}
+
+/** Which media message an upload refusal shows: the server's reason names a format or a limit when it can. */
+interface MediaErrorMessage {
+  key: 'tooLarge' | 'unsupported' | 'formatUnreadable' | 'transcodeTooLong';
+  params?: Readonly<Record<string, string | number>>;
+}
+
+function mediaErrorOf(error: ApiError): MediaErrorMessage {
+  const reason = error.reason;
+  if (reason?.code === 'media_format_unreadable') return { key: 'formatUnreadable', params: reason.params };
+  if (reason?.code === 'media_transcode_too_long') return { key: 'transcodeTooLong', params: reason.params };
+  return { key: error.code === 'payload_too_large' ? 'tooLarge' : 'unsupported' };
 }
