@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope, type PortfolioScope } from '../../auth/policy.ts';
 import type { ArtefactSnapshot } from '../../db/schema.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
@@ -18,9 +18,9 @@ import {
   lockArtefact,
   mediaFacts,
   presentArtefact,
-  pupilFacts,
   selectArtefacts,
   timelineRows,
+  timelineWithPupilFacts,
 } from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
 
@@ -400,14 +400,21 @@ export function artefactsService(deps: ArtefactsDeps) {
 
     /** One page of a pupil's portfolio, newest first, keyset-paginated on (createdAt, id). */
     async timeline(actor: Actor, pupilId: string, query: TimelineInput): Promise<TimelinePage> {
-      const pupil = await pupilFacts(db, pupilId);
+      const before = query.cursor ? decodeCursor(query.cursor) : null;
+      const filter = { ...query, before };
+      // The page is read with the pupil's facts in one round trip, for the scope the policy most likely
+      // gives (a guardian who is not otherwise the pupil's teacher: shared; anyone else: all). The policy
+      // decides on the facts below; the rows are used only if its scope is the one they were read with.
+      const likely: PortfolioScope =
+        actor.id !== pupilId && actor.childIds.has(pupilId) && actor.teacherGroupIds.size === 0 ? { kind: 'shared' } : { kind: 'all' };
+      const read = await timelineWithPupilFacts(db, actor.id, pupilId, likely, filter, query.limit + 1);
+      const { pupil } = read;
       if (!pupil) throw new NotFound('The pupil');
       authorize(actor, 'portfolio.read', pupil.resource, 'The pupil');
       const scope = portfolioScope(actor, pupil.resource, pupil.projectsTaughtBy(actor.id));
       if (!scope) throw new NotFound('The pupil');
       if (scope.kind === 'projects' && scope.projectIds.length === 0) return { items: [], nextCursor: null };
-      const before = query.cursor ? decodeCursor(query.cursor) : null;
-      const rows = await timelineRows(db, actor.id, pupilId, scope, { ...query, before }, query.limit + 1);
+      const rows = scope.kind === likely.kind ? read.rows : await timelineRows(db, actor.id, pupilId, scope, filter, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return {
