@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope, type PortfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
 import type { ArtefactSnapshot } from '../../db/schema.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
@@ -405,8 +405,8 @@ export function artefactsService(deps: ArtefactsDeps) {
       // The page is read with the pupil's facts in one round trip, for the scope the policy most likely
       // gives (a guardian who is not otherwise the pupil's teacher: shared; anyone else: all). The policy
       // decides on the facts below; the rows are used only if its scope is the one they were read with.
-      const likely: PortfolioScope =
-        actor.id !== pupilId && actor.childIds.has(pupilId) && actor.teacherGroupIds.size === 0 ? { kind: 'shared' } : { kind: 'all' };
+      const likely =
+        actor.id !== pupilId && actor.childIds.has(pupilId) && actor.teacherGroupIds.size === 0 ? ({ kind: 'shared' } as const) : ({ kind: 'all' } as const);
       const read = await timelineWithPupilFacts(db, actor.id, pupilId, likely, filter, query.limit + 1);
       const { pupil } = read;
       if (!pupil) throw new NotFound('The pupil');
