@@ -5,13 +5,11 @@ import session from 'express-session';
 import helmet from 'helmet';
 import type { PassportInstance } from './auth/passport.ts';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { errorMiddleware, HttpError, NotFound } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { redactingSerializers } from './http/log-redaction.ts';
-import { requestId } from './http/request-id.ts';
+import { requestLogger } from './http/request-log.ts';
 import { mountRoutes, type AnyRoute } from './http/route.ts';
 import { sameOriginGuard } from './http/same-origin.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -54,8 +52,9 @@ export function buildApp(deps: AppDeps): express.Express {
   // Whose address req.ip is (the sign-in limits count by it): only the proxies TRUST_PROXY names.
   app.set('trust proxy', config.trustProxy);
 
-  // The request logger gets the redacting serializers explicitly: pino-http would otherwise put its own in.
-  app.use(pinoHttp({ logger, genReqId: requestId, serializers: redactingSerializers, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // API responses carry no ETag: hashing every JSON body cost CPU on each read, and the client never revalidates.
+  app.set('etag', false);
+  app.use(requestLogger(logger, { ignore: (req) => req.url === '/healthz' }));
   app.use(
     helmet({
       contentSecurityPolicy: {

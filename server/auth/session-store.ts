@@ -1,7 +1,10 @@
+import type { Request } from 'express';
 import session from 'express-session';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { SessionEndReason } from '../../shared/realtime.ts';
 import type { Db } from '../db/database.ts';
-import { executePrepared } from '../db/prepared.ts';
+import { executeCompiled } from '../db/prepared.ts';
+import { actorFactsSelection, type ActorFactsRow } from '../modules/org/org.repo.ts';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
@@ -21,6 +24,9 @@ const TOUCH_MEMORY = 50_000;
  */
 export class DbSessionStore extends session.Store {
   private readonly lastTouched = new Map<string, number>();
+  /** The user read with a session (by the session data object `get` returned), then by the request it was loaded for. */
+  private readonly userOfData = new WeakMap<object, ActorFactsRow>();
+  private readonly userOfRequest = new WeakMap<object, ActorFactsRow>();
   private ended: SessionsEndedListener = () => undefined;
 
   constructor(private readonly db: Db) {
@@ -38,11 +44,46 @@ export class DbSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    // On every API request: a prepared statement.
-    executePrepared(this.db, this.db.selectFrom('sessions').select('data').where('sid', '=', sid).where('expiresAt', '>', new Date()).compile()).then(
-      ([row]) => callback(undefined, (row?.data as session.SessionData | undefined) ?? null),
-      callback,
-    );
+    // On every API request, so one prepared statement compiled once: the session and, in the same
+    // round trip and snapshot, its user's policy facts (for passport's deserializeUser, see userReadWith).
+    executeCompiled(this.db, 'sessionWithUser', [sid, new Date()], ([id, now]) =>
+      this.db
+        .selectFrom('sessions')
+        .select((eb) => [
+          'sessions.data',
+          jsonObjectFrom(
+            eb
+              .selectFrom('users')
+              .select((u) => actorFactsSelection(u))
+              .whereRef('users.id', '=', 'sessions.userId'),
+          ).as('user'),
+        ])
+        .where('sessions.sid', '=', id)
+        .where('sessions.expiresAt', '>', now)
+        .compile(),
+    ).then(([row]) => {
+      if (!row) return callback(undefined, null);
+      const data = row.data as session.SessionData;
+      if (row.user) this.userOfData.set(data, row.user);
+      callback(undefined, data);
+    }, callback);
+  }
+
+  /** express-session turns what `get` returned into the request's session here: the user read with it goes with the request. */
+  override createSession(req: Request, data: session.SessionData): session.Session & session.SessionData {
+    const user = this.userOfData.get(data);
+    if (user) this.userOfRequest.set(req, user);
+    return super.createSession(req, data);
+  }
+
+  /**
+   * The facts of user `userId` as read together with this request's session, once (the second call
+   * gets nothing); undefined when the session's row named no such user, so the caller loads them itself.
+   */
+  userReadWith(req: object, userId: string): ActorFactsRow | undefined {
+    const user = this.userOfRequest.get(req);
+    this.userOfRequest.delete(req);
+    return user?.id === userId ? user : undefined;
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {

@@ -3,11 +3,11 @@ import type pg from 'pg';
 import { DatabaseUnavailableError, queryError } from './connection-errors.ts';
 
 /**
- * Named prepared statements for the few reads that run on (almost) every request: the session,
- * the actor, a pupil's and an artefact's policy facts, the artefacts page. PostgreSQL then parses
+ * Named prepared statements for the few reads that run on (almost) every request: the session with
+ * its user, a pupil's and an artefact's policy facts, the artefacts page. PostgreSQL then parses
  * and plans each of them once per connection instead of on every call; for these json-aggregating
  * queries, planning was most of their cost (measured on the timeline benchmark's database:
- * PostgreSQL CPU for one timeline request's four queries 1.9 → 0.7 ms).
+ * PostgreSQL CPU for one timeline request's then four queries 1.9 → 0.7 ms; they are two now).
  *
  * Opt-in by SQL text: `executePrepared` registers the text, and the pool below sends a registered
  * text under its own name. Only fixed-shape queries that name their columns belong here (a prepared

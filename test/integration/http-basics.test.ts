@@ -169,7 +169,8 @@ describe('OpenAPI document', () => {
     const doc = await fetchDocument();
     const db = app.database.db;
     // Real services over the test database: route declarations only capture them, no handler runs here.
-    const auth = authService({ db, sessions: new DbSessionStore(db), notifier: silentNotifier, demo: false });
+    const sessions = new DbSessionStore(db);
+    const auth = authService({ db, sessions, notifier: silentNotifier, demo: false });
     const orgDeps = { db, notifier: silentNotifier, endUserSessions: auth.endUserSessions };
     const declared = [
       ...authRoutes({
@@ -178,7 +179,7 @@ describe('OpenAPI document', () => {
         limiter: loginLimiter(),
         notifier: silentNotifier,
         cookieName: SESSION_COOKIE,
-        passport: configurePassport(auth),
+        passport: configurePassport(auth, sessions),
       }),
       ...orgRoutes(orgDeps),
     ].map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);

@@ -45,44 +45,52 @@ export async function artefactFacts(db: Db, artefactId: string) {
   };
 }
 
-/** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups (one prepared query). */
-export async function pupilFacts(db: Db, pupilId: string) {
-  // Built and compiled once per database: on every timeline request.
-  const [row] = await executeCompiled(db, 'pupilFacts', [pupilId], ([id]) =>
-    db
-      .selectFrom('users')
-      .select((eb) => [
-        jsonArrayFrom(
-          eb.selectFrom('schoolRoles').select('schoolRoles.schoolId').whereRef('schoolRoles.userId', '=', 'users.id').where('schoolRoles.role', '=', 'pupil'),
-        ).as('schools'),
-        jsonArrayFrom(
-          eb.selectFrom('memberships').select('memberships.groupId').whereRef('memberships.userId', '=', 'users.id').where('memberships.role', '=', 'pupil'),
-        ).as('groups'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('projectTeachers')
-            .innerJoin('projectGroups', 'projectGroups.projectId', 'projectTeachers.projectId')
-            .innerJoin('memberships', 'memberships.groupId', 'projectGroups.groupId')
-            .select(['projectTeachers.projectId', 'projectTeachers.userId'])
-            .whereRef('memberships.userId', '=', 'users.id')
-            .where('memberships.role', '=', 'pupil'),
-        ).as('projectTeachers'),
-      ])
-      .where('users.id', '=', id)
-      .compile(),
-  );
-  if (!row || row.schools.length === 0) return null;
-  const { projectTeachers } = row;
+/**
+ * A pupil's policy facts as one json value: the schools where they are a pupil, their groups, and
+ * who teaches the projects of those groups. Plain SQL, so that the timeline's query can carry it too.
+ */
+function pupilFactsJson(pupilId: unknown) {
+  return sql<PupilFactsJson>`(select json_build_object(
+      'schools', array(select sr.school_id from school_roles sr where sr.user_id = ${pupilId} and sr.role = 'pupil'),
+      'groups', array(select m.group_id from memberships m where m.user_id = ${pupilId} and m.role = 'pupil'),
+      'projectTeachers', coalesce((
+        select json_agg(json_build_object('projectId', pt.project_id, 'userId', pt.user_id))
+        from project_teachers pt
+        join project_groups pg on pg.project_id = pt.project_id
+        join memberships m on m.group_id = pg.group_id
+        where m.user_id = ${pupilId} and m.role = 'pupil'
+      ), '[]')))`;
+}
+interface PupilFactsJson {
+  schools: string[];
+  groups: string[];
+  projectTeachers: Array<{ projectId: string; userId: string }>;
+}
+export type PupilFacts = NonNullable<ReturnType<typeof pupilFactsFrom>>;
+
+function pupilFactsFrom(pupilId: string, facts: PupilFactsJson) {
+  if (facts.schools.length === 0) return null;
+  const { projectTeachers } = facts;
   return {
     resource: {
       type: 'pupil' as const,
       pupilId,
-      schoolIds: row.schools.map((s) => s.schoolId),
-      groupIds: row.groups.map((g) => g.groupId),
+      schoolIds: facts.schools,
+      groupIds: facts.groups,
       projectTeacherIds: [...new Set(projectTeachers.map((p) => p.userId))],
     },
     projectsTaughtBy: (userId: string) => [...new Set(projectTeachers.filter((p) => p.userId === userId).map((p) => p.projectId))],
   };
+}
+
+/** A pupil as a portfolio owner: schools, groups, and who teaches the projects of those groups (one prepared query); null for a non-pupil. */
+export async function pupilFacts(db: Db, pupilId: string): Promise<PupilFacts | null> {
+  const plain = withoutPlugins(db);
+  // Built and compiled once per database: on every timeline request that does not get them with its page.
+  const [row] = await executeCompiled(plain, 'pupilFacts', [pupilId], ([id]) =>
+    sql<{ facts: PupilFactsJson }>`select ${pupilFactsJson(id)} as facts`.compile(plain),
+  );
+  return row ? pupilFactsFrom(pupilId, row.facts) : null;
 }
 
 /** Teachers of the owner's groups and the owner's guardians: with the policy, who hears of an artefact. */
@@ -146,7 +154,7 @@ export function selectArtefacts(db: Db, viewerId: string, where: readonly RawBui
   return executePrepared(plain, artefactsQuery(plain, viewerId, where, limit));
 }
 
-function artefactsQuery(plain: Db, viewerId: unknown, where: readonly RawBuilder<unknown>[], limit?: unknown) {
+function artefactsQuery(plain: Db, viewerId: unknown, where: readonly RawBuilder<unknown>[], limit?: unknown, extraColumns = sql``) {
   const query = sql<ArtefactRow>`
     select a.id, a.owner_id as "ownerId", owner.display_name as "ownerName", a.project_id as "projectId", a.phase_id as "phaseId",
       a.kind, a.title, a.body_html as "bodyHtml", a.links, a.subject_codes as "subjectCodes", a.competence_ids as "competenceIds",
@@ -160,7 +168,7 @@ function artefactsQuery(plain: Db, viewerId: unknown, where: readonly RawBuilder
       (select count(*)::int from feedback f
         where f.artefact_id = a.id and (f.author_id is null or f.author_id <> ${viewerId})
           and f.created_at > coalesce((select fr.read_at from feedback_reads fr where fr.user_id = ${viewerId} and fr.artefact_id = a.id), '-infinity'::timestamptz)
-      ) as "unreadCount"
+      ) as "unreadCount"${extraColumns}
     from artefacts a
     join users owner on owner.id = a.owner_id
     where ${sql.join(where, sql` and `)}
@@ -190,8 +198,17 @@ export interface TimelineFilter {
 /**
  * One page of a pupil's artefacts within the policy's scope (never 'projects' with no project). The
  * query is compiled once per shape (scope and which filters are set): the hottest read.
+ * `withPupilFacts`: every row also carries the pupil's policy facts (see timelineWithPupilFacts).
  */
-export function timelineRows(db: Db, viewerId: string, pupilId: string, scope: PortfolioScope, filter: TimelineFilter, limit: number): Promise<ArtefactRow[]> {
+export function timelineRows(
+  db: Db,
+  viewerId: string,
+  pupilId: string,
+  scope: PortfolioScope,
+  filter: TimelineFilter,
+  limit: number,
+  withPupilFacts = false,
+): Promise<Array<ArtefactRow & { pupilFacts?: PupilFactsJson }>> {
   // Each optional condition: its name in the shape's key, its values, and its SQL for placeholders of those values.
   const conditions: Array<{ name: string; values: unknown[]; where: (v: readonly unknown[]) => RawBuilder<unknown> }> = [];
   if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`a.visibility = 'guardians'` });
@@ -206,15 +223,29 @@ export function timelineRows(db: Db, viewerId: string, pupilId: string, scope: P
     conditions.push({ name: 'before', values: [filter.before.createdAt, filter.before.id], where: ([at, id]) => sql`(a.created_at, a.id) < (${at}, ${id})` });
   const values = [viewerId, pupilId, limit, ...conditions.flatMap((c) => c.values)];
   const plain = withoutPlugins(db);
-  return executeCompiled(plain, `timeline:${conditions.map((c) => c.name).join(',')}`, values, ([viewer, pupil, lim, ...rest]) => {
+  const shape = `${withPupilFacts ? 'timeline+pupil' : 'timeline'}:${conditions.map((c) => c.name).join(',')}`;
+  return executeCompiled(plain, shape, values, ([viewer, pupil, lim, ...rest]) => {
     const where = [sql`a.owner_id = ${pupil}`, sql`a.deleted_at is null`];
     let next = 0;
     for (const c of conditions) {
       where.push(c.where(rest.slice(next, next + c.values.length)));
       next += c.values.length;
     }
-    return artefactsQuery(plain, viewer, where, lim);
+    return artefactsQuery(plain, viewer, where, lim, withPupilFacts ? sql`, ${pupilFactsJson(pupil)} as "pupilFacts"` : undefined);
   });
+}
+
+/**
+ * A timeline page read for a scope the caller expects, with the pupil's policy facts in the same
+ * round trip (the hottest read: one query instead of two). The caller must let the policy decide on
+ * `pupil` and use `rows` only if the policy's scope is the one they were read with. When the page
+ * is empty, the facts are read on their own; `pupil` is null when there is no such pupil.
+ */
+export async function timelineWithPupilFacts(db: Db, viewerId: string, pupilId: string, scope: PortfolioScope, filter: TimelineFilter, limit: number) {
+  const rows = await timelineRows(db, viewerId, pupilId, scope, filter, limit, true);
+  const facts = rows[0]?.pupilFacts;
+  const pupil = facts ? pupilFactsFrom(pupilId, facts) : await pupilFacts(db, pupilId);
+  return { rows: rows as ArtefactRow[], pupil };
 }
 
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d) : d).toISOString();

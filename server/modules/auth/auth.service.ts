@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { SessionEndReason } from '../../../shared/realtime.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { findUserByUsername, loadActorFacts } from '../org/org.repo.ts';
+import { findUserByUsername, loadActorFacts, type ActorFactsRow } from '../org/org.repo.ts';
 import { DEMO_PASSWORD } from '../../seed/demo-school.ts';
 
 export interface AuthDeps {
@@ -63,20 +63,10 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
 
     /** The policy's view of a user, or null when the account is gone or deactivated. */
     async loadActor(userId: string): Promise<ActorFacts | null> {
-      const facts = await loadActorFacts(db, userId);
-      if (!facts || !facts.active) return null;
-      return {
-        id: facts.id,
-        username: facts.username,
-        displayName: facts.displayName,
-        locale: facts.locale,
-        roles: facts.roles,
-        teacherGroupIds: new Set(facts.memberships.filter((m) => m.role === 'teacher').map((m) => m.groupId)),
-        pupilGroupIds: new Set(facts.memberships.filter((m) => m.role === 'pupil').map((m) => m.groupId)),
-        childIds: new Set(facts.children.map((c) => c.pupilId)),
-        childGroupIds: new Set(facts.childGroups.map((g) => g.groupId)),
-      };
+      return actorFrom(await loadActorFacts(db, userId));
     },
+
+    actorFrom,
 
     /** Ends every session of the user; the store has their sockets disconnected, in every process. */
     async endUserSessions(userId: string, reason: SessionEndReason): Promise<void> {
@@ -86,3 +76,19 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
 }
 
 export type AuthService = ReturnType<typeof authService>;
+
+/** The policy's view of a user from their facts, or null when the account is gone or deactivated. */
+function actorFrom(facts: ActorFactsRow | undefined): ActorFacts | null {
+  if (!facts || !facts.active) return null;
+  return {
+    id: facts.id,
+    username: facts.username,
+    displayName: facts.displayName,
+    locale: facts.locale,
+    roles: facts.roles,
+    teacherGroupIds: new Set(facts.memberships.filter((m) => m.role === 'teacher').map((m) => m.groupId)),
+    pupilGroupIds: new Set(facts.memberships.filter((m) => m.role === 'pupil').map((m) => m.groupId)),
+    childIds: new Set(facts.children.map((c) => c.pupilId)),
+    childGroupIds: new Set(facts.childGroups.map((g) => g.groupId)),
+  };
+}

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../db/database.ts';
-import { executePrepared } from '../../db/prepared.ts';
+import { executeCompiled } from '../../db/prepared.ts';
+import type { Database } from '../../db/schema.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
 
 /** Data access for the organisation tables: schools, users, school roles, groups, memberships, guardian links. */
@@ -13,37 +14,48 @@ export function findUserByUsername(db: Queryable, username: string) {
   return db.selectFrom('users').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
 }
 
-/** Everything the policy needs about a user, in one round trip (on every request: a prepared statement). */
+/**
+ * Everything the policy needs about a user, as the select list of a query on `users` (one row per
+ * user): also embedded in the session store's read, which loads the session and its user at once.
+ */
+export function actorFactsSelection(eb: ExpressionBuilder<Database, 'users'>) {
+  return [
+    eb.ref('users.id').as('id'),
+    eb.ref('users.username').as('username'),
+    eb.ref('users.displayName').as('displayName'),
+    eb.ref('users.locale').as('locale'),
+    eb.ref('users.active').as('active'),
+    jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as(
+      'roles',
+    ),
+    jsonArrayFrom(eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id')).as(
+      'memberships',
+    ),
+    jsonArrayFrom(eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id')).as('children'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('guardianLinks')
+        .innerJoin('memberships', 'memberships.userId', 'guardianLinks.pupilId')
+        .select('memberships.groupId')
+        .whereRef('guardianLinks.guardianId', '=', 'users.id')
+        .where('memberships.role', '=', 'pupil'),
+    ).as('childGroups'),
+  ] as const;
+}
+
+/** Everything the policy needs about a user, in one round trip (a prepared statement, compiled once). */
 export async function loadActorFacts(db: Queryable, userId: string) {
-  const query = db
-    .selectFrom('users')
-    .select((eb) => [
-      'users.id',
-      'users.username',
-      'users.displayName',
-      'users.locale',
-      'users.active',
-      jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as(
-        'roles',
-      ),
-      jsonArrayFrom(eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id')).as(
-        'memberships',
-      ),
-      jsonArrayFrom(eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id')).as('children'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('guardianLinks')
-          .innerJoin('memberships', 'memberships.userId', 'guardianLinks.pupilId')
-          .select('memberships.groupId')
-          .whereRef('guardianLinks.guardianId', '=', 'users.id')
-          .where('memberships.role', '=', 'pupil'),
-      ).as('childGroups'),
-    ])
-    .where('users.id', '=', userId)
-    .compile();
-  const [row] = await executePrepared(db, query);
+  const [row] = await executeCompiled(db, 'actorFacts', [userId], ([id]) =>
+    db
+      .selectFrom('users')
+      .select((eb) => actorFactsSelection(eb))
+      .where('users.id', '=', id)
+      .compile(),
+  );
   return row;
 }
+
+export type ActorFactsRow = NonNullable<Awaited<ReturnType<typeof loadActorFacts>>>;
 
 export function schoolsOfUser(db: Queryable, userId: string) {
   return db

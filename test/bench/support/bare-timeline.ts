@@ -7,9 +7,10 @@
  * writes the same JSON page (`{ items, nextCursor }`, field for field `presentArtefact`).
  *
  * What it leaves out is exactly Polku's per-request overhead that the benchmark's ratio measures:
- * Express routing, helmet, the request logger, the session and the actor (two queries), the
- * pupil's policy facts (one query), the policy, zod. The viewer and scope are given in the query
- * string, as if they were already known. The benchmark checks that both answer the same page.
+ * Express routing, helmet, the request logger, the session with its user (one query), the pupil's
+ * policy facts (which Polku reads as one more column of this same query: `timelineWithPupilFacts`),
+ * the policy, zod. The viewer and scope are given in the query string, as if they were already
+ * known. The benchmark checks that both answer the same page.
  *
  * Runs as its own process (`node --import tsx bare-timeline.ts --serve`), started by
  * `startBareTimeline`; it prints `listening <port>` when ready.
