@@ -9,6 +9,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
+import { pupilTags } from './artefact-tags.ts';
 import { claimStored, discardStored, mediaItemRow, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
 import {
   artefactFacts,
@@ -143,6 +144,7 @@ export function artefactsService(deps: ArtefactsDeps) {
       subjectCodes: a.subjectCodes,
       competenceIds: a.competenceIds,
       goalIds: a.goalIds,
+      tags: a.tags,
       mediaIds: media.map((m) => m.id),
     };
     await trx
@@ -182,6 +184,7 @@ export function artefactsService(deps: ArtefactsDeps) {
               subjectCodes: input.subjectCodes,
               competenceIds: input.competenceIds,
               goalIds: input.goalIds,
+              tags: input.tags,
               status: input.status,
               readyAt: input.status === 'ready' ? now : null,
               visibility: input.visibility,
@@ -415,6 +418,9 @@ export function artefactsService(deps: ArtefactsDeps) {
         nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     },
+
+    /** The tags used in a pupil's portfolio, within what the viewer may see: the timeline's filter chips. */
+    tags: (actor: Actor, pupilId: string) => pupilTags(db, actor, pupilId),
 
     readable,
   };
