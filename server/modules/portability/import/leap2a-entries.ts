@@ -1,3 +1,4 @@
+import { cleanImportedTags } from '../../../../shared/api/tags.ts';
 import type { MediaFiles } from './import-media.ts';
 import { type loadReference, matchSubject } from './leap2a-abilities.ts';
 import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
@@ -9,6 +10,11 @@ export type Role = 'person' | 'comment' | 'selection' | 'ability' | 'resource' |
 
 export function subjectsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
   return [...new Set(e.categories.filter((c) => !c.scheme).flatMap((c) => matchSubject(c.term, reference) ?? []))];
+}
+
+/** Plain Atom categories (Mahara's tags) that name no subject: the artefact's free tags, cleaned to the API's rules. */
+export function tagsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
+  return cleanImportedTags(e.categories.filter((c) => !c.scheme && matchSubject(c.term, reference) === null).map((c) => c.term));
 }
 
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V) {

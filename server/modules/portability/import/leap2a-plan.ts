@@ -9,7 +9,7 @@ import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import type { LeapEntry, LeapFeed } from './leap2a-feed.ts';
 import { loadReference, matchAbility } from './leap2a-abilities.ts';
-import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, webAddress } from './leap2a-entries.ts';
+import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, tagsOf, webAddress } from './leap2a-entries.ts';
 
 /** LEAP2A types Polku has no own place for; kept as text so nothing is lost. */
 const KNOWN_OTHER = new Set(['plan', 'achievement', 'activity', 'affiliation', 'meeting', 'organization', 'place', 'publication', 'event']);
@@ -145,10 +145,11 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       title: (e.title || UNTITLED).slice(0, 200),
       bodyHtml: e.html,
       links,
-      // Plain Atom categories are tags; those that name a subject become its code.
+      // Plain Atom categories are tags; those that name a subject become its code, the rest free tags.
       subjectCodes: subjectsOf(e, reference),
       competenceIds: [],
       goalIds: [],
+      tags: tagsOf(e, reference),
       status: 'draft',
       readyAt: null,
       visibility: 'private',
@@ -274,6 +275,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       subjectCodes: [],
       competenceIds: [],
       goalIds: [],
+      tags: tagsOf(s.entry, reference),
       status: 'draft',
       readyAt: null,
       visibility: 'private',
