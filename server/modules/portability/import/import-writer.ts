@@ -174,6 +174,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
           subjectCodes: row.subjectCodes,
           competenceIds: row.competenceIds,
           goalIds: row.goalIds,
+          tags: row.tags,
           status: row.status,
           readyAt: row.readyAt,
           visibility: row.visibility,
@@ -199,6 +200,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
         subjectCodes: row.subjectCodes,
         competenceIds: row.competenceIds,
         goalIds: row.goalIds,
+        tags: row.tags,
         // Only media this import stored (or the artefact already had): a refused file is in no version.
         mediaIds: v.mediaIds?.filter((id) => !refused.has(id)) ?? (mediaByArtefact.get(a) ?? []).filter((m) => !m.planned.removedAt).map((m) => m.id),
       };
