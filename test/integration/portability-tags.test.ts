@@ -125,3 +125,12 @@ describe('tags in LEAP2A', () => {
     expect(plain).toEqual({ subjectCodes: ['BI'], tags: ['not a subject'] });
   });
 });
+
+describe('tags in the LEAP2A export', () => {
+  it('each tag is a category term without a scheme, as Mahara writes tags', () => {
+    const xml = entries.get(ARCHIVE_PATHS.leap2a)?.toString('utf8') ?? '';
+    const entry = xml.split('<entry>').find((e) => e.includes('<title>Linnut</title>')) ?? '';
+    expect(entry).toContain('<category term="Kevät"/>');
+    expect(entry).toContain('<category term="linnut &amp; muut eläimet"/>');
+  });
+});
