@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact, TimelinePage } from '../../shared/api/artefacts.ts';
 import type { PupilTags } from '../../shared/api/tags.ts';
-import { makeTwoSchools } from '../helpers/factories.ts';
+import { makeProject, makeTwoSchools } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -146,6 +146,17 @@ describe('filtering and listing by tag', () => {
     expect((await guardian.get(`/api/artefacts/${privateOnly.id}`)).status).toBe(404);
     // Someone else's guardian learns nothing, not even that the pupil exists.
     expect((await otherGuardian.get(`/api/pupils/${w.pupil.id}/tags`)).status).toBe(404);
+  });
+
+  it("a teacher of one of the pupil's projects (not of the group) sees the tags of that project's work only", async () => {
+    const project = await makeProject(app.database.db, { schoolId: w.schoolA.id, teacherIds: [w.otherTeacher.id], groupIds: [w.group.id] });
+    const inProject = await create({ title: 'Projektissa', projectId: project.id, tags: ['Projektityö'] });
+    const projectTeacher = await app.as(w.otherTeacher.username);
+    const res = await projectTeacher.get<PupilTags>(`/api/pupils/${w.pupil.id}/tags`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.tags).toEqual([{ tag: 'Projektityö', count: 1 }]);
+    expect((await timeline(projectTeacher, 'tag=projektityö')).body.items.map((a) => a.id)).toEqual([inProject.id]);
+    expect((await timeline(projectTeacher, 'tag=Salaisuus')).body.items).toEqual([]);
   });
 
   it('deleted work leaves the list and the filter', async () => {
