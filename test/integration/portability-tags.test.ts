@@ -134,3 +134,11 @@ describe('tags in the LEAP2A export', () => {
     expect(entry).toContain('<category term="linnut &amp; muut eläimet"/>');
   });
 });
+
+describe('tags in the offline site', () => {
+  it("are listed among the artefact page's facts", () => {
+    const linnut = documentOf(entries).artefacts.find((a) => a.title === 'Linnut');
+    const html = entries.get(`site/artefact-${linnut?.id ?? ''}.html`)?.toString('utf8') ?? '';
+    expect(html).toMatch(/Tunnisteet<\/dt>\s*<dd>Kevät, linnut &amp; muut eläimet<\/dd>/);
+  });
+});
