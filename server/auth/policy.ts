@@ -31,7 +31,15 @@ export type Resource =
       readonly visibility: Visibility;
     }
   | { readonly type: 'feedback'; readonly authorId: string | null; readonly createdAt: Date; readonly artefact: ArtefactResource }
-  | { readonly type: 'project'; readonly schoolId: string; readonly teacherIds: readonly string[]; readonly groupIds: readonly string[] }
+  | {
+      readonly type: 'project';
+      readonly schoolId: string;
+      readonly teacherIds: readonly string[];
+      readonly groupIds: readonly string[];
+      /** The pupil an imported project belongs to (it has no teachers or groups), and the groups they are a pupil in. */
+      readonly ownerId: string | null;
+      readonly ownerGroupIds: readonly string[];
+    }
   /** An export or import job: who asked for it, and the schools of the pupil (or new account) it concerns. */
   | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] }
   /** A media file of an artefact; `removed` when an edit took it off the artefact (earlier versions still name it). */
@@ -106,7 +114,10 @@ const rules = {
   'project.read': (a: Actor, r: ResourceOf<'project'>) =>
     adminOf(a, r.schoolId) ||
     r.teacherIds.includes(a.id) ||
-    r.groupIds.some((g) => a.teacherGroupIds.has(g) || a.pupilGroupIds.has(g) || a.childGroupIds.has(g)),
+    r.groupIds.some((g) => a.teacherGroupIds.has(g) || a.pupilGroupIds.has(g) || a.childGroupIds.has(g)) ||
+    // A pupil's own (imported) project: the pupil and the teachers of their groups, as the work in it.
+    (r.ownerId !== null && (a.id === r.ownerId || teachesAny(a, r.ownerGroupIds))),
+  // Never the owner: editing would let a pupil give their project teachers or groups (issue 8, A1).
   'project.update': (a: Actor, r: ResourceOf<'project'>) => adminOf(a, r.schoolId) || r.teacherIds.includes(a.id),
 } as const;
 

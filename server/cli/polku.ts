@@ -156,9 +156,11 @@ async function exportCommand(args: string[]): Promise<void> {
   }
 }
 
+const FORMAT_NAMES = { polku: 'Polku archive', leap2a: 'LEAP2A', takeout: 'Google Takeout', seesaw: 'Seesaw journal' } as const;
+
 function printPreview(preview: ImportPreview): void {
   const out = process.stdout;
-  out.write(`${preview.format === 'polku' ? 'Polku archive' : 'LEAP2A'} ${preview.sourceVersion}, portfolio of ${preview.pupilName}\n`);
+  out.write(`${FORMAT_NAMES[preview.format]} ${preview.sourceVersion}, portfolio of ${preview.pupilName}\n`);
   for (const item of preview.items) out.write(`  ${item.action.padEnd(8)} ${item.type.padEnd(8)} ${item.title}${item.reason ? `  (${item.reason})` : ''}\n`);
   out.write(`${preview.counts.create} to create, ${preview.counts.skip} to skip, ${preview.counts.unmapped} that cannot be imported.\n`);
 }

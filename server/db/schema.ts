@@ -150,6 +150,8 @@ export interface ProjectsTable {
   subjectCodes: Generated<string[]>;
   competenceIds: Generated<string[]>;
   createdBy: string | null;
+  /** The pupil an imported project belongs to (null: a school's project, reached through its teachers and groups). */
+  ownerId: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   origin: ColumnType<ImportOrigin | null, string | null | undefined, string | null>;

@@ -81,6 +81,8 @@ export const importTargetSchema = z.discriminatedUnion('kind', [
       schoolId: idSchema,
       username: usernameSchema.optional(),
       displayName: nameText(200).optional(),
+      /** A group of the same school the new pupil joins, so that its teachers see the imported work (issue 9, item 11). */
+      groupId: idSchema.optional(),
     })
     .strict(),
 ]);
@@ -112,7 +114,7 @@ export const importItemSchema = z.object({
 export type ImportItemView = z.infer<typeof importItemSchema>;
 
 export const importPreviewSchema = z.object({
-  format: z.enum(['polku', 'leap2a']),
+  format: z.enum(['polku', 'leap2a', 'takeout', 'seesaw']),
   sourceVersion: z.string(),
   pupilName: z.string(),
   /** Set when the archive names no learner: `pupilName` is then the English placeholder. */

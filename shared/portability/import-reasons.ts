@@ -51,6 +51,14 @@ export interface ImportReasonParams {
   'comment-empty': NoParams;
   'feedback-imported': { author: string };
   'feedback-imported-anonymous': NoParams;
+  // Google Takeout and Seesaw
+  'foreign-part-unknown': { file: string };
+  'archive-viewer': { file: string };
+  'sidecar-unreadable': { file: string };
+  'date-unreadable': { value: string };
+  'date-missing': NoParams;
+  'page-unreadable': { file: string };
+  'page-truncated': { file: string; max: number };
 }
 export type ImportReasonCode = keyof ImportReasonParams;
 
@@ -101,6 +109,13 @@ export const IMPORT_REASONS_EN = {
   'comment-empty': 'An empty comment.',
   'feedback-imported': 'Feedback by {{author}}, marked as imported.',
   'feedback-imported-anonymous': 'Feedback by an unknown author, marked as imported.',
+  'foreign-part-unknown': '“{{file}}” is not a part Polku knows how to import: left out, the rest is imported.',
+  'archive-viewer': '“{{file}}” only serves to view the download in a browser: not imported.',
+  'sidecar-unreadable': 'The details file “{{file}}” could not be read (too large, too deeply nested or not valid): the work is imported without its details.',
+  'date-unreadable': 'The date “{{value}}” could not be read: the time of the import is used.',
+  'date-missing': 'No date is given: the time of the import is used.',
+  'page-unreadable': 'The page “{{file}}” could not be read (too large or not a page): its posts are not imported.',
+  'page-truncated': 'The page “{{file}}” has more than {{max}} posts or comments: those beyond are not imported.',
 } as const;
 
 /** Every code, for the API schema and the translation tests. */
@@ -143,6 +158,13 @@ export const IMPORT_REASON_CODES = [
   'comment-empty',
   'feedback-imported',
   'feedback-imported-anonymous',
+  'foreign-part-unknown',
+  'archive-viewer',
+  'sidecar-unreadable',
+  'date-unreadable',
+  'date-missing',
+  'page-unreadable',
+  'page-truncated',
 ] as const satisfies readonly ImportReasonCode[];
 
 // A code added to the interface but not to the list is a compile error here.

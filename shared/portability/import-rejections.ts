@@ -31,7 +31,7 @@ export interface ImportRejectedParams {
   'checksum-mismatch': { file: string };
   'missing-file': { file: string } | { context: 'manifest' } | { context: 'listed'; file: string };
   'media-damaged': { file: string };
-  'target-invalid': NoParams | { context: 'school' };
+  'target-invalid': NoParams | { context: 'school' } | { context: 'group' };
 }
 export type ImportRejectedCode = keyof ImportRejectedParams;
 
@@ -100,7 +100,8 @@ export const IMPORT_REJECTIONS_EN = {
   'xml-malformed_line': '“{{file}}” is not well-formed XML (the error is on line {{line}}).',
   'invalid-utf8': '“{{file}}” is not valid UTF-8 text. Polku imports text in UTF-8 only; the file may be damaged or saved in another encoding.',
   'unknown-format': 'The file is neither a ZIP archive nor an XML file. Polku imports its own export archives and LEAP2A files (for example from Mahara).',
-  'unknown-format_zip': 'The ZIP file is neither a Polku export nor a LEAP2A archive: it has no portfolio.json or leap2a.xml at its top level.',
+  'unknown-format_zip':
+    'The ZIP file is neither a Polku export nor a LEAP2A archive: it has no portfolio.json or leap2a.xml at its top level. Google Takeout downloads (a Takeout folder) and Seesaw journal downloads (with their index.html) are imported too.',
   'unknown-format_xml':
     '“{{file}}” is not a LEAP2A feed: it is XML, but not an Atom feed. Polku imports its own ZIP archives and LEAP2A (for example from Mahara).',
   'invalid-document': 'portfolio.json is not valid JSON; the archive may be damaged.',
@@ -113,6 +114,7 @@ export const IMPORT_REJECTIONS_EN = {
   'media-damaged': 'The file “{{file}}” in the archive cannot be imported: it is damaged or not what it claims to be.',
   'target-invalid': 'The pupil to import into was not found, or the account is not a pupil’s.',
   'target-invalid_school': 'The school to create the new account in was not found.',
+  'target-invalid_group': 'The group to place the new account in is not a group of its school.',
 } as const;
 
 /** Params as they travel (names from the archive cleaned), and the English message. */

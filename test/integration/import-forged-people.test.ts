@@ -157,15 +157,18 @@ describe('imports link no one but the target pupil to an account (issue 8, A1)',
     ]);
 
     // As a teacher of the project the pupil could add their class to it and read what classmates put there.
+    // The project is the pupil's own (issue 9, item 5): they see it (so 403, not 404) but cannot change it.
     const pupil = await app.as(w.pupil.username);
-    expect((await pupil.patch(`/api/projects/${projectId}`, { groupIds: [w.group.id] })).status).toBe(404);
+    expect((await pupil.patch(`/api/projects/${projectId}`, { groupIds: [w.group.id] })).status).toBe(403);
     const classmateWork = await makeArtefact(db, { ownerId: w.classmate.id, projectId, visibility: 'private' });
     expect((await pupil.get(`/api/artefacts/${classmateWork.id}`)).status).toBe(404);
     expect((await pupil.post(`/api/artefacts/${classmateWork.id}/feedback`, { body: 'Opettajana sanon: hyvä!' })).status).toBe(404);
     expect((await pupil.get(`/api/pupils/${w.classmate.id}/artefacts`)).status).toBe(404);
-    // The real teacher named by the archive is not made a teacher either.
+    // The real teacher named by the archive is not made a teacher either: as the pupil's group teacher they
+    // read the pupil's project (403, not 404), and may not edit it.
     const teacher = await app.as(w.teacher.username);
-    expect((await teacher.patch(`/api/projects/${projectId}`, { title: 'Muutettu' })).status).toBe(404);
+    expect((await teacher.patch(`/api/projects/${projectId}`, { title: 'Muutettu' })).status).toBe(403);
+    expect(await db.selectFrom('projects').select('title').where('id', '=', projectId).executeTakeFirstOrThrow()).toEqual({ title: 'Oma projekti' });
   });
 
   it('feedback forged from a real teacher of this and of another school is a name-only imported person, with its time kept', async () => {

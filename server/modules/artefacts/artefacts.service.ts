@@ -1,16 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
-import type { ArtefactSnapshot } from '../../db/schema.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { pupilTags } from './artefact-tags.ts';
-import { claimStored, discardStored, mediaItemRow, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
+import { discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
+import { attachMedia, insertArtefacts, snapshotOf } from './artefact-writes.ts';
 import {
   artefactFacts,
   audienceFacts,
@@ -92,14 +93,18 @@ export function artefactsService(deps: ArtefactsDeps) {
       return;
     }
     const groupIds = [...actor.pupilGroupIds];
-    const project = groupIds.length
-      ? await executor
-          .selectFrom('projects')
-          .select('projects.id')
-          .where('projects.id', '=', input.projectId)
-          .where('projects.id', 'in', executor.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))
-          .executeTakeFirst()
-      : undefined;
+    // A project of one of the pupil's groups, or the pupil's own (imported) one.
+    const project = await executor
+      .selectFrom('projects')
+      .select('projects.id')
+      .where('projects.id', '=', input.projectId)
+      .where((eb) =>
+        eb.or([
+          eb('projects.ownerId', '=', actor.id),
+          ...(groupIds.length ? [eb('projects.id', 'in', executor.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))] : []),
+        ]),
+      )
+      .executeTakeFirst();
     if (!project) throw new BadRequest('You do not take part in that project.', [{ path: 'body.projectId', message: 'must be a project of your group' }]);
     if (input.phaseId) {
       const phase = await executor
@@ -133,33 +138,14 @@ export function artefactsService(deps: ArtefactsDeps) {
       .where('removedAt', 'is', null)
       .orderBy('position')
       .execute();
-    const snap: ArtefactSnapshot = {
-      title: a.title,
-      bodyHtml: a.bodyHtml,
-      links: a.links,
-      status: a.status,
-      visibility: a.visibility,
-      projectId: a.projectId,
-      phaseId: a.phaseId,
-      subjectCodes: a.subjectCodes,
-      competenceIds: a.competenceIds,
-      goalIds: a.goalIds,
-      tags: a.tags,
-      mediaIds: media.map((m) => m.id),
-    };
+    const snap = snapshotOf(
+      a,
+      media.map((m) => m.id),
+    );
     await trx
       .insertInto('artefactVersions')
       .values({ artefactId, version, authorId, snapshot: JSON.stringify(snap) })
       .execute();
-  }
-
-  async function insertMedia(trx: typeof db, artefactId: string, ownerId: string, stored: readonly StoredMedia[], firstPosition: number) {
-    if (stored.length === 0) return;
-    await trx
-      .insertInto('mediaItems')
-      .values(stored.map((m, i) => mediaItemRow(m, { artefactId, ownerId, position: firstPosition + i })))
-      .execute();
-    await claimStored(trx, stored);
   }
 
   return {
@@ -170,31 +156,32 @@ export function artefactsService(deps: ArtefactsDeps) {
       const stored = await storeUploads(deps, files);
       try {
         const id = await db.transaction().execute(async (trx) => {
-          const now = new Date();
-          const row = await trx
-            .insertInto('artefacts')
-            .values({
+          const artefactId = randomUUID();
+          // The shared write path (artefact-writes.ts): the importer writes artefacts, media and versions through it too.
+          await insertArtefacts(trx, [
+            {
+              id: artefactId,
               ownerId: actor.id,
               projectId: input.projectId,
               phaseId: input.phaseId,
               kind: kindOf(input.kind, stored, input.links),
               title: input.title,
               bodyHtml: sanitizeRichText(input.bodyHtml),
-              links: JSON.stringify(input.links),
+              links: input.links,
               subjectCodes: input.subjectCodes,
               competenceIds: input.competenceIds,
               goalIds: input.goalIds,
               tags: input.tags,
               status: input.status,
-              readyAt: input.status === 'ready' ? now : null,
+              readyAt: input.status === 'ready' ? new Date() : null,
               visibility: input.visibility,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await insertMedia(trx, row.id, actor.id, stored, 0);
-          await snapshot(trx, row.id, 1, actor.id);
-          await recordAudit(trx, { actorId: actor.id, action: 'artefact.create', subjectType: 'artefact', subjectId: row.id, subjectUserId: actor.id, ip });
-          return row.id;
+              version: 1,
+              media: stored.map((media, position) => ({ media, position })),
+              author: { authorId: actor.id, importedAuthor: null },
+            },
+          ]);
+          await recordAudit(trx, { actorId: actor.id, action: 'artefact.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: actor.id, ip });
+          return artefactId;
         });
         await announce(id);
         return present(actor.id, id);
@@ -275,7 +262,10 @@ export function artefactsService(deps: ArtefactsDeps) {
             .select(sql<number>`coalesce(max(position), -1)::int`.as('p'))
             .where('artefactId', '=', artefactId)
             .executeTakeFirstOrThrow();
-          await insertMedia(trx, artefactId, facts.row.ownerId, stored, last.p + 1);
+          await attachMedia(
+            trx,
+            stored.map((media, i) => ({ media, artefactId, ownerId: facts.row.ownerId, position: last.p + 1 + i })),
+          );
           const bumped = await trx
             .updateTable('artefacts')
             .set((eb) => ({ version: eb('version', '+', 1), updatedAt: new Date() }))

@@ -26,7 +26,7 @@ export function sanitizeRichText(html: string): string {
  * hostile body of 100,000 nested tags costs milliseconds instead of minutes in sanitize-html
  * (whose own nestingLimit still walks every level). Not a security filter: sanitize-html is.
  */
-function limitNesting(html: string): string {
+export function limitNesting(html: string): string {
   if (html.length < MAX_DEPTH * 3) return html;
   const open: string[] = [];
   const counts = new Map<string, number>();

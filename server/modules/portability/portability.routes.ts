@@ -25,7 +25,9 @@ const DOWNLOAD_URL_SECONDS = 60;
 const multipartImport = z.object({
   data: z
     .string()
-    .describe('JSON of CreateImportRequest: `{ "target": { "kind": "existing", "pupilId" } | { "kind": "new", "schoolId", "username"?, "displayName"? } }`'),
+    .describe(
+      'JSON of CreateImportRequest: `{ "target": { "kind": "existing", "pupilId" } | { "kind": "new", "schoolId", "username"?, "displayName"?, "groupId"? } }` (groupId: a group of that school the new pupil joins)',
+    ),
   file: z.string().meta({ format: 'binary' }).describe('A Polku export (ZIP) or a LEAP2A export (ZIP, or a bare leap2a.xml)'),
 });
 

@@ -4,7 +4,7 @@ import type { CreateExportRequest, ExportJob, ExportJobList, ImportJob, ImportTa
 import { DEFAULT_LOCALE } from '../../../shared/roles.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, exportScope, schoolsWhere, type Resource } from '../../auth/policy.ts';
-import { Conflict, HttpError, NotFound } from '../../http/errors.ts';
+import { BadRequest, Conflict, HttpError, NotFound } from '../../http/errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -159,6 +159,21 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
     const school = await db.selectFrom('schools').select('id').where('id', '=', target.schoolId).executeTakeFirst();
     if (!school) throw new NotFound('The school');
     authorize(actor, 'portfolio.importNew', { type: 'school', schoolId: school.id }, 'The school');
+    if (target.groupId) {
+      // Only a group of the school the account is made in; one elsewhere (or none) reads the same, so ids cannot be probed.
+      const group = await db
+        .selectFrom('groups')
+        .select(['id', 'schoolId'])
+        .where('id', '=', target.groupId)
+        .where('schoolId', '=', school.id)
+        .executeTakeFirst();
+      if (!group) {
+        throw new BadRequest('The group is not a group of the school where the new account is created.', [
+          { path: 'body.data.target.groupId', message: 'must be a group of this school' },
+        ]);
+      }
+      authorize(actor, 'group.members.manage', { type: 'group', schoolId: group.schoolId, groupId: group.id }, 'The group');
+    }
     return { pupilId: null, schoolId: school.id };
   }
 

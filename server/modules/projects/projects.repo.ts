@@ -1,5 +1,8 @@
 import type { Project } from '../../../shared/api/projects.ts';
+import { randomUUID } from 'node:crypto';
+import { inBatches } from '../../db/batches.ts';
 import type { Db } from '../../db/database.ts';
+import type { ImportOrigin, ImportedPerson } from '../../db/schema.ts';
 
 /** The descriptive fields of a project: one list for the API, the export and the import, so that none is forgotten. */
 export type ProjectFields = Pick<Project, 'title' | 'description' | 'schoolYear' | 'startsOn' | 'endsOn' | 'subjectCodes' | 'competenceIds'>;
@@ -64,10 +67,17 @@ export async function loadProjects(db: Db, ids: readonly string[]): Promise<Proj
 
 /** What the policy needs to know about a project. */
 export async function projectFacts(db: Db, projectId: string) {
-  const [project, teachers, groups] = await Promise.all([
-    db.selectFrom('projects').select(['id', 'schoolId']).where('id', '=', projectId).executeTakeFirst(),
+  const [project, teachers, groups, ownerGroups] = await Promise.all([
+    db.selectFrom('projects').select(['id', 'schoolId', 'ownerId']).where('id', '=', projectId).executeTakeFirst(),
     db.selectFrom('projectTeachers').select('userId').where('projectId', '=', projectId).execute(),
     db.selectFrom('projectGroups').select('groupId').where('projectId', '=', projectId).execute(),
+    db
+      .selectFrom('memberships')
+      .innerJoin('projects', 'projects.ownerId', 'memberships.userId')
+      .select('memberships.groupId')
+      .where('projects.id', '=', projectId)
+      .where('memberships.role', '=', 'pupil')
+      .execute(),
   ]);
   if (!project) return null;
   return {
@@ -76,5 +86,56 @@ export async function projectFacts(db: Db, projectId: string) {
     schoolId: project.schoolId,
     teacherIds: teachers.map((t) => t.userId),
     groupIds: groups.map((g) => g.groupId),
+    ownerId: project.ownerId,
+    ownerGroupIds: ownerGroups.map((g) => g.groupId),
   };
+}
+
+export interface NewProject extends ProjectFields {
+  /** Given by an import (its plan settles ids); the app lets one be made. */
+  id?: string;
+  schoolId: string;
+  createdBy: string | null;
+  /** The pupil an imported project belongs to; null for a school's project (teachers and groups reach it). */
+  ownerId: string | null;
+  createdAt?: Date | null;
+  origin?: ImportOrigin | null;
+  importedTeachers?: ImportedPerson[];
+  phases: ReadonlyArray<{ id?: string; title: string }>;
+  goals: ReadonlyArray<{ id?: string; text: string }>;
+}
+
+/**
+ * The one write path for new projects with their phases and goals (in the order given): the app's
+ * create and the importer both come here, inside their transaction. Teachers and groups are the
+ * app's to add afterwards (an import never adds any). Returns the ids, in order.
+ */
+export async function insertProjects(trx: Db, projects: readonly NewProject[]): Promise<string[]> {
+  const rows = projects.map((p) => ({ ...p, id: p.id ?? randomUUID() }));
+  await inBatches(rows, (chunk) =>
+    trx
+      .insertInto('projects')
+      .values(
+        chunk.map((p) => ({
+          id: p.id,
+          schoolId: p.schoolId,
+          ...projectFields(p),
+          createdBy: p.createdBy,
+          ownerId: p.ownerId,
+          ...(p.createdAt ? { createdAt: p.createdAt } : {}),
+          origin: p.origin ? JSON.stringify(p.origin) : null,
+          importedTeachers: JSON.stringify(p.importedTeachers ?? []),
+        })),
+      )
+      .execute(),
+  );
+  await inBatches(
+    rows.flatMap((p) => p.phases.map((ph, position) => ({ ...(ph.id ? { id: ph.id } : {}), projectId: p.id, position, title: ph.title }))),
+    (chunk) => trx.insertInto('projectPhases').values(chunk).execute(),
+  );
+  await inBatches(
+    rows.flatMap((p) => p.goals.map((g, position) => ({ ...(g.id ? { id: g.id } : {}), projectId: p.id, position, text: g.text }))),
+    (chunk) => trx.insertInto('projectGoals').values(chunk).execute(),
+  );
+  return rows.map((p) => p.id);
 }

@@ -8,7 +8,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { dropGoalIds } from '../artefacts/artefacts.repo.ts';
-import { loadProjects, projectFacts } from './projects.repo.ts';
+import { insertProjects, loadProjects, projectFacts } from './projects.repo.ts';
 
 type Trx = Db;
 type Ordered<T> = ReadonlyArray<T & { id?: string | undefined }>;
@@ -93,7 +93,7 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
   }
 
   return {
-    /** Projects the actor takes part in: teaches, is in a participating group, has a child there, or administers. */
+    /** Projects the actor takes part in: teaches, is in a participating group, owns (imported), has a child there, or administers. */
     async list(actor: Actor): Promise<Project[]> {
       const groupIds = [...actor.teacherGroupIds, ...actor.pupilGroupIds, ...actor.childGroupIds];
       const adminSchools = schoolsWhere(actor, 'admin');
@@ -103,6 +103,8 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
         .where((eb) =>
           eb.or([
             eb('projects.id', 'in', eb.selectFrom('projectTeachers').select('projectId').where('userId', '=', actor.id)),
+            // A pupil's own imported projects (their teachers reach them through the pupil's work, not this list).
+            eb('projects.ownerId', '=', actor.id),
             ...(groupIds.length ? [eb('projects.id', 'in', eb.selectFrom('projectGroups').select('projectId').where('groupId', 'in', groupIds))] : []),
             ...(adminSchools.length ? [eb('projects.schoolId', 'in', adminSchools)] : []),
           ]),
@@ -127,9 +129,8 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
       const teacherIds = actor.roles.some((r) => r.schoolId === input.schoolId && r.role === 'teacher') ? [actor.id, ...input.teacherIds] : input.teacherIds;
       await Promise.all([checkPeople(input.schoolId, teacherIds, input.groupIds), reference.check('body', input)]);
       const id = await db.transaction().execute(async (trx) => {
-        const project = await trx
-          .insertInto('projects')
-          .values({
+        const [projectId = ''] = await insertProjects(trx, [
+          {
             schoolId: input.schoolId,
             title: input.title,
             description: input.description,
@@ -139,24 +140,14 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
             subjectCodes: input.subjectCodes,
             competenceIds: input.competenceIds,
             createdBy: actor.id,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await syncOrdered(
-          trx,
-          'projectPhases',
-          project.id,
-          input.phases.map(({ title }) => ({ title })),
-        );
-        await syncOrdered(
-          trx,
-          'projectGoals',
-          project.id,
-          input.goals.map(({ text }) => ({ text })),
-        );
-        await setLinks(trx, project.id, teacherIds, input.groupIds);
-        await recordAudit(trx, { actorId: actor.id, action: 'project.create', subjectType: 'project', subjectId: project.id, ip });
-        return project.id;
+            ownerId: null,
+            phases: input.phases.map(({ title }) => ({ title })),
+            goals: input.goals.map(({ text }) => ({ text })),
+          },
+        ]);
+        await setLinks(trx, projectId, teacherIds, input.groupIds);
+        await recordAudit(trx, { actorId: actor.id, action: 'project.create', subjectType: 'project', subjectId: projectId, ip });
+        return projectId;
       });
       return this.get(actor, id);
     },

@@ -10,10 +10,13 @@ import { MediaFiles } from './import-media.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { type ImportTarget, type ResolvedTarget, resolveExisting, usernameFrom } from './import-target.ts';
 import { type ImportProgress, writePlan } from './import-writer.ts';
+import type { ImportFormat } from './foreign-plan.ts';
 import { planLeap2a } from './leap2a-plan.ts';
 import { planPolku, readDocument, verifyManifest } from './polku-archive.ts';
 import { parseOffThread } from './parse-pool.ts';
 import { SafeZip } from './safe-zip.ts';
+import { findSeesawRoot, planSeesaw } from './seesaw-plan.ts';
+import { isTakeout, planTakeout } from './takeout-plan.ts';
 
 export { ImportRejected, type ImportRejectedCode } from './import-rejected.ts';
 export type { ImportItem } from './import-plan.ts';
@@ -38,7 +41,7 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = Object.freeze({
 });
 
 export interface ImportPreview {
-  format: 'polku' | 'leap2a';
+  format: ImportFormat;
   sourceVersion: string;
   pupilName: string;
   pupilNameCode?: ImportPlan['pupilNameCode'];
@@ -139,6 +142,7 @@ async function withPlan<T>(
               schoolId: o.target.schoolId,
               username: usernameFrom(o.target.username ?? plan.pupil.username ?? undefined, plan.pupilName),
               displayName: o.target.displayName?.trim() || plan.pupil.displayName,
+              groupId: o.target.groupId ?? null,
             }
           : unreachable();
       return await use(plan, files, target);
@@ -177,6 +181,10 @@ async function makePlan(
   }
   const leapFile = LEAP_FILES.find((f) => zip.has(f));
   if (!leapFile) {
+    // Downloads from the platforms schools used before (Google Takeout, Seesaw): see their planners.
+    if (isTakeout(zip)) return planTakeout({ db, zip, files, pupilId });
+    const seesawRoot = await findSeesawRoot(zip);
+    if (seesawRoot !== null) return planSeesaw({ db, zip, root: seesawRoot, files, pupilId });
     throw new ImportRejected('unknown-format', { context: 'zip' });
   }
   const tooLarge = () => new ImportRejected('too-large', { context: 'file', file: leapFile, max: limits.maxXmlBytes });

@@ -122,8 +122,8 @@ export interface PlannedArtefactRow {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
-  /** Free tags, already cleaned to the API's rules (cleanImportedTags). */
-  tags: string[];
+  /** Free tags, already cleaned to the API's rules (cleanImportedTags); formats without tags leave it out. */
+  tags?: string[];
   status: ArtefactStatus;
   readyAt: Date | null;
   visibility: Visibility;

@@ -1,10 +1,13 @@
 import type { Db } from '../../../db/database.ts';
 import { ImportRejected } from './import-rejected.ts';
 
-export type ImportTarget = { kind: 'existing'; pupilId: string } | { kind: 'new'; schoolId: string; username?: string; displayName?: string };
+export type ImportTarget = { kind: 'existing'; pupilId: string } | { kind: 'new'; schoolId: string; username?: string; displayName?: string; groupId?: string };
 
 /** The target checked against the database; for a new account the names are settled when writing. */
-export type ResolvedTarget = { kind: 'existing'; pupilId: string; schoolId: string } | { kind: 'new'; schoolId: string; username: string; displayName: string };
+export type ResolvedTarget =
+  | { kind: 'existing'; pupilId: string; schoolId: string }
+  /** groupId: the group of the school the new pupil joins (checked again when written), or null. */
+  | { kind: 'new'; schoolId: string; username: string; displayName: string; groupId: string | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,6 +16,16 @@ export async function resolveExisting(db: Db, target: ImportTarget): Promise<{ p
   if (target.kind !== 'existing') {
     if (!UUID.test(target.schoolId) || !(await db.selectFrom('schools').select('id').where('id', '=', target.schoolId).executeTakeFirst())) {
       throw new ImportRejected('target-invalid', { context: 'school' });
+    }
+    // Before anything is read or stored; the writer checks again in its transaction.
+    if (
+      target.groupId !== undefined &&
+      !(
+        UUID.test(target.groupId) &&
+        (await db.selectFrom('groups').select('id').where('id', '=', target.groupId).where('schoolId', '=', target.schoolId).executeTakeFirst())
+      )
+    ) {
+      throw new ImportRejected('target-invalid', { context: 'group' });
     }
     return null;
   }

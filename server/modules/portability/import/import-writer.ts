@@ -1,11 +1,13 @@
 import type { Db } from '../../../db/database.ts';
-import type { ArtefactSnapshot } from '../../../db/schema.ts';
-import { claimStored, discardStored, mediaItemRow } from '../../artefacts/artefact-media.ts';
+import { inBatches } from '../../../db/batches.ts';
+import { discardStored } from '../../artefacts/artefact-media.ts';
+import { attachMedia, insertArtefacts } from '../../artefacts/artefact-writes.ts';
 import { recordAudit } from '../../audit/audit.service.ts';
-import { projectFields } from '../../projects/projects.repo.ts';
+import { insertProjects, projectFields } from '../../projects/projects.repo.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportPlan, PlannedArtefact, PlannedFeedback } from './import-plan.ts';
 import { type MediaFiles, MediaRefused, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
+import { ImportRejected } from './import-rejected.ts';
 import type { ResolvedTarget } from './import-target.ts';
 
 export interface ImportProgress {
@@ -18,9 +20,6 @@ export interface WriteResult {
   pupilId: string;
   created: { projects: number; artefacts: number; media: number; feedback: number };
 }
-
-/** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table (≈20 columns). */
-const BATCH = 1000;
 
 /**
  * Writes a plan: media first (each stored and noted in pending_blobs), then every row in one
@@ -61,15 +60,21 @@ export async function writePlan(o: {
     o.onProgress?.({ phase: 'rows', done: 0, total: 1 });
     const result = await deps.db.transaction().execute(async (trx) => {
       const pupilId = await ensurePupil(trx, target, plan);
+      // Claims the stored media's blobs too (attachMedia): they have rows now.
       const created = await insertRows(trx, plan, pupilId, target.schoolId, stored);
-      await claimStored(trx, stored);
       await recordAudit(trx, {
         actorId: o.actorId,
         action: 'portfolio.import',
         subjectType: 'user',
         subjectId: pupilId,
         subjectUserId: pupilId,
-        details: { format: plan.format, sourceVersion: plan.sourceVersion, newAccount: target.kind === 'new', created },
+        details: {
+          format: plan.format,
+          sourceVersion: plan.sourceVersion,
+          newAccount: target.kind === 'new',
+          ...(target.kind === 'new' && target.groupId ? { groupId: target.groupId } : {}),
+          created,
+        },
       });
       // Last chance to stop: an abort now rolls the whole transaction back.
       signal?.throwIfAborted();
@@ -101,6 +106,13 @@ async function ensurePupil(trx: Db, target: ResolvedTarget, plan: ImportPlan): P
     .returning('id')
     .executeTakeFirstOrThrow();
   await trx.insertInto('schoolRoles').values({ schoolId: target.schoolId, userId: user.id, role: 'pupil' }).execute();
+  if (target.groupId) {
+    // Checked by the service (policy.ts) before the upload and the apply; checked here again, in the
+    // transaction, for every caller (the CLI too): only a group of the school the account is made in.
+    const group = await trx.selectFrom('groups').select('id').where('id', '=', target.groupId).where('schoolId', '=', target.schoolId).executeTakeFirst();
+    if (!group) throw new ImportRejected('target-invalid', { context: 'group' });
+    await trx.insertInto('memberships').values({ groupId: group.id, userId: user.id, role: 'pupil' }).execute();
+  }
   return user.id;
 }
 
@@ -119,119 +131,82 @@ async function freeUsername(trx: Db, wanted: string): Promise<string> {
   for (let n = 2; ; n += 1) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/**
+ * The plan's rows, through the app's own write functions (projects.repo insertProjects, artefact-writes
+ * insertArtefacts and attachMedia), so that what they guarantee holds for imported work too. What only
+ * an import has is passed along: the archive's ids and times, origins, name-only imported people.
+ */
 async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: string, stored: readonly StoredImportMedia[]): Promise<WriteResult['created']> {
-  const now = new Date();
-  const mediaByArtefact = new Map<PlannedArtefact, StoredImportMedia[]>();
   const byPlanned = new Map(stored.map((s) => [s.planned, s]));
   const refused = new Set(plan.artefacts.flatMap((a) => a.media.filter((m) => !byPlanned.has(m)).map((m) => m.id)));
-  for (const a of plan.artefacts)
-    mediaByArtefact.set(
-      a,
-      a.media.flatMap((m) => byPlanned.get(m) ?? []),
-    );
+  const mediaOf = (a: PlannedArtefact) => a.media.flatMap((m) => byPlanned.get(m) ?? []);
+  const placed = (m: StoredImportMedia) => ({ media: m, position: m.planned.position, createdAt: m.planned.createdAt, removedAt: m.planned.removedAt });
 
-  const projects = plan.projects;
-  await batches(projects, (rows) =>
-    trx
-      .insertInto('projects')
-      .values(
-        rows.map((p) => ({
-          id: p.id,
-          schoolId,
-          ...projectFields(p),
-          createdBy: null,
-          createdAt: p.createdAt ?? now,
-          origin: p.origin ? JSON.stringify(p.origin) : null,
-          importedTeachers: JSON.stringify(p.importedTeachers),
-        })),
-      )
-      .execute(),
+  // The target pupil's own projects: no teachers or groups from an archive (see PlannedProject), and the pupil as owner.
+  await insertProjects(
+    trx,
+    plan.projects.map((p) => ({
+      id: p.id,
+      schoolId,
+      ...projectFields(p),
+      createdBy: null,
+      ownerId: pupilId,
+      createdAt: p.createdAt,
+      origin: p.origin,
+      importedTeachers: p.importedTeachers,
+      phases: p.phases,
+      goals: p.goals,
+    })),
   );
-  await batches(
-    projects.flatMap((p) => p.phases.map((ph, position) => ({ id: ph.id, projectId: p.id, position, title: ph.title }))),
-    (rows) => trx.insertInto('projectPhases').values(rows).execute(),
-  );
-  await batches(
-    projects.flatMap((p) => p.goals.map((g, position) => ({ id: g.id, projectId: p.id, position, text: g.text }))),
-    (rows) => trx.insertInto('projectGoals').values(rows).execute(),
-  );
-  // No project_teachers or project_groups rows: an imported project is the pupil's own (see PlannedProject).
 
   const newArtefacts = plan.artefacts.flatMap((a) => (a.row ? [{ a, row: a.row }] : []));
-  await batches(newArtefacts, (rows) =>
-    trx
-      .insertInto('artefacts')
-      .values(
-        rows.map(({ a, row }) => ({
-          id: a.id,
-          ownerId: pupilId,
-          projectId: row.projectId,
-          phaseId: row.phaseId,
-          kind: row.kind ?? mediaByArtefact.get(a)?.[0]?.kind ?? 'text',
-          title: row.title,
-          bodyHtml: row.bodyHtml,
-          links: JSON.stringify(row.links),
-          subjectCodes: row.subjectCodes,
-          competenceIds: row.competenceIds,
-          goalIds: row.goalIds,
-          tags: row.tags,
-          status: row.status,
-          readyAt: row.readyAt,
-          visibility: row.visibility,
-          version: row.version,
-          createdAt: row.createdAt ?? now,
-          updatedAt: row.updatedAt ?? row.createdAt ?? now,
-          origin: row.origin ? JSON.stringify(row.origin) : null,
-        })),
-      )
-      .execute(),
-  );
-
-  const versions = newArtefacts.flatMap(({ a, row }) =>
-    a.versions.map((v) => {
-      const snapshot: ArtefactSnapshot = {
-        title: v.title,
-        bodyHtml: v.bodyHtml,
-        links: row.links,
-        status: v.status,
-        visibility: v.visibility,
+  await insertArtefacts(
+    trx,
+    newArtefacts.map(({ a, row }) => {
+      const media = mediaOf(a);
+      return {
+        id: a.id,
+        ownerId: pupilId,
         projectId: row.projectId,
         phaseId: row.phaseId,
+        kind: row.kind ?? media[0]?.kind ?? 'text',
+        title: row.title,
+        bodyHtml: row.bodyHtml,
+        links: row.links,
         subjectCodes: row.subjectCodes,
         competenceIds: row.competenceIds,
         goalIds: row.goalIds,
-        tags: row.tags,
-        // Only media this import stored (or the artefact already had): a refused file is in no version.
-        mediaIds: v.mediaIds?.filter((id) => !refused.has(id)) ?? (mediaByArtefact.get(a) ?? []).filter((m) => !m.planned.removedAt).map((m) => m.id),
-      };
-      return {
-        artefactId: a.id,
-        version: v.version,
-        authorId: v.byPupil ? pupilId : null,
-        importedAuthor: v.importedAuthor ? JSON.stringify(v.importedAuthor) : null,
-        createdAt: v.createdAt ?? row.createdAt ?? now,
-        snapshot: JSON.stringify(snapshot),
+        status: row.status,
+        readyAt: row.readyAt,
+        visibility: row.visibility,
+        version: row.version,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+        origin: row.origin,
+        media: media.map(placed),
+        history: a.versions.map((v) => ({
+          version: v.version,
+          authorId: v.byPupil ? pupilId : null,
+          importedAuthor: v.importedAuthor,
+          createdAt: v.createdAt ?? row.createdAt,
+          title: v.title,
+          bodyHtml: v.bodyHtml,
+          status: v.status,
+          visibility: v.visibility,
+          // Only media this import stored (or the artefact already had): a refused file is in no version.
+          mediaIds: v.mediaIds?.filter((id) => !refused.has(id)) ?? media.filter((m) => !m.planned.removedAt).map((m) => m.id),
+        })),
+        // An archive that lists no version for the current state: nobody known wrote it.
+        author: { authorId: null, importedAuthor: null },
       };
     }),
   );
-  await batches(versions, (rows) => trx.insertInto('artefactVersions').values(rows).execute());
-
-  const mediaRows = plan.artefacts.flatMap((a) => (mediaByArtefact.get(a) ?? []).map((m) => ({ a, m })));
-  await batches(mediaRows, (rows) =>
-    trx
-      .insertInto('mediaItems')
-      .values(
-        rows.map(({ a, m }) => ({
-          ...mediaItemRow(m, { artefactId: a.id, ownerId: pupilId, position: m.planned.position }),
-          createdAt: m.planned.createdAt ?? now,
-          removedAt: m.planned.removedAt,
-        })),
-      )
-      .execute(),
-  );
+  // New media for artefacts that are already here.
+  const addedMedia = plan.artefacts.flatMap((a) => (a.row ? [] : mediaOf(a).map((m) => ({ ...placed(m), artefactId: a.id, ownerId: pupilId }))));
+  await attachMedia(trx, addedMedia);
 
   const feedback = plan.artefacts.flatMap((a) => threadOrder(a.feedback).map((f) => ({ a, f })));
-  await batches(feedback, (rows) =>
+  await inBatches(feedback, (rows) =>
     trx
       .insertInto('feedback')
       .values(
@@ -241,14 +216,14 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
           authorId: f.byPupil ? pupilId : null,
           parentId: f.parentId,
           body: f.body,
-          createdAt: f.createdAt ?? now,
+          ...(f.createdAt ? { createdAt: f.createdAt } : {}),
           editedAt: f.editedAt,
           importedAuthor: f.importedAuthor ? JSON.stringify(f.importedAuthor) : null,
         })),
       )
       .execute(),
   );
-  return { projects: projects.length, artefacts: newArtefacts.length, media: mediaRows.length, feedback: feedback.length };
+  return { projects: plan.projects.length, artefacts: newArtefacts.length, media: stored.length, feedback: feedback.length };
 }
 
 /** Parents before replies, so that batches never insert a reply ahead of what it answers. */
@@ -267,8 +242,4 @@ function threadOrder(list: readonly PlannedFeedback[]): PlannedFeedback[] {
   const byId = new Map(list.map((f) => [f.id, f]));
   for (const f of list) visit(f, byId, new Set());
   return out;
-}
-
-async function batches<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH));
 }

@@ -8,18 +8,15 @@ import { errorMessage } from '../../../lib/error-message.ts';
 import { isApiError } from '../../../lib/http.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import type { UploadProgress } from '../../../lib/upload.ts';
-import { useSchoolUsersQuery } from '../../admin/queries.ts';
 import { useSession } from '../../auth/session.ts';
 import { portabilityApi } from '../api.ts';
 import { portabilityKeys, useApplyImportMutation, useDiscardImportMutation, useImportQuery } from '../queries.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { rejectionText } from '../import-messages.ts';
 import { ImportPreview, ImportReport } from './import-preview.tsx';
+import { GroupSelect, NEW_ACCOUNT, OWN, TargetSelect } from './import-target-fields.tsx';
 import { JobProgress, ProgressBar } from './job-progress.tsx';
 import '../portability.css';
-
-const NEW_ACCOUNT = 'new';
-const OWN = 'own';
 
 /**
  * Import a portfolio: choose a file (a Polku export, or a LEAP2A ZIP/XML from Mahara and others),
@@ -71,6 +68,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
   const [into, setInto] = useState(isPupil ? OWN : NEW_ACCOUNT);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
+  const [groupId, setGroupId] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -90,6 +88,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
             schoolId,
             ...(username.trim() ? { username: username.trim() } : {}),
             ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+            ...(groupId ? { groupId } : {}),
           }
         : { kind: 'existing', pupilId: into };
 
@@ -154,6 +153,8 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
           value={schoolId}
           onChange={(v) => {
             setSchoolId(v);
+            // Groups belong to a school: one chosen in the other school is not offered here.
+            setGroupId('');
             if (into !== OWN) setInto(NEW_ACCOUNT);
           }}
           options={adminSchools.map((s) => ({ value: s.id, label: s.name }))}
@@ -181,6 +182,7 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
             optional
             autoComplete="off"
           />
+          <GroupSelect schoolId={schoolId} value={groupId} onChange={setGroupId} disabled={uploading} />
         </>
       )}
       {error && (
@@ -200,30 +202,6 @@ function UploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
       </div>
     </form>
   );
-}
-
-/** Where an admin imports to: a new pupil account, or one of the school's pupils (and their own portfolio if they are a pupil too). */
-function TargetSelect({
-  schoolId,
-  ownOption,
-  value,
-  onChange,
-  disabled,
-}: {
-  schoolId: string;
-  ownOption: boolean;
-  value: string;
-  onChange: (v: string) => void;
-  disabled: boolean;
-}) {
-  const { t } = useTranslation();
-  const pupils = useSchoolUsersQuery(schoolId, 'pupil');
-  const options = [
-    ...(ownOption ? [{ value: OWN, label: t('imports.intoOwn') }] : []),
-    { value: NEW_ACCOUNT, label: t('imports.intoNew') },
-    ...(pupils.data?.users ?? []).filter((u) => u.active).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` })),
-  ];
-  return <SelectField name="into" label={t('imports.into')} value={value} onChange={onChange} options={options} disabled={disabled} />;
 }
 
 /** After the upload: the preview to confirm, the progress of applying it, the report, or what went wrong. */

@@ -4,6 +4,13 @@ import type { ImportItemView, ImportPreviewView, ImportReportView } from '../../
 import { EmptyState } from '../../../components/status.tsx';
 import { reasonText, titleText } from '../import-messages.ts';
 
+const FORMAT_KEYS = {
+  polku: 'imports.formatPolku',
+  leap2a: 'imports.formatLeap2a',
+  takeout: 'imports.formatTakeout',
+  seesaw: 'imports.formatSeesaw',
+} as const satisfies Record<ImportPreviewView['format'], string>;
+
 // Ten thousand rows would make the page slow to use; the counts above still cover every item.
 const MAX_ROWS = 500;
 
@@ -15,7 +22,7 @@ export function ImportPreview({ preview }: { preview: ImportPreviewView }) {
     <section aria-labelledby={headingId} className="card stack">
       <h2 id={headingId}>{t('imports.previewHeading')}</h2>
       <p>
-        {t(preview.format === 'polku' ? 'imports.formatPolku' : 'imports.formatLeap2a', {
+        {t(FORMAT_KEYS[preview.format], {
           name: preview.pupilNameCode ? t(`imports.itemTitle.${preview.pupilNameCode}`) : preview.pupilName,
           version: preview.sourceVersion,
         })}
