@@ -71,7 +71,10 @@ export interface NewArtefact {
 
 /** A version's snapshot: the row's placement and tagging, with the state of that version. */
 export function snapshotOf(
-  row: Pick<NewArtefact, 'title' | 'bodyHtml' | 'links' | 'status' | 'visibility' | 'projectId' | 'phaseId' | 'subjectCodes' | 'competenceIds' | 'goalIds' | 'tags'>,
+  row: Pick<
+    NewArtefact,
+    'title' | 'bodyHtml' | 'links' | 'status' | 'visibility' | 'projectId' | 'phaseId' | 'subjectCodes' | 'competenceIds' | 'goalIds' | 'tags'
+  >,
   mediaIds: string[],
 ): ArtefactSnapshot {
   return {
