@@ -189,6 +189,7 @@ export interface ArtefactsTable {
   subjectCodes: Generated<string[]>;
   competenceIds: Generated<string[]>;
   goalIds: Generated<string[]>;
+  tags: Generated<string[]>;
   status: Generated<ArtefactStatus>;
   readyAt: Date | null;
   visibility: Generated<Visibility>;
@@ -306,5 +307,7 @@ export interface ArtefactSnapshot {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
+  /** Absent in versions saved before tags existed (migration 0014). */
+  tags?: string[];
   mediaIds: string[];
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ARTEFACT_KINDS, ARTEFACT_STATUSES, MEDIA_KINDS, MEDIA_VARIANTS, VISIBILITIES } from '../portfolio.ts';
 import { idSchema, importedPersonSchema, isoDateTime, nameText } from './common.ts';
 import { userRefSchema } from './org.ts';
+import { tagSchema, tagsSchema } from './tags.ts';
 
 export const linkSchema = z.object({
   url: z.url({ protocol: /^https?$/, message: 'must be a web address starting with http:// or https://' }).max(2000),
@@ -34,6 +35,8 @@ export const artefactSchema = z.object({
   subjectCodes: z.array(z.string()),
   competenceIds: z.array(z.string()),
   goalIds: z.array(idSchema),
+  /** Free tags, as the pupil wrote them (see shared/api/tags.ts). */
+  tags: z.array(z.string()),
   status: z.enum(ARTEFACT_STATUSES),
   visibility: z.enum(VISIBILITIES),
   version: z.number().int(),
@@ -61,6 +64,7 @@ export const createArtefactRequestSchema = z
     subjectCodes: z.array(z.string().max(10)).max(30).default([]),
     competenceIds: z.array(z.string().max(60)).max(30).default([]),
     goalIds: z.array(idSchema).max(50).default([]),
+    tags: tagsSchema.default([]),
     status: z.enum(ARTEFACT_STATUSES).default('draft'),
     visibility: z.enum(VISIBILITIES).default('private'),
   })
@@ -77,6 +81,7 @@ export const updateArtefactRequestSchema = z
     subjectCodes: z.array(z.string().max(10)).max(30).optional(),
     competenceIds: z.array(z.string().max(60)).max(30).optional(),
     goalIds: z.array(idSchema).max(50).optional(),
+    tags: tagsSchema.optional(),
     status: z.enum(ARTEFACT_STATUSES).optional(),
     visibility: z.enum(VISIBILITIES).optional(),
     /** Media to drop from the artefact (the files go when no version needs them). */
@@ -95,6 +100,8 @@ export const timelineQuerySchema = z.object({
   subject: z.string().max(10).optional(),
   competence: z.string().max(60).optional(),
   kind: z.enum(ARTEFACT_KINDS).optional(),
+  /** Only artefacts with this tag, whatever its case. */
+  tag: tagSchema.optional(),
 });
 export type TimelineQuery = z.input<typeof timelineQuerySchema>;
 

@@ -134,6 +134,12 @@ export const artefactDocSchema = z
     subjectCodes: z.array(z.string()).describe('Subject codes, see `reference.subjects`.'),
     competenceIds: z.array(z.string()).describe('Competence ids, see `reference.competences`.'),
     goalIds: z.array(id).describe('Learning goals of the project this artefact shows.'),
+    tags: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Free tags as the pupil wrote them (each once whatever its case, at most 20 of 40 characters). Written by every export since tags came; archives without it import as untagged, and import cleans tags that break the rules rather than failing.',
+      ),
     status: z.enum(ARTEFACT_STATUSES).describe('draft, or ready for feedback.'),
     visibility: z.enum(VISIBILITIES).describe('private: the pupil and their teachers; guardians: also shared with guardians.'),
     version: z.number().int().positive().describe('Current version number.'),

@@ -322,6 +322,12 @@ const cases: Case[] = [
     expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
   },
   {
+    route: 'GET /api/pupils/{pupilId}/tags',
+    request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/tags` }),
+    // As the timeline: the guardian gets the tags of shared work only (artefact-tags.test.ts).
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
     route: 'GET /api/groups/{groupId}/overview',
     request: async (w) => ({ path: `/api/groups/${w.group.id}/overview` }),
     expect: expectation({ teacher: 200, admin: 403 }, 404),

@@ -133,6 +133,7 @@ for (const storeKind of ['local', 's3'] as const) {
             competenceIds: ['basic:L4'],
             goalIds: [project.goals[0]?.id],
             links: [{ url: 'https://example.org/jaa', title: 'Lisää' }],
+            tags: ['Jää', 'kokeet'],
           },
           [
             { name: 'jaa.jpg', type: 'image/jpeg', bytes: photo },
@@ -203,6 +204,7 @@ for (const storeKind of ['local', 's3'] as const) {
         const again = path.join(work, `again-${storeKind}.zip`);
         await writeExportArchive({ db, blobs: h.blobs, pupilId: report.pupilId, scope: 'full', locale: 'fi' }, createWriteStream(again));
         const second = await readZip(again);
+        expect(doc.artefacts.find((x) => x.title === 'Jää sulaa nopeasti')?.tags).toEqual(['Jää', 'kokeet']);
         expect(withoutVolatile(documentOf(second))).toEqual(withoutVolatile(importedHere(doc)));
         expect(await db.selectFrom('projectTeachers').selectAll().execute()).toEqual([]);
         expect(await db.selectFrom('projectGroups').selectAll().execute()).toEqual([]);

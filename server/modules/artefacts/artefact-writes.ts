@@ -51,6 +51,8 @@ export interface NewArtefact {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
+  /** Free tags, already checked (the API's schema) or cleaned (an import); none when absent. */
+  tags?: string[] | undefined;
   status: ArtefactStatus;
   readyAt: Date | null;
   visibility: Visibility;
@@ -69,7 +71,10 @@ export interface NewArtefact {
 
 /** A version's snapshot: the row's placement and tagging, with the state of that version. */
 export function snapshotOf(
-  row: Pick<NewArtefact, 'title' | 'bodyHtml' | 'links' | 'status' | 'visibility' | 'projectId' | 'phaseId' | 'subjectCodes' | 'competenceIds' | 'goalIds'>,
+  row: Pick<
+    NewArtefact,
+    'title' | 'bodyHtml' | 'links' | 'status' | 'visibility' | 'projectId' | 'phaseId' | 'subjectCodes' | 'competenceIds' | 'goalIds' | 'tags'
+  >,
   mediaIds: string[],
 ): ArtefactSnapshot {
   return {
@@ -83,6 +88,7 @@ export function snapshotOf(
     subjectCodes: row.subjectCodes,
     competenceIds: row.competenceIds,
     goalIds: row.goalIds,
+    tags: row.tags ?? [],
     mediaIds,
   };
 }
@@ -109,6 +115,7 @@ export async function insertArtefacts(trx: Db, artefacts: readonly NewArtefact[]
           subjectCodes: a.subjectCodes,
           competenceIds: a.competenceIds,
           goalIds: a.goalIds,
+          tags: a.tags ?? [],
           status: a.status,
           readyAt: a.readyAt,
           visibility: a.visibility,

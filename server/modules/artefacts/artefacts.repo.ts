@@ -132,6 +132,7 @@ export type ArtefactRow = Pick<
   | 'subjectCodes'
   | 'competenceIds'
   | 'goalIds'
+  | 'tags'
   | 'status'
   | 'visibility'
   | 'version'
@@ -158,7 +159,7 @@ function artefactsQuery(plain: Db, viewerId: unknown, where: readonly RawBuilder
   const query = sql<ArtefactRow>`
     select a.id, a.owner_id as "ownerId", owner.display_name as "ownerName", a.project_id as "projectId", a.phase_id as "phaseId",
       a.kind, a.title, a.body_html as "bodyHtml", a.links, a.subject_codes as "subjectCodes", a.competence_ids as "competenceIds",
-      a.goal_ids as "goalIds", a.status, a.visibility, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt", a.ready_at as "readyAt",
+      a.goal_ids as "goalIds", a.tags, a.status, a.visibility, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt", a.ready_at as "readyAt",
       coalesce((
         select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'mime', m.mime, 'size', m.size, 'originalName', m.original_name,
                                           'width', m.width, 'height', m.height, 'durationMs', m.duration_ms, 'variants', m.variants) order by m.position)
@@ -191,6 +192,7 @@ export interface TimelineFilter {
   kind?: ArtefactKind | undefined;
   subject?: string | undefined;
   competence?: string | undefined;
+  tag?: string | undefined;
   /** Keyset pagination: strictly older than this (createdAt, id). */
   before?: { createdAt: Date; id: string } | null;
 }
@@ -219,6 +221,8 @@ export function timelineRows(
   if (filter.kind) conditions.push({ name: 'kind', values: [filter.kind], where: ([kind]) => sql`a.kind = ${kind}` });
   if (filter.subject) conditions.push({ name: 'subject', values: [filter.subject], where: ([code]) => sql`a.subject_codes @> array[${code}]::text[]` });
   if (filter.competence) conditions.push({ name: 'competence', values: [filter.competence], where: ([id]) => sql`a.competence_ids @> array[${id}]::text[]` });
+  // polku_tag_keys (migration 0014) and its GIN index: the same tag whatever its case.
+  if (filter.tag) conditions.push({ name: 'tag', values: [filter.tag], where: ([tag]) => sql`polku_tag_keys(a.tags) @> array[lower(${tag}::text)]` });
   if (filter.before)
     conditions.push({ name: 'before', values: [filter.before.createdAt, filter.before.id], where: ([at, id]) => sql`(a.created_at, a.id) < (${at}, ${id})` });
   const values = [viewerId, pupilId, limit, ...conditions.flatMap((c) => c.values)];
@@ -264,6 +268,7 @@ export function presentArtefact(row: ArtefactRow): Artefact {
     subjectCodes: row.subjectCodes,
     competenceIds: row.competenceIds,
     goalIds: row.goalIds,
+    tags: row.tags,
     status: row.status,
     visibility: row.visibility,
     version: row.version,

@@ -13,6 +13,7 @@ import {
   updateArtefactRequestSchema,
 } from '../../../shared/api/artefacts.ts';
 import { groupParamsSchema } from '../../../shared/api/org.ts';
+import { pupilTagsSchema } from '../../../shared/api/tags.ts';
 import { issuesFromZod, ValidationFailed } from '../../http/errors.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { ArtefactUploads, UploadedFile } from './artefact-media.ts';
@@ -145,6 +146,16 @@ export function artefactRoutes({ artefacts, overview, upload }: ArtefactRouteDep
       response: timelinePageSchema,
       presented: true,
       handler: ({ actor, params, query }) => artefacts.timeline(actor, params.pupilId, query),
+    }),
+    route({
+      method: 'get',
+      path: '/api/pupils/:pupilId/tags',
+      tag,
+      auth: 'user',
+      summary: "The tags of a pupil's artefacts that the viewer may see, most used first, with counts (the timeline's filter chips)",
+      params: pupilParamsSchema,
+      response: pupilTagsSchema,
+      handler: ({ actor, params }) => artefacts.tags(actor, params.pupilId),
     }),
     route({
       method: 'get',

@@ -9,6 +9,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
+import { pupilTags } from './artefact-tags.ts';
 import { discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
 import { attachMedia, insertArtefacts, snapshotOf } from './artefact-writes.ts';
 import {
@@ -170,6 +171,7 @@ export function artefactsService(deps: ArtefactsDeps) {
               subjectCodes: input.subjectCodes,
               competenceIds: input.competenceIds,
               goalIds: input.goalIds,
+              tags: input.tags,
               status: input.status,
               readyAt: input.status === 'ready' ? new Date() : null,
               visibility: input.visibility,
@@ -413,6 +415,9 @@ export function artefactsService(deps: ArtefactsDeps) {
         nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     },
+
+    /** The tags used in a pupil's portfolio, within what the viewer may see: the timeline's filter chips. */
+    tags: (actor: Actor, pupilId: string) => pupilTags(db, actor, pupilId),
 
     readable,
   };

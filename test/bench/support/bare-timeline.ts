@@ -26,7 +26,7 @@ import { spawnNode, TSX, type NodeChild } from './proc.ts';
 const selectSql = (extraWhere: string, limitParam: string) => `
     select a.id, a.owner_id as "ownerId", owner.display_name as "ownerName", a.project_id as "projectId", a.phase_id as "phaseId",
       a.kind, a.title, a.body_html as "bodyHtml", a.links, a.subject_codes as "subjectCodes", a.competence_ids as "competenceIds",
-      a.goal_ids as "goalIds", a.status, a.visibility, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt", a.ready_at as "readyAt",
+      a.goal_ids as "goalIds", a.tags, a.status, a.visibility, a.version, a.created_at as "createdAt", a.updated_at as "updatedAt", a.ready_at as "readyAt",
       coalesce((
         select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'mime', m.mime, 'size', m.size, 'originalName', m.original_name,
                                           'width', m.width, 'height', m.height, 'durationMs', m.duration_ms, 'variants', m.variants) order by m.position)
@@ -78,6 +78,7 @@ interface Row {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
+  tags: string[];
   status: string;
   visibility: string;
   version: number;
@@ -102,6 +103,7 @@ function present(row: Row) {
     subjectCodes: row.subjectCodes,
     competenceIds: row.competenceIds,
     goalIds: row.goalIds,
+    tags: row.tags,
     status: row.status,
     visibility: row.visibility,
     version: row.version,

@@ -9,6 +9,7 @@ import {
   type UpdateArtefactRequest,
 } from '../../../../shared/api/artefacts.ts';
 import { isoDateTime } from '../../../../shared/api/common.ts';
+import { pupilTagsSchema } from '../../../../shared/api/tags.ts';
 import { apiPath, http } from '../../lib/http.ts';
 import { postMultipart, type UploadProgress } from '../../lib/upload.ts';
 
@@ -21,7 +22,7 @@ export interface UploadCallbacks {
 }
 
 /** Timeline filters as they appear in the URL and in the query key. */
-export type TimelineFilters = Pick<TimelineQuery, 'projectId' | 'subject' | 'competence' | 'kind'>;
+export type TimelineFilters = Pick<TimelineQuery, 'projectId' | 'subject' | 'competence' | 'kind' | 'tag'>;
 
 export const artefactsApi = {
   /** The JSON fields go first in the body, so per-file progress can be told from the bytes sent. */
@@ -49,6 +50,8 @@ export const artefactsApi = {
     for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
     return http.get(`${apiPath('/api/pupils', pupilId)}/artefacts?${params.toString()}`, timelinePageSchema, signal);
   },
+  /** The tags of the pupil's work that this viewer sees, most used first. */
+  tags: (pupilId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/pupils', pupilId)}/tags`, pupilTagsSchema, signal),
 };
 
 /** Bytes of the `data` field as the browser will encode it (UTF-8). */

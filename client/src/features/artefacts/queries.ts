@@ -8,6 +8,8 @@ export const artefactKeys = {
   all: ['artefacts'] as const,
   timelines: (pupilId: string) => [...artefactKeys.all, 'timeline', pupilId] as const,
   timeline: (pupilId: string, filters: TimelineFilters) => [...artefactKeys.timelines(pupilId), filters] as const,
+  /** The pupil's tags (filter chips, suggestions): re-fetched whenever their timelines are. */
+  tags: (pupilId: string) => [...artefactKeys.all, 'tags', pupilId] as const,
   detail: (artefactId: string) => [...artefactKeys.all, 'detail', artefactId] as const,
   history: (artefactId: string) => [...artefactKeys.all, 'history', artefactId] as const,
   /** Set (to true) only by the client itself when the server says this user lost access: never fetched. */
@@ -22,6 +24,9 @@ export function useTimelineQuery(pupilId: string, filters: TimelineFilters) {
     getNextPageParam: (last) => last.nextCursor,
   });
 }
+
+export const usePupilTagsQuery = (pupilId: string, enabled = true) =>
+  useQuery({ queryKey: artefactKeys.tags(pupilId), queryFn: ({ signal }) => artefactsApi.tags(pupilId, signal), enabled });
 
 export const useArtefactQuery = (artefactId: string, enabled = true) =>
   useQuery({ queryKey: artefactKeys.detail(artefactId), queryFn: ({ signal }) => artefactsApi.get(artefactId, signal), enabled });
@@ -48,6 +53,7 @@ export function artefactChanged(queryClient: QueryClient, artefact: Artefact | A
   );
   return Promise.all([
     queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(artefact.owner.id) }),
+    queryClient.invalidateQueries({ queryKey: artefactKeys.tags(artefact.owner.id) }),
     queryClient.invalidateQueries({ queryKey: artefactKeys.history(artefact.id) }),
     queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
   ]);
@@ -57,6 +63,7 @@ export function artefactRemoved(queryClient: QueryClient, artefactId: string, ow
   queryClient.removeQueries({ queryKey: artefactKeys.detail(artefactId) });
   return Promise.all([
     queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(ownerId) }),
+    queryClient.invalidateQueries({ queryKey: artefactKeys.tags(ownerId) }),
     queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
   ]);
 }
@@ -76,6 +83,7 @@ export function artefactAccessLost(queryClient: QueryClient, artefactId: string,
   );
   return Promise.all([
     queryClient.invalidateQueries({ queryKey: artefactKeys.timelines(ownerId) }),
+    queryClient.invalidateQueries({ queryKey: artefactKeys.tags(ownerId) }),
     queryClient.invalidateQueries({ queryKey: overviewKeys.all }),
   ]);
 }

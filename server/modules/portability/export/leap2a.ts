@@ -150,6 +150,8 @@ function artefactEntry(feed: XMLBuilder, doc: PortfolioDocument, a: ArtefactDoc,
   a.links.forEach((_, i) => entry.ele(NS.atom, 'link', { rel: 'related', href: leapId.link(a.id, i) }));
   for (const id of a.competenceIds) entry.ele(NS.atom, 'link', { rel: 'leap2:is_evidence_of', href: leapId.competence(id) });
   for (const code of a.subjectCodes) entry.ele(NS.atom, 'category', { term: subjects.get(code) ?? code });
+  // Free tags as Mahara writes an artefact's tags (export/leap/theme/raw/categories.tpl): a term without a scheme.
+  for (const tag of a.tags ?? []) entry.ele(NS.atom, 'category', { term: tag });
   const data = entry.ele(NS.polku, 'polku:data', {
     id: a.id,
     kind: a.kind,

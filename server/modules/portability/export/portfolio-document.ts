@@ -173,6 +173,7 @@ export async function loadPortfolioDocument(
     subjectCodes: a.subjectCodes,
     competenceIds: a.competenceIds,
     goalIds: a.goalIds,
+    tags: a.tags,
     status: a.status,
     visibility: a.visibility,
     version: a.version,

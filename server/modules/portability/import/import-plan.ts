@@ -135,7 +135,7 @@ export interface PlannedArtefactRow {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
-  /** Free tags (LEAP2A categories without a scheme, less those that name a subject); absent from Polku archives. */
+  /** Free tags (LEAP2A categories without a scheme that name no subject), cleaned to the API's rules (cleanImportedTags); formats without tags leave it out. */
   tags?: string[];
   status: ArtefactStatus;
   readyAt: Date | null;

@@ -176,6 +176,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
         subjectCodes: row.subjectCodes,
         competenceIds: row.competenceIds,
         goalIds: row.goalIds,
+        tags: row.tags,
         status: row.status,
         readyAt: row.readyAt,
         visibility: row.visibility,

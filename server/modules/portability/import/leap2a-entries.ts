@@ -1,3 +1,4 @@
+import { cleanImportedTags } from '../../../../shared/api/tags.ts';
 import type { MediaFiles } from './import-media.ts';
 import { type loadReference, matchSubject } from './leap2a-abilities.ts';
 import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
@@ -12,9 +13,9 @@ export function subjectsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof lo
   return [...new Set(e.categories.filter((c) => !c.scheme).flatMap((c) => matchSubject(c.term, reference) ?? []))];
 }
 
-/** Free tags: the plain categories that name no subject (those become subject codes). */
+/** Plain Atom categories (Mahara's tags) that name no subject: the artefact's free tags, cleaned to the API's rules. */
 export function tagsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
-  return e.tags.filter((t) => !matchSubject(t, reference));
+  return cleanImportedTags(e.tags.filter((t) => !matchSubject(t, reference)));
 }
 
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V) {

@@ -251,7 +251,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       title: (e.title || UNTITLED).slice(0, 200),
       bodyHtml,
       links,
-      // Plain Atom categories are tags; those that name a subject become its code.
+      // Plain Atom categories are tags; those that name a subject become its code, the rest free tags.
       subjectCodes: subjectsOf(e, reference),
       competenceIds: [],
       goalIds: [],
@@ -384,6 +384,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       subjectCodes: [],
       competenceIds: [],
       goalIds: [],
+      tags: tagsOf(s.entry, reference),
       status: 'draft',
       readyAt: null,
       visibility: 'private',

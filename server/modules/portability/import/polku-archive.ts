@@ -5,6 +5,7 @@ import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument } from '../../../
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
+import { cleanImportedTags } from '../../../../shared/api/tags.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { parseOffThread, sanitizeOffThread } from './parse-pool.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
@@ -293,6 +294,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         subjectCodes: a.subjectCodes,
         competenceIds: a.competenceIds,
         goalIds: a.goalIds.flatMap((g) => ownedBy(projectId, goalIds.get(g)) ?? []),
+        tags: cleanImportedTags(a.tags ?? []),
         status: a.status,
         readyAt: parseDate(a.readyAt),
         visibility: a.visibility,

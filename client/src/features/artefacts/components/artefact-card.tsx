@@ -8,6 +8,7 @@ import { artefactPath } from '../paths.ts';
 import { StatusBadges } from './status-badges.tsx';
 import { KindIcon } from './kind-icon.tsx';
 import { artefactKindLabel } from '../kind-label.ts';
+import { FreeTags } from './free-tags.tsx';
 
 interface ArtefactCardProps {
   artefact: Artefact;
@@ -62,6 +63,7 @@ export function ArtefactCard({ artefact, project, headingLevel = 3 }: ArtefactCa
             ))}
           </ul>
         )}
+        <FreeTags tags={artefact.tags} />
       </div>
     </article>
   );

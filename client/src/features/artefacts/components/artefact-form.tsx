@@ -11,11 +11,13 @@ import { type ApiError, isApiError } from '../../../lib/http.ts';
 import { perFileProgress } from '../../../lib/upload.ts';
 import { useForm } from '../../../lib/use-form.ts';
 import { useOnline } from '../../../lib/use-online.ts';
+import { useSession } from '../../auth/session.ts';
 import { useReferenceLabels } from '../../reference/queries.ts';
 import { jsonBytes, type UploadCallbacks } from '../api.ts';
-import { useAddMediaMutation, useCreateArtefactMutation, useUpdateArtefactMutation } from '../queries.ts';
+import { useAddMediaMutation, useCreateArtefactMutation, usePupilTagsQuery, useUpdateArtefactMutation } from '../queries.ts';
 import { LinksEditor, newLink, type LinkDraft } from './links-editor.tsx';
 import { MediaPicker, toPending, type PendingFile, type UploadPhase } from './media-picker.tsx';
+import { TagInput } from './tag-input.tsx';
 import { competenceOptionLabel } from './timeline.tsx';
 
 /** What a draft keeps of the form: everything typed and chosen, files apart. */
@@ -30,6 +32,8 @@ export interface ArtefactDraftFields {
   subjectCodes: string[];
   competenceIds: string[];
   goalIds: string[];
+  /** Absent in drafts kept before tags existed. */
+  tags?: string[];
   removeMediaIds: string[];
 }
 export type ArtefactDraft = StoredDraft<ArtefactDraftFields>;
@@ -64,6 +68,7 @@ function fieldsOf(artefact: Artefact | undefined, projectId: string): ArtefactDr
     subjectCodes: artefact?.subjectCodes ?? [],
     competenceIds: artefact?.competenceIds ?? [],
     goalIds: artefact?.goalIds ?? [],
+    tags: artefact?.tags ?? [],
     removeMediaIds: [],
   };
 }
@@ -91,6 +96,9 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
   const [subjectCodes, setSubjectCodes] = useState<string[]>(start.subjectCodes);
   const [competenceIds, setCompetenceIds] = useState<string[]>(start.competenceIds);
   const [goalIds, setGoalIds] = useState<string[]>(start.goalIds);
+  const [tags, setTags] = useState<string[]>(start.tags ?? []);
+  const me = useSession();
+  const knownTags = usePupilTagsQuery(artefact?.owner.id ?? me.user.id);
   const [links, setLinks] = useState<LinkDraft[]>(() => start.links.map((l) => newLink(l.url, l.title)));
   const [files, setFiles] = useState<PendingFile[]>(() => (draft?.files ?? []).map(toPending));
   const [removeMediaIds, setRemoveMediaIds] = useState<string[]>(start.removeMediaIds);
@@ -123,6 +131,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
     subjectCodes,
     competenceIds,
     goalIds,
+    tags,
     removeMediaIds,
   };
   const draftJson = JSON.stringify(draftFields);
@@ -182,6 +191,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
     subjectCodes,
     competenceIds,
     goalIds: project ? goalIds.filter((id) => project.goals.some((g) => g.id === id)) : [],
+    tags,
     status: v.status,
     visibility: v.visibility,
   };
@@ -371,6 +381,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
             />
           ))}
         </details>
+        <TagInput tags={tags} onChange={setTags} suggestions={knownTags.data?.tags.map((x) => x.tag)} error={form.fieldErrors.tags} />
       </div>
 
       <div className="card form-section">

@@ -17,6 +17,7 @@ import { MediaGallery } from './media-gallery.tsx';
 import { OwnerActions } from './owner-actions.tsx';
 import { StatusBadges } from './status-badges.tsx';
 import { usePortfolioBackLink } from './back-link.ts';
+import { FreeTags } from './free-tags.tsx';
 
 export function ArtefactPage() {
   const { t } = useTranslation();
@@ -151,6 +152,14 @@ function ArtefactFacts({ artefact }: { artefact: Artefact }) {
                   <li key={g.id}>{g.text}</li>
                 ))}
               </ul>
+            </dd>
+          </div>
+        )}
+        {artefact.tags.length > 0 && (
+          <div>
+            <dt>{t('tags.listLabel')}</dt>
+            <dd>
+              <FreeTags tags={artefact.tags} labelled={false} />
             </dd>
           </div>
         )}

@@ -10,6 +10,7 @@ import { useReferenceLabels } from '../../reference/queries.ts';
 import type { TimelineFilters } from '../api.ts';
 import { useTimelineQuery } from '../queries.ts';
 import { ArtefactCard } from './artefact-card.tsx';
+import { TagFilter } from './tag-filter.tsx';
 
 const isKind = (value: string | null): value is ArtefactKind => (ARTEFACT_KINDS as readonly (string | null)[]).includes(value);
 
@@ -34,6 +35,7 @@ export function Timeline({ pupilId, headingId, fixed, showFilters = true, empty 
     ...(params.get('subject') ? { subject: params.get('subject') ?? '' } : {}),
     ...(params.get('competence') ? { competence: params.get('competence') ?? '' } : {}),
     ...(isKind(kind) ? { kind } : {}),
+    ...(params.get('tag') ? { tag: params.get('tag') ?? '' } : {}),
   };
   const filtered = !fixed && Object.keys(filters).length > 0;
   const timeline = useTimelineQuery(pupilId, filters);
@@ -50,9 +52,24 @@ export function Timeline({ pupilId, headingId, fixed, showFilters = true, empty 
   return (
     <div className="stack">
       {showFilters && !fixed && <TimelineFilterBar params={params} projects={projects.data?.projects ?? []} onChange={setFilter} />}
+      {showFilters && !fixed && <TagFilter pupilId={pupilId} selected={filters.tag ?? ''} onChange={(tag) => setFilter('tag', tag)} />}
       {timeline.isPending && <Loading />}
       {timeline.isError && <QueryError error={timeline.error} onRetry={() => void timeline.refetch()} />}
-      {timeline.isSuccess && items.length === 0 && (filtered ? <EmptyState heading={t('timeline.noMatches')} headingLevel={3} /> : empty)}
+      {timeline.isSuccess &&
+        items.length === 0 &&
+        (filtered ? (
+          filters.tag ? (
+            <EmptyState heading={t('tags.noMatches', { tag: filters.tag })} headingLevel={3}>
+              <button type="button" className="button button--secondary" onClick={() => setFilter('tag', '')}>
+                {t('tags.clearFilter')}
+              </button>
+            </EmptyState>
+          ) : (
+            <EmptyState heading={t('timeline.noMatches')} headingLevel={3} />
+          )
+        ) : (
+          empty
+        ))}
       {items.length > 0 && (
         <ol className="timeline" aria-labelledby={headingId}>
           {items.map((artefact) => (

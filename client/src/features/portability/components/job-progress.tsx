@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { JobProgress as Progress } from '../../../../../shared/api/portability.ts';
 import { progressPercent } from '../progress.ts';
 import '../portability.css';
@@ -50,7 +51,7 @@ export function ProgressBar({ label, percent, statusText }: { label: string; per
   );
 }
 
-type T = ReturnType<typeof useTranslation>['t'];
+type T = TFunction;
 
 function phaseText(t: T, phase: string | undefined): string {
   switch (phase) {

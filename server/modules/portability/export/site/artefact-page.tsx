@@ -31,6 +31,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
           [t.visibility, t.visibilities[artefact.visibility]],
           [t.subjects, artefact.subjectCodes.map(ctx.subjectLabel).join(', ')],
           [t.competences, artefact.competenceIds.map(ctx.competenceLabel).join(', ')],
+          [t.tags, (artefact.tags ?? []).join(', ')],
           [t.goals, goals.length > 0 && goals.join('; ')],
           [t.importedFrom(artefact.origin?.source ?? ''), artefact.origin?.id],
         ]}

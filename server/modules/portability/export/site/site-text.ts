@@ -25,6 +25,7 @@ export interface SiteText {
   schoolYear: string;
   period: string;
   subjects: string;
+  tags: string;
   competences: string;
   goals: string;
   phases: string;
@@ -84,6 +85,7 @@ export const SITE_TEXT = {
     schoolYear: 'Lukuvuosi',
     period: 'Ajankohta',
     subjects: 'Oppiaineet',
+    tags: 'Tunnisteet',
     competences: 'Laaja-alainen osaaminen',
     goals: 'Tavoitteet',
     phases: 'Vaiheet',
@@ -141,6 +143,7 @@ export const SITE_TEXT = {
     schoolYear: 'Läsår',
     period: 'Tidpunkt',
     subjects: 'Läroämnen',
+    tags: 'Taggar',
     competences: 'Mångsidig kompetens',
     goals: 'Mål',
     phases: 'Faser',
@@ -198,6 +201,7 @@ export const SITE_TEXT = {
     schoolYear: 'School year',
     period: 'Dates',
     subjects: 'Subjects',
+    tags: 'Tags',
     competences: 'Transversal competences',
     goals: 'Goals',
     phases: 'Phases',
