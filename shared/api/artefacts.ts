@@ -102,6 +102,8 @@ export const timelineQuerySchema = z.object({
   kind: z.enum(ARTEFACT_KINDS).optional(),
   /** Only artefacts with this tag, whatever its case. */
   tag: tagSchema.optional(),
+  /** Words to find in the title, the text or a tag (case-insensitive). */
+  q: z.string().trim().min(1, 'Type something to search for.').max(100, 'A search can be at most 100 characters long.').optional(),
 });
 export type TimelineQuery = z.input<typeof timelineQuerySchema>;
 

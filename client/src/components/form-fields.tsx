@@ -42,7 +42,7 @@ interface TextFieldProps {
   label: string;
   value: string;
   onChange: (value: string) => void;
-  type?: 'text' | 'password' | 'email' | 'date' | 'url';
+  type?: 'text' | 'password' | 'email' | 'date' | 'url' | 'search';
   autoComplete?: string;
   hint?: string | undefined;
   error?: string | undefined;

@@ -186,6 +186,9 @@ function withoutPlugins(db: Db): Db {
   return plain;
 }
 
+/** `text` anywhere, as an ILIKE pattern: the user's % and _ are literal (backslash is ILIKE's escape). */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** The timeline's filters, besides the policy's scope. */
 export interface TimelineFilter {
   projectId?: string | undefined;
@@ -193,6 +196,8 @@ export interface TimelineFilter {
   subject?: string | undefined;
   competence?: string | undefined;
   tag?: string | undefined;
+  /** Text to find in the title, the text or a tag. */
+  q?: string | undefined;
   /** Keyset pagination: strictly older than this (createdAt, id). */
   before?: { createdAt: Date; id: string } | null;
 }
@@ -223,6 +228,12 @@ export function timelineRows(
   if (filter.competence) conditions.push({ name: 'competence', values: [filter.competence], where: ([id]) => sql`a.competence_ids @> array[${id}]::text[]` });
   // polku_tag_keys (migration 0014) and its GIN index: the same tag whatever its case.
   if (filter.tag) conditions.push({ name: 'tag', values: [filter.tag], where: ([tag]) => sql`polku_tag_keys(a.tags) @> array[lower(${tag}::text)]` });
+  if (filter.q)
+    conditions.push({
+      name: 'q',
+      values: [likePattern(filter.q)],
+      where: ([pattern]) => sql`(a.title ilike ${pattern} or a.body_html ilike ${pattern} or exists (select 1 from unnest(a.tags) t where t ilike ${pattern}))`,
+    });
   if (filter.before)
     conditions.push({ name: 'before', values: [filter.before.createdAt, filter.before.id], where: ([at, id]) => sql`(a.created_at, a.id) < (${at}, ${id})` });
   const values = [viewerId, pupilId, limit, ...conditions.flatMap((c) => c.values)];

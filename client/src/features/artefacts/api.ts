@@ -22,7 +22,7 @@ export interface UploadCallbacks {
 }
 
 /** Timeline filters as they appear in the URL and in the query key. */
-export type TimelineFilters = Pick<TimelineQuery, 'projectId' | 'subject' | 'competence' | 'kind' | 'tag'>;
+export type TimelineFilters = Pick<TimelineQuery, 'projectId' | 'subject' | 'competence' | 'kind' | 'tag' | 'q'>;
 
 export const artefactsApi = {
   /** The JSON fields go first in the body, so per-file progress can be told from the bytes sent. */

@@ -11,6 +11,7 @@ import type { TimelineFilters } from '../api.ts';
 import { useTimelineQuery } from '../queries.ts';
 import { ArtefactCard } from './artefact-card.tsx';
 import { TagFilter } from './tag-filter.tsx';
+import { TimelineSearch } from './timeline-search.tsx';
 
 const isKind = (value: string | null): value is ArtefactKind => (ARTEFACT_KINDS as readonly (string | null)[]).includes(value);
 
@@ -36,6 +37,7 @@ export function Timeline({ pupilId, headingId, fixed, showFilters = true, empty 
     ...(params.get('competence') ? { competence: params.get('competence') ?? '' } : {}),
     ...(isKind(kind) ? { kind } : {}),
     ...(params.get('tag') ? { tag: params.get('tag') ?? '' } : {}),
+    ...(params.get('q') ? { q: params.get('q') ?? '' } : {}),
   };
   const filtered = !fixed && Object.keys(filters).length > 0;
   const timeline = useTimelineQuery(pupilId, filters);
@@ -145,6 +147,7 @@ function TimelineFilterBar({ params, projects, onChange }: FilterBarProps) {
   return (
     <fieldset className="filter-bar filter-bar--grid">
       <legend className="visually-hidden">{t('timeline.filters')}</legend>
+      <TimelineSearch value={params.get('q') ?? ''} onChange={(v) => onChange('q', v)} />
       <SelectField
         name="project"
         label={t('timeline.project')}
