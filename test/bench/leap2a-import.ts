@@ -4,7 +4,14 @@
  * in this process (the library the jobs and the CLI call). Entries per second, median of 3 runs,
  * each into a new pupil. Baseline in the same run: parsing the same bytes with saxes alone.
  *
+ * MODE=mahara: a Mahara 22.10+ export (support/mahara-feed.ts) of ENTRIES (10,000) entries with
+ * MEDIA_MB (1024) of photos and PDFs, generated into a temp folder and deleted after; each of RUNS
+ * (3) runs imports it into a new pupil in a child process of its own, through the same public entry
+ * points, and reports entries/s, media MB/s and the child's peak RSS (sampled every 20 ms, and the
+ * kernel's maxRSS). BENCH_QUICK=1: 2,000 entries, 32 MB, one run.
+ *
  *   npm run bench:import            (ENTRIES=… to change the feed size)
+ *   MODE=mahara npm run bench:import   (MEDIA_MB=… ENTRIES=… RUNS=…)
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +25,7 @@ import { LocalBlobStore } from '../../server/storage/local-blob-store.ts';
 import { installCleanupHandlers, onCleanup, runCleanups } from './support/cleanup.ts';
 import { createBenchDatabase } from './support/db.ts';
 import { fmt, median, table } from './support/stats.ts';
+import { maharaBenchmark, maharaImportChild } from './leap2a-import-mahara.ts';
 
 const ENTRIES = Number(process.env.ENTRIES ?? 10_000);
 const RUNS = 3;
@@ -129,7 +137,8 @@ async function main() {
   );
 }
 
-main()
+const entry = process.argv[2] === '--import-child' ? maharaImportChild : process.env.MODE === 'mahara' ? maharaBenchmark : main;
+entry()
   .catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;

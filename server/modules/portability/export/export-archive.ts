@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ZipFile } from 'yazl';
+import ZipStream from 'zip-stream';
 import type { ExportScope } from '../../../../shared/api/portability.ts';
 import { ARCHIVE_PATHS, portfolioJsonSchema } from '../../../../shared/portability/portfolio-format.ts';
 import type { Locale } from '../../../../shared/roles.ts';
@@ -11,7 +11,6 @@ import { buildLeap2a } from './leap2a.ts';
 import { loadPortfolioDocument } from './portfolio-document.ts';
 import { sitePages } from './site/site.tsx';
 import { backfillVariantDigests } from './variant-digests.ts';
-import './zip-crc.ts';
 
 export { loadPortfolioDocument } from './portfolio-document.ts';
 
@@ -71,60 +70,11 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
       ...sitePages(document, timeZone),
     ];
     const sums: string[] = [];
-    const zip = new ZipFile();
-    // The one source being read into the ZIP right now (a blob or a rendered page).
+    // zip-stream (archiver's ZIP writer): one entry at a time, streamed, ZIP64 when sizes call for
+    // it; checksums by crc-32's slice-by-16 CRC, a maintained library's own.
+    const zip = new ZipStream({ zlib: { level: 6 } });
+    // The one source being read into the ZIP right now (a blob).
     const reading: { stream: Readable | null } = { stream: null };
-    let mediaBytes = 0;
-    let mediaDone = 0;
-    let textsDone = 0;
-    const fail = (err: unknown) => {
-      reading.stream?.destroy();
-      (zip.outputStream as PassThrough).destroy(err instanceof Error ? err : new Error(String(err)));
-    };
-    zip.on('error', fail);
-
-    for (const file of files) {
-      sums.push(`${file.sha256}  ${file.path}`);
-      zip.addReadStreamLazy(file.path, { compress: false, size: file.size, mtime }, (cb) => {
-        progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes }, mediaDone === 0);
-        blobs.getStream(file.blobKey).then(
-          (stream) => {
-            reading.stream = stream;
-            stream.once('error', fail);
-            stream.once('end', () => (mediaDone += 1));
-            stream.on('data', (chunk: Buffer) => {
-              mediaBytes += chunk.length;
-              progress({ phase: 'media', done: mediaDone, total: files.length, bytes: mediaBytes });
-            });
-            // 'data' listeners would start the flow early; pipe() below resumes it when yazl reads.
-            stream.pause();
-            cb(null, stream);
-          },
-          (err: unknown) => cb(err, new PassThrough()),
-        );
-      });
-    }
-    for (const entry of texts) {
-      zip.addReadStreamLazy(entry.path, { compress: true, mtime }, (cb) => {
-        try {
-          progress({ phase: 'pages', done: textsDone, total: texts.length, bytes: mediaBytes }, textsDone === 0);
-          const bytes = Buffer.from(entry.render(), 'utf8');
-          sums.push(`${createHash('sha256').update(bytes).digest('hex')}  ${entry.path}`);
-          textsDone += 1;
-          reading.stream = Readable.from([bytes]);
-          cb(null, reading.stream);
-        } catch (err) {
-          cb(err, new PassThrough());
-        }
-      });
-    }
-    zip.addReadStreamLazy(ARCHIVE_PATHS.manifest, { compress: true, mtime }, (cb) => {
-      progress({ phase: 'finishing', done: 0, total: 1, bytes: mediaBytes }, true);
-      reading.stream = Readable.from([Buffer.from(sums.map((line) => `${line}\n`).join(''), 'utf8')]);
-      cb(null, reading.stream);
-    });
-    zip.end();
-
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
@@ -132,13 +82,53 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
         callback(null, chunk);
       },
     });
+    const piping = pipeline(zip, counter, output, ...(signal ? [{ signal }] : []));
+    // Rejects as soon as the output fails or is aborted, so that no step waits for a dead ZIP.
+    const broken = new Promise<never>((_resolve, reject) => void piping.catch(reject));
+    broken.catch(() => undefined);
+    const add = (source: Readable | Buffer, name: string, store: boolean) =>
+      Promise.race([
+        broken,
+        new Promise<void>((resolve, reject) => {
+          if (source instanceof Readable) source.once('error', reject);
+          zip.entry(source, { name, store, date: mtime }, (err) => (err ? reject(err) : resolve()));
+        }),
+      ]);
     const onAbort = () => reading.stream?.destroy();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await pipeline(zip.outputStream, counter, output, ...(signal ? [{ signal }] : []));
+      let mediaBytes = 0;
+      for (const [done, file] of files.entries()) {
+        signal?.throwIfAborted();
+        sums.push(`${file.sha256}  ${file.path}`);
+        progress({ phase: 'media', done, total: files.length, bytes: mediaBytes }, done === 0);
+        const stream = await Promise.race([broken, blobs.getStream(file.blobKey)]);
+        reading.stream = stream;
+        stream.on('data', (chunk: Buffer) => {
+          mediaBytes += chunk.length;
+          progress({ phase: 'media', done, total: files.length, bytes: mediaBytes });
+        });
+        // Media are stored as they are (photos and video do not deflate).
+        await add(stream, file.path, true);
+        reading.stream = null;
+      }
+      for (const [done, entry] of texts.entries()) {
+        signal?.throwIfAborted();
+        progress({ phase: 'pages', done, total: texts.length, bytes: mediaBytes }, done === 0);
+        const rendered = Buffer.from(entry.render(), 'utf8');
+        sums.push(`${createHash('sha256').update(rendered).digest('hex')}  ${entry.path}`);
+        await add(rendered, entry.path, false);
+      }
+      progress({ phase: 'finishing', done: 0, total: 1, bytes: mediaBytes }, true);
+      await add(Buffer.from(sums.map((line) => `${line}\n`).join(''), 'utf8'), ARCHIVE_PATHS.manifest, false);
+      zip.finish();
+      await piping;
     } catch (err) {
-      // The output failed or was aborted: the blob being read must not keep its connection open.
+      // The output failed or was aborted, or a blob could not be read: the blob being read must
+      // not keep its connection open, and the ZIP stops.
       reading.stream?.destroy();
+      zip.destroy(err instanceof Error ? err : new Error(String(err)));
+      await piping.catch(() => undefined);
       throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);

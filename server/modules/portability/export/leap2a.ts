@@ -1,35 +1,25 @@
-import { SaxesParser } from 'saxes';
+import path from 'node:path';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { ArtefactDoc, FeedbackDoc, PortfolioDocument, ProjectDoc } from '../../../../shared/portability/portfolio-format.ts';
-import { sanitizeRichText } from '../../artefacts/sanitize.ts';
+import type { ArtefactDoc, FeedbackDoc, MediaDoc, PortfolioDocument, ProjectDoc } from '../../../../shared/portability/portfolio-format.ts';
+import { LEAP2A_VERSION, NS, atomEntry, category, leapId, maharaPlugin, tag, textContent, xhtmlContent } from './leap2a-xml.ts';
 
-export const NS = {
-  atom: 'http://www.w3.org/2005/Atom',
-  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
-  leap2: 'http://terms.leapspecs.org/',
-  categories: 'http://wiki.leapspecs.org/2A/categories/',
-  thr: 'http://purl.org/syndication/thread/1.0',
-  xhtml: 'http://www.w3.org/1999/xhtml',
-  polku: 'https://polku.fi/ns/leap2a-extension/1',
-} as const;
-export const LEAP2A_VERSION = 'http://www.leapspecs.org/2010-07/2A/';
+export { LEAP2A_VERSION, NS, leapId } from './leap2a-xml.ts';
 
-/** Atom ids: Polku's stable UUIDs as URNs, so a second export names every entry the same. */
-export const leapId = {
-  uuid: (id: string) => `urn:uuid:${id}`,
-  competence: (id: string) => `urn:polku:competence:${encodeURIComponent(id)}`,
-  link: (artefactId: string, index: number) => `urn:polku:link:${artefactId}:${index}`,
-};
+type InFeed = (kind: 'artefact' | 'project', id: string) => boolean;
 
 /**
- * leap2a.xml: a LEAP2A 2010-07 Atom feed laid out as Mahara's importer reads it. The learner is a
- * `person` entry (person_type#Self) that the feed author points at; projects are selections
- * (selection_type#Grouping) with has_part / is_part_of both ways; artefacts are entries, or
- * resources (resource_type#Offline) with one enclosure per original media file; their links are
- * resource_type#Web resources; competences are abilities the artefacts are evidence of; feedback
- * are entries replying (RFC 4685) to the artefact or to the feedback they answer; subjects are
- * categories (tags). What LEAP2A has no words for goes into `polku:data`, which others ignore.
+ * leap2a.xml: a LEAP2A 2010-07 Atom feed laid out as Mahara's importer (22.10+ and older) reads it,
+ * and readable by any LEAP2A reader. The learner is a `person` entry (person_type#Self) that the
+ * feed author points at, with the name as Mahara builds a profile from it; projects are selections
+ * (selection_type#Grouping, Mahara: a journal) with has_part / is_part_of; an artefact with one file
+ * is a resource whose title is a file name (Mahara: a file), with several files a resource with an
+ * enclosure each (Mahara: a journal post with attachments), with none an entry (a post); its web
+ * links are resource_type#Web resources; feedback are Mahara comments (`mahara:artefactplugin`
+ * type comment, `leap2:reflects_on` the artefact) that also reply (RFC 4685) to what they answer;
+ * competences are abilities that Mahara's résumé plugin claims, and tags on their evidence, as are
+ * subjects. What LEAP2A has no words for goes into `polku:data`, which others ignore.
+ * test/helpers/mahara-leap-rules.ts holds Mahara's rules that this layout is checked against.
  */
 export function buildLeap2a(doc: PortfolioDocument): string {
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(NS.atom, 'feed', {
@@ -37,6 +27,7 @@ export function buildLeap2a(doc: PortfolioDocument): string {
     'xmlns:leap2': NS.leap2,
     'xmlns:categories': NS.categories,
     'xmlns:thr': NS.thr,
+    'xmlns:mahara': NS.mahara,
     'xmlns:polku': NS.polku,
   });
   root.ele(NS.leap2, 'leap2:version').txt(LEAP2A_VERSION);
@@ -53,11 +44,14 @@ export function buildLeap2a(doc: PortfolioDocument): string {
   const competences = new Map(doc.reference.competences.map((c) => [c.id, c.labels[doc.locale] ?? c.id]));
   const projectOrder = new Map<string, ArtefactDoc[]>();
   for (const a of doc.artefacts) if (a.projectId) projectOrder.set(a.projectId, [...(projectOrder.get(a.projectId) ?? []), a]);
+  const artefactIds = new Set(doc.artefacts.map((a) => a.id));
+  const projectIds = new Set(doc.projects.map((p) => p.id));
+  const inFeed: InFeed = (kind, id) => (kind === 'artefact' ? artefactIds : projectIds).has(id);
 
   for (const project of doc.projects) projectEntry(root, project, projectOrder.get(project.id) ?? [], subjects);
   for (const artefact of doc.artefacts) {
     const position = artefact.projectId ? (projectOrder.get(artefact.projectId) ?? []).indexOf(artefact) + 1 : 0;
-    artefactEntry(root, doc, artefact, position, subjects);
+    artefactEntry(root, doc, artefact, { position, subjects, competences, inFeed });
     artefact.links.forEach((link, i) => linkEntry(root, artefact, link, i));
     for (const f of artefact.feedback) feedbackEntry(root, artefact, f);
   }
@@ -65,36 +59,44 @@ export function buildLeap2a(doc: PortfolioDocument): string {
     const evidence = doc.artefacts.filter((a) => a.competenceIds.includes(id));
     const entry = atomEntry(root, { id: leapId.competence(id), title: label, updated: doc.exportedAt, type: 'ability' });
     textContent(entry, label);
+    // Mahara's résumé has one free-text "academic skills" field, no list to put a competence in.
+    // Claimed by the résumé plugin (its rule: an ability with mahara:plugin="resume", score 100),
+    // the entry is not turned into a journal post by the blog plugin's catch-all; Mahara has the
+    // competence as a tag on each piece of evidence instead.
+    maharaPlugin(entry, 'resume', 'polku:competence');
     for (const a of evidence) entry.ele(NS.atom, 'link', { rel: 'leap2:has_evidence', href: leapId.uuid(a.id) });
     entry.ele(NS.polku, 'polku:data', { competenceId: id });
   }
   return `${root.end({ prettyPrint: false })}\n`;
 }
 
-function atomEntry(feed: XMLBuilder, e: { id: string; title: string; updated: string; published?: string; type: string }): XMLBuilder {
-  const entry = feed.ele(NS.atom, 'entry');
-  entry.ele(NS.atom, 'id').txt(e.id);
-  entry.ele(NS.atom, 'title').txt(e.title || '–');
-  entry.ele(NS.atom, 'updated').txt(e.updated);
-  if (e.published) entry.ele(NS.atom, 'published').txt(e.published);
-  entry.ele(NS.rdf, 'rdf:type').att(NS.rdf, 'rdf:resource', `leap2:${e.type}`);
-  return entry;
-}
-
-function category(entry: XMLBuilder, scheme: string, term: string): void {
-  entry.ele(NS.atom, 'category', { scheme: `${NS.categories}${scheme}#`, term });
-}
-
-function textContent(entry: XMLBuilder, text: string): void {
-  entry.ele(NS.atom, 'content', { type: 'text' }).txt(text);
-}
-
+/**
+ * The learner. No content: Mahara would make it the profile's introduction. The name as
+ * `legal_given_name` / `legal_family_name`, from which Mahara sets first and last name
+ * (LeapImportInternal::get_namefields(); `full_name` alone leaves the profile without a name),
+ * each `leap2:field` in both LEAP2A namespace URIs (see NS.leap2Archived).
+ */
 function personEntry(feed: XMLBuilder, doc: PortfolioDocument): void {
   const entry = atomEntry(feed, { id: leapId.uuid(doc.pupil.id), title: doc.pupil.displayName, updated: doc.exportedAt, type: 'person' });
-  textContent(entry, doc.pupil.displayName);
+  entry.ele(NS.atom, 'content', { type: 'text' });
   category(entry, 'person_type', 'Self');
-  entry.ele(NS.leap2, 'leap2:persondata').att(NS.leap2, 'leap2:field', 'full_name').txt(doc.pupil.displayName);
+  const name = doc.pupil.displayName.trim().split(/\s+/);
+  const family = name.length > 1 ? name.pop() : undefined;
+  const fields: Array<[string, string]> = [
+    ['full_name', doc.pupil.displayName],
+    ['legal_given_name', name.join(' ')],
+    ...(family ? [['legal_family_name', family] as [string, string]] : []),
+  ];
+  for (const [field, value] of fields) {
+    entry.ele(NS.leap2, 'leap2:persondata').att(NS.leap2, 'leap2:field', field).att(NS.leap2Archived, 'leap2a:field', field).txt(value);
+  }
   entry.ele(NS.polku, 'polku:data', { locale: doc.pupil.locale ?? doc.locale });
+}
+
+/** An artefact Mahara imports as a file: exactly one enclosure (LeapImportFile::is_file()). */
+function singleFile(a: ArtefactDoc): MediaDoc | null {
+  const originals = a.media.filter((m) => !m.removedAt && m.files.original);
+  return originals.length === 1 ? (originals[0] ?? null) : null;
 }
 
 function projectEntry(feed: XMLBuilder, project: ProjectDoc, artefacts: readonly ArtefactDoc[], subjects: Map<string, string>): void {
@@ -102,10 +104,13 @@ function projectEntry(feed: XMLBuilder, project: ProjectDoc, artefacts: readonly
   const entry = atomEntry(feed, { id: leapId.uuid(project.id), title: project.title, updated, type: 'selection' });
   textContent(entry, project.description);
   category(entry, 'selection_type', 'Grouping');
-  for (const code of project.subjectCodes) entry.ele(NS.atom, 'category', { term: subjects.get(code) ?? code });
-  artefacts.forEach((a, i) =>
-    entry.ele(NS.atom, 'link', { rel: 'leap2:has_part', href: leapId.uuid(a.id) }).att(NS.leap2, 'leap2:display_order', String(i + 1)),
-  );
+  for (const code of project.subjectCodes) tag(entry, subjects.get(code) ?? code);
+  // Files are members through their own is_part_of only: Mahara's blog plugin requires every
+  // has_part of a journal, and skips the whole journal (and with it every post) when one of them
+  // was imported first, as files are (score 110 against the journal's 20).
+  artefacts.forEach((a, i) => {
+    if (!singleFile(a)) entry.ele(NS.atom, 'link', { rel: 'leap2:has_part', href: leapId.uuid(a.id) }).att(NS.leap2, 'leap2:display_order', String(i + 1));
+  });
   const data = entry.ele(NS.polku, 'polku:data', {
     id: project.id,
     ...(project.schoolYear ? { schoolYear: project.schoolYear } : {}),
@@ -122,16 +127,37 @@ function projectEntry(feed: XMLBuilder, project: ProjectDoc, artefacts: readonly
       .txt(t.displayName);
 }
 
-function artefactEntry(feed: XMLBuilder, doc: PortfolioDocument, a: ArtefactDoc, position: number, subjects: Map<string, string>): void {
+/**
+ * A file's title as Mahara names the file: a name with its extension (the extension of the
+ * uploaded file, else the one the archive gives its type). The pupil's title is kept as the name
+ * when there is one, so the work stays recognisable among the pupil's files.
+ */
+export function fileTitle(title: string, media: MediaDoc): string {
+  const stored = media.files.original?.path ?? '';
+  const ext = (path.posix.extname(media.originalName ?? '') || path.posix.extname(stored)).toLowerCase();
+  const base = title.trim().replaceAll('/', '-') || path.posix.basename(media.originalName ?? '', path.posix.extname(media.originalName ?? '')) || media.id;
+  if (!ext || base.toLowerCase().endsWith(ext)) return base;
+  return `${base}${ext}`;
+}
+
+interface ArtefactContext {
+  position: number;
+  subjects: Map<string, string>;
+  competences: Map<string, string>;
+  inFeed: InFeed;
+}
+
+function artefactEntry(feed: XMLBuilder, doc: PortfolioDocument, a: ArtefactDoc, ctx: ArtefactContext): void {
   const originals = a.media.filter((m) => !m.removedAt && m.files.original);
+  const single = singleFile(a);
   const entry = atomEntry(feed, {
     id: leapId.uuid(a.id),
-    title: a.title,
+    title: single ? fileTitle(a.title, single) : a.title,
     updated: a.updatedAt,
     published: a.createdAt,
     type: originals.length > 0 ? 'resource' : 'entry',
   });
-  xhtmlContent(entry, a.bodyHtml);
+  xhtmlContent(entry, a.bodyHtml, ctx.inFeed);
   if (originals.length > 0) category(entry, 'resource_type', 'Offline');
   for (const m of originals) {
     const file = m.files.original;
@@ -145,13 +171,13 @@ function artefactEntry(feed: XMLBuilder, doc: PortfolioDocument, a: ArtefactDoc,
       });
   }
   if (a.projectId && doc.projects.some((p) => p.id === a.projectId)) {
-    entry.ele(NS.atom, 'link', { rel: 'leap2:is_part_of', href: leapId.uuid(a.projectId) }).att(NS.leap2, 'leap2:display_order', String(position));
+    entry.ele(NS.atom, 'link', { rel: 'leap2:is_part_of', href: leapId.uuid(a.projectId) }).att(NS.leap2, 'leap2:display_order', String(ctx.position));
   }
-  a.links.forEach((_, i) => entry.ele(NS.atom, 'link', { rel: 'related', href: leapId.link(a.id, i) }));
   for (const id of a.competenceIds) entry.ele(NS.atom, 'link', { rel: 'leap2:is_evidence_of', href: leapId.competence(id) });
-  for (const code of a.subjectCodes) entry.ele(NS.atom, 'category', { term: subjects.get(code) ?? code });
+  for (const code of a.subjectCodes) tag(entry, ctx.subjects.get(code) ?? code);
+  for (const id of a.competenceIds) tag(entry, ctx.competences.get(id) ?? id);
   // Free tags as Mahara writes an artefact's tags (export/leap/theme/raw/categories.tpl): a term without a scheme.
-  for (const tag of a.tags ?? []) entry.ele(NS.atom, 'category', { term: tag });
+  for (const free of a.tags ?? []) tag(entry, free);
   const data = entry.ele(NS.polku, 'polku:data', {
     id: a.id,
     kind: a.kind,
@@ -161,12 +187,17 @@ function artefactEntry(feed: XMLBuilder, doc: PortfolioDocument, a: ArtefactDoc,
     versions: String(a.versions.length),
     ...(a.phaseId ? { phaseId: a.phaseId } : {}),
     ...(a.readyAt ? { readyAt: a.readyAt } : {}),
+    ...(single ? { title: a.title } : {}),
   });
   for (const id of a.goalIds) data.ele(NS.polku, 'polku:goal', { id });
   for (const code of a.subjectCodes) data.ele(NS.polku, 'polku:subject', { code });
   for (const m of a.media) data.ele(NS.polku, 'polku:media', { id: m.id, kind: m.kind, sha256: m.sha256, ...(m.removedAt ? { removedAt: m.removedAt } : {}) });
 }
 
+/**
+ * One web link of an artefact, `related` to it (Polku's importer folds it back into the artefact's
+ * links). The artefact does not link back: Mahara would attach this entry to it as a file.
+ */
 function linkEntry(feed: XMLBuilder, a: ArtefactDoc, link: { url: string; title?: string | undefined }, index: number): void {
   const entry = atomEntry(feed, { id: leapId.link(a.id, index), title: link.title ?? link.url, updated: a.updatedAt, type: 'resource' });
   textContent(entry, link.url);
@@ -175,6 +206,12 @@ function linkEntry(feed: XMLBuilder, a: ArtefactDoc, link: { url: string; title?
   entry.ele(NS.atom, 'link', { rel: 'related', href: leapId.uuid(a.id) });
 }
 
+/**
+ * A feedback message as Mahara reads a comment (LeapImportComment: an `entry` with
+ * `mahara:artefactplugin mahara:type="comment"` and exactly one `leap2:reflects_on`, here always the
+ * artefact, as Mahara's comments are not threaded), and as an Atom reply (`thr:in-reply-to` the
+ * feedback it answers, else the artefact) for readers that thread.
+ */
 function feedbackEntry(feed: XMLBuilder, a: ArtefactDoc, f: FeedbackDoc): void {
   const title = f.body.split('\n')[0]?.slice(0, 80) ?? '';
   const entry = atomEntry(feed, { id: leapId.uuid(f.id), title, updated: f.editedAt ?? f.createdAt, published: f.createdAt, type: 'entry' });
@@ -184,6 +221,8 @@ function feedbackEntry(feed: XMLBuilder, a: ArtefactDoc, f: FeedbackDoc): void {
     if (f.author.id && !f.author.imported) author.ele(NS.atom, 'uri').txt(leapId.uuid(f.author.id));
   }
   textContent(entry, f.body);
+  maharaPlugin(entry, 'comment', 'comment');
+  entry.ele(NS.atom, 'link', { rel: 'leap2:reflects_on', href: leapId.uuid(a.id) });
   const parent = f.parentId && a.feedback.some((p) => p.id === f.parentId) ? f.parentId : a.id;
   entry.ele(NS.thr, 'thr:in-reply-to', { ref: leapId.uuid(parent) });
   entry.ele(NS.polku, 'polku:data', {
@@ -193,36 +232,4 @@ function feedbackEntry(feed: XMLBuilder, a: ArtefactDoc, f: FeedbackDoc): void {
     ...(f.author?.role ? { authorRole: f.author.role } : {}),
     ...(f.author ? { authorImported: String(f.author.imported) } : {}),
   });
-}
-
-/**
- * Body HTML as XHTML inside a div. The sanitiser's output is XML-shaped (void tags self-closed,
- * entities decoded); a strict parser checks that, and copies it node by node into the feed.
- * Anything it cannot read goes in as escaped HTML (`type="html"`) instead.
- */
-function xhtmlContent(entry: XMLBuilder, html: string): void {
-  const clean = sanitizeRichText(html);
-  const content = entry.ele(NS.atom, 'content', { type: 'xhtml' });
-  const div = content.ele(NS.xhtml, 'div');
-  try {
-    copyXhtml(clean, div);
-  } catch {
-    content.remove();
-    entry.ele(NS.atom, 'content', { type: 'html' }).txt(clean);
-  }
-}
-
-function copyXhtml(markup: string, into: XMLBuilder): void {
-  const parser = new SaxesParser({ xmlns: false, fragment: true });
-  const stack: XMLBuilder[] = [into];
-  const top = () => stack[stack.length - 1] ?? into;
-  parser.on('opentag', (tag) => {
-    stack.push(top().ele(NS.xhtml, tag.name, { ...tag.attributes }));
-  });
-  parser.on('closetag', () => void stack.pop());
-  parser.on('text', (text) => void top().txt(text));
-  parser.on('error', (err) => {
-    throw err;
-  });
-  parser.write(markup).close();
 }

@@ -1,5 +1,4 @@
 import type { ArtefactDoc, FeedbackDoc, MediaDoc } from '../../../../../shared/portability/portfolio-format.ts';
-import { sanitizeRichText } from '../../../artefacts/sanitize.ts';
 import { Facts, linkTo, Page, Person, When } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
@@ -39,8 +38,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
       {artefact.bodyHtml && (
         <section aria-labelledby="content">
           <h2 id="content">{t.content}</h2>
-          {/* Sanitised again: an imported archive is untrusted input. */}
-          <div className="body" dangerouslySetInnerHTML={{ __html: sanitizeRichText(artefact.bodyHtml) }} />
+          <div className="body" dangerouslySetInnerHTML={{ __html: ctx.bodyHtml(artefact.bodyHtml) }} />
         </section>
       )}
       {artefact.media.length > 0 && (
@@ -93,7 +91,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
                     <summary>
                       {t.content} ({t.versionHeading(v.version)})
                     </summary>
-                    <div className="body" dangerouslySetInnerHTML={{ __html: sanitizeRichText(v.bodyHtml) }} />
+                    <div className="body" dangerouslySetInnerHTML={{ __html: ctx.bodyHtml(v.bodyHtml) }} />
                   </details>
                 )}
               </li>

@@ -1,5 +1,7 @@
 import type { ArtefactDoc, PortfolioDocument, ProjectDoc } from '../../../../../shared/portability/portfolio-format.ts';
 import type { Locale } from '../../../../../shared/roles.ts';
+import { sanitizeRichText } from '../../../artefacts/sanitize.ts';
+import { rewriteInternalLinks } from '../internal-links.ts';
 import { siteText, type SiteText } from './site-text.ts';
 
 /** Paths of the offline site inside the archive; pages in `site/` reach the root with `../`. */
@@ -22,6 +24,11 @@ export interface SiteContext {
   formatDateTime(iso: string): string;
   formatDate(isoDate: string): string;
   artefactsOf(projectId: string): ArtefactDoc[];
+  /**
+   * Rich text for a page in `site/`, sanitised again (an imported archive is untrusted input), its
+   * links to other work pointing at that work's page, or unlinked when the archive lacks it.
+   */
+  bodyHtml(html: string): string;
 }
 
 /** Times are shown in `timeZone` (the pupil's school's), whatever the time zone of the exporting server. */
@@ -30,6 +37,7 @@ export function siteContext(doc: PortfolioDocument, timeZone: string): SiteConte
   const projects = new Map(doc.projects.map((p) => [p.id, p]));
   const subjects = new Map(doc.reference.subjects.map((s) => [s.code, s.labels]));
   const competences = new Map(doc.reference.competences.map((c) => [c.id, c.labels]));
+  const artefactIds = new Set(doc.artefacts.map((a) => a.id));
   const byProject = new Map<string, ArtefactDoc[]>();
   for (const a of doc.artefacts) {
     if (!a.projectId) continue;
@@ -51,5 +59,13 @@ export function siteContext(doc: PortfolioDocument, timeZone: string): SiteConte
     formatDateTime: (iso) => dateTime.format(new Date(iso)),
     formatDate: (isoDate) => date.format(new Date(`${isoDate}T00:00:00Z`)),
     artefactsOf: (projectId) => byProject.get(projectId) ?? [],
+    bodyHtml: (html) =>
+      rewriteInternalLinks(sanitizeRichText(html), (target) => {
+        const present = target.kind === 'project' ? projects.has(target.id) : artefactIds.has(target.id);
+        if (!present) return null;
+        // Pages sit side by side in site/, so a bare file name is the relative link.
+        const page = target.kind === 'project' ? SITE_PATHS.project(target.id) : SITE_PATHS.artefact(target.id);
+        return { href: page.slice('site/'.length) };
+      }),
   };
 }
