@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../server/db/database.ts';
+import { limitNesting, sanitizeRichText } from '../../server/modules/artefacts/sanitize.ts';
 import { applyImport, DEFAULT_IMPORT_LIMITS, previewImport } from '../../server/modules/portability/import/import-archive.ts';
+import { plainText } from '../../server/modules/portability/import/leap2a-entries.ts';
+import { embeddedRefs, rewriteEmbedded } from '../../server/modules/portability/import/leap2a-mahara-plan.ts';
 import { ImportRejected } from '../../server/modules/portability/import/import-rejected.ts';
 import { picture } from '../fixtures/foreign-archives.ts';
 import { type ImportHarness, localHarness } from '../fixtures/hostile/import-harness.ts';
@@ -91,5 +94,30 @@ describe('an archive cannot make the importer process one file without end', () 
       limits,
     });
     expect(result.created.media).toBe(1);
+  });
+});
+
+// Tags that never close: the tag patterns of the nesting limit (every artefact save, on the event loop),
+// of LEAP2A's plain text and of Mahara's embedded images tried every '<' against the rest of the text
+// (100,000 characters of "<a" froze the server for hours). No timing is asserted: on the old code these
+// calls do not return within the test's time limit at all, on the new they take milliseconds.
+describe('rich text that never closes its tags costs linear time', () => {
+  const HOSTILE = 100_000;
+  it('the sanitiser every artefact save runs (nesting limit first) returns on 100,000 characters of unclosed tags', { timeout: 60_000 }, () => {
+    const unclosed = '<a'.repeat(HOSTILE / 2);
+    expect(limitNesting(unclosed)).toBe(unclosed);
+    expect(sanitizeRichText(`<p>x</p>${'<b'.repeat(HOSTILE / 2)}`)).toContain('x');
+    // Deep nesting is still cut, with a tag that never closes after it.
+    const deep = `${'<b>'.repeat(100)}x${'</b>'.repeat(100)}<i`;
+    expect((limitNesting(deep).match(/<b>/g) ?? []).length).toBe(64);
+  });
+
+  it('LEAP2A plain text and Mahara embedded images return on unclosed tags, and still read real ones', { timeout: 60_000 }, () => {
+    expect(plainText('<'.repeat(HOSTILE))).toBe('<'.repeat(HOSTILE));
+    expect(plainText('<p>Hei <b>maailma</b></p>')).toBe('Hei maailma');
+    const imgs = '<img'.repeat(HOSTILE / 4);
+    expect(embeddedRefs(imgs)).toEqual([]);
+    expect(rewriteEmbedded(imgs, () => undefined)).toBe(imgs);
+    expect(embeddedRefs('<p><img rel="leap2:has_part" href="portfolio:artefact7" alt="kuva"></p>')).toEqual(['portfolio:artefact7']);
   });
 });
