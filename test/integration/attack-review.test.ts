@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../server/db/database.ts';
 import { limitNesting, sanitizeRichText } from '../../server/modules/artefacts/sanitize.ts';
 import { applyImport, DEFAULT_IMPORT_LIMITS, previewImport } from '../../server/modules/portability/import/import-archive.ts';
+import { usernameFrom } from '../../server/modules/portability/import/import-target.ts';
 import { plainText } from '../../server/modules/portability/import/leap2a-entries.ts';
 import { embeddedRefs, rewriteEmbedded } from '../../server/modules/portability/import/leap2a-mahara-plan.ts';
 import { ImportRejected } from '../../server/modules/portability/import/import-rejected.ts';
@@ -119,5 +120,10 @@ describe('rich text that never closes its tags costs linear time', () => {
     expect(embeddedRefs(imgs)).toEqual([]);
     expect(rewriteEmbedded(imgs, () => undefined)).toBe(imgs);
     expect(embeddedRefs('<p><img rel="leap2:has_part" href="portfolio:artefact7" alt="kuva"></p>')).toEqual(['portfolio:artefact7']);
+  });
+
+  it("a new pupil's sign-in name from an archive's endless username is made in linear time", { timeout: 60_000 }, () => {
+    expect(usernameFrom(`aino${'!.'.repeat(HOSTILE * 5)}x`, 'Aino')).toBe('aino');
+    expect(usernameFrom('Äino Öljymäki', 'x')).toBe('aino.oljymaki');
   });
 });
