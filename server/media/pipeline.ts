@@ -297,7 +297,7 @@ export async function sha256File(filePath: string): Promise<string> {
 }
 
 /** Control and bidirectional control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
-function cleanName(name: string): string | null {
+export function cleanName(name: string): string | null {
   const clean = safeFileName(name.normalize('NFC'));
   return clean ? [...clean].slice(0, 255).join('') : null;
 }

@@ -127,3 +127,29 @@ describe('rich text that never closes its tags costs linear time', () => {
     expect(usernameFrom('Äino Öljymäki', 'x')).toBe('aino.oljymaki');
   });
 });
+
+describe("an imported file's name is cleaned as an uploaded one's (issue 8, item 17)", () => {
+  it('a Seesaw file named with a right-to-left override is stored without it (it cannot pose as another type)', async () => {
+    const pupil = await makeUser(database.db, { role: 'pupil', schoolId });
+    const posing = 'lasku\u202Efdp.png';
+    const index = '<html><head><meta name="generator" content="Seesaw Learning journal download"></head><body></body></html>';
+    const month = `<html><body><div class="post" data-post-id="p1"><div class="caption">Lasku</div><img src="media/${encodeURIComponent(posing)}"></div></body></html>`;
+    const file = path.join(dir, 'bidi.zip');
+    await writeFile(
+      file,
+      buildZip([
+        { name: 'index.html', data: Buffer.from(index) },
+        { name: '2023-10.html', data: Buffer.from(month) },
+        { name: `media/${posing}`, data: await picture('png', 32, 32) },
+      ]),
+    );
+    await applyImport({ db: database.db, blobs: h.blobs, filePath: file, target: { kind: 'existing', pupilId: pupil.id }, actorId: null, media: h.media });
+    const rows = await database.db
+      .selectFrom('mediaItems')
+      .innerJoin('artefacts', 'artefacts.id', 'mediaItems.artefactId')
+      .select('mediaItems.originalName')
+      .where('artefacts.ownerId', '=', pupil.id)
+      .execute();
+    expect(rows.map((r) => r.originalName)).toEqual(['laskufdp.png']);
+  });
+});
