@@ -157,6 +157,9 @@ const TRANSCODE_MAX_SIDE = 1920;
  * MP4 or AAC M4A, without metadata, as remuxWithoutMetadata does. CPU-heavy: at most one transcode
  * runs at a time in this process (the rest wait their turn), each with two encoder threads, and
  * one that takes longer than `timeoutMs` is killed (its partial output is the caller's temp file).
+ * The encoder stops after `maxSeconds` of output whatever the container claims: the duration ffprobe
+ * reads is the sender's word (a FLAC header saying 1 s over hours of sound), so the caller must check
+ * the output's length, not only the probed one.
  */
 export async function transcode(
   ffmpegPath: string,
@@ -165,6 +168,7 @@ export async function transcode(
   output: string,
   kind: 'audio' | 'video',
   timeoutMs: number,
+  maxSeconds: number,
 ): Promise<void> {
   const video = [
     '-map',
@@ -189,6 +193,9 @@ export async function transcode(
     'error',
     ...inputArgs(input, container),
     ...(kind === 'video' ? video : ['-map', '0:a:0', '-vn']),
+    // A second past the cap: the caller then sees an output over it and refuses the file.
+    '-t',
+    String(maxSeconds + 1),
     '-c:a',
     'aac',
     '-b:a',

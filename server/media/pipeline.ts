@@ -204,7 +204,7 @@ async function processAudioVideo(
       // The encoder's file goes through the same remux as every kept recording: remuxing is idempotent
       // from then on, so a re-import of this file finds nothing to change (byte-stable round trip).
       const encoded = path.join(workDir, `encoded.${target.ext}`);
-      await transcode(options.ffmpegPath, file.path, accepted.ext, encoded, kind, 60_000 + maxSeconds * 3000);
+      await transcode(options.ffmpegPath, file.path, accepted.ext, encoded, kind, 60_000 + maxSeconds * 3000, maxSeconds);
       await remuxWithoutMetadata(options.ffmpegPath, encoded, target.ext, output, kind);
       await rm(encoded, { force: true });
     } else {
@@ -218,6 +218,9 @@ async function processAudioVideo(
   // What will be stored must itself play: a remux of a damaged file can come out empty.
   const stored = await readInfo(options.ffmpegPath, output, target.ext, file.originalName);
   if (!stored.hasVideo && !stored.hasAudio) throw new UnplayableMedia(file.originalName);
+  // The probe before converting read the container's claim; this is the length actually encoded (cut at the cap + 1 s).
+  // Half a second of slack: an encoder's priming samples make an honest recording at the cap a little longer.
+  if (convert && stored.durationMs !== null && stored.durationMs > maxSeconds * 1000 + 500) throw new TranscodeTooLong(file.originalName, maxSeconds);
   const stripped: Processed = {
     ...asUploaded(kind, target.mime, output, (await stat(output)).size, convert ? stored : info),
     metadataStripped: true,
@@ -294,7 +297,7 @@ export async function sha256File(filePath: string): Promise<string> {
 }
 
 /** Control and bidirectional control characters removed, Unicode composed (macOS sends decomposed names), at most 255 characters. */
-function cleanName(name: string): string | null {
+export function cleanName(name: string): string | null {
   const clean = safeFileName(name.normalize('NFC'));
   return clean ? [...clean].slice(0, 255).join('') : null;
 }

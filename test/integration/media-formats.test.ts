@@ -193,8 +193,24 @@ describe('phone recordings browsers cannot play are converted (issue 9, item 8)'
     expect(mp4.mime).toBe('video/mp4');
   });
 
+  it("a recording whose header understates its length is still held to the cap (the duration ffprobe reads is the sender's word)", async () => {
+    // Ten seconds of FLAC whose STREAMINFO claims one: ffprobe reads 1 s, the encoder would decode all ten.
+    const flac = path.join(fixtures, 'lies.flac');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', flac]);
+    const bytes = await readFile(flac);
+    const at = 8 + 13; // 'fLaC', the block header, then 13 bytes into STREAMINFO: the low 36 bits are the sample count
+    const field = bytes.readBigUInt64BE(at - 3) & ~0xfffffffffn;
+    bytes.writeBigUInt64BE(field | 44_100n, at - 3);
+    await writeFile(flac, bytes);
+    expect(Number((await probe(flac)).format.duration)).toBeLessThan(2);
+    const err = await rejection(processFile(flac, { maxTranscodeSeconds: 3 }));
+    expect(err.status).toBe(413);
+    expect(err.reason).toBe('media_transcode_too_long');
+    expect(await readdir(tmpDir)).toEqual([]);
+  });
+
   it('a conversion over its time limit is killed and reported as such (a 1 ms limit cannot be met)', async () => {
-    const err = await transcode(fx.FFMPEG, await threeGp(), '3gp', path.join(tmpDir, 'out.mp4'), 'video', 1).catch((e: unknown) => e);
+    const err = await transcode(fx.FFMPEG, await threeGp(), '3gp', path.join(tmpDir, 'out.mp4'), 'video', 1, 60).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolTimeout);
   });
 

@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { MediaItemsTable } from '../../db/schema.ts';
-import { deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../media/pipeline.ts';
+import { cleanName, deleteMediaBlobs, processUpload, storeProcessedMedia } from '../../media/pipeline.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
@@ -48,7 +48,8 @@ export function mediaItemRow(m: StoredMedia, placement: { artefactId: string; ow
     mime: m.mime,
     sha256: m.sha256,
     size: m.size,
-    originalName: m.originalName,
+    // Cleaned here, where every media row is made: an upload's name is already clean, an import's is the archive's word.
+    originalName: m.originalName === null ? null : cleanName(m.originalName),
     width: m.width,
     height: m.height,
     durationMs: m.durationMs,

@@ -134,6 +134,7 @@ async function withPlan<T>(
       o.signal?.throwIfAborted();
       o.onProgress?.({ phase: 'reading', done: 0, total: 1 });
       const plan = await makePlan(o.db, o.filePath, path.basename(o.fileName ?? o.filePath), zip, files, limits, existing);
+      checkMediaWork(plan, zip, limits);
       o.signal?.throwIfAborted();
       o.onProgress?.({ phase: 'reading', done: 1, total: 1 });
       const target: ResolvedTarget = existing
@@ -154,6 +155,20 @@ async function withPlan<T>(
   } finally {
     zip?.close();
   }
+}
+
+/**
+ * The media work a plan asks for, held to what the archive itself may hold. Every reference to a file
+ * is processed and stored on its own (each artefact owns its copy), so one photo shown in thousands of
+ * Seesaw posts, Takeout attachments, LEAP2A enclosures or Polku media rows would otherwise be
+ * transcoded and stored thousands of times from a tiny archive. An honest archive refers to each
+ * file about once, so counting references against the entry and size limits refuses none.
+ */
+function checkMediaWork(plan: ImportPlan, zip: SafeZip | null, limits: ImportLimits): void {
+  const refs = plan.artefacts.flatMap((a) => a.media.flatMap((m) => [m.entry, ...Object.values(m.variants).flatMap((v) => (v ? [v.entry] : []))]));
+  if (refs.length > limits.maxEntries) throw new ImportRejected('too-many-entries', { entries: refs.length, max: limits.maxEntries });
+  const bytes = refs.reduce((sum, entry) => sum + (zip?.info(entry)?.size ?? 0), 0);
+  if (bytes > limits.maxTotalUncompressedBytes) throw new ImportRejected('zip-bomb', { context: 'total', max: limits.maxTotalUncompressedBytes });
 }
 
 function unreachable(): never {
