@@ -29,7 +29,7 @@ import { openBlobStore } from '../storage/open-blob-store.ts';
 const USAGE = `Usage:
   polku export <username> <file.zip> [--scope full|shared] [--locale fi|sv|en]
   polku import <file.zip|leap2a.xml> --into <username> [--dry-run] [--yes]
-  polku import <file.zip|leap2a.xml> --new-account --school <schoolId|code> [--username <name>] [--display-name <name>] [--dry-run] [--yes]
+  polku import <file.zip|leap2a.xml> --new-account --school <schoolId|code> [--group <groupId|name>] [--username <name>] [--display-name <name>] [--dry-run] [--yes]
 
 export  writes a pupil's portfolio archive (offline pages, portfolio.json, LEAP2A, media).
 import  shows what a Polku or LEAP2A archive would add, then imports it after confirmation
@@ -182,11 +182,13 @@ async function importTarget(
     into?: string | undefined;
     'new-account'?: boolean | undefined;
     school?: string | undefined;
+    group?: string | undefined;
     username?: string | undefined;
     'display-name'?: string | undefined;
   },
 ): Promise<{ target: ImportTarget; label: string }> {
   if (values.into && values['new-account']) throw new CliError('Choose either --into <username> or --new-account, not both.', 2);
+  if (values.into && values.group) throw new CliError('--group places a new account in a group: use it with --new-account.', 2);
   if (values.into) {
     const pupil = await pupilByUsername(r, values.into);
     return { target: { kind: 'existing', pupilId: pupil.id }, label: `the portfolio of ${pupil.displayName}` };
@@ -201,15 +203,31 @@ async function importTarget(
     .where((eb) => (isId ? eb.or([eb('id', '=', key), eb('code', '=', key)]) : eb('code', '=', key)))
     .executeTakeFirst();
   if (!school) throw new CliError(`No school has the id or code "${key}".`);
+  const group = values.group ? await groupOfSchool(r, school, values.group) : null;
   return {
     target: {
       kind: 'new',
       schoolId: school.id,
       ...(values.username ? { username: values.username } : {}),
       ...(values['display-name'] ? { displayName: values['display-name'] } : {}),
+      ...(group ? { groupId: group.id } : {}),
     },
-    label: `a new pupil account at ${school.name}`,
+    label: `a new pupil account at ${school.name}${group ? ` in the group ${group.name}` : ''}`,
   };
+}
+
+/** The group the new pupil joins, by id or by name, only among the school's own groups (the writer checks again). */
+async function groupOfSchool(r: Resources, school: { id: string; name: string }, key: string): Promise<{ id: string; name: string }> {
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
+  const groups = await r.database.db
+    .selectFrom('groups')
+    .select(['id', 'name'])
+    .where('schoolId', '=', school.id)
+    .where((eb) => (isId ? eb.or([eb('id', '=', key), eb('name', '=', key)]) : eb('name', '=', key)))
+    .execute();
+  if (groups.length === 0) throw new CliError(`${school.name} has no group with the id or name "${key}".`);
+  if (groups.length > 1) throw new CliError(`${school.name} has ${groups.length} groups named "${key}": give the group's id.`);
+  return groups[0]!;
 }
 
 async function importCommand(args: string[]): Promise<void> {
@@ -220,6 +238,7 @@ async function importCommand(args: string[]): Promise<void> {
       into: { type: 'string' },
       'new-account': { type: 'boolean' },
       school: { type: 'string' },
+      group: { type: 'string' },
       username: { type: 'string' },
       'display-name': { type: 'string' },
       'dry-run': { type: 'boolean' },

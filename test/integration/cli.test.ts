@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ARCHIVE_PATHS } from '../../shared/portability/portfolio-format.ts';
-import { addMember, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { addMember, makeGroup, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { testDatabaseKind } from '../helpers/test-db.ts';
 import { zipEntryNames } from '../helpers/zip.ts';
@@ -117,12 +117,23 @@ describe.skipIf(testDatabaseKind === 'pglite')(
       const file = path.join(work, 'leap2a.xml');
       await writeFile(file, tinyLeap2a({ suffix: 'cli' }));
       const username = `cli.${Date.now() % 100000}`;
-      const res = await polku(['import', file, '--new-account', '--school', w.schoolA.id, '--username', username, '--yes']);
+      const res = await polku(['import', file, '--new-account', '--school', w.schoolA.id, '--group', w.group.id, '--username', username, '--yes']);
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toContain('create   artefact Kevään lintuhavainnot cli');
       expect(res.stdout).toMatch(/1 project\(s\), 1 artefact\(s\), 0 media file\(s\), 1 feedback message\(s\)/);
       const user = await app.database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
       expect(await artefactTitles(user.id)).toEqual(['Kevään lintuhavainnot cli']);
+      // --group: the new pupil is in the group, so its teachers see the work (issue 9 item 11).
+      const membership = await app.database.db.selectFrom('memberships').select('groupId').where('userId', '=', user.id).execute();
+      expect(membership.map((m) => m.groupId)).toEqual([w.group.id]);
+
+      // A group of another school is refused by name, before anything is written.
+      const foreign = (await makeGroup(app.database.db, w.schoolB.id)).id;
+      const refusedName = `cli.refused.${Date.now() % 100000}`;
+      const refused = await polku(['import', file, '--new-account', '--school', w.schoolA.id, '--group', foreign, '--username', refusedName, '--yes']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('has no group with the id or name');
+      expect(await app.database.db.selectFrom('users').select('id').where('username', '=', refusedName).executeTakeFirst()).toBeUndefined();
     });
 
     it('fails with a clear message and a non-zero exit: unknown user, unknown school, a file it cannot import, wrong usage', { timeout: 300_000 }, async () => {
