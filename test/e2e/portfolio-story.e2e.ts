@@ -95,8 +95,13 @@ describe('The portfolio story in three browsers at once', () => {
     await expectAccessible(pupil.page, 'pupil timeline');
     await pupil.page.getByLabel(fi.timeline.kind, { exact: true }).selectOption('audio');
     await pupil.page.waitForURL('**/pupil?kind=audio');
-    await expect.poll(() => pupil.page.locator('.artefact-card').count()).toBeGreaterThan(0);
-    for (const meta of await pupil.page.locator('.artefact-card__meta').allTextContents()) expect(meta).toContain(fi.artefact.kinds.audio);
+    // The unfiltered cards stay on screen until the filtered page arrives: wait for the page, then judge it.
+    await expect
+      .poll(async () => {
+        const metas = await pupil.page.locator('.artefact-card__meta').allTextContents();
+        return metas.length > 0 && metas.every((meta) => meta.includes(fi.artefact.kinds.audio));
+      })
+      .toBe(true);
     await pupil.page.getByLabel(fi.timeline.kind, { exact: true }).selectOption('');
 
     await pupil.page.getByRole('link', { name: project!.title, exact: true }).first().click();
