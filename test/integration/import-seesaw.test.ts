@@ -1,63 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../server/db/database.ts';
-import { applyImport, previewImport, type ImportPreview } from '../../server/modules/portability/import/import-archive.ts';
-import { type Shape, seesawZip } from '../fixtures/foreign-archives.ts';
-import { type ImportHarness, localHarness, schoolState } from '../fixtures/hostile/import-harness.ts';
-import { makeSchool, makeUser } from '../helpers/factories.ts';
-import { openTestDatabase } from '../helpers/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { seesawZip } from '../fixtures/foreign-archives.ts';
+import { schoolState } from '../fixtures/hostile/import-harness.ts';
+import { foreignImportBench } from '../helpers/foreign-import.ts';
 
 // Issue 9, item 16: a Seesaw journal download (index page, a page per month, media) becomes the
 // pupil's work: captions, dates, photos and files, comments from name-only imported people.
 // Fixtures: test/fixtures/seesaw (HTML) + media made in foreign-archives.ts.
 
-let database: DatabaseHandle;
-let h: ImportHarness;
-let dir: string;
-let schoolId: string;
-let counter = 0;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  h = await localHarness();
-  dir = await mkdtemp(path.join(tmpdir(), 'polku-seesaw-'));
-  schoolId = (await makeSchool(database.db)).id;
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function archive(s: Shape = {}): Promise<string> {
-  const file = path.join(dir, `seesaw-${(counter += 1)}.zip`);
-  await writeFile(file, await seesawZip(s));
-  return file;
-}
-
-const newPupil = () => makeUser(database.db, { role: 'pupil', schoolId });
-const target = (pupilId: string) => ({ kind: 'existing' as const, pupilId });
-const preview = (filePath: string, pupilId: string) => previewImport({ db: database.db, filePath, target: target(pupilId) });
-const apply = (filePath: string, pupilId: string) =>
-  applyImport({ db: database.db, blobs: h.blobs, filePath, target: target(pupilId), actorId: null, media: h.media });
-
-function line(p: ImportPreview, sourceId: string) {
-  const found = p.items.find((i) => i.sourceId === sourceId);
-  if (!found) throw new Error(`no line for ${sourceId}: ${p.items.map((i) => i.sourceId).join(', ')}`);
-  return found;
-}
-
-async function artefactsOf(pupilId: string) {
-  const db = database.db;
-  const rows = await db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupilId).orderBy('createdAt').execute();
-  const ids = rows.length ? rows.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'];
-  const media = await db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', ids).orderBy('position').execute();
-  const feedback = await db.selectFrom('feedback').selectAll().where('artefactId', 'in', ids).orderBy('createdAt').execute();
-  return rows.map((r) => ({ ...r, media: media.filter((m) => m.artefactId === r.id), feedback: feedback.filter((f) => f.artefactId === r.id) }));
-}
+const bench = foreignImportBench('seesaw', seesawZip, 'createdAt');
+const { archive, newPupil, preview, apply, line, artefactsOf } = bench;
 
 /** A month page with the given posts' inner HTML. */
 const page = (...posts: string[]) => Buffer.from(`<!DOCTYPE html><html><body>${posts.map((p) => `<div class="post">${p}</div>`).join('')}</body></html>`);
@@ -117,11 +69,11 @@ describe('Seesaw journal import', () => {
     const pupil = await newPupil();
     const file = await archive();
     await apply(file, pupil.id);
-    const before = await schoolState(database.db, schoolId);
+    const before = await schoolState(bench.db, bench.schoolId);
     const again = await preview(file, pupil.id);
     expect(again.items.filter((i) => i.type === 'artefact').map((i) => i.reasonCode)).toEqual(Array(4).fill('imported-before'));
     expect((await apply(file, pupil.id)).created).toEqual({ projects: 0, artefacts: 0, media: 0, feedback: 0 });
-    expect({ ...(await schoolState(database.db, schoolId)), audit: before.audit }).toEqual(before);
+    expect({ ...(await schoolState(bench.db, bench.schoolId)), audit: before.audit }).toEqual(before);
   });
 
   it('hostile pages: too large, deeply nested, too many comments, files outside the download; the rest imports', async () => {

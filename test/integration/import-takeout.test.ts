@@ -1,62 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../server/db/database.ts';
-import { applyImport, previewImport, type ImportPreview } from '../../server/modules/portability/import/import-archive.ts';
-import { type Shape, takeoutZip } from '../fixtures/foreign-archives.ts';
-import { type ImportHarness, localHarness, schoolState } from '../fixtures/hostile/import-harness.ts';
-import { makeSchool, makeUser } from '../helpers/factories.ts';
-import { openTestDatabase } from '../helpers/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { takeoutZip } from '../fixtures/foreign-archives.ts';
+import { schoolState } from '../fixtures/hostile/import-harness.ts';
+import { makeUser } from '../helpers/factories.ts';
+import { foreignImportBench } from '../helpers/foreign-import.ts';
 
 // Issue 9, item 16: a Google Takeout of a pupil's Drive and Classroom becomes their work, with dates,
 // descriptions, attached files and teachers' comments (name-only), through the same preview → apply
 // → report as the other formats. Fixtures: test/fixtures/takeout (JSON) + binaries made in foreign-archives.ts.
 
-let database: DatabaseHandle;
-let h: ImportHarness;
-let dir: string;
-let schoolId: string;
-let counter = 0;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  h = await localHarness();
-  dir = await mkdtemp(path.join(tmpdir(), 'polku-takeout-'));
-  schoolId = (await makeSchool(database.db)).id;
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function archive(s: Shape = {}): Promise<string> {
-  const file = path.join(dir, `takeout-${(counter += 1)}.zip`);
-  await writeFile(file, await takeoutZip(s));
-  return file;
-}
-
-const newPupil = () => makeUser(database.db, { role: 'pupil', schoolId });
-const target = (pupilId: string) => ({ kind: 'existing' as const, pupilId });
-const preview = (filePath: string, pupilId: string) => previewImport({ db: database.db, filePath, target: target(pupilId) });
-const apply = (filePath: string, pupilId: string) =>
-  applyImport({ db: database.db, blobs: h.blobs, filePath, target: target(pupilId), actorId: null, media: h.media });
-
-function line(p: ImportPreview, sourceId: string) {
-  const found = p.items.find((i) => i.sourceId === sourceId);
-  if (!found) throw new Error(`no line for ${sourceId}: ${p.items.map((i) => i.sourceId).join(', ')}`);
-  return found;
-}
-
-async function artefactsOf(pupilId: string) {
-  const db = database.db;
-  const rows = await db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupilId).orderBy('title').execute();
-  const ids = rows.length ? rows.map((r) => r.id) : ['00000000-0000-0000-0000-000000000000'];
-  const media = await db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', ids).orderBy('position').execute();
-  const feedback = await db.selectFrom('feedback').selectAll().where('artefactId', 'in', ids).orderBy('createdAt').execute();
-  return rows.map((r) => ({ ...r, media: media.filter((m) => m.artefactId === r.id), feedback: feedback.filter((f) => f.artefactId === r.id) }));
-}
+const bench = foreignImportBench('takeout', takeoutZip, 'title');
+const { archive, newPupil, preview, apply, line, artefactsOf } = bench;
 
 const C = 'Takeout/Classroom/7B Biologia';
 
@@ -89,7 +42,7 @@ describe('Google Takeout import (Drive and Classroom)', () => {
   it('imports work with its dates, descriptions, files and comments from name-only imported people', async () => {
     const pupil = await newPupil();
     // A real teacher here with the commenter's name: names never find accounts.
-    await makeUser(database.db, { role: 'teacher', schoolId, displayName: 'Opettaja Virtanen' });
+    await makeUser(bench.db, { role: 'teacher', schoolId: bench.schoolId, displayName: 'Opettaja Virtanen' });
     const report = await apply(await archive(), pupil.id);
     expect(report.created).toEqual({ projects: 0, artefacts: 5, media: 5, feedback: 2 });
     const work = await artefactsOf(pupil.id);
@@ -135,13 +88,13 @@ describe('Google Takeout import (Drive and Classroom)', () => {
     const pupil = await newPupil();
     const file = await archive();
     await apply(file, pupil.id);
-    const before = await schoolState(database.db, schoolId);
+    const before = await schoolState(bench.db, bench.schoolId);
     const again = await preview(file, pupil.id);
     expect(again.items.filter((i) => i.type === 'artefact').map((i) => i.action)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip']);
     expect(again.items.filter((i) => i.type === 'feedback').map((i) => i.reasonCode)).toEqual(['comment-work-imported-before', 'comment-work-imported-before']);
     const report = await apply(file, pupil.id);
     expect(report.created).toEqual({ projects: 0, artefacts: 0, media: 0, feedback: 0 });
-    const after = await schoolState(database.db, schoolId);
+    const after = await schoolState(bench.db, bench.schoolId);
     expect({ ...after, audit: before.audit }).toEqual(before);
     // Origins count per pupil: a classmate's import of the same download is theirs, not "imported before".
     const other = await newPupil();
