@@ -5,6 +5,7 @@ import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { IMPORT_TITLES_EN, importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia } from './import-plan.ts';
+import { firstVersions } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { sanitizeOffThread } from './parse-pool.ts';
 
@@ -206,20 +207,7 @@ export async function planForeign(o: {
   const rows = artefacts.flatMap((a) => (a.row ? [a.row] : []));
   const clean = await sanitizeOffThread(rows.map((r) => r.bodyHtml));
   rows.forEach((r, i) => (r.bodyHtml = clean[i] ?? ''));
-  for (const a of artefacts) {
-    if (!a.row) continue;
-    a.versions.push({
-      version: 1,
-      byPupil: true,
-      importedAuthor: null,
-      createdAt: a.row.createdAt,
-      title: a.row.title,
-      bodyHtml: a.row.bodyHtml,
-      status: 'draft',
-      visibility: 'private',
-      mediaIds: null,
-    });
-  }
+  firstVersions(artefacts);
   items.push(...o.notes);
   const named = o.pupilName ? { pupilName: o.pupilName } : { pupilName: importTitle('unknown-learner').title, pupilNameCode: 'unknown-learner' as const };
   return {

@@ -124,6 +124,18 @@ export interface PlannedVersion extends PlannedAuthor {
   mediaIds: string[] | null;
 }
 
+/**
+ * The history of work from a format without versions: one version, the pupil's, as the work
+ * stands once its text is sanitised (LEAP2A, Takeout, Seesaw). Call it after the bodies are final.
+ */
+export function firstVersions(artefacts: readonly PlannedArtefact[]): void {
+  for (const a of artefacts) {
+    if (!a.row) continue;
+    const { createdAt, title, bodyHtml } = a.row;
+    a.versions.push({ version: 1, byPupil: true, importedAuthor: null, createdAt, title, bodyHtml, status: 'draft', visibility: 'private', mediaIds: null });
+  }
+}
+
 export interface PlannedArtefactRow {
   /** null: the kind of the first stored media item ('text' if none). */
   kind: ArtefactKind | null;

@@ -5,7 +5,7 @@ import { sanitizeOffThread } from './parse-pool.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
-import { parseDate } from './import-plan.ts';
+import { firstVersions, parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
 import { loadReference, matchAbility } from './leap2a-abilities.ts';
@@ -476,20 +476,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
   const written = artefacts.flatMap((a) => (a.row ? [a.row] : []));
   const clean = await sanitizeOffThread(written.map((row) => rewriteLinks(rewriteEmbedded(row.bodyHtml, mediaFor), urlFor, feed.ns)));
   written.forEach((row, i) => (row.bodyHtml = clean[i] ?? ''));
-  for (const a of artefacts) {
-    if (!a.row) continue;
-    a.versions.push({
-      version: 1,
-      byPupil: true,
-      importedAuthor: null,
-      createdAt: a.row.createdAt,
-      title: a.row.title,
-      bodyHtml: a.row.bodyHtml,
-      status: 'draft',
-      visibility: 'private',
-      mediaIds: null,
-    });
-  }
+  firstVersions(artefacts);
 
   // Items in feed order, each resource followed by its files.
   for (const s of slots) {
