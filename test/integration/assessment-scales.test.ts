@@ -1,6 +1,17 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Project } from '../../shared/api/projects.ts';
 import type { Scale } from '../../shared/api/scales.ts';
-import { makeTwoSchools } from '../helpers/factories.ts';
+import { projectDocSchema, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
+import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
+import { applyImport } from '../../server/modules/portability/import/import-archive.ts';
+import { localHarness } from '../fixtures/hostile/import-harness.ts';
+import { makeArtefact, makeProject, makeTwoSchools } from '../helpers/factories.ts';
+import { readZipMap } from '../helpers/zip.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -106,5 +117,151 @@ describe('assessment scales', () => {
     expect(res.body.error.message).toMatch(/built-in/);
     const again = await client('admin').get<{ scales: Scale[] }>(`/api/schools/${w.schoolA.id}/scales`);
     expect(again.body.scales.find((s) => s.id === growth.id)?.levels).toHaveLength(4);
+  });
+});
+
+describe("a project's scale", () => {
+  it('defaults to the 4-step growth scale, takes a built-in or the school’s own, and refuses another school’s with a message', async () => {
+    const scales = (await client('admin').get<{ scales: Scale[] }>(`/api/schools/${w.schoolA.id}/scales`)).body.scales;
+    const smiley = scales.find((s) => s.builtinKey === 'smiley3')!;
+    const own = (await client('admin').post<Scale>(`/api/schools/${w.schoolA.id}/scales`, ownScale())).body;
+    const otherSchools = (await client('adminB').post<Scale>(`/api/schools/${w.schoolB.id}/scales`, ownScale())).body;
+
+    const made = await client('teacher').post<Project>('/api/projects', { schoolId: w.schoolA.id, title: 'Vesi' });
+    expect(made.status).toBe(201);
+    expect(made.body.scaleId).toBeNull();
+    expect(made.body.scale.builtinKey).toBe('growth4');
+
+    const withSmiley = await client('teacher').post<Project>('/api/projects', { schoolId: w.schoolA.id, title: 'Metsä', scaleId: smiley.id });
+    expect(withSmiley.status).toBe(201);
+    expect(withSmiley.body.scale.levels.map((l) => l.icon)).toEqual(smiley.levels.map((l) => l.icon));
+
+    const path = `/api/projects/${made.body.id}`;
+    const chosen = await client('teacher').patch<Project>(path, { scaleId: own.id });
+    expect(chosen.status).toBe(200);
+    expect(chosen.body).toMatchObject({ scaleId: own.id, scale: { id: own.id, name: { en: 'Stars' } } });
+    expect((await client('teacher').get<Project>(`/api/projects/${withSmiley.body.id}`)).body.scale.builtinKey).toBe('smiley3');
+
+    for (const res of [
+      await client('teacher').patch<{ error: { message: string; details?: unknown } }>(path, { scaleId: otherSchools.id }),
+      await client('teacher').post<{ error: { message: string; details?: unknown } }>('/api/projects', {
+        schoolId: w.schoolA.id,
+        title: 'X',
+        scaleId: otherSchools.id,
+      }),
+      await client('teacher').patch<{ error: { message: string; details?: unknown } }>(path, { scaleId: '00000000-0000-4000-8000-000000000000' }),
+    ]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/assessment scale/);
+      expect(JSON.stringify(res.body.error.details)).toMatch(/scaleId/);
+    }
+    expect((await client('teacher').get<Project>(path)).body.scaleId).toBe(own.id);
+
+    // Back to the default; and those who may not edit the project may not change its scale either.
+    expect((await client('teacher').patch<Project>(path, { scaleId: null })).body.scale.builtinKey).toBe('growth4');
+    expect((await client('pupil').patch(path, { scaleId: smiley.id })).status).toBe(404);
+    const taught = await makeProject(app.database.db, { schoolId: w.schoolA.id, teacherIds: [w.teacher.id], groupIds: [w.group.id] });
+    expect((await client('pupil').get<Project>(`/api/projects/${taught.id}`)).body.scale.builtinKey).toBe('growth4');
+    expect((await client('pupil').patch(`/api/projects/${taught.id}`, { scaleId: smiley.id })).status).toBe(403);
+    expect((await client('teacherB').patch(`/api/projects/${taught.id}`, { scaleId: smiley.id })).status).toBe(404);
+  });
+});
+
+describe('success criteria of a goal', () => {
+  const criteria = ['Nimeän kolme puuta', 'Kerron, miksi metsä on tärkeä'];
+
+  it('are saved, kept when an edit leaves them out, replaced, validated with a message, and shown to the project’s pupils', async () => {
+    const made = await client('teacher').post<Project>('/api/projects', {
+      schoolId: w.schoolA.id,
+      title: 'Metsä',
+      goals: [{ text: 'Osaan tunnistaa puita', successCriteria: criteria }, { text: 'Osaan kertoa metsästä' }],
+      groupIds: [w.group.id],
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.goals.map((g) => g.successCriteria)).toEqual([criteria, []]);
+    const [first, second] = made.body.goals;
+    const path = `/api/projects/${made.body.id}`;
+
+    // An edit that leaves a goal's criteria out keeps them; one that names them replaces them.
+    const kept = await client('teacher').patch<Project>(path, {
+      goals: [
+        { id: first!.id, text: 'Osaan tunnistaa puita' },
+        { id: second!.id, text: second!.text, successCriteria: ['Kerron yhden asian'] },
+      ],
+    });
+    expect(kept.body.goals.map((g) => g.successCriteria)).toEqual([criteria, ['Kerron yhden asian']]);
+    expect((await client('pupil').get<Project>(path)).body.goals[0]?.successCriteria).toEqual(criteria);
+
+    const bad: Array<[string[], RegExp]> = [
+      [Array.from({ length: 11 }, (_, i) => `Kriteeri ${i}`), /at most 10 success criteria/],
+      [['x'.repeat(201)], /at most 200 characters/],
+      [['  '], /must not be empty/],
+    ];
+    for (const [successCriteria, message] of bad) {
+      const res = await client('teacher').patch<{ error: { message: string } }>(path, { goals: [{ id: first!.id, text: first!.text, successCriteria }] });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(message);
+    }
+    expect((await client('teacher').get<Project>(path)).body.goals[0]?.successCriteria).toEqual(criteria);
+  });
+
+  it('travel in the Polku archive and come back on import; an archive without them still imports', async () => {
+    const project = (
+      await client('teacher').post<Project>('/api/projects', {
+        schoolId: w.schoolA.id,
+        title: 'Vesi',
+        goals: [{ text: 'Osaan kertoa veden kierrosta', successCriteria: criteria }],
+      })
+    ).body;
+    await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: project.id });
+    const dir = await mkdtemp(path.join(tmpdir(), 'polku-criteria-'));
+    const h = await localHarness();
+    try {
+      const file = path.join(dir, 'export.zip');
+      const out = createWriteStream(file);
+      await writeExportArchive({ db: app.database.db, blobs: app.polku.blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi' }, out);
+      await finished(out);
+      const doc = JSON.parse((await readZipMap(file)).get('portfolio.json')!.toString('utf8')) as PortfolioDocument;
+      expect(doc.projects.find((p) => p.id === project.id)?.goals[0]?.successCriteria).toEqual(criteria);
+
+      const report = await applyImport({
+        db: app.database.db,
+        blobs: h.blobs,
+        filePath: file,
+        target: { kind: 'new', schoolId: w.schoolB.id },
+        actorId: null,
+        media: h.media,
+      });
+      const goals = await app.database.db
+        .selectFrom('projectGoals')
+        .innerJoin('projects', 'projects.id', 'projectGoals.projectId')
+        .select(['projectGoals.text', 'projectGoals.successCriteria'])
+        .where('projects.ownerId', '=', report.pupilId)
+        .where('projects.title', '=', 'Vesi')
+        .execute();
+      expect(goals).toEqual([{ text: 'Osaan kertoa veden kierrosta', successCriteria: criteria }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    // Archives from before success criteria: goals without the field are valid.
+    const older = {
+      id: project.id,
+      title: 'Vesi',
+      description: '',
+      schoolYear: null,
+      startsOn: null,
+      endsOn: null,
+      subjectCodes: [],
+      competenceIds: [],
+      phases: [],
+      goals: [{ id: project.goals[0]!.id, text: 'Osaan' }],
+      teachers: [],
+      origin: null,
+    };
+    expect(projectDocSchema.safeParse(older).success).toBe(true);
+    expect(projectDocSchema.safeParse({ ...older, goals: [{ ...older.goals[0], successCriteria: Array.from({ length: 11 }, () => 'x') }] }).success).toBe(
+      false,
+    );
   });
 });

@@ -1,4 +1,6 @@
-import type { Scale } from '../../../shared/api/scales.ts';
+import { DEFAULT_SCALE_KEY, type Scale } from '../../../shared/api/scales.ts';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 
 const columns = ['id', 'schoolId', 'builtinKey', 'name', 'levels', 'updatedAt'] as const;
@@ -47,4 +49,16 @@ export async function updateScale(db: Db, scaleId: string, values: { name?: Scal
     .where('id', '=', scaleId)
     .where('schoolId', 'is not', null)
     .execute();
+}
+
+/** Scales by ids (a subquery of ids, so a caller need not load them first). */
+export async function findScales(db: Db, ids: SelectQueryBuilder<Database, 'projects', { scaleId: string | null }>): Promise<Scale[]> {
+  const rows = await db.selectFrom('assessmentScales').select(columns).where('id', 'in', ids).execute();
+  return rows.map(toScale);
+}
+
+/** The built-in 4-step growth scale: what a project without a scale of its own uses. The migration seeds it. */
+export async function defaultScale(db: Db): Promise<Scale> {
+  const row = await db.selectFrom('assessmentScales').select(columns).where('builtinKey', '=', DEFAULT_SCALE_KEY).executeTakeFirstOrThrow();
+  return toScale(row);
 }
