@@ -25,6 +25,8 @@ import { purgeDeletedArtefacts, sweepOrphanBlobs } from './modules/artefacts/pur
 import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
 import { feedbackService } from './modules/feedback/feedback.service.ts';
 import { portabilityModule } from './modules/portability/portability.module.ts';
+import { scaleRoutes } from './modules/assessment/scales.routes.ts';
+import { scalesService } from './modules/assessment/scales.service.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
@@ -139,6 +141,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const mediaLogger = logger.child({ module: 'media' });
   const artefacts = artefactsService({ db: database.db, blobs, media: config.media, logger: mediaLogger, notifier, reference });
   const projects = projectsService({ db: database.db, reference });
+  const scales = scalesService({ db: database.db });
   const feedback = feedbackService({ db: database.db, notifier, artefacts });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
   const upload = artefactUploads(
@@ -158,6 +161,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...orgRoutes(orgDeps),
     ...referenceRoutes(reference),
     ...projectRoutes(projects),
+    ...scaleRoutes(scales),
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback),
     ...portability.routes,

@@ -45,6 +45,8 @@ export type Resource =
   /** A media file of an artefact; `removed` when an edit took it off the artefact (earlier versions still name it). */
   | { readonly type: 'media'; readonly artefact: ArtefactResource; readonly removed: boolean }
   /** A finished export's archive: who asked for it, what it holds, and its pupil as they are now (not as they were when it was made). */
+  /** An assessment scale: built-in (schoolId null, read-only) or a school's own. */
+  | { readonly type: 'scale'; readonly schoolId: string | null }
   | { readonly type: 'exportArchive'; readonly requestedBy: string; readonly scope: 'full' | 'shared'; readonly pupil: ResourceOf<'pupil'> };
 
 type ArtefactResource = ResourceOf<'artefact'>;
@@ -119,6 +121,13 @@ const rules = {
     (r.ownerId !== null && (a.id === r.ownerId || teachesAny(a, r.ownerGroupIds))),
   // Never the owner: editing would let a pupil give their project teachers or groups (issue 8, A1).
   'project.update': (a: Actor, r: ResourceOf<'project'>) => adminOf(a, r.schoolId) || r.teacherIds.includes(a.id),
+
+  // Assessment scales (issue 10): everyone at a school sees its scales and the built-ins (a pupil picks a
+  // level on them); the school's admins keep the school's own. Built-ins are nobody's to change.
+  'scale.list': (a: Actor, r: ResourceOf<'school'>) => memberOf(a, r.schoolId),
+  'scale.create': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  'scale.read': (a: Actor, r: ResourceOf<'scale'>) => r.schoolId === null || memberOf(a, r.schoolId),
+  'scale.update': (a: Actor, r: ResourceOf<'scale'>) => r.schoolId !== null && adminOf(a, r.schoolId),
 } as const;
 
 type Rules = typeof rules;
@@ -138,6 +147,7 @@ const readAction = {
   portabilityJob: 'portabilityJob.read',
   media: 'media.read',
   exportArchive: 'exportArchive.read',
+  scale: 'scale.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {

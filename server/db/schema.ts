@@ -33,6 +33,7 @@ export interface Database {
   feedbackReads: FeedbackReadsTable;
   portabilityJobs: PortabilityJobsTable;
   loginLimits: LoginLimitsTable;
+  assessmentScales: AssessmentScalesTable;
 }
 
 /** Failed sign-in counters (rate-limiter-flexible's PostgreSQL layout); `expire` in epoch ms. */
@@ -156,7 +157,20 @@ export interface ProjectsTable {
   updatedAt: UpdatedAt;
   origin: ColumnType<ImportOrigin | null, string | null | undefined, string | null>;
   importedTeachers: ColumnType<ImportedPerson[], string | undefined, string>;
+  /** Issue 10: the project's assessment scale; null means the built-in 4-step growth scale. */
+  scaleId: ColumnType<string | null, string | null | undefined, string | null>;
 }
+/** Issue 10: a formative scale; built-in when schoolId is null (then builtinKey names it). */
+export interface AssessmentScalesTable {
+  id: Generated<string>;
+  schoolId: string | null;
+  builtinKey: ColumnType<string | null, string | null | undefined, never>;
+  name: ColumnType<ScaleLabels, string, string>;
+  levels: ColumnType<Array<{ labels: ScaleLabels; icon: string }>, string, string>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+type ScaleLabels = { fi: string; sv: string; en: string };
 export interface ProjectPhasesTable {
   id: Generated<string>;
   projectId: string;
@@ -168,6 +182,7 @@ export interface ProjectGoalsTable {
   projectId: string;
   position: number;
   text: string;
+  successCriteria: ColumnType<string[], string[] | undefined, string[]>;
 }
 export interface ProjectTeachersTable {
   projectId: string;

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { idSchema, isoDateTime, nameText } from './common.ts';
 import { userRefSchema } from './org.ts';
+import { scaleSchema } from './scales.ts';
 
 const isoDate = z.iso.date({ message: 'must be a date like 2026-09-01' });
 
 export const phaseSchema = z.object({ id: idSchema, title: z.string() });
-export const goalSchema = z.object({ id: idSchema, text: z.string() });
+/** Success criteria of a goal: short lines saying what "I can …" looks like (issue 10). */
+export const MAX_SUCCESS_CRITERIA = 10;
+export const SUCCESS_CRITERION_MAX = 200;
+export const goalSchema = z.object({ id: idSchema, text: z.string(), successCriteria: z.array(z.string()) });
 
 export const projectSchema = z.object({
   id: idSchema,
@@ -21,6 +25,10 @@ export const projectSchema = z.object({
   goals: z.array(goalSchema),
   teachers: z.array(userRefSchema),
   groups: z.array(z.object({ id: idSchema, name: z.string() })),
+  /** The scale the project's goals are assessed on: the one chosen, else the built-in 4-step growth scale. */
+  scale: scaleSchema,
+  /** The scale chosen for the project; null when it uses the default. */
+  scaleId: idSchema.nullable(),
   updatedAt: isoDateTime,
 });
 export type Project = z.infer<typeof projectSchema>;
@@ -28,7 +36,15 @@ export const projectListSchema = z.object({ projects: z.array(projectSchema) });
 
 /** Phases and goals: existing ones keep their id (so artefacts keep pointing at them); new ones have none. */
 const phaseInput = z.object({ id: idSchema.optional(), title: nameText(100) });
-const goalInput = z.object({ id: idSchema.optional(), text: nameText(300) });
+const goalInput = z.object({
+  id: idSchema.optional(),
+  text: nameText(300),
+  /** Left out when editing: a goal keeps the criteria it has (a new goal has none). */
+  successCriteria: z
+    .array(nameText(SUCCESS_CRITERION_MAX))
+    .max(MAX_SUCCESS_CRITERIA, { message: `must have at most ${MAX_SUCCESS_CRITERIA} success criteria` })
+    .optional(),
+});
 
 export const createProjectRequestSchema = z
   .object({
@@ -48,6 +64,8 @@ export const createProjectRequestSchema = z
     goals: z.array(goalInput).max(50).default([]),
     teacherIds: z.array(idSchema).max(20).default([]),
     groupIds: z.array(idSchema).max(50).default([]),
+    /** A built-in scale or one of the school's own; null or left out: the 4-step growth scale. */
+    scaleId: idSchema.nullable().optional(),
   })
   .strict()
   .refine((p) => !p.startsOn || !p.endsOn || p.endsOn >= p.startsOn, { message: 'must not be before the start date', path: ['endsOn'] });
@@ -70,6 +88,7 @@ export const updateProjectRequestSchema = z
     goals: z.array(goalInput).max(50).optional(),
     teacherIds: z.array(idSchema).max(20).optional(),
     groupIds: z.array(idSchema).max(50).optional(),
+    scaleId: idSchema.nullable().optional(),
   })
   .strict();
 export type UpdateProjectRequest = z.infer<typeof updateProjectRequestSchema>;

@@ -165,7 +165,16 @@ export const projectDocSchema = z
     subjectCodes: z.array(z.string()),
     competenceIds: z.array(z.string()),
     phases: z.array(z.object({ id, title: z.string() })).describe('Ordered phases, e.g. orientation, research, creating, sharing, reflecting.'),
-    goals: z.array(z.object({ id, text: z.string() })).describe('Learning goals ("I can …"), ordered.'),
+    goals: z
+      .array(
+        z.object({
+          id,
+          text: z.string(),
+          // Optional: archives made before success criteria existed have none.
+          successCriteria: z.array(z.string().max(200)).max(10).optional().describe('Success criteria of the goal: short lines, ordered.'),
+        }),
+      )
+      .describe('Learning goals ("I can …"), ordered.'),
     teachers: z.array(personRefSchema),
     origin: originSchema.nullable(),
   })

@@ -20,6 +20,9 @@ type World = Awaited<ReturnType<typeof makeTwoSchools>> & {
   artefact: Awaited<ReturnType<typeof makeArtefact>> & { mediaId: string };
   /** An admin of both schools: may do everything `admin` (of school A only) may, and manage accounts held by both. */
   adminAB: Awaited<ReturnType<typeof makeUser>>;
+  /** School A's own assessment scale, and the built-in growth scale. */
+  scaleId: string;
+  builtinScaleId: string;
 };
 type Expectation = Record<ActorName, number>;
 
@@ -47,6 +50,13 @@ function expectation(named: Partial<Record<ActorName, number>>, rest: number): E
 }
 const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
 const unique = () => randomBytes(4).toString('hex');
+const matrixScale = () => ({
+  name: { fi: `Asteikko ${unique()}`, sv: 'Skala', en: 'Scale' },
+  levels: [
+    { labels: { fi: 'Vielä', sv: 'Ännu', en: 'Not yet' }, icon: '🌱' },
+    { labels: { fi: 'Osaan', sv: 'Jag kan', en: 'I can' }, icon: '🌳' },
+  ],
+});
 const tinyPng = async () =>
   (await import('sharp'))
     .default({ create: { width: 8, height: 8, channels: 3, background: '#3a7' } })
@@ -273,6 +283,29 @@ const cases: Case[] = [
     expect: expectation({ pupil: 403, classmate: 403, guardian: 403, otherGuardian: 403, teacher: 200, admin: 200 }, 404),
   },
   {
+    route: 'GET /api/schools/{schoolId}/scales',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/scales` }),
+    // Everyone at the school: pupils pick levels on these scales.
+    expect: expectation(each(SCHOOL_A, 200), 404),
+  },
+  {
+    route: 'POST /api/schools/{schoolId}/scales',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/scales`, body: matrixScale() }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 201 }, 404),
+  },
+  {
+    route: 'PATCH /api/scales/{scaleId}',
+    request: async (w) => ({ path: `/api/scales/${w.scaleId}`, body: { name: matrixScale().name } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/scales/{scaleId}',
+    name: 'a built-in scale',
+    request: async (w) => ({ path: `/api/scales/${w.builtinScaleId}`, body: { name: matrixScale().name } }),
+    // Seen by everyone, changed by no one.
+    expect: expectation({}, 403),
+  },
+  {
     route: 'POST /api/artefacts',
     request: async () => ({ path: '/api/artefacts', body: { title: 'Havainto' } }),
     // Only pupils keep portfolios; everyone else signed in may see their own (empty) one: 403.
@@ -432,7 +465,14 @@ beforeAll(async () => {
   const artefact = await makeArtefact(app.database.db, { ownerId: base.pupil.id, projectId: project.id, mediaKey: key });
   const adminAB = await makeUser(app.database.db, { role: 'admin', schoolId: base.schoolA.id });
   await app.database.db.insertInto('schoolRoles').values({ schoolId: base.schoolB.id, userId: adminAB.id, role: 'admin' }).execute();
-  world = { ...base, project, artefact: { ...artefact, mediaId: artefact.mediaId ?? '' }, adminAB };
+  const { name, levels } = matrixScale();
+  const scale = await app.database.db
+    .insertInto('assessmentScales')
+    .values({ schoolId: base.schoolA.id, name: JSON.stringify(name), levels: JSON.stringify(levels) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const builtin = await app.database.db.selectFrom('assessmentScales').select('id').where('builtinKey', '=', 'growth4').executeTakeFirstOrThrow();
+  world = { ...base, project, artefact: { ...artefact, mediaId: artefact.mediaId ?? '' }, adminAB, scaleId: scale.id, builtinScaleId: builtin.id };
   clients.set('anonymous', app.client());
   await Promise.all(
     SIGNED_IN.map(async (name) => {

@@ -2,6 +2,7 @@ import type { Project } from '../../../shared/api/projects.ts';
 import { randomUUID } from 'node:crypto';
 import { inBatches } from '../../db/batches.ts';
 import type { Db } from '../../db/database.ts';
+import { defaultScale, findScales } from '../assessment/scales.repo.ts';
 import type { ImportOrigin, ImportedPerson } from '../../db/schema.ts';
 
 /** The descriptive fields of a project: one list for the API, the export and the import, so that none is forgotten. */
@@ -23,21 +24,21 @@ export function projectFields(p: ProjectFields): ProjectFields {
 export function phasesAndGoalsOf(
   projectId: string,
   phases: ReadonlyArray<{ projectId: string; id: string; title: string }>,
-  goals: ReadonlyArray<{ projectId: string; id: string; text: string }>,
+  goals: ReadonlyArray<{ projectId: string; id: string; text: string; successCriteria: string[] }>,
 ): Pick<Project, 'phases' | 'goals'> {
   return {
     phases: phases.filter((x) => x.projectId === projectId).map(({ id, title }) => ({ id, title })),
-    goals: goals.filter((x) => x.projectId === projectId).map(({ id, text }) => ({ id, text })),
+    goals: goals.filter((x) => x.projectId === projectId).map(({ id, text, successCriteria }) => ({ id, text, successCriteria })),
   };
 }
 
 /** Projects with their phases, goals, teachers and groups: five queries whatever the number of projects. */
 export async function loadProjects(db: Db, ids: readonly string[]): Promise<Project[]> {
   if (ids.length === 0) return [];
-  const [projects, phases, goals, teachers, groups] = await Promise.all([
+  const [projects, phases, goals, teachers, groups, scales] = await Promise.all([
     db.selectFrom('projects').selectAll().where('id', 'in', ids).orderBy('startsOn', 'desc').orderBy('title').execute(),
     db.selectFrom('projectPhases').select(['id', 'projectId', 'title']).where('projectId', 'in', ids).orderBy('position').execute(),
-    db.selectFrom('projectGoals').select(['id', 'projectId', 'text']).where('projectId', 'in', ids).orderBy('position').execute(),
+    db.selectFrom('projectGoals').select(['id', 'projectId', 'text', 'successCriteria']).where('projectId', 'in', ids).orderBy('position').execute(),
     db
       .selectFrom('projectTeachers')
       .innerJoin('users', 'users.id', 'projectTeachers.userId')
@@ -52,6 +53,7 @@ export async function loadProjects(db: Db, ids: readonly string[]): Promise<Proj
       .where('projectGroups.projectId', 'in', ids)
       .orderBy('groups.name')
       .execute(),
+    projectScales(db, ids),
   ]);
   const of = <T extends { projectId: string }>(rows: T[], id: string) => rows.filter((r) => r.projectId === id);
   return projects.map((p) => ({
@@ -61,6 +63,8 @@ export async function loadProjects(db: Db, ids: readonly string[]): Promise<Proj
     ...phasesAndGoalsOf(p.id, phases, goals),
     teachers: of(teachers, p.id).map(({ id, displayName }) => ({ id, displayName })),
     groups: of(groups, p.id).map(({ id, name }) => ({ id, name })),
+    scale: scales.of(p.scaleId),
+    scaleId: p.scaleId,
     updatedAt: p.updatedAt.toISOString(),
   }));
 }
@@ -102,7 +106,7 @@ export interface NewProject extends ProjectFields {
   origin?: ImportOrigin | null;
   importedTeachers?: ImportedPerson[];
   phases: ReadonlyArray<{ id?: string; title: string }>;
-  goals: ReadonlyArray<{ id?: string; text: string }>;
+  goals: ReadonlyArray<{ id?: string; text: string; successCriteria?: readonly string[] | undefined }>;
 }
 
 /**
@@ -134,8 +138,25 @@ export async function insertProjects(trx: Db, projects: readonly NewProject[]): 
     (chunk) => trx.insertInto('projectPhases').values(chunk).execute(),
   );
   await inBatches(
-    rows.flatMap((p) => p.goals.map((g, position) => ({ ...(g.id ? { id: g.id } : {}), projectId: p.id, position, text: g.text }))),
+    rows.flatMap((p) =>
+      p.goals.map((g, position) => ({
+        ...(g.id ? { id: g.id } : {}),
+        projectId: p.id,
+        position,
+        text: g.text,
+        successCriteria: [...(g.successCriteria ?? [])],
+      })),
+    ),
     (chunk) => trx.insertInto('projectGoals').values(chunk).execute(),
   );
   return rows.map((p) => p.id);
+}
+
+/** The scales of these projects, and the default for those without one (a deleted scale falls back to it too). */
+async function projectScales(db: Db, projectIds: readonly string[]) {
+  const [fallback, chosen] = await Promise.all([
+    defaultScale(db),
+    findScales(db, db.selectFrom('projects').select('scaleId').where('id', 'in', projectIds).where('scaleId', 'is not', null)),
+  ]);
+  return { of: (scaleId: string | null) => chosen.find((s) => s.id === scaleId) ?? fallback };
 }

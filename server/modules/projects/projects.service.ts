@@ -8,6 +8,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { dropGoalIds } from '../artefacts/artefacts.repo.ts';
+import { findScale } from '../assessment/scales.repo.ts';
 import { insertProjects, loadProjects, projectFacts } from './projects.repo.ts';
 
 type Trx = Db;
@@ -42,7 +43,12 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
   }
 
   /** Replaces an ordered list, keeping the ids of items that have one (artefacts point at them). */
-  async function syncOrdered(trx: Trx, table: 'projectPhases' | 'projectGoals', projectId: string, items: Ordered<{ title?: string; text?: string }>) {
+  async function syncOrdered(
+    trx: Trx,
+    table: 'projectPhases' | 'projectGoals',
+    projectId: string,
+    items: Ordered<{ title?: string; text?: string; successCriteria?: string[] | undefined }>,
+  ) {
     const keep = items.map((i) => i.id).filter((id): id is string => Boolean(id));
     let removal = trx.deleteFrom(table).where('projectId', '=', projectId);
     if (keep.length) removal = removal.where('id', 'not in', keep);
@@ -55,7 +61,10 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
         removed.map((r) => r.id),
       );
     for (const [position, item] of items.entries()) {
-      const values = table === 'projectPhases' ? { title: item.title ?? '' } : { text: item.text ?? '' };
+      const values =
+        table === 'projectPhases'
+          ? { title: item.title ?? '' }
+          : { text: item.text ?? '', ...(item.successCriteria ? { successCriteria: item.successCriteria } : {}) };
       if (item.id) {
         const updated = await trx
           .updateTable(table)
@@ -70,6 +79,16 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
           .values({ projectId, position, ...values } as never)
           .execute();
       }
+    }
+  }
+
+  /** A project's scale is a built-in or one of its own school's: another school's is refused by name. */
+  async function checkScale(schoolId: string, scaleId: string | null | undefined) {
+    if (!scaleId) return;
+    const scale = await findScale(db, scaleId);
+    if (!scale || (scale.schoolId !== null && scale.schoolId !== schoolId)) {
+      const message = 'must be a built-in assessment scale or one of the project’s school’s own';
+      throw new BadRequest('The assessment scale is not one this project’s school can use.', [{ path: 'body.scaleId', message }]);
     }
   }
 
@@ -127,7 +146,7 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
       authorize(actor, 'project.create', { type: 'school', schoolId: input.schoolId }, 'The school');
       // The teacher who creates a project teaches it.
       const teacherIds = actor.roles.some((r) => r.schoolId === input.schoolId && r.role === 'teacher') ? [actor.id, ...input.teacherIds] : input.teacherIds;
-      await Promise.all([checkPeople(input.schoolId, teacherIds, input.groupIds), reference.check('body', input)]);
+      await Promise.all([checkPeople(input.schoolId, teacherIds, input.groupIds), reference.check('body', input), checkScale(input.schoolId, input.scaleId)]);
       const id = await db.transaction().execute(async (trx) => {
         const [projectId = ''] = await insertProjects(trx, [
           {
@@ -142,9 +161,10 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
             createdBy: actor.id,
             ownerId: null,
             phases: input.phases.map(({ title }) => ({ title })),
-            goals: input.goals.map(({ text }) => ({ text })),
+            goals: input.goals.map(({ text, successCriteria }) => ({ text, successCriteria })),
           },
         ]);
+        if (input.scaleId) await trx.updateTable('projects').set({ scaleId: input.scaleId }).where('id', '=', projectId).execute();
         await setLinks(trx, projectId, teacherIds, input.groupIds);
         await recordAudit(trx, { actorId: actor.id, action: 'project.create', subjectType: 'project', subjectId: projectId, ip });
         return projectId;
@@ -155,7 +175,11 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
     async update(actor: Actor, projectId: string, input: UpdateProjectRequest, ip?: string): Promise<Project> {
       const project = await facts(projectId);
       authorize(actor, 'project.update', project, 'The project');
-      await Promise.all([checkPeople(project.schoolId, input.teacherIds, input.groupIds), reference.check('body', input)]);
+      await Promise.all([
+        checkPeople(project.schoolId, input.teacherIds, input.groupIds),
+        reference.check('body', input),
+        checkScale(project.schoolId, input.scaleId),
+      ]);
       const { phases, goals, teacherIds, groupIds, ...fields } = input;
       await db.transaction().execute(async (trx) => {
         await trx

@@ -1,5 +1,6 @@
 import { projectListSchema, projectSchema, type CreateProjectRequest, type UpdateProjectRequest } from '../../../../shared/api/projects.ts';
 import { groupListSchema, myGroupsSchema, schoolUserListSchema } from '../../../../shared/api/org.ts';
+import { scaleListSchema } from '../../../../shared/api/scales.ts';
 import { apiPath, http } from '../../lib/http.ts';
 
 export const projectsApi = {
@@ -13,5 +14,7 @@ export const projectsApi = {
   // … the school's teachers (admins only) …
   schoolTeachers: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/users?role=teacher`, schoolUserListSchema, signal),
   // … and, for teachers, the colleagues they share a group with.
+  // … the assessment scales the school's projects may use (built-ins and the school's own) …
+  schoolScales: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/scales`, scaleListSchema, signal),
   myGroups: (signal?: AbortSignal) => http.get('/api/me/groups', myGroupsSchema, signal),
 };

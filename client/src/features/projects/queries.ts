@@ -8,6 +8,7 @@ export const projectKeys = {
   detail: (projectId: string) => [...projectKeys.all, 'detail', projectId] as const,
   schoolGroups: (schoolId: string) => [...projectKeys.all, 'school-groups', schoolId] as const,
   schoolTeachers: (schoolId: string) => [...projectKeys.all, 'school-teachers', schoolId] as const,
+  schoolScales: (schoolId: string) => [...projectKeys.all, 'school-scales', schoolId] as const,
 };
 
 export const useProjectsQuery = () => useQuery({ queryKey: projectKeys.list(), queryFn: ({ signal }) => projectsApi.list(signal) });
@@ -31,6 +32,13 @@ export const useSchoolTeachersQuery = (schoolId: string, enabled: boolean) =>
     queryKey: projectKeys.schoolTeachers(schoolId),
     queryFn: ({ signal }) => projectsApi.schoolTeachers(schoolId, signal),
     enabled: enabled && Boolean(schoolId),
+  });
+
+export const useSchoolScalesQuery = (schoolId: string) =>
+  useQuery({
+    queryKey: projectKeys.schoolScales(schoolId),
+    queryFn: ({ signal }) => projectsApi.schoolScales(schoolId, signal),
+    enabled: Boolean(schoolId),
   });
 
 export function useCreateProjectMutation() {

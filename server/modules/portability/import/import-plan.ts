@@ -64,7 +64,7 @@ export interface PlannedProject {
   subjectCodes: string[];
   competenceIds: string[];
   phases: Array<{ id: string; title: string }>;
-  goals: Array<{ id: string; text: string }>;
+  goals: Array<{ id: string; text: string; successCriteria?: string[] }>;
   /**
    * Teachers the archive names, by name only. There is deliberately no field for accounts: an
    * import never makes anyone a teacher of a project, nor adds a group to it.

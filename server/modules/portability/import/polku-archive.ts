@@ -191,7 +191,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const foreign = known.projects.has(p.id);
     const id = fresh(p.id, foreign, projectIds);
     const phases = p.phases.map((x) => ({ id: fresh(x.id, foreign || known.phases.has(x.id), phaseIds), title: x.title }));
-    const goals = p.goals.map((x) => ({ id: fresh(x.id, foreign || known.goals.has(x.id), goalIds), text: x.text }));
+    const goals = p.goals.map((x) => ({ id: fresh(x.id, foreign || known.goals.has(x.id), goalIds), text: x.text, successCriteria: x.successCriteria ?? [] }));
     for (const x of [...phases, ...goals]) partOf.set(x.id, id);
     projects.push({
       id,

@@ -11,6 +11,7 @@ import { useSession } from '../../auth/session.ts';
 import { useMyGroupsQuery } from '../../home/queries.ts';
 import { competenceOptionLabel } from '../../artefacts/components/timeline.tsx';
 import { useReferenceLabels } from '../../reference/queries.ts';
+import { criteriaLines, GoalCriteriaFields, ScaleSelect } from './assessment-fields.tsx';
 import { useCreateProjectMutation, useSchoolGroupsQuery, useSchoolTeachersQuery, useUpdateProjectMutation } from '../queries.ts';
 
 interface ProjectFormProps {
@@ -39,6 +40,11 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
     project ? project.phases.map((p) => listItem(p.title, p.id)) : DEFAULT_PHASE_KEYS.map((key) => listItem(t(`projects.defaultPhases.${key}`))),
   );
   const [goals, setGoals] = useState<ListItem[]>(() => (project ? project.goals.map((g) => listItem(g.text, g.id)) : [listItem()]));
+  // Success criteria by goal item key, one per line while edited.
+  const [criteria, setCriteria] = useState<Record<string, string>>(() =>
+    Object.fromEntries(goals.map((item) => [item.key, project?.goals.find((g) => g.id === item.id)?.successCriteria.join('\n') ?? ''])),
+  );
+  const [scaleId, setScaleId] = useState(project?.scaleId ?? '');
   const isTeacher = me.roles.some((r) => r.role === 'teacher');
   const [teacherIds, setTeacherIds] = useState<string[]>(project?.teachers.map((x) => x.id) ?? (isTeacher ? [me.user.id] : []));
   const [groupIds, setGroupIds] = useState<string[]>(project?.groups.map((g) => g.id) ?? []);
@@ -74,7 +80,8 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
       subjectCodes,
       competenceIds,
       phases: phases.filter((p) => p.text.trim()).map((p) => ({ ...(p.id ? { id: p.id } : {}), title: p.text })),
-      goals: goals.filter((g) => g.text.trim()).map((g) => ({ ...(g.id ? { id: g.id } : {}), text: g.text })),
+      goals: goals.filter((g) => g.text.trim()).map((g) => ({ ...(g.id ? { id: g.id } : {}), text: g.text, successCriteria: criteriaLines(criteria[g.key]) })),
+      scaleId: emptyToNull(scaleId),
       teacherIds,
       groupIds,
     };
@@ -129,6 +136,8 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
           error={form.fieldErrors.goals}
           maxLength={300}
         />
+        <GoalCriteriaFields goals={goals} criteria={criteria} onChange={(key, text) => setCriteria({ ...criteria, [key]: text })} />
+        <ScaleSelect schoolId={schoolId} value={scaleId} onChange={setScaleId} error={form.fieldErrors.scaleId} />
       </div>
 
       <div className="card form-section">

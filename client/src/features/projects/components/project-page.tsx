@@ -11,6 +11,7 @@ import { rolesOf, useSession } from '../../auth/session.ts';
 import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
 import { editProjectPath } from '../paths.ts';
 import { useProjectQuery } from '../queries.ts';
+import { useScaleLabel } from './assessment-fields.tsx';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -41,6 +42,7 @@ function ProjectView({ project }: { project: Project }) {
   const { t } = useTranslation();
   const me = useSession();
   const format = useFormat();
+  const scaleLabel = useScaleLabel();
   const canEdit = useCanEdit(project);
   const isPupil = rolesOf(me).includes('pupil');
 
@@ -93,7 +95,16 @@ function ProjectView({ project }: { project: Project }) {
             <h2 id="goals-heading">{t('projects.goals')}</h2>
             <ul className="goal-list">
               {project.goals.map((goal) => (
-                <li key={goal.id}>{goal.text}</li>
+                <li key={goal.id}>
+                  {goal.text}
+                  {goal.successCriteria.length > 0 && (
+                    <ul className="criteria-list" aria-label={t('projects.criteriaOf', { goal: goal.text })}>
+                      {goal.successCriteria.map((c, i) => (
+                        <li key={i}>{c}</li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
               ))}
             </ul>
           </section>
@@ -108,6 +119,10 @@ function ProjectView({ project }: { project: Project }) {
             <div>
               <dt>{t('projects.groups')}</dt>
               <dd>{project.groups.map((g) => g.name).join(', ') || t('common.notSet')}</dd>
+            </div>
+            <div>
+              <dt>{t('projects.scale')}</dt>
+              <dd>{scaleLabel(project.scale)}</dd>
             </div>
             <ReferenceFacts
               subjectCodes={project.subjectCodes}
