@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, isoDateTime, nameText } from './common.ts';
 import { userRefSchema } from './org.ts';
-import { scaleSchema } from './scales.ts';
+import { plainLine, scaleSchema } from './scales.ts';
 
 const isoDate = z.iso.date({ message: 'must be a date like 2026-09-01' });
 
@@ -41,7 +41,7 @@ const goalInput = z.object({
   text: nameText(300),
   /** Left out when editing: a goal keeps the criteria it has (a new goal has none). */
   successCriteria: z
-    .array(nameText(SUCCESS_CRITERION_MAX))
+    .array(plainLine(SUCCESS_CRITERION_MAX))
     .max(MAX_SUCCESS_CRITERIA, { message: `must have at most ${MAX_SUCCESS_CRITERIA} success criteria` })
     .optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, isoDateTime, nameText } from './common.ts';
+import { hasForbiddenTagCharacters } from './tags.ts';
 
 /**
  * Assessment scales (issue 10, section 1): formative levels with a label in each of the app's
@@ -13,12 +14,20 @@ export const SCALE_ICON_MAX = 8;
 /** The built-in scale a project without a scale of its own uses. */
 export const DEFAULT_SCALE_KEY = 'growth4';
 
-const labelsOf = (max: number) => z.object({ fi: nameText(max), sv: nameText(max), en: nameText(max) }).strict();
+/**
+ * One line shown to young pupils and their guardians: like a tag, no control characters and no
+ * text-direction marks (a right-to-left override before an icon would turn the rest of the option around).
+ */
+export const plainLine = (max: number) =>
+  nameText(max).refine((s) => !hasForbiddenTagCharacters(s), { message: 'must not contain control characters or text-direction marks' });
+
+const labelsOf = (max: number) => z.object({ fi: plainLine(max), sv: plainLine(max), en: plainLine(max) }).strict();
 const icon = z
   .string()
   .trim()
   .min(1, { message: 'must not be empty' })
-  .max(SCALE_ICON_MAX, { message: `must be at most ${SCALE_ICON_MAX} characters` });
+  .max(SCALE_ICON_MAX, { message: `must be at most ${SCALE_ICON_MAX} characters` })
+  .refine((s) => !hasForbiddenTagCharacters(s), { message: 'must not contain control characters or text-direction marks' });
 
 export const scaleLevelSchema = z.object({ labels: labelsOf(SCALE_LABEL_MAX), icon }).strict();
 export type ScaleLevel = z.infer<typeof scaleLevelSchema>;

@@ -265,3 +265,29 @@ describe('success criteria of a goal', () => {
     );
   });
 });
+
+// Review (scales-review): scale labels and icons, and success criteria, are shown to young pupils and
+// their guardians in option lists and on the project page; a text-direction mark would turn the rest
+// of the line around ("‮" before an icon reverses the scale's name), a control character is noise.
+describe('hidden characters in scales and success criteria', () => {
+  it('are refused with a message, as they are in tags', async () => {
+    const path = `/api/schools/${w.schoolA.id}/scales`;
+    const bad = [
+      { ...ownScale(), levels: [level('A', '\u202E🌱'), level('B', '🌳')] },
+      { ...ownScale(), levels: [level('A\u2066b', '🌱'), level('B', '🌳')] },
+      { ...ownScale(), name: { ...ownScale().name, en: 'Stars\u0007' } },
+    ];
+    for (const body of bad) {
+      const res = await client('admin').post<{ error: { message: string } }>(path, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/control characters or text-direction marks/);
+    }
+    const res = await client('teacher').post<{ error: { message: string } }>('/api/projects', {
+      schoolId: w.schoolA.id,
+      title: 'Metsä',
+      goals: [{ text: 'Osaan', successCriteria: ['Nimeän \u202Eviisi puuta'] }],
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/control characters or text-direction marks/);
+  });
+});
