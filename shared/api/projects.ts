@@ -2,6 +2,23 @@ import { z } from 'zod';
 import { idSchema, isoDateTime, nameText } from './common.ts';
 import { userRefSchema } from './org.ts';
 import { plainLine, scaleSchema } from './scales.ts';
+import { hasForbiddenTagCharacters } from './tags.ts';
+
+/**
+ * Success criteria from an imported archive, which whoever made it may have crafted: control characters
+ * and text-direction marks out (the API refuses them), whitespace folded, empty lines dropped.
+ */
+export function cleanImportedCriteria(lines: readonly string[]): string[] {
+  return lines
+    .map((line) =>
+      [...line]
+        .filter((c) => !hasForbiddenTagCharacters(c))
+        .join('')
+        .replace(/\s+/gu, ' ')
+        .trim(),
+    )
+    .filter((line) => line.length > 0);
+}
 
 const isoDate = z.iso.date({ message: 'must be a date like 2026-09-01' });
 

@@ -9,6 +9,8 @@ import type { Scale } from '../../shared/api/scales.ts';
 import { projectDocSchema, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
 import { applyImport } from '../../server/modules/portability/import/import-archive.ts';
+import { MediaFiles } from '../../server/modules/portability/import/import-media.ts';
+import { planPolku } from '../../server/modules/portability/import/polku-archive.ts';
 import { localHarness } from '../fixtures/hostile/import-harness.ts';
 import { makeArtefact, makeProject, makeTwoSchools } from '../helpers/factories.ts';
 import { readZipMap } from '../helpers/zip.ts';
@@ -289,5 +291,26 @@ describe('hidden characters in scales and success criteria', () => {
     });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toMatch(/control characters or text-direction marks/);
+  });
+
+  it('are dropped from success criteria in an imported Polku archive, which is crafted by whoever made it', async () => {
+    const project = (await client('teacher').post<Project>('/api/projects', { schoolId: w.schoolA.id, title: 'Ilma', goals: [{ text: 'Osaan' }] })).body;
+    await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: project.id });
+    const dir = await mkdtemp(path.join(tmpdir(), 'polku-criteria-hidden-'));
+    const files = await MediaFiles.create(null, dir, false);
+    try {
+      const file = path.join(dir, 'export.zip');
+      const out = createWriteStream(file);
+      await writeExportArchive({ db: app.database.db, blobs: app.polku.blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi' }, out);
+      await finished(out);
+      const doc = JSON.parse((await readZipMap(file)).get('portfolio.json')!.toString('utf8')) as PortfolioDocument;
+      const crafted = doc.projects.find((p) => p.id === project.id)!;
+      crafted.goals[0]!.successCriteria = ['Nimeän \u202Eviisi puuta', 'Kerron\u0007 ', '\u2066', 'Piirrän'];
+      const plan = await planPolku(app.database.db, { ...doc, projects: [crafted], artefacts: [] }, files, null);
+      expect(plan.projects[0]?.goals[0]?.successCriteria).toEqual(['Nimeän viisi puuta', 'Kerron', 'Piirrän']);
+    } finally {
+      await files.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import { cleanImportedTags } from '../../../../shared/api/tags.ts';
+import { cleanImportedCriteria } from '../../../../shared/api/projects.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { parseOffThread, sanitizeOffThread } from './parse-pool.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
@@ -191,7 +192,11 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const foreign = known.projects.has(p.id);
     const id = fresh(p.id, foreign, projectIds);
     const phases = p.phases.map((x) => ({ id: fresh(x.id, foreign || known.phases.has(x.id), phaseIds), title: x.title }));
-    const goals = p.goals.map((x) => ({ id: fresh(x.id, foreign || known.goals.has(x.id), goalIds), text: x.text, successCriteria: x.successCriteria ?? [] }));
+    const goals = p.goals.map((x) => ({
+      id: fresh(x.id, foreign || known.goals.has(x.id), goalIds),
+      text: x.text,
+      successCriteria: cleanImportedCriteria(x.successCriteria ?? []),
+    }));
     for (const x of [...phases, ...goals]) partOf.set(x.id, id);
     projects.push({
       id,
