@@ -5,7 +5,7 @@ import type { ImportedPerson } from '../../../db/schema.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { IMPORT_TITLES_EN, importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia } from './import-plan.ts';
-import { firstVersions } from './import-plan.ts';
+import { firstVersions, importedDraft } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { sanitizeOffThread } from './parse-pool.ts';
 
@@ -185,19 +185,12 @@ export async function planForeign(o: {
     }
     const created = work.date.date;
     artefact.row = {
+      ...importedDraft(),
       kind: artefact.media.length > 0 ? null : 'text',
       projectId: null,
-      phaseId: null,
       title: title || IMPORT_TITLES_EN.untitled,
       bodyHtml: textToHtml(work.text),
       links: work.links.filter((l) => /^https?:\/\//i.test(l.url)),
-      subjectCodes: [],
-      competenceIds: [],
-      goalIds: [],
-      status: 'draft',
-      readyAt: null,
-      visibility: 'private',
-      version: 1,
       createdAt: created,
       updatedAt: created,
       origin: { source: o.format, id: work.originId },

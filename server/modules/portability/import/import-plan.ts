@@ -3,7 +3,8 @@ import type { Locale } from '../../../../shared/roles.ts';
 import type { MessageParams } from '../../../../shared/portability/import-messages.ts';
 import type { ImportReasonCode } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportTitleCode } from '../../../../shared/portability/import-titles.ts';
-import type { ArtefactLink, ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
+import type { ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
+import type { NewArtefact } from '../../artefacts/artefact-writes.ts';
 import type { ImportPreviewView } from '../../../../shared/api/portability.ts';
 
 /**
@@ -136,27 +137,30 @@ export function firstVersions(artefacts: readonly PlannedArtefact[]): void {
   }
 }
 
-export interface PlannedArtefactRow {
-  /** null: the kind of the first stored media item ('text' if none). */
+/**
+ * An artefact row as planned: the shape the one write path takes (artefact-writes.ts NewArtefact),
+ * less what the writer settles (id, owner, media, versions, author), with the kind possibly left
+ * to the first stored media item (null: that item's kind, 'text' if none) and times as the archive gives them.
+ */
+export type PlannedArtefactRow = Omit<NewArtefact, 'id' | 'ownerId' | 'kind' | 'media' | 'history' | 'author' | 'createdAt' | 'updatedAt' | 'origin'> & {
   kind: ArtefactKind | null;
-  projectId: string | null;
-  phaseId: string | null;
-  title: string;
-  bodyHtml: string;
-  links: ArtefactLink[];
-  subjectCodes: string[];
-  competenceIds: string[];
-  goalIds: string[];
-  /** Free tags (LEAP2A categories without a scheme that name no subject), cleaned to the API's rules (cleanImportedTags); formats without tags leave it out. */
-  tags?: string[];
-  status: ArtefactStatus;
-  readyAt: Date | null;
-  visibility: Visibility;
-  version: number;
   createdAt: Date | null;
   updatedAt: Date | null;
   origin: ImportOrigin | null;
-}
+};
+
+/** What every planned row of a format without them starts as: a private draft at version 1, outside any phase, untagged by subject, competence or goal. */
+export const importedDraft = () =>
+  ({
+    phaseId: null,
+    subjectCodes: [],
+    competenceIds: [],
+    goalIds: [],
+    status: 'draft',
+    readyAt: null,
+    visibility: 'private',
+    version: 1,
+  }) satisfies Partial<PlannedArtefactRow>;
 
 export interface PlannedArtefact {
   id: string;

@@ -5,7 +5,7 @@ import { sanitizeOffThread } from './parse-pool.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
-import { firstVersions, parseDate } from './import-plan.ts';
+import { firstVersions, importedDraft, parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
 import { loadReference, matchAbility } from './leap2a-abilities.ts';
@@ -245,21 +245,15 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     s.item.action = 'create';
     const created = parseDate(e.published) ?? parseDate(e.updated);
     artefact.row = {
+      ...importedDraft(),
       kind,
       projectId: null,
-      phaseId: null,
       title: (e.title || UNTITLED).slice(0, 200),
       bodyHtml,
       links,
       // Plain Atom categories are tags; those that name a subject become its code, the rest free tags.
       subjectCodes: subjectsOf(e, reference),
-      competenceIds: [],
-      goalIds: [],
       tags: tagsOf(e, reference),
-      status: 'draft',
-      readyAt: null,
-      visibility: 'private',
-      version: 1,
       createdAt: created,
       updatedAt: parseDate(e.updated) ?? created,
       origin: origin(e),
@@ -375,20 +369,13 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const artefact: PlannedArtefact = { id: randomUUID(), row: null, versions: [], media: [], feedback: [] };
     const created = parseDate(s.entry.published) ?? parseDate(s.entry.updated);
     artefact.row = {
+      ...importedDraft(),
       kind: 'text',
       projectId: null,
-      phaseId: null,
       title: (s.entry.title || UNTITLED).slice(0, 200),
       bodyHtml: s.entry.html,
       links: [],
-      subjectCodes: [],
-      competenceIds: [],
-      goalIds: [],
       tags: tagsOf(s.entry, reference),
-      status: 'draft',
-      readyAt: null,
-      visibility: 'private',
-      version: 1,
       createdAt: created,
       updatedAt: created,
       origin: origin(s.entry),
