@@ -27,11 +27,24 @@ export const timeZoneSchema = z
   .refine(isTimeZone, { message: 'must be an IANA time zone name, such as Europe/Helsinki' });
 
 /** Trimmed, non-empty single-line text. */
+/**
+ * Control characters, and the invisible ones that turn text around (bidi controls): a name is shown
+ * to teachers and guardians, and "\u202etxt.exe" must not read as something else. Tabs and line
+ * breaks are whitespace, not hidden.
+ */
+const HIDDEN = '[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]';
+const HIDDEN_ONE = new RegExp(HIDDEN, 'u');
+const HIDDEN_ALL = new RegExp(HIDDEN, 'gu');
+export const hasHiddenCharacters = (text: string) => HIDDEN_ONE.test(text);
+/** For what arrives from archives (cleaned, not refused: the rest of the line is kept). */
+export const withoutHiddenCharacters = (text: string) => text.replace(HIDDEN_ALL, '');
+
 export const nameText = (max: number) =>
   z
     .string()
     .trim()
     .min(1, { message: 'must not be empty' })
-    .max(max, { message: `must be at most ${max} characters` });
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((text) => !hasHiddenCharacters(text), { message: 'must not contain invisible control or text-direction characters' });
 
 export const okSchema = z.object({ ok: z.literal(true) });

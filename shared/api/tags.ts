@@ -1,18 +1,12 @@
 import { z } from 'zod';
+import { hasHiddenCharacters, withoutHiddenCharacters } from './common.ts';
 
 /** Free tags on artefacts (issue 9): limits shared by the API, the editor and the importers. */
 export const TAG_MAX_LENGTH = 40;
 export const TAG_MAX_COUNT = 20;
 
-/**
- * Control characters, and the invisible ones that turn text around (bidi controls): a tag is shown
- * to teachers and guardians, and "‮txt.exe" must not read as something else. Tabs and line breaks
- * are whitespace and fold into a space instead (see normaliseTag).
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const FORBIDDEN = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-
-export const hasForbiddenTagCharacters = (text: string) => FORBIDDEN.test(text);
+/** Control and text-direction characters, as in every name (common.ts); tabs and line breaks fold into a space instead (normaliseTag). */
+export const hasForbiddenTagCharacters = hasHiddenCharacters;
 
 /** As a tag is kept: Unicode composed (NFC), runs of whitespace as one space, trimmed. Case is kept. */
 export const normaliseTag = (text: string) => text.normalize('NFC').replace(/\s+/gu, ' ').trim();
@@ -61,7 +55,6 @@ export const pupilTagsSchema = z.object({
 });
 export type PupilTags = z.infer<typeof pupilTagsSchema>;
 
-const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'gu');
 /** The first `max` UTF-16 units, without leaving half of a surrogate pair (an emoji) at the end. */
 const cut = (s: string, max: number) => (s.length <= max ? s : s.slice(0, /[\uD800-\uDBFF]/.test(s.charAt(max - 1)) ? max - 1 : max));
 
@@ -75,7 +68,7 @@ export function cleanImportedTags(raw: readonly unknown[]): string[] {
   const seen = new Set<string>();
   for (const value of raw) {
     if (typeof value !== 'string') continue;
-    const tag = normaliseTag(cut(normaliseTag(value.replace(FORBIDDEN_ALL, '').replace(/,/g, ' ')), TAG_MAX_LENGTH));
+    const tag = normaliseTag(cut(normaliseTag(withoutHiddenCharacters(value).replace(/,/g, ' ')), TAG_MAX_LENGTH));
     const key = tag.toLowerCase();
     if (!tag || seen.has(key)) continue;
     seen.add(key);

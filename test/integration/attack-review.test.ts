@@ -10,6 +10,7 @@ import { plainText } from '../../server/modules/portability/import/leap2a-entrie
 import { embeddedRefs, rewriteEmbedded } from '../../server/modules/portability/import/leap2a-mahara-plan.ts';
 import { ImportRejected } from '../../server/modules/portability/import/import-rejected.ts';
 import { picture } from '../fixtures/foreign-archives.ts';
+import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { type ImportHarness, localHarness } from '../fixtures/hostile/import-harness.ts';
 import { buildZip } from '../fixtures/hostile/make-hostile.ts';
 import { makeSchool, makeUser } from '../helpers/factories.ts';
@@ -151,5 +152,18 @@ describe("an imported file's name is cleaned as an uploaded one's (issue 8, item
       .where('artefacts.ownerId', '=', pupil.id)
       .execute();
     expect(rows.map((r) => r.originalName)).toEqual(['laskufdp.png']);
+  });
+});
+
+describe('hidden characters in names: refused by the API, dropped from archives on the one way in', () => {
+  it('a LEAP2A title with a right-to-left override is stored without it, for the work and its project', async () => {
+    const pupil = await makeUser(database.db, { role: 'pupil', schoolId });
+    const file = path.join(dir, 'bidi-title.xml');
+    await writeFile(file, tinyLeap2a({ suffix: '\u202Eevil\u2066' }));
+    await applyImport({ db: database.db, blobs: h.blobs, filePath: file, target: { kind: 'existing', pupilId: pupil.id }, actorId: null, media: h.media });
+    const artefacts = await database.db.selectFrom('artefacts').select('title').where('ownerId', '=', pupil.id).execute();
+    expect(artefacts.map((a) => a.title)).toEqual(['Kevään lintuhavainnot evil']);
+    const projects = await database.db.selectFrom('projects').select('title').where('ownerId', '=', pupil.id).execute();
+    expect(projects.map((p) => p.title)).toEqual(['Luontoprojekti evil']);
   });
 });

@@ -1,3 +1,4 @@
+import { withoutHiddenCharacters } from '../../../shared/api/common.ts';
 import type { ArtefactKind, ArtefactStatus, Visibility } from '../../../shared/portfolio.ts';
 import { inBatches } from '../../db/batches.ts';
 import type { Db } from '../../db/database.ts';
@@ -98,7 +99,13 @@ export function snapshotOf(
  * current state, as the app always wrote one: its history is never empty, and a guardian of work
  * that is shared sees its current version (the `shared` column of migration 0010 follows the snapshot).
  */
-export async function insertArtefacts(trx: Db, artefacts: readonly NewArtefact[]): Promise<void> {
+export async function insertArtefacts(trx: Db, input: readonly NewArtefact[]): Promise<void> {
+  // The API refuses hidden characters in names (nameText); what an archive brings loses them here, on the one way in.
+  const artefacts = input.map((a) => ({
+    ...a,
+    title: withoutHiddenCharacters(a.title),
+    ...(a.history ? { history: a.history.map((v) => ({ ...v, title: withoutHiddenCharacters(v.title) })) } : {}),
+  }));
   await inBatches(artefacts, (rows) =>
     trx
       .insertInto('artefacts')

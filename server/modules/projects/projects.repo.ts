@@ -1,3 +1,4 @@
+import { withoutHiddenCharacters } from '../../../shared/api/common.ts';
 import type { Project } from '../../../shared/api/projects.ts';
 import { randomUUID } from 'node:crypto';
 import { inBatches } from '../../db/batches.ts';
@@ -115,7 +116,14 @@ export interface NewProject extends ProjectFields {
  * app's to add afterwards (an import never adds any). Returns the ids, in order.
  */
 export async function insertProjects(trx: Db, projects: readonly NewProject[]): Promise<string[]> {
-  const rows = projects.map((p) => ({ ...p, id: p.id ?? randomUUID() }));
+  // The API refuses hidden characters in names (nameText); what an archive brings loses them here, on the one way in.
+  const rows = projects.map((p) => ({
+    ...p,
+    id: p.id ?? randomUUID(),
+    title: withoutHiddenCharacters(p.title),
+    phases: p.phases.map((ph) => ({ ...ph, title: withoutHiddenCharacters(ph.title) })),
+    goals: p.goals.map((g) => ({ ...g, text: withoutHiddenCharacters(g.text) })),
+  }));
   await inBatches(rows, (chunk) =>
     trx
       .insertInto('projects')
