@@ -12,6 +12,7 @@ import { buildOpenApi } from './http/openapi.ts';
 import { requestLogger } from './http/request-log.ts';
 import { mountRoutes, type AnyRoute } from './http/route.ts';
 import { sameOriginGuard } from './http/same-origin.ts';
+import { forgetSessionsAroundWrites, isRead } from './auth/session-cache-sync.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { healthRouter } from './modules/system/system.routes.ts';
 
@@ -23,6 +24,10 @@ export interface AppDeps {
   blobs: BlobStore;
   logger: Logger;
   sessionMiddleware: RequestHandler;
+  /** Who is signed in, for requests that only read (see session-reader.ts). */
+  readSession: RequestHandler;
+  /** Forgets the cached sessions and their users' facts, in this process and the deployment's others. */
+  forgetSessions: () => void;
   passport: PassportInstance;
   routes: readonly AnyRoute[];
   /** Extra routers mounted under /api before the declared routes (e.g. the local blob route at '/blobs'). */
@@ -75,13 +80,15 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(refuseEncodedUploads);
   api.use(sameOriginGuard(config.publicUrl, config.demo));
-  api.use(deps.sessionMiddleware);
-  api.use(deps.passport.initialize());
-  api.use(deps.passport.session());
-  api.use((req, _res, next) => {
+  api.use(forgetSessionsAroundWrites(deps.forgetSessions));
+  // Who is signed in: reads only look (sessionReader); writes get express-session and passport,
+  // which sign in, sign out and regenerate.
+  const writerSession = Router();
+  writerSession.use(deps.sessionMiddleware, deps.passport.initialize(), deps.passport.session(), (req, _res, next) => {
     req.actor = req.user ? { ...req.user, sessionId: req.sessionID } : null;
     next();
   });
+  api.use((req, res, next) => (isRead(req.method) ? deps.readSession(req, res, next) : writerSession(req, res, next)));
   const openApi = buildOpenApi(deps.routes, { version: deps.version, serverUrl: config.publicUrl });
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);

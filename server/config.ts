@@ -37,6 +37,7 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: booleanFlag,
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
   SESSION_MAX_AGE_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(12)),
+  SESSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(2000)),
   REDIS_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -97,6 +98,8 @@ export interface Config {
       };
   readonly sessionSecret: string;
   readonly sessionMaxAgeMs: number;
+  /** How long a process may reuse a session and its user's facts without reading them again (0: never). */
+  readonly sessionCacheMs: number;
   readonly secureCookies: boolean;
   readonly realtimeAdapter: { readonly kind: 'none' } | { readonly kind: 'postgres' } | { readonly kind: 'redis'; readonly url: string };
   /** Prefix of the adapter's Redis or PostgreSQL channels: deployments sharing one Redis or database never hear each other. */
@@ -171,6 +174,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       : { kind: 'local' as const, dir: path.join(dataDir, 'media') },
     sessionSecret: env.SESSION_SECRET ?? persistentSecret(dataDir),
     sessionMaxAgeMs: env.SESSION_MAX_AGE_HOURS * 3600_000,
+    sessionCacheMs: env.SESSION_CACHE_MS,
     secureCookies: production || publicUrl.startsWith('https://'),
     realtimeAdapter:
       realtimeKind === 'redis'

@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp, SESSION_COOKIE, sessionMiddlewareFor } from './app.ts';
 import { configurePassport } from './auth/passport.ts';
 import { sessionFromCookie } from './auth/session-cookie.ts';
+import { sessionReader } from './auth/session-reader.ts';
 import { DbSessionStore } from './auth/session-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
@@ -116,7 +117,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const blobs = new NotedBlobStore(store, database.db);
   await sweepCrashLeftovers(config.media.tmpDir, database.db, blobs, logger);
 
-  const sessions = new DbSessionStore(database.db);
+  const sessions = new DbSessionStore(database.db, config.sessionCacheMs);
   const sessionMiddleware = sessionMiddlewareFor(config, sessions);
   // The app is built after Socket.IO (its services need the notifier), but the request listener
   // must exist before Socket.IO attaches: Socket.IO then answers /socket.io/ itself and hands
@@ -134,6 +135,12 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   });
   const stopAdapter = await attachRealtimeAdapter(io, config.realtimeAdapter, config.realtimeChannelPrefix, database, logger);
   const notifier = socketNotifier(io);
+  // A write in any process may change who may do what: every process forgets its cached sessions.
+  io.on('sessions.forget', () => sessions.forgetAll());
+  const forgetSessions = () => {
+    sessions.forgetAll();
+    if (config.realtimeAdapter.kind !== 'none') io.serverSideEmit('sessions.forget');
+  };
   const auth = authService({ db: database.db, sessions, notifier, demo: config.demo });
   const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };
   const passport = configurePassport(auth, sessions);
@@ -184,6 +191,16 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     blobs,
     logger,
     sessionMiddleware,
+    readSession: sessionReader({
+      cookieName: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      secure: config.secureCookies,
+      maxAgeMs: config.sessionMaxAgeMs,
+      store: sessions,
+      actorFrom: auth.actorFrom,
+      logger,
+    }),
+    forgetSessions,
     passport,
     routes,
     apiRouters: store instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(store, artefacts.recheckMediaUrl) }] : [],

@@ -1,28 +1,40 @@
-import { parse } from 'cookie';
-import { unsign } from 'cookie-signature';
-import type session from 'express-session';
+import { parse, serialize } from 'cookie';
+import { sign, unsign } from 'cookie-signature';
+import type { DbSessionStore } from './session-store.ts';
 
 export interface SessionIdentity {
   sessionId: string;
   userId: string;
 }
 
+export interface SessionCookieOptions {
+  cookieName: string;
+  secret: string;
+}
+
+/** The session id in a Cookie header, if its signature is ours: express-session's format (`s:<id>.<signature>`). */
+export function signedSessionId(cookieHeader: string | undefined, { cookieName, secret }: SessionCookieOptions): string | null {
+  if (!cookieHeader) return null;
+  const raw = parse(cookieHeader)[cookieName];
+  if (!raw?.startsWith('s:')) return null;
+  return unsign(raw.slice(2), secret) || null;
+}
+
+/** The Set-Cookie value that renews session `sessionId` until `expires`, as express-session writes it. */
+export function sessionCookie(sessionId: string, expires: Date, { cookieName, secret, secure }: SessionCookieOptions & { secure: boolean }): string {
+  return serialize(cookieName, `s:${sign(sessionId, secret)}`, { expires, path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
 /**
- * Reads the signed session cookie the way express-session does and looks the session up, without
- * touching the response: for Socket.IO handshakes, where engine.io owns the response headers.
+ * The signed-in session behind a Cookie header, without touching the response: for Socket.IO
+ * handshakes, where engine.io owns the response headers.
  */
 export async function sessionFromCookie(
   cookieHeader: string | undefined,
-  options: { cookieName: string; secret: string; store: session.Store },
+  options: SessionCookieOptions & { store: DbSessionStore },
 ): Promise<SessionIdentity | null> {
-  if (!cookieHeader) return null;
-  const raw = parse(cookieHeader)[options.cookieName];
-  if (!raw?.startsWith('s:')) return null;
-  const sessionId = unsign(raw.slice(2), options.secret);
+  const sessionId = signedSessionId(cookieHeader, options);
   if (!sessionId) return null;
-  const data = await new Promise<session.SessionData | null | undefined>((resolve, reject) =>
-    options.store.get(sessionId, (err, value) => (err ? reject(err) : resolve(value))),
-  );
-  const userId = data?.passport?.user;
-  return userId ? { sessionId, userId } : null;
+  const session = await options.store.read(sessionId);
+  return session?.userId ? { sessionId, userId: session.userId } : null;
 }

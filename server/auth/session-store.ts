@@ -13,6 +13,18 @@ export type SessionsEndedListener = (sessionIds: readonly string[], reason: Sess
 
 const TOUCH_INTERVAL_MS = 60_000;
 const TOUCH_MEMORY = 50_000;
+const CACHE_ENTRIES = 50_000;
+
+/** A session row as last read: its data as JSON (each request gets its own copy), its user's facts, when it was read. */
+export interface CachedSession {
+  readonly json: string;
+  /** Who signed in with this session (passport's user id), or null. */
+  readonly userId: string | null;
+  /** That user's facts as read with the session; null when the user is gone. */
+  readonly user: ActorFactsRow | null;
+  readonly expiresAt: number;
+  readonly readAt: number;
+}
 
 /**
  * express-session store on our own database (PostgreSQL or PGlite alike), with the user id in
@@ -24,13 +36,37 @@ const TOUCH_MEMORY = 50_000;
  */
 export class DbSessionStore extends session.Store {
   private readonly lastTouched = new Map<string, number>();
+  /**
+   * Sessions with their users' policy facts as read in the last `cacheMs`: every API request reads its
+   * session, and most of them no longer wait for the database. Whatever can change what is cached
+   * forgets it at once in this process: the store's own writes, and `forgetAll()`, which the app calls
+   * around every write request and on hearing that another process wrote (see actor-facts.ts). What no
+   * server of this deployment did (a CLI, SQL by hand) is seen within `cacheMs`.
+   */
+  private readonly cache = new Map<string, CachedSession>();
+  /** Bumped by every forget: a read that began before one must not cache what it read. */
+  private generation = 0;
   /** The user read with a session (by the session data object `get` returned), then by the request it was loaded for. */
   private readonly userOfData = new WeakMap<object, ActorFactsRow>();
   private readonly userOfRequest = new WeakMap<object, ActorFactsRow>();
   private ended: SessionsEndedListener = () => undefined;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly cacheMs = 0,
+  ) {
     super();
+  }
+
+  /** Forgets every cached session and user (something they depend on may have changed). */
+  forgetAll(): void {
+    this.generation += 1;
+    this.cache.clear();
+  }
+
+  private forget(sid: string): void {
+    this.generation += 1;
+    this.cache.delete(sid);
   }
 
   /** Sets the one listener told of every ended session. */
@@ -39,18 +75,40 @@ export class DbSessionStore extends session.Store {
   }
 
   private report(sessionIds: readonly string[], reason: SessionEndReason): void {
-    for (const sid of sessionIds) this.lastTouched.delete(sid);
+    for (const sid of sessionIds) {
+      this.lastTouched.delete(sid);
+      this.forget(sid);
+    }
     if (sessionIds.length > 0) this.ended(sessionIds, reason);
   }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    // On every API request, so one prepared statement compiled once: the session and, in the same
-    // round trip and snapshot, its user's policy facts (for passport's deserializeUser, see userReadWith).
-    executeCompiled(this.db, 'sessionWithUser', [sid, new Date()], ([id, now]) =>
+    this.read(sid).then((entry) => {
+      if (!entry) return callback(undefined, null);
+      // A fresh copy: express-session and passport change the object they are given.
+      const data = JSON.parse(entry.json) as session.SessionData;
+      if (entry.user) this.userOfData.set(data, entry.user);
+      callback(undefined, data);
+    }, callback);
+  }
+
+  /**
+   * The live session `sid` with its user's policy facts (null: no such session, or expired): from the
+   * cache when read within `cacheMs`, else from the database. Do not change what it returns.
+   */
+  async read(sid: string): Promise<CachedSession | null> {
+    const now = Date.now();
+    const cached = this.cache.get(sid);
+    if (cached && now - cached.readAt < this.cacheMs && now < cached.expiresAt) return cached;
+    const generation = this.generation;
+    // On every API request that misses the cache, so one prepared statement compiled once: the session
+    // and, in the same round trip and snapshot, its user's policy facts.
+    const [row] = await executeCompiled(this.db, 'sessionWithUser', [sid, new Date(now)], ([id, at]) =>
       this.db
         .selectFrom('sessions')
         .select((eb) => [
           'sessions.data',
+          'sessions.expiresAt',
           jsonObjectFrom(
             eb
               .selectFrom('users')
@@ -59,14 +117,23 @@ export class DbSessionStore extends session.Store {
           ).as('user'),
         ])
         .where('sessions.sid', '=', id)
-        .where('sessions.expiresAt', '>', now)
+        .where('sessions.expiresAt', '>', at)
         .compile(),
-    ).then(([row]) => {
-      if (!row) return callback(undefined, null);
-      const data = row.data as session.SessionData;
-      if (row.user) this.userOfData.set(data, row.user);
-      callback(undefined, data);
-    }, callback);
+    );
+    if (!row) return null;
+    const data = row.data as session.SessionData;
+    const entry: CachedSession = {
+      json: JSON.stringify(data),
+      userId: data.passport?.user ?? null,
+      user: row.user ?? null,
+      expiresAt: row.expiresAt.getTime(),
+      readAt: now,
+    };
+    if (this.cacheMs > 0 && generation === this.generation) {
+      if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
+      this.cache.set(sid, entry);
+    }
+    return entry;
   }
 
   /** express-session turns what `get` returned into the request's session here: the user read with it goes with the request. */
@@ -87,6 +154,7 @@ export class DbSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
+    this.forget(sid);
     const row = { data: JSON.stringify(data), userId: data.passport?.user ?? null, expiresAt: expiry(data) };
     this.db
       .insertInto('sessions')
@@ -94,31 +162,39 @@ export class DbSessionStore extends session.Store {
       .onConflict((oc) => oc.column('sid').doUpdateSet(row))
       .execute()
       .then(
-        () => callback?.(),
+        () => {
+          this.forget(sid);
+          callback?.();
+        },
         (err: unknown) => callback?.(err),
       );
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
-    // express-session touches on every request; writing each time would make every read a write.
-    // Sliding the expiry once a minute per session is precise enough for hours-long sessions.
+    if (!this.renewIfDue(sid, expiry(data), callback)) callback?.();
+  }
+
+  /**
+   * Slides the session's expiry to `expiresAt` if it was not slid in the last minute (express-session
+   * touches on every request; writing each time would make every read a write, and a minute is precise
+   * enough for hours-long sessions). Whether it does; `done` hears when the write ended.
+   */
+  renewIfDue(sid: string, expiresAt: Date, done?: Callback): boolean {
     const now = Date.now();
     const last = this.lastTouched.get(sid);
-    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) {
-      callback?.();
-      return;
-    }
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return false;
     if (this.lastTouched.size >= TOUCH_MEMORY) this.lastTouched.clear();
     this.lastTouched.set(sid, now);
     this.db
       .updateTable('sessions')
-      .set({ expiresAt: expiry(data) })
+      .set({ expiresAt })
       .where('sid', '=', sid)
       .execute()
       .then(
-        () => callback?.(),
-        (err: unknown) => callback?.(err),
+        () => done?.(),
+        (err: unknown) => done?.(err),
       );
+    return true;
   }
 
   /** Sign-out, and express-session's regenerate (a sign-in replaces whatever session the browser had). */

@@ -1,12 +1,18 @@
 import type { Server as HttpServer } from 'node:http';
 import type { SessionIdentity } from '../auth/session-cookie.ts';
 import type { Logger } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SessionEndReason } from '../../shared/realtime.ts';
 import { sessionRoom, userRoom } from '../../shared/realtime.ts';
 import type { Notifier } from './notifier.ts';
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What the deployment's server processes tell each other (through the adapter). */
+export interface InterServerEvents {
+  /** Forget cached sessions and users: something they depend on may have changed. */
+  'sessions.forget': () => void;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SocketData {
   userId: string;
@@ -79,7 +85,7 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
   return io;
 }
 
-type RealtimeSocket = Parameters<Parameters<RealtimeServer['on']>[1]>[0];
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /**
  * A socket never outlives its session, even if nobody prunes: at the session's expiry the socket's server

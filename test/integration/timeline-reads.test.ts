@@ -7,8 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
  * The timeline's read path: the session comes with its user in one query, and the page with the
  * pupil's policy facts in one query read for the scope the policy most likely gives. These check that
  * every viewer still gets exactly the policy's scope (also when the likely one was wrong and the page
- * is read again), and that changes to accounts, memberships and guardian links count at the very next
- * request (nothing is cached between requests).
+ * is read again). What the session cache may and may not keep is in session-cache.test.ts.
  */
 let app: TestApp;
 let w: Awaited<ReturnType<typeof makeTwoSchools>>;
@@ -52,30 +51,5 @@ describe("the timeline's one-query reads", () => {
     // A pupil without artefacts has an empty timeline (the facts are read on their own); a non-pupil has none.
     expect(await timelineOf(w.classmate.username, w.classmate.id)).toMatchObject({ status: 200, titles: [] });
     expect((await timelineOf(w.admin.username, w.teacher.id)).status).toBe(404);
-  });
-
-  it('count a removed guardian link, a removed membership and a deactivation at the next request', async () => {
-    const db = app.database.db;
-    const guardian = await makeUser(db, { role: 'guardian', schoolId: w.schoolA.id });
-    await linkGuardian(db, guardian.id, w.pupil.id);
-    const asGuardian = await timelineOf(guardian.username);
-    expect(asGuardian.titles).toEqual([titles.shared]);
-    await db.deleteFrom('guardianLinks').where('guardianId', '=', guardian.id).execute();
-    expect((await asGuardian.client.get(`/api/pupils/${w.pupil.id}/artefacts`)).status).toBe(404);
-
-    const teacher = await makeUser(db, { role: 'teacher', schoolId: w.schoolA.id });
-    await addMember(db, w.group.id, teacher.id, 'teacher');
-    const asTeacher = await timelineOf(teacher.username);
-    expect(asTeacher.status).toBe(200);
-    await db.deleteFrom('memberships').where('userId', '=', teacher.id).execute();
-    expect((await asTeacher.client.get(`/api/pupils/${w.pupil.id}/artefacts`)).status).toBe(404);
-
-    const pupil = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
-    await addMember(db, w.group.id, pupil.id, 'pupil');
-    const asPupil = await timelineOf(pupil.username, pupil.id);
-    expect(asPupil.status).toBe(200);
-    // Written straight to the table (no session ended by the service): the user read with the session says inactive.
-    await db.updateTable('users').set({ active: false }).where('id', '=', pupil.id).execute();
-    expect((await asPupil.client.get(`/api/pupils/${pupil.id}/artefacts`)).status).toBe(401);
   });
 });

@@ -215,7 +215,7 @@ export function timelineRows(
   filter: TimelineFilter,
   limit: number,
   withPupilFacts = false,
-): Promise<Array<ArtefactRow & { pupilFacts?: PupilFactsJson }>> {
+): Promise<Array<ArtefactRow & { pupilFacts?: string }>> {
   // Each optional condition: its name in the shape's key, its values, and its SQL for placeholders of those values.
   const conditions: Array<{ name: string; values: unknown[]; where: (v: readonly unknown[]) => RawBuilder<unknown> }> = [];
   if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`a.visibility = 'guardians'` });
@@ -246,7 +246,8 @@ export function timelineRows(
       where.push(c.where(rest.slice(next, next + c.values.length)));
       next += c.values.length;
     }
-    return artefactsQuery(plain, viewer, where, lim, withPupilFacts ? sql`, ${pupilFactsJson(pupil)} as "pupilFacts"` : undefined);
+    // As text: every row carries the facts, but only the first row's are parsed (see timelineWithPupilFacts).
+    return artefactsQuery(plain, viewer, where, lim, withPupilFacts ? sql`, ${pupilFactsJson(pupil)}::text as "pupilFacts"` : undefined);
   });
 }
 
@@ -259,7 +260,7 @@ export function timelineRows(
 export async function timelineWithPupilFacts(db: Db, viewerId: string, pupilId: string, scope: PortfolioScope, filter: TimelineFilter, limit: number) {
   const rows = await timelineRows(db, viewerId, pupilId, scope, filter, limit, true);
   const facts = rows[0]?.pupilFacts;
-  const pupil = facts ? pupilFactsFrom(pupilId, facts) : await pupilFacts(db, pupilId);
+  const pupil = facts ? pupilFactsFrom(pupilId, JSON.parse(facts) as PupilFactsJson) : await pupilFacts(db, pupilId);
   return { rows: rows as ArtefactRow[], pupil };
 }
 

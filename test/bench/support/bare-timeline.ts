@@ -183,9 +183,14 @@ export interface BareChild extends NodeChild {
 export async function startBareTimeline(options: { databaseUrl: string; poolSize: number; label?: string }): Promise<BareChild> {
   const port = await freePort();
   const label = options.label ?? 'bare';
-  const proc = spawnNode([...TSX, path.join(import.meta.dirname, 'bare-timeline.ts'), '--serve', options.databaseUrl, String(options.poolSize), String(port)], {
-    label,
-  });
+  // BENCH_BARE_NODE_ARGS: extra Node options for the bare server only (as BENCH_SERVER_NODE_ARGS for Polku's).
+  const extra = (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawnNode(
+    [...extra, ...TSX, path.join(import.meta.dirname, 'bare-timeline.ts'), '--serve', options.databaseUrl, String(options.poolSize), String(port)],
+    {
+      label,
+    },
+  );
   onCleanup(`stop ${label}`, () => proc.stop());
   const deadline = Date.now() + 60_000;
   for (;;) {
