@@ -14,9 +14,12 @@ export const isRead = (method: string) => READS.has(method);
  * tells the deployment's other processes (see server.ts). Writes that happen outside a request (a job,
  * a CLI) must call it themselves, or are seen within SESSION_CACHE_MS.
  */
-export function forgetSessionsAroundWrites(forget: () => void): RequestHandler {
+export function forgetSessionsAroundWrites(forget: () => void, signedIn: (cookieHeader: string | undefined) => boolean): RequestHandler {
   return (req, res, next) => {
-    if (isRead(req.method)) return next();
+    // Only a signed-in user's write can change what a session may do (a sign-in without a session
+    // makes a new one, which nobody has cached); so a stranger's flood of POSTs cannot make every
+    // process drop its cache and tell the others, request after request.
+    if (isRead(req.method) || !signedIn(req.headers.cookie)) return next();
     forget();
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
     res.writeHead = ((...args: unknown[]) => {

@@ -13,7 +13,7 @@ export type SessionsEndedListener = (sessionIds: readonly string[], reason: Sess
 
 const TOUCH_INTERVAL_MS = 60_000;
 const TOUCH_MEMORY = 50_000;
-const CACHE_ENTRIES = 50_000;
+const CACHE_ENTRIES = 10_000;
 
 /** A session row as last read: its data as JSON (each request gets its own copy), its user's facts, when it was read. */
 export interface CachedSession {
@@ -62,6 +62,12 @@ export class DbSessionStore extends session.Store {
   forgetAll(): void {
     this.generation += 1;
     this.cache.clear();
+  }
+
+  /** Makes room: drops entries too old to be used, or everything if all are fresh (the cache is only a shortcut). */
+  private dropStale(now: number): void {
+    for (const [sid, entry] of this.cache) if (now - entry.readAt >= this.cacheMs) this.cache.delete(sid);
+    if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
   }
 
   private forget(sid: string): void {
@@ -130,7 +136,7 @@ export class DbSessionStore extends session.Store {
       readAt: now,
     };
     if (this.cacheMs > 0 && generation === this.generation) {
-      if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
+      if (this.cache.size >= CACHE_ENTRIES) this.dropStale(now);
       this.cache.set(sid, entry);
     }
     return entry;
