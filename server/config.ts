@@ -63,6 +63,7 @@ const envSchema = z.object({
   IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100_000).default(1024)),
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().default('ffmpeg')),
   MEDIA_MAX_TRANSCODE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(600).default(20)),
+  MEDIA_MAX_WAITING_TRANSCODES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100).default(4)),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -116,6 +117,7 @@ export interface Config {
     readonly ffmpegPath: string;
     /** The longest recording that is converted when browsers cannot play it as sent. */
     readonly maxTranscodeSeconds: number;
+    readonly maxWaitingTranscodes: number;
     /** Where uploads land before they are processed. */
     readonly tmpDir: string;
   };
@@ -195,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       },
       ffmpegPath: env.FFMPEG_PATH,
       maxTranscodeSeconds: Math.round(env.MEDIA_MAX_TRANSCODE_MINUTES * 60),
+      maxWaitingTranscodes: env.MEDIA_MAX_WAITING_TRANSCODES,
       tmpDir: path.join(dataDir, 'tmp'),
     },
     portability: {

@@ -193,7 +193,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const known = toHttpError(err) ?? new HttpError(500, 'internal_error', 'Something went wrong on our side. Please try again.');
-    if (known instanceof ServiceUnavailable) (req.log ?? logger).warn({ err }, 'request refused: database unavailable');
+    if (known instanceof ServiceUnavailable) (req.log ?? logger).warn({ err, reason: known.reason }, 'request refused: service unavailable');
     else if (known.status >= 500) (req.log ?? logger).error({ err }, 'request failed');
     if (known instanceof TooManyRequests || known instanceof ServiceUnavailable) res.setHeader('Retry-After', String(known.retryAfterSeconds));
     res.status(known.status).json(renderError(known));

@@ -161,6 +161,8 @@ const TRANSCODE_MAX_SIDE = 1920;
  * reads is the sender's word (a FLAC header saying 1 s over hours of sound), so the caller must check
  * the output's length, not only the probed one.
  */
+export const DEFAULT_MAX_WAITING_TRANSCODES = 4;
+
 export async function transcode(
   ffmpegPath: string,
   input: string,
@@ -169,6 +171,7 @@ export async function transcode(
   kind: 'audio' | 'video',
   timeoutMs: number,
   maxSeconds: number,
+  maxWaiting = DEFAULT_MAX_WAITING_TRANSCODES,
 ): Promise<void> {
   const video = [
     '-map',
@@ -221,16 +224,36 @@ export async function transcode(
     '-n',
     fileUrl(output),
   ];
-  const result = await transcodeSlot.run(() => run(ffmpegPath, args, timeoutMs));
+  const result = await transcodeSlot.run(() => run(ffmpegPath, args, timeoutMs), maxWaiting);
   if (result.code !== 0) throw new MediaUnreadable(result.stderr);
 }
 
-/** A queue of one: transcodes wait for each other so that uploads cannot take every core at once. */
+/** Thrown at once, instead of waiting, when enough transcodes already wait for the slot. */
+export class TranscodeQueueFull extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} transcodes are already waiting`);
+    this.name = 'TranscodeQueueFull';
+  }
+}
+
+/**
+ * A queue of one: transcodes wait for each other so that uploads cannot take every core at once.
+ * The queue is bounded: each waiting upload holds a request and its file on disk, and one long
+ * recording can keep the slot for many minutes, so past `maxWaiting` a transcode is refused at once.
+ */
 class Slot {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Running and waiting jobs. */
+  private pending = 0;
 
-  run<T>(job: () => Promise<T>): Promise<T> {
+  run<T>(job: () => Promise<T>, maxWaiting: number): Promise<T> {
+    if (this.pending > maxWaiting) return Promise.reject(new TranscodeQueueFull(this.pending - 1));
+    this.pending += 1;
+    const done = () => {
+      this.pending -= 1;
+    };
     const result = this.tail.then(job, job);
+    void result.then(done, done);
     this.tail = result.catch(() => undefined);
     return result;
   }

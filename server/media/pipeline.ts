@@ -2,10 +2,21 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BadRequest, HttpError, PayloadTooLarge } from '../http/errors.ts';
+import { BadRequest, HttpError, PayloadTooLarge, ServiceUnavailable } from '../http/errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobKey } from '../storage/blob-store.ts';
-import { type AvInfo, MediaUnreadable, TRANSCODED, ToolTimeout, ToolUnavailable, extractFrame, probe, remuxWithoutMetadata, transcode } from './av.ts';
+import {
+  type AvInfo,
+  MediaUnreadable,
+  TRANSCODED,
+  ToolTimeout,
+  ToolUnavailable,
+  TranscodeQueueFull,
+  extractFrame,
+  probe,
+  remuxWithoutMetadata,
+  transcode,
+} from './av.ts';
 import { playsInBrowsers, toUtf8, withExtension } from './conversions.ts';
 import { processImage } from './image.ts';
 import { makeTempDir } from './temp-files.ts';
@@ -47,6 +58,14 @@ export class TranscodeTooLong extends PayloadTooLarge {
     );
     this.reason = 'media_transcode_too_long';
     this.reasonParams = { minutes: Math.round(maxSeconds / 60) };
+  }
+}
+
+/** Enough recordings already wait to be converted: this one is refused at once (503 with Retry-After), not queued. */
+export class MediaBusy extends ServiceUnavailable {
+  constructor(fileName: string) {
+    super(`${quoteName(fileName) ?? 'The recording'} was not uploaded: Polku is converting other recordings right now. Please try again in a minute.`, 60);
+    this.reason = 'media_busy';
   }
 }
 
@@ -106,6 +125,8 @@ export interface MediaOptions {
   tmpDir: string;
   /** The longest recording that is transcoded (default 20 minutes); see av.ts transcode. */
   maxTranscodeSeconds?: number;
+  /** How many transcodes may wait for the one running (default 4); more are refused at once. */
+  maxWaitingTranscodes?: number;
 }
 
 const DEFAULT_MAX_TRANSCODE_SECONDS = 20 * 60;
@@ -204,7 +225,7 @@ async function processAudioVideo(
       // The encoder's file goes through the same remux as every kept recording: remuxing is idempotent
       // from then on, so a re-import of this file finds nothing to change (byte-stable round trip).
       const encoded = path.join(workDir, `encoded.${target.ext}`);
-      await transcode(options.ffmpegPath, file.path, accepted.ext, encoded, kind, 60_000 + maxSeconds * 3000, maxSeconds);
+      await transcode(options.ffmpegPath, file.path, accepted.ext, encoded, kind, 60_000 + maxSeconds * 3000, maxSeconds, options.maxWaitingTranscodes);
       await remuxWithoutMetadata(options.ffmpegPath, encoded, target.ext, output, kind);
       await rm(encoded, { force: true });
     } else {
@@ -212,6 +233,7 @@ async function processAudioVideo(
     }
   } catch (err) {
     if (err instanceof ToolUnavailable) throw new MediaToolMissing(file.originalName);
+    if (err instanceof TranscodeQueueFull) throw new MediaBusy(file.originalName);
     if (err instanceof ToolTimeout && convert) throw new TranscodeTooLong(file.originalName, maxSeconds);
     throw unreadable(err, file.originalName);
   }

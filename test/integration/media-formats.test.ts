@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../server/http/errors.ts';
-import { ToolTimeout, transcode } from '../../server/media/av.ts';
+import { HttpError, type ServiceUnavailable } from '../../server/http/errors.ts';
+import { ToolTimeout, TranscodeQueueFull, transcode } from '../../server/media/av.ts';
 import { type MediaOptions, type ProcessedMedia, processUpload } from '../../server/media/pipeline.ts';
 import { buildZip } from '../fixtures/hostile/make-hostile.ts';
 import * as fx from '../fixtures/make-fixtures.ts';
@@ -212,6 +212,35 @@ describe('phone recordings browsers cannot play are converted (issue 9, item 8)'
   it('a conversion over its time limit is killed and reported as such (a 1 ms limit cannot be met)', async () => {
     const err = await transcode(fx.FFMPEG, await threeGp(), '3gp', path.join(tmpDir, 'out.mp4'), 'video', 1, 60).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolTimeout);
+  });
+
+  it('refuses a conversion at once with 503 media_busy when enough wait, leaving nothing behind; one told to wait (an import) waits its turn', async () => {
+    // The slot is held by a conversion reading a named pipe: it cannot finish until the pipe is closed,
+    // so "busy" here does not depend on how fast this machine converts.
+    const holdDir = await mkdtemp(path.join(tmpdir(), 'polku-hold-'));
+    const pipe = path.join(holdDir, 'held.mkv');
+    await run('mkfifo', [pipe]);
+    const held = transcode(fx.FFMPEG, pipe, 'mkv', path.join(holdDir, 'out.mp4'), 'video', 60_000, 60, 0).catch((e: unknown) => e);
+    let waiting: Promise<ProcessedMedia> | null = null;
+    try {
+      const queueFull = await transcode(fx.FFMPEG, pipe, 'mkv', path.join(holdDir, 'second.mp4'), 'video', 60_000, 60, 0).catch((e: unknown) => e);
+      expect(queueFull).toBeInstanceOf(TranscodeQueueFull);
+      const err = await rejection(processFile(await threeGp(), { maxWaitingTranscodes: 0 }));
+      expect(err.status).toBe(503);
+      expect(err.reason).toBe('media_busy');
+      expect((err as ServiceUnavailable).retryAfterSeconds).toBeGreaterThan(0);
+      expect(err.message).toContain('"VID_0001.3gp" was not uploaded');
+      expect(await readdir(tmpDir)).toEqual([]);
+    } finally {
+      // What an import asks for: it is queued behind the held conversion, not refused.
+      waiting = processFile(await threeGp(), { maxWaitingTranscodes: Number.POSITIVE_INFINITY });
+      await (await open(pipe, 'w')).close();
+      await held;
+      await rm(holdDir, { recursive: true, force: true });
+    }
+    const converted = await waiting;
+    expect(converted.mime).toBe('video/mp4');
+    await converted.cleanup();
   });
 
   it('refuses an iPhone HEIC photo with 415, naming the format (this server cannot decode HEVC stills)', async () => {

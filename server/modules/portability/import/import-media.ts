@@ -272,7 +272,9 @@ export class MediaRefused extends Error {
 async function processOrReject(deps: MediaStoreDeps, planned: PlannedMedia, source: Inspected): Promise<ProcessedMedia> {
   const name = planned.originalName ?? path.posix.basename(planned.entry);
   try {
-    return await processUpload({ path: source.path, originalName: name, size: source.size }, deps.media);
+    // An import waits its turn to transcode, however many uploads wait: a job runs one file at a time,
+    // and a busy moment must not drop a recording from the pupil's archive (see av.ts Slot).
+    return await processUpload({ path: source.path, originalName: name, size: source.size }, { ...deps.media, maxWaitingTranscodes: Number.POSITIVE_INFINITY });
   } catch (err) {
     if ((err instanceof HttpError && err.status < 500) || err instanceof MediaUnreadable || err instanceof ToolUnavailable) {
       // The pipeline's own English words say what exactly is wrong: kept as the detail for the CLI and logs.
