@@ -63,6 +63,25 @@ describe('sign-in limits', () => {
     }
   });
 
+  it('counts an IPv6 client by its /64 network, and an IPv4-mapped address as the IPv4 address', { timeout: 60_000 }, async () => {
+    const limits = { perAccount: 100, perAddress: 2, windowSeconds: 600 };
+    const proxied = await startTestApp({ database: app.database, loginLimits: limits, env: { TRUST_PROXY: 'loopback' } });
+    try {
+      const from = (address: string) =>
+        proxied.client().request('POST', '/api/auth/login', { username: 'nobody', password: 'x' }, { 'x-forwarded-for': address });
+      // Three addresses of one /64 (as a phone or a home gets): one budget, so the third try is refused.
+      expect([(await from('2001:db8:1:2::1')).status, (await from('2001:db8:1:2:ffff::9')).status, (await from('2001:0db8:0001:0002:abcd::1')).status]).toEqual(
+        [401, 401, 429],
+      );
+      // Another /64 has its own budget.
+      expect((await from('2001:db8:1:3::1')).status).toBe(401);
+      // The same IPv4 client, written two ways: one budget.
+      expect([(await from('192.0.2.7')).status, (await from('::ffff:192.0.2.7')).status, (await from('192.0.2.7')).status]).toEqual([401, 401, 429]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('records the sign-in in the audit log', async () => {
     const teacher = await makeUser(app.database.db, { role: 'teacher' });
     expect((await tryLogin(app, teacher.username, TEST_PASSWORD)).status).toBe(200);

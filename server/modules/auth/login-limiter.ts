@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimite
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { TooManyRequests } from '../../http/errors.ts';
+import { addressKey } from './address-key.ts';
 
 export interface LoginLimits {
   /** Failed sign-ins allowed for one account from one address per window. */
@@ -54,12 +55,12 @@ export function loginLimiter(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, store: 
     const minutes = Math.ceil(seconds / 60);
     return new TooManyRequests(`Too many failed sign-ins. Please wait ${minutes} minute(s) and try again.`, seconds);
   }
-  const accountKey = (account: string, address: string) => `${account}|${address}`;
+  const accountKey = (account: string, address: string) => `${account}|${addressKey(address)}`;
 
   return {
-    /** Reserves one try for the account from this address; throws 429 when either budget is used up. */
+    /** Reserves one try for the account from this address (an IPv6 address counts as its /64); throws 429 when either budget is used up. */
     async reserve(account: string, address: string): Promise<void> {
-      const [a, b] = await Promise.allSettled([byAccount.consume(accountKey(account, address)), byAddress.consume(address)]);
+      const [a, b] = await Promise.allSettled([byAccount.consume(accountKey(account, address)), byAddress.consume(addressKey(address))]);
       if (a.status === 'rejected') {
         if (!(a.reason instanceof RateLimiterRes)) throw a.reason;
         throw tooMany(a.reason);
@@ -71,7 +72,7 @@ export function loginLimiter(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, store: 
     },
     /** A successful sign-in: the account's count starts over and the address gets its point back. */
     async succeed(account: string, address: string): Promise<void> {
-      await Promise.all([byAccount.delete(accountKey(account, address)), byAddress.reward(address, 1)]);
+      await Promise.all([byAccount.delete(accountKey(account, address)), byAddress.reward(addressKey(address), 1)]);
     },
     /** Deletes expired counters (PostgreSQL); returns how many. */
     async pruneExpired(): Promise<number> {
