@@ -51,8 +51,10 @@ export const exportJobSchema = z.object({
   progress: jobProgressSchema.nullable(),
   /** Archive size in bytes, once done. */
   size: z.number().int().nullable(),
-  /** Where the finished archive is downloaded (after a policy check), or null until done. */
+  /** Where the finished archive is downloaded (after a policy check), or null until done, or when outdated. */
   downloadUrl: z.string().nullable(),
+  /** A guardian's archive that holds work the pupil has since stopped sharing: no longer handed out. */
+  outdated: z.boolean(),
   error: jobErrorSchema.nullable(),
   createdAt: isoDateTime,
   finishedAt: isoDateTime.nullable(),

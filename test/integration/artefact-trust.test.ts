@@ -39,8 +39,8 @@ async function signedUrl(client: TestClient, mediaId: string): Promise<{ status:
   return { status: res.status, url: res.status === 302 ? new URL(res.headers.get('location') ?? '', app.url).toString() : null };
 }
 
-/** Exports the pupil's portfolio as this client through the HTTP API and reads the archive. */
-async function exportAs(client: TestClient): Promise<{ document: PortfolioDocument; names: string[] }> {
+/** Exports the pupil's portfolio as this client through the HTTP API, and waits for it to finish. */
+async function finishedExport(client: TestClient): Promise<ExportJob> {
   const started = await client.post<ExportJob>(`/api/pupils/${w.pupil.id}/exports`, {});
   expect(started.status).toBe(202);
   let job = started.body;
@@ -49,6 +49,12 @@ async function exportAs(client: TestClient): Promise<{ document: PortfolioDocume
     job = (await client.get<ExportJob>(`/api/exports/${job.id}`)).body;
   }
   expect(job.status).toBe('done');
+  return job;
+}
+
+/** Exports the pupil's portfolio as this client through the HTTP API and reads the archive. */
+async function exportAs(client: TestClient): Promise<{ document: PortfolioDocument; names: string[] }> {
+  const job = await finishedExport(client);
   const res = await client.get(`/api/exports/${job.id}/download`);
   const file = await fetch(new URL(res.headers.get('location') ?? '', app.url));
   const entries = await readZipMap(Buffer.from(await file.arrayBuffer()));
@@ -144,6 +150,44 @@ describe('guardians see only what was shared (issue 8, A3)', () => {
     expect(full.names.some((n) => n.includes(removedFile ?? '-'))).toBe(true);
     expect(fullDoc?.versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
     expect(fullDoc?.media.map((m) => m.id).sort()).toEqual([kept, removed].sort());
+  });
+});
+
+describe("a guardian's earlier export holds only what is still shared", () => {
+  it('is withdrawn once the pupil unshares or deletes an item in it, or removes one of its files; a full export is not', async () => {
+    const made = async (title: string) =>
+      (
+        await pupil.post<Artefact>(
+          '/api/artefacts',
+          form({ title, visibility: 'guardians' }, [{ name: 'kuva.png', type: 'image/png', bytes: await png('#00a') }]),
+        )
+      ).body;
+    const [toUnshare, toDelete, withFile] = [await made('Jaettu A'), await made('Jaettu B'), await made('Jaettu C')];
+    const changes: Array<[string, () => Promise<unknown>]> = [
+      ['unshared', () => pupil.patch(`/api/artefacts/${toUnshare.id}`, { visibility: 'private' })],
+      ['deleted', () => pupil.delete(`/api/artefacts/${toDelete.id}`)],
+      ['file removed', () => pupil.patch(`/api/artefacts/${withFile.id}`, { removeMediaIds: [withFile.media[0]?.id ?? ''] })],
+    ];
+    for (const [what, change] of changes) {
+      const guardianExport = await finishedExport(guardian);
+      expect(guardianExport.outdated, what).toBe(false);
+      expect((await guardian.get(`/api/exports/${guardianExport.id}/download`)).status, what).toBe(302);
+      const pupilExport = await finishedExport(pupil);
+      await change();
+
+      const after = await guardian.get<ExportJob>(`/api/exports/${guardianExport.id}`);
+      expect(after.body, what).toMatchObject({ outdated: true, downloadUrl: null });
+      const listed = await guardian.get<{ exports: ExportJob[] }>(`/api/pupils/${w.pupil.id}/exports`);
+      expect(listed.body.exports.find((j) => j.id === guardianExport.id)?.outdated, what).toBe(true);
+      const refused = await guardian.get<{ error: { code: string; reason?: string } }>(`/api/exports/${guardianExport.id}/download`);
+      expect(refused.status, what).toBe(409);
+      expect(refused.body.error.reason, what).toBe('export_outdated');
+      // The pupil's whole portfolio was never limited to what is shared.
+      expect((await pupil.get(`/api/exports/${pupilExport.id}/download`)).status, what).toBe(302);
+    }
+    // A new export of what is shared now is handed out.
+    const fresh = await finishedExport(guardian);
+    expect((await guardian.get(`/api/exports/${fresh.id}/download`)).status).toBe(302);
   });
 });
 

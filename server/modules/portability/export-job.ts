@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { blobKey } from '../../storage/blob-store.ts';
+import type { ArchiveContents } from './export/export-archive.ts';
 import { noteBlobKeys } from '../../storage/noted-blob-store.ts';
 import { writeExportArchive } from './engine.ts';
 import { deleteNoted, fail, markDone, startRunning } from './job-lifecycle.ts';
@@ -44,6 +45,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
   const stored = deps.blobs.putStream(key, body, { contentType: 'application/zip' });
   stored.catch((err: unknown) => storeFailed.abort(err));
   let entries: number;
+  let included: ArchiveContents | undefined;
   try {
     const written = await writeExportArchive(
       {
@@ -60,6 +62,8 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
     if (!body.writableEnded) body.end();
     await stored;
     entries = written.entries;
+    // A guardian's archive is only good while everything in it is still shared (checked at download).
+    if ((job.scope ?? 'full') === 'shared') included = written.included;
   } catch (err) {
     clearInterval(keepNote);
     body.destroy();
@@ -85,7 +89,7 @@ export async function runExportJob(deps: PortabilityDeps, job: JobRow, signal: A
       {
         blobKey: key,
         size: info?.size ?? null,
-        result: JSON.stringify({ entries }),
+        result: JSON.stringify({ entries, ...(included ? { included } : {}) }),
         progress: JSON.stringify({ ...(progress.latest ?? { phase: 'finishing', done: 1, total: 1 }), done: progress.latest?.total ?? 1 }),
       },
     );

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import {
   importPreviewSchema,
@@ -58,7 +59,31 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T | null {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function presentExport(view: JobView): ExportJob {
+const includedSchema = z.object({ included: z.object({ artefactIds: z.array(z.string()), mediaIds: z.array(z.string()) }) });
+
+/**
+ * Whether a guardian's (shared-scope) archive holds something the pupil no longer shares with
+ * guardians: an artefact unshared or deleted, or a media item removed, since it was made. Such an
+ * archive is not handed out any more (the guardian makes a new one). An archive that does not say
+ * what it holds (made before this check) counts as outdated. Full exports are never outdated.
+ */
+export async function outdatedSharedExport(db: Db, view: JobView): Promise<boolean> {
+  const { row } = view;
+  if ((row.scope ?? 'full') !== 'shared' || row.status !== 'done' || !row.pupilId) return false;
+  const contents = parsed(includedSchema, row.result)?.included;
+  if (!contents) return true;
+  const { artefactIds, mediaIds } = contents;
+  const counts = await sql<{ artefacts: number; media: number }>`
+    select
+      (select count(*)::int from artefacts
+        where id = any(${artefactIds}::uuid[]) and owner_id = ${row.pupilId} and visibility = 'guardians' and deleted_at is null) as artefacts,
+      (select count(*)::int from media_items m join artefacts a on a.id = m.artefact_id
+        where m.id = any(${mediaIds}::uuid[]) and a.owner_id = ${row.pupilId} and m.removed_at is null) as media`.execute(db);
+  const [found] = counts.rows;
+  return !found || found.artefacts < artefactIds.length || found.media < mediaIds.length;
+}
+
+export function presentExport(view: JobView, outdated = false): ExportJob {
   const { row } = view;
   return {
     id: row.id,
@@ -71,7 +96,8 @@ export function presentExport(view: JobView): ExportJob {
     fileName: row.fileName,
     progress: parsed(jobProgressSchema, row.progress),
     size: row.status === 'done' ? row.size : null,
-    downloadUrl: row.status === 'done' ? `/api/exports/${row.id}/download` : null,
+    downloadUrl: row.status === 'done' && !outdated ? `/api/exports/${row.id}/download` : null,
+    outdated,
     error: parsed(jobErrorSchema, row.error),
     createdAt: row.createdAt.toISOString(),
     finishedAt: iso(row.finishedAt),

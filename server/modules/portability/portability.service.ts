@@ -13,7 +13,7 @@ import { ImportRejected, previewImport } from './engine.ts';
 import { deleteNoted } from './job-lifecycle.ts';
 import type { JobRunner } from './jobs.ts';
 import type { PortabilityDeps } from './portability.deps.ts';
-import { jobResource, loadJob, presentExport, presentImport, viewsOf, type JobView } from './portability.repo.ts';
+import { jobResource, loadJob, outdatedSharedExport, presentExport, presentImport, viewsOf, type JobView } from './portability.repo.ts';
 
 const RECENT_EXPORTS = 20;
 const SWEEP_BATCH = 100;
@@ -131,12 +131,13 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
       .orderBy('createdAt', 'desc')
       .limit(RECENT_EXPORTS);
     if (!adminHere) query = query.where('requestedBy', '=', actor.id);
-    const views = await viewsOf(db, await query.execute());
-    return { exports: views.filter((v) => can(actor, 'exportArchive.read', archiveOf(v, pupil))).map(presentExport) };
+    const views = (await viewsOf(db, await query.execute())).filter((v) => can(actor, 'exportArchive.read', archiveOf(v, pupil)));
+    return { exports: await Promise.all(views.map(async (v) => presentExport(v, await outdatedSharedExport(db, v)))) };
   }
 
   async function getExport(actor: Actor, jobId: string): Promise<ExportJob> {
-    return presentExport(await visibleExport(actor, jobId));
+    const view = await visibleExport(actor, jobId);
+    return presentExport(view, await outdatedSharedExport(db, view));
   }
 
   /**
@@ -147,6 +148,11 @@ export function portabilityService(deps: PortabilityDeps, runner: Pick<JobRunner
   async function downloadUrl(actor: Actor, jobId: string, expiresInSeconds: number): Promise<string> {
     const view = await visibleExport(actor, jobId);
     if (view.row.status !== 'done' || !view.row.blobKey) throw new Conflict('The export is not ready yet.');
+    if (await outdatedSharedExport(db, view)) {
+      const outdated = new Conflict('Since this export was made, the pupil has stopped sharing some of the work in it. Make a new export.');
+      outdated.reason = 'export_outdated';
+      throw outdated;
+    }
     return blobs.signedUrl(view.row.blobKey, { expiresInSeconds, downloadName: view.row.fileName, contentType: 'application/zip' });
   }
 

@@ -50,7 +50,16 @@ interface TextEntry {
  * media file or rendered page is. On abort or any failure `output` is destroyed with the error
  * and the promise rejects; nothing else is left behind (no temp files are made).
  */
-export async function writeExportArchive(options: ExportOptions, output: NodeJS.WritableStream): Promise<{ entries: number; bytes: number }> {
+/** What an archive holds of the portfolio: a guardian's export is checked against it at download (see outdatedSharedExport). */
+export interface ArchiveContents {
+  artefactIds: string[];
+  mediaIds: string[];
+}
+
+export async function writeExportArchive(
+  options: ExportOptions,
+  output: NodeJS.WritableStream,
+): Promise<{ entries: number; bytes: number; included: ArchiveContents }> {
   const { db, blobs, pupilId, scope, locale, signal } = options;
   const progress = progressReporter(options.onProgress);
   try {
@@ -135,7 +144,11 @@ export async function writeExportArchive(options: ExportOptions, output: NodeJS.
       reading.stream = null;
     }
     progress({ phase: 'finishing', done: 1, total: 1, bytes: mediaTotal }, true);
-    return { entries: files.length + texts.length + 1, bytes };
+    const included = {
+      artefactIds: document.artefacts.map((a) => a.id),
+      mediaIds: document.artefacts.flatMap((a) => a.media.map((m) => m.id)),
+    };
+    return { entries: files.length + texts.length + 1, bytes, included };
   } catch (err) {
     // The caller's stream must not look like a finished archive.
     if (!isDestroyed(output)) destroyWith(output, err);

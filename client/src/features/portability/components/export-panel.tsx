@@ -83,6 +83,13 @@ function LatestExport({ job }: { job: ExportJob }) {
       </p>
     );
   }
+  if (job.outdated) {
+    return (
+      <p className="notice notice--warning" role="status">
+        {t('portability.exportOutdated')}
+      </p>
+    );
+  }
   return (
     <div className="notice notice--success stack" role="status">
       <p>{t('portability.exportReady')}</p>
@@ -94,6 +101,13 @@ function LatestExport({ job }: { job: ExportJob }) {
 function ExportLink({ job }: { job: ExportJob }) {
   const { t } = useTranslation();
   const format = useFormat();
+  if (job.outdated) {
+    return (
+      <p className="export-link">
+        {job.fileName} <span className="muted">{t('portability.exportOutdated')}</span>
+      </p>
+    );
+  }
   if (!job.downloadUrl) return null;
   return (
     <p className="export-link">
