@@ -236,4 +236,25 @@ describe('live', () => {
     expect(guardian).toEqual([sharedOne.body.id]);
     expect(other).toEqual([]);
   });
+
+  it('sharing a teacher level tells the guardian, who then sees it', async () => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(app.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: client('guardian').cookieHeader },
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(socket);
+    const heard: string[] = [];
+    socket.on('goalAssessment.shared', (p) => heard.push(p.assessmentId));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const level = await client('teacher').post<GoalAssessment>(assessPath(), { level: 3 });
+    expect((await client('pupil').patch(`/api/goal-assessments/${level.body.id}/sharing`, { sharedWithGuardians: true })).status).toBe(200);
+    await vi.waitFor(() => expect(heard).toEqual([level.body.id]), { timeout: 5000, interval: 20 });
+    const seen = (await client('guardian').get<GoalPage>(pagePath())).body.assessments.find((a) => a.id === level.body.id);
+    expect(seen).toMatchObject({ kind: 'teacher', level: 3, sharedWithGuardians: true });
+  });
 });

@@ -99,7 +99,7 @@ export function goalAssessmentsService({ db, notifier }: { db: Db; notifier: Not
         evidence: evidence.map((a) => ({ id: a.id, title: a.title, kind: a.kind, visibility: a.visibility, createdAt: a.createdAt.toISOString() })),
         assessments: rows.map((r) => present(r, visible)),
         canAssess: can(actor, 'goalAssessment.createSelf', f.resource) ? 'self' : can(actor, 'goalAssessment.createTeacher', f.resource) ? 'teacher' : null,
-        canShare: actor.id === pupilId && scope === 'all',
+        canShare: can(actor, 'goalAssessment.share', { type: 'goalAssessment', goal: f.resource, sharedWithGuardians: false }),
       };
     },
 

@@ -30,6 +30,7 @@ export default function GrowthChart({ scale, assessments }: { scale: Scale; asse
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
+            padding={{ left: 24, right: 24 }}
             tickFormatter={(v: number) => format.date(new Date(v).toISOString())}
           />
           <YAxis
@@ -50,7 +51,7 @@ export default function GrowthChart({ scale, assessments }: { scale: Scale; asse
             strokeWidth={3}
             strokeDasharray="6 4"
             connectNulls
-            dot={{ r: 6 }}
+            dot={{ r: 6, strokeDasharray: '0' }}
             isAnimationActive={false}
           />
         </LineChart>
