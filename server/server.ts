@@ -28,6 +28,8 @@ import { feedbackService } from './modules/feedback/feedback.service.ts';
 import { portabilityModule } from './modules/portability/portability.module.ts';
 import { scaleRoutes } from './modules/assessment/scales.routes.ts';
 import { scalesService } from './modules/assessment/scales.service.ts';
+import { goalAssessmentRoutes } from './modules/assessment/goal-assessments.routes.ts';
+import { goalAssessmentsService } from './modules/assessment/goal-assessments.service.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
@@ -149,6 +151,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const artefacts = artefactsService({ db: database.db, blobs, media: config.media, logger: mediaLogger, notifier, reference });
   const projects = projectsService({ db: database.db, reference });
   const scales = scalesService({ db: database.db });
+  const goalAssessments = goalAssessmentsService({ db: database.db, notifier });
   const feedback = feedbackService({ db: database.db, notifier, artefacts });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
   const upload = artefactUploads(
@@ -169,6 +172,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...referenceRoutes(reference),
     ...projectRoutes(projects),
     ...scaleRoutes(scales),
+    ...goalAssessmentRoutes(goalAssessments),
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback),
     ...portability.routes,

@@ -38,6 +38,20 @@ export interface ServerToClientEvents {
   /** The import was applied; `report` accounts for every entry. */
   'import.finished': (payload: ImportJob) => void;
   'import.failed': (payload: ImportJob) => void;
+  // --- Goal assessments (issue 10, section 2) ---
+  /**
+   * A self-assessment or teacher's level was recorded on a pupil's goal. No content: receivers reload the
+   * goal page through the policy (a guardian hears only of shared ones, and then sees only what is shared).
+   */
+  'goalAssessment.created': (payload: GoalAssessmentEvent) => void;
+  /** The pupil shared an assessment with guardians or stopped sharing it. */
+  'goalAssessment.shared': (payload: GoalAssessmentEvent) => void;
+}
+
+export interface GoalAssessmentEvent {
+  assessmentId: string;
+  goalId: string;
+  pupilId: string;
 }
 
 export type SessionEndReason = 'signed_out' | 'expired' | 'deactivated' | 'password_changed';

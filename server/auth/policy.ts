@@ -47,7 +47,19 @@ export type Resource =
   /** A finished export's archive: who asked for it, what it holds, and its pupil as they are now (not as they were when it was made). */
   /** An assessment scale: built-in (schoolId null, read-only) or a school's own. */
   | { readonly type: 'scale'; readonly schoolId: string | null }
-  | { readonly type: 'exportArchive'; readonly requestedBy: string; readonly scope: 'full' | 'shared'; readonly pupil: ResourceOf<'pupil'> };
+  | { readonly type: 'exportArchive'; readonly requestedBy: string; readonly scope: 'full' | 'shared'; readonly pupil: ResourceOf<'pupil'> }
+  // --- Goal assessments (issue 10, section 2) ---
+  /** One pupil's work on one project goal: the pupil's groups, and the project's teachers, groups and owner. */
+  | {
+      readonly type: 'pupilGoal';
+      readonly pupilId: string;
+      readonly pupilGroupIds: readonly string[];
+      readonly projectTeacherIds: readonly string[];
+      readonly projectGroupIds: readonly string[];
+      readonly projectOwnerId: string | null;
+    }
+  /** One self-assessment or teacher's level on a pupil's goal. */
+  | { readonly type: 'goalAssessment'; readonly goal: ResourceOf<'pupilGoal'>; readonly sharedWithGuardians: boolean };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -128,6 +140,20 @@ const rules = {
   'scale.create': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
   'scale.read': (a: Actor, r: ResourceOf<'scale'>) => r.schoolId === null || memberOf(a, r.schoolId),
   'scale.update': (a: Actor, r: ResourceOf<'scale'>) => r.schoolId !== null && adminOf(a, r.schoolId),
+
+  // --- Goal assessments (issue 10, section 2) ---
+  // A pupil's goal page: the pupil, their teachers (of the project or of the pupil's groups) and their guardians
+  // (who see only what the pupil shared: goalAssessmentScope), and only for a project the pupil takes part in.
+  'goal.read': (a: Actor, r: ResourceOf<'pupilGoal'>) => takesPart(r) && (a.id === r.pupilId || teachesPupilGoal(a, r) || a.childIds.has(r.pupilId)),
+  // The pupil assesses themself; a teacher records a level. Never a guardian.
+  'goalAssessment.createSelf': (a: Actor, r: ResourceOf<'pupilGoal'>) => takesPart(r) && a.id === r.pupilId && hasRole(a, 'pupil'),
+  'goalAssessment.createTeacher': (a: Actor, r: ResourceOf<'pupilGoal'>) => takesPart(r) && a.id !== r.pupilId && teachesPupilGoal(a, r),
+  'goalAssessment.read': (a: Actor, r: ResourceOf<'goalAssessment'>) => {
+    const scope = goalAssessmentScope(a, r.goal);
+    return scope === 'all' || (scope === 'shared' && r.sharedWithGuardians);
+  },
+  // Sharing with guardians is the pupil's choice, for their own assessments and their teachers' levels alike (as with artefacts).
+  'goalAssessment.share': (a: Actor, r: ResourceOf<'goalAssessment'>) => takesPart(r.goal) && a.id === r.goal.pupilId,
 } as const;
 
 type Rules = typeof rules;
@@ -148,6 +174,8 @@ const readAction = {
   media: 'media.read',
   exportArchive: 'exportArchive.read',
   scale: 'scale.read',
+  pupilGoal: 'goal.read',
+  goalAssessment: 'goalAssessment.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -218,6 +246,35 @@ export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: 
   if (r.visibility === 'guardians') for (const g of facts.guardianIds) ids.add(g);
   return [...ids];
 }
+
+// --- Goal assessments (issue 10, section 2) ---
+/**
+ * Which assessments on a pupil's goal an actor sees: all (the pupil and their teachers), those the pupil
+ * shared with guardians (a guardian), or none. Evidence follows the artefacts' own rule (artefact.read).
+ */
+export function goalAssessmentScope(a: Actor, r: ResourceOf<'pupilGoal'>): 'all' | 'shared' | null {
+  if (!takesPart(r)) return null;
+  if (a.id === r.pupilId || teachesPupilGoal(a, r)) return 'all';
+  if (a.childIds.has(r.pupilId)) return 'shared';
+  return null;
+}
+
+/** Who hears of an assessment live: the pupil and their teachers; guardians only of a shared one. */
+export function goalAssessmentAudience(
+  r: ResourceOf<'goalAssessment'>,
+  facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] },
+): string[] {
+  const ids = new Set([r.goal.pupilId, ...r.goal.projectTeacherIds, ...facts.groupTeacherIds]);
+  if (r.sharedWithGuardians) for (const g of facts.guardianIds) ids.add(g);
+  return [...ids];
+}
+function takesPart(r: ResourceOf<'pupilGoal'>): boolean {
+  return r.projectOwnerId === r.pupilId || r.projectGroupIds.some((g) => r.pupilGroupIds.includes(g));
+}
+function teachesPupilGoal(a: Actor, r: ResourceOf<'pupilGoal'>): boolean {
+  return r.projectTeacherIds.includes(a.id) || teachesAny(a, r.pupilGroupIds);
+}
+// --- end goal assessments ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {

@@ -34,6 +34,7 @@ export interface Database {
   portabilityJobs: PortabilityJobsTable;
   loginLimits: LoginLimitsTable;
   assessmentScales: AssessmentScalesTable;
+  goalAssessments: GoalAssessmentsTable;
 }
 
 /** Failed sign-in counters (rate-limiter-flexible's PostgreSQL layout); `expire` in epoch ms. */
@@ -171,6 +172,19 @@ export interface AssessmentScalesTable {
   updatedAt: UpdatedAt;
 }
 type ScaleLabels = { fi: string; sv: string; en: string };
+/** A self-assessment or a teacher's level on a goal (issue 10): inserted, never rewritten, apart from sharing. */
+export interface GoalAssessmentsTable {
+  id: Generated<string>;
+  goalId: string;
+  pupilId: string;
+  kind: 'self' | 'teacher';
+  assessorId: string | null;
+  level: number;
+  reflection: string | null;
+  artefactIds: ColumnType<string[], string[] | undefined, never>;
+  sharedWithGuardians: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: CreatedAt;
+}
 export interface ProjectPhasesTable {
   id: Generated<string>;
   projectId: string;

@@ -305,6 +305,31 @@ const cases: Case[] = [
     // Seen by everyone, changed by no one.
     expect: expectation({}, 403),
   },
+  // --- Goal assessments (issue 10, section 2): the pupil, their teachers, their guardian (shared only, never assessing) ---
+  {
+    route: 'GET /api/goals/{goalId}/pupils/{pupilId}',
+    request: async (w) => ({ path: `/api/goals/${w.project.goalId}/pupils/${w.pupil.id}` }),
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'POST /api/goals/{goalId}/pupils/{pupilId}/assessments',
+    request: async (w) => ({ path: `/api/goals/${w.project.goalId}/pupils/${w.pupil.id}/assessments`, body: { level: 1 } }),
+    expect: expectation({ pupil: 201, teacher: 201, guardian: 403 }, 404),
+  },
+  {
+    route: 'PATCH /api/goal-assessments/{assessmentId}/sharing',
+    request: async (w, app) => {
+      const row = await app.database.db
+        .insertInto('goalAssessments')
+        .values({ goalId: w.project.goalId, pupilId: w.pupil.id, kind: 'self', assessorId: w.pupil.id, level: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { path: `/api/goal-assessments/${row.id}/sharing`, body: { sharedWithGuardians: true } };
+    },
+    // Unshared: the guardian does not know it exists; the teacher sees it but sharing is the pupil's.
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  // --- end goal assessments ---
   {
     route: 'POST /api/artefacts',
     request: async () => ({ path: '/api/artefacts', body: { title: 'Havainto' } }),

@@ -6,3 +6,4 @@ export { GroupOverviewPage } from '../features/overview/components/group-overvie
 export { EditProjectPage, NewProjectPage } from '../features/projects/components/project-form-pages.tsx';
 export { ProjectPage } from '../features/projects/components/project-page.tsx';
 export { ImportPage } from '../features/portability/components/import-page.tsx';
+export { GoalPage } from '../features/goals/components/goal-page.tsx';

@@ -46,6 +46,8 @@ const portfolioRoutes: RouteObject[] = [
   { path: 'projects/:projectId', ...portfolioPage('ProjectPage', everyone) },
   { path: 'projects/:projectId/edit', ...portfolioPage('EditProjectPage', teaching) },
   { path: 'import', ...portfolioPage('ImportPage', ['pupil', 'admin']) },
+  // Goal assessments (issue 10, section 2): one pupil's page for one goal; the server decides who sees what.
+  { path: 'goals/:goalId/pupils/:pupilId', ...portfolioPage('GoalPage', ['pupil', 'teacher', 'guardian']) },
 ];
 
 const adminRoutes: RouteObject = {

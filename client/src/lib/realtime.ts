@@ -13,6 +13,7 @@ import { artefactAccessLost, artefactChanged, artefactKeys, artefactRemoved } fr
 import { dropFeedback, feedbackCountsChanged, feedbackKeys, upsertFeedback } from '../features/feedback/queries.ts';
 import { overviewKeys } from '../features/overview/queries.ts';
 import { exportEvent, importEvent, portabilityKeys } from '../features/portability/queries.ts';
+import { goalAssessmentsChanged } from '../features/goals/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -72,6 +73,9 @@ export function useRealtime(userId: string | null): void {
       void artefactAccessLost(queryClient, artefactId, ownerId);
     });
     socket.on('artefact.deleted', ({ artefactId, ownerId }) => void artefactRemoved(queryClient, artefactId, ownerId));
+    // Goal assessments (issue 10, section 2): the events carry no content; the goal page is fetched again.
+    socket.on('goalAssessment.created', ({ goalId, pupilId }) => void goalAssessmentsChanged(queryClient, goalId, pupilId));
+    socket.on('goalAssessment.shared', ({ goalId, pupilId }) => void goalAssessmentsChanged(queryClient, goalId, pupilId));
     socket.on('feedback.created', (payload) => {
       const parsed = feedbackSchema.safeParse(payload.feedback);
       if (parsed.success) upsertFeedback(queryClient, parsed.data);

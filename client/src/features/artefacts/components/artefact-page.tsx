@@ -7,6 +7,7 @@ import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession } from '../../auth/session.ts';
 import { FeedbackSection } from '../../feedback/components/feedback-section.tsx';
+import { goalPath } from '../../goals/paths.ts';
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
 import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
@@ -149,7 +150,9 @@ function ArtefactFacts({ artefact }: { artefact: Artefact }) {
             <dd>
               <ul className="plain-list">
                 {goals.map((g) => (
-                  <li key={g.id}>{g.text}</li>
+                  <li key={g.id}>
+                    <Link to={goalPath(g.id, artefact.owner.id)}>{g.text}</Link>
+                  </li>
                 ))}
               </ul>
             </dd>

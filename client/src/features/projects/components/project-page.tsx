@@ -9,6 +9,7 @@ import { Timeline } from '../../artefacts/components/timeline.tsx';
 import { newArtefactPath } from '../../artefacts/paths.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
 import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
+import { goalPath } from '../../goals/paths.ts';
 import { editProjectPath } from '../paths.ts';
 import { useProjectQuery } from '../queries.ts';
 import { useScaleLabel } from './assessment-fields.tsx';
@@ -96,7 +97,7 @@ function ProjectView({ project }: { project: Project }) {
             <ul className="goal-list">
               {project.goals.map((goal) => (
                 <li key={goal.id}>
-                  {goal.text}
+                  {isPupil ? <Link to={goalPath(goal.id, me.user.id)}>{goal.text}</Link> : goal.text}
                   {goal.successCriteria.length > 0 && (
                     <ul className="criteria-list" aria-label={t('projects.criteriaOf', { goal: goal.text })}>
                       {goal.successCriteria.map((c, i) => (

@@ -1,0 +1,188 @@
+import type { CreateGoalAssessmentRequest, GoalAssessment, GoalPage } from '../../../shared/api/goal-assessments.ts';
+import type { createGoalAssessmentRequestSchema } from '../../../shared/api/goal-assessments.ts';
+import type { z } from 'zod';
+import type { Actor } from '../../auth/actor.ts';
+import { authorize, can, goalAssessmentAudience, goalAssessmentScope } from '../../auth/policy.ts';
+import type { Db } from '../../db/database.ts';
+import { BadRequest, NotFound } from '../../http/errors.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { audienceFacts } from '../artefacts/artefacts.repo.ts';
+import { defaultScale, findScale } from './scales.repo.ts';
+import {
+  assessmentRows,
+  findAssessment,
+  pupilArtefacts,
+  pupilGoalFacts,
+  type AssessmentRow,
+  type PupilArtefactRow,
+  type PupilGoalFacts,
+} from './goal-assessments.repo.ts';
+
+type CreateInput = z.output<typeof createGoalAssessmentRequestSchema> & CreateGoalAssessmentRequest;
+
+/**
+ * Self-assessments and teachers' levels on a pupil's goal (issue 10, section 2). Rows are only added:
+ * the goal page shows growth over time. Who sees what is the policy's (goal.read, goalAssessmentScope).
+ */
+export function goalAssessmentsService({ db, notifier }: { db: Db; notifier: Notifier }) {
+  async function facts(goalId: string, pupilId: string): Promise<PupilGoalFacts> {
+    const found = await pupilGoalFacts(db, goalId, pupilId);
+    if (!found) throw new NotFound('The goal');
+    return found;
+  }
+
+  /** The artefact as `artefact.read` sees it: the pupil's, in its own project. */
+  const artefactResource = (f: PupilGoalFacts, a: PupilArtefactRow) => ({
+    type: 'artefact' as const,
+    ownerId: f.resource.pupilId,
+    ownerGroupIds: f.resource.pupilGroupIds,
+    projectTeacherIds: a.projectTeachers.map((t) => t.userId),
+    visibility: a.visibility,
+  });
+
+  async function scaleOf(scaleId: string | null) {
+    return (scaleId ? await findScale(db, scaleId) : null) ?? defaultScale(db);
+  }
+
+  function present(r: AssessmentRow, visibleArtefacts: ReadonlySet<string>): GoalAssessment {
+    return {
+      id: r.id,
+      goalId: r.goalId,
+      pupilId: r.pupilId,
+      kind: r.kind,
+      assessor: r.assessorId && r.assessorName ? { id: r.assessorId, displayName: r.assessorName } : null,
+      level: r.level,
+      reflection: r.reflection,
+      artefactIds: r.artefactIds.filter((id) => visibleArtefacts.has(id)),
+      sharedWithGuardians: r.sharedWithGuardians,
+      createdAt: r.createdAt.toISOString(),
+    };
+  }
+
+  /** After commit: the pupil and their teachers hear of it, guardians too once it is shared (and when it stops being). */
+  async function announce(
+    f: PupilGoalFacts,
+    event: 'goalAssessment.created' | 'goalAssessment.shared',
+    assessmentId: string,
+    shared: boolean,
+    toGuardiansAnyway = false,
+  ) {
+    const audience = await audienceFacts(db, f.resource.pupilId);
+    const hearing = new Set(goalAssessmentAudience({ type: 'goalAssessment', goal: f.resource, sharedWithGuardians: shared }, audience));
+    if (toGuardiansAnyway) for (const g of audience.guardianIds) hearing.add(g);
+    const payload = { assessmentId, goalId: f.row.goalId, pupilId: f.resource.pupilId };
+    for (const userId of hearing) notifier.toUser(userId, event, payload);
+  }
+
+  return {
+    async page(actor: Actor, goalId: string, pupilId: string): Promise<GoalPage> {
+      const f = await facts(goalId, pupilId);
+      authorize(actor, 'goal.read', f.resource, 'The goal');
+      const scope = goalAssessmentScope(actor, f.resource);
+      const [scale, artefacts, rows] = await Promise.all([
+        scaleOf(f.row.scaleId),
+        pupilArtefacts(db, pupilId, { goalId }),
+        assessmentRows(db, goalId, pupilId, scope !== 'all'),
+      ]);
+      const evidence = artefacts.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)));
+      // Artefacts an assessment points at may no longer be linked to the goal: check those too.
+      const linked = new Set(artefacts.map((a) => a.id));
+      const others = [...new Set(rows.flatMap((r) => r.artefactIds))].filter((id) => !linked.has(id));
+      const pointed = others.length ? await pupilArtefacts(db, pupilId, { ids: others }) : [];
+      const visible = new Set([...evidence, ...pointed.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)))].map((a) => a.id));
+      return {
+        goal: { id: f.row.goalId, text: f.row.text, successCriteria: f.row.successCriteria },
+        project: { id: f.row.projectId, title: f.row.projectTitle, subjectCodes: f.row.subjectCodes, competenceIds: f.row.competenceIds },
+        pupil: { id: pupilId, displayName: f.row.pupilName },
+        scale,
+        evidence: evidence.map((a) => ({ id: a.id, title: a.title, kind: a.kind, visibility: a.visibility, createdAt: a.createdAt.toISOString() })),
+        assessments: rows.map((r) => present(r, visible)),
+        canAssess: can(actor, 'goalAssessment.createSelf', f.resource) ? 'self' : can(actor, 'goalAssessment.createTeacher', f.resource) ? 'teacher' : null,
+        canShare: can(actor, 'goalAssessment.share', { type: 'goalAssessment', goal: f.resource, sharedWithGuardians: false }),
+      };
+    },
+
+    async create(actor: Actor, goalId: string, pupilId: string, input: CreateInput, ip?: string): Promise<GoalAssessment> {
+      const f = await facts(goalId, pupilId);
+      const kind = actor.id === pupilId ? 'self' : 'teacher';
+      authorize(actor, kind === 'self' ? 'goalAssessment.createSelf' : 'goalAssessment.createTeacher', f.resource, 'The goal');
+      if (kind === 'teacher' && input.sharedWithGuardians)
+        throw new BadRequest('Only the pupil shares assessments with guardians.', [
+          { path: 'body.sharedWithGuardians', message: 'must be false for a teacher' },
+        ]);
+      const scale = await scaleOf(f.row.scaleId);
+      if (input.level >= scale.levels.length)
+        throw new BadRequest('The level is not on this project’s scale.', [
+          { path: 'body.level', message: `must be a level from 0 to ${scale.levels.length - 1}` },
+        ]);
+      const ids = [...new Set(input.artefactIds)];
+      if (ids.length) {
+        const found = await pupilArtefacts(db, pupilId, { ids });
+        const readable = found.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)));
+        if (readable.length !== ids.length)
+          throw new BadRequest('Some of the chosen work is not the pupil’s own or cannot be seen.', [
+            { path: 'body.artefactIds', message: 'must be artefacts of the pupil that you may see' },
+          ]);
+      }
+      const reflection = input.reflection ? input.reflection : null;
+      const id = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('goalAssessments')
+          .values({
+            goalId,
+            pupilId,
+            kind,
+            assessorId: actor.id,
+            level: input.level,
+            reflection,
+            artefactIds: ids,
+            sharedWithGuardians: input.sharedWithGuardians,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'goalAssessment.create',
+          subjectType: 'goalAssessment',
+          subjectId: row.id,
+          subjectUserId: pupilId,
+          details: { goalId, kind },
+          ip,
+        });
+        return row.id;
+      });
+      await announce(f, 'goalAssessment.created', id, input.sharedWithGuardians);
+      const [created] = (await assessmentRows(db, goalId, pupilId, false)).filter((r) => r.id === id);
+      if (!created) throw new NotFound('The assessment');
+      return present(created, new Set(ids));
+    },
+
+    /** The pupil shares (or stops sharing) one assessment with their guardians: their own or a teacher's level. */
+    async share(actor: Actor, assessmentId: string, shared: boolean, ip?: string): Promise<GoalAssessment> {
+      const found = await findAssessment(db, assessmentId);
+      if (!found) throw new NotFound('The assessment');
+      const f = await facts(found.goalId, found.pupilId);
+      authorize(actor, 'goalAssessment.share', { type: 'goalAssessment', goal: f.resource, sharedWithGuardians: found.sharedWithGuardians }, 'The assessment');
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('goalAssessments').set({ sharedWithGuardians: shared }).where('id', '=', assessmentId).execute();
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'goalAssessment.share',
+          subjectType: 'goalAssessment',
+          subjectId: assessmentId,
+          subjectUserId: found.pupilId,
+          details: { shared },
+          ip,
+        });
+      });
+      // Guardians hear of it either way: sharing shows it, unsharing makes their page drop it.
+      await announce(f, 'goalAssessment.shared', assessmentId, shared, true);
+      const rows = await assessmentRows(db, found.goalId, found.pupilId, false);
+      const row = rows.find((r) => r.id === assessmentId);
+      if (!row) throw new NotFound('The assessment');
+      return present(row, new Set(row.artefactIds));
+    },
+  };
+}
+export type GoalAssessmentsService = ReturnType<typeof goalAssessmentsService>;
