@@ -1,0 +1,79 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { linkGuardian, makeTwoSchools, makeUser, addMember } from '../helpers/factories.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { TestClient } from '../helpers/test-client.ts';
+
+/**
+ * The session cache (SESSION_CACHE_MS) attacked: each check is a way a cached session or its user's
+ * facts could outlive what Polku itself changed, beyond the documented window. A cache far longer
+ * than the test (a minute) means only forgetting can explain a changed answer.
+ */
+let w: Awaited<ReturnType<typeof makeTwoSchools>>;
+const timeline = (pupilId: string) => `/api/pupils/${pupilId}/artefacts`;
+
+/** The same session cookie with its value in double quotes, which express-session (and RFC 6265) accept. */
+const quoted = (cookieHeader: string) => cookieHeader.replace(/^polku\.sid=([^;]*)/, 'polku.sid="$1"');
+
+describe('writes are decided and forgotten by the session they actually run as', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { SESSION_CACHE_MS: '60000' } });
+    w = await makeTwoSchools(app.database.db);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("forgets after a signed-in write whatever the cookie's spelling (a quoted value)", async () => {
+    const db = app.database.db;
+    const guardian = await makeUser(db, { role: 'guardian', schoolId: w.schoolA.id });
+    await linkGuardian(db, guardian.id, w.pupil.id);
+    const asGuardian = await app.as(guardian.username);
+    expect((await asGuardian.get(timeline(w.pupil.id))).status).toBe(200);
+    // An admin's API client that quotes its cookie: express-session signs it in all the same.
+    const admin = await app.as(w.admin.username);
+    const adminQuoted = new TestClient(app.url, { cookie: quoted(admin.cookieHeader) });
+    expect((await adminQuoted.delete(`/api/guardian-links/${guardian.id}/${w.pupil.id}`)).status).toBe(200);
+    expect((await asGuardian.get(timeline(w.pupil.id))).status).toBe(404);
+  });
+
+  it('forgets after a signed-in write whose client went away before the answer', async () => {
+    const db = app.database.db;
+    const guardian = await makeUser(db, { role: 'guardian', schoolId: w.schoolA.id });
+    await linkGuardian(db, guardian.id, w.pupil.id);
+    const asGuardian = await app.as(guardian.username);
+    expect((await asGuardian.get(timeline(w.pupil.id))).status).toBe(200);
+    const admin = await app.as(w.admin.username);
+    // The admin's tab closes right after sending: the removal still commits, but Node sends no headers.
+    const { port } = new URL(app.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const path = `/api/guardian-links/${guardian.id}/${w.pupil.id}`;
+    const request = `DELETE ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${app.url}\r\nCookie: ${admin.cookieHeader}\r\nContent-Length: 0\r\n\r\n`;
+    // Sent, then the connection reset: the server's response is destroyed while the handler still runs.
+    await new Promise<void>((resolve) => socket.write(request, () => resolve()));
+    socket.resetAndDestroy();
+    const linked = () => db.selectFrom('guardianLinks').select('pupilId').where('guardianId', '=', guardian.id).execute();
+    await vi.waitFor(async () => expect(await linked()).toEqual([]), { timeout: 10_000, interval: 20 });
+    // The handler may still be finishing its answer after the commit; within a cache of a minute, only
+    // forgetting can turn the guardian away.
+    await vi.waitFor(async () => expect((await asGuardian.get(timeline(w.pupil.id))).status).toBe(404), { timeout: 10_000, interval: 50 });
+  });
+
+  it('authorises every write on the database as it is, not on a cached session', async () => {
+    const db = app.database.db;
+    const pupil = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+    await addMember(db, w.group.id, pupil.id, 'pupil');
+    const asPupil = await app.as(pupil.username);
+    // Cached by a read.
+    expect((await asPupil.get('/api/me')).status).toBe(200);
+    // Deactivated beside Polku: reads may see it within SESSION_CACHE_MS, a write must see it at once.
+    await db.updateTable('users').set({ active: false }).where('id', '=', pupil.id).execute();
+    const pupilQuoted = new TestClient(app.url, { cookie: quoted(asPupil.cookieHeader) });
+    expect((await pupilQuoted.patch('/api/me', { locale: 'sv' })).status).toBe(401);
+    expect((await asPupil.patch('/api/me', { locale: 'sv' })).status).toBe(401);
+    const row = await db.selectFrom('users').select('locale').where('id', '=', pupil.id).executeTakeFirstOrThrow();
+    expect(row.locale).not.toBe('sv');
+  });
+});
