@@ -27,7 +27,9 @@ export function sessionCookie(sessionId: string, expires: Date, { cookieName, se
 
 /**
  * The signed-in session behind a Cookie header, without touching the response: for Socket.IO
- * handshakes, where engine.io owns the response headers.
+ * handshakes, where engine.io owns the response headers. Read from the database, not the session
+ * cache: a socket joins its user's rooms at once and then hears their events, and a handshake is rare
+ * (one per page load), so a session ended a moment ago in another process must not connect.
  */
 export async function sessionFromCookie(
   cookieHeader: string | undefined,
@@ -35,6 +37,6 @@ export async function sessionFromCookie(
 ): Promise<SessionIdentity | null> {
   const sessionId = signedSessionId(cookieHeader, options);
   if (!sessionId) return null;
-  const session = await options.store.read(sessionId);
+  const session = await options.store.read(sessionId, { fresh: true });
   return session?.userId ? { sessionId, userId: session.userId } : null;
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
 import { linkGuardian, makeTwoSchools, makeUser, addMember } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { TestClient } from '../helpers/test-client.ts';
@@ -76,4 +77,37 @@ describe('writes are decided and forgotten by the session they actually run as',
     const row = await db.selectFrom('users').select('locale').where('id', '=', pupil.id).executeTakeFirstOrThrow();
     expect(row.locale).not.toBe('sv');
   });
+});
+
+describe('a socket handshake reads the session as it is', () => {
+  const opened: Socket[] = [];
+  afterEach(() => {
+    for (const socket of opened.splice(0)) socket.disconnect();
+  });
+
+  it('refuses a session ended in another process, even while that process has not been told', async () => {
+    // Two processes on one database without an adapter: the second never hears of the first's writes,
+    // as if the word were still on its way. A handshake is rare enough to read the database.
+    const env = { SESSION_CACHE_MS: '60000' };
+    const first = await startTestApp({ env });
+    const second = await startTestApp({ env: { ...env, SESSION_SECRET: first.config.sessionSecret }, database: first.database });
+    try {
+      const db = first.database.db;
+      const pupil = await makeUser(db, { role: 'pupil' });
+      const onFirst = await first.as(pupil.username);
+      const cookie = onFirst.cookieHeader;
+      expect((await new TestClient(second.url, { cookie }).get('/api/me')).status).toBe(200);
+      expect((await onFirst.post('/api/auth/logout')).status).toBe(200);
+      const socket = io(second.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+      opened.push(socket);
+      const outcome = await new Promise<string>((resolve) => {
+        socket.once('connect', () => resolve('connected'));
+        socket.once('connect_error', (err) => resolve(err.message));
+      });
+      expect(outcome).toBe('unauthenticated');
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  }, 60_000);
 });
