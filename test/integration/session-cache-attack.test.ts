@@ -111,3 +111,24 @@ describe('a socket handshake reads the session as it is', () => {
     }
   }, 60_000);
 });
+
+describe('the session reader reads the cookie as express-session does', () => {
+  it('knows a quoted cookie value, as the write path does, and nothing that is not signed', async () => {
+    const app = await startTestApp();
+    try {
+      const pupil = await makeUser(app.database.db, { role: 'pupil' });
+      const client = await app.as(pupil.username);
+      const asQuoted = new TestClient(app.url, { cookie: quoted(client.cookieHeader) });
+      expect((await asQuoted.get('/api/me')).status).toBe(200);
+      expect((await asQuoted.patch('/api/me', { locale: 'en' })).status).toBe(200);
+      // Quotes around an unsigned or forged value sign nobody in.
+      const sid = /polku\.sid=s%3A([^.]+)\./.exec(client.cookieHeader)?.[1] ?? '';
+      for (const cookie of [`polku.sid="${sid}"`, `polku.sid="s%3A${sid}.forged"`, `polku.sid=%22s%3A${sid}%22`]) {
+        expect((await new TestClient(app.url, { cookie }).get('/api/me')).status).toBe(401);
+        expect((await new TestClient(app.url, { cookie }).patch('/api/me', { locale: 'en' })).status).toBe(401);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
