@@ -18,8 +18,9 @@ export const isRead = (method: string) => READS.has(method);
  * not a second reading of the cookie that could disagree with it. The forget happens when the handler
  * ends the response (`end`), and already when it sends the headers (`writeHead`) of a streamed one:
  * `end` is called even when the client has gone away, when Node no longer calls `writeHead`.
- * Writes that happen outside a request (a job, a CLI) must call it themselves, or are seen within
- * SESSION_CACHE_MS; sessions the store ends are forgotten by the store itself.
+ * Writes that happen outside a signed-in request (a job, a CLI, a future password reset by e-mail)
+ * must call it themselves, or are seen within SESSION_CACHE_MS: sessions the store ends are forgotten
+ * by the store at once in its own process only.
  */
 export function forgetSessionsAfterWrites(forget: () => void): RequestHandler {
   return (req, res, next) => {
