@@ -12,8 +12,7 @@ import { buildOpenApi } from './http/openapi.ts';
 import { requestLogger } from './http/request-log.ts';
 import { mountRoutes, type AnyRoute } from './http/route.ts';
 import { sameOriginGuard } from './http/same-origin.ts';
-import { forgetSessionsAroundWrites, isRead } from './auth/session-cache-sync.ts';
-import { signedSessionId } from './auth/session-cookie.ts';
+import { forgetSessionsAfterWrites, isRead } from './auth/session-cache-sync.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { healthRouter } from './modules/system/system.routes.ts';
 
@@ -81,12 +80,9 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(refuseEncodedUploads);
   api.use(sameOriginGuard(config.publicUrl, config.demo));
-  api.use(
-    forgetSessionsAroundWrites(
-      deps.forgetSessions,
-      (cookieHeader) => signedSessionId(cookieHeader, { cookieName: SESSION_COOKIE, secret: config.sessionSecret }) !== null,
-    ),
-  );
+  // Before the session middleware: express-session wraps res.end too, and saves the session in its
+  // wrapper, which must run before ours forgets (a sign-in's new session, a sign-out's ended one).
+  api.use(forgetSessionsAfterWrites(deps.forgetSessions));
   // Who is signed in: reads only look (sessionReader); writes get express-session and passport,
   // which sign in, sign out and regenerate.
   const writerSession = Router();

@@ -40,7 +40,8 @@ export class DbSessionStore extends session.Store {
    * Sessions with their users' policy facts as read in the last `cacheMs`: every API request reads its
    * session, and most of them no longer wait for the database. Whatever can change what is cached
    * forgets it at once in this process: the store's own writes, and `forgetAll()`, which the app calls
-   * around every write request and on hearing that another process wrote (see actor-facts.ts). What no
+   * after every signed-in write request and on hearing that another process wrote (session-cache-sync.ts).
+   * Writes themselves never use the cache (`get`). What no
    * server of this deployment did (a CLI, SQL by hand) is seen within `cacheMs`.
    */
   private readonly cache = new Map<string, CachedSession>();
@@ -88,8 +89,13 @@ export class DbSessionStore extends session.Store {
     if (sessionIds.length > 0) this.ended(sessionIds, reason);
   }
 
+  /**
+   * express-session's read, which only writes use (sign-in and sign-out among them; reads go through
+   * session-reader.ts): a write is decided on the session and facts as the database holds them, never
+   * on a cached copy, whatever its request looked like.
+   */
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    this.read(sid).then((entry) => {
+    this.read(sid, { fresh: true }).then((entry) => {
       if (!entry) return callback(undefined, null);
       // A fresh copy: express-session and passport change the object they are given.
       const data = JSON.parse(entry.json) as session.SessionData;
@@ -100,11 +106,12 @@ export class DbSessionStore extends session.Store {
 
   /**
    * The live session `sid` with its user's policy facts (null: no such session, or expired): from the
-   * cache when read within `cacheMs`, else from the database. Do not change what it returns.
+   * cache when read within `cacheMs`, else (and always with `fresh`) from the database. Do not change
+   * what it returns.
    */
-  async read(sid: string): Promise<CachedSession | null> {
+  async read(sid: string, { fresh = false }: { fresh?: boolean } = {}): Promise<CachedSession | null> {
     const now = Date.now();
-    const cached = this.cache.get(sid);
+    const cached = fresh ? undefined : this.cache.get(sid);
     if (cached && now - cached.readAt < this.cacheMs && now < cached.expiresAt) return cached;
     const generation = this.generation;
     // On every API request that misses the cache, so one prepared statement compiled once: the session
