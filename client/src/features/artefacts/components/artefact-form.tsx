@@ -237,13 +237,12 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
     } else {
       const payload = { ...fields, ...(removeMediaIds.length > 0 ? { removeMediaIds } : {}) };
       await form.submit(updateArtefactRequestSchema, payload, (data) =>
-        send(async (signal) => {
-          let result = await update.mutateAsync({ body: data, signal });
-          if (files.length > 0) {
-            result = await upload(() => addMedia.mutateAsync({ files: files.map((f) => f.file), callbacks: callbacks(0, signal) }));
-          }
-          return result;
-        }),
+        // With new files, the fields travel in the same request: one save makes one version (issue 10 §4).
+        send((signal) =>
+          files.length > 0
+            ? upload(() => addMedia.mutateAsync({ files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data), signal), data }))
+            : update.mutateAsync({ body: data, signal }),
+        ),
       );
     }
     if (saved) {
