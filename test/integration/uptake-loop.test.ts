@@ -200,6 +200,29 @@ describe('the uptake loop', () => {
     expect((await pupil.patch(`/api/artefacts/${a.id}`, { title: 'Uudestaan', answersFeedbackIds: [request.id] })).status).toBe(400);
   });
 
+  it('a guardian hears of an edited answered message without a version they may not see', async () => {
+    const a = await newWork('Yksityinen vastaus');
+    const note = (await teacher.post<Feedback>(`/api/artefacts/${a.id}/feedback`, { body: 'Korjaa.', revise: true })).body;
+    await pupil.patch(`/api/artefacts/${a.id}`, { title: 'Yksityinen vastaus 2', answersFeedbackIds: [note.id] });
+    // Shared with a change of content: v3 is shared, v2 (the answer) never was.
+    await pupil.patch(`/api/artefacts/${a.id}`, { title: 'Jaettu 3', visibility: 'guardians' });
+    const guardianLive = listen(guardian);
+    const pupilLive = listen(pupil);
+    await Promise.all([guardianLive.ready, pupilLive.ready]);
+    expect((await thread(guardian, a.id))[0]?.answeredVersion).toBeNull();
+    await teacher.patch(`/api/artefacts/${a.id}/feedback/${note.id}`, { body: 'Korjaa, kiitos.' });
+    await vi.waitFor(() => expect(guardianLive.events.map(([e]) => e)).toContain('feedback.updated'), { timeout: 5000 });
+    await vi.waitFor(() => expect(pupilLive.events.map(([e]) => e)).toContain('feedback.updated'), { timeout: 5000 });
+    const heard = (client: { events: Array<[string, unknown]> }) =>
+      (client.events.find(([e]) => e === 'feedback.updated')?.[1] as { feedback: Feedback }).feedback;
+    expect(heard(guardianLive).answeredVersion).toBeNull();
+    expect(heard(pupilLive).answeredVersion).toBe(2);
+
+    // A purge of the work takes its answered feedback and versions with it.
+    await app.database.db.deleteFrom('artefacts').where('id', '=', a.id).execute();
+    expect(await app.database.db.selectFrom('feedback').select('id').where('artefactId', '=', a.id).execute()).toEqual([]);
+  });
+
   it('only the owner links versions to feedback', async () => {
     const a = await newWork();
     const request = (await teacher.post<Feedback>(`/api/artefacts/${a.id}/feedback`, { body: 'Täydennä.', revise: true })).body;

@@ -7,7 +7,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { auditInsert, recordAudit } from '../audit/audit.service.ts';
 import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
-import { audienceOf } from '../artefacts/artefacts.repo.ts';
+import { audienceFacts, audienceOf } from '../artefacts/artefacts.repo.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
 import type { ImportedPerson } from '../../db/schema.ts';
 
@@ -100,6 +100,11 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
     if (historyScope(actor, resource) === 'all') return null;
     const rows = await db.selectFrom('artefactVersions').select('version').where('artefactId', '=', artefactId).where('shared', '=', true).execute();
     return new Set(rows.map((r) => r.version));
+  }
+
+  async function versionShared(artefactId: string, version: number): Promise<boolean> {
+    const row = await db.selectFrom('artefactVersions').select('shared').where('artefactId', '=', artefactId).where('version', '=', version).executeTakeFirst();
+    return row?.shared ?? false;
   }
 
   async function markRead(userId: string, artefactId: string, at = new Date()) {
@@ -223,7 +228,15 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
       });
       const feedback = present(await one(feedbackId, artefactId));
       // After commit, to exactly the people who may see the artefact.
-      for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'feedback.updated', { feedback, ownerId: facts.row.ownerId });
+      // A guardian hears "answered in version N" only for a version they may see (as the thread shows it).
+      const [audience, guardians, shared] = await Promise.all([
+        audienceOf(db, facts),
+        audienceFacts(db, facts.row.ownerId).then((a) => new Set(a.guardianIds)),
+        feedback.answeredVersion === null ? null : versionShared(artefactId, feedback.answeredVersion),
+      ]);
+      const forGuardians = shared === false ? { ...feedback, answeredVersion: null } : feedback;
+      for (const userId of audience)
+        notifier.toUser(userId, 'feedback.updated', { feedback: guardians.has(userId) ? forGuardians : feedback, ownerId: facts.row.ownerId });
       return feedback;
     },
 
