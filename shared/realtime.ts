@@ -27,6 +27,8 @@ export interface ServerToClientEvents {
   'feedback.created': (payload: { feedback: Feedback; ownerId: string }) => void;
   'feedback.updated': (payload: { feedback: Feedback; ownerId: string }) => void;
   'feedback.deleted': (payload: { artefactId: string; feedbackId: string; ownerId: string }) => void;
+  /** Issue 10 §4: the pupil's new version `version` answers these feedback messages (to those who see the artefact). */
+  'feedback.answered': (payload: { artefactId: string; feedbackIds: string[]; version: number; ownerId: string }) => void;
   /** An export job of this user moved on (queued, running with progress); the same shape as GET /api/exports/:id. Only to the requester. */
   'export.progress': (payload: ExportJob) => void;
   /** The archive is ready to download. */

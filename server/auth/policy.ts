@@ -103,6 +103,10 @@ const rules = {
   'feedback.create': (a: Actor, r: ArtefactResource) => a.id === r.ownerId || teachesOwner(a, r),
   'feedback.update': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id && Date.now() - r.createdAt.getTime() <= FEEDBACK_EDIT_MINUTES * 60_000,
   'feedback.delete': (a: Actor, r: ResourceOf<'feedback'>) => r.authorId === a.id,
+  // Issue 10 §3–4 (the uptake loop): only the pupil's teachers mark feedback (its goals, a request to
+  // revise); only the owner says which feedback a new version of their work answers.
+  'feedback.mark': (a: Actor, r: ArtefactResource) => a.id !== r.ownerId && teachesOwner(a, r),
+  'feedback.answer': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
   'group.overview': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
   // A file is seen with its artefact; a removed one only by the owner and the owner's teachers (for the history).
   'media.read': (a: Actor, r: ResourceOf<'media'>) => readsArtefact(a, r.artefact) && (!r.removed || seesWholeArtefact(a, r.artefact)),

@@ -35,6 +35,18 @@ export interface Database {
   loginLimits: LoginLimitsTable;
   assessmentScales: AssessmentScalesTable;
   goalAssessments: GoalAssessmentsTable;
+  artefactEvents: ArtefactEventsTable;
+}
+
+/** Issue 10 §4 (migration 0022): non-content changes of an artefact, shown in its history as events. */
+export interface ArtefactEventsTable {
+  id: Generated<string>;
+  artefactId: string;
+  actorId: string | null;
+  kind: 'status' | 'visibility' | 'placement';
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  shared: boolean;
+  createdAt: CreatedAt;
 }
 
 /** Failed sign-in counters (rate-limiter-flexible's PostgreSQL layout); `expire` in epoch ms. */
@@ -271,6 +283,11 @@ export interface FeedbackTable {
   createdAt: CreatedAt;
   editedAt: Date | null;
   importedAuthor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
+  // Issue 10 §3–4 (migration 0022): the goals it is about, a request to revise, the version that answered it.
+  goalIds: Generated<string[]>;
+  revise: Generated<boolean>;
+  answeredVersion: number | null;
+  answeredAt: Date | null;
 }
 export interface FeedbackReadsTable {
   userId: string;

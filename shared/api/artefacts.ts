@@ -86,6 +86,8 @@ export const updateArtefactRequestSchema = z
     visibility: z.enum(VISIBILITIES).optional(),
     /** Media to drop from the artefact (the files go when no version needs them). */
     removeMediaIds: z.array(idSchema).max(50).optional(),
+    /** Feedback on this artefact that the new version answers (issue 10 §4); the save must change content. */
+    answersFeedbackIds: z.array(idSchema).max(20).optional(),
   })
   .strict();
 export type UpdateArtefactRequest = z.infer<typeof updateArtefactRequestSchema>;
@@ -124,9 +126,20 @@ export const artefactVersionSchema = z.object({
   status: z.enum(ARTEFACT_STATUSES),
   visibility: z.enum(VISIBILITIES),
   mediaIds: z.array(idSchema),
+  /** Issue 10 §4: the feedback this version answered. */
+  answers: z.array(z.object({ id: idSchema, body: z.string(), revise: z.boolean() })),
 });
 export type ArtefactVersion = z.infer<typeof artefactVersionSchema>;
-export const artefactHistorySchema = z.object({ versions: z.array(artefactVersionSchema) });
+/** Issue 10 §4: what happened to an artefact besides its content (marked ready, shared, moved), newest first. */
+export const artefactEventItemSchema = z.object({
+  kind: z.enum(['status', 'visibility', 'placement']),
+  /** The new status or visibility (null for a move). */
+  to: z.string().nullable(),
+  actor: userRefSchema.nullable(),
+  createdAt: isoDateTime,
+});
+export type ArtefactEventItem = z.infer<typeof artefactEventItemSchema>;
+export const artefactHistorySchema = z.object({ versions: z.array(artefactVersionSchema), events: z.array(artefactEventItemSchema) });
 
 export const mediaParamsSchema = z.object({ mediaId: idSchema, variant: z.enum(MEDIA_VARIANTS) });
 
@@ -156,5 +169,15 @@ export const groupOverviewSchema = z.object({
   pupils: z.array(overviewPupilSchema),
   /** Ready for feedback and not yet answered by any teacher, oldest first. */
   queue: z.array(overviewQueueItemSchema),
+  /** Issue 10 §4: a version newer than the latest teacher feedback (the diff: sinceVersion → version). */
+  revised: z.array(
+    overviewQueueItemSchema
+      .pick({ artefactId: true, title: true, kind: true, owner: true })
+      .extend({ version: z.number().int(), sinceVersion: z.number().int(), revisedAt: isoDateTime }),
+  ),
+  /** Issue 10 §4: a teacher's request to revise that no version has answered yet. */
+  revisionRequested: z.array(
+    overviewQueueItemSchema.pick({ artefactId: true, title: true, kind: true, owner: true }).extend({ feedbackId: idSchema, requestedAt: isoDateTime }),
+  ),
 });
 export type GroupOverview = z.infer<typeof groupOverviewSchema>;

@@ -12,13 +12,24 @@ export const feedbackSchema = z.object({
   body: z.string(),
   createdAt: isoDateTime,
   editedAt: isoDateTime.nullable(),
+  /** Issue 10 §3: the project goals a teacher says it is about, and whether it asks for a revision ("korjaa / täydennä"). */
+  goalIds: z.array(idSchema),
+  revise: z.boolean(),
+  /** Issue 10 §4: the version of the work that answered it (null: not answered, or not a version this viewer may see). */
+  answeredVersion: z.number().int().nullable(),
 });
 export type Feedback = z.infer<typeof feedbackSchema>;
 
 /** The thread, oldest first; `readAt` is when the viewer last marked it read (null: never). */
 export const feedbackThreadSchema = z.object({ items: z.array(feedbackSchema), readAt: isoDateTime.nullable(), unreadCount: z.number().int() });
 export const createFeedbackRequestSchema = z
-  .object({ body: z.string().trim().min(1, { message: 'must not be empty' }).max(10_000), parentId: idSchema.nullable().default(null) })
+  .object({
+    body: z.string().trim().min(1, { message: 'must not be empty' }).max(10_000),
+    parentId: idSchema.nullable().default(null),
+    // Teachers only (policy `feedback.mark`): goals of the artefact's project, and a request to revise.
+    goalIds: z.array(idSchema).max(20).default([]),
+    revise: z.boolean().default(false),
+  })
   .strict();
 export const updateFeedbackRequestSchema = z.object({ body: z.string().trim().min(1, { message: 'must not be empty' }).max(10_000) }).strict();
 export const feedbackParamsSchema = z.object({ artefactId: idSchema, feedbackId: idSchema });

@@ -426,6 +426,34 @@ const cases: Case[] = [
     request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback/read`, body: {} }),
     expect: expectation({ pupil: 200, teacher: 200 }, 404),
   },
+  // Issue 10 §3–4, the uptake loop: only the pupil's teachers mark feedback as a request to revise;
+  // only the owner says which feedback a new version answers (with or without new files).
+  {
+    route: 'POST /api/artefacts/{artefactId}/feedback',
+    name: 'a request to revise',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback`, body: { body: 'Täydennä, kiitos.', revise: true } }),
+    expect: expectation({ pupil: 403, teacher: 201 }, 404),
+  },
+  {
+    route: 'PATCH /api/artefacts/{artefactId}',
+    name: 'a version answering feedback',
+    request: async (w, app) => {
+      const feedback = await makeFeedback(app.database.db, w.artefact.id, w.teacher.id);
+      return { path: `/api/artefacts/${w.artefact.id}`, body: { title: `Korjattu ${unique()}`, answersFeedbackIds: [feedback.id] } };
+    },
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/media',
+    name: 'files and fields in one save',
+    request: async (w) => {
+      const form = new FormData();
+      form.append('data', JSON.stringify({ title: `Kuvien kanssa ${unique()}` }));
+      form.append('files', new Blob([await tinyPng()], { type: 'image/png' }), 'piirros.png');
+      return { path: `/api/artefacts/${w.artefact.id}/media`, body: form };
+    },
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
   {
     route: 'POST /api/pupils/{pupilId}/exports',
     request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/exports`, body: {} }),

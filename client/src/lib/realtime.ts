@@ -90,6 +90,11 @@ export function useRealtime(userId: string | null): void {
       dropFeedback(queryClient, artefactId, feedbackId);
       void feedbackCountsChanged(queryClient, artefactId, ownerId);
     });
+    // Issue 10 §4: a new version answered feedback: the thread, the history and the teacher's queue change.
+    socket.on('feedback.answered', ({ artefactId }) => {
+      for (const queryKey of [feedbackKeys.thread(artefactId), artefactKeys.history(artefactId), overviewKeys.all])
+        void queryClient.invalidateQueries({ queryKey });
+    });
     // Export and import jobs report to their requester only; each event is the job as GET shows it.
     for (const event of ['export.progress', 'export.finished', 'export.failed'] as const) socket.on(event, (payload) => exportEvent(queryClient, payload));
     for (const event of ['import.progress', 'import.finished', 'import.failed'] as const) socket.on(event, (payload) => importEvent(queryClient, payload));

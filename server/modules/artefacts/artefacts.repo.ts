@@ -348,6 +348,18 @@ export async function historyRows(db: Db, artefactId: string, scope: HistoryScop
   return rows.map((r) => ({ ...r, snapshot: { ...r.snapshot, mediaIds: r.snapshot.mediaIds.filter((id) => !gone.has(id)) } }));
 }
 
+/** An artefact's events (issue 10 §4), oldest first; a guardian's scope holds those from while it was shared. */
+export function eventRows(db: Db, artefactId: string, scope: HistoryScope) {
+  let query = db
+    .selectFrom('artefactEvents')
+    .leftJoin('users', 'users.id', 'artefactEvents.actorId')
+    .select(['artefactEvents.kind', 'artefactEvents.details', 'artefactEvents.createdAt', 'users.id as actorId', 'users.displayName as actorName'])
+    .where('artefactEvents.artefactId', '=', artefactId)
+    .orderBy('artefactEvents.createdAt', 'desc');
+  if (scope === 'shared') query = query.where('artefactEvents.shared', '=', true);
+  return query.execute();
+}
+
 /**
  * Locks the artefact's row for the rest of the transaction and reads what an edit builds on:
  * concurrent edits of one artefact queue here, so each gets the next version number in turn.
@@ -355,7 +367,22 @@ export async function historyRows(db: Db, artefactId: string, scope: HistoryScop
 export function lockArtefact(trx: Db, artefactId: string) {
   return trx
     .selectFrom('artefacts')
-    .select(['projectId', 'phaseId', 'goalIds', 'status', 'visibility', 'version', 'deletedAt'])
+    .select([
+      'projectId',
+      'phaseId',
+      'goalIds',
+      'status',
+      'visibility',
+      'version',
+      'deletedAt',
+      // What a save compares to tell a change of content (a new version) from one of state (an event).
+      'title',
+      'bodyHtml',
+      'links',
+      'tags',
+      'subjectCodes',
+      'competenceIds',
+    ])
     .where('id', '=', artefactId)
     .forUpdate()
     .executeTakeFirst();

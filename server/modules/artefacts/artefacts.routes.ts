@@ -11,6 +11,7 @@ import {
   timelinePageSchema,
   timelineQuerySchema,
   updateArtefactRequestSchema,
+  type UpdateArtefactRequest,
 } from '../../../shared/api/artefacts.ts';
 import { groupParamsSchema } from '../../../shared/api/org.ts';
 import { pupilTagsSchema } from '../../../shared/api/tags.ts';
@@ -22,7 +23,10 @@ import type { overviewService } from './overview.service.ts';
 
 // For the OpenAPI document: what the multipart forms carry.
 const fileField = z.array(z.string().meta({ format: 'binary' })).describe('The files (images, audio, video, PDF, office documents)');
-const multipartFiles = z.object({ files: fileField });
+const multipartFiles = z.object({
+  files: fileField,
+  data: z.string().optional().describe('JSON of the fields edited in the same save (UpdateArtefactRequest)'),
+});
 const multipartArtefact = z.object({
   data: z.string().describe('JSON of the artefact fields (CreateArtefactRequest)'),
   files: fileField.optional(),
@@ -46,6 +50,21 @@ function artefactFields(req: Request): z.output<typeof createArtefactRequestSche
     }
   }
   const parsed = createArtefactRequestSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationFailed(issuesFromZod(parsed.error, 'body'));
+  return parsed.data;
+}
+
+/** The fields a save with files edits too (issue 10 §4: one save, one version); none when `data` is absent. */
+function editFields(req: Request): UpdateArtefactRequest {
+  const data = (req.body as { data?: unknown } | undefined)?.data;
+  if (data === undefined) return {};
+  let raw: unknown;
+  try {
+    raw = typeof data === 'string' ? JSON.parse(data) : undefined;
+  } catch {
+    throw new ValidationFailed([{ path: 'body.data', message: 'must be JSON' }]);
+  }
+  const parsed = updateArtefactRequestSchema.safeParse(raw);
   if (!parsed.success) throw new ValidationFailed(issuesFromZod(parsed.error, 'body'));
   return parsed.data;
 }
@@ -119,11 +138,12 @@ export function artefactRoutes({ artefacts, overview, upload }: ArtefactRouteDep
       tag,
       auth: 'user',
       before: [upload.addMedia],
-      summary: 'Add files to an artefact (multipart `files`)',
+      summary:
+        'Add files to an artefact (multipart `files`), optionally with the edit of its fields in `data` (JSON of UpdateArtefactRequest): one save, one version',
       multipartDoc: multipartFiles,
       params: artefactParamsSchema,
       response: artefactSchema,
-      handler: ({ actor, params, req }) => artefacts.addMedia(actor, params.artefactId, uploadedFiles(req), req.ip),
+      handler: ({ actor, params, req }) => artefacts.addMedia(actor, params.artefactId, uploadedFiles(req), req.ip, editFields(req)),
     }),
     route({
       method: 'get',

@@ -12,9 +12,13 @@ import type { ReferenceService } from '../reference/reference.service.ts';
 import { pupilTags } from './artefact-tags.ts';
 import { discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
 import { attachMedia, insertArtefacts, snapshotOf } from './artefact-writes.ts';
+import { contentChanged, markCurrentVersionShared, recordEvents, stateEvents, type ArtefactState } from './artefact-changes.ts';
+import { answersByVersion, linkAnswers } from '../feedback/feedback-answers.ts';
 import {
   artefactFacts,
   audienceFacts,
+  audienceOf,
+  eventRows,
   historyRows,
   isGuardianOf,
   lockArtefact,
@@ -148,6 +152,116 @@ export function artefactsService(deps: ArtefactsDeps) {
       .execute();
   }
 
+  /**
+   * One save of an artefact: its fields and any new files in one transaction. A change of content
+   * (title, text, links, tags, media) makes the next version; a change of state or placement only
+   * logs events (artefact-changes.ts). A new version may answer feedback (`answersFeedbackIds`).
+   */
+  async function save(actor: Actor, artefactId: string, input: UpdateArtefactRequest, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
+    const facts = await readable(actor, artefactId, 'artefact.update');
+    await reference.check('body', input);
+    const { removeMediaIds, bodyHtml, links, answersFeedbackIds, ...fields } = input;
+    if (answersFeedbackIds?.length) authorize(actor, 'feedback.answer', facts.resource, 'The artefact');
+    const stored = await storeUploads(deps, files);
+    let outcome: { wasShared: boolean; answered: string[]; version: number };
+    try {
+      outcome = await db.transaction().execute(async (trx) => {
+        // Concurrent saves of one artefact wait here for each other and so never clash on a version number.
+        const current = await lockArtefact(trx, artefactId);
+        if (!current || current.deletedAt) throw new NotFound('The artefact');
+        const projectId = input.projectId === undefined ? current.projectId : input.projectId;
+        const moved = input.projectId !== undefined && input.projectId !== current.projectId;
+        const placement = {
+          projectId,
+          phaseId: input.phaseId === undefined ? (moved ? null : current.phaseId) : input.phaseId,
+          goalIds: input.goalIds ?? (moved ? [] : current.goalIds),
+        };
+        await checkPlacement(trx, actor, placement);
+        const after: ArtefactState = {
+          title: fields.title ?? current.title,
+          bodyHtml: bodyHtml !== undefined ? sanitizeRichText(bodyHtml) : current.bodyHtml,
+          links: links ?? current.links,
+          tags: fields.tags ?? current.tags,
+          status: fields.status ?? current.status,
+          visibility: fields.visibility ?? current.visibility,
+          ...placement,
+          subjectCodes: fields.subjectCodes ?? current.subjectCodes,
+          competenceIds: fields.competenceIds ?? current.competenceIds,
+        };
+        let removed = 0;
+        if (removeMediaIds?.length) {
+          // Kept for the history; gone from the artefact.
+          const result = await trx
+            .updateTable('mediaItems')
+            .set({ removedAt: new Date() })
+            .where('artefactId', '=', artefactId)
+            .where('id', 'in', removeMediaIds)
+            .where('removedAt', 'is', null)
+            .executeTakeFirst();
+          removed = Number(result.numUpdatedRows);
+        }
+        if (stored.length > 0) {
+          const last = await trx
+            .selectFrom('mediaItems')
+            .select(sql<number>`coalesce(max(position), -1)::int`.as('p'))
+            .where('artefactId', '=', artefactId)
+            .executeTakeFirstOrThrow();
+          await attachMedia(
+            trx,
+            stored.map((media, i) => ({ media, artefactId, ownerId: facts.row.ownerId, position: last.p + 1 + i })),
+          );
+        }
+        const newVersion = contentChanged(current, after, removed > 0 || stored.length > 0);
+        if (answersFeedbackIds?.length && !newVersion)
+          throw new BadRequest('Answering feedback needs a change to the work itself: edit the text, title, links, tags or files.', [
+            { path: 'body.answersFeedbackIds', message: 'needs a new version' },
+          ]);
+        const version = newVersion ? current.version + 1 : current.version;
+        await trx
+          .updateTable('artefacts')
+          .set({
+            ...fields,
+            ...(bodyHtml !== undefined ? { bodyHtml: after.bodyHtml } : {}),
+            ...(links !== undefined ? { links: JSON.stringify(links) } : {}),
+            // Moving to another project drops the old project's phase and goals.
+            ...(moved ? { phaseId: placement.phaseId, goalIds: placement.goalIds } : {}),
+            ...(input.status === 'ready' && current.status !== 'ready' ? { readyAt: new Date() } : {}),
+            ...(input.status === 'draft' ? { readyAt: null } : {}),
+            version,
+            updatedAt: new Date(),
+          })
+          .where('id', '=', artefactId)
+          .execute();
+        if (newVersion) await snapshot(trx, artefactId, version, actor.id);
+        else if (after.visibility === 'guardians' && current.visibility !== 'guardians') await markCurrentVersionShared(trx, artefactId, version);
+        await recordEvents(trx, artefactId, actor.id, stateEvents(current, after), after.visibility);
+        if (answersFeedbackIds?.length) await linkAnswers(trx, { artefactId, ownerId: facts.row.ownerId, version, feedbackIds: answersFeedbackIds });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: stored.length > 0 ? 'artefact.media.add' : 'artefact.update',
+          subjectType: 'artefact',
+          subjectId: artefactId,
+          subjectUserId: facts.row.ownerId,
+          details: { fields: Object.keys(input), ...(newVersion ? { version } : {}) },
+          ip,
+        });
+        return { wasShared: current.visibility === 'guardians', answered: answersFeedbackIds ?? [], version };
+      });
+    } catch (err) {
+      await discardStored(deps, stored);
+      throw err;
+    }
+    await announce(artefactId, outcome.wasShared && input.visibility === 'private');
+    if (outcome.answered.length > 0) {
+      // Read again: the save may have unshared it, and a guardian hears only of versions they may see.
+      const fresh = await artefactFacts(db, artefactId);
+      const audience = fresh ? await audienceOf(db, fresh) : [];
+      for (const userId of audience)
+        notifier.toUser(userId, 'feedback.answered', { artefactId, feedbackIds: outcome.answered, version: outcome.version, ownerId: facts.row.ownerId });
+    }
+    return present(actor.id, artefactId);
+  }
+
   return {
     async create(actor: Actor, input: CreateInput, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
       authorize(actor, 'artefact.create', { type: 'pupil', pupilId: actor.id, schoolIds: [], groupIds: [], projectTeacherIds: [] });
@@ -199,95 +313,16 @@ export function artefactsService(deps: ArtefactsDeps) {
       return artefact;
     },
 
-    async update(actor: Actor, artefactId: string, input: UpdateArtefactRequest, ip?: string): Promise<Artefact> {
-      const facts = await readable(actor, artefactId, 'artefact.update');
-      await reference.check('body', input);
-      const { removeMediaIds, bodyHtml, links, ...fields } = input;
-      const wasShared = await db.transaction().execute(async (trx) => {
-        // Concurrent saves of one artefact wait here for each other and so never clash on a version number.
-        const current = await lockArtefact(trx, artefactId);
-        if (!current || current.deletedAt) throw new NotFound('The artefact');
-        const projectId = input.projectId === undefined ? current.projectId : input.projectId;
-        await checkPlacement(trx, actor, {
-          projectId,
-          phaseId: input.phaseId === undefined ? (input.projectId === undefined ? current.phaseId : null) : input.phaseId,
-          goalIds: input.goalIds ?? (input.projectId === undefined ? current.goalIds : []),
-        });
-        const version = current.version + 1;
-        await trx
-          .updateTable('artefacts')
-          .set({
-            ...fields,
-            ...(bodyHtml !== undefined ? { bodyHtml: sanitizeRichText(bodyHtml) } : {}),
-            ...(links !== undefined ? { links: JSON.stringify(links) } : {}),
-            // Moving to another project drops the old project's phase and goals.
-            ...(input.projectId !== undefined && input.projectId !== current.projectId ? { phaseId: input.phaseId ?? null, goalIds: input.goalIds ?? [] } : {}),
-            ...(input.status === 'ready' && current.status !== 'ready' ? { readyAt: new Date() } : {}),
-            ...(input.status === 'draft' ? { readyAt: null } : {}),
-            version,
-            updatedAt: new Date(),
-          })
-          .where('id', '=', artefactId)
-          .execute();
-        if (removeMediaIds?.length) {
-          // Kept for the history; gone from the artefact.
-          await trx.updateTable('mediaItems').set({ removedAt: new Date() }).where('artefactId', '=', artefactId).where('id', 'in', removeMediaIds).execute();
-        }
-        await snapshot(trx, artefactId, version, actor.id);
-        await recordAudit(trx, {
-          actorId: actor.id,
-          action: 'artefact.update',
-          subjectType: 'artefact',
-          subjectId: artefactId,
-          subjectUserId: facts.row.ownerId,
-          details: { fields: Object.keys(input) },
-          ip,
-        });
-        return current.visibility === 'guardians';
-      });
-      await announce(artefactId, wasShared && input.visibility === 'private');
-      return present(actor.id, artefactId);
-    },
+    /** Edits the fields (one save, at most one new version). */
+    update: (actor: Actor, artefactId: string, input: UpdateArtefactRequest, ip?: string): Promise<Artefact> => save(actor, artefactId, input, [], ip),
 
-    async addMedia(actor: Actor, artefactId: string, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
-      const facts = await readable(actor, artefactId, 'artefact.update');
+    /**
+     * Adds files, with the form's fields in the same request when the save has both: one save
+     * makes one version, however many files it brings (issue 10 §4).
+     */
+    async addMedia(actor: Actor, artefactId: string, files: readonly UploadedFile[], ip?: string, input: UpdateArtefactRequest = {}): Promise<Artefact> {
       if (files.length === 0) throw new BadRequest('Choose at least one file.', [{ path: 'files', message: 'is required' }]);
-      const stored = await storeUploads(deps, files);
-      try {
-        await db.transaction().execute(async (trx) => {
-          const current = await lockArtefact(trx, artefactId);
-          if (!current || current.deletedAt) throw new NotFound('The artefact');
-          const last = await trx
-            .selectFrom('mediaItems')
-            .select(sql<number>`coalesce(max(position), -1)::int`.as('p'))
-            .where('artefactId', '=', artefactId)
-            .executeTakeFirstOrThrow();
-          await attachMedia(
-            trx,
-            stored.map((media, i) => ({ media, artefactId, ownerId: facts.row.ownerId, position: last.p + 1 + i })),
-          );
-          const bumped = await trx
-            .updateTable('artefacts')
-            .set((eb) => ({ version: eb('version', '+', 1), updatedAt: new Date() }))
-            .where('id', '=', artefactId)
-            .returning('version')
-            .executeTakeFirstOrThrow();
-          await snapshot(trx, artefactId, bumped.version, actor.id);
-          await recordAudit(trx, {
-            actorId: actor.id,
-            action: 'artefact.media.add',
-            subjectType: 'artefact',
-            subjectId: artefactId,
-            subjectUserId: facts.row.ownerId,
-            ip,
-          });
-        });
-      } catch (err) {
-        await discardStored(deps, stored);
-        throw err;
-      }
-      await announce(artefactId);
-      return present(actor.id, artefactId);
+      return save(actor, artefactId, input, files, ip);
     },
 
     /** Soft delete: restorable for UNDO_DELETE_SECONDS, then the purge removes the row and its media. */
@@ -342,10 +377,18 @@ export function artefactsService(deps: ArtefactsDeps) {
       return present(actor.id, artefactId);
     },
 
-    /** The artefact's versions, newest first: a guardian sees only those written while it was shared (policy's historyScope). */
+    /**
+     * The artefact's versions, newest first, with the feedback each answered, and its events (ready,
+     * shared, moved): a guardian sees only versions and events from while it was shared (policy's historyScope).
+     */
     async history(actor: Actor, artefactId: string) {
       const facts = await readable(actor, artefactId);
-      const rows = await historyRows(db, artefactId, historyScope(actor, facts.resource));
+      const scope = historyScope(actor, facts.resource);
+      const [rows, answers, events] = await Promise.all([
+        historyRows(db, artefactId, scope),
+        answersByVersion(db, artefactId),
+        eventRows(db, artefactId, scope),
+      ]);
       return {
         versions: rows.map((r) => ({
           version: r.version,
@@ -357,6 +400,13 @@ export function artefactsService(deps: ArtefactsDeps) {
           status: r.snapshot.status,
           visibility: r.snapshot.visibility,
           mediaIds: r.snapshot.mediaIds,
+          answers: answers.get(r.version) ?? [],
+        })),
+        events: events.map((e) => ({
+          kind: e.kind,
+          to: typeof e.details.to === 'string' ? e.details.to : null,
+          actor: e.actorId && e.actorName ? { id: e.actorId, displayName: e.actorName } : null,
+          createdAt: e.createdAt.toISOString(),
         })),
       };
     },

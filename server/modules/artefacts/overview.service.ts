@@ -11,7 +11,7 @@ const QUEUE_LIMIT = 200;
 // "Answered": someone other than the pupil (a teacher) wrote feedback after it was marked ready.
 const unanswered = sql<boolean>`not exists (select 1 from feedback f where f.artefact_id = a.id and f.author_id is distinct from a.owner_id and f.created_at >= a.ready_at)`;
 
-/** The teacher's view of a group: who has been active, and what waits for feedback, oldest first. Two queries. */
+/** The teacher's view of a group: who has been active, what waits for first feedback, what was revised after it, and what revisions are still to do (issue 10 §4); oldest first. Four queries. */
 export function overviewService(db: Db) {
   return {
     async forGroup(actor: Actor, groupId: string): Promise<GroupOverview> {
@@ -19,7 +19,7 @@ export function overviewService(db: Db) {
       if (!group) throw new NotFound('The group');
       authorize(actor, 'group.overview', { type: 'group', schoolId: group.schoolId, groupId }, 'The group');
 
-      const [pupils, queue] = await Promise.all([
+      const [pupils, queue, revised, requested] = await Promise.all([
         sql<{ id: string; displayName: string; lastActivityAt: Date | null; artefactCount: number; waitingCount: number }>`
           select u.id, u.display_name as "displayName",
             max(a.updated_at) as "lastActivityAt",
@@ -51,6 +51,47 @@ export function overviewService(db: Db) {
           where a.status = 'ready' and a.deleted_at is null and ${unanswered}
           order by a.ready_at asc, a.id
           limit ${QUEUE_LIMIT}`.execute(db),
+        // Issue 10 §4. Revised after feedback: a version newer than the latest teacher feedback;
+        // `sinceVersion` is the version that feedback was about (the diff's left side).
+        sql<{
+          artefactId: string;
+          title: string;
+          kind: GroupOverview['queue'][number]['kind'];
+          ownerId: string;
+          ownerName: string;
+          version: number;
+          sinceVersion: number;
+          revisedAt: Date;
+        }>`
+          select a.id as "artefactId", a.title, a.kind, a.owner_id as "ownerId", u.display_name as "ownerName", a.version,
+            coalesce((select max(v.version) from artefact_versions v where v.artefact_id = a.id and v.created_at <= t.last_at), 1) as "sinceVersion",
+            (select max(v.created_at) from artefact_versions v where v.artefact_id = a.id) as "revisedAt"
+          from artefacts a
+          join memberships m on m.user_id = a.owner_id and m.group_id = ${groupId} and m.role = 'pupil'
+          join users u on u.id = a.owner_id
+          join lateral (select max(f.created_at) as last_at from feedback f where f.artefact_id = a.id and f.author_id is distinct from a.owner_id) t on t.last_at is not null
+          where a.deleted_at is null
+            and exists (select 1 from artefact_versions v where v.artefact_id = a.id and v.created_at > t.last_at)
+          order by "revisedAt" asc, a.id
+          limit ${QUEUE_LIMIT}`.execute(db),
+        // Revision requested, not yet done: a teacher's request to revise that no version answered.
+        sql<{
+          artefactId: string;
+          title: string;
+          kind: GroupOverview['queue'][number]['kind'];
+          ownerId: string;
+          ownerName: string;
+          feedbackId: string;
+          requestedAt: Date;
+        }>`
+          select a.id as "artefactId", a.title, a.kind, a.owner_id as "ownerId", u.display_name as "ownerName", f.id as "feedbackId", f.created_at as "requestedAt"
+          from feedback f
+          join artefacts a on a.id = f.artefact_id and a.deleted_at is null
+          join memberships m on m.user_id = a.owner_id and m.group_id = ${groupId} and m.role = 'pupil'
+          join users u on u.id = a.owner_id
+          where f.revise and f.answered_version is null
+          order by f.created_at asc, f.id
+          limit ${QUEUE_LIMIT}`.execute(db),
       ]);
       return {
         group: { id: group.id, name: group.name },
@@ -63,6 +104,23 @@ export function overviewService(db: Db) {
           projectId: q.projectId,
           readyAt: new Date(q.readyAt).toISOString(),
           thumbUrl: q.thumbId ? mediaUrl(q.thumbId, 'thumb') : null,
+        })),
+        revised: revised.rows.map((r) => ({
+          artefactId: r.artefactId,
+          title: r.title,
+          kind: r.kind,
+          owner: { id: r.ownerId, displayName: r.ownerName },
+          version: r.version,
+          sinceVersion: Number(r.sinceVersion),
+          revisedAt: new Date(r.revisedAt).toISOString(),
+        })),
+        revisionRequested: requested.rows.map((r) => ({
+          artefactId: r.artefactId,
+          title: r.title,
+          kind: r.kind,
+          owner: { id: r.ownerId, displayName: r.ownerName },
+          feedbackId: r.feedbackId,
+          requestedAt: new Date(r.requestedAt).toISOString(),
         })),
       };
     },

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { Feedback } from '../../../shared/api/feedback.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
+import { authorize, historyScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { auditInsert, recordAudit } from '../audit/audit.service.ts';
 import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
-import { audienceOf } from '../artefacts/artefacts.repo.ts';
+import { audienceFacts, audienceOf } from '../artefacts/artefacts.repo.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
 import type { ImportedPerson } from '../../db/schema.ts';
 
@@ -28,6 +28,9 @@ type Row = {
   body: string;
   createdAt: Date;
   editedAt: Date | null;
+  goalIds: string[];
+  revise: boolean;
+  answeredVersion: number | null;
 };
 
 const present = (r: Row): Feedback => ({
@@ -39,6 +42,9 @@ const present = (r: Row): Feedback => ({
   body: r.body,
   createdAt: r.createdAt.toISOString(),
   editedAt: r.editedAt ? r.editedAt.toISOString() : null,
+  goalIds: r.goalIds,
+  revise: r.revise,
+  answeredVersion: r.answeredVersion,
 });
 
 /** The author's role as the thread shows it: the pupil, or one of their teachers; any other role after these. */
@@ -77,6 +83,9 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         'feedback.body',
         'feedback.createdAt',
         'feedback.editedAt',
+        'feedback.goalIds',
+        'feedback.revise',
+        'feedback.answeredVersion',
       ]);
   }
 
@@ -84,6 +93,18 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
     const row = await selectFeedback().where('feedback.id', '=', feedbackId).where('feedback.artefactId', '=', artefactId).executeTakeFirst();
     if (!row) throw new NotFound('The feedback');
     return row;
+  }
+
+  /** The version numbers a viewer with a guardian's history scope may see; null: all of them. */
+  async function visibleVersions(actor: Actor, artefactId: string, resource: Parameters<typeof historyScope>[1]): Promise<Set<number> | null> {
+    if (historyScope(actor, resource) === 'all') return null;
+    const rows = await db.selectFrom('artefactVersions').select('version').where('artefactId', '=', artefactId).where('shared', '=', true).execute();
+    return new Set(rows.map((r) => r.version));
+  }
+
+  async function versionShared(artefactId: string, version: number): Promise<boolean> {
+    const row = await db.selectFrom('artefactVersions').select('shared').where('artefactId', '=', artefactId).where('version', '=', version).executeTakeFirst();
+    return row?.shared ?? false;
   }
 
   async function markRead(userId: string, artefactId: string, at = new Date()) {
@@ -96,19 +117,39 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
 
   return {
     async thread(actor: Actor, artefactId: string) {
-      await artefacts.readable(actor, artefactId);
-      const [rows, read] = await Promise.all([
+      const facts = await artefacts.readable(actor, artefactId);
+      const [all, read, seen] = await Promise.all([
         selectFeedback().where('feedback.artefactId', '=', artefactId).orderBy('feedback.createdAt').orderBy('feedback.id').execute(),
         db.selectFrom('feedbackReads').select('readAt').where('userId', '=', actor.id).where('artefactId', '=', artefactId).executeTakeFirst(),
+        visibleVersions(actor, artefactId, facts.resource),
       ]);
+      // A guardian sees "answered in version N" only for versions of their history scope.
+      const rows = seen ? all.map((r) => (r.answeredVersion !== null && !seen.has(r.answeredVersion) ? { ...r, answeredVersion: null } : r)) : all;
       const readAt = read?.readAt ?? null;
       const unreadCount = rows.filter((r) => r.authorId !== actor.id && (!readAt || r.createdAt > readAt)).length;
       return { items: rows.map(present), readAt: readAt ? readAt.toISOString() : null, unreadCount };
     },
 
-    async create(actor: Actor, artefactId: string, input: { body: string; parentId: string | null }, ip?: string): Promise<Feedback> {
+    async create(
+      actor: Actor,
+      artefactId: string,
+      input: { body: string; parentId: string | null; goalIds?: string[]; revise?: boolean },
+      ip?: string,
+    ): Promise<Feedback> {
       const facts = await artefacts.readable(actor, artefactId);
       authorize(actor, 'feedback.create', facts.resource, 'The artefact');
+      const goalIds = [...new Set(input.goalIds ?? [])];
+      const revise = input.revise ?? false;
+      if (goalIds.length > 0 || revise) authorize(actor, 'feedback.mark', facts.resource, 'The artefact');
+      if (goalIds.length > 0) {
+        const goals = facts.row.projectId
+          ? await db.selectFrom('projectGoals').select('id').where('projectId', '=', facts.row.projectId).where('id', 'in', goalIds).execute()
+          : [];
+        if (goals.length !== goalIds.length)
+          throw new BadRequest('Feedback can name only goals of the project this work belongs to.', [
+            { path: 'body.goalIds', message: "must be goals of the artefact's project" },
+          ]);
+      }
       if (input.parentId) {
         const parent = await db.selectFrom('feedback').select('id').where('id', '=', input.parentId).where('artefactId', '=', artefactId).executeTakeFirst();
         if (!parent)
@@ -120,7 +161,10 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
       const [row, audience] = await Promise.all([
         db
           .with('inserted', () =>
-            db.insertInto('feedback').values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body }).returning(['id', 'createdAt']),
+            db
+              .insertInto('feedback')
+              .values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body, goalIds, revise })
+              .returning(['id', 'createdAt']),
           )
           .with('audit', () =>
             auditInsert(db, {
@@ -154,6 +198,9 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         body: input.body,
         createdAt: row.createdAt,
         editedAt: null,
+        goalIds,
+        revise,
+        answeredVersion: null,
       });
       for (const userId of audience) notifier.toUser(userId, 'feedback.created', { feedback, ownerId: facts.row.ownerId });
       return feedback;
@@ -181,7 +228,15 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
       });
       const feedback = present(await one(feedbackId, artefactId));
       // After commit, to exactly the people who may see the artefact.
-      for (const userId of await audienceOf(db, facts)) notifier.toUser(userId, 'feedback.updated', { feedback, ownerId: facts.row.ownerId });
+      // A guardian hears "answered in version N" only for a version they may see (as the thread shows it).
+      const [audience, guardians, shared] = await Promise.all([
+        audienceOf(db, facts),
+        audienceFacts(db, facts.row.ownerId).then((a) => new Set(a.guardianIds)),
+        feedback.answeredVersion === null ? null : versionShared(artefactId, feedback.answeredVersion),
+      ]);
+      const forGuardians = shared === false ? { ...feedback, answeredVersion: null } : feedback;
+      for (const userId of audience)
+        notifier.toUser(userId, 'feedback.updated', { feedback: guardians.has(userId) ? forGuardians : feedback, ownerId: facts.row.ownerId });
       return feedback;
     },
 

@@ -32,8 +32,10 @@ export const artefactsApi = {
     for (const file of files) form.append('files', file, file.name);
     return postMultipart('/api/artefacts', form, artefactSchema, callbacks);
   },
-  addMedia(artefactId: string, files: readonly File[], callbacks: UploadCallbacks = {}): Promise<Artefact> {
+  /** New files, with the form's edited fields in the same request: one save, one version (issue 10 §4). */
+  addMedia(artefactId: string, files: readonly File[], callbacks: UploadCallbacks = {}, data?: UpdateArtefactRequest): Promise<Artefact> {
     const form = new FormData();
+    if (data) form.append('data', JSON.stringify(data));
     for (const file of files) form.append('files', file, file.name);
     return postMultipart(`${apiPath('/api/artefacts', artefactId)}/media`, form, artefactSchema, callbacks);
   },

@@ -100,7 +100,8 @@ export function useCreateArtefactMutation() {
 export function useAddMediaMutation(artefactId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ files, callbacks }: { files: readonly File[]; callbacks: UploadCallbacks }) => artefactsApi.addMedia(artefactId, files, callbacks),
+    mutationFn: ({ files, callbacks, data }: { files: readonly File[]; callbacks: UploadCallbacks; data?: UpdateArtefactRequest }) =>
+      artefactsApi.addMedia(artefactId, files, callbacks, data),
     onSuccess: (artefact) => artefactChanged(queryClient, artefact),
   });
 }

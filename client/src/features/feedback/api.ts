@@ -2,11 +2,14 @@ import { okSchema } from '../../../../shared/api/common.ts';
 import { feedbackSchema, feedbackThreadSchema } from '../../../../shared/api/feedback.ts';
 import { apiPath, http } from '../../lib/http.ts';
 
+/** New feedback; a teacher may name goals and ask for a revision (issue 10 §3). */
+export type CreateFeedbackBody = { body: string; parentId: string | null; goalIds?: string[]; revise?: boolean };
+
 const threadPath = (artefactId: string) => `${apiPath('/api/artefacts', artefactId)}/feedback`;
 
 export const feedbackApi = {
   thread: (artefactId: string, signal?: AbortSignal) => http.get(threadPath(artefactId), feedbackThreadSchema, signal),
-  create: (artefactId: string, body: { body: string; parentId: string | null }) => http.post(threadPath(artefactId), body, feedbackSchema),
+  create: (artefactId: string, body: CreateFeedbackBody) => http.post(threadPath(artefactId), body, feedbackSchema),
   update: (artefactId: string, feedbackId: string, body: { body: string }) =>
     http.patch(`${threadPath(artefactId)}/${encodeURIComponent(feedbackId)}`, body, feedbackSchema),
   remove: (artefactId: string, feedbackId: string) => http.deleteWith(`${threadPath(artefactId)}/${encodeURIComponent(feedbackId)}`, okSchema),

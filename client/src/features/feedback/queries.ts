@@ -4,7 +4,7 @@ import type { Artefact } from '../../../../shared/api/artefacts.ts';
 import type { Feedback, feedbackThreadSchema } from '../../../../shared/api/feedback.ts';
 import { artefactKeys } from '../artefacts/queries.ts';
 import { overviewKeys } from '../overview/queries.ts';
-import { feedbackApi } from './api.ts';
+import { feedbackApi, type CreateFeedbackBody } from './api.ts';
 
 export type FeedbackThread = z.infer<typeof feedbackThreadSchema>;
 
@@ -59,7 +59,7 @@ export function feedbackCountsChanged(queryClient: QueryClient, artefactId: stri
 export function useCreateFeedbackMutation(artefact: Artefact) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { body: string; parentId: string | null }) => feedbackApi.create(artefact.id, body),
+    mutationFn: (body: CreateFeedbackBody) => feedbackApi.create(artefact.id, body),
     onSuccess: (feedback) => {
       upsertFeedback(queryClient, feedback);
       return feedbackCountsChanged(queryClient, artefact.id, artefact.owner.id);

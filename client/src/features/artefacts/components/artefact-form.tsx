@@ -18,6 +18,7 @@ import { useAddMediaMutation, useCreateArtefactMutation, usePupilTagsQuery, useU
 import { LinksEditor, newLink, type LinkDraft } from './links-editor.tsx';
 import { MediaPicker, toPending, type PendingFile, type UploadPhase } from './media-picker.tsx';
 import { TagInput } from './tag-input.tsx';
+import { AnswersPicker } from '../../feedback/components/answers-picker.tsx';
 import { competenceOptionLabel } from './timeline.tsx';
 
 /** What a draft keeps of the form: everything typed and chosen, files apart. */
@@ -102,6 +103,8 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
   const [links, setLinks] = useState<LinkDraft[]>(() => start.links.map((l) => newLink(l.url, l.title)));
   const [files, setFiles] = useState<PendingFile[]>(() => (draft?.files ?? []).map(toPending));
   const [removeMediaIds, setRemoveMediaIds] = useState<string[]>(start.removeMediaIds);
+  // Issue 10 §4: the feedback this save answers (not kept in the draft: chosen at the save).
+  const [answersFeedbackIds, setAnswers] = useState<string[]>([]);
   const [progress, setProgress] = useState<number[] | null>(null);
   const [phase, setPhase] = useState<UploadPhase>('idle');
   const [mediaError, setMediaError] = useState<MediaErrorMessage | undefined>();
@@ -235,15 +238,18 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
         send((signal) => upload(() => create.mutateAsync({ data, files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data), signal) }))),
       );
     } else {
-      const payload = { ...fields, ...(removeMediaIds.length > 0 ? { removeMediaIds } : {}) };
+      const payload = {
+        ...fields,
+        ...(removeMediaIds.length > 0 ? { removeMediaIds } : {}),
+        ...(answersFeedbackIds.length > 0 ? { answersFeedbackIds } : {}),
+      };
       await form.submit(updateArtefactRequestSchema, payload, (data) =>
-        send(async (signal) => {
-          let result = await update.mutateAsync({ body: data, signal });
-          if (files.length > 0) {
-            result = await upload(() => addMedia.mutateAsync({ files: files.map((f) => f.file), callbacks: callbacks(0, signal) }));
-          }
-          return result;
-        }),
+        // With new files, the fields travel in the same request: one save makes one version (issue 10 §4).
+        send((signal) =>
+          files.length > 0
+            ? upload(() => addMedia.mutateAsync({ files: files.map((f) => f.file), callbacks: callbacks(jsonBytes(data), signal), data }))
+            : update.mutateAsync({ body: data, signal }),
+        ),
       );
     }
     if (saved) {
@@ -406,6 +412,8 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
           onChange={(visibility) => form.setValues((prev) => ({ ...prev, visibility }))}
         />
       </div>
+
+      {artefact && <AnswersPicker artefact={artefact} value={answersFeedbackIds} onChange={setAnswers} />}
 
       <div className="button-row button-row--start">
         <button type="submit" className="button button--primary" disabled={busy}>

@@ -5,6 +5,7 @@ import { createFeedbackRequestSchema } from '../../../../../shared/api/feedback.
 import type { TFunction } from 'i18next';
 import { errorText, showMessage, type Message } from '../../../lib/error-message.ts';
 import { useCreateFeedbackMutation } from '../queries.ts';
+import { CheckboxField, CheckboxGroup } from '../../../components/form-fields.tsx';
 
 interface ComposerProps {
   artefact: Artefact;
@@ -17,20 +18,24 @@ interface ComposerProps {
   send?: (body: string) => Promise<unknown>;
   onSent?: () => void;
   onCancel?: () => void;
+  /** A teacher's new message may name goals of the project and ask for a revision (issue 10 §3). */
+  marks?: { goals: ReadonlyArray<{ id: string; text: string }> } | undefined;
 }
 
 /** A textarea and a button: new feedback, a reply, or an edit. */
-export function FeedbackComposer({ artefact, parentId, label, submitLabel, initial = '', autoFocus, send, onSent, onCancel }: ComposerProps) {
+export function FeedbackComposer({ artefact, parentId, label, submitLabel, initial = '', autoFocus, send, onSent, onCancel, marks }: ComposerProps) {
   const { t } = useTranslation();
   const id = useId();
   const [body, setBody] = useState(initial);
   const [error, setError] = useState<Message | null>(null);
   const [pending, setPending] = useState(false);
+  const [revise, setRevise] = useState(false);
+  const [goalIds, setGoalIds] = useState<string[]>([]);
   const create = useCreateFeedbackMutation(artefact);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const parsed = createFeedbackRequestSchema.safeParse({ body, parentId });
+    const parsed = createFeedbackRequestSchema.safeParse({ body, parentId, ...(marks ? { revise, goalIds } : {}) });
     if (!parsed.success) {
       // A function in state must be wrapped: React would call it as an updater.
       setError(() => (tr: TFunction) => tr('feedback.emptyError'));
@@ -42,6 +47,8 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
     try {
       await (send ? send(parsed.data.body) : create.mutateAsync(parsed.data));
       setBody('');
+      setRevise(false);
+      setGoalIds([]);
       onSent?.();
     } catch (err) {
       setError(() => errorText(err));
@@ -70,6 +77,20 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
           aria-describedby={error ? `${id}-error` : undefined}
         />
       </div>
+      {marks && (
+        <div className="stack">
+          <CheckboxField name="revise" label={t('uptake.markRevise')} checked={revise} onChange={setRevise} />
+          {marks.goals.length > 0 && (
+            <CheckboxGroup
+              name="goalIds"
+              legend={t('uptake.goalsLegend')}
+              options={marks.goals.map((g) => ({ value: g.id, label: g.text }))}
+              value={goalIds}
+              onChange={setGoalIds}
+            />
+          )}
+        </div>
+      )}
       <div className="button-row button-row--start">
         <button type="submit" className="button button--primary button--small" disabled={pending}>
           {pending ? t('common.saving') : submitLabel}

@@ -12,6 +12,8 @@ import { useNow } from '../../../lib/use-now.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
 import { useDeleteFeedbackMutation, useFeedbackQuery, useMarkReadMutation, useUpdateFeedbackMutation, type FeedbackThread } from '../queries.ts';
 import { FeedbackComposer } from './feedback-composer.tsx';
+import { FeedbackMarks } from './feedback-marks.tsx';
+import { useProjectQuery } from '../../projects/queries.ts';
 
 /** The feedback thread of one artefact: the pupil and their teachers talk, guardians read. */
 export function FeedbackSection({ artefact }: { artefact: Artefact }) {
@@ -32,6 +34,8 @@ export function FeedbackSection({ artefact }: { artefact: Artefact }) {
 
 interface ThreadContext {
   artefact: Artefact;
+  /** The artefact's project goals by id (issue 10 §3: feedback may name them). */
+  goals: Map<string, string>;
   canWrite: boolean;
   /** When the reader had last read the thread before opening the page: newer comments are marked new. */
   readBefore: number | null;
@@ -67,7 +71,12 @@ function Thread({ artefact, thread }: { artefact: Artefact; thread: FeedbackThre
     if (item.parentId && ids.has(item.parentId)) replies.set(item.parentId, [...(replies.get(item.parentId) ?? []), item]);
     else top.push(item);
   }
-  const context: ThreadContext = { artefact, canWrite, readBefore, replies, notice };
+  const project = useProjectQuery(artefact.projectId);
+  const projectGoals = project.data?.goals ?? [];
+  const goals = new Map(projectGoals.map((g) => [g.id, g.text]));
+  const context: ThreadContext = { artefact, goals, canWrite, readBefore, replies, notice };
+  // Only the pupil's teachers mark feedback (the server's policy decides; this only offers it).
+  const marks = !isOwner && rolesOf(me).includes('teacher') ? { goals: projectGoals.map((g) => ({ id: g.id, text: g.text })) } : undefined;
   const newCount = thread.items.filter((f) => isNew(f, me.user.id, readBefore)).length;
 
   return (
@@ -93,6 +102,7 @@ function Thread({ artefact, thread }: { artefact: Artefact; thread: FeedbackThre
           parentId={null}
           label={isOwner ? t('feedback.composeOwner') : t('feedback.composeTeacher')}
           submitLabel={isOwner ? t('feedback.sendComment') : t('feedback.sendFeedback')}
+          marks={marks}
           onSent={() => notice.success(t('feedback.sent'))}
         />
       )}
@@ -139,7 +149,7 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
   };
 
   return (
-    <li className={depth > 0 ? 'feedback-item feedback-item--reply' : 'feedback-item'}>
+    <li className={depth > 0 ? 'feedback-item feedback-item--reply' : 'feedback-item'} id={`feedback-${item.id}`}>
       {/* The article is named by the author's name only: the role is in the heading, so it is heard once. */}
       <article className={fresh ? 'feedback feedback--new' : 'feedback'} aria-labelledby={`${headingId}-name`}>
         <header className="feedback__header">
@@ -189,6 +199,7 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
         ) : (
           <p className="feedback__body">{item.body}</p>
         )}
+        <FeedbackMarks item={item} goals={context.goals} />
         {context.canWrite && mode === 'view' && (
           <div className="feedback__actions">
             <button ref={replyButton} type="button" className="button button--small button--secondary" onClick={() => setMode('reply')}>

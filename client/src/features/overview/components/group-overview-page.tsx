@@ -8,6 +8,7 @@ import { useNow } from '../../../lib/use-now.ts';
 import { KindIcon } from '../../artefacts/components/kind-icon.tsx';
 import { artefactPath, teacherPupilPath } from '../../artefacts/paths.ts';
 import { useGroupOverviewQuery } from '../queries.ts';
+import { UptakeLists } from './uptake-lists.tsx';
 
 /**
  * A teacher's view of one group: what waits for feedback (oldest first) and when each pupil was
@@ -34,6 +35,7 @@ export function GroupOverviewPage() {
       {overview.isSuccess && (
         <div className="stack">
           <Queue overview={overview.data} />
+          <UptakeLists overview={overview.data} />
           <Pupils overview={overview.data} />
         </div>
       )}
