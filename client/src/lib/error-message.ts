@@ -3,7 +3,11 @@ import { ApiError } from './http.ts';
 
 /** A translated sentence for any error: the server's English text is never shown when we have a translation. */
 export function errorMessage(t: TFunction, error: unknown): string {
-  if (error instanceof ApiError) return t(`errors.${error.code}`, { ...error.reason?.params });
+  if (error instanceof ApiError) {
+    // A finer reason has its own sentence where we wrote one (errors.reasons.*); otherwise the code's.
+    const keys = error.reason ? [`errors.reasons.${error.reason.code}`, `errors.${error.code}`] : [`errors.${error.code}`];
+    return t(keys as [`errors.${typeof error.code}`], { ...error.reason?.params });
+  }
   return t('errors.internal_error');
 }
 

@@ -177,7 +177,8 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
     try {
       return await send();
     } catch (error) {
-      if (isApiError(error, 'payload_too_large') || isApiError(error, 'unsupported_media_type')) setMediaError(mediaErrorOf(error));
+      if (isApiError(error, 'payload_too_large') || isApiError(error, 'unsupported_media_type') || isApiError(error, 'service_unavailable'))
+        setMediaError(mediaErrorOf(error));
       throw error;
     } finally {
       setPhase('idle');
@@ -464,7 +465,7 @@ function SaveStatus({ state, online, onRetry }: { state: SaveState; online: bool
 
 /** Which media message an upload refusal shows: the server's reason names a format or a limit when it can. */
 interface MediaErrorMessage {
-  key: 'tooLarge' | 'unsupported' | 'formatUnreadable' | 'transcodeTooLong';
+  key: 'tooLarge' | 'unsupported' | 'formatUnreadable' | 'transcodeTooLong' | 'busy';
   params?: Readonly<Record<string, string | number>>;
 }
 
@@ -472,5 +473,6 @@ function mediaErrorOf(error: ApiError): MediaErrorMessage {
   const reason = error.reason;
   if (reason?.code === 'media_format_unreadable') return { key: 'formatUnreadable', params: reason.params };
   if (reason?.code === 'media_transcode_too_long') return { key: 'transcodeTooLong', params: reason.params };
+  if (error.code === 'service_unavailable') return { key: 'busy' };
   return { key: error.code === 'payload_too_large' ? 'tooLarge' : 'unsupported' };
 }
