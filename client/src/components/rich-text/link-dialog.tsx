@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { normaliseLinkHref } from './extensions.ts';
 
@@ -24,6 +25,8 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose: () =>
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // The editor usually sits in a form of its own; React would bubble this submit up to it.
+    event.stopPropagation();
     const target = normaliseLinkHref(href);
     if (!target) {
       setInvalid(true);
@@ -37,7 +40,8 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose: () =>
 
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  return (
+  // In a portal: a <form> may not sit inside the editor's own form in the DOM.
+  return createPortal(
     <dialog
       ref={dialog}
       className="confirm-dialog link-dialog"
@@ -106,6 +110,7 @@ export function LinkDialog({ editor, onClose }: { editor: Editor; onClose: () =>
           </button>
         </div>
       </form>
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
