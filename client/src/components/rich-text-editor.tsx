@@ -1,9 +1,15 @@
-import { lazy, Suspense, useId } from 'react';
+import { lazy, Suspense, useId, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
 // The editor framework (Tiptap, ProseMirror) is the biggest library in the app and only the
 // artefact form needs it: it loads as its own chunk when an editor is first shown.
 const TiptapEditor = lazy(() => import('./rich-text/tiptap-editor.tsx'));
+
+/** What a form may do to the text from outside the editor. */
+export interface RichTextHandle {
+  /** Adds a heading (e.g. a reflection prompt) and an empty paragraph after it at the end, and puts the caret there. */
+  appendHeading(text: string): void;
+}
 
 interface RichTextEditorProps {
   label: string;
@@ -11,6 +17,8 @@ interface RichTextEditorProps {
   /** The initial HTML; the editor is uncontrolled afterwards (re-mount it with a key to reset). */
   initialHtml: string;
   onChange: (html: string) => void;
+  /** Set once the (lazily loaded) editor is ready. */
+  handleRef?: Ref<RichTextHandle>;
 }
 
 /**
@@ -18,7 +26,7 @@ interface RichTextEditorProps {
  * lists, quotes and links. The server sanitises whatever arrives; the editor only ever writes
  * what the sanitiser keeps, so nothing changes on the way.
  */
-export function RichTextEditor({ label, hint, initialHtml, onChange }: RichTextEditorProps) {
+export function RichTextEditor({ label, hint, initialHtml, onChange, handleRef }: RichTextEditorProps) {
   const { t } = useTranslation();
   const id = useId();
   const labelId = `${id}-label`;
@@ -42,7 +50,7 @@ export function RichTextEditor({ label, hint, initialHtml, onChange }: RichTextE
           </div>
         }
       >
-        <TiptapEditor labelId={labelId} hintId={hintId} editorId={`${id}-editor`} initialHtml={initialHtml} onChange={onChange} />
+        <TiptapEditor labelId={labelId} hintId={hintId} editorId={`${id}-editor`} initialHtml={initialHtml} onChange={onChange} handleRef={handleRef} />
       </Suspense>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { Editor } from '@tiptap/core';
 import { EditorContent, useEditor, useEditorState } from '@tiptap/react';
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from 'react';
+import type { RichTextHandle } from '../rich-text-editor.tsx';
 import { useTranslation } from 'react-i18next';
 import { richTextExtensions } from './extensions.ts';
 import { LinkDialog } from './link-dialog.tsx';
@@ -12,6 +13,7 @@ export interface TiptapEditorProps {
   editorId: string;
   initialHtml: string;
   onChange: (html: string) => void;
+  handleRef?: Ref<RichTextHandle> | undefined;
 }
 
 type ButtonKey =
@@ -99,7 +101,7 @@ const labelKey = (key: ButtonKey) =>
  * Tiptap (ProseMirror) with the shared allow-list as its schema: what it writes is what the server
  * keeps. The toolbar is one tab stop with arrow keys inside (the ARIA toolbar pattern).
  */
-export default function TiptapEditor({ labelId, hintId, editorId, initialHtml, onChange }: TiptapEditorProps) {
+export default function TiptapEditor({ labelId, hintId, editorId, initialHtml, onChange, handleRef }: TiptapEditorProps) {
   const { t } = useTranslation();
   const buttonsRef = useRef<Array<HTMLButtonElement | null>>([]);
   const [focusIndex, setFocusIndex] = useState(0);
@@ -136,6 +138,24 @@ export default function TiptapEditor({ labelId, hintId, editorId, initialHtml, o
     },
     onUpdate: ({ editor: e }) => onChangeRef.current(e.isEmpty ? '' : e.getHTML()),
   });
+
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      appendHeading(text: string) {
+        const content = [{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text }] }, { type: 'paragraph' }];
+        const end = editor.state.doc.content.size;
+        // An empty editor holds one empty paragraph: replace it rather than keep a blank line above.
+        editor
+          .chain()
+          .insertContentAt(editor.isEmpty ? { from: 0, to: end } : end, content)
+          .focus('end')
+          .scrollIntoView()
+          .run();
+      },
+    }),
+    [editor],
+  );
 
   const state = useEditorState({
     editor,
