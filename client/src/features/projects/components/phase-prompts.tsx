@@ -65,10 +65,14 @@ export function ReflectionPromptsPanel({ project, phaseId, onAnswer }: { project
         {phase.reflectionPrompts.map((prompt, i) => (
           <li key={i}>
             <span className="reflection-prompts__text">{prompt}</span>
-            <button type="button" className="button button--secondary button--small" onClick={() => onAnswer(prompt)}>
+            <button
+              type="button"
+              className="button button--secondary button--small"
+              aria-label={t('reflectionPrompts.answerPrompt', { prompt })}
+              onClick={() => onAnswer(prompt)}
+            >
               <span aria-hidden="true">✎ </span>
               {t('reflectionPrompts.answer')}
-              <span className="visually-hidden">: {prompt}</span>
             </button>
           </li>
         ))}
