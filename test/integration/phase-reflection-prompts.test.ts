@@ -1,6 +1,16 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REFLECTION_PROMPTS, REFLECTION_PROMPT_MAX, type Project } from '../../shared/api/projects.ts';
-import { makeProject, makeTwoSchools } from '../helpers/factories.ts';
+import type { PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
+import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
+import { MediaFiles } from '../../server/modules/portability/import/import-media.ts';
+import { planPolku } from '../../server/modules/portability/import/polku-archive.ts';
+import { makeArtefact, makeProject, makeTwoSchools } from '../helpers/factories.ts';
+import { readZipMap } from '../helpers/zip.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -87,5 +97,38 @@ describe('reflection prompts of a phase', () => {
     const list = await client('pupil').get<{ projects: Project[] }>('/api/projects');
     expect(list.body.projects.find((p) => p.id === project.id)?.phases[0]?.reflectionPrompts).toEqual(PROMPTS.slice(1));
     expect([403, 404]).toContain((await client('pupilB').get(`/api/projects/${project.id}`)).status);
+  });
+
+  it('travel in portfolio.json and come back through the Polku import without hidden characters', async () => {
+    const made = (
+      await client('teacher').post<Project>('/api/projects', {
+        schoolId: w.schoolA.id,
+        title: 'Ilma',
+        phases: [{ title: 'Ihmettely', reflectionPrompts: PROMPTS }],
+      })
+    ).body;
+    await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: made.id });
+    const dir = await mkdtemp(path.join(tmpdir(), 'polku-prompts-'));
+    const files = await MediaFiles.create(null, dir, false);
+    try {
+      const file = path.join(dir, 'export.zip');
+      const out = createWriteStream(file);
+      await writeExportArchive({ db: app.database.db, blobs: app.polku.blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi' }, out);
+      await finished(out);
+      const doc = JSON.parse((await readZipMap(file)).get('portfolio.json')!.toString('utf8')) as PortfolioDocument;
+      const exported = doc.projects.find((p) => p.id === made.id)!;
+      expect(exported.phases[0]?.reflectionPrompts).toEqual(PROMPTS);
+
+      exported.phases[0]!.reflectionPrompts = ['Mitä \u202Eopin?', '\u2066', 'Mikä oli vaikeaa?'];
+      const plan = await planPolku(app.database.db, { ...doc, projects: [exported], artefacts: [] }, files, null);
+      expect(plan.projects[0]?.phases[0]?.reflectionPrompts).toEqual(['Mitä opin?', 'Mikä oli vaikeaa?']);
+      // Archives from before prompts: a phase without the field imports with none.
+      delete exported.phases[0]!.reflectionPrompts;
+      const older = await planPolku(app.database.db, { ...doc, projects: [exported], artefacts: [] }, files, null);
+      expect(older.projects[0]?.phases[0]?.reflectionPrompts).toEqual([]);
+    } finally {
+      await files.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
