@@ -22,7 +22,7 @@ type ButtonKey =
 interface ToolbarButton {
   key: ButtonKey;
   icon: ReactNode;
-  /** What the button does; `aria-keyshortcuts` tells screen readers the key for it. */
+  /** Its key (Control stands for Cmd on Apple devices); `aria-keyshortcuts` tells screen readers. */
   shortcut: string;
   /** Whether the format applies at the caret (aria-pressed); undefined for actions. */
   active?: (editor: Editor) => boolean;
@@ -90,6 +90,9 @@ const BUTTONS: ToolbarButton[] = [
   { key: 'undo', icon: <span aria-hidden="true">↶</span>, shortcut: 'Control+Z', run: (e) => e.chain().focus().undo().run() },
   { key: 'redo', icon: <span aria-hidden="true">↷</span>, shortcut: 'Control+Shift+Z', run: (e) => e.chain().focus().redo().run() },
 ];
+
+// ProseMirror's "Mod" is Cmd on Apple devices and Ctrl elsewhere.
+const apple = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** The label keys: the first five buttons' keys predate this editor (editor.*), the rest are richText.*. */
 const labelKey = (key: ButtonKey) =>
@@ -193,7 +196,7 @@ export default function TiptapEditor({ labelId, hintId, editorId, initialHtml, o
               className="rich-text__button"
               aria-label={t(labelKey(button.key))}
               aria-pressed={pressed}
-              aria-keyshortcuts={button.shortcut}
+              aria-keyshortcuts={apple ? button.shortcut.replace('Control', 'Meta') : button.shortcut}
               aria-disabled={disabled || undefined}
               tabIndex={index === focusIndex ? 0 : -1}
               // Keep the selection in the editor when the button is clicked.
