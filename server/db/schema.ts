@@ -202,6 +202,7 @@ export interface ProjectPhasesTable {
   projectId: string;
   position: number;
   title: string;
+  reflectionPrompts: ColumnType<string[], string[] | undefined, string[]>;
 }
 export interface ProjectGoalsTable {
   id: Generated<string>;

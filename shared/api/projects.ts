@@ -22,7 +22,10 @@ export function cleanImportedCriteria(lines: readonly string[]): string[] {
 
 const isoDate = z.iso.date({ message: 'must be a date like 2026-09-01' });
 
-export const phaseSchema = z.object({ id: idSchema, title: z.string() });
+/** Reflection prompts of a phase: short questions a pupil may answer in their work (issue 10 §2). */
+export const MAX_REFLECTION_PROMPTS = 8;
+export const REFLECTION_PROMPT_MAX = 200;
+export const phaseSchema = z.object({ id: idSchema, title: z.string(), reflectionPrompts: z.array(z.string()) });
 /** Success criteria of a goal: short lines saying what "I can …" looks like (issue 10). */
 export const MAX_SUCCESS_CRITERIA = 10;
 export const SUCCESS_CRITERION_MAX = 200;
@@ -52,7 +55,15 @@ export type Project = z.infer<typeof projectSchema>;
 export const projectListSchema = z.object({ projects: z.array(projectSchema) });
 
 /** Phases and goals: existing ones keep their id (so artefacts keep pointing at them); new ones have none. */
-const phaseInput = z.object({ id: idSchema.optional(), title: nameText(100) });
+const phaseInput = z.object({
+  id: idSchema.optional(),
+  title: nameText(100),
+  /** Left out when editing: a phase keeps the prompts it has (a new phase has none). */
+  reflectionPrompts: z
+    .array(plainLine(REFLECTION_PROMPT_MAX))
+    .max(MAX_REFLECTION_PROMPTS, { message: `must have at most ${MAX_REFLECTION_PROMPTS} reflection prompts` })
+    .optional(),
+});
 const goalInput = z.object({
   id: idSchema.optional(),
   text: nameText(300),

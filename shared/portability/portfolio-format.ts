@@ -164,7 +164,15 @@ export const projectDocSchema = z
     endsOn: date.nullable(),
     subjectCodes: z.array(z.string()),
     competenceIds: z.array(z.string()),
-    phases: z.array(z.object({ id, title: z.string() })).describe('Ordered phases, e.g. orientation, research, creating, sharing, reflecting.'),
+    phases: z
+      .array(
+        z.object({
+          id,
+          title: z.string(),
+          reflectionPrompts: z.array(z.string().max(200)).max(8).optional().describe('Reflection prompts of the phase: short questions, ordered.'),
+        }),
+      )
+      .describe('Ordered phases, e.g. orientation, research, creating, sharing, reflecting.'),
     goals: z
       .array(
         z.object({

@@ -122,8 +122,8 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
       ],
     });
     expect(edited.body.phases).toEqual([
-      { id: second?.id, title: 'Tutkiminen maastossa' },
-      { id: first?.id, title: 'Orientoituminen' },
+      { id: second?.id, title: 'Tutkiminen maastossa', reflectionPrompts: [] },
+      { id: first?.id, title: 'Orientoituminen', reflectionPrompts: [] },
     ]);
     project = edited.body;
   });

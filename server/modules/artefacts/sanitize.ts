@@ -1,13 +1,15 @@
 import sanitizeHtml from 'sanitize-html';
+import { RICH_TEXT_ATTRIBUTES, RICH_TEXT_LINK_ATTRIBUTES, RICH_TEXT_LINK_PROTOCOLS, RICH_TEXT_TAGS } from '../../../shared/rich-text.ts';
 
 // Rich text a pupil writes: structure and emphasis, links to the web; nothing that runs or styles.
+// The lists are shared with the client's editor, so that what it writes survives unchanged.
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'ul', 'ol', 'li', 'blockquote', 'h2', 'h3', 'h4', 'a', 'code', 'pre'],
-  allowedAttributes: { a: ['href', 'rel', 'target'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedTags: [...RICH_TEXT_TAGS],
+  allowedAttributes: Object.fromEntries(Object.entries(RICH_TEXT_ATTRIBUTES).map(([tag, names]) => [tag, [...names]])),
+  allowedSchemes: [...RICH_TEXT_LINK_PROTOCOLS],
   allowProtocolRelative: false,
   transformTags: {
-    a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }),
+    a: sanitizeHtml.simpleTransform('a', { ...RICH_TEXT_LINK_ATTRIBUTES }),
   },
   nestingLimit: 64,
 };

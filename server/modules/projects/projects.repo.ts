@@ -24,11 +24,11 @@ export function projectFields(p: ProjectFields): ProjectFields {
 /** One project's phases and goals (in the order given) out of the rows loaded for many projects. */
 export function phasesAndGoalsOf(
   projectId: string,
-  phases: ReadonlyArray<{ projectId: string; id: string; title: string }>,
+  phases: ReadonlyArray<{ projectId: string; id: string; title: string; reflectionPrompts: string[] }>,
   goals: ReadonlyArray<{ projectId: string; id: string; text: string; successCriteria: string[] }>,
 ): Pick<Project, 'phases' | 'goals'> {
   return {
-    phases: phases.filter((x) => x.projectId === projectId).map(({ id, title }) => ({ id, title })),
+    phases: phases.filter((x) => x.projectId === projectId).map(({ id, title, reflectionPrompts }) => ({ id, title, reflectionPrompts })),
     goals: goals.filter((x) => x.projectId === projectId).map(({ id, text, successCriteria }) => ({ id, text, successCriteria })),
   };
 }
@@ -38,7 +38,7 @@ export async function loadProjects(db: Db, ids: readonly string[]): Promise<Proj
   if (ids.length === 0) return [];
   const [projects, phases, goals, teachers, groups, scales] = await Promise.all([
     db.selectFrom('projects').selectAll().where('id', 'in', ids).orderBy('startsOn', 'desc').orderBy('title').execute(),
-    db.selectFrom('projectPhases').select(['id', 'projectId', 'title']).where('projectId', 'in', ids).orderBy('position').execute(),
+    db.selectFrom('projectPhases').select(['id', 'projectId', 'title', 'reflectionPrompts']).where('projectId', 'in', ids).orderBy('position').execute(),
     db.selectFrom('projectGoals').select(['id', 'projectId', 'text', 'successCriteria']).where('projectId', 'in', ids).orderBy('position').execute(),
     db
       .selectFrom('projectTeachers')
@@ -106,7 +106,7 @@ export interface NewProject extends ProjectFields {
   createdAt?: Date | null;
   origin?: ImportOrigin | null;
   importedTeachers?: ImportedPerson[];
-  phases: ReadonlyArray<{ id?: string; title: string }>;
+  phases: ReadonlyArray<{ id?: string; title: string; reflectionPrompts?: readonly string[] | undefined }>;
   goals: ReadonlyArray<{ id?: string; text: string; successCriteria?: readonly string[] | undefined }>;
 }
 
@@ -142,7 +142,15 @@ export async function insertProjects(trx: Db, projects: readonly NewProject[]): 
       .execute(),
   );
   await inBatches(
-    rows.flatMap((p) => p.phases.map((ph, position) => ({ ...(ph.id ? { id: ph.id } : {}), projectId: p.id, position, title: ph.title }))),
+    rows.flatMap((p) =>
+      p.phases.map((ph, position) => ({
+        ...(ph.id ? { id: ph.id } : {}),
+        projectId: p.id,
+        position,
+        title: ph.title,
+        reflectionPrompts: [...(ph.reflectionPrompts ?? [])],
+      })),
+    ),
     (chunk) => trx.insertInto('projectPhases').values(chunk).execute(),
   );
   await inBatches(

@@ -47,7 +47,7 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
     trx: Trx,
     table: 'projectPhases' | 'projectGoals',
     projectId: string,
-    items: Ordered<{ title?: string; text?: string; successCriteria?: string[] | undefined }>,
+    items: Ordered<{ title?: string; text?: string; successCriteria?: string[] | undefined; reflectionPrompts?: string[] | undefined }>,
   ) {
     const keep = items.map((i) => i.id).filter((id): id is string => Boolean(id));
     let removal = trx.deleteFrom(table).where('projectId', '=', projectId);
@@ -63,7 +63,7 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
     for (const [position, item] of items.entries()) {
       const values =
         table === 'projectPhases'
-          ? { title: item.title ?? '' }
+          ? { title: item.title ?? '', ...(item.reflectionPrompts ? { reflectionPrompts: item.reflectionPrompts } : {}) }
           : { text: item.text ?? '', ...(item.successCriteria ? { successCriteria: item.successCriteria } : {}) };
       if (item.id) {
         const updated = await trx
@@ -160,7 +160,7 @@ export function projectsService({ db, reference }: { db: Db; reference: Referenc
             competenceIds: input.competenceIds,
             createdBy: actor.id,
             ownerId: null,
-            phases: input.phases.map(({ title }) => ({ title })),
+            phases: input.phases.map(({ title, reflectionPrompts }) => ({ title, reflectionPrompts })),
             goals: input.goals.map(({ text, successCriteria }) => ({ text, successCriteria })),
           },
         ]);

@@ -64,7 +64,7 @@ export interface PlannedProject {
   endsOn: string | null;
   subjectCodes: string[];
   competenceIds: string[];
-  phases: Array<{ id: string; title: string }>;
+  phases: Array<{ id: string; title: string; reflectionPrompts?: string[] }>;
   goals: Array<{ id: string; text: string; successCriteria?: string[] }>;
   /**
    * Teachers the archive names, by name only. There is deliberately no field for accounts: an

@@ -191,7 +191,11 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     // Someone else's project by this id: the pupil gets their own copy under a new id.
     const foreign = known.projects.has(p.id);
     const id = fresh(p.id, foreign, projectIds);
-    const phases = p.phases.map((x) => ({ id: fresh(x.id, foreign || known.phases.has(x.id), phaseIds), title: x.title }));
+    const phases = p.phases.map((x) => ({
+      id: fresh(x.id, foreign || known.phases.has(x.id), phaseIds),
+      title: x.title,
+      reflectionPrompts: cleanImportedCriteria(x.reflectionPrompts ?? []),
+    }));
     const goals = p.goals.map((x) => ({
       id: fresh(x.id, foreign || known.goals.has(x.id), goalIds),
       text: x.text,

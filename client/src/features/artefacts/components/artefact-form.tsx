@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { createArtefactRequestSchema, updateArtefactRequestSchema, type Artefact } from '../../../../../shared/api/artefacts.ts';
 import type { Project } from '../../../../../shared/api/projects.ts';
 import { CheckboxGroup, FormError, RadioGroup, SelectField, TextField } from '../../../components/form-fields.tsx';
-import { RichTextEditor } from '../../../components/rich-text-editor.tsx';
+import { RichTextEditor, type RichTextHandle } from '../../../components/rich-text-editor.tsx';
+import { ReflectionPromptsPanel } from '../../projects/components/phase-prompts.tsx';
 import { drafts, type StoredDraft } from '../../../lib/drafts.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
 import { useFormat } from '../../../lib/format.ts';
@@ -111,6 +112,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
   // A restored draft whose Save was pressed, opened offline, is waiting for the connection already.
   const [saveState, setSaveState] = useState<SaveState>(() => (draft?.submitted && !navigator.onLine ? { kind: 'offline' } : { kind: 'idle' }));
   const progressRef = useRef<HTMLDivElement>(null);
+  const bodyEditor = useRef<RichTextHandle>(null);
 
   const create = useCreateArtefactMutation();
   const update = useUpdateArtefactMutation(artefact?.id ?? '');
@@ -313,7 +315,13 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
       <FormError message={form.formError} />
       <div className="card form-section">
         <TextField label={t('artefactForm.title')} autoComplete="off" required {...form.text('title')} />
-        <RichTextEditor label={t('artefactForm.body')} hint={t('artefactForm.bodyHint')} initialHtml={start.bodyHtml} onChange={setBodyHtml} />
+        <RichTextEditor
+          label={t('artefactForm.body')}
+          hint={t('artefactForm.bodyHint')}
+          initialHtml={start.bodyHtml}
+          onChange={setBodyHtml}
+          handleRef={bodyEditor}
+        />
       </div>
 
       <div className="card form-section">
@@ -356,6 +364,7 @@ export function ArtefactForm({ projects, artefact, initialProjectId, draftKey, d
             {...form.text('phaseId')}
           />
         )}
+        <ReflectionPromptsPanel project={project} phaseId={form.values.phaseId} onAnswer={(prompt) => bodyEditor.current?.appendHeading(prompt)} />
         {project && project.goals.length > 0 && (
           <CheckboxGroup
             name="goals"

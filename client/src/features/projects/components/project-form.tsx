@@ -12,6 +12,7 @@ import { useMyGroupsQuery } from '../../home/queries.ts';
 import { competenceOptionLabel } from '../../artefacts/components/timeline.tsx';
 import { useReferenceLabels } from '../../reference/queries.ts';
 import { criteriaLines, GoalCriteriaFields, ScaleSelect } from './assessment-fields.tsx';
+import { PhasePromptsFields, promptsByKey } from './phase-prompts.tsx';
 import { useCreateProjectMutation, useSchoolGroupsQuery, useSchoolTeachersQuery, useUpdateProjectMutation } from '../queries.ts';
 
 interface ProjectFormProps {
@@ -39,6 +40,8 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
   const [phases, setPhases] = useState<ListItem[]>(() =>
     project ? project.phases.map((p) => listItem(p.title, p.id)) : DEFAULT_PHASE_KEYS.map((key) => listItem(t(`projects.defaultPhases.${key}`))),
   );
+  // Reflection prompts by phase item key, one per line while edited.
+  const [prompts, setPrompts] = useState<Record<string, string>>(() => promptsByKey(phases, project));
   const [goals, setGoals] = useState<ListItem[]>(() => (project ? project.goals.map((g) => listItem(g.text, g.id)) : [listItem()]));
   // Success criteria by goal item key, one per line while edited.
   const [criteria, setCriteria] = useState<Record<string, string>>(() =>
@@ -79,7 +82,9 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
       endsOn: emptyToNull(v.endsOn),
       subjectCodes,
       competenceIds,
-      phases: phases.filter((p) => p.text.trim()).map((p) => ({ ...(p.id ? { id: p.id } : {}), title: p.text })),
+      phases: phases
+        .filter((p) => p.text.trim())
+        .map((p) => ({ ...(p.id ? { id: p.id } : {}), title: p.text, reflectionPrompts: criteriaLines(prompts[p.key]) })),
       goals: goals.filter((g) => g.text.trim()).map((g) => ({ ...(g.id ? { id: g.id } : {}), text: g.text, successCriteria: criteriaLines(criteria[g.key]) })),
       scaleId: emptyToNull(scaleId),
       teacherIds,
@@ -126,6 +131,7 @@ export function ProjectForm({ project, onSaved, onCancel }: ProjectFormProps) {
           error={form.fieldErrors.phases}
           maxLength={100}
         />
+        <PhasePromptsFields phases={phases} prompts={prompts} onChange={(key, text) => setPrompts({ ...prompts, [key]: text })} />
         <ListEditor
           legend={t('projects.form.goals')}
           hint={t('projects.form.goalsHint')}
