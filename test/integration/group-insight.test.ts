@@ -56,7 +56,13 @@ beforeAll(async () => {
   await db.updateTable('users').set({ displayName: 'A Oppilas' }).where('id', '=', w.pupil.id).execute();
   await db.updateTable('users').set({ displayName: 'B Luokkatoveri' }).where('id', '=', w.classmate.id).execute();
   project = await makeProject(db, { schoolId: w.schoolA.id, teacherIds: [projectTeacher.id], groupIds: [w.group.id, group2.id] });
-  goal2 = (await db.insertInto('projectGoals').values({ projectId: project.id, position: 1, text: 'Osaan kertoa havainnoistani' }).returning('id').executeTakeFirstOrThrow()).id;
+  goal2 = (
+    await db
+      .insertInto('projectGoals')
+      .values({ projectId: project.id, position: 1, text: 'Osaan kertoa havainnoistani' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 
   await work(w.pupil.id, { goalIds: [project.goalId] });
   await work(w.pupil.id, { goalIds: [project.goalId, goal2] });

@@ -35,7 +35,14 @@ export async function heatmapProjectFacts(db: Db, projectId: string) {
       jsonObjectFrom(
         eb
           .selectFrom('assessmentScales')
-          .select(['assessmentScales.id', 'assessmentScales.schoolId', 'assessmentScales.builtinKey', 'assessmentScales.name', 'assessmentScales.levels', 'assessmentScales.updatedAt'])
+          .select([
+            'assessmentScales.id',
+            'assessmentScales.schoolId',
+            'assessmentScales.builtinKey',
+            'assessmentScales.name',
+            'assessmentScales.levels',
+            'assessmentScales.updatedAt',
+          ])
           .where((w) =>
             w.or([
               w('assessmentScales.id', '=', w.ref('projects.scaleId')),

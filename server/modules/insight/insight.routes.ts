@@ -21,7 +21,7 @@ export function insightRoutes(insight: InsightService): AnyRoute[] {
       path: '/api/groups/:groupId/coverage',
       tag,
       auth: 'user',
-      summary: "Which transversal competences (L1–L7) and subjects each pupil of a group has evidence of this term",
+      summary: 'Which transversal competences (L1–L7) and subjects each pupil of a group has evidence of this term',
       params: coverageParamsSchema,
       response: coverageSchema,
       handler: ({ actor, params }) => insight.coverage(actor, params.groupId),
