@@ -82,9 +82,10 @@ async function seed(db: Awaited<ReturnType<typeof createBenchDatabase>>) {
      values ($1, 'Metsä ympärillämme', 'Tutkitaan lähimetsää.', '2026-2027', '{BI,GE,KU}', '{basic:L1,basic:L4}', $2)`,
     [schoolId, teacherId],
   );
-  await client.query(`insert into project_groups (project_id, group_id) select p.id, g.id from projects p, groups g where p.school_id = $1 and g.school_id = $1`, [
-    schoolId,
-  ]);
+  await client.query(
+    `insert into project_groups (project_id, group_id) select p.id, g.id from projects p, groups g where p.school_id = $1 and g.school_id = $1`,
+    [schoolId],
+  );
   await client.query(`insert into project_teachers (project_id, user_id) select id, $2 from projects where school_id = $1`, [schoolId, teacherId]);
   await step(
     'goals',
