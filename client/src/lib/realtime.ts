@@ -79,7 +79,7 @@ export function useRealtime(userId: string | null): void {
     socket.on('goalAssessment.shared', ({ goalId, pupilId }) => void goalAssessmentsChanged(queryClient, goalId, pupilId));
     // Issue 10 §6: the teacher's heatmap and competence coverage count work and assessments (events reach only
     // those who may see them); any of these makes the open views fetch again, as does a reconnect.
-    const refetchInsight = () => void insightChanged(queryClient);
+    const refetchInsight = () => insightChanged(queryClient);
     socket.on('artefact.updated', refetchInsight);
     socket.on('artefact.deleted', refetchInsight);
     socket.on('goalAssessment.created', refetchInsight);

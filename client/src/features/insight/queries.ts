@@ -13,10 +13,19 @@ export const useHeatmapQuery = (projectId: string) =>
 export const useCoverageQuery = (groupId: string) =>
   useQuery({ queryKey: insightKeys.coverage(groupId), queryFn: ({ signal }) => insightApi.coverage(groupId, signal), enabled: Boolean(groupId) });
 
+/** Events that arrive within this window make one refetch (a class saving work at once, an import). */
+const COALESCE_MS = 1000;
+let pending: ReturnType<typeof setTimeout> | null = null;
+
 /**
  * A pupil added, changed or removed work, or someone assessed a goal: the open heatmaps and coverage views
- * are fetched again (each is one query; only mounted ones refetch, the rest are marked stale).
+ * are fetched again (each is one query; only mounted ones refetch, the rest are marked stale). Events
+ * within a second of each other make one refetch, so thirty pupils saving at once cost one query.
  */
-export function insightChanged(queryClient: QueryClient) {
-  return queryClient.invalidateQueries({ queryKey: insightKeys.all });
+export function insightChanged(queryClient: QueryClient): void {
+  if (pending) return;
+  pending = setTimeout(() => {
+    pending = null;
+    void queryClient.invalidateQueries({ queryKey: insightKeys.all });
+  }, COALESCE_MS);
 }
