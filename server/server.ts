@@ -29,6 +29,8 @@ import { portabilityModule } from './modules/portability/portability.module.ts';
 import { scaleRoutes } from './modules/assessment/scales.routes.ts';
 import { scalesService } from './modules/assessment/scales.service.ts';
 import { goalAssessmentRoutes } from './modules/assessment/goal-assessments.routes.ts';
+import { insightRoutes } from './modules/insight/insight.routes.ts';
+import { insightService } from './modules/insight/insight.service.ts';
 import { goalAssessmentsService } from './modules/assessment/goal-assessments.service.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
@@ -173,6 +175,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...projectRoutes(projects),
     ...scaleRoutes(scales),
     ...goalAssessmentRoutes(goalAssessments),
+    ...insightRoutes(insightService(database.db)),
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback),
     ...portability.routes,

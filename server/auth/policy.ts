@@ -158,6 +158,13 @@ const rules = {
   },
   // Sharing with guardians is the pupil's choice, for their own assessments and their teachers' levels alike (as with artefacts).
   'goalAssessment.share': (a: Actor, r: ResourceOf<'goalAssessment'>) => takesPart(r.goal) && a.id === r.goal.pupilId,
+
+  // --- Teacher's view of a group (issue 10, section 6) ---
+  // The pupil × goal heatmap of a project: its teachers and the teachers of its groups (each sees the pupils
+  // heatmapGroupIds gives). Not admins (they do not read group overviews either), pupils or guardians.
+  'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
+  // Competence coverage of a group: as the group overview, the group's teachers.
+  'group.coverage': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
 } as const;
 
 type Rules = typeof rules;
@@ -279,6 +286,16 @@ function teachesPupilGoal(a: Actor, r: ResourceOf<'pupilGoal'>): boolean {
   return r.projectTeacherIds.includes(a.id) || teachesAny(a, r.pupilGroupIds);
 }
 // --- end goal assessments ---
+
+// --- Teacher's view of a group (issue 10, section 6) ---
+/**
+ * Whose rows the heatmap shows: the pupils of every group of the project for one of its teachers, of the
+ * project's groups the actor teaches otherwise (the goal page's own rule, teachesPupilGoal, lets both open).
+ */
+export function heatmapGroupIds(a: Actor, r: ResourceOf<'project'>): string[] {
+  return r.teacherIds.includes(a.id) ? [...r.groupIds] : r.groupIds.filter((g) => a.teacherGroupIds.has(g));
+}
+// --- end teacher's view of a group ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {

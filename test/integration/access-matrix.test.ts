@@ -330,6 +330,19 @@ const cases: Case[] = [
     expect: expectation({ pupil: 200, teacher: 403 }, 404),
   },
   // --- end goal assessments ---
+  // --- Teacher's view of a group (issue 10, section 6): teachers of the project or its groups; never pupils, guardians or admins ---
+  {
+    route: 'GET /api/projects/{projectId}/heatmap',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/heatmap` }),
+    // Those who see the project learn nothing from a 403; everyone else may not know it exists.
+    expect: expectation({ teacher: 200, pupil: 403, classmate: 403, guardian: 403, otherGuardian: 403, admin: 403 }, 404),
+  },
+  {
+    route: 'GET /api/groups/{groupId}/coverage',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/coverage` }),
+    expect: expectation({ teacher: 200, admin: 403 }, 404),
+  },
+  // --- end teacher's view of a group ---
   {
     route: 'POST /api/artefacts',
     request: async () => ({ path: '/api/artefacts', body: { title: 'Havainto' } }),

@@ -7,3 +7,6 @@ export { EditProjectPage, NewProjectPage } from '../features/projects/components
 export { ProjectPage } from '../features/projects/components/project-page.tsx';
 export { ImportPage } from '../features/portability/components/import-page.tsx';
 export { GoalPage } from '../features/goals/components/goal-page.tsx';
+// Issue 10 §6: the teacher's view of a group.
+export { CoveragePage } from '../features/insight/components/coverage-page.tsx';
+export { HeatmapPage } from '../features/insight/components/heatmap-page.tsx';

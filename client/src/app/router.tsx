@@ -48,6 +48,9 @@ const portfolioRoutes: RouteObject[] = [
   { path: 'import', ...portfolioPage('ImportPage', ['pupil', 'admin']) },
   // Goal assessments (issue 10, section 2): one pupil's page for one goal; the server decides who sees what.
   { path: 'goals/:goalId/pupils/:pupilId', ...portfolioPage('GoalPage', ['pupil', 'teacher', 'guardian']) },
+  // Issue 10 §6: the teacher's view of a group (the server decides whose pupils each teacher sees).
+  { path: 'teacher/projects/:projectId/heatmap', ...portfolioPage('HeatmapPage', ['teacher']) },
+  { path: 'teacher/groups/:groupId/coverage', ...portfolioPage('CoveragePage', ['teacher']) },
 ];
 
 const adminRoutes: RouteObject = {

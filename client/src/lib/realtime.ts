@@ -14,6 +14,7 @@ import { dropFeedback, feedbackCountsChanged, feedbackKeys, upsertFeedback } fro
 import { overviewKeys } from '../features/overview/queries.ts';
 import { exportEvent, importEvent, portabilityKeys } from '../features/portability/queries.ts';
 import { goalAssessmentsChanged } from '../features/goals/queries.ts';
+import { insightChanged } from '../features/insight/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -76,6 +77,14 @@ export function useRealtime(userId: string | null): void {
     // Goal assessments (issue 10, section 2): the events carry no content; the goal page is fetched again.
     socket.on('goalAssessment.created', ({ goalId, pupilId }) => void goalAssessmentsChanged(queryClient, goalId, pupilId));
     socket.on('goalAssessment.shared', ({ goalId, pupilId }) => void goalAssessmentsChanged(queryClient, goalId, pupilId));
+    // Issue 10 §6: the teacher's heatmap and competence coverage count work and assessments (events reach only
+    // those who may see them); any of these makes the open views fetch again, as does a reconnect.
+    const refetchInsight = () => insightChanged(queryClient);
+    socket.on('artefact.updated', refetchInsight);
+    socket.on('artefact.deleted', refetchInsight);
+    socket.on('goalAssessment.created', refetchInsight);
+    socket.on('import.finished', refetchInsight);
+    socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {
       const parsed = feedbackSchema.safeParse(payload.feedback);
       if (parsed.success) upsertFeedback(queryClient, parsed.data);

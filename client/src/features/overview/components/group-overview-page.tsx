@@ -9,6 +9,7 @@ import { KindIcon } from '../../artefacts/components/kind-icon.tsx';
 import { artefactPath, teacherPupilPath } from '../../artefacts/paths.ts';
 import { useGroupOverviewQuery } from '../queries.ts';
 import { UptakeLists } from './uptake-lists.tsx';
+import { GroupInsightLinks } from '../../insight/components/insight-links.tsx';
 
 /**
  * A teacher's view of one group: what waits for feedback (oldest first) and when each pupil was
@@ -30,6 +31,7 @@ export function GroupOverviewPage() {
         <h1>{overview.data ? t('overview.heading', { group: overview.data.group.name }) : (failed ?? t('common.loading'))}</h1>
         <p className="lead">{t('overview.intro')}</p>
       </div>
+      <GroupInsightLinks groupId={groupId} />
       {overview.isPending && <Loading />}
       {overview.isError && <QueryError error={overview.error} onRetry={() => void overview.refetch()} />}
       {overview.isSuccess && (

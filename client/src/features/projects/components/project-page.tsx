@@ -13,6 +13,7 @@ import { goalPath } from '../../goals/paths.ts';
 import { editProjectPath } from '../paths.ts';
 import { useProjectQuery } from '../queries.ts';
 import { useScaleLabel } from './assessment-fields.tsx';
+import { heatmapPath } from '../../insight/paths.ts';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -70,6 +71,12 @@ function ProjectView({ project }: { project: Project }) {
           {isPupil && (
             <Link className="button button--primary" to={newArtefactPath(project.id)}>
               {t('projects.addArtefact')}
+            </Link>
+          )}
+          {/* Issue 10 §6: the project's teachers and its groups' teachers (the server decides). */}
+          {me.roles.some((r) => r.role === 'teacher' && r.schoolId === project.schoolId) && (
+            <Link className="button button--secondary" to={heatmapPath(project.id)}>
+              {t('groupInsight.heatmapButton')}
             </Link>
           )}
           {canEdit && (
