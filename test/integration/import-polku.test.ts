@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
-import { ARCHIVE_PATHS, VOLATILE_FIELDS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
+import { ARCHIVE_PATHS, PORTFOLIO_FORMAT_VERSION, VOLATILE_FIELDS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import { openDatabase, type DatabaseHandle } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
@@ -191,7 +191,7 @@ for (const storeKind of ['local', 's3'] as const) {
         }
         const target = { kind: 'new' as const, schoolId: school.id };
         const preview = await previewImport({ db, filePath: exported, target });
-        expect(preview).toMatchObject({ format: 'polku', sourceVersion: '1', pupilName: doc.pupil.displayName });
+        expect(preview).toMatchObject({ format: 'polku', sourceVersion: String(PORTFOLIO_FORMAT_VERSION), pupilName: doc.pupil.displayName });
         expect(preview.counts.skip).toBe(0);
         expect(preview.counts.unmapped).toBe(0);
         const report = await applyImport({ db, blobs: h.blobs, filePath: exported, target, actorId: null, media: h.media });
