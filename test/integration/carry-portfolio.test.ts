@@ -176,6 +176,26 @@ describe('carrying goals, assessments and the uptake loop through export and imp
     expect(artefact?.events?.map((e) => e.kind)).toContain('visibility');
   });
 
+  it('the offline site has a goal page with the criteria and the growth table, and feedback shows the revise request and the answering version', async () => {
+    const entries = await readZipMap(full);
+    const goalPage = entries.get(`site/goal-${goalId}.html`)?.toString('utf8') ?? '';
+    expect(goalPage).toContain('Kerron esimerkin jokaisesta');
+    const rows = [...goalPage.matchAll(/<tr id="assessment-[^"]+">([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? '');
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('⭐ Alussa');
+    expect(rows[0]).toContain('Yksityinen ajatus');
+    expect(rows[0]).toContain(`href="artefact-${artefactId}.html"`);
+    // The teacher's level sits in its own column (the third cell), the self-assessments in the second.
+    expect(rows[2]).toMatch(/<td><\/td><td>⭐⭐⭐ Perillä<\/td>/);
+    const project = entries.get(`site/project-${documentOf(entries).projects[0]?.id ?? ''}.html`)?.toString('utf8') ?? '';
+    expect(project).toContain(`href="goal-${goalId}.html"`);
+    const page = entries.get(`site/artefact-${artefactId}.html`)?.toString('utf8') ?? '';
+    expect(page).toContain('Pyyntö korjata tai täydentää');
+    expect(page).toContain('<a href="#version-2">Vastattu versiossa 2</a>');
+    expect(page).toContain('id="version-2"');
+    expect(page).toContain(`href="goal-${goalId}.html"`);
+  });
+
   it('a guardian’s (shared) export holds only the shared assessment and no private reflection', async () => {
     const file = await exportTo({ db, blobs: app.polku.blobs }, w.pupil.id, 'shared', 'shared.zip');
     const entries = await readZipMap(file);
@@ -183,6 +203,8 @@ describe('carrying goals, assessments and the uptake loop through export and imp
     expect(doc.goalAssessments?.map((x) => [x.kind, x.level, x.reflection])).toEqual([['self', 1, 'Nyt osaan kolme olomuotoa.']]);
     for (const [name, bytes] of entries) expect(bytes.toString('utf8'), name).not.toContain('Yksityinen ajatus');
     for (const a of doc.artefacts) for (const e of a.events ?? []) expect(e.shared).toBe(true);
+    const goalPage = entries.get(`site/goal-${goalId}.html`)?.toString('utf8') ?? '';
+    expect([...goalPage.matchAll(/<tr id="assessment-/g)]).toHaveLength(1);
   });
 
   it('export → import into a new pupil in a fresh Polku → export loses nothing; assessors are never linked to accounts there', async () => {
