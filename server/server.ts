@@ -187,6 +187,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       projects,
       artefacts,
       feedback,
+      assessments: goalAssessments,
     });
   }
   app = buildApp({
