@@ -22,6 +22,7 @@ export interface ImportReasonParams {
   'assessment-exists': NoParams;
   'assessment-no-goal': NoParams;
   'assessment-off-scale': NoParams;
+  'polku-goal': NoParams;
   // Media files, either format
   'media-not-included': NoParams;
   'media-missing': { file: string };
@@ -86,6 +87,7 @@ export const IMPORT_REASONS_EN = {
   'assessment-exists': 'Already in the goal’s history.',
   'assessment-no-goal': 'Its learning goal is not part of this import.',
   'assessment-off-scale': 'Its level is not on the project’s scale.',
+  'polku-goal': 'A Polku goal or self-assessment: Polku reads these from portfolio.json, not from LEAP2A.',
   'media-not-included': 'The file is not included: a bare XML feed carries no files (import the ZIP archive instead).',
   'media-missing': 'The file “{{file}}” is not in the archive.',
   'media-unsupported': 'The file “{{file}}” is of a type Polku does not accept (images, audio, video, PDF and office documents are accepted).',
@@ -158,6 +160,7 @@ export const IMPORT_REASON_CODES = [
   'assessment-exists',
   'assessment-no-goal',
   'assessment-off-scale',
+  'polku-goal',
   'media-not-included',
   'media-missing',
   'media-unsupported',

@@ -22,6 +22,7 @@ import { freshDatabase } from '../helpers/fresh-database.ts';
 import { postSampleProject } from '../helpers/sample-project.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { readZipMap } from '../helpers/zip.ts';
+import { maharaImport } from '../helpers/mahara-leap-rules.ts';
 
 // Issue 10 §8: scales, success criteria, goal assessments, feedback marks, answered-in links and
 // artefact events travel in portfolio.json, come back through the one import path, and survive a round trip.
@@ -194,6 +195,56 @@ describe('carrying goals, assessments and the uptake loop through export and imp
     expect(page).toContain('<a href="#version-2">Vastattu versiossa 2</a>');
     expect(page).toContain('id="version-2"');
     expect(page).toContain(`href="goal-${goalId}.html"`);
+  });
+
+  it('leap2a.xml: the goal is a plan with its criteria, self-assessments are entries reflecting on it; Mahara takes the goal as a plan and each self-assessment as a post', async () => {
+    const entries = await readZipMap(full);
+    const xml = entries.get(ARCHIVE_PATHS.leap2a)?.toString('utf8') ?? '';
+    const doc = documentOf(entries);
+    const selfIds = (doc.goalAssessments ?? []).filter((x) => x.kind === 'self').map((x) => `urn:polku:assessment:${x.id}`);
+    expect(selfIds).toHaveLength(2);
+    expect(xml).toContain(`<id>urn:polku:goal:${goalId}</id>`);
+    expect(xml).toContain('Kerron esimerkin jokaisesta');
+    expect(xml).toContain(`<link rel="leap2:reflects_on" href="urn:polku:goal:${goalId}"/>`);
+    expect(xml).toContain(`<link rel="leap2:supported_by" href="urn:uuid:${artefactId}"/>`);
+    const files = new Set([...entries.keys()].filter((n) => n.startsWith('files/')));
+    for (const generation of ['current', '22.04'] as const) {
+      const m = maharaImport(xml, files, generation);
+      expect(m.landings.get(`urn:polku:goal:${goalId}`), generation).toEqual({ as: 'plan' });
+      for (const id of selfIds) expect(m.landings.get(id), generation).toMatchObject({ as: 'post' });
+      expect([...m.landings].filter(([, l]) => l.as === 'not imported')).toEqual([]);
+    }
+  });
+
+  it('Polku reading its own leap2a.xml alone (no portfolio.json) reports the goal and self-assessments instead of making work of them', async () => {
+    const entries = await readZipMap(full);
+    entries.delete(ARCHIVE_PATHS.document);
+    const file = path.join(work, 'leap-only.zip');
+    await writeFile(file, buildZip([...entries].map(([name, data]) => ({ name, data }))));
+    const fresh = await freshDatabase();
+    const h = await localHarness();
+    try {
+      const school = await makeSchool(fresh.handle.db);
+      const report = await applyImport({
+        db: fresh.handle.db,
+        blobs: h.blobs,
+        filePath: file,
+        target: { kind: 'new', schoolId: school.id },
+        actorId: null,
+        media: h.media,
+      });
+      expect(report.format).toBe('leap2a');
+      const own = report.items.filter((i) => i.sourceId.startsWith('urn:polku:goal:') || i.sourceId.startsWith('urn:polku:assessment:'));
+      expect(own.map((i) => [i.action, i.reasonCode])).toEqual([
+        ['unmapped', 'polku-goal'],
+        ['unmapped', 'polku-goal'],
+        ['unmapped', 'polku-goal'],
+      ]);
+      expect(report.created.artefacts).toBe(1);
+    } finally {
+      await h.close();
+      await fresh.drop();
+    }
   });
 
   it('a guardian’s (shared) export holds only the shared assessment and no private reflection', async () => {
