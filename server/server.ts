@@ -190,6 +190,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       projects,
       artefacts,
       feedback,
+      assessments: goalAssessments,
     });
   }
   app = buildApp({

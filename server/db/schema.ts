@@ -47,6 +47,8 @@ export interface ArtefactEventsTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
   shared: boolean;
   createdAt: CreatedAt;
+  /** Migration 0025: who caused an imported event when it was not the pupil, by name only. */
+  importedActor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
 }
 
 /** Failed sign-in counters (rate-limiter-flexible's PostgreSQL layout); `expire` in epoch ms. */
@@ -172,6 +174,8 @@ export interface ProjectsTable {
   importedTeachers: ColumnType<ImportedPerson[], string | undefined, string>;
   /** Issue 10: the project's assessment scale; null means the built-in 4-step growth scale. */
   scaleId: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Migration 0025: an imported project's own scale when it is no built-in one (scaleId is then null). */
+  importedScale: ColumnType<ImportedScale | null, string | null | undefined, string | null>;
 }
 /** Issue 10: a formative scale; built-in when schoolId is null (then builtinKey names it). */
 export interface AssessmentScalesTable {
@@ -196,6 +200,13 @@ export interface GoalAssessmentsTable {
   artefactIds: ColumnType<string[], string[] | undefined, never>;
   sharedWithGuardians: ColumnType<boolean, boolean | undefined, boolean>;
   createdAt: CreatedAt;
+  /** Migration 0025: the teacher of an imported level, known only by name (assessorId is then null). */
+  importedAssessor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
+}
+/** A scale an import brought that is no built-in one: the project's own (migration 0025). */
+export interface ImportedScale {
+  name: { fi: string; sv: string; en: string };
+  levels: Array<{ labels: { fi: string; sv: string; en: string }; icon: string }>;
 }
 export interface ProjectPhasesTable {
   id: Generated<string>;

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { drawPicture } from '../media/image.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
+import { sql } from 'kysely';
 import type { ArtefactsService } from '../modules/artefacts/artefacts.service.ts';
+import type { GoalAssessmentsService } from '../modules/assessment/goal-assessments.service.ts';
 import type { FeedbackService } from '../modules/feedback/feedback.service.ts';
 import type { ProjectsService } from '../modules/projects/projects.service.ts';
 
@@ -21,6 +23,7 @@ export interface DemoPortfolioDeps {
   projects: ProjectsService;
   artefacts: ArtefactsService;
   feedback: FeedbackService;
+  assessments: GoalAssessmentsService;
 }
 
 /** A short tone standing in for a spoken reflection; null when ffmpeg cannot run. */
@@ -32,6 +35,36 @@ function voiceNote(ffmpegPath: string, file: string): Promise<string | null> {
     child.on('error', () => resolve(null));
     child.on('exit', (code) => resolve(code === 0 ? file : null));
   });
+}
+
+/**
+ * Self-assessments over several weeks and a teacher's level, made through the service, so the goal
+ * page shows growth. The service stamps each with now; the demo moves them back to the weeks they
+ * stand for (only here: the app never rewrites an assessment's time).
+ */
+async function seedAssessments(deps: DemoPortfolioDeps, o: { pupil: Actor; teacher: Actor; goals: string[]; evidence: [string, string] }): Promise<void> {
+  const [observe, chart] = o.goals;
+  if (!observe || !chart) return;
+  const [first, second] = o.evidence;
+  const steps: Array<{ by: Actor; goalId: string; weeksAgo: number; level: number; reflection?: string; artefactIds: string[]; share?: boolean }> = [
+    { by: o.pupil, goalId: observe, weeksAgo: 5, level: 0, reflection: 'En vielä tiedä, mitä metsässä pitäisi katsoa.', artefactIds: [] },
+    { by: o.pupil, goalId: observe, weeksAgo: 3, level: 1, reflection: 'Huomasin, että koivun lehdet kellastuvat ensin.', artefactIds: [first], share: true },
+    { by: o.teacher, goalId: observe, weeksAgo: 2, level: 2, artefactIds: [first] },
+    { by: o.pupil, goalId: observe, weeksAgo: 1, level: 2, reflection: 'Osaan kertoa kolme muutosta ja kuvata ne.', artefactIds: [first, second], share: true },
+    { by: o.pupil, goalId: chart, weeksAgo: 2, level: 0, reflection: 'Kaavion tekeminen on vielä vaikeaa.', artefactIds: [] },
+    { by: o.pupil, goalId: chart, weeksAgo: 0, level: 2, reflection: 'Tein pylväskaavion opettajan palautteen jälkeen.', artefactIds: [second] },
+  ];
+  for (const step of steps) {
+    const made = await deps.assessments.create(step.by, step.goalId, o.pupil.id, {
+      level: step.level,
+      ...(step.reflection ? { reflection: step.reflection } : {}),
+      artefactIds: step.artefactIds,
+      sharedWithGuardians: false,
+    });
+    if (step.share) await deps.assessments.share(o.pupil, made.id, true);
+    const at = new Date(Date.now() - step.weeksAgo * 7 * 24 * 3600 * 1000);
+    await sql`update goal_assessments set created_at = ${at} where id = ${made.id}`.execute(deps.db);
+  }
 }
 
 async function asUpload(file: string) {
@@ -78,8 +111,14 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
     competenceIds: ['basic:L1', 'basic:L4', 'basic:L7'],
     phases: [{ title: 'Orientoituminen' }, { title: 'Tutkiminen' }, { title: 'Tuottaminen' }, { title: 'Jakaminen' }, { title: 'Reflektointi' }],
     goals: [
-      { text: 'Osaan havainnoida ja kuvata muutoksia luonnossa' },
-      { text: 'Osaan esittää mittaustuloksia kaaviona' },
+      {
+        text: 'Osaan havainnoida ja kuvata muutoksia luonnossa',
+        successCriteria: ['Kuvaan saman paikan eri viikkoina', 'Kerron kolme muutosta omin sanoin', 'Käytän havainnoissa oikeita nimiä'],
+      },
+      {
+        text: 'Osaan esittää mittaustuloksia kaaviona',
+        successCriteria: ['Mittaan tarkasti ja kirjaan yksiköt', 'Teen pylväskaavion, jossa on otsikko ja akselien nimet'],
+      },
       { text: 'Osaan kertoa omasta oppimisestani' },
     ],
     teacherIds: [id('mikko.korhonen') ?? teacher.id],
@@ -138,7 +177,21 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
       },
       [await asUpload(leaves)],
     );
-    await deps.feedback.create(teacher, second.id, { body: 'Mittaukset ovat tarkkoja. Voisitko tehdä niistä pylväskaavion?', parentId: null });
+    // The uptake loop (issue 10 §3–4): a request to revise, answered by a later version.
+    const chartGoal = project.goals[1]?.id;
+    const request = await deps.feedback.create(teacher, second.id, {
+      body: 'Mittaukset ovat tarkkoja. Voisitko tehdä niistä pylväskaavion?',
+      parentId: null,
+      goalIds: chartGoal ? [chartGoal] : [],
+      revise: true,
+    });
+    await deps.artefacts.update(pupil, second.id, {
+      bodyHtml:
+        '<p>Vaahterat ovat nyt <strong>punaisia ja oransseja</strong>. Mittasin kolmen lehden pituuden.</p><ul><li>12 cm</li><li>9 cm</li><li>15 cm</li></ul><p>Tein mittauksista pylväskaavion: pisin lehti oli 15 cm.</p>',
+      goalIds: chartGoal ? [chartGoal] : [],
+      answersFeedbackIds: [request.id],
+    });
+    await seedAssessments(deps, { pupil, teacher, goals: project.goals.map((g) => g.id), evidence: [first.id, second.id] });
 
     const audio = await voiceNote(deps.ffmpegPath, path.join(dir, 'pohdinta.m4a'));
     await deps.artefacts.create(

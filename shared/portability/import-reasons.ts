@@ -19,6 +19,10 @@ export interface ImportReasonParams {
   'media-no-original': NoParams;
   'feedback-exists': NoParams;
   'version-exists': NoParams;
+  'assessment-exists': NoParams;
+  'assessment-no-goal': NoParams;
+  'assessment-off-scale': NoParams;
+  'polku-goal': NoParams;
   // Media files, either format
   'media-not-included': NoParams;
   'media-missing': { file: string };
@@ -80,6 +84,10 @@ export const IMPORT_REASONS_EN = {
   'media-no-original': 'The archive has no original of this file.',
   'feedback-exists': 'Already in the thread.',
   'version-exists': 'The artefact is already here with its history.',
+  'assessment-exists': 'Already in the goal’s history.',
+  'assessment-no-goal': 'Its learning goal is not part of this import.',
+  'assessment-off-scale': 'Its level is not on the project’s scale.',
+  'polku-goal': 'A Polku goal or self-assessment: Polku reads these from portfolio.json, not from LEAP2A.',
   'media-not-included': 'The file is not included: a bare XML feed carries no files (import the ZIP archive instead).',
   'media-missing': 'The file “{{file}}” is not in the archive.',
   'media-unsupported': 'The file “{{file}}” is of a type Polku does not accept (images, audio, video, PDF and office documents are accepted).',
@@ -149,6 +157,10 @@ export const IMPORT_REASON_CODES = [
   'media-no-original',
   'feedback-exists',
   'version-exists',
+  'assessment-exists',
+  'assessment-no-goal',
+  'assessment-off-scale',
+  'polku-goal',
   'media-not-included',
   'media-missing',
   'media-unsupported',

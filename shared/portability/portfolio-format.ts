@@ -8,8 +8,13 @@ import { ARTEFACT_KINDS, ARTEFACT_STATUSES, MEDIA_KINDS, MEDIA_VARIANTS, VISIBIL
 import { LOCALES, SCHOOL_ROLES } from '../roles.ts';
 
 export const PORTFOLIO_FORMAT = 'polku-portfolio';
-/** Bump when a field changes meaning or goes away; adding an optional field does not need it. */
-export const PORTFOLIO_FORMAT_VERSION = 1;
+/**
+ * Bump when a field changes meaning or goes away, or when a version adds data an older Polku would
+ * silently drop. 2 (issue 10): scales, goal assessments, feedback marks and answered-in-version links,
+ * artefact events. Import reads every version in SUPPORTED_PORTFOLIO_VERSIONS (1's fields are all in 2).
+ */
+export const PORTFOLIO_FORMAT_VERSION = 2;
+export const SUPPORTED_PORTFOLIO_VERSIONS = [1, 2] as const;
 
 /** Where things are in the ZIP. */
 export const ARCHIVE_PATHS = {
@@ -109,9 +114,55 @@ export const feedbackDocSchema = z
     body: z.string().describe('Plain text.'),
     createdAt: dateTime,
     editedAt: dateTime.nullable(),
+    // Version 2 (optional: version 1 archives have none of these).
+    goalIds: z.array(id).max(50).optional().describe('Learning goals of the project the feedback is about.'),
+    revise: z.boolean().optional().describe('True when the feedback asks the pupil to revise or complete the work.'),
+    answeredVersion: z.number().int().positive().nullable().optional().describe('The version of the artefact that answered this feedback (see `versions`).'),
+    answeredAt: dateTime.nullable().optional().describe('When the pupil linked that version to the feedback.'),
   })
   .describe("Formative feedback or a reply in the artefact's thread.");
 export type FeedbackDoc = z.infer<typeof feedbackDocSchema>;
+
+export const artefactEventDocSchema = z
+  .object({
+    kind: z
+      .enum(['status', 'visibility', 'placement'])
+      .describe('status: marked ready or draft; visibility: shared or unshared; placement: moved to another project or phase.'),
+    details: z.record(z.string(), z.unknown()).describe('What changed, e.g. {"from": "draft", "to": "ready"}.'),
+    shared: z.boolean().describe('Whether the artefact was shared with guardians after the event (a guardian sees only those).'),
+    actor: personRefSchema.nullable(),
+    createdAt: dateTime,
+  })
+  .describe('Something that happened to an artefact besides its content (version 2).');
+export type ArtefactEventDoc = z.infer<typeof artefactEventDocSchema>;
+
+export const scaleDocSchema = z
+  .object({
+    key: z.string().max(40).nullable().describe("A built-in scale's key (e.g. growth4, smiley3); null for a school's or an imported scale."),
+    name: labels,
+    levels: z
+      .array(z.object({ labels, icon: z.string().max(16) }))
+      .min(1)
+      .max(16)
+      .describe('Levels, lowest first; a level of an assessment is an index into this list.'),
+  })
+  .describe("The project's assessment scale: formative levels with labels and an icon, no numbers.");
+export type ScaleDoc = z.infer<typeof scaleDocSchema>;
+
+export const goalAssessmentDocSchema = z
+  .object({
+    id,
+    goalId: id.describe('A goal of one of `projects`.'),
+    kind: z.enum(['self', 'teacher']).describe('self: the pupil assessed themself; teacher: a teacher recorded a level.'),
+    level: z.number().int().min(0).max(15).describe("Index into the levels of the goal's project scale."),
+    reflection: z.string().max(500).nullable().describe("The pupil's reflection, plain text."),
+    artefactIds: z.array(id).max(50).describe('Artefacts (see `artefacts`) the assessment is based on.'),
+    sharedWithGuardians: z.boolean(),
+    assessor: personRefSchema.nullable().describe('The pupil for a self-assessment; the teacher otherwise; null when unknown.'),
+    createdAt: dateTime,
+  })
+  .describe('A self-assessment or teacher level on a learning goal; all are kept, so growth shows over time (version 2).');
+export type GoalAssessmentDoc = z.infer<typeof goalAssessmentDocSchema>;
 
 export const originSchema = z
   .object({
@@ -150,6 +201,7 @@ export const artefactDocSchema = z
     media: z.array(mediaDocSchema).describe('Every media item, including ones removed by an edit.'),
     versions: z.array(versionDocSchema).describe('Every saved version, oldest first.'),
     feedback: z.array(feedbackDocSchema).describe('The whole thread, oldest first.'),
+    events: z.array(artefactEventDocSchema).optional().describe('Events besides content changes, oldest first (version 2).'),
   })
   .describe("One piece of the pupil's learning: text, photo, drawing, recording, video, file or link.");
 export type ArtefactDoc = z.infer<typeof artefactDocSchema>;
@@ -184,6 +236,7 @@ export const projectDocSchema = z
       )
       .describe('Learning goals ("I can …"), ordered.'),
     teachers: z.array(personRefSchema),
+    scale: scaleDocSchema.optional().describe('Version 2; a version 1 archive means the built-in growth4 scale.'),
     origin: originSchema.nullable(),
   })
   .describe('A cross-subject, phenomenon-based learning project the pupil took part in.');
@@ -192,7 +245,7 @@ export type ProjectDoc = z.infer<typeof projectDocSchema>;
 export const portfolioDocumentSchema = z
   .object({
     format: z.literal(PORTFOLIO_FORMAT),
-    version: z.literal(PORTFOLIO_FORMAT_VERSION).describe('Format version; see the README of Polku for changes.'),
+    version: z.union(SUPPORTED_PORTFOLIO_VERSIONS.map((v) => z.literal(v))).describe('Format version; see the README of Polku for changes.'),
     exportedAt: dateTime.describe('Volatile: when this archive was made.'),
     generator: z.object({ name: z.string(), version: z.string() }).describe('Volatile: the program that wrote it.'),
     scope: z.enum(['full', 'shared']).describe('full: the whole portfolio; shared: only what the pupil shared with guardians.'),
@@ -206,6 +259,11 @@ export const portfolioDocumentSchema = z
     schools: z.array(z.object({ name: z.string() })).describe('Volatile: schools of the pupil at export time.'),
     projects: z.array(projectDocSchema).describe('Projects that any exported artefact belongs to.'),
     artefacts: z.array(artefactDocSchema).describe('Newest first.'),
+    goalAssessments: z
+      .array(goalAssessmentDocSchema)
+      .max(100_000)
+      .optional()
+      .describe("The pupil's assessments on the goals of `projects`, oldest first (version 2; a shared export holds only those shared with guardians)."),
     reference: z
       .object({
         subjects: z.array(z.object({ code: z.string(), labels })),

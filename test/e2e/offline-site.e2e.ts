@@ -69,7 +69,9 @@ describe('the exported portfolio opens from disk, offline, in a browser', () => 
     });
     expectCleanOfflineWalk(walk);
     // Every page was reached by following links from index.html.
-    expect(walk.pages).toHaveLength(1 + doc.projects.length + doc.artefacts.length);
+    // (Goal pages too, with the growth table: issue 10 §8.)
+    const goals = doc.projects.reduce((n, p) => n + p.goals.length, 0);
+    expect(walk.pages).toHaveLength(1 + doc.projects.length + goals + doc.artefacts.length);
     expect(walk.imagesSeen).toBeGreaterThanOrEqual(4);
     expect(walk.commentsVisible).toBe(doc.artefacts.reduce((n, a) => n + a.feedback.length, 0));
   });

@@ -143,6 +143,25 @@ describe('demo mode', () => {
         expect(on.polku.demoSeeded).toBe(true);
         const teacher = await on.client().post('/api/auth/login', { username: 'demo.teacher', password: DEMO_PASSWORD });
         expect(teacher.status).toBe(200);
+        // Issue 10 §8: goals with success criteria, self-assessments over several weeks, a teacher level,
+        // and a request to revise answered by a later version.
+        const goals = await empty.db.selectFrom('projectGoals').select(['id', 'successCriteria']).orderBy('position').execute();
+        expect(goals[0]?.successCriteria.length).toBeGreaterThanOrEqual(2);
+        const assessed = await empty.db
+          .selectFrom('goalAssessments')
+          .select(['kind', 'createdAt', 'sharedWithGuardians', 'reflection'])
+          .where('goalId', '=', goals[0]?.id ?? '')
+          .orderBy('createdAt')
+          .execute();
+        expect(assessed.filter((a) => a.kind === 'self').length).toBeGreaterThanOrEqual(3);
+        expect(assessed.filter((a) => a.kind === 'teacher')).toHaveLength(1);
+        const days = (assessed.at(-1)?.createdAt.getTime() ?? 0) - (assessed[0]?.createdAt.getTime() ?? 0);
+        expect(days).toBeGreaterThanOrEqual(14 * 24 * 3600 * 1000);
+        expect(assessed.some((a) => a.sharedWithGuardians) && assessed.some((a) => a.kind === 'self' && !a.sharedWithGuardians)).toBe(true);
+        const revised = await empty.db.selectFrom('feedback').select(['revise', 'answeredVersion', 'goalIds']).where('revise', '=', true).execute();
+        expect(revised).toHaveLength(1);
+        expect(revised[0]?.answeredVersion).toBeGreaterThanOrEqual(2);
+        expect(revised[0]?.goalIds).toEqual([goals[1]?.id]);
       } finally {
         await on.close();
       }

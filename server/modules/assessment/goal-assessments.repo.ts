@@ -20,6 +20,8 @@ export async function pupilGoalFacts(db: Db, goalId: string, pupilId: string) {
       'projects.competenceIds',
       'projects.ownerId',
       'projects.scaleId',
+      'projects.importedScale',
+      'projects.updatedAt as projectUpdatedAt',
       'users.displayName as pupilName',
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'projects.id')).as('teachers'),
       jsonArrayFrom(eb.selectFrom('projectGroups').select('projectGroups.groupId').whereRef('projectGroups.projectId', '=', 'projects.id')).as('groups'),

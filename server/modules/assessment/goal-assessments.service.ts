@@ -8,7 +8,7 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { audienceFacts } from '../artefacts/artefacts.repo.ts';
-import { defaultScale, findScale } from './scales.repo.ts';
+import { defaultScale, findScale, importedProjectScale } from './scales.repo.ts';
 import {
   assessmentRows,
   findAssessment,
@@ -41,8 +41,10 @@ export function goalAssessmentsService({ db, notifier }: { db: Db; notifier: Not
     visibility: a.visibility,
   });
 
-  async function scaleOf(scaleId: string | null) {
-    return (scaleId ? await findScale(db, scaleId) : null) ?? defaultScale(db);
+  async function scaleOf(row: PupilGoalFacts['row']) {
+    // An imported project may carry a scale of its own (see migration 0025).
+    if (row.importedScale) return importedProjectScale({ id: row.projectId, updatedAt: row.projectUpdatedAt }, row.importedScale);
+    return (row.scaleId ? await findScale(db, row.scaleId) : null) ?? defaultScale(db);
   }
 
   function present(r: AssessmentRow, visibleArtefacts: ReadonlySet<string>): GoalAssessment {
@@ -81,7 +83,7 @@ export function goalAssessmentsService({ db, notifier }: { db: Db; notifier: Not
       authorize(actor, 'goal.read', f.resource, 'The goal');
       const scope = goalAssessmentScope(actor, f.resource);
       const [scale, artefacts, rows] = await Promise.all([
-        scaleOf(f.row.scaleId),
+        scaleOf(f.row),
         pupilArtefacts(db, pupilId, { goalId }),
         assessmentRows(db, goalId, pupilId, scope !== 'all'),
       ]);
@@ -111,7 +113,7 @@ export function goalAssessmentsService({ db, notifier }: { db: Db; notifier: Not
         throw new BadRequest('Only the pupil shares assessments with guardians.', [
           { path: 'body.sharedWithGuardians', message: 'must be false for a teacher' },
         ]);
-      const scale = await scaleOf(f.row.scaleId);
+      const scale = await scaleOf(f.row);
       if (input.level >= scale.levels.length)
         throw new BadRequest('The level is not on this project’s scale.', [
           { path: 'body.level', message: `must be a level from 0 to ${scale.levels.length - 1}` },

@@ -1,6 +1,6 @@
 import { DEFAULT_SCALE_KEY, type Scale } from '../../../shared/api/scales.ts';
 import type { SelectQueryBuilder } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database, ImportedScale } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 
 const columns = ['id', 'schoolId', 'builtinKey', 'name', 'levels', 'updatedAt'] as const;
@@ -61,4 +61,12 @@ export async function findScales(db: Db, ids: SelectQueryBuilder<Database, 'proj
 export async function defaultScale(db: Db): Promise<Scale> {
   const row = await db.selectFrom('assessmentScales').select(columns).where('builtinKey', '=', DEFAULT_SCALE_KEY).executeTakeFirstOrThrow();
   return toScale(row);
+}
+
+/**
+ * An imported project's own scale (migration 0025) as the app shows scales: it has the project's id
+ * and belongs to no school, so no school lists or edits it.
+ */
+export function importedProjectScale(project: { id: string; updatedAt: Date }, scale: ImportedScale): Scale {
+  return { id: project.id, schoolId: null, builtinKey: null, name: scale.name, levels: scale.levels, updatedAt: project.updatedAt.toISOString() };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { DEFAULT_SCALE_KEY, type Scale } from '../../../shared/api/scales.ts';
 import type { Db } from '../../db/database.ts';
+import { importedProjectScale } from '../assessment/scales.repo.ts';
 
 /**
  * What the policy needs about a project (as projects.repo's projectFacts), and what the heatmap shows of
@@ -15,6 +16,8 @@ export async function heatmapProjectFacts(db: Db, projectId: string) {
       'projects.title',
       'projects.schoolId',
       'projects.ownerId',
+      'projects.updatedAt',
+      'projects.importedScale',
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'projects.id')).as('teachers'),
       jsonArrayFrom(eb.selectFrom('projectGroups').select('projectGroups.groupId').whereRef('projectGroups.projectId', '=', 'projects.id')).as('groups'),
       jsonArrayFrom(
@@ -55,7 +58,10 @@ export async function heatmapProjectFacts(db: Db, projectId: string) {
     .where('projects.id', '=', projectId)
     .executeTakeFirst();
   if (!row || !row.scale) return null;
-  const scale: Scale = { ...row.scale, updatedAt: new Date(row.scale.updatedAt).toISOString() };
+  // An imported project may bring a scale of its own (migration 0025): it wins, as on the goal page.
+  const scale: Scale = row.importedScale
+    ? importedProjectScale({ id: row.id, updatedAt: row.updatedAt }, row.importedScale)
+    : { ...row.scale, updatedAt: new Date(row.scale.updatedAt).toISOString() };
   return {
     project: { id: row.id, title: row.title },
     goals: row.goals,

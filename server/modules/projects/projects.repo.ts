@@ -3,8 +3,8 @@ import type { Project } from '../../../shared/api/projects.ts';
 import { randomUUID } from 'node:crypto';
 import { inBatches } from '../../db/batches.ts';
 import type { Db } from '../../db/database.ts';
-import { defaultScale, findScales } from '../assessment/scales.repo.ts';
-import type { ImportOrigin, ImportedPerson } from '../../db/schema.ts';
+import { defaultScale, findScales, importedProjectScale } from '../assessment/scales.repo.ts';
+import type { ImportOrigin, ImportedPerson, ImportedScale } from '../../db/schema.ts';
 
 /** The descriptive fields of a project: one list for the API, the export and the import, so that none is forgotten. */
 export type ProjectFields = Pick<Project, 'title' | 'description' | 'schoolYear' | 'startsOn' | 'endsOn' | 'subjectCodes' | 'competenceIds'>;
@@ -64,7 +64,7 @@ export async function loadProjects(db: Db, ids: readonly string[]): Promise<Proj
     ...phasesAndGoalsOf(p.id, phases, goals),
     teachers: of(teachers, p.id).map(({ id, displayName }) => ({ id, displayName })),
     groups: of(groups, p.id).map(({ id, name }) => ({ id, name })),
-    scale: scales.of(p.scaleId),
+    scale: p.importedScale ? importedProjectScale(p, p.importedScale) : scales.of(p.scaleId),
     scaleId: p.scaleId,
     updatedAt: p.updatedAt.toISOString(),
   }));
@@ -106,6 +106,9 @@ export interface NewProject extends ProjectFields {
   createdAt?: Date | null;
   origin?: ImportOrigin | null;
   importedTeachers?: ImportedPerson[];
+  /** The project's scale (null: the default); an import may give a scale of its own instead (migration 0025). */
+  scaleId?: string | null;
+  importedScale?: ImportedScale | null;
   phases: ReadonlyArray<{ id?: string; title: string; reflectionPrompts?: readonly string[] | undefined }>;
   goals: ReadonlyArray<{ id?: string; text: string; successCriteria?: readonly string[] | undefined }>;
 }
@@ -137,6 +140,8 @@ export async function insertProjects(trx: Db, projects: readonly NewProject[]): 
           ...(p.createdAt ? { createdAt: p.createdAt } : {}),
           origin: p.origin ? JSON.stringify(p.origin) : null,
           importedTeachers: JSON.stringify(p.importedTeachers ?? []),
+          ...(p.scaleId ? { scaleId: p.scaleId } : {}),
+          ...(p.importedScale ? { importedScale: JSON.stringify(p.importedScale) } : {}),
         })),
       )
       .execute(),

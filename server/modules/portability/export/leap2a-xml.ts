@@ -39,6 +39,9 @@ export const leapId = {
   uuid: (id: string) => `urn:uuid:${id}`,
   competence: (id: string) => `urn:polku:competence:${encodeURIComponent(id)}`,
   link: (artefactId: string, index: number) => `urn:polku:link:${artefactId}:${index}`,
+  /** Issue 10 §8: a project's learning goal, and a self-assessment on it. */
+  goal: (id: string) => `urn:polku:goal:${id}`,
+  assessment: (id: string) => `urn:polku:assessment:${id}`,
 };
 
 export function atomEntry(feed: XMLBuilder, e: { id: string; title: string; updated: string; published?: string; type: string }): XMLBuilder {

@@ -55,6 +55,7 @@ export function buildLeap2a(doc: PortfolioDocument): string {
     artefact.links.forEach((link, i) => linkEntry(root, artefact, link, i));
     for (const f of artefact.feedback) feedbackEntry(root, artefact, f);
   }
+  for (const project of doc.projects) goalEntries(root, doc, project);
   for (const [id, label] of competences) {
     const evidence = doc.artefacts.filter((a) => a.competenceIds.includes(id));
     const entry = atomEntry(root, { id: leapId.competence(id), title: label, updated: doc.exportedAt, type: 'ability' });
@@ -204,6 +205,46 @@ function linkEntry(feed: XMLBuilder, a: ArtefactDoc, link: { url: string; title?
   category(entry, 'resource_type', 'Web');
   entry.ele(NS.atom, 'link', { rel: 'alternate', href: link.url });
   entry.ele(NS.atom, 'link', { rel: 'related', href: leapId.uuid(a.id) });
+}
+
+/**
+ * Issue 10 §8: each learning goal as a `plan` (Mahara's plans plugin claims it: a plan, not a journal
+ * post), its success criteria as the text, `leap2:supported_by` the work linked to it; each of the
+ * pupil's self-assessments as an `entry` that `leap2:reflects_on` the goal (in Mahara a post of the
+ * pupil's own, not a comment: comments there are others' words), its evidence `leap2:supported_by`.
+ * Teacher levels have no LEAP2A counterpart and stay in `portfolio.json` (and in `polku:data`).
+ */
+function goalEntries(feed: XMLBuilder, doc: PortfolioDocument, project: ProjectDoc): void {
+  const levelName = (level: number) => {
+    const l = project.scale?.levels[level];
+    return l ? `${l.icon} ${l.labels[doc.locale]}` : String(level + 1);
+  };
+  const artefacts = new Set(doc.artefacts.map((a) => a.id));
+  for (const goal of project.goals) {
+    const assessments = (doc.goalAssessments ?? []).filter((x) => x.goalId === goal.id);
+    const updated = assessments.at(-1)?.createdAt ?? `${project.startsOn ?? '1970-01-01'}T00:00:00Z`;
+    const entry = atomEntry(feed, { id: leapId.goal(goal.id), title: goal.text, updated, type: 'plan' });
+    textContent(entry, (goal.successCriteria ?? []).join('\n'));
+    for (const a of doc.artefacts.filter((x) => x.goalIds.includes(goal.id)))
+      entry.ele(NS.atom, 'link', { rel: 'leap2:supported_by', href: leapId.uuid(a.id) });
+    const data = entry.ele(NS.polku, 'polku:data', { goalId: goal.id, projectId: project.id });
+    for (const c of goal.successCriteria ?? []) data.ele(NS.polku, 'polku:criterion').txt(c);
+    for (const x of assessments.filter((y) => y.kind === 'teacher'))
+      data.ele(NS.polku, 'polku:teacherLevel', { level: String(x.level), createdAt: x.createdAt, ...(x.assessor ? { assessor: x.assessor.displayName } : {}) });
+    for (const x of assessments.filter((y) => y.kind === 'self')) {
+      const self = atomEntry(feed, {
+        id: leapId.assessment(x.id),
+        title: `${goal.text}: ${levelName(x.level)}`,
+        updated: x.createdAt,
+        published: x.createdAt,
+        type: 'entry',
+      });
+      textContent(self, x.reflection ?? levelName(x.level));
+      self.ele(NS.atom, 'link', { rel: 'leap2:reflects_on', href: leapId.goal(goal.id) });
+      for (const id of x.artefactIds.filter((y) => artefacts.has(y))) self.ele(NS.atom, 'link', { rel: 'leap2:supported_by', href: leapId.uuid(id) });
+      self.ele(NS.polku, 'polku:data', { assessmentId: x.id, goalId: goal.id, level: String(x.level), shared: String(x.sharedWithGuardians) });
+    }
+  }
 }
 
 /**

@@ -4,10 +4,13 @@ import {
   PORTFOLIO_FORMAT,
   PORTFOLIO_FORMAT_VERSION,
   type ArtefactDoc,
+  type ArtefactEventDoc,
+  type GoalAssessmentDoc,
   type MediaDoc,
   type PersonRef,
   type PortfolioDocument,
   type ProjectDoc,
+  type ScaleDoc,
 } from '../../../../shared/portability/portfolio-format.ts';
 import { DEFAULT_TIME_ZONE } from '../../../../shared/api/common.ts';
 import type { ExportScope } from '../../../../shared/api/portability.ts';
@@ -16,6 +19,7 @@ import type { Locale } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
+import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -55,12 +59,22 @@ export async function loadPortfolioDocument(
   // then (see historyScope in the policy), and no file an edit has removed since.
   let mediaQuery = db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope);
   let versionQuery = db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope);
+  let eventQuery = db.selectFrom('artefactEvents').selectAll().where('artefactId', 'in', inScope);
+  // Goal assessments are the pupil's too: a guardian's export holds only those the pupil shared.
+  let assessmentQuery = db
+    .selectFrom('goalAssessments')
+    .innerJoin('projectGoals', 'projectGoals.id', 'goalAssessments.goalId')
+    .selectAll('goalAssessments')
+    .select('projectGoals.projectId')
+    .where('goalAssessments.pupilId', '=', pupilId);
   if (scope === 'shared') {
     mediaQuery = mediaQuery.where('removedAt', 'is', null);
     versionQuery = versionQuery.where('shared', '=', true);
+    eventQuery = eventQuery.where('shared', '=', true);
+    assessmentQuery = assessmentQuery.where('goalAssessments.sharedWithGuardians', '=', true);
   }
 
-  const [schools, artefacts, media, versions, feedback] = await Promise.all([
+  const [schools, artefacts, media, versions, feedback, events, assessments] = await Promise.all([
     db
       .selectFrom('schoolRoles')
       .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
@@ -74,9 +88,12 @@ export async function loadPortfolioDocument(
     mediaQuery.orderBy('artefactId').orderBy('position').orderBy('id').execute(),
     versionQuery.orderBy('artefactId').orderBy('version').execute(),
     db.selectFrom('feedback').selectAll().where('artefactId', 'in', inScope).orderBy('createdAt').orderBy('id').execute(),
+    eventQuery.orderBy('artefactId').orderBy('createdAt').orderBy('id').execute(),
+    assessmentQuery.orderBy('goalAssessments.createdAt').orderBy('goalAssessments.id').execute(),
   ]);
 
-  const projectIds = [...new Set(artefacts.flatMap((a) => (a.projectId ? [a.projectId] : [])))].sort();
+  // Projects of the exported work, and those the pupil assessed goals of (work may not be linked yet).
+  const projectIds = [...new Set([...artefacts.flatMap((a) => (a.projectId ? [a.projectId] : [])), ...assessments.map((x) => x.projectId)])].sort();
   const [projects, phases, goals, projectTeachers] = projectIds.length
     ? await Promise.all([
         db.selectFrom('projects').selectAll().where('id', 'in', projectIds).execute(),
@@ -90,7 +107,10 @@ export async function loadPortfolioDocument(
     ...versions.flatMap((v) => (v.authorId ? [v.authorId] : [])),
     ...feedback.flatMap((f) => (f.authorId ? [f.authorId] : [])),
     ...projectTeachers.map((t) => t.userId),
+    ...assessments.flatMap((x) => (x.assessorId ? [x.assessorId] : [])),
+    ...events.flatMap((e) => (e.actorId ? [e.actorId] : [])),
   ]);
+  const scaleOf = await loadScales(db, projects);
   const person = (authorId: string | null, imported: ImportedPerson | null): PersonRef | null => {
     if (authorId) return people.get(authorId) ?? null;
     return imported ? { id: imported.id, displayName: imported.displayName, role: imported.role, imported: imported.imported ?? true } : null;
@@ -159,7 +179,16 @@ export async function loadPortfolioDocument(
       body: f.body,
       createdAt: iso(f.createdAt),
       editedAt: isoOrNull(f.editedAt),
+      goalIds: f.goalIds,
+      revise: f.revise,
+      answeredVersion: f.answeredVersion,
+      answeredAt: isoOrNull(f.answeredAt),
     }),
+  );
+  const eventDocs = groupBy(
+    events,
+    (e) => e.artefactId,
+    (e): ArtefactEventDoc => ({ kind: e.kind, details: e.details, shared: e.shared, actor: person(e.actorId, e.importedActor), createdAt: iso(e.createdAt) }),
   );
 
   const artefactDocs: ArtefactDoc[] = artefacts.map((a) => ({
@@ -184,6 +213,20 @@ export async function loadPortfolioDocument(
     media: mediaDocs.get(a.id) ?? [],
     versions: versionDocs.get(a.id) ?? [],
     feedback: feedbackDocs.get(a.id) ?? [],
+    events: eventDocs.get(a.id) ?? [],
+  }));
+  const exportedArtefacts = new Set(artefacts.map((a) => a.id));
+  const assessmentDocs = assessments.map((x): GoalAssessmentDoc => ({
+    id: x.id,
+    goalId: x.goalId,
+    kind: x.kind,
+    level: x.level,
+    reflection: x.reflection,
+    // Only artefacts in this export: a shared export names no private work.
+    artefactIds: x.artefactIds.filter((id) => exportedArtefacts.has(id)),
+    sharedWithGuardians: x.sharedWithGuardians,
+    assessor: person(x.assessorId, x.importedAssessor),
+    createdAt: iso(x.createdAt),
   }));
 
   const projectDocs: ProjectDoc[] = projects
@@ -195,6 +238,7 @@ export async function loadPortfolioDocument(
         ...projectTeachers.filter((t) => t.projectId === p.id).flatMap((t) => people.get(t.userId) ?? []),
         ...p.importedTeachers.map((t): PersonRef => ({ id: t.id, displayName: t.displayName, role: t.role, imported: t.imported ?? true })),
       ].sort((x, y) => x.displayName.localeCompare(y.displayName, 'fi') || String(x.id).localeCompare(String(y.id))),
+      scale: scaleOf(p),
       origin: p.origin,
     }))
     // Newest first, as the pages list them; the id keeps equal dates in a fixed order.
@@ -222,6 +266,7 @@ export async function loadPortfolioDocument(
     schools: schools.map((s) => ({ name: s.name })),
     projects: projectDocs,
     artefacts: artefactDocs,
+    goalAssessments: assessmentDocs,
     reference: {
       subjects: subjects.map((s) => ({ code: s.code, labels: s.labels })),
       competences: competences.map((c) => ({ id: c.id, labels: c.labels })),
@@ -229,6 +274,27 @@ export async function loadPortfolioDocument(
   };
   // The offline pages show times in the pupil's school's zone (the first school's, by name).
   return { document, files: [...files.values()], timeZone: schools[0]?.timeZone ?? DEFAULT_TIME_ZONE };
+}
+
+/** Each project's scale as the archive states it: a built-in one by key, any other by its levels. */
+async function loadScales(
+  db: Db,
+  projects: ReadonlyArray<{ scaleId: string | null; importedScale: { name: ScaleDoc['name']; levels: ScaleDoc['levels'] } | null }>,
+): Promise<(p: (typeof projects)[number]) => ScaleDoc> {
+  const ids = [...new Set(projects.flatMap((p) => (p.scaleId ? [p.scaleId] : [])))];
+  const rows = await db
+    .selectFrom('assessmentScales')
+    .select(['id', 'builtinKey', 'name', 'levels'])
+    .where((eb) => eb.or([eb('builtinKey', '=', DEFAULT_SCALE_KEY), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
+    .execute();
+  const doc = (r: (typeof rows)[number]): ScaleDoc => ({ key: r.builtinKey, name: r.name, levels: r.levels });
+  const fallback = rows.find((r) => r.builtinKey === DEFAULT_SCALE_KEY);
+  return (p) => {
+    if (p.importedScale) return { key: null, name: p.importedScale.name, levels: p.importedScale.levels };
+    const row = rows.find((r) => r.id === p.scaleId) ?? fallback;
+    if (!row) throw new Error('The built-in default scale is missing');
+    return doc(row);
+  };
 }
 
 /** Name and role of each user, in one query. */

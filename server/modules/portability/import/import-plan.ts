@@ -3,7 +3,7 @@ import type { Locale } from '../../../../shared/roles.ts';
 import type { MessageParams } from '../../../../shared/portability/import-messages.ts';
 import type { ImportReasonCode } from '../../../../shared/portability/import-reasons.ts';
 import type { ImportTitleCode } from '../../../../shared/portability/import-titles.ts';
-import type { ImportOrigin, ImportedPerson } from '../../../db/schema.ts';
+import type { ImportOrigin, ImportedPerson, ImportedScale } from '../../../db/schema.ts';
 import type { NewArtefact } from '../../artefacts/artefact-writes.ts';
 import type { ImportPreviewView } from '../../../../shared/api/portability.ts';
 
@@ -13,7 +13,7 @@ import type { ImportPreviewView } from '../../../../shared/api/portability.ts';
  * client to word in the reader's language, and `reason`, the same in English for the CLI and logs.
  */
 export interface ImportItem {
-  type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry';
+  type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry' | 'assessment';
   sourceId: string;
   title: string;
   /** For a title the importer made up (see shared/portability/import-titles.ts). */
@@ -41,6 +41,8 @@ export interface ImportPlan {
   pupil: { id: string | null; username: string | null; displayName: string; locale: Locale | null };
   projects: PlannedProject[];
   artefacts: PlannedArtefact[];
+  /** The pupil's goal assessments (Polku archives of version 2), on goals of planned or own projects. */
+  assessments?: PlannedAssessment[];
   /**
    * The learner's profile as the archive states it (LEAP2A persondata: names, e-mail, student id …),
    * shown in the preview and the report. Never used to find or link an account.
@@ -72,6 +74,30 @@ export interface PlannedProject {
    */
   importedTeachers: ImportedPerson[];
   origin: ImportOrigin | null;
+  createdAt: Date | null;
+  /** A built-in scale (matched by key); null with no importedScale: the default. */
+  scaleId?: string | null;
+  /** A scale that is no built-in one, kept as the project's own (migration 0025). */
+  importedScale?: ImportedScale | null;
+}
+
+/** A self-assessment or teacher level: the assessor is the target pupil or a name-only person. */
+export interface PlannedAssessment extends PlannedAuthor {
+  id: string;
+  goalId: string;
+  kind: 'self' | 'teacher';
+  level: number;
+  reflection: string | null;
+  artefactIds: string[];
+  sharedWithGuardians: boolean;
+  createdAt: Date | null;
+}
+
+/** An artefact event (status, sharing, placement) of an artefact the import creates. */
+export interface PlannedEvent extends PlannedAuthor {
+  kind: 'status' | 'visibility' | 'placement';
+  details: Record<string, unknown>;
+  shared: boolean;
   createdAt: Date | null;
 }
 
@@ -112,6 +138,12 @@ export interface PlannedFeedback extends PlannedAuthor {
   body: string;
   createdAt: Date | null;
   editedAt: Date | null;
+  /** Goals of the artefact's planned project the feedback is about. */
+  goalIds?: string[];
+  revise?: boolean;
+  /** A version the import creates for the artefact; null otherwise. */
+  answeredVersion?: number | null;
+  answeredAt?: Date | null;
 }
 
 export interface PlannedVersion extends PlannedAuthor {
@@ -169,6 +201,7 @@ export interface PlannedArtefact {
   versions: PlannedVersion[];
   media: PlannedMedia[];
   feedback: PlannedFeedback[];
+  events?: PlannedEvent[];
 }
 
 export function countItems(items: readonly ImportItem[]): { create: number; skip: number; unmapped: number } {

@@ -154,6 +154,8 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
       createdAt: p.createdAt,
       origin: p.origin,
       importedTeachers: p.importedTeachers,
+      scaleId: p.scaleId ?? null,
+      importedScale: p.importedScale ?? null,
       phases: p.phases,
       goals: p.goals,
     })),
@@ -220,6 +222,49 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
           ...(f.createdAt ? { createdAt: f.createdAt } : {}),
           editedAt: f.editedAt,
           importedAuthor: f.importedAuthor ? JSON.stringify(f.importedAuthor) : null,
+          goalIds: f.goalIds ?? [],
+          revise: f.revise ?? false,
+          answeredVersion: f.answeredVersion ?? null,
+          answeredAt: f.answeredAt ?? null,
+        })),
+      )
+      .execute(),
+  );
+  // Events of the artefacts this import creates: the pupil's, or a name-only person's.
+  const events = plan.artefacts.flatMap((a) => (a.row ? (a.events ?? []).map((e) => ({ a, e })) : []));
+  await inBatches(events, (rows) =>
+    trx
+      .insertInto('artefactEvents')
+      .values(
+        rows.map(({ a, e }) => ({
+          artefactId: a.id,
+          actorId: e.byPupil ? pupilId : null,
+          importedActor: e.importedAuthor ? JSON.stringify(e.importedAuthor) : null,
+          kind: e.kind,
+          details: JSON.stringify(e.details),
+          shared: e.shared,
+          ...(e.createdAt ? { createdAt: e.createdAt } : {}),
+        })),
+      )
+      .execute(),
+  );
+  // Goal assessments, for the target pupil only: a teacher level's assessor is never an account here.
+  await inBatches(plan.assessments ?? [], (rows) =>
+    trx
+      .insertInto('goalAssessments')
+      .values(
+        rows.map((x) => ({
+          id: x.id,
+          goalId: x.goalId,
+          pupilId,
+          kind: x.kind,
+          assessorId: x.kind === 'self' && x.byPupil ? pupilId : null,
+          importedAssessor: x.importedAuthor ? JSON.stringify(x.importedAuthor) : null,
+          level: x.level,
+          reflection: x.reflection,
+          artefactIds: x.artefactIds,
+          sharedWithGuardians: x.sharedWithGuardians,
+          ...(x.createdAt ? { createdAt: x.createdAt } : {}),
         })),
       )
       .execute(),

@@ -7,7 +7,7 @@ import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
 // and web address are, and how links inside its content are pointed at the imported work.
 
 /** page: a Mahara page (a selection with `mahara:view`); task: a line of a plan's checklist (set by the planner). */
-export type Role = 'person' | 'comment' | 'selection' | 'page' | 'ability' | 'resource' | 'text' | 'task';
+export type Role = 'person' | 'comment' | 'selection' | 'page' | 'ability' | 'resource' | 'text' | 'task' | 'polku-goal';
 
 export function subjectsOf(e: LeapEntry, reference: Awaited<ReturnType<typeof loadReference>>): string[] {
   return [...new Set(e.categories.filter((c) => !c.scheme).flatMap((c) => matchSubject(c.term, reference) ?? []))];
@@ -25,6 +25,8 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 }
 
 export function roleOf(e: LeapEntry, feed: LeapFeed): Role {
+  // Polku's own goals and self-assessments (issue 10 §8): they come back from portfolio.json, not as work.
+  if (/^urn:polku:(goal|assessment):/.test(e.id)) return 'polku-goal';
   if (
     e.type === 'person' ||
     e.categories.some((c) => c.scheme === 'person_type' && c.term.toLowerCase() === 'self') ||

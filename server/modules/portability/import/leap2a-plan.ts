@@ -52,6 +52,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     existingId: null,
     item: { type: 'entry', sourceId: entry.id, ...(entry.title ? { title: entry.title } : importTitle('untitled')), action: 'unmapped' },
   }));
+  for (const s of slots) if (s.role === 'polku-goal') Object.assign(s.item, importReason('polku-goal'));
   const byKey = new Map<string, Slot>();
   for (const s of slots) for (const k of s.entry.keys) if (!byKey.has(k)) byKey.set(k, s);
   const find = (keys: readonly string[]) => keys.map((k) => byKey.get(k)).find(Boolean);

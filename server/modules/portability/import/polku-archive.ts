@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/database.ts';
 import { projectFields } from '../../projects/projects.repo.ts';
 import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument } from '../../../../shared/portability/portfolio-format.ts';
-import type { ImportedPerson } from '../../../db/schema.ts';
+import type { ImportedPerson, ImportedScale } from '../../../db/schema.ts';
+import { withoutHiddenCharacters } from '../../../../shared/api/common.ts';
+import { DEFAULT_SCALE_KEY, SCALE_ICON_MAX, SCALE_LABEL_MAX, SCALE_NAME_MAX } from '../../../../shared/api/scales.ts';
+import type { ScaleDoc } from '../../../../shared/portability/portfolio-format.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import { cleanImportedTags } from '../../../../shared/api/tags.ts';
 import { cleanImportedCriteria } from '../../../../shared/api/projects.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { parseOffThread, sanitizeOffThread } from './parse-pool.ts';
-import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
+import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAssessment, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import type { SafeZip } from './safe-zip.ts';
@@ -65,6 +68,10 @@ interface Known {
   /** Phase and goal ids already taken, with the project each belongs to. */
   phases: Map<string, string>;
   goals: Map<string, string>;
+  /** Goal assessment ids already taken, with the pupil each belongs to. */
+  assessments: Map<string, string>;
+  /** Built-in scales by key. */
+  builtinScales: Map<string, { id: string; levels: number }>;
 }
 
 async function lookUp(db: Db, doc: PortfolioDocument, pupilId: string | null): Promise<Known> {
@@ -94,6 +101,14 @@ async function lookUp(db: Db, doc: PortfolioDocument, pupilId: string | null): P
       .execute(),
     pupilId ? ownProjects(db, pupilId, ids(projectIds)) : Promise.resolve([]),
   ]);
+  const [assessments, scales] = await Promise.all([
+    db
+      .selectFrom('goalAssessments')
+      .select(['id', 'pupilId'])
+      .where('id', 'in', ids((doc.goalAssessments ?? []).map((x) => x.id)))
+      .execute(),
+    db.selectFrom('assessmentScales').select(['id', 'builtinKey', 'levels']).where('builtinKey', 'is not', null).execute(),
+  ]);
   const mediaHashes = new Map<string, Set<string>>();
   for (const m of media) {
     const set = mediaHashes.get(m.artefactId) ?? new Set<string>();
@@ -109,6 +124,8 @@ async function lookUp(db: Db, doc: PortfolioDocument, pupilId: string | null): P
     ownProjects: new Set(own),
     phases: new Map(phases.map((p) => [p.id, p.projectId])),
     goals: new Map(goals.map((g) => [g.id, g.projectId])),
+    assessments: new Map(assessments.map((x) => [x.id, x.pupilId])),
+    builtinScales: new Map(scales.flatMap((x) => (x.builtinKey ? [[x.builtinKey, { id: x.id, levels: x.levels.length }] as const] : []))),
   };
 }
 
@@ -166,6 +183,10 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
   const goalIds = new Map<string, string>();
   /** Planned phase and goal ids → the planned project they belong to. */
   const partOf = new Map<string, string>();
+  /** Levels on the scale of each project the import creates (an own project keeps its scale). */
+  const scaleLevels = new Map<string, number>();
+  /** Artefact ids of the archive → ids here, for assessments' evidence. */
+  const artefactIds = new Map<string, string>();
   const fresh = (id: string, taken: boolean, map: Map<string, string>) => {
     const next = taken ? randomUUID() : id;
     map.set(id, next);
@@ -202,6 +223,8 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       successCriteria: cleanImportedCriteria(x.successCriteria ?? []),
     }));
     for (const x of [...phases, ...goals]) partOf.set(x.id, id);
+    const scale = plannedScale(p.scale, known.builtinScales);
+    if (scale.levels !== undefined) scaleLevels.set(id, scale.levels);
     projects.push({
       id,
       ...projectFields(p),
@@ -210,6 +233,8 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       importedTeachers: p.teachers.map(importedPerson),
       origin: p.origin,
       createdAt: null,
+      scaleId: scale.scaleId,
+      importedScale: scale.importedScale,
     });
     items.push({ type: 'project', sourceId: p.id, title: p.title, action: 'create', ...(foreign ? importReason('project-new-id') : {}) });
   }
@@ -223,6 +248,8 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     const mine = owner !== undefined && owner === pupilId;
     const foreign = owner !== undefined && !mine;
     const id = foreign ? randomUUID() : a.id;
+    artefactIds.set(a.id, id);
+    const projectId = a.projectId ? (projectIds.get(a.projectId) ?? null) : null;
     items.push({
       type: 'artefact',
       sourceId: a.id,
@@ -282,7 +309,19 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       const fid = fresh(f.id, taken || foreign, feedbackIds);
       const parentId = f.parentId ? (feedbackIds.get(f.parentId) ?? null) : null;
       const author = person(f.author);
-      planned.feedback.push({ id: fid, parentId, ...author, body: f.body, createdAt: parseDate(f.createdAt), editedAt: parseDate(f.editedAt) });
+      planned.feedback.push({
+        id: fid,
+        parentId,
+        ...author,
+        body: f.body,
+        createdAt: parseDate(f.createdAt),
+        editedAt: parseDate(f.editedAt),
+        goalIds: (f.goalIds ?? []).flatMap((g) => ownedBy(projectId, goalIds.get(g)) ?? []),
+        revise: f.revise ?? false,
+        // Only a version this import writes with the artefact: in an existing one the numbers are not the archive's.
+        answeredVersion: !mine && f.answeredVersion && a.versions.some((v) => v.version === f.answeredVersion) ? f.answeredVersion : null,
+        answeredAt: !mine && f.answeredVersion ? parseDate(f.answeredAt) : null,
+      });
       items.push({
         type: 'feedback',
         sourceId: f.id,
@@ -292,7 +331,13 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       });
     }
     if (!mine) {
-      const projectId = a.projectId ? (projectIds.get(a.projectId) ?? null) : null;
+      planned.events = (a.events ?? []).map((e) => ({
+        kind: e.kind,
+        details: e.details,
+        shared: e.shared,
+        createdAt: parseDate(e.createdAt),
+        ...person(e.actor),
+      }));
       planned.row = {
         kind: a.kind,
         projectId,
@@ -337,6 +382,43 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     }
     if (planned.row || planned.media.length || planned.feedback.length) artefacts.push(planned);
   }
+
+  // Assessments: for the target pupil, on goals this import creates or the pupil's own project has.
+  const assessments: PlannedAssessment[] = [];
+  for (const x of doc.goalAssessments ?? []) {
+    const item: ImportItem = { type: 'assessment', sourceId: x.id, title: excerpt(x.reflection ?? `${x.kind} ${x.level}`), action: 'create' };
+    items.push(item);
+    const owner = known.assessments.get(x.id);
+    if (owner !== undefined && owner === pupilId) {
+      Object.assign(item, { action: 'skip', ...importReason('assessment-exists') });
+      continue;
+    }
+    const goalId = goalIds.get(x.goalId);
+    const projectId = goalId ? partOf.get(goalId) : undefined;
+    if (!goalId || !projectId) {
+      Object.assign(item, { action: 'unmapped', ...importReason('assessment-no-goal') });
+      continue;
+    }
+    const levels = scaleLevels.get(projectId);
+    if (levels !== undefined && x.level >= levels) {
+      Object.assign(item, { action: 'unmapped', ...importReason('assessment-off-scale') });
+      continue;
+    }
+    const assessor = person(x.assessor);
+    assessments.push({
+      id: owner === undefined ? x.id : randomUUID(),
+      goalId,
+      kind: x.kind,
+      level: x.level,
+      reflection: x.reflection === null ? null : withoutHiddenCharacters(x.reflection).slice(0, 500),
+      artefactIds: x.artefactIds.flatMap((id) => artefactIds.get(id) ?? []),
+      // Only the pupil shares; a teacher level is never shared (as in the app).
+      sharedWithGuardians: x.kind === 'self' && x.sharedWithGuardians,
+      createdAt: parseDate(x.createdAt),
+      // A self-assessment is the pupil's; a teacher level is always a name-only person's, whoever the archive says.
+      ...(x.kind === 'teacher' && assessor.byPupil ? { byPupil: false, importedAuthor: x.assessor ? importedPerson(x.assessor) : null } : assessor),
+    });
+  }
   return {
     format: 'polku',
     sourceVersion: String(doc.version),
@@ -345,7 +427,33 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     pupil: { id: doc.pupil.id, username: doc.pupil.username, displayName: doc.pupil.displayName, locale: doc.pupil.locale },
     projects,
     artefacts,
+    assessments,
   };
+}
+
+/**
+ * A project's scale from the archive: a built-in one by its key; any other (a school's, or a key
+ * unknown here) kept as the project's own data, cleaned and bounded, so its levels read as they did.
+ * No school scale is created: the project is the pupil's, not a school's. No scale (version 1): the default.
+ */
+function plannedScale(
+  scale: ScaleDoc | undefined,
+  builtin: ReadonlyMap<string, { id: string; levels: number }>,
+): { scaleId: string | null; importedScale: ImportedScale | null; levels: number | undefined } {
+  if (!scale) return { scaleId: null, importedScale: null, levels: builtin.get(DEFAULT_SCALE_KEY)?.levels };
+  const known = scale.key ? builtin.get(scale.key) : undefined;
+  if (known) return { scaleId: known.id, importedScale: null, levels: known.levels };
+  const line = (text: string | undefined, max: number) =>
+    withoutHiddenCharacters(text ?? '')
+      .replace(/\s+/gu, ' ')
+      .trim()
+      .slice(0, max);
+  const labels = (l: ScaleDoc['name'], max: number) => ({ fi: line(l.fi, max), sv: line(l.sv ?? l.fi, max), en: line(l.en ?? l.fi, max) });
+  const importedScale: ImportedScale = {
+    name: labels(scale.name, SCALE_NAME_MAX),
+    levels: scale.levels.map((l) => ({ labels: labels(l.labels, SCALE_LABEL_MAX), icon: line(l.icon, SCALE_ICON_MAX) })),
+  };
+  return { scaleId: null, importedScale, levels: importedScale.levels.length };
 }
 
 /** A person named by an archive, known here only by name: never linked to an account, always shown as imported. */

@@ -1,4 +1,9 @@
-import { type PortfolioDocument, PORTFOLIO_FORMAT_VERSION, portfolioDocumentSchema } from '../../../../shared/portability/portfolio-format.ts';
+import {
+  type PortfolioDocument,
+  PORTFOLIO_FORMAT_VERSION,
+  SUPPORTED_PORTFOLIO_VERSIONS,
+  portfolioDocumentSchema,
+} from '../../../../shared/portability/portfolio-format.ts';
 import { ARCHIVE_PATHS } from '../../../../shared/portability/portfolio-format.ts';
 import { ImportRejected } from './import-rejected.ts';
 
@@ -11,7 +16,7 @@ export function parsePortfolioDocument(bytes: Uint8Array): PortfolioDocument {
     if (err instanceof TypeError) throw new ImportRejected('invalid-utf8', { file: ARCHIVE_PATHS.document });
     throw new ImportRejected('invalid-document', {}, err instanceof Error ? err.message : undefined);
   }
-  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== PORTFOLIO_FORMAT_VERSION) {
+  if (typeof json === 'object' && json !== null && 'version' in json && !(SUPPORTED_PORTFOLIO_VERSIONS as readonly unknown[]).includes(json.version)) {
     throw new ImportRejected('invalid-document', { context: 'version', version: String(json.version), expected: PORTFOLIO_FORMAT_VERSION });
   }
   const parsed = portfolioDocumentSchema.safeParse(json);

@@ -67,14 +67,14 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
       )}
       <section aria-labelledby="feedback">
         <h2 id="feedback">{t.feedback}</h2>
-        <Thread ctx={ctx} feedback={artefact.feedback} />
+        <Thread ctx={ctx} feedback={artefact.feedback} projectId={artefact.projectId} versions={new Set(artefact.versions.map((v) => v.version))} />
       </section>
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
           <h2 id="history">{t.history}</h2>
           <ol className="versions">
             {[...artefact.versions].reverse().map((v) => (
-              <li key={v.version}>
+              <li key={v.version} id={`version-${v.version}`}>
                 <h3>
                   {t.versionHeading(v.version)}: {v.title}
                 </h3>
@@ -146,7 +146,17 @@ function MediaFigure({ ctx, media, alt }: { ctx: SiteContext; media: MediaDoc; a
 }
 
 /** Threaded: replies nest under the feedback they answer; a reply whose parent is missing starts a thread. */
-function Thread({ ctx, feedback }: { ctx: SiteContext; feedback: FeedbackDoc[] }) {
+function Thread({
+  ctx,
+  feedback,
+  projectId,
+  versions,
+}: {
+  ctx: SiteContext;
+  feedback: FeedbackDoc[];
+  projectId: string | null;
+  versions: ReadonlySet<number>;
+}) {
   if (feedback.length === 0) return <p>{ctx.t.noFeedback}</p>;
   const ids = new Set(feedback.map((f) => f.id));
   const children = new Map<string | null, FeedbackDoc[]>();
@@ -169,6 +179,7 @@ function Thread({ ctx, feedback }: { ctx: SiteContext; feedback: FeedbackDoc[] }
               {f.body.split(/\n{2,}/).map((para, i) => (
                 <p key={i}>{para}</p>
               ))}
+              <Uptake ctx={ctx} feedback={f} projectId={projectId} versions={versions} />
             </article>
             {list(f.id, depth + 1, new Set([...seen, f.id]))}
           </li>
@@ -177,6 +188,52 @@ function Thread({ ctx, feedback }: { ctx: SiteContext; feedback: FeedbackDoc[] }
     );
   };
   return list(null, 0, new Set());
+}
+
+/** Issue 10 §4 as the archive keeps it: the goals feedback is about, a request to revise, and the version that answered it. */
+function Uptake({
+  ctx,
+  feedback: f,
+  projectId,
+  versions,
+}: {
+  ctx: SiteContext;
+  feedback: FeedbackDoc;
+  projectId: string | null;
+  versions: ReadonlySet<number>;
+}) {
+  const a = ctx.t.assessment;
+  const goals = (f.goalIds ?? []).flatMap((id) => {
+    const text = ctx.goalText(projectId, id);
+    return text ? [{ id, text }] : [];
+  });
+  if (!f.revise && goals.length === 0 && !f.answeredVersion) return null;
+  return (
+    <ul className="muted uptake">
+      {goals.map((g) => (
+        <li key={g.id}>
+          {ctx.t.goals}: <a href={local(SITE_PATHS.goal(g.id))}>{g.text}</a>
+        </li>
+      ))}
+      {f.revise && (
+        <li>
+          <strong>{a.revise}</strong>
+        </li>
+      )}
+      {f.answeredVersion && (
+        <li>
+          {/* A shared export may lack that version: then the words without the link. */}
+          {versions.has(f.answeredVersion) ? <a href={`#version-${f.answeredVersion}`}>{a.answeredIn(f.answeredVersion)}</a> : a.answeredIn(f.answeredVersion)}
+          {f.answeredAt && (
+            <>
+              {' '}
+              (<When ctx={ctx} iso={f.answeredAt} />)
+            </>
+          )}
+        </li>
+      )}
+    </ul>
+  );
 }
 
 /** Only web and mail addresses become links; anything else (javascript:, data:) stays text. */

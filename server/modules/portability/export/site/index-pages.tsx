@@ -132,7 +132,9 @@ export function ProjectPage({ ctx, project }: { ctx: SiteContext; project: Proje
       {project.goals.length > 0 ? (
         <ul>
           {project.goals.map((g) => (
-            <li key={g.id}>{g.text}</li>
+            <li key={g.id}>
+              <a href={linkTo('../', SITE_PATHS.goal(g.id))}>{g.text}</a>
+            </li>
           ))}
         </ul>
       ) : (

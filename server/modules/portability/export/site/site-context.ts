@@ -9,6 +9,7 @@ export const SITE_PATHS = {
   css: 'site/style.css',
   project: (id: string) => `site/project-${id}.html`,
   artefact: (id: string) => `site/artefact-${id}.html`,
+  goal: (id: string) => `site/goal-${id}.html`,
 } as const;
 
 /** What every page needs: texts, lookups, and a link maker for the page's own folder. */

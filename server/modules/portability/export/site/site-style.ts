@@ -43,5 +43,11 @@ ol.replies { margin-left: 1.5rem; border-left: 2px solid var(--line); padding-le
 ol.versions { list-style: none; padding: 0; }
 ol.versions > li { margin-bottom: 1rem; }
 details summary { cursor: pointer; color: var(--link); }
+table.growth { border-collapse: collapse; width: 100%; margin: 0 0 1rem; }
+table.growth caption { text-align: left; color: var(--muted); padding-bottom: .25rem; }
+table.growth th, table.growth td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+table.growth thead th { background: var(--soft); }
+table.growth td a { display: block; }
+ul.uptake { list-style: none; padding: 0; margin: .5rem 0 0; font-size: .95rem; }
 @media print { .skip, nav { display: none; } a { color: inherit; } }
 `;

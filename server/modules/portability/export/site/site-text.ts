@@ -63,6 +63,23 @@ export interface SiteText {
   kinds: Record<ArtefactKind, string>;
   roles: Record<SchoolRole, string>;
   madeWith: string;
+  /** Issue 10 §8: goal pages (criteria, the growth table) and the uptake loop in feedback. */
+  assessment: {
+    criteria: string;
+    growth: string;
+    growthCaption: string;
+    date: string;
+    self: string;
+    teacher: string;
+    reflection: string;
+    evidence: string;
+    assessedBy: string;
+    noAssessments: string;
+    scale: string;
+    openGoal: (text: string) => string;
+    revise: string;
+    answeredIn: (n: number) => string;
+  };
 }
 
 export const SITE_TEXT = {
@@ -123,6 +140,22 @@ export const SITE_TEXT = {
     kinds: { text: 'Teksti', image: 'Kuva', drawing: 'Piirros', audio: 'Äänite', video: 'Video', file: 'Tiedosto', link: 'Linkki' },
     roles: { pupil: 'oppilas', teacher: 'opettaja', guardian: 'huoltaja', admin: 'ylläpitäjä' },
     madeWith: 'Tehty Polku-portfoliolla.',
+    assessment: {
+      criteria: 'Onnistumisen kriteerit',
+      growth: 'Kasvu',
+      growthCaption: 'Omat arviot ja opettajan tasot ajan mittaan',
+      date: 'Päivä',
+      self: 'Oma arvio',
+      teacher: 'Opettajan taso',
+      reflection: 'Pohdinta',
+      evidence: 'Työt',
+      assessedBy: 'Arvioija',
+      noAssessments: 'Ei vielä arvioita.',
+      scale: 'Asteikko',
+      openGoal: (text) => `Tavoite: ${text}`,
+      revise: 'Pyyntö korjata tai täydentää',
+      answeredIn: (n) => `Vastattu versiossa ${n}`,
+    },
   },
   sv: {
     portfolioOf: (name) => `${name}: portfolio`,
@@ -181,6 +214,22 @@ export const SITE_TEXT = {
     kinds: { text: 'Text', image: 'Bild', drawing: 'Teckning', audio: 'Ljudinspelning', video: 'Video', file: 'Fil', link: 'Länk' },
     roles: { pupil: 'elev', teacher: 'lärare', guardian: 'vårdnadshavare', admin: 'administratör' },
     madeWith: 'Gjord med portfolion Polku.',
+    assessment: {
+      criteria: 'Kriterier för lyckat resultat',
+      growth: 'Utveckling',
+      growthCaption: 'Egna bedömningar och lärarens nivåer över tid',
+      date: 'Datum',
+      self: 'Egen bedömning',
+      teacher: 'Lärarens nivå',
+      reflection: 'Reflektion',
+      evidence: 'Arbeten',
+      assessedBy: 'Bedömare',
+      noAssessments: 'Inga bedömningar ännu.',
+      scale: 'Skala',
+      openGoal: (text) => `Mål: ${text}`,
+      revise: 'Begäran om att rätta eller komplettera',
+      answeredIn: (n) => `Besvarad i version ${n}`,
+    },
   },
   en: {
     portfolioOf: (name) => `${name}: portfolio`,
@@ -239,6 +288,22 @@ export const SITE_TEXT = {
     kinds: { text: 'Text', image: 'Picture', drawing: 'Drawing', audio: 'Recording', video: 'Video', file: 'File', link: 'Link' },
     roles: { pupil: 'pupil', teacher: 'teacher', guardian: 'guardian', admin: 'admin' },
     madeWith: 'Made with the Polku portfolio.',
+    assessment: {
+      criteria: 'Success criteria',
+      growth: 'Growth',
+      growthCaption: 'Self-assessments and teacher levels over time',
+      date: 'Date',
+      self: 'Self-assessment',
+      teacher: 'Teacher level',
+      reflection: 'Reflection',
+      evidence: 'Work',
+      assessedBy: 'Assessed by',
+      noAssessments: 'No assessments yet.',
+      scale: 'Scale',
+      openGoal: (text) => `Goal: ${text}`,
+      revise: 'Request to revise or complete',
+      answeredIn: (n) => `Answered in version ${n}`,
+    },
   },
 } satisfies Record<Locale, SiteText>;
 

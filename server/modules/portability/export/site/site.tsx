@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReactElement } from 'react';
 import type { PortfolioDocument } from '../../../../../shared/portability/portfolio-format.ts';
 import { ArtefactPage } from './artefact-page.tsx';
+import { GoalPage } from './goal-page.tsx';
 import { IndexPage, ProjectPage } from './index-pages.tsx';
 import { SITE_PATHS, siteContext } from './site-context.ts';
 import { SITE_CSS } from './site-style.ts';
@@ -12,7 +13,7 @@ const html = (element: ReactElement) => `<!DOCTYPE html>\n${renderToStaticMarkup
 
 /**
  * The offline site as archive entries, each rendered only when asked (so thousands of pages are
- * never held at once), times in `timeZone` (the school's): index.html, one stylesheet, a page per project and per artefact. Plain
+ * never held at once), times in `timeZone` (the school's): index.html, one stylesheet, a page per project, per goal and per artefact. Plain
  * HTML and CSS with relative links: it opens from disk, without JavaScript or network.
  */
 export function sitePages(doc: PortfolioDocument, timeZone: string): Array<{ path: string; render(): string }> {
@@ -21,6 +22,9 @@ export function sitePages(doc: PortfolioDocument, timeZone: string): Array<{ pat
     { path: 'index.html', render: () => html(<IndexPage ctx={ctx} />) },
     { path: SITE_PATHS.css, render: () => SITE_CSS.trimStart() },
     ...doc.projects.map((project) => ({ path: SITE_PATHS.project(project.id), render: () => html(<ProjectPage ctx={ctx} project={project} />) })),
+    ...doc.projects.flatMap((project) =>
+      project.goals.map((goal) => ({ path: SITE_PATHS.goal(goal.id), render: () => html(<GoalPage ctx={ctx} project={project} goal={goal} />) })),
+    ),
     ...doc.artefacts.map((artefact) => ({ path: SITE_PATHS.artefact(artefact.id), render: () => html(<ArtefactPage ctx={ctx} artefact={artefact} />) })),
   ];
 }
