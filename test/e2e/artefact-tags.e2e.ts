@@ -51,7 +51,7 @@ describe('free tags in a browser', () => {
     const chip = chips.getByRole('button', { name: 'Kokeilu, 1 työ', exact: true });
     await chip.click();
     await page.waitForURL((url) => url.searchParams.get('tag') === 'Kokeilu', { timeout: TIMEOUT });
-    expect(await chip.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => chip.getAttribute('aria-pressed'), { timeout: TIMEOUT }).toBe('true');
     const cards = page.locator('ol.timeline > li');
     await expect.poll(() => cards.count(), { timeout: TIMEOUT }).toBe(1);
     expect(await cards.first().textContent()).toContain('Tunnistekoe');
@@ -61,6 +61,6 @@ describe('free tags in a browser', () => {
     // Pressed again, the chip lets go of the filter.
     await chip.click();
     await page.waitForURL((url) => !url.searchParams.has('tag'), { timeout: TIMEOUT });
-    expect(await chip.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => chip.getAttribute('aria-pressed'), { timeout: TIMEOUT }).toBe('false');
   });
 });

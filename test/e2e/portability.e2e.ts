@@ -79,7 +79,9 @@ describe('export and import in the browser', () => {
       const doc = portfolioDocumentSchema.parse(JSON.parse(await readFile(path.join(dir, ARCHIVE_PATHS.document), 'utf8')));
       const walk = await walkOfflineSite(suite.browser, dir, { lang: 'fi' });
       expectCleanOfflineWalk(walk);
-      expect(walk.pages).toHaveLength(1 + doc.projects.length + doc.artefacts.length);
+      // A page per project, per goal (its growth table) and per artefact, and the index.
+      const goals = doc.projects.reduce((n, p) => n + p.goals.length, 0);
+      expect(walk.pages).toHaveLength(1 + doc.projects.length + goals + doc.artefacts.length);
       expect(walk.commentsVisible, 'at least one feedback thread is visible').toBeGreaterThan(0);
     } finally {
       await rm(dir, { recursive: true, force: true });

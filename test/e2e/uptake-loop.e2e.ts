@@ -78,7 +78,11 @@ describe('the uptake loop in a browser', () => {
     await pupil.page.getByRole('link', { name: fill(fi.uptake.answeredIn, { n: 2 }), exact: true }).waitFor({ timeout: TIMEOUT });
 
     // Live on the teacher's open overview: out of "requested", into "revised".
-    const revisedLink = revised.getByRole('link', { name: fill(fi.uptake.queue.showDiff, { from: 1, to: 2 }) });
+    // The demo school has revised work of its own in this list: the row of this artefact.
+    const revisedLink = revised
+      .getByRole('listitem')
+      .filter({ hasText: title })
+      .getByRole('link', { name: fill(fi.uptake.queue.showDiff, { from: 1, to: 2 }) });
     await revisedLink.waitFor({ timeout: TIMEOUT });
     await requested.getByRole('link', { name: title, exact: true }).waitFor({ state: 'detached', timeout: TIMEOUT });
     await expectAccessible(teacher.page, 'group overview after the revision');
