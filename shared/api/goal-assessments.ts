@@ -9,6 +9,11 @@ import { scaleSchema } from './scales.ts';
  */
 export const REFLECTION_MAX = 500;
 export const MAX_ASSESSMENT_ARTEFACTS = 20;
+/**
+ * Assessments one pupil's goal may hold of each kind (self, teacher): many more than a school year needs, and
+ * a bound on what the goal page and the heatmap read (rows are only ever added).
+ */
+export const MAX_ASSESSMENTS_PER_GOAL = 100;
 
 export const assessmentKindSchema = z.enum(['self', 'teacher']);
 export type AssessmentKind = z.infer<typeof assessmentKindSchema>;
