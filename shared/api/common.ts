@@ -47,4 +47,16 @@ export const nameText = (max: number) =>
     .max(max, { message: `must be at most ${max} characters` })
     .refine((text) => !hasHiddenCharacters(text), { message: 'must not contain invisible control or text-direction characters' });
 
+/**
+ * Trimmed prose that people write to each other (feedback, reflections): line breaks and tabs are fine,
+ * control and text-direction characters are not, as in names. Empty is refused unless `allowEmpty` says so.
+ */
+export const proseText = (max: number, { allowEmpty = false }: { allowEmpty?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(allowEmpty ? 0 : 1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((text) => !hasHiddenCharacters(text), { message: 'must not contain invisible control or text-direction characters' });
+
 export const okSchema = z.object({ ok: z.literal(true) });

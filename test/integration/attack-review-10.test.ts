@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ASSESSMENTS_PER_GOAL } from '../../shared/api/goal-assessments.ts';
 import { sanitizeRichText } from '../../server/modules/artefacts/sanitize.ts';
-import { makeProject, makeTwoSchools } from '../helpers/factories.ts';
+import { makeArtefact, makeProject, makeTwoSchools } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Holes found in the attack review of issue 10 (goal assessments, the uptake loop, the group heatmap and
@@ -53,5 +53,15 @@ describe('goal assessments are bounded', () => {
     // The teacher's levels count apart: the pupil's many self-assessments do not stop them.
     const teacher = await app.as(w.teacher.username);
     expect((await teacher.post(`/api/goals/${project.goalId}/pupils/${w.pupil.id}/assessments`, { level: 2 })).status).toBe(201);
+  });
+
+  it('refuses feedback with hidden control or text-direction characters, as every other text people write to each other', async () => {
+    const artefact = await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: project.id });
+    const teacher = await app.as(w.teacher.username);
+    const path = `/api/artefacts/${artefact.id}/feedback`;
+    for (const body of ['Hyvä \u202etxt.exe', 'Katso\u0007', 'a\u2066b']) expect((await teacher.post(path, { body })).status, JSON.stringify(body)).toBe(400);
+    const ok = await teacher.post<{ id: string }>(path, { body: 'Hyvä työ!\nJatka samaan malliin.' });
+    expect(ok.status).toBe(201);
+    expect((await teacher.patch(`${path}/${ok.body.id}`, { body: 'Hyvä \u202etyö' })).status).toBe(400);
   });
 });
