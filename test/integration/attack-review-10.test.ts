@@ -64,4 +64,20 @@ describe('goal assessments are bounded', () => {
     expect(ok.status).toBe(201);
     expect((await teacher.patch(`${path}/${ok.body.id}`, { body: 'Hyvä \u202etyö' })).status).toBe(400);
   });
+
+  it('refuses invisible characters beyond the control and text-direction ones: zero-width, fillers, separators, BOM', async () => {
+    const pupil = await app.as(w.pupil.username);
+    // A project of its own: the cap test above filled the first one's self-assessments.
+    const fresh = await makeProject(app.database.db, { schoolId: w.schoolA.id, groupIds: [w.group.id] });
+    const assess = `/api/goals/${fresh.goalId}/pupils/${w.pupil.id}/assessments`;
+    const teacher = await app.as(w.teacher.username);
+    for (const hidden of ['\u200b', '\u2060', '\ufeff', '\u2028', '\u2029', '\u3164', '\u115f', '\uffa0', '\u180e']) {
+      // A reflection that looks empty or splits lines where none is seen; a project name that looks like another.
+      expect((await pupil.post(assess, { level: 1, reflection: `Op${hidden}in` })).status, JSON.stringify(hidden)).toBe(400);
+      const res = await teacher.post('/api/projects', { schoolId: w.schoolA.id, title: `Met${hidden}sä`, groupIds: [w.group.id] });
+      expect(res.status, JSON.stringify(hidden)).toBe(400);
+    }
+    // Joiners stay: emoji sequences and some scripts need them.
+    expect((await pupil.post(assess, { level: 1, reflection: 'Perhe 👨\u200d👩\u200d👧' })).status).toBe(201);
+  });
 });
