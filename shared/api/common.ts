@@ -30,9 +30,13 @@ export const timeZoneSchema = z
 /**
  * Control characters, and the invisible ones that turn text around (bidi controls): a name is shown
  * to teachers and guardians, and "\u202etxt.exe" must not read as something else. Tabs and line
- * breaks are whitespace, not hidden.
+ * breaks are whitespace, not hidden. Also the characters that show nothing at all (zero-width space,
+ * word joiner and invisible operators, BOM, the Hangul and Mongolian fillers that make a name look
+ * blank) and the line and paragraph separators that break a line no one sees. The joiners (U+200C,
+ * U+200D) stay: emoji sequences and some scripts need them.
  */
-const HIDDEN = '[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]';
+const HIDDEN =
+  '[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb]';
 const HIDDEN_ONE = new RegExp(HIDDEN, 'u');
 const HIDDEN_ALL = new RegExp(HIDDEN, 'gu');
 export const hasHiddenCharacters = (text: string) => HIDDEN_ONE.test(text);
@@ -44,6 +48,18 @@ export const nameText = (max: number) =>
     .string()
     .trim()
     .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((text) => !hasHiddenCharacters(text), { message: 'must not contain invisible control or text-direction characters' });
+
+/**
+ * Trimmed prose that people write to each other (feedback, reflections): line breaks and tabs are fine,
+ * control and text-direction characters are not, as in names. Empty is refused unless `allowEmpty` says so.
+ */
+export const proseText = (max: number, { allowEmpty = false }: { allowEmpty?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(allowEmpty ? 0 : 1, { message: 'must not be empty' })
     .max(max, { message: `must be at most ${max} characters` })
     .refine((text) => !hasHiddenCharacters(text), { message: 'must not contain invisible control or text-direction characters' });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCHOOL_ROLES } from '../roles.ts';
-import { idSchema, importedPersonSchema, isoDateTime } from './common.ts';
+import { idSchema, importedPersonSchema, isoDateTime, proseText } from './common.ts';
 
 export const feedbackSchema = z.object({
   id: idSchema,
@@ -22,14 +22,16 @@ export type Feedback = z.infer<typeof feedbackSchema>;
 
 /** The thread, oldest first; `readAt` is when the viewer last marked it read (null: never). */
 export const feedbackThreadSchema = z.object({ items: z.array(feedbackSchema), readAt: isoDateTime.nullable(), unreadCount: z.number().int() });
+/** A message in a feedback thread: shown to the pupil, their teachers and guardians, so no hidden characters. */
+export const FEEDBACK_BODY_MAX = 10_000;
 export const createFeedbackRequestSchema = z
   .object({
-    body: z.string().trim().min(1, { message: 'must not be empty' }).max(10_000),
+    body: proseText(FEEDBACK_BODY_MAX),
     parentId: idSchema.nullable().default(null),
     // Teachers only (policy `feedback.mark`): goals of the artefact's project, and a request to revise.
     goalIds: z.array(idSchema).max(20).default([]),
     revise: z.boolean().default(false),
   })
   .strict();
-export const updateFeedbackRequestSchema = z.object({ body: z.string().trim().min(1, { message: 'must not be empty' }).max(10_000) }).strict();
+export const updateFeedbackRequestSchema = z.object({ body: proseText(FEEDBACK_BODY_MAX) }).strict();
 export const feedbackParamsSchema = z.object({ artefactId: idSchema, feedbackId: idSchema });

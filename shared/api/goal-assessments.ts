@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasHiddenCharacters, idSchema, isoDateTime } from './common.ts';
+import { idSchema, isoDateTime, proseText } from './common.ts';
 import { scaleSchema } from './scales.ts';
 
 /**
@@ -9,16 +9,17 @@ import { scaleSchema } from './scales.ts';
  */
 export const REFLECTION_MAX = 500;
 export const MAX_ASSESSMENT_ARTEFACTS = 20;
+/**
+ * Assessments one pupil's goal may hold of each kind (self, teacher): many more than a school year needs, and
+ * a bound on what the goal page and the heatmap read (rows are only ever added).
+ */
+export const MAX_ASSESSMENTS_PER_GOAL = 100;
 
 export const assessmentKindSchema = z.enum(['self', 'teacher']);
 export type AssessmentKind = z.infer<typeof assessmentKindSchema>;
 
 /** A short reflection: line breaks are fine, control and text-direction characters are not. */
-const reflection = z
-  .string()
-  .trim()
-  .max(REFLECTION_MAX, { message: `must be at most ${REFLECTION_MAX} characters` })
-  .refine((s) => !hasHiddenCharacters(s), { message: 'must not contain invisible control or text-direction characters' });
+const reflection = proseText(REFLECTION_MAX, { allowEmpty: true });
 
 export const goalAssessmentSchema = z.object({
   id: idSchema,

@@ -10,6 +10,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { ...RICH_TEXT_LINK_ATTRIBUTES }),
+    ol: (tagName, attribs) => ({ tagName, attribs: listStart(attribs) }),
   },
   nestingLimit: 64,
 };
@@ -18,6 +19,14 @@ const OPTIONS: sanitizeHtml.IOptions = {
 const MAX_DEPTH = 64;
 const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/g;
 const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr', 'param']);
+
+/** Where a list starts, as the editor writes it: a whole number of a few digits, nothing else (no text, no hidden characters). */
+const LIST_START = /^-?[0-9]{1,6}$/;
+
+function listStart(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
+  const { start, ...rest } = attribs;
+  return start !== undefined && LIST_START.test(start) ? { ...rest, start: String(Number(start)) } : rest;
+}
 
 export function sanitizeRichText(html: string): string {
   return sanitizeHtml(limitNesting(html), OPTIONS).trim();

@@ -1,4 +1,4 @@
-import type { CreateGoalAssessmentRequest, GoalAssessment, GoalPage } from '../../../shared/api/goal-assessments.ts';
+import { MAX_ASSESSMENTS_PER_GOAL, type CreateGoalAssessmentRequest, type GoalAssessment, type GoalPage } from '../../../shared/api/goal-assessments.ts';
 import type { createGoalAssessmentRequestSchema } from '../../../shared/api/goal-assessments.ts';
 import type { z } from 'zod';
 import type { Actor } from '../../auth/actor.ts';
@@ -129,6 +129,18 @@ export function goalAssessmentsService({ db, notifier }: { db: Db; notifier: Not
       }
       const reflection = input.reflection ? input.reflection : null;
       const id = await db.transaction().execute(async (trx) => {
+        // Rows are only added: a bound keeps the goal page and the heatmap from reading without end.
+        const { n } = await trx
+          .selectFrom('goalAssessments')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('goalId', '=', goalId)
+          .where('pupilId', '=', pupilId)
+          .where('kind', '=', kind)
+          .executeTakeFirstOrThrow();
+        if (Number(n) >= MAX_ASSESSMENTS_PER_GOAL)
+          throw new BadRequest(`This goal already has ${MAX_ASSESSMENTS_PER_GOAL} assessments of this kind; no more can be added.`, [
+            { path: 'body', message: `at most ${MAX_ASSESSMENTS_PER_GOAL} ${kind === 'self' ? 'self-assessments' : 'teacher assessments'} per goal` },
+          ]);
         const row = await trx
           .insertInto('goalAssessments')
           .values({

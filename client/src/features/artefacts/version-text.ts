@@ -25,5 +25,19 @@ export function plainText(html: string): string {
 
 export type TextChange = ChangeObject<string>;
 
+/**
+ * Edits (words and spaces) beyond which two versions are shown as one removed and one added text: the
+ * diff's cost grows with the text's length times the edits, and a pupil's 100,000-character rewrite
+ * would otherwise freeze the teacher's tab for minutes.
+ */
+const MAX_DIFF_EDITS = 2000;
+
 /** Word-level changes from one text to the next (the `diff` library). */
-export const textChanges = (before: string, after: string): TextChange[] => diffWordsWithSpace(before, after);
+export function textChanges(before: string, after: string): TextChange[] {
+  const changes = diffWordsWithSpace(before, after, { maxEditLength: MAX_DIFF_EDITS });
+  if (changes) return changes;
+  return [
+    ...(before ? [{ value: before, removed: true, added: false, count: 1 }] : []),
+    ...(after ? [{ value: after, removed: false, added: true, count: 1 }] : []),
+  ];
+}
