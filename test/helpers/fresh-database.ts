@@ -9,15 +9,15 @@ import { openTestDatabase, testDatabaseKind } from './test-db.ts';
  * A second, empty, migrated database for an import to land in: PGlite in memory, or a new PostgreSQL
  * database on the run's server (dropped again by `drop`).
  */
-export async function freshDatabase(): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: string | null; drop(): Promise<void> }> {
   const runUrl = inject('databaseUrl');
   if (testDatabaseKind === 'pglite' || !runUrl) {
     const handle = await openTestDatabase();
-    return { handle, drop: () => handle.close() };
+    return { handle, url: null, drop: () => handle.close() };
   }
   const server = new URL(runUrl);
   server.pathname = '/postgres';
-  const name = `polku_carry_${randomBytes(5).toString('hex')}`;
+  const name = `polku_fresh_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server.toString() });
   await admin.connect();
   await admin.query(`create database ${name}`);
@@ -28,6 +28,7 @@ export async function freshDatabase(): Promise<{ handle: DatabaseHandle; drop():
   await migrate(handle.db);
   return {
     handle,
+    url: url.toString(),
     async drop() {
       // pg-pool's end() resolves before its clients' sockets are closed (see import-polku.test.ts).
       const pool = handle.pool;

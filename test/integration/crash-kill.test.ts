@@ -5,16 +5,15 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, ImportJob } from '../../shared/api/portability.ts';
-import pg from 'pg';
-import { openDatabase, type DatabaseHandle } from '../../server/db/database.ts';
-import { migrate } from '../../server/db/migrate.ts';
+import type { DatabaseHandle } from '../../server/db/database.ts';
 import { makeUser } from '../helpers/factories.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { freshDatabase } from '../helpers/fresh-database.ts';
 import { rawUpload } from '../helpers/raw-upload.ts';
 import { TestClient } from '../helpers/test-client.ts';
-import { openTestDatabase, testDatabaseKind } from '../helpers/test-db.ts';
+import { testDatabaseKind } from '../helpers/test-db.ts';
 import { TEST_PASSWORD } from '../helpers/test-app.ts';
 
 /**
@@ -150,32 +149,13 @@ async function signIn(username: string): Promise<TestClient> {
 /** The database of this test alone: the servers here run portability jobs, and in a database shared with
  * other test files they would take those files' jobs (and theirs ours), writing into each other's folders. */
 let databaseUrl = '';
-let ownDatabase: string | null = null;
-
-async function adminQuery(text: string): Promise<void> {
-  const server = new URL(inject('databaseUrl') ?? '');
-  server.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  try {
-    await admin.query(text);
-  } finally {
-    await admin.end();
-  }
-}
+let dropDatabase: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  if (testDatabaseKind === 'postgres' && inject('databaseUrl')) {
-    ownDatabase = `polku_crash_${randomBytes(5).toString('hex')}`;
-    await adminQuery(`create database ${ownDatabase}`);
-    const own = new URL(inject('databaseUrl') ?? '');
-    own.pathname = `/${ownDatabase}`;
-    databaseUrl = own.toString();
-    database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 3 });
-    await migrate(database.db);
-  } else {
-    database = await openTestDatabase();
-  }
+  const fresh = await freshDatabase();
+  database = fresh.handle;
+  databaseUrl = fresh.url ?? '';
+  dropDatabase = fresh.drop;
   dataDir = await mkdtemp(path.join(tmpdir(), 'polku-crash-kill-'));
   port = await freePort();
   url = `http://127.0.0.1:${port}`;
@@ -184,8 +164,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   await Promise.all(children.map((c) => c.exited));
-  await database.close();
-  if (ownDatabase) await adminQuery(`drop database if exists ${ownDatabase} with (force)`);
+  await dropDatabase();
   await rm(dataDir, { recursive: true, force: true });
 });
 

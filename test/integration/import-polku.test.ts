@@ -1,16 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
 import { ARCHIVE_PATHS, PORTFOLIO_FORMAT_VERSION, VOLATILE_FIELDS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
-import { openDatabase, type DatabaseHandle } from '../../server/db/database.ts';
-import { migrate } from '../../server/db/migrate.ts';
 import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
 import { ImportRejected, applyImport, previewImport } from '../../server/modules/portability/import/import-archive.ts';
 import { type ImportHarness, localHarness, s3Harness, schoolState } from '../fixtures/hostile/import-harness.ts';
@@ -20,8 +17,8 @@ import { makeSchool, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { artefactForm as form, wavTone } from '../helpers/artefact-upload.ts';
 import { postSampleProject } from '../helpers/sample-project.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
+import { freshDatabase } from '../helpers/fresh-database.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { openTestDatabase, testDatabaseKind } from '../helpers/test-db.ts';
 import { readZipMap as readZip } from '../helpers/zip.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -58,48 +55,6 @@ function importedHere(doc: PortfolioDocument): PortfolioDocument {
     a.versions.forEach((v) => mark(v.author));
   }
   return copy;
-}
-
-/** A second, empty, migrated database: PGlite in memory, or a new PostgreSQL database on the run's server. */
-async function freshDatabase(): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  const runUrl = inject('databaseUrl');
-  if (testDatabaseKind === 'pglite' || !runUrl) {
-    const handle = await openTestDatabase();
-    return { handle, drop: () => handle.close() };
-  }
-  const server = new URL(runUrl);
-  server.pathname = '/postgres';
-  const name = `polku_import_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(runUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 3 });
-  await migrate(handle.db);
-  return {
-    handle,
-    async drop() {
-      // pg-pool's end() resolves before its clients' sockets are closed; the forced drop below would
-      // then end them mid-close (57P01, an unhandled pool error). Each client emits 'remove' once closed.
-      const pool = handle.pool;
-      const closed = new Promise<void>((resolve) => {
-        let open = pool?.totalCount ?? 0;
-        if (open === 0) return resolve();
-        pool?.on('remove', () => {
-          open -= 1;
-          if (open === 0) resolve();
-        });
-      });
-      await handle.close();
-      await closed;
-      const client = new pg.Client({ connectionString: server.toString() });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
 }
 
 for (const storeKind of ['local', 's3'] as const) {
