@@ -32,6 +32,11 @@ import { goalAssessmentRoutes } from './modules/assessment/goal-assessments.rout
 import { insightRoutes } from './modules/insight/insight.routes.ts';
 import { insightService } from './modules/insight/insight.service.ts';
 import { goalAssessmentsService } from './modules/assessment/goal-assessments.service.ts';
+import { artefactParamsSchema } from '../shared/api/artefacts.ts';
+import { goalPupilParamsSchema } from '../shared/api/goal-assessments.ts';
+import { authorize } from './auth/policy.ts';
+import { issuesFromZod, ValidationFailed } from './http/errors.ts';
+import { voiceUpload } from './media/voice.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
 import { projectsService } from './modules/projects/projects.service.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
@@ -153,8 +158,20 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const artefacts = artefactsService({ db: database.db, blobs, media: config.media, logger: mediaLogger, notifier, reference });
   const projects = projectsService({ db: database.db, reference });
   const scales = scalesService({ db: database.db });
-  const goalAssessments = goalAssessmentsService({ db: database.db, notifier });
-  const feedback = feedbackService({ db: database.db, notifier, artefacts });
+  const goalAssessments = goalAssessmentsService({ db: database.db, notifier, blobs, media: config.media });
+  const feedback = feedbackService({ db: database.db, notifier, artefacts, blobs, media: config.media });
+  // Voice feedback and reflections (issue 10 §2–3): who may record is checked before the body is read.
+  const voiceLimits = { tmpDir: config.media.tmpDir, maxAudioBytes: config.media.maxBytes.audio };
+  const feedbackVoiceUpload = voiceUpload(voiceLimits, async (actor, req) => {
+    const params = artefactParamsSchema.safeParse(req.params);
+    if (!params.success) throw new ValidationFailed(issuesFromZod(params.error, 'params'));
+    authorize(actor, 'feedback.create', (await artefacts.readable(actor, params.data.artefactId)).resource, 'The artefact');
+  });
+  const assessmentVoiceUpload = voiceUpload(voiceLimits, async (actor, req) => {
+    const params = goalPupilParamsSchema.safeParse(req.params);
+    if (!params.success) throw new ValidationFailed(issuesFromZod(params.error, 'params'));
+    await goalAssessments.mayRecord(actor, params.data.goalId, params.data.pupilId);
+  });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
   const upload = artefactUploads(
     { tmpDir: config.media.tmpDir, maxFileBytes: Math.max(...Object.values(config.media.maxBytes)), maxFiles: MAX_FILES_PER_UPLOAD },
@@ -174,10 +191,10 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...referenceRoutes(reference),
     ...projectRoutes(projects),
     ...scaleRoutes(scales),
-    ...goalAssessmentRoutes(goalAssessments),
+    ...goalAssessmentRoutes(goalAssessments, assessmentVoiceUpload),
     ...insightRoutes(insightService(database.db)),
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
-    ...feedbackRoutes(feedback),
+    ...feedbackRoutes(feedback, feedbackVoiceUpload),
     ...portability.routes,
   ];
   if (config.demo) {
@@ -211,7 +228,19 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     forgetSessions,
     passport,
     routes,
-    apiRouters: store instanceof LocalBlobStore ? [{ path: '/blobs', router: createLocalBlobRouter(store, artefacts.recheckMediaUrl) }] : [],
+    apiRouters:
+      store instanceof LocalBlobStore
+        ? [
+            {
+              path: '/blobs',
+              router: createLocalBlobRouter(store, async (reference) => {
+                // Voice recordings of feedback and reflections carry their own references; the rest are artefact media.
+                const voice = (await feedback.recheckVoiceUrl(reference)) ?? (await goalAssessments.recheckVoiceUrl(reference));
+                return voice ?? artefacts.recheckMediaUrl(reference);
+              }),
+            },
+          ]
+        : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
   });

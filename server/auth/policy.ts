@@ -165,6 +165,15 @@ const rules = {
   'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
   // Competence coverage of a group: as the group overview, the group's teachers.
   'group.coverage': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
+
+  // --- Voice and anchored feedback (issue 10, sections 2–3) ---
+  // A voice message is heard by whoever may read its thread (the artefact); writing one is feedback.create.
+  'feedback.voice.read': (a: Actor, r: ArtefactResource) => readsArtefact(a, r),
+  // A spoken reflection is heard wherever its assessment is seen (guardians: only a shared one).
+  'goalAssessment.voice.read': (a: Actor, r: ResourceOf<'goalAssessment'>) => {
+    const scope = goalAssessmentScope(a, r.goal);
+    return scope === 'all' || (scope === 'shared' && r.sharedWithGuardians);
+  },
 } as const;
 
 type Rules = typeof rules;
@@ -296,6 +305,13 @@ export function heatmapGroupIds(a: Actor, r: ResourceOf<'project'>): string[] {
   return r.teacherIds.includes(a.id) ? [...r.groupIds] : r.groupIds.filter((g) => a.teacherGroupIds.has(g));
 }
 // --- end teacher's view of a group ---
+
+// --- Voice and anchored feedback (issue 10, sections 2–3) ---
+/** A guardian's signed URL of a spoken reflection opens only while the assessment is shared and the link stands. */
+export function guardianStillHears(r: ResourceOf<'goalAssessment'>, guardianOfPupil: boolean): boolean {
+  return guardianOfPupil && takesPart(r.goal) && r.sharedWithGuardians;
+}
+// --- end voice and anchored feedback ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
 import type { Labels } from '../../shared/api/reference.ts';
+import type { FeedbackAnchor } from '../../shared/api/feedback.ts';
 import type { ArtefactKind, ArtefactStatus, MediaKind, MediaVariant, Visibility } from '../../shared/portfolio.ts';
 import type { GroupRole, Locale, SchoolRole } from '../../shared/roles.ts';
 
@@ -202,6 +203,8 @@ export interface GoalAssessmentsTable {
   createdAt: CreatedAt;
   /** Migration 0025: the teacher of an imported level, known only by name (assessorId is then null). */
   importedAssessor: ColumnType<ImportedPerson | null, string | null | undefined, string | null>;
+  /** Migration 0027: a spoken reflection. */
+  voice: ColumnType<VoiceRecording | null, string | null | undefined, string | null>;
 }
 /** A scale an import brought that is no built-in one: the project's own (migration 0025). */
 export interface ImportedScale {
@@ -300,6 +303,18 @@ export interface FeedbackTable {
   revise: Generated<boolean>;
   answeredVersion: number | null;
   answeredAt: Date | null;
+  /** Migration 0027 (issue 10 §3): a voice message, and the region or moment of a media item it is about. */
+  voice: ColumnType<VoiceRecording | null, string | null | undefined, string | null>;
+  anchor: ColumnType<FeedbackAnchor | null, string | null | undefined, string | null>;
+}
+/** A voice recording stored beside its row (migration 0027): cleaned by the media pipeline, its blob keys in `variants`. */
+export interface VoiceRecording {
+  mime: string;
+  sha256: string;
+  size: number;
+  durationMs: number | null;
+  variants: { original: string };
+  variantDigests: { original?: { sha256: string; size: number } };
 }
 export interface FeedbackReadsTable {
   userId: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, isoDateTime, proseText } from './common.ts';
 import { scaleSchema } from './scales.ts';
+import { voiceSchema } from './feedback.ts';
 
 /**
  * Assessment for learning on one goal (issue 10, sections 1–2): the goal page of one pupil, with the
@@ -35,6 +36,8 @@ export const goalAssessmentSchema = z.object({
   artefactIds: z.array(idSchema),
   sharedWithGuardians: z.boolean(),
   createdAt: isoDateTime,
+  /** Issue 10 §2: a spoken reflection, heard wherever the assessment is seen. */
+  voice: voiceSchema.nullable(),
 });
 export type GoalAssessment = z.infer<typeof goalAssessmentSchema>;
 

@@ -6,6 +6,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.t
 import type { TestClient } from '../helpers/test-client.ts';
 import { blobKey } from '../../server/storage/blob-store.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
+import { wavTone } from '../helpers/artefact-upload.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
 
 /**
@@ -62,6 +63,41 @@ const tinyPng = async () =>
     .default({ create: { width: 8, height: 8, channels: 3, background: '#3a7' } })
     .png()
     .toBuffer();
+
+// --- Voice and anchored feedback (issue 10, sections 2–3) ---
+function voiceForm(fields: Record<string, unknown>): FormData {
+  const form = new FormData();
+  form.append('data', JSON.stringify(fields));
+  form.append('audio', new Blob([new Uint8Array(wavTone(0.5))], { type: 'audio/wav' }), 'puhe.wav');
+  return form;
+}
+const VOICE = (key: string) =>
+  JSON.stringify({ mime: 'audio/wav', sha256: 'a'.repeat(64), size: 10, durationMs: 500, variants: { original: key }, variantDigests: {} });
+async function voiceFeedback(app: TestApp, artefactId: string, authorId: string): Promise<string> {
+  const row = await app.database.db
+    .insertInto('feedback')
+    .values({ artefactId, authorId, parentId: null, body: '', voice: VOICE(blobKey('media', randomUUID(), 'original')) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+async function voiceAssessment(app: TestApp, w: World, shared: boolean): Promise<string> {
+  const row = await app.database.db
+    .insertInto('goalAssessments')
+    .values({
+      goalId: w.project.goalId,
+      pupilId: w.pupil.id,
+      kind: 'self',
+      assessorId: w.pupil.id,
+      level: 0,
+      sharedWithGuardians: shared,
+      voice: VOICE(blobKey('media', randomUUID(), 'original')),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+// --- end voice and anchored feedback ---
 
 /** A finished export the pupil asked for, or an uploaded import waiting to be applied: rows written directly. */
 async function portabilityJob(app: TestApp, w: World, kind: 'export' | 'import'): Promise<string> {
@@ -467,6 +503,49 @@ const cases: Case[] = [
     },
     expect: expectation({ pupil: 200, teacher: 403 }, 404),
   },
+  // --- Voice and anchored feedback, spoken reflections (issue 10, sections 2–3) ---
+  {
+    route: 'POST /api/artefacts/{artefactId}/feedback/voice',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/feedback/voice`, body: voiceForm({}) }),
+    expect: expectation({ pupil: 201, teacher: 201 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/feedback/{feedbackId}/voice',
+    request: async (w, app) => {
+      const feedback = await voiceFeedback(app, w.artefact.id, w.teacher.id);
+      return { path: `/api/artefacts/${w.artefact.id}/feedback/${feedback}/voice` };
+    },
+    // Whoever reads the thread: the work is not shared, so not the guardian.
+    expect: expectation({ pupil: 302, teacher: 302 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/feedback/{feedbackId}/voice',
+    name: 'on shared work',
+    request: async (w, app) => {
+      const shared = await makeArtefact(app.database.db, { ownerId: w.pupil.id, visibility: 'guardians' });
+      const feedback = await voiceFeedback(app, shared.id, w.teacher.id);
+      return { path: `/api/artefacts/${shared.id}/feedback/${feedback}/voice` };
+    },
+    expect: expectation({ pupil: 302, teacher: 302, guardian: 302 }, 404),
+  },
+  {
+    route: 'POST /api/goals/{goalId}/pupils/{pupilId}/assessments/voice',
+    request: async (w) => ({ path: `/api/goals/${w.project.goalId}/pupils/${w.pupil.id}/assessments/voice`, body: voiceForm({ level: 1 }) }),
+    expect: expectation({ pupil: 201, teacher: 201, guardian: 403 }, 404),
+  },
+  {
+    route: 'GET /api/goal-assessments/{assessmentId}/voice',
+    request: async (w, app) => ({ path: `/api/goal-assessments/${await voiceAssessment(app, w, false)}/voice` }),
+    // Unshared: not the guardian.
+    expect: expectation({ pupil: 302, teacher: 302 }, 404),
+  },
+  {
+    route: 'GET /api/goal-assessments/{assessmentId}/voice',
+    name: 'shared with guardians',
+    request: async (w, app) => ({ path: `/api/goal-assessments/${await voiceAssessment(app, w, true)}/voice` }),
+    expect: expectation({ pupil: 302, teacher: 302, guardian: 302 }, 404),
+  },
+  // --- end voice and anchored feedback ---
   {
     route: 'POST /api/pupils/{pupilId}/exports',
     request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/exports`, body: {} }),

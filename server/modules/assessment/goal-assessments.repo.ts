@@ -88,6 +88,7 @@ export function assessmentRows(db: Db, goalId: string, pupilId: string, sharedOn
       'goalAssessments.artefactIds',
       'goalAssessments.sharedWithGuardians',
       'goalAssessments.createdAt',
+      'goalAssessments.voice',
     ])
     .where('goalAssessments.goalId', '=', goalId)
     .where('goalAssessments.pupilId', '=', pupilId);
@@ -97,5 +98,5 @@ export function assessmentRows(db: Db, goalId: string, pupilId: string, sharedOn
 export type AssessmentRow = Awaited<ReturnType<typeof assessmentRows>>[number];
 
 export function findAssessment(db: Db, assessmentId: string) {
-  return db.selectFrom('goalAssessments').select(['id', 'goalId', 'pupilId', 'sharedWithGuardians']).where('id', '=', assessmentId).executeTakeFirst();
+  return db.selectFrom('goalAssessments').select(['id', 'goalId', 'pupilId', 'sharedWithGuardians', 'voice']).where('id', '=', assessmentId).executeTakeFirst();
 }

@@ -1,3 +1,5 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import { okSchema } from '../../../shared/api/common.ts';
 import { artefactParamsSchema } from '../../../shared/api/artefacts.ts';
 import {
@@ -8,9 +10,17 @@ import {
   updateFeedbackRequestSchema,
 } from '../../../shared/api/feedback.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
+import { uploadedVoice } from '../../media/voice.ts';
 import type { FeedbackService } from './feedback.service.ts';
 
-export function feedbackRoutes(feedback: FeedbackService): AnyRoute[] {
+// For the OpenAPI document: what the voice message's multipart form carries.
+const multipartVoice = z.object({
+  data: z.string().describe('JSON of the message fields (body may be empty, parentId, goalIds, revise, anchor), sent before the file'),
+  audio: z.string().meta({ format: 'binary' }).describe('The recording (WebM, Ogg, MP3, M4A, WAV …)'),
+});
+
+/** `voiceUpload`: the upload step of the voice route (sign-in and `feedback.create` checked before the body is read). */
+export function feedbackRoutes(feedback: FeedbackService, voiceUpload: RequestHandler): AnyRoute[] {
   const tag = 'Feedback';
   return [
     route({
@@ -70,6 +80,34 @@ export function feedbackRoutes(feedback: FeedbackService): AnyRoute[] {
       handler: async ({ actor, params }) => {
         await feedback.read(actor, params.artefactId);
         return { ok: true as const };
+      },
+    }),
+    // --- Voice and anchored feedback (issue 10, section 3) ---
+    route({
+      method: 'post',
+      path: '/api/artefacts/:artefactId/feedback/voice',
+      tag,
+      auth: 'user',
+      status: 201,
+      before: [voiceUpload],
+      summary: 'Write a voice message (multipart `data` + `audio`): stored and stripped like other audio, the text may be empty',
+      multipartDoc: multipartVoice,
+      params: artefactParamsSchema,
+      response: feedbackSchema,
+      handler: ({ actor, params, req }) =>
+        feedback.createVoice(actor, params.artefactId, (req.body as { data?: unknown } | undefined)?.data, uploadedVoice(req), req.ip),
+    }),
+    route({
+      method: 'get',
+      path: '/api/artefacts/:artefactId/feedback/:feedbackId/voice',
+      tag,
+      auth: 'user',
+      summary: 'The recording of a voice message: after the policy check, a redirect to a short-lived signed URL',
+      params: feedbackParamsSchema,
+      handler: async ({ actor, params, res }) => {
+        const url = await feedback.voiceUrl(actor, params.artefactId, params.feedbackId);
+        res.setHeader('Cache-Control', 'private, max-age=60');
+        res.redirect(302, url);
       },
     }),
   ];

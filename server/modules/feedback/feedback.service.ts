@@ -1,21 +1,34 @@
 import { sql } from 'kysely';
-import type { Feedback } from '../../../shared/api/feedback.ts';
+import { randomUUID } from 'node:crypto';
+import { createVoiceFeedbackRequestSchema, type Feedback, type FeedbackAnchor } from '../../../shared/api/feedback.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { authorize, historyScope } from '../../auth/policy.ts';
+import { authorize, guardianStillSees, historyScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
-import { BadRequest, NotFound } from '../../http/errors.ts';
+import { BadRequest, issuesFromZod, NotFound, ValidationFailed } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { auditInsert, recordAudit } from '../audit/audit.service.ts';
 import type { ArtefactsService } from '../artefacts/artefacts.service.ts';
-import { audienceFacts, audienceOf } from '../artefacts/artefacts.repo.ts';
+import { artefactFacts, audienceFacts, audienceOf, isGuardianOf } from '../artefacts/artefacts.repo.ts';
 import type { SchoolRole } from '../../../shared/roles.ts';
-import type { ImportedPerson } from '../../db/schema.ts';
+import type { ImportedPerson, VoiceRecording } from '../../db/schema.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import type { MediaOptions } from '../../media/pipeline.ts';
+import { claimVoice, discardVoice, storeVoice } from '../../media/voice.ts';
+import { checkAnchor, voiceUrl, VOICE_URL_SECONDS } from './feedback-media.ts';
 
 export interface FeedbackDeps {
   db: Db;
   notifier: Notifier;
   artefacts: ArtefactsService;
+  /** Voice messages (issue 10 §3): where they are stored, and the media pipeline's settings. */
+  blobs: BlobStore;
+  media: MediaOptions;
 }
+
+/** A guardian's signed URL of a voice message names this, and is checked again when used. */
+const RECHECK_VOICE = 'voice-feedback:';
+
+type CreateInput = { body: string; parentId: string | null; goalIds?: string[]; revise?: boolean; anchor?: FeedbackAnchor | null };
 
 type Row = {
   id: string;
@@ -31,6 +44,8 @@ type Row = {
   goalIds: string[];
   revise: boolean;
   answeredVersion: number | null;
+  voice: VoiceRecording | null;
+  anchor: FeedbackAnchor | null;
 };
 
 const present = (r: Row): Feedback => ({
@@ -45,6 +60,8 @@ const present = (r: Row): Feedback => ({
   goalIds: r.goalIds,
   revise: r.revise,
   answeredVersion: r.answeredVersion,
+  voice: r.voice ? { mime: r.voice.mime, durationMs: r.voice.durationMs, url: voiceUrl(r.artefactId, r.id) } : null,
+  anchor: r.anchor,
 });
 
 /** The author's role as the thread shows it: the pupil, or one of their teachers; any other role after these. */
@@ -56,7 +73,7 @@ function threadRole(actor: Actor): SchoolRole | null {
   return THREAD_ROLE_ORDER.find((r) => roles.includes(r)) ?? roles[0] ?? null;
 }
 
-export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
+export function feedbackService({ db, notifier, artefacts, blobs, media }: FeedbackDeps) {
   function selectFeedback() {
     return db
       .selectFrom('feedback')
@@ -86,6 +103,8 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
         'feedback.goalIds',
         'feedback.revise',
         'feedback.answeredVersion',
+        'feedback.voice',
+        'feedback.anchor',
       ]);
   }
 
@@ -115,6 +134,112 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
       .execute();
   }
 
+  /** Everything about a new message that can be checked before anything is written (or a recording processed). */
+  async function check(actor: Actor, artefactId: string, input: CreateInput) {
+    const facts = await artefacts.readable(actor, artefactId);
+    authorize(actor, 'feedback.create', facts.resource, 'The artefact');
+    const goalIds = [...new Set(input.goalIds ?? [])];
+    const revise = input.revise ?? false;
+    if (goalIds.length > 0 || revise) authorize(actor, 'feedback.mark', facts.resource, 'The artefact');
+    if (goalIds.length > 0) {
+      const goals = facts.row.projectId
+        ? await db.selectFrom('projectGoals').select('id').where('projectId', '=', facts.row.projectId).where('id', 'in', goalIds).execute()
+        : [];
+      if (goals.length !== goalIds.length)
+        throw new BadRequest('Feedback can name only goals of the project this work belongs to.', [
+          { path: 'body.goalIds', message: "must be goals of the artefact's project" },
+        ]);
+    }
+    if (input.parentId) {
+      const parent = await db.selectFrom('feedback').select('id').where('id', '=', input.parentId).where('artefactId', '=', artefactId).executeTakeFirst();
+      if (!parent)
+        throw new BadRequest('The message you answer is not in this thread.', [{ path: 'body.parentId', message: 'must be feedback on this artefact' }]);
+    }
+    const anchor = input.anchor ?? null;
+    if (anchor) await checkAnchor(db, artefactId, anchor);
+    return { facts, goalIds, revise, anchor };
+  }
+
+  async function insert(
+    actor: Actor,
+    checked: Awaited<ReturnType<typeof check>>,
+    input: CreateInput,
+    voice: VoiceRecording | null,
+    ip?: string,
+  ): Promise<Feedback> {
+    const { facts, goalIds, revise, anchor } = checked;
+    const artefactId = facts.row.id;
+    // One statement (so one round trip, atomic without BEGIN/COMMIT): the row, its audit event,
+    // and the author's read mark (what you wrote yourself is read). The audience is looked up
+    // meanwhile; the events go out once both are done, i.e. after the commit. With a recording,
+    // the statement and the claim of its blob share a transaction.
+    const write = (q: Db) =>
+      q
+        .with('inserted', () =>
+          q
+            .insertInto('feedback')
+            .values({
+              artefactId,
+              authorId: actor.id,
+              parentId: input.parentId,
+              body: input.body,
+              goalIds,
+              revise,
+              voice: voice ? JSON.stringify(voice) : null,
+              anchor: anchor ? JSON.stringify(anchor) : null,
+            })
+            .returning(['id', 'createdAt']),
+        )
+        .with('audit', () =>
+          auditInsert(q, {
+            actorId: actor.id,
+            action: 'feedback.create',
+            subjectType: 'artefact',
+            subjectId: artefactId,
+            subjectUserId: facts.row.ownerId,
+            ip,
+          }),
+        )
+        .with('readMark', (qc) =>
+          qc
+            .insertInto('feedbackReads')
+            .values((eb) => ({ userId: actor.id, artefactId, readAt: eb.selectFrom('inserted').select('inserted.createdAt') }))
+            .onConflict((oc) => oc.columns(['userId', 'artefactId']).doUpdateSet((eb) => ({ readAt: eb.ref('excluded.readAt') }))),
+        )
+        .selectFrom('inserted')
+        .select(['inserted.id', 'inserted.createdAt'])
+        .executeTakeFirstOrThrow();
+    const [row, audience] = await Promise.all([
+      voice
+        ? db.transaction().execute(async (trx) => {
+            const inserted = await write(trx);
+            await claimVoice(trx, voice);
+            return inserted;
+          })
+        : write(db),
+      audienceOf(db, facts),
+    ]);
+    const feedback = present({
+      id: row.id,
+      artefactId,
+      parentId: input.parentId,
+      authorId: actor.id,
+      authorName: actor.displayName,
+      authorRole: threadRole(actor),
+      importedAuthor: null,
+      body: input.body,
+      createdAt: row.createdAt,
+      editedAt: null,
+      goalIds,
+      revise,
+      answeredVersion: null,
+      voice,
+      anchor,
+    });
+    for (const userId of audience) notifier.toUser(userId, 'feedback.created', { feedback, ownerId: facts.row.ownerId });
+    return feedback;
+  }
+
   return {
     async thread(actor: Actor, artefactId: string) {
       const facts = await artefacts.readable(actor, artefactId);
@@ -130,82 +255,59 @@ export function feedbackService({ db, notifier, artefacts }: FeedbackDeps) {
       return { items: rows.map(present), readAt: readAt ? readAt.toISOString() : null, unreadCount };
     },
 
-    async create(
-      actor: Actor,
-      artefactId: string,
-      input: { body: string; parentId: string | null; goalIds?: string[]; revise?: boolean },
-      ip?: string,
-    ): Promise<Feedback> {
-      const facts = await artefacts.readable(actor, artefactId);
-      authorize(actor, 'feedback.create', facts.resource, 'The artefact');
-      const goalIds = [...new Set(input.goalIds ?? [])];
-      const revise = input.revise ?? false;
-      if (goalIds.length > 0 || revise) authorize(actor, 'feedback.mark', facts.resource, 'The artefact');
-      if (goalIds.length > 0) {
-        const goals = facts.row.projectId
-          ? await db.selectFrom('projectGoals').select('id').where('projectId', '=', facts.row.projectId).where('id', 'in', goalIds).execute()
-          : [];
-        if (goals.length !== goalIds.length)
-          throw new BadRequest('Feedback can name only goals of the project this work belongs to.', [
-            { path: 'body.goalIds', message: "must be goals of the artefact's project" },
-          ]);
-      }
-      if (input.parentId) {
-        const parent = await db.selectFrom('feedback').select('id').where('id', '=', input.parentId).where('artefactId', '=', artefactId).executeTakeFirst();
-        if (!parent)
-          throw new BadRequest('The message you answer is not in this thread.', [{ path: 'body.parentId', message: 'must be feedback on this artefact' }]);
-      }
-      // One statement (so one round trip, atomic without BEGIN/COMMIT): the row, its audit event,
-      // and the author's read mark (what you wrote yourself is read). The audience is looked up
-      // meanwhile; the events go out once both are done, i.e. after the commit.
-      const [row, audience] = await Promise.all([
-        db
-          .with('inserted', () =>
-            db
-              .insertInto('feedback')
-              .values({ artefactId, authorId: actor.id, parentId: input.parentId, body: input.body, goalIds, revise })
-              .returning(['id', 'createdAt']),
-          )
-          .with('audit', () =>
-            auditInsert(db, {
-              actorId: actor.id,
-              action: 'feedback.create',
-              subjectType: 'artefact',
-              subjectId: artefactId,
-              subjectUserId: facts.row.ownerId,
-              ip,
-            }),
-          )
-          .with('readMark', (qc) =>
-            qc
-              .insertInto('feedbackReads')
-              .values((eb) => ({ userId: actor.id, artefactId, readAt: eb.selectFrom('inserted').select('inserted.createdAt') }))
-              .onConflict((oc) => oc.columns(['userId', 'artefactId']).doUpdateSet((eb) => ({ readAt: eb.ref('excluded.readAt') }))),
-          )
-          .selectFrom('inserted')
-          .select(['inserted.id', 'inserted.createdAt'])
-          .executeTakeFirstOrThrow(),
-        audienceOf(db, facts),
-      ]);
-      const feedback = present({
-        id: row.id,
-        artefactId,
-        parentId: input.parentId,
-        authorId: actor.id,
-        authorName: actor.displayName,
-        authorRole: threadRole(actor),
-        importedAuthor: null,
-        body: input.body,
-        createdAt: row.createdAt,
-        editedAt: null,
-        goalIds,
-        revise,
-        answeredVersion: null,
-      });
-      for (const userId of audience) notifier.toUser(userId, 'feedback.created', { feedback, ownerId: facts.row.ownerId });
-      return feedback;
+    async create(actor: Actor, artefactId: string, input: CreateInput, ip?: string): Promise<Feedback> {
+      const checked = await check(actor, artefactId, input);
+      return insert(actor, checked, input, null, ip);
     },
 
+    /**
+     * A voice message (issue 10 §3): the fields are checked first (the upload step already checked that the
+     * actor may write here, before the body was read), then the recording goes through the media pipeline
+     * and is stored, then the row is written; if the row is not written, the recording is deleted again.
+     */
+    async createVoice(actor: Actor, artefactId: string, data: unknown, file: { path: string; originalname: string; size: number } | null, ip?: string) {
+      let raw: unknown = {};
+      try {
+        raw = typeof data === 'string' ? JSON.parse(data) : {};
+      } catch {
+        throw new ValidationFailed([{ path: 'body.data', message: 'must be JSON' }]);
+      }
+      const parsed = createVoiceFeedbackRequestSchema.safeParse(raw);
+      if (!parsed.success) throw new ValidationFailed(issuesFromZod(parsed.error, 'body'));
+      if (!file) throw new BadRequest('Send the recording in the "audio" form field.', [{ path: 'body.audio', message: 'required' }]);
+      const input = parsed.data;
+      const checked = await check(actor, artefactId, input);
+      const voice = await storeVoice({ db, blobs, media }, file, randomUUID());
+      try {
+        return await insert(actor, checked, input, voice, ip);
+      } catch (err) {
+        await discardVoice({ db, blobs }, voice);
+        throw err;
+      }
+    },
+
+    /** The recording of a voice message: for whoever may read the thread, a short-lived signed URL. */
+    async voiceUrl(actor: Actor, artefactId: string, feedbackId: string): Promise<string> {
+      const facts = await artefacts.readable(actor, artefactId);
+      authorize(actor, 'feedback.voice.read', facts.resource, 'The recording');
+      const row = await db.selectFrom('feedback').select('voice').where('id', '=', feedbackId).where('artefactId', '=', artefactId).executeTakeFirst();
+      if (!row?.voice) throw new NotFound('The recording');
+      return blobs.signedUrl(row.voice.variants.original, {
+        expiresInSeconds: VOICE_URL_SECONDS,
+        ...(historyScope(actor, facts.resource) === 'shared' ? { recheck: `${RECHECK_VOICE}${actor.id}:${feedbackId}` } : {}),
+      });
+    },
+
+    /** The blob route's second look at a guardian's signed URL of a voice message: still allowed now? */
+    async recheckVoiceUrl(reference: string): Promise<boolean | null> {
+      if (!reference.startsWith(RECHECK_VOICE)) return null;
+      const [guardianId, feedbackId] = reference.slice(RECHECK_VOICE.length).split(':');
+      if (!guardianId || !feedbackId) return false;
+      const row = await db.selectFrom('feedback').select('artefactId').where('id', '=', feedbackId).executeTakeFirst();
+      const facts = row ? await artefactFacts(db, row.artefactId) : null;
+      if (!facts || facts.row.deletedAt) return false;
+      return guardianStillSees({ type: 'media', artefact: facts.resource, removed: false }, await isGuardianOf(db, guardianId, facts.row.ownerId));
+    },
     async update(actor: Actor, artefactId: string, feedbackId: string, body: string, ip?: string): Promise<Feedback> {
       const facts = await artefacts.readable(actor, artefactId);
       const current = await one(feedbackId, artefactId);
