@@ -67,6 +67,18 @@ export function useCreateFeedbackMutation(artefact: Artefact) {
   });
 }
 
+/** A message with a recording (issue 10 §3); without one, the same as useCreateFeedbackMutation. */
+export function useCreateVoiceFeedbackMutation(artefact: Artefact) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, audio }: { body: CreateFeedbackBody; audio: File }) => feedbackApi.createVoice(artefact.id, body, audio),
+    onSuccess: (feedback) => {
+      upsertFeedback(queryClient, feedback);
+      return feedbackCountsChanged(queryClient, artefact.id, artefact.owner.id);
+    },
+  });
+}
+
 export function useUpdateFeedbackMutation(artefact: Artefact) {
   const queryClient = useQueryClient();
   return useMutation({

@@ -17,7 +17,9 @@ export const useGoalPageQuery = (goalId: string, pupilId: string) =>
 export function useAssessGoalMutation(goalId: string, pupilId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateGoalAssessmentRequest) => goalsApi.assess(goalId, pupilId, body),
+    // With a recording, the spoken reflection goes along (issue 10 §2).
+    mutationFn: ({ audio, ...body }: CreateGoalAssessmentRequest & { audio?: File | null }) =>
+      audio ? goalsApi.assessVoice(goalId, pupilId, body, audio) : goalsApi.assess(goalId, pupilId, body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: goalKeys.page(goalId, pupilId) }),
   });
 }

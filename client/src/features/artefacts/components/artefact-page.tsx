@@ -7,6 +7,8 @@ import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession } from '../../auth/session.ts';
 import { FeedbackSection } from '../../feedback/components/feedback-section.tsx';
+import { AnchorProvider } from '../../feedback/anchors.tsx';
+import { MomentTimeline, RegionLayer } from '../../feedback/components/media-markers.tsx';
 import { goalPath } from '../../goals/paths.ts';
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
@@ -64,49 +66,58 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
   const isOwner = me.user.id === artefact.owner.id;
 
   return (
-    <div className="artefact-page">
-      <p className="back-link">
-        <Link to={back.to}>{back.label}</Link>
-      </p>
-      <div className="page-header">
-        <h1>{artefact.title}</h1>
-        <p className="muted">
-          {isOwner ? null : <>{artefact.owner.displayName} · </>}
-          {t('artefact.created', { date: format.dateTime(artefact.createdAt) })}
-          {artefact.version > 1 && <> · {t('artefact.edited', { date: format.dateTime(artefact.updatedAt) })}</>}
+    <AnchorProvider>
+      <div className="artefact-page">
+        <p className="back-link">
+          <Link to={back.to}>{back.label}</Link>
         </p>
-        <StatusBadges artefact={artefact} />
-      </div>
-      {isOwner && <OwnerActions artefact={artefact} />}
-      <div className="artefact-layout">
-        <div className="artefact-layout__main stack">
-          <MediaGallery media={artefact.media} title={artefact.title} />
-          {artefact.bodyHtml && (
-            // Sanitised by the server (an allow-list of formatting tags) before it was stored.
-            <div className="rich-content" dangerouslySetInnerHTML={{ __html: artefact.bodyHtml }} />
-          )}
-          {artefact.links.length > 0 && (
-            <section aria-labelledby="links-heading">
-              <h2 id="links-heading">{t('artefact.links')}</h2>
-              <ul className="link-list">
-                {artefact.links.map((link) => (
-                  <li key={link.url}>
-                    <a href={link.url} target="_blank" rel="noopener noreferrer">
-                      {link.title || link.url}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-          <FeedbackSection artefact={artefact} />
+        <div className="page-header">
+          <h1>{artefact.title}</h1>
+          <p className="muted">
+            {isOwner ? null : <>{artefact.owner.displayName} · </>}
+            {t('artefact.created', { date: format.dateTime(artefact.createdAt) })}
+            {artefact.version > 1 && <> · {t('artefact.edited', { date: format.dateTime(artefact.updatedAt) })}</>}
+          </p>
+          <StatusBadges artefact={artefact} />
         </div>
-        <aside className="artefact-layout__aside stack" aria-label={t('artefact.details')}>
-          <ArtefactFacts artefact={artefact} />
-          <HistorySection artefact={artefact} />
-        </aside>
+        {isOwner && <OwnerActions artefact={artefact} />}
+        <div className="artefact-layout">
+          <div className="artefact-layout__main stack">
+            <MediaGallery
+              media={artefact.media}
+              title={artefact.title}
+              overlay={{
+                image: (item) => <RegionLayer artefactId={artefact.id} media={item} />,
+                player: (item) => <MomentTimeline artefactId={artefact.id} media={item} />,
+              }}
+            />
+            {artefact.bodyHtml && (
+              // Sanitised by the server (an allow-list of formatting tags) before it was stored.
+              <div className="rich-content" dangerouslySetInnerHTML={{ __html: artefact.bodyHtml }} />
+            )}
+            {artefact.links.length > 0 && (
+              <section aria-labelledby="links-heading">
+                <h2 id="links-heading">{t('artefact.links')}</h2>
+                <ul className="link-list">
+                  {artefact.links.map((link) => (
+                    <li key={link.url}>
+                      <a href={link.url} target="_blank" rel="noopener noreferrer">
+                        {link.title || link.url}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            <FeedbackSection artefact={artefact} />
+          </div>
+          <aside className="artefact-layout__aside stack" aria-label={t('artefact.details')}>
+            <ArtefactFacts artefact={artefact} />
+            <HistorySection artefact={artefact} />
+          </aside>
+        </div>
       </div>
-    </div>
+    </AnchorProvider>
   );
 }
 

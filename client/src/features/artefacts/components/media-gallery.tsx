@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Media } from '../../../../../shared/api/artefacts.ts';
 import { useFormat } from '../../../lib/format.ts';
@@ -6,7 +7,16 @@ import { useFormat } from '../../../lib/format.ts';
  * The media of an artefact. Every URL goes through the server's policy check
  * (/api/media/:id/:variant answers with a short-lived signed address), so they can be used as is.
  */
-export function MediaGallery({ media, title }: { media: readonly Media[]; title: string }) {
+export function MediaGallery({
+  media,
+  title,
+  overlay,
+}: {
+  media: readonly Media[];
+  title: string;
+  /** Issue 10 §3: feedback markers over an image and beside a player (the artefact page's). */
+  overlay?: { image: (item: Media) => ReactNode; player: (item: Media) => ReactNode };
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   if (media.length === 0) return null;
@@ -23,14 +33,18 @@ export function MediaGallery({ media, title }: { media: readonly Media[]; title:
             return (
               <li key={item.id} className="media-item media-item--image">
                 <figure>
-                  <img
-                    src={item.urls.display ?? original}
-                    alt={alt}
-                    width={item.width ?? undefined}
-                    height={item.height ?? undefined}
-                    loading="lazy"
-                    decoding="async"
-                  />
+                  <div className="media-item__frame">
+                    <img
+                      id={`media-image-${item.id}`}
+                      src={item.urls.display ?? original}
+                      alt={alt}
+                      width={item.width ?? undefined}
+                      height={item.height ?? undefined}
+                      loading="lazy"
+                      decoding="async"
+                    />
+                    {overlay?.image(item)}
+                  </div>
                   {original && (
                     <figcaption>
                       <a href={original} target="_blank" rel="noopener">
@@ -51,9 +65,10 @@ export function MediaGallery({ media, title }: { media: readonly Media[]; title:
                     {name}
                     {item.durationMs ? <span className="muted"> ({Math.round(item.durationMs / 1000)} s)</span> : null}
                   </figcaption>
-                  <audio controls preload="metadata" src={original}>
+                  <audio id={`media-player-${item.id}`} controls preload="metadata" src={original}>
                     <a href={original}>{t('media.download', { name })}</a>
                   </audio>
+                  {overlay?.player(item)}
                 </figure>
               </li>
             );
@@ -61,10 +76,11 @@ export function MediaGallery({ media, title }: { media: readonly Media[]; title:
             return (
               <li key={item.id} className="media-item media-item--video">
                 <figure>
-                  <video controls preload="metadata" src={item.urls.display ?? original} poster={item.urls.poster}>
+                  <video id={`media-player-${item.id}`} controls preload="metadata" src={item.urls.display ?? original} poster={item.urls.poster}>
                     <a href={original}>{t('media.download', { name })}</a>
                   </video>
                   <figcaption>{name}</figcaption>
+                  {overlay?.player(item)}
                 </figure>
               </li>
             );

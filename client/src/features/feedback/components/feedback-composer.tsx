@@ -1,10 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Artefact } from '../../../../../shared/api/artefacts.ts';
-import { createFeedbackRequestSchema } from '../../../../../shared/api/feedback.ts';
+import { createFeedbackRequestSchema, createVoiceFeedbackRequestSchema } from '../../../../../shared/api/feedback.ts';
 import type { TFunction } from 'i18next';
 import { errorText, showMessage, type Message } from '../../../lib/error-message.ts';
-import { useCreateFeedbackMutation } from '../queries.ts';
+import { useCreateFeedbackMutation, useCreateVoiceFeedbackMutation } from '../queries.ts';
+import { AudioRecorder } from '../../artefacts/components/audio-recorder.tsx';
+import { useAnchors } from '../anchors.tsx';
+import { AnchorPicker } from './anchor-picker.tsx';
+import { VoicePreview } from '../../goals/components/voice-preview.tsx';
 import { CheckboxField, CheckboxGroup } from '../../../components/form-fields.tsx';
 
 interface ComposerProps {
@@ -20,10 +24,24 @@ interface ComposerProps {
   onCancel?: () => void;
   /** A teacher's new message may name goals of the project and ask for a revision (issue 10 §3). */
   marks?: { goals: ReadonlyArray<{ id: string; text: string }> } | undefined;
+  /** Issue 10 §3: the new message may point at a region or moment of the work's media (the top-level composer). */
+  anchorable?: boolean;
 }
 
 /** A textarea and a button: new feedback, a reply, or an edit. */
-export function FeedbackComposer({ artefact, parentId, label, submitLabel, initial = '', autoFocus, send, onSent, onCancel, marks }: ComposerProps) {
+export function FeedbackComposer({
+  artefact,
+  parentId,
+  label,
+  submitLabel,
+  initial = '',
+  autoFocus,
+  send,
+  onSent,
+  onCancel,
+  marks,
+  anchorable,
+}: ComposerProps) {
   const { t } = useTranslation();
   const id = useId();
   const [body, setBody] = useState(initial);
@@ -32,10 +50,39 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
   const [revise, setRevise] = useState(false);
   const [goalIds, setGoalIds] = useState<string[]>([]);
   const create = useCreateFeedbackMutation(artefact);
+  const createVoice = useCreateVoiceFeedbackMutation(artefact);
+  // Issue 10 §3: a voice message (not when editing), and the anchor drawn over the media (top-level only).
+  const [audio, setAudio] = useState<File | null>(null);
+  const anchors = useAnchors();
+  const anchor = anchorable ? anchors.draft : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const parsed = createFeedbackRequestSchema.safeParse({ body, parentId, ...(marks ? { revise, goalIds } : {}) });
+    const fields = { body, parentId, ...(marks ? { revise, goalIds } : {}), ...(anchor ? { anchor } : {}) };
+    if (audio && !send) {
+      const voice = createVoiceFeedbackRequestSchema.safeParse(fields);
+      if (!voice.success) {
+        setError(() => (tr: TFunction) => tr('feedback.emptyError'));
+        return;
+      }
+      setError(null);
+      setPending(true);
+      try {
+        await createVoice.mutateAsync({ body: voice.data, audio });
+        setBody('');
+        setRevise(false);
+        setGoalIds([]);
+        setAudio(null);
+        if (anchorable) anchors.setDraft(null);
+        onSent?.();
+      } catch (err) {
+        setError(() => errorText(err));
+      } finally {
+        setPending(false);
+      }
+      return;
+    }
+    const parsed = createFeedbackRequestSchema.safeParse(fields);
     if (!parsed.success) {
       // A function in state must be wrapped: React would call it as an updater.
       setError(() => (tr: TFunction) => tr('feedback.emptyError'));
@@ -49,6 +96,7 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
       setBody('');
       setRevise(false);
       setGoalIds([]);
+      if (anchorable) anchors.setDraft(null);
       onSent?.();
     } catch (err) {
       setError(() => errorText(err));
@@ -77,6 +125,8 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
           aria-describedby={error ? `${id}-error` : undefined}
         />
       </div>
+      {!send && <VoiceAttachment audio={audio} onChange={setAudio} />}
+      {anchorable && <AnchorPicker media={artefact.media} />}
       {marks && (
         <div className="stack">
           <CheckboxField name="revise" label={t('uptake.markRevise')} checked={revise} onChange={setRevise} />
@@ -103,4 +153,9 @@ export function FeedbackComposer({ artefact, parentId, label, submitLabel, initi
       </div>
     </form>
   );
+}
+
+/** A recorded voice message waiting to be sent (heard back, or removed), or the recorder. */
+function VoiceAttachment({ audio, onChange }: { audio: File | null; onChange: (file: File | null) => void }) {
+  return audio ? <VoicePreview audio={audio} onRemove={() => onChange(null)} /> : <AudioRecorder onRecorded={onChange} />;
 }

@@ -14,6 +14,8 @@ import { useDeleteFeedbackMutation, useFeedbackQuery, useMarkReadMutation, useUp
 import { FeedbackComposer } from './feedback-composer.tsx';
 import { FeedbackMarks } from './feedback-marks.tsx';
 import { useProjectQuery } from '../../projects/queries.ts';
+import { FeedbackMediaParts } from './feedback-media-parts.tsx';
+import { useAnchors } from '../anchors.tsx';
 
 /** The feedback thread of one artefact: the pupil and their teachers talk, guardians read. */
 export function FeedbackSection({ artefact }: { artefact: Artefact }) {
@@ -41,6 +43,8 @@ interface ThreadContext {
   readBefore: number | null;
   replies: Map<string, Feedback[]>;
   notice: ReturnType<typeof useNotice>;
+  /** Anchored messages in thread order: their numbers match the markers over the media. */
+  anchored: string[];
 }
 
 function Thread({ artefact, thread }: { artefact: Artefact; thread: FeedbackThread }) {
@@ -74,7 +78,8 @@ function Thread({ artefact, thread }: { artefact: Artefact; thread: FeedbackThre
   const project = useProjectQuery(artefact.projectId);
   const projectGoals = project.data?.goals ?? [];
   const goals = new Map(projectGoals.map((g) => [g.id, g.text]));
-  const context: ThreadContext = { artefact, goals, canWrite, readBefore, replies, notice };
+  const anchored = thread.items.filter((f) => f.anchor !== null).map((f) => f.id);
+  const context: ThreadContext = { artefact, goals, canWrite, readBefore, replies, notice, anchored };
   // Only the pupil's teachers mark feedback (the server's policy decides; this only offers it).
   const marks = !isOwner && rolesOf(me).includes('teacher') ? { goals: projectGoals.map((g) => ({ id: g.id, text: g.text })) } : undefined;
   const newCount = thread.items.filter((f) => isNew(f, me.user.id, readBefore)).length;
@@ -103,6 +108,7 @@ function Thread({ artefact, thread }: { artefact: Artefact; thread: FeedbackThre
           label={isOwner ? t('feedback.composeOwner') : t('feedback.composeTeacher')}
           submitLabel={isOwner ? t('feedback.sendComment') : t('feedback.sendFeedback')}
           marks={marks}
+          anchorable
           onSent={() => notice.success(t('feedback.sent'))}
         />
       )}
@@ -127,6 +133,8 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
   const update = useUpdateFeedbackMutation(context.artefact);
   const remove = useDeleteFeedbackMutation(context.artefact);
   const { notice } = context;
+  const anchors = useAnchors();
+  const selected = anchors.selected === item.id;
 
   const mine = item.author?.id === me.user.id;
   const imported = !item.author && item.importedAuthor !== null;
@@ -151,7 +159,11 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
   return (
     <li className={depth > 0 ? 'feedback-item feedback-item--reply' : 'feedback-item'} id={`feedback-${item.id}`}>
       {/* The article is named by the author's name only: the role is in the heading, so it is heard once. */}
-      <article className={fresh ? 'feedback feedback--new' : 'feedback'} aria-labelledby={`${headingId}-name`}>
+      <article
+        className={['feedback', fresh ? 'feedback--new' : '', selected ? 'feedback--selected' : ''].filter(Boolean).join(' ')}
+        aria-labelledby={`${headingId}-name`}
+        tabIndex={-1}
+      >
         <header className="feedback__header">
           <h3 id={headingId} className="feedback__author">
             <span id={`${headingId}-name`}>{authorName}</span>
@@ -197,8 +209,9 @@ function FeedbackItem({ item, context, depth }: { item: Feedback; context: Threa
             }}
           />
         ) : (
-          <p className="feedback__body">{item.body}</p>
+          item.body && <p className="feedback__body">{item.body}</p>
         )}
+        <FeedbackMediaParts item={item} thread={context.anchored} media={context.artefact.media} authorName={authorName} />
         <FeedbackMarks item={item} goals={context.goals} />
         {context.canWrite && mode === 'view' && (
           <div className="feedback__actions">

@@ -9,6 +9,8 @@ import { errorMessage } from '../../../lib/error-message.ts';
 import { fieldErrorsFromApi } from '../../../lib/form-errors.ts';
 import { useAssessGoalMutation } from '../queries.ts';
 import { LevelPicker } from './level-picker.tsx';
+import { AudioRecorder } from '../../artefacts/components/audio-recorder.tsx';
+import { VoicePreview } from './voice-preview.tsx';
 
 /** A pupil's self-assessment, or a teacher's level: a level on the scale, an optional reflection, and the work it rests on. */
 export function AssessmentForm({
@@ -31,6 +33,7 @@ export function AssessmentForm({
   const [reflection, setReflection] = useState('');
   const [artefactIds, setArtefactIds] = useState<string[]>([]);
   const [shared, setShared] = useState(false);
+  const [audio, setAudio] = useState<File | null>(null);
   const [levelError, setLevelError] = useState<string | undefined>();
   const fieldErrors = assess.error ? fieldErrorsFromApi(t, assess.error) : {};
 
@@ -42,13 +45,14 @@ export function AssessmentForm({
     }
     setLevelError(undefined);
     assess.mutate(
-      { level, ...(reflection.trim() ? { reflection } : {}), artefactIds, ...(kind === 'self' ? { sharedWithGuardians: shared } : {}) },
+      { level, ...(reflection.trim() ? { reflection } : {}), artefactIds, ...(kind === 'self' ? { sharedWithGuardians: shared } : {}), audio },
       {
         onSuccess: () => {
           setLevel(null);
           setReflection('');
           setArtefactIds([]);
           setShared(false);
+          setAudio(null);
           toast({ message: t('goalPage.form.saved') });
         },
       },
@@ -76,6 +80,10 @@ export function AssessmentForm({
           optional
           rows={3}
         />
+        <div className="stack voice-reflection">
+          <p className="muted">{t('feedbackMedia.reflectionVoiceHint')}</p>
+          {audio ? <VoicePreview audio={audio} onRemove={() => setAudio(null)} /> : <AudioRecorder onRecorded={setAudio} />}
+        </div>
         {evidence.length > 0 && (
           <CheckboxGroup
             name="artefactIds"

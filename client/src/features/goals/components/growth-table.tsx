@@ -32,6 +32,14 @@ export function GrowthTable({
       <span className="growth-level">{levelText(scale, a.level)}</span>
       {a.kind === 'teacher' && a.assessor && <span className="muted"> · {a.assessor.displayName}</span>}
       {a.reflection && <p className="growth-reflection">{a.reflection}</p>}
+      {a.voice && (
+        <figure className="growth-voice">
+          <figcaption>{t('feedbackMedia.reflectionVoice')}</figcaption>
+          <audio controls preload="none" src={a.voice.url}>
+            <a href={a.voice.url}>{t('feedbackMedia.voiceDownload')}</a>
+          </audio>
+        </figure>
+      )}
       {a.artefactIds.length > 0 && (
         <p className="muted growth-based-on">
           {t('goalPage.basedOn', { titles: a.artefactIds.map((id) => titleOf(id) ?? t('goalPage.otherWork')).join(', ') })}
