@@ -13,8 +13,9 @@ export const PORTFOLIO_FORMAT = 'polku-portfolio';
  * silently drop. 2 (issue 10): scales, goal assessments, feedback marks and answered-in-version links,
  * artefact events. Import reads every version in SUPPORTED_PORTFOLIO_VERSIONS (1's fields are all in 2).
  */
-export const PORTFOLIO_FORMAT_VERSION = 2;
-export const SUPPORTED_PORTFOLIO_VERSIONS = [1, 2] as const;
+export const PORTFOLIO_FORMAT_VERSION = 3;
+/** 3 (issue 10 §2–3): voice feedback and spoken reflections (`voice`), anchored feedback (`anchor`); 2's fields are all in 3. */
+export const SUPPORTED_PORTFOLIO_VERSIONS = [1, 2, 3] as const;
 
 /** Where things are in the ZIP. */
 export const ARCHIVE_PATHS = {
@@ -92,6 +93,38 @@ export const mediaDocSchema = z
   .describe('A photo, drawing, recording, video or file attached to an artefact.');
 export type MediaDoc = z.infer<typeof mediaDocSchema>;
 
+// --- Voice and anchored feedback (version 3, issue 10 §2–3) ---
+export const voiceDocSchema = z
+  .object({
+    file: mediaFileSchema,
+    durationMs: z.number().int().nonnegative().nullable().describe('Length in milliseconds.'),
+  })
+  .describe('A voice recording (feedback spoken aloud, or a spoken reflection), metadata-free like every recording.');
+export type VoiceDoc = z.infer<typeof voiceDocSchema>;
+export const anchorDocSchema = z
+  .union([
+    z
+      .object({
+        kind: z.literal('region'),
+        mediaId: id.describe('A media item (image) of the same artefact.'),
+        x: z.number().min(0).max(1),
+        y: z.number().min(0).max(1),
+        w: z.number().min(0).max(1),
+        h: z.number().min(0).max(1),
+      })
+      .describe("A rectangle of the image, relative to its width and height (0..1) from the top left."),
+    z
+      .object({
+        kind: z.literal('moment'),
+        mediaId: id.describe('A media item (audio or video) of the same artefact.'),
+        start: z.number().min(0),
+        end: z.number().min(0).nullable(),
+      })
+      .describe('A moment of the recording in seconds from its start, with an optional end.'),
+  ])
+  .describe('The part of the work feedback is about.');
+// --- end voice and anchored feedback ---
+
 export const versionDocSchema = z
   .object({
     version: z.number().int().positive().describe('1 for the first save, then one more per edit.'),
@@ -119,6 +152,9 @@ export const feedbackDocSchema = z
     revise: z.boolean().optional().describe('True when the feedback asks the pupil to revise or complete the work.'),
     answeredVersion: z.number().int().positive().nullable().optional().describe('The version of the artefact that answered this feedback (see `versions`).'),
     answeredAt: dateTime.nullable().optional().describe('When the pupil linked that version to the feedback.'),
+    // Version 3.
+    voice: voiceDocSchema.nullable().optional().describe('The feedback spoken aloud; `body` may then be empty.'),
+    anchor: anchorDocSchema.nullable().optional(),
   })
   .describe("Formative feedback or a reply in the artefact's thread.");
 export type FeedbackDoc = z.infer<typeof feedbackDocSchema>;
@@ -160,6 +196,7 @@ export const goalAssessmentDocSchema = z
     sharedWithGuardians: z.boolean(),
     assessor: personRefSchema.nullable().describe('The pupil for a self-assessment; the teacher otherwise; null when unknown.'),
     createdAt: dateTime,
+    voice: voiceDocSchema.nullable().optional().describe('A spoken reflection (version 3).'),
   })
   .describe('A self-assessment or teacher level on a learning goal; all are kept, so growth shows over time (version 2).');
 export type GoalAssessmentDoc = z.infer<typeof goalAssessmentDocSchema>;

@@ -17,7 +17,7 @@ import type { ExportScope } from '../../../../shared/api/portability.ts';
 import { MEDIA_VARIANTS } from '../../../../shared/portfolio.ts';
 import type { Locale } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
-import type { ImportedPerson } from '../../../db/schema.ts';
+import type { ImportedPerson, VoiceRecording } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
 import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
@@ -155,6 +155,15 @@ export async function loadPortfolioDocument(
     },
   );
   const exported = new Set(media.map((m) => m.id));
+  // Voice recordings (format 3): one file each, named by content like every media file.
+  const voiceDoc = (voice: VoiceRecording | null) => {
+    if (!voice) return null;
+    const sha256 = voice.variantDigests.original?.sha256 ?? voice.sha256;
+    const size = voice.variantDigests.original?.size ?? Number(voice.size);
+    const file = files.get(sha256) ?? { path: archivePath(sha256, voice.mime), blobKey: voice.variants.original, sha256, size, mime: voice.mime };
+    files.set(sha256, file);
+    return { file: { path: file.path, sha256: file.sha256, size: file.size, mime: file.mime }, durationMs: voice.durationMs };
+  };
   const versionDocs = groupBy(
     versions,
     (v) => v.artefactId,
@@ -183,6 +192,9 @@ export async function loadPortfolioDocument(
       revise: f.revise,
       answeredVersion: f.answeredVersion,
       answeredAt: isoOrNull(f.answeredAt),
+      voice: voiceDoc(f.voice),
+      // Only an anchor on a file this export holds.
+      anchor: f.anchor && exported.has(f.anchor.mediaId) ? f.anchor : null,
     }),
   );
   const eventDocs = groupBy(
@@ -227,6 +239,7 @@ export async function loadPortfolioDocument(
     sharedWithGuardians: x.sharedWithGuardians,
     assessor: person(x.assessorId, x.importedAssessor),
     createdAt: iso(x.createdAt),
+    voice: voiceDoc(x.voice),
   }));
 
   const projectDocs: ProjectDoc[] = projects

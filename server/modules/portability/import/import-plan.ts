@@ -1,3 +1,4 @@
+import type { FeedbackAnchor } from '../../../../shared/api/feedback.ts';
 import type { ArtefactKind, ArtefactStatus, MediaVariant, Visibility } from '../../../../shared/portfolio.ts';
 import type { Locale } from '../../../../shared/roles.ts';
 import type { MessageParams } from '../../../../shared/portability/import-messages.ts';
@@ -91,6 +92,8 @@ export interface PlannedAssessment extends PlannedAuthor {
   artefactIds: string[];
   sharedWithGuardians: boolean;
   createdAt: Date | null;
+  /** Format 3: a spoken reflection, stored through the media pipeline like other recordings. */
+  voice?: PlannedMedia | null;
 }
 
 /** An artefact event (status, sharing, placement) of an artefact the import creates. */
@@ -144,6 +147,9 @@ export interface PlannedFeedback extends PlannedAuthor {
   /** A version the import creates for the artefact; null otherwise. */
   answeredVersion?: number | null;
   answeredAt?: Date | null;
+  /** Format 3: a voice message (through the media pipeline), and the region or moment of a media item here it is about. */
+  voice?: PlannedMedia | null;
+  anchor?: FeedbackAnchor | null;
 }
 
 export interface PlannedVersion extends PlannedAuthor {

@@ -5,7 +5,8 @@ import { attachMedia, insertArtefacts } from '../../artefacts/artefact-writes.ts
 import { recordAudit } from '../../audit/audit.service.ts';
 import { insertProjects, projectFields } from '../../projects/projects.repo.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
-import type { ImportPlan, PlannedArtefact, PlannedFeedback } from './import-plan.ts';
+import type { ImportPlan, PlannedArtefact, PlannedFeedback, PlannedMedia } from './import-plan.ts';
+import type { VoiceRecording } from '../../../db/schema.ts';
 import { type MediaFiles, MediaRefused, type MediaStoreDeps, type StoredImportMedia, storeImportMedia } from './import-media.ts';
 import { ImportRejected } from './import-rejected.ts';
 import type { ResolvedTarget } from './import-target.ts';
@@ -56,12 +57,40 @@ export async function writePlan(o: {
       done += 1;
       o.onProgress?.({ phase: 'media', done, total: planned.length });
     }
+    // Format 3: voice recordings of feedback and reflections, through the same pipeline; only sound is kept.
+    const voices = new Map<PlannedMedia, VoiceRecording>();
+    const plannedVoices = [
+      ...plan.artefacts.flatMap((a) => a.feedback.flatMap((f) => (f.voice ? [f.voice] : []))),
+      ...(plan.assessments ?? []).flatMap((x) => (x.voice ? [x.voice] : [])),
+    ];
+    for (const planned of plannedVoices) {
+      signal?.throwIfAborted();
+      try {
+        const one = await storeImportMedia(deps, files, planned);
+        stored.push(one);
+        const original = one.variants.original;
+        if (one.kind === 'audio' && original)
+          voices.set(planned, {
+            mime: one.mime,
+            sha256: one.sha256,
+            size: one.size,
+            durationMs: one.durationMs,
+            variants: { original },
+            variantDigests: one.variantDigests.original ? { original: one.variantDigests.original } : {},
+          });
+      } catch (err) {
+        if (!(err instanceof MediaRefused)) throw err;
+      }
+    }
     signal?.throwIfAborted();
     o.onProgress?.({ phase: 'rows', done: 0, total: 1 });
     const result = await deps.db.transaction().execute(async (trx) => {
       const pupilId = await ensurePupil(trx, target, plan);
       // Claims the stored media's blobs too (attachMedia): they have rows now.
-      const created = await insertRows(trx, plan, pupilId, target.schoolId, stored);
+      const created = await insertRows(trx, plan, pupilId, target.schoolId, stored, voices);
+      // The voice recordings have rows now too (the media's blobs were claimed by attachMedia).
+      const voiceKeys = [...voices.values()].map((v) => v.variants.original);
+      if (voiceKeys.length > 0) await trx.deleteFrom('pendingBlobs').where('key', 'in', voiceKeys).execute();
       await recordAudit(trx, {
         actorId: o.actorId,
         action: 'portfolio.import',
@@ -136,8 +165,17 @@ async function freeUsername(trx: Db, wanted: string): Promise<string> {
  * insertArtefacts and attachMedia), so that what they guarantee holds for imported work too. What only
  * an import has is passed along: the archive's ids and times, origins, name-only imported people.
  */
-async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: string, stored: readonly StoredImportMedia[]): Promise<WriteResult['created']> {
-  const byPlanned = new Map(stored.map((s) => [s.planned, s]));
+async function insertRows(
+  trx: Db,
+  plan: ImportPlan,
+  pupilId: string,
+  schoolId: string,
+  stored: readonly StoredImportMedia[],
+  voices: ReadonlyMap<PlannedMedia, VoiceRecording>,
+): Promise<WriteResult['created']> {
+  const voiceOf = (v: PlannedMedia | null | undefined) => (v ? (voices.get(v) ?? null) : null);
+  const voiceIds = new Set([...voices.keys()].map((v) => v.id));
+  const byPlanned = new Map(stored.filter((s) => !voiceIds.has(s.planned.id)).map((s) => [s.planned, s]));
   const refused = new Set(plan.artefacts.flatMap((a) => a.media.filter((m) => !byPlanned.has(m)).map((m) => m.id)));
   const mediaOf = (a: PlannedArtefact) => a.media.flatMap((m) => byPlanned.get(m) ?? []);
   const placed = (m: StoredImportMedia) => ({ media: m, position: m.planned.position, createdAt: m.planned.createdAt, removedAt: m.planned.removedAt });
@@ -218,7 +256,8 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
           artefactId: a.id,
           authorId: f.byPupil ? pupilId : null,
           parentId: f.parentId,
-          body: f.body,
+          // A voice message whose recording could not be kept still says something.
+          body: f.body.trim() || voiceOf(f.voice) ? f.body : '…',
           ...(f.createdAt ? { createdAt: f.createdAt } : {}),
           editedAt: f.editedAt,
           importedAuthor: f.importedAuthor ? JSON.stringify(f.importedAuthor) : null,
@@ -226,6 +265,8 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
           revise: f.revise ?? false,
           answeredVersion: f.answeredVersion ?? null,
           answeredAt: f.answeredAt ?? null,
+          voice: voiceOf(f.voice) ? JSON.stringify(voiceOf(f.voice)) : null,
+          anchor: f.anchor ? JSON.stringify(f.anchor) : null,
         })),
       )
       .execute(),
@@ -264,6 +305,7 @@ async function insertRows(trx: Db, plan: ImportPlan, pupilId: string, schoolId: 
           reflection: x.reflection,
           artefactIds: x.artefactIds,
           sharedWithGuardians: x.sharedWithGuardians,
+          voice: voiceOf(x.voice) ? JSON.stringify(voiceOf(x.voice)) : null,
           ...(x.createdAt ? { createdAt: x.createdAt } : {}),
         })),
       )

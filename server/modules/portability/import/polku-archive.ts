@@ -5,7 +5,8 @@ import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument } from '../../../
 import type { ImportedPerson, ImportedScale } from '../../../db/schema.ts';
 import { withoutHiddenCharacters } from '../../../../shared/api/common.ts';
 import { DEFAULT_SCALE_KEY, SCALE_ICON_MAX, SCALE_LABEL_MAX, SCALE_NAME_MAX } from '../../../../shared/api/scales.ts';
-import type { ScaleDoc } from '../../../../shared/portability/portfolio-format.ts';
+import type { ScaleDoc, VoiceDoc } from '../../../../shared/portability/portfolio-format.ts';
+import { feedbackAnchorSchema } from '../../../../shared/api/feedback.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
 import { cleanImportedTags } from '../../../../shared/api/tags.ts';
@@ -298,6 +299,13 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         item: items.length - 1,
       });
     }
+    // Format 3: an anchor follows its media item to its id here (or is dropped with it).
+    const anchorHere = (anchor: NonNullable<typeof a.feedback[number]['anchor']> | null | undefined) => {
+      if (!anchor) return null;
+      const here = mediaIds.get(anchor.mediaId) ?? (known.media.get(anchor.mediaId) === id ? anchor.mediaId : undefined);
+      const parsed = here ? feedbackAnchorSchema.safeParse({ ...anchor, mediaId: here }) : null;
+      return parsed?.success ? parsed.data : null;
+    };
     const feedbackIds = new Map<string, string>();
     for (const f of a.feedback) {
       const taken = known.feedback.has(f.id);
@@ -321,6 +329,8 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
         // Only a version this import writes with the artefact: in an existing one the numbers are not the archive's.
         answeredVersion: !mine && f.answeredVersion && a.versions.some((v) => v.version === f.answeredVersion) ? f.answeredVersion : null,
         answeredAt: !mine && f.answeredVersion ? parseDate(f.answeredAt) : null,
+        voice: await planVoice(files, f.voice, items.length),
+        anchor: anchorHere(f.anchor),
       });
       items.push({
         type: 'feedback',
@@ -415,6 +425,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       // Only the pupil shares; a teacher level is never shared (as in the app).
       sharedWithGuardians: x.kind === 'self' && x.sharedWithGuardians,
       createdAt: parseDate(x.createdAt),
+      voice: await planVoice(files, x.voice, items.length - 1),
       // A self-assessment is the pupil's; a teacher level is always a name-only person's, whoever the archive says.
       ...(x.kind === 'teacher' && assessor.byPupil ? { byPupil: false, importedAuthor: x.assessor ? importedPerson(x.assessor) : null } : assessor),
     });
@@ -464,4 +475,26 @@ function importedPerson(ref: PersonRef): ImportedPerson {
 function excerpt(body: string): string {
   const line = body.replace(/\s+/g, ' ').trim();
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
+}
+
+/**
+ * A voice recording of format 3 (feedback or a reflection), planned as a media file to keep byte for byte
+ * when it carries no metadata (else cleaned); a file that is missing or not readable is left out.
+ */
+async function planVoice(files: MediaFiles, voice: VoiceDoc | null | undefined, item: number): Promise<PlannedMedia | null> {
+  if (!voice) return null;
+  const check = await files.inspect(voice.file.path, voice.file.sha256);
+  if (!check.ok) return null;
+  return {
+    id: randomUUID(),
+    position: 0,
+    createdAt: null,
+    removedAt: null,
+    entry: voice.file.path,
+    originalName: null,
+    dims: { width: null, height: null, durationMs: voice.durationMs },
+    mode: 'keep',
+    variants: {},
+    item,
+  };
 }

@@ -67,7 +67,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
       )}
       <section aria-labelledby="feedback">
         <h2 id="feedback">{t.feedback}</h2>
-        <Thread ctx={ctx} feedback={artefact.feedback} projectId={artefact.projectId} versions={new Set(artefact.versions.map((v) => v.version))} />
+        <Thread ctx={ctx} feedback={artefact.feedback} projectId={artefact.projectId} versions={new Set(artefact.versions.map((v) => v.version))} media={artefact.media} />
       </section>
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
@@ -115,7 +115,7 @@ function MediaFigure({ ctx, media, alt }: { ctx: SiteContext; media: MediaDoc; a
   if (media.kind === 'image') {
     const shown = media.files.display ?? original;
     return (
-      <figure>
+      <figure id={`media-${media.id}`}>
         {shown && <img src={`${ROOT}${shown.path}`} alt={alt} width={media.width ?? undefined} height={media.height ?? undefined} />}
         <figcaption>{download}</figcaption>
       </figure>
@@ -124,7 +124,7 @@ function MediaFigure({ ctx, media, alt }: { ctx: SiteContext; media: MediaDoc; a
   if ((media.kind === 'audio' || media.kind === 'video') && original) {
     const poster = media.files.poster;
     return (
-      <figure>
+      <figure id={`media-${media.id}`}>
         {media.kind === 'audio' ? (
           <audio controls preload="metadata" src={`${ROOT}${original.path}`} aria-label={name} />
         ) : (
@@ -151,11 +151,13 @@ function Thread({
   feedback,
   projectId,
   versions,
+  media = [],
 }: {
   ctx: SiteContext;
   feedback: FeedbackDoc[];
   projectId: string | null;
   versions: ReadonlySet<number>;
+  media?: readonly MediaDoc[];
 }) {
   if (feedback.length === 0) return <p>{ctx.t.noFeedback}</p>;
   const ids = new Set(feedback.map((f) => f.id));
@@ -179,6 +181,7 @@ function Thread({
               {f.body.split(/\n{2,}/).map((para, i) => (
                 <p key={i}>{para}</p>
               ))}
+              <VoiceAndAnchor ctx={ctx} feedback={f} media={media} />
               <Uptake ctx={ctx} feedback={f} projectId={projectId} versions={versions} />
             </article>
             {list(f.id, depth + 1, new Set([...seen, f.id]))}
@@ -188,6 +191,40 @@ function Thread({
     );
   };
   return list(null, 0, new Set());
+}
+
+/** Issue 10 §2–3 as the archive keeps it: a voice message plays, an anchor says its region or moment in words. */
+function VoiceAndAnchor({ ctx, feedback: f, media }: { ctx: SiteContext; feedback: FeedbackDoc; media: readonly MediaDoc[] }) {
+  const a = ctx.t.assessment;
+  const anchor = f.anchor ?? null;
+  const target = anchor ? media.find((m) => m.id === anchor.mediaId) : undefined;
+  const images = media.filter((m) => m.kind === 'image');
+  const pct = (v: number) => Math.round(v * 100);
+  const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+  return (
+    <>
+      {f.voice && (
+        <figure className="voice">
+          <figcaption>{a.voice}</figcaption>
+          <audio controls preload="none" src={`${ROOT}${f.voice.file.path}`} aria-label={a.voice} />
+          <p>
+            <a href={`${ROOT}${f.voice.file.path}`}>{f.voice.file.path.split('/').pop()}</a>
+          </p>
+        </figure>
+      )}
+      {anchor && target && (
+        <p className="muted anchor">
+          {anchor.kind === 'region' ? (
+            <a href={`#media-${target.id}`}>{a.region(images.indexOf(target) + 1, pct(anchor.x), pct(anchor.y), pct(anchor.w), pct(anchor.h))}</a>
+          ) : (
+            <a href={`#media-${target.id}`}>
+              {a.moment(anchor.end === null ? clock(anchor.start) : `${clock(anchor.start)}–${clock(anchor.end)}`, target.originalName ?? ctx.t.kinds.audio)}
+            </a>
+          )}
+        </p>
+      )}
+    </>
+  );
 }
 
 /** Issue 10 §4 as the archive keeps it: the goals feedback is about, a request to revise, and the version that answered it. */

@@ -74,7 +74,15 @@ export function GoalPage({ ctx, project, goal }: { ctx: SiteContext; project: Pr
                   </th>
                   <td>{x.kind === 'self' ? level(x) : ''}</td>
                   <td>{x.kind === 'teacher' ? level(x) : ''}</td>
-                  <td>{x.reflection ?? ''}</td>
+                  <td>
+                    {x.reflection ?? ''}
+                    {x.voice && (
+                      <figure className="voice">
+                        <figcaption>{a.voiceReflection}</figcaption>
+                        <audio controls preload="none" src={`${ROOT}${x.voice.file.path}`} aria-label={a.voiceReflection} />
+                      </figure>
+                    )}
+                  </td>
                   <td>
                     {x.artefactIds.flatMap((id) => {
                       const work = artefacts.get(id);

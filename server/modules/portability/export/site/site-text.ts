@@ -79,6 +79,11 @@ export interface SiteText {
     openGoal: (text: string) => string;
     revise: string;
     answeredIn: (n: number) => string;
+    /** Issue 10 §2–3: voice messages, spoken reflections, and what part of the work feedback is about. */
+    voice: string;
+    voiceReflection: string;
+    region: (n: number, x: number, y: number, w: number, h: number) => string;
+    moment: (when: string, name: string) => string;
   };
 }
 
@@ -155,6 +160,10 @@ export const SITE_TEXT = {
       openGoal: (text) => `Tavoite: ${text}`,
       revise: 'Pyyntö korjata tai täydentää',
       answeredIn: (n) => `Vastattu versiossa ${n}`,
+      voice: 'Ääniviesti',
+      voiceReflection: 'Puhuttu pohdinta',
+      region: (n, x, y, w, h) => `Koskee kuvan ${n} aluetta: ${x} % vasemmalta, ${y} % ylhäältä, ${w} % leveä, ${h} % korkea`,
+      moment: (when, name) => `Koskee kohtaa ${when} tiedostossa ${name}`,
     },
   },
   sv: {
@@ -229,6 +238,10 @@ export const SITE_TEXT = {
       openGoal: (text) => `Mål: ${text}`,
       revise: 'Begäran om att rätta eller komplettera',
       answeredIn: (n) => `Besvarad i version ${n}`,
+      voice: 'Röstmeddelande',
+      voiceReflection: 'Inspelad reflektion',
+      region: (n, x, y, w, h) => `Gäller ett område av bild ${n}: ${x} % från vänster, ${y} % uppifrån, ${w} % bred, ${h} % hög`,
+      moment: (when, name) => `Gäller ögonblicket ${when} i ${name}`,
     },
   },
   en: {
@@ -303,6 +316,10 @@ export const SITE_TEXT = {
       openGoal: (text) => `Goal: ${text}`,
       revise: 'Request to revise or complete',
       answeredIn: (n) => `Answered in version ${n}`,
+      voice: 'Voice message',
+      voiceReflection: 'Spoken reflection',
+      region: (n, x, y, w, h) => `About a region of picture ${n}: ${x}% from the left, ${y}% from the top, ${w}% wide, ${h}% high`,
+      moment: (when, name) => `About the moment ${when} of ${name}`,
     },
   },
 } satisfies Record<Locale, SiteText>;
