@@ -157,6 +157,14 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
       parentId: null,
     });
     await deps.feedback.create(pupil, first.id, { body: 'Ehkä lokakuussa, kun tulee kylmempää.', parentId: teacherNote.id });
+    // Anchored feedback (issue 10 §3): a region of the photo.
+    const photo = first.media[0];
+    if (photo)
+      await deps.feedback.create(teacher, first.id, {
+        body: 'Tässä kohdassa näkyy hyvin, miten lehdet alkavat kellastua. Mikä puu tämä on?',
+        parentId: null,
+        anchor: { kind: 'region', mediaId: photo.id, x: 0.55, y: 0.2, w: 0.3, h: 0.35 },
+      });
 
     const second = await deps.artefacts.create(
       pupil,
@@ -212,6 +220,9 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
       },
       audio ? [await asUpload(audio)] : [],
     );
+    // Voice feedback (issue 10 §3): the teacher answers the measurements aloud.
+    if (audio)
+      await deps.feedback.createVoice(teacher, second.id, JSON.stringify({ body: 'Kuuntele, mitä ajattelin kaaviostasi.', parentId: null }), await asUpload(audio));
     await deps.artefacts.create(
       eetu,
       {

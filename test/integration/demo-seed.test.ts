@@ -162,6 +162,10 @@ describe('demo mode', () => {
         expect(revised).toHaveLength(1);
         expect(revised[0]?.answeredVersion).toBeGreaterThanOrEqual(2);
         expect(revised[0]?.goalIds).toEqual([goals[1]?.id]);
+        // Issue 10 §3: one region-anchored and one voice message from the teacher.
+        const marked = await empty.db.selectFrom('feedback').select(['anchor', 'voice']).execute();
+        expect(marked.filter((f) => f.anchor?.kind === 'region')).toHaveLength(1);
+        expect(marked.filter((f) => f.voice !== null).map((f) => f.voice?.mime.startsWith('audio/'))).toEqual([true]);
       } finally {
         await on.close();
       }
