@@ -222,7 +222,12 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
     );
     // Voice feedback (issue 10 §3): the teacher answers the measurements aloud.
     if (audio)
-      await deps.feedback.createVoice(teacher, second.id, JSON.stringify({ body: 'Kuuntele, mitä ajattelin kaaviostasi.', parentId: null }), await asUpload(audio));
+      await deps.feedback.createVoice(
+        teacher,
+        second.id,
+        JSON.stringify({ body: 'Kuuntele, mitä ajattelin kaaviostasi.', parentId: null }),
+        await asUpload(audio),
+      );
     await deps.artefacts.create(
       eetu,
       {

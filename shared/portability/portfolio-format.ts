@@ -112,7 +112,7 @@ export const anchorDocSchema = z
         w: z.number().min(0).max(1),
         h: z.number().min(0).max(1),
       })
-      .describe("A rectangle of the image, relative to its width and height (0..1) from the top left."),
+      .describe('A rectangle of the image, relative to its width and height (0..1) from the top left.'),
     z
       .object({
         kind: z.literal('moment'),

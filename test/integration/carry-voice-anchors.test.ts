@@ -87,7 +87,10 @@ describe('carrying voice and anchored feedback through export and import', () =>
     const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3a7' } })
       .png()
       .toBuffer();
-    const created = await pupil.post<Artefact>('/api/artefacts', artefactForm({ title: 'Lehti', projectId: project.id }, [{ name: 'lehti.png', type: 'image/png', bytes: png }]));
+    const created = await pupil.post<Artefact>(
+      '/api/artefacts',
+      artefactForm({ title: 'Lehti', projectId: project.id }, [{ name: 'lehti.png', type: 'image/png', bytes: png }]),
+    );
     expect(created.status, created.text).toBe(201);
     artefact = created.body;
     const res = await teacher.post<Feedback>(
@@ -96,7 +99,10 @@ describe('carrying voice and anchored feedback through export and import', () =>
     );
     expect(res.status, res.text).toBe(201);
     voice = res.body;
-    const own = await pupil.post<GoalAssessment>(`/api/goals/${goalId}/pupils/${w.pupil.id}/assessments/voice`, voiceForm({ level: 1, reflection: 'Kuuntele' }, 2));
+    const own = await pupil.post<GoalAssessment>(
+      `/api/goals/${goalId}/pupils/${w.pupil.id}/assessments/voice`,
+      voiceForm({ level: 1, reflection: 'Kuuntele' }, 2),
+    );
     expect(own.status, own.text).toBe(201);
     reflection = own.body;
     full = await exportTo({ db, blobs: app.polku.blobs }, w.pupil.id, 'full.zip');
@@ -144,7 +150,14 @@ describe('carrying voice and anchored feedback through export and import', () =>
     try {
       const target = fresh.handle.db;
       const school = await makeSchool(target);
-      const report = await applyImport({ db: target, blobs: h.blobs, filePath: full, target: { kind: 'new', schoolId: school.id }, actorId: null, media: h.media });
+      const report = await applyImport({
+        db: target,
+        blobs: h.blobs,
+        filePath: full,
+        target: { kind: 'new', schoolId: school.id },
+        actorId: null,
+        media: h.media,
+      });
       const fb = await target.selectFrom('feedback').selectAll().executeTakeFirstOrThrow();
       expect(fb.voice?.mime).toBe('audio/wav');
       expect(fb.anchor).toMatchObject({ kind: 'region', x: 0.25 });
@@ -186,7 +199,14 @@ describe('carrying voice and anchored feedback through export and import', () =>
     try {
       const target = fresh.handle.db;
       const school = await makeSchool(target);
-      const report = await applyImport({ db: target, blobs: h.blobs, filePath: v2, target: { kind: 'new', schoolId: school.id }, actorId: null, media: h.media });
+      const report = await applyImport({
+        db: target,
+        blobs: h.blobs,
+        filePath: v2,
+        target: { kind: 'new', schoolId: school.id },
+        actorId: null,
+        media: h.media,
+      });
       expect(report).toMatchObject({ format: 'polku', sourceVersion: '2' });
       expect(await target.selectFrom('feedback').select(['body', 'voice', 'anchor']).execute()).toEqual([{ body: 'Kuuntele', voice: null, anchor: null }]);
       expect(await target.selectFrom('goalAssessments').select('voice').execute()).toEqual([{ voice: null }]);

@@ -300,7 +300,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       });
     }
     // Format 3: an anchor follows its media item to its id here (or is dropped with it).
-    const anchorHere = (anchor: NonNullable<typeof a.feedback[number]['anchor']> | null | undefined) => {
+    const anchorHere = (anchor: NonNullable<(typeof a.feedback)[number]['anchor']> | null | undefined) => {
       if (!anchor) return null;
       const here = mediaIds.get(anchor.mediaId) ?? (known.media.get(anchor.mediaId) === id ? anchor.mediaId : undefined);
       const parsed = here ? feedbackAnchorSchema.safeParse({ ...anchor, mediaId: here }) : null;

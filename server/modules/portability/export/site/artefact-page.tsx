@@ -67,7 +67,13 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
       )}
       <section aria-labelledby="feedback">
         <h2 id="feedback">{t.feedback}</h2>
-        <Thread ctx={ctx} feedback={artefact.feedback} projectId={artefact.projectId} versions={new Set(artefact.versions.map((v) => v.version))} media={artefact.media} />
+        <Thread
+          ctx={ctx}
+          feedback={artefact.feedback}
+          projectId={artefact.projectId}
+          versions={new Set(artefact.versions.map((v) => v.version))}
+          media={artefact.media}
+        />
       </section>
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
