@@ -172,7 +172,7 @@ describe('carrying voice and anchored feedback through export and import', () =>
       await h.close();
       await fresh.drop();
     }
-  });
+  }, 120_000);
 
   it('a format 2 archive (before voice and anchors) still imports', async () => {
     const entries = await readZipMap(full);
@@ -214,5 +214,5 @@ describe('carrying voice and anchored feedback through export and import', () =>
       await h.close();
       await fresh.drop();
     }
-  });
+  }, 120_000);
 });

@@ -67,9 +67,14 @@ export async function writePlan(o: {
       signal?.throwIfAborted();
       try {
         const one = await storeImportMedia(deps, files, planned);
-        stored.push(one);
         const original = one.variants.original;
-        if (one.kind === 'audio' && original)
+        // A picture or video named as a recording is not kept.
+        if (one.kind !== 'audio' || !original) {
+          await discardStored(deps, [one]);
+          continue;
+        }
+        stored.push(one);
+        if (original)
           voices.set(planned, {
             mime: one.mime,
             sha256: one.sha256,
@@ -311,7 +316,7 @@ async function insertRows(
       )
       .execute(),
   );
-  return { projects: plan.projects.length, artefacts: newArtefacts.length, media: stored.length, feedback: feedback.length };
+  return { projects: plan.projects.length, artefacts: newArtefacts.length, media: stored.length - voices.size, feedback: feedback.length };
 }
 
 /** Parents before replies, so that batches never insert a reply ahead of what it answers. */
