@@ -40,7 +40,7 @@ beforeAll(async () => {
       const form = op.requestBody?.content['multipart/form-data'];
       if (!form) return [];
       expect(method).toBe('post');
-      const fileField = Object.keys(form.schema.properties).find((k) => k === 'files' || k === 'file') ?? 'files';
+      const fileField = Object.keys(form.schema.properties).find((k) => k === 'files' || k === 'file' || k === 'audio') ?? 'files';
       return [{ path, fileField }];
     }),
   );
@@ -68,7 +68,13 @@ async function refusedEarly(upload: Omit<RawUpload, 'fileBytes' | 'sendBytes'>, 
 
 describe('every multipart route checks the sender before reading the body', () => {
   it('finds the upload routes in the registry', () => {
-    expect(multipartRoutes.map((r) => r.path).sort()).toEqual(['/api/artefacts', '/api/artefacts/{artefactId}/media', '/api/imports']);
+    expect(multipartRoutes.map((r) => r.path).sort()).toEqual([
+      '/api/artefacts',
+      '/api/artefacts/{artefactId}/feedback/voice',
+      '/api/artefacts/{artefactId}/media',
+      '/api/goals/{goalId}/pupils/{pupilId}/assessments/voice',
+      '/api/imports',
+    ]);
   });
 
   it('answers 401 to an anonymous 64 MB upload on every route, and nothing reaches the temp folder', async () => {
@@ -96,6 +102,17 @@ describe('every multipart route checks the sender before reading the body', () =
   it("answers 404 to a pupil uploading into a classmate's artefact, before the body", async () => {
     const res = await refusedEarly({ path: `/api/artefacts/${pupilArtefactId}/media`, cookie: cookies.classmate, fileField: 'files', fileName: 'iso.mp4' });
     expect([res.status, res.seen, res.left]).toEqual([404, [], []]);
+  });
+
+  // Issue 10 §3: a voice message is capped at the audio limit (+ the form), declared or not.
+  it('refuses a voice message larger than the audio limit from someone who may write there, before the body', async () => {
+    const res = await refusedEarly({
+      path: `/api/artefacts/${pupilArtefactId}/feedback/voice`,
+      cookie: cookies.pupil,
+      fileField: 'audio',
+      fileName: 'puhe.webm',
+    });
+    expect([res.status, res.seen, res.left]).toEqual([413, [], []]);
   });
 
   it("refuses an import into another school's pupil when the form names it, before the archive lands", async () => {
