@@ -116,7 +116,8 @@ const rules = {
   // teachers see parts of the portfolio, but a whole-portfolio archive is not theirs to take.
   'portfolio.export': (a: Actor, r: ResourceOf<'pupil'>) => exportScope(a, r) !== null,
   // Importing into a portfolio: the pupil themselves, or an admin of the pupil's school.
-  'portfolio.import': (a: Actor, r: ResourceOf<'pupil'>) => (a.id === r.pupilId && hasRole(a, 'pupil') && !a.cardSchoolId) || r.schoolIds.some((s) => adminOf(a, s)),
+  'portfolio.import': (a: Actor, r: ResourceOf<'pupil'>) =>
+    (a.id === r.pupilId && hasRole(a, 'pupil') && !a.cardSchoolId) || r.schoolIds.some((s) => adminOf(a, s)),
   // Importing into a new pupil account: an admin of the school where it is created.
   'portfolio.importNew': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
   // A job and its archive: only whoever asked for it, and the admins of the school it concerns.

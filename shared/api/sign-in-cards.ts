@@ -11,11 +11,7 @@ const CROCKFORD = /^[0-9a-hjkmnp-tv-z]+$/;
 
 /** The code as typed or scanned: spaces and dashes dropped, lower case, the letters people confuse mapped (o→0, i/l→1). */
 export function normaliseCardCode(input: string): string {
-  return input
-    .toLowerCase()
-    .replace(/[\s-]/g, '')
-    .replace(/o/g, '0')
-    .replace(/[il]/g, '1');
+  return input.toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1');
 }
 
 /** The code from whatever was scanned or typed: a card URL (its fragment) or the code itself. */
@@ -104,7 +100,12 @@ export const directoryUserSchema = z.object({
   groups: z.array(z.object({ id: idSchema, name: z.string() })),
 });
 export type DirectoryUser = z.infer<typeof directoryUserSchema>;
-export const userDirectoryResponseSchema = z.object({ users: z.array(directoryUserSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const userDirectoryResponseSchema = z.object({
+  users: z.array(directoryUserSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
 export type UserDirectoryResponse = z.infer<typeof userDirectoryResponseSchema>;
 
 /**

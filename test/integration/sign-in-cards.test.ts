@@ -57,7 +57,12 @@ describe('QR sign-in cards', () => {
     expect(me.body.user.id).toBe(w.pupil.id);
     // Posting in the own portfolio works; account settings do not.
     expect((await device.patch('/api/me', { locale: 'en' })).status).toBe(403);
-    const audit = await app.database.db.selectFrom('auditEvents').select('action').where('actorId', '=', w.pupil.id).where('action', '=', 'auth.card_login').execute();
+    const audit = await app.database.db
+      .selectFrom('auditEvents')
+      .select('action')
+      .where('actorId', '=', w.pupil.id)
+      .where('action', '=', 'auth.card_login')
+      .execute();
     expect(audit).toHaveLength(1);
     const list = await w.teacherClient.get<{ pupils: Array<{ pupilId: string; lastUsedAt: string | null; issuedAt: string | null }> }>(
       `/api/groups/${w.group.id}/sign-in-cards`,
@@ -65,7 +70,7 @@ describe('QR sign-in cards', () => {
     expect(list.body.pupils.find((p) => p.pupilId === w.pupil.id)?.lastUsedAt).not.toBeNull();
   });
 
-  it('a card session is only a pupil of the card\'s school, even for an account that also teaches', async () => {
+  it("a card session is only a pupil of the card's school, even for an account that also teaches", async () => {
     const w = await world();
     // The pupil's account also teaches the other group (an odd account, but the card must not carry it).
     await app.database.db.insertInto('schoolRoles').values({ schoolId: w.schoolA.id, userId: w.pupil.id, role: 'teacher' }).execute();
@@ -127,7 +132,10 @@ describe('QR sign-in cards', () => {
     const far = (now + 720) % 1440;
     const start = Math.max(0, far - 30);
     const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    const set = await admin.put(`/api/schools/${w.schoolA.id}/sign-in-cards/settings`, { hoursStart: clock(start), hoursEnd: clock(Math.min(1440, start + 60)) });
+    const set = await admin.put(`/api/schools/${w.schoolA.id}/sign-in-cards/settings`, {
+      hoursStart: clock(start),
+      hoursEnd: clock(Math.min(1440, start + 60)),
+    });
     expect(set.status).toBe(200);
     await refused(cardOf(w.pupil.id), w.pupil.id);
 
@@ -191,7 +199,11 @@ describe('QR sign-in cards', () => {
   });
 
   it('a malformed code is a 400; too many wrong cards from one address are limited like password sign-ins', { timeout: 60_000 }, async () => {
-    const limited = await startTestApp({ database: app.database, loginLimits: { perAccount: 3, perAddress: 5, windowSeconds: 600 }, env: { TRUST_PROXY: 'loopback' } });
+    const limited = await startTestApp({
+      database: app.database,
+      loginLimits: { perAccount: 3, perAddress: 5, windowSeconds: 600 },
+      env: { TRUST_PROXY: 'loopback' },
+    });
     try {
       const address = randomAddress();
       const from = (code: string) => limited.client().request('POST', '/api/auth/card', { cardCode: code }, { 'x-forwarded-for': address });

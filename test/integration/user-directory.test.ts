@@ -94,11 +94,21 @@ describe("the admin's user list", () => {
     const stranger = await makeUser(app.database.db, { role: 'pupil' });
     expect((await bulk({ action: 'deactivate', userIds: [stranger.id] })).status).toBe(404);
     const shared = await makeUser(app.database.db, { role: 'pupil', schoolId: s.schoolId });
-    await app.database.db.insertInto('schoolRoles').values({ schoolId: (await makeSchool(app.database.db)).id, userId: shared.id, role: 'pupil' }).execute();
+    await app.database.db
+      .insertInto('schoolRoles')
+      .values({ schoolId: (await makeSchool(app.database.db)).id, userId: shared.id, role: 'pupil' })
+      .execute();
     expect((await bulk({ action: 'deactivate', userIds: [shared.id] })).status).toBe(403);
-    expect((await (await app.as(s.teacher.username)).post(`/api/schools/${s.schoolId}/users/bulk`, { action: 'deactivate', userIds: chosen })).status).toBe(403);
+    expect((await (await app.as(s.teacher.username)).post(`/api/schools/${s.schoolId}/users/bulk`, { action: 'deactivate', userIds: chosen })).status).toBe(
+      403,
+    );
     // The audit trail names each.
-    const audit = await app.database.db.selectFrom('auditEvents').select('subjectUserId').where('actorId', '=', s.admin.id).where('action', '=', 'user.update').execute();
+    const audit = await app.database.db
+      .selectFrom('auditEvents')
+      .select('subjectUserId')
+      .where('actorId', '=', s.admin.id)
+      .where('action', '=', 'user.update')
+      .execute();
     expect(audit.length).toBe(6);
   });
 });

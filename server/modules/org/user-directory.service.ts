@@ -52,7 +52,8 @@ export function userDirectoryService({ db, endUserSessions }: OrgDeps) {
       // The active flag shuts out (or lets back in) the whole account: as `user.manageAccount`, only an admin of
       // every school the account belongs to. Never one's own account.
       const adminOf = new Set(schoolsWhere(actor, 'admin'));
-      if (roles.some((r) => !adminOf.has(r.schoolId))) throw new Forbidden('Some of the chosen accounts also belong to a school you do not administer; ask its admin.');
+      if (roles.some((r) => !adminOf.has(r.schoolId)))
+        throw new Forbidden('Some of the chosen accounts also belong to a school you do not administer; ask its admin.');
       if (ids.includes(actor.id)) throw new BadRequest('You cannot deactivate your own account.');
       const active = input.action === 'activate';
       const changed = await db.transaction().execute(async (trx) => {
@@ -64,7 +65,15 @@ export function userDirectoryService({ db, endUserSessions }: OrgDeps) {
           .returning('id')
           .execute();
         for (const r of rows) {
-          await recordAudit(trx, { actorId: actor.id, action: 'user.update', subjectType: 'user', subjectId: r.id, subjectUserId: r.id, details: { fields: ['active'], bulk: true }, ip });
+          await recordAudit(trx, {
+            actorId: actor.id,
+            action: 'user.update',
+            subjectType: 'user',
+            subjectId: r.id,
+            subjectUserId: r.id,
+            details: { fields: ['active'], bulk: true },
+            ip,
+          });
         }
         return rows.map((r) => r.id);
       });
@@ -75,21 +84,42 @@ export function userDirectoryService({ db, endUserSessions }: OrgDeps) {
   };
 
   /** Pupils leave their other groups at this school and join `groupId` (as the school year changes a class). */
-  async function moveToGroup(actor: Actor, schoolId: string, ids: string[], groupId: string, roles: Array<{ userId: string; schoolId: string; role: SchoolRole }>, ip: string | null) {
+  async function moveToGroup(
+    actor: Actor,
+    schoolId: string,
+    ids: string[],
+    groupId: string,
+    roles: Array<{ userId: string; schoolId: string; role: SchoolRole }>,
+    ip: string | null,
+  ) {
     const group = await db.selectFrom('groups').select(['id', 'schoolId']).where('id', '=', groupId).executeTakeFirst();
     if (!group || group.schoolId !== schoolId) throw new NotFound('The group');
     const pupils = new Set(roles.filter((r) => r.schoolId === schoolId && r.role === 'pupil').map((r) => r.userId));
     if (ids.some((id) => !pupils.has(id))) throw new BadRequest('Only pupils are moved between groups; some of the chosen users are not pupils.');
     return db.transaction().execute(async (trx) => {
       const schoolGroups = trx.selectFrom('groups').select('id').where('schoolId', '=', schoolId);
-      await trx.deleteFrom('memberships').where('userId', 'in', ids).where('role', '=', 'pupil').where('groupId', '<>', groupId).where('groupId', 'in', schoolGroups).execute();
+      await trx
+        .deleteFrom('memberships')
+        .where('userId', 'in', ids)
+        .where('role', '=', 'pupil')
+        .where('groupId', '<>', groupId)
+        .where('groupId', 'in', schoolGroups)
+        .execute();
       await trx
         .insertInto('memberships')
         .values(ids.map((userId) => ({ groupId, userId, role: 'pupil' as const })))
         .onConflict((oc) => oc.columns(['groupId', 'userId']).doUpdateSet({ role: 'pupil' }))
         .execute();
       for (const id of ids) {
-        await recordAudit(trx, { actorId: actor.id, action: 'group.members.move', subjectType: 'group', subjectId: groupId, subjectUserId: id, details: { bulk: true }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'group.members.move',
+          subjectType: 'group',
+          subjectId: groupId,
+          subjectUserId: id,
+          details: { bulk: true },
+          ip,
+        });
       }
       return ids.length;
     });

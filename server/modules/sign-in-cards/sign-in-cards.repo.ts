@@ -47,7 +47,9 @@ export function groupPupils(db: Db, groupId: string, schoolId: string) {
     .innerJoin('schoolRoles', (j) =>
       j.onRef('schoolRoles.userId', '=', 'users.id').on('schoolRoles.schoolId', '=', schoolId).on('schoolRoles.role', '=', 'pupil'),
     )
-    .leftJoin('signInCards', (j) => j.onRef('signInCards.userId', '=', 'users.id').on('signInCards.schoolId', '=', schoolId).on('signInCards.revokedAt', 'is', null))
+    .leftJoin('signInCards', (j) =>
+      j.onRef('signInCards.userId', '=', 'users.id').on('signInCards.schoolId', '=', schoolId).on('signInCards.revokedAt', 'is', null),
+    )
     .select(['users.id', 'users.displayName', 'users.username', 'users.locale', 'signInCards.createdAt as issuedAt', 'signInCards.lastUsedAt'])
     .where('memberships.groupId', '=', groupId)
     .where('memberships.role', '=', 'pupil')

@@ -48,7 +48,13 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
   }
 
   /** New cards for these pupils, their earlier ones revoked, in one transaction; the codes are returned once and never kept. */
-  async function issue(actor: Actor, schoolId: string, pupils: readonly Pupil[], ip: string | null, context: Record<string, unknown>): Promise<IssuedCardsResponse> {
+  async function issue(
+    actor: Actor,
+    schoolId: string,
+    pupils: readonly Pupil[],
+    ip: string | null,
+    context: Record<string, unknown>,
+  ): Promise<IssuedCardsResponse> {
     const school = await schoolOf(db, schoolId);
     if (!school) throw new NotFound('The school');
     const made = pupils.map((p) => ({ pupil: p, code: newCardCode() }));
@@ -60,7 +66,12 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
       url: cardUrl(publicUrl, code),
     }));
     const revoked = await db.transaction().execute(async (trx) => {
-      const ended = await revokeLive(trx, schoolId, pupils.map((p) => p.id), actor.id);
+      const ended = await revokeLive(
+        trx,
+        schoolId,
+        pupils.map((p) => p.id),
+        actor.id,
+      );
       if (cards.length > 0) {
         await trx
           .insertInto('signInCards')
@@ -81,7 +92,10 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
       return ended;
     });
     // After commit: sessions opened with a replaced card end with it.
-    await endCardSessions(revoked.map((r) => r.id), 'signed_out');
+    await endCardSessions(
+      revoked.map((r) => r.id),
+      'signed_out',
+    );
     return { schoolName: school.name, cards };
   }
 
@@ -89,11 +103,22 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
     const revoked = await db.transaction().execute(async (trx) => {
       const rows = await revokeLive(trx, schoolId, pupilIds, actor.id);
       for (const r of rows) {
-        await recordAudit(trx, { actorId: actor.id, action: 'signInCard.revoke', subjectType: 'user', subjectId: r.userId, subjectUserId: r.userId, details: { schoolId }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'signInCard.revoke',
+          subjectType: 'user',
+          subjectId: r.userId,
+          subjectUserId: r.userId,
+          details: { schoolId },
+          ip,
+        });
       }
       return rows;
     });
-    await endCardSessions(revoked.map((r) => r.id), 'signed_out');
+    await endCardSessions(
+      revoked.map((r) => r.id),
+      'signed_out',
+    );
     return revoked.length;
   }
 
@@ -165,12 +190,7 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
       const { group, resource } = await groupResource(groupId);
       authorize(actor, 'signInCard.manage', resource, 'The group');
       // Inactive pupils' cards are revoked too: a card of a pupil who left must not wake up with the account.
-      const members = await db
-        .selectFrom('memberships')
-        .select('userId')
-        .where('groupId', '=', group.id)
-        .where('role', '=', 'pupil')
-        .execute();
+      const members = await db.selectFrom('memberships').select('userId').where('groupId', '=', group.id).where('role', '=', 'pupil').execute();
       const inGroup = new Set(members.map((m) => m.userId));
       if (pupilIds && pupilIds.some((id) => !inGroup.has(id))) throw new BadRequest('Some of the chosen people are not pupils of this group.');
       return revoke(actor, group.schoolId, pupilIds ?? [...inGroup], ip);
@@ -187,7 +207,12 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
       };
     },
 
-    async updateSettings(actor: Actor, schoolId: string, input: { hoursStart: string | null; hoursEnd: string | null }, ip: string | null): Promise<CardSettings> {
+    async updateSettings(
+      actor: Actor,
+      schoolId: string,
+      input: { hoursStart: string | null; hoursEnd: string | null },
+      ip: string | null,
+    ): Promise<CardSettings> {
       authorize(actor, 'signInCard.manageSchool', { type: 'school', schoolId }, 'The school');
       const hoursStart = input.hoursStart === null ? null : clockToMinutes(input.hoursStart);
       const hoursEnd = input.hoursEnd === null ? null : clockToMinutes(input.hoursEnd);
