@@ -38,7 +38,7 @@ export const cardStateSchema = z.object({
   lastUsedAt: isoDateTime.nullable(),
 });
 export type CardState = z.infer<typeof cardStateSchema>;
-export const groupCardsResponseSchema = z.object({ groupId: idSchema, groupName: z.string(), pupils: z.array(cardStateSchema) });
+export const groupCardsResponseSchema = z.object({ groupId: idSchema, schoolId: idSchema, groupName: z.string(), pupils: z.array(cardStateSchema) });
 export type GroupCardsResponse = z.infer<typeof groupCardsResponseSchema>;
 
 /** One printed card: shown once, when issued (only a hash is kept). */
@@ -90,7 +90,7 @@ export const userDirectoryQuerySchema = z
       .default(25),
   })
   .strict();
-export type UserDirectoryQuery = z.input<typeof userDirectoryQuerySchema>;
+export type UserDirectoryQuery = z.output<typeof userDirectoryQuerySchema>;
 export const directoryUserSchema = z.object({
   id: idSchema,
   username: z.string(),

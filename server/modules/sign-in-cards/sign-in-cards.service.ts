@@ -160,6 +160,7 @@ export function signInCardsService({ db, publicUrl, endCardSessions }: SignInCar
       const pupils = await groupPupils(db, group.id, group.schoolId);
       return {
         groupId: group.id,
+        schoolId: group.schoolId,
         groupName: group.name,
         pupils: pupils.map((p) => ({
           pupilId: p.id,
