@@ -130,7 +130,10 @@ export function UserDirectory({ schoolId, schoolName }: { schoolId: string; scho
           <p role="status">{t('signInCards.directory.count', { count: total, page, pages: pageCount })}</p>
           <div className="table-wrap table-wrap--stack">
             <table>
-              <caption>{t('admin.users.caption', { school: schoolName })}</caption>
+              <caption>
+                {t('admin.users.caption', { school: schoolName })}
+                {query.role ? ` (${t(`roles.${query.role}`)})` : ''}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">
