@@ -88,4 +88,24 @@ describe('QR sign-in cards in a browser', () => {
       await late.close();
     }
   });
+
+  it("the admin's user list: search, choose, deactivate with confirmation, and undo", async () => {
+    const admin = await suite.session('demo.admin');
+    const schools = (await apiJson<{ schools: Array<{ id: string }> }>(admin.page, 'GET', '/api/schools')).body.schools;
+    const schoolId = schools[0]!.id;
+    await admin.page.goto(`/admin/schools/${schoolId}/users`);
+    await admin.page.getByLabel(fi.signInCards.directory.search).fill('Aino');
+    await admin.page.getByRole('button', { name: fi.signInCards.directory.searchButton, exact: true }).click();
+    await admin.page.waitForURL('**/users?q=Aino');
+    const row = admin.page.getByRole('row').filter({ hasText: 'Aino Mäkinen' });
+    await row.waitFor({ timeout: TIMEOUT });
+    await row.getByRole('checkbox').check();
+    await admin.page.getByRole('heading', { name: fi.signInCards.directory.chosen_one.replace('{{count}}', '1') }).waitFor({ timeout: TIMEOUT });
+    await expectAccessible(admin.page, 'user list with a choice');
+    await admin.page.getByRole('button', { name: fi.signInCards.directory.deactivate, exact: true }).click();
+    await admin.page.getByRole('dialog').getByRole('button', { name: fi.signInCards.directory.deactivate }).click();
+    await expect.poll(() => row.textContent(), { timeout: TIMEOUT }).toContain(fi.admin.users.inactive);
+    await admin.page.getByRole('button', { name: fi.signInCards.directory.undo }).click();
+    await expect.poll(() => row.textContent(), { timeout: TIMEOUT }).toContain(fi.admin.users.active);
+  });
 });
