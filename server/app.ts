@@ -13,6 +13,7 @@ import { requestLogger } from './http/request-log.ts';
 import { mountRoutes, type AnyRoute } from './http/route.ts';
 import { sameOriginGuard } from './http/same-origin.ts';
 import { forgetSessionsAfterWrites, isRead } from './auth/session-cache-sync.ts';
+import { narrowForCard } from './auth/policy.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { healthRouter } from './modules/system/system.routes.ts';
 
@@ -87,7 +88,7 @@ export function buildApp(deps: AppDeps): express.Express {
   // which sign in, sign out and regenerate.
   const writerSession = Router();
   writerSession.use(deps.sessionMiddleware, deps.passport.initialize(), deps.passport.session(), (req, _res, next) => {
-    req.actor = req.user ? { ...req.user, sessionId: req.sessionID } : null;
+    req.actor = req.user ? narrowForCard({ ...req.user, sessionId: req.sessionID }, req.session.signInCard?.schoolId) : null;
     next();
   });
   api.use((req, res, next) => (isRead(req.method) ? deps.readSession(req, res, next) : writerSession(req, res, next)));

@@ -18,6 +18,10 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { authService } from './modules/auth/auth.service.ts';
 import { loginLimiter, type LoginLimits } from './modules/auth/login-limiter.ts';
 import { orgRoutes } from './modules/org/org.routes.ts';
+import { userDirectoryRoutes } from './modules/org/user-directory.routes.ts';
+import { userDirectoryService } from './modules/org/user-directory.service.ts';
+import { signInCardRoutes } from './modules/sign-in-cards/sign-in-cards.routes.ts';
+import { signInCardsService } from './modules/sign-in-cards/sign-in-cards.service.ts';
 import { artefactUploads } from './modules/artefacts/artefact-media.ts';
 import { artefactRoutes } from './modules/artefacts/artefacts.routes.ts';
 import { artefactsService } from './modules/artefacts/artefacts.service.ts';
@@ -196,6 +200,15 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback, feedbackVoiceUpload),
     ...portability.routes,
+    // Issue 11 §3 and §6: QR sign-in cards, the admin's user list.
+    ...signInCardRoutes({
+      cards: signInCardsService({ db: database.db, publicUrl: config.publicUrl, endCardSessions: (ids, reason) => sessions.destroyCardSessions(ids, reason) }),
+      auth,
+      users: usersService(orgDeps),
+      limiter,
+      cookieName: SESSION_COOKIE,
+    }),
+    ...userDirectoryRoutes(userDirectoryService(orgDeps)),
   ];
   if (config.demo) {
     await seedDemoPortfolio({

@@ -17,6 +17,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     passport?: { user?: string };
+    /** Issue 11 §3: the session was opened with this sign-in card (see policy.ts narrowForCard). */
+    signInCard?: { cardId: string; schoolId: string };
   }
 }
 

@@ -16,4 +16,6 @@ export interface Actor {
   /** Groups where this user's children are pupils. */
   readonly childGroupIds: ReadonlySet<string>;
   readonly sessionId: string;
+  /** Set when this session was opened with a QR sign-in card (issue 11 §3): the card's school. See `narrowForCard`. */
+  readonly cardSchoolId?: string;
 }

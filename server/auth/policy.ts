@@ -116,7 +116,8 @@ const rules = {
   // teachers see parts of the portfolio, but a whole-portfolio archive is not theirs to take.
   'portfolio.export': (a: Actor, r: ResourceOf<'pupil'>) => exportScope(a, r) !== null,
   // Importing into a portfolio: the pupil themselves, or an admin of the pupil's school.
-  'portfolio.import': (a: Actor, r: ResourceOf<'pupil'>) => (a.id === r.pupilId && hasRole(a, 'pupil')) || r.schoolIds.some((s) => adminOf(a, s)),
+  'portfolio.import': (a: Actor, r: ResourceOf<'pupil'>) =>
+    (a.id === r.pupilId && hasRole(a, 'pupil') && !a.cardSchoolId) || r.schoolIds.some((s) => adminOf(a, s)),
   // Importing into a new pupil account: an admin of the school where it is created.
   'portfolio.importNew': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
   // A job and its archive: only whoever asked for it, and the admins of the school it concerns.
@@ -174,6 +175,16 @@ const rules = {
     const scope = goalAssessmentScope(a, r.goal);
     return scope === 'all' || (scope === 'shared' && r.sharedWithGuardians);
   },
+  // --- Sign-in cards (issue 11 §3) ---
+  // A group's teachers and the school's admins print and revoke its pupils' cards; never from a card session.
+  'signInCard.manage': (a: Actor, r: ResourceOf<'group'>) => !a.cardSchoolId && (adminOf(a, r.schoolId) || a.teacherGroupIds.has(r.groupId)),
+  // Across groups (the admin's user list) and the school's sign-in hours: the school's admins.
+  'signInCard.manageSchool': (a: Actor, r: ResourceOf<'school'>) => !a.cardSchoolId && adminOf(a, r.schoolId),
+  'signInCard.readSettings': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId) || roleAt(a, r.schoolId, 'teacher'),
+  // A card session posts in the pupil's own portfolio; it does not change the account's settings.
+  'me.update': (a: Actor) => !a.cardSchoolId,
+  // --- Admin's user list (issue 11 §6) ---
+  'user.bulkManage': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
 } as const;
 
 type Rules = typeof rules;
@@ -345,4 +356,23 @@ function adminWhereActorIsNot(a: Actor, r: ResourceOf<'user'>): boolean {
 }
 function memberOf(a: Actor, schoolId: string): boolean {
   return a.roles.some((r) => r.schoolId === schoolId);
+}
+
+// --- Sign-in cards (issue 11 §3) ---
+/**
+ * A session opened with a sign-in card is narrower than a password session: the actor is only a pupil
+ * of the card's school (any other role the account holds, as a teacher, a guardian or an admin anywhere,
+ * is not part of it), so it reaches the pupil's own portfolio and nothing else. Rules above also deny it
+ * account settings and portfolio imports. Applied where every request's actor is built (session-reader.ts, app.ts).
+ */
+export function narrowForCard<T extends Omit<Actor, 'cardSchoolId'>>(actor: T, cardSchoolId: string | null | undefined): T & { cardSchoolId?: string } {
+  if (!cardSchoolId) return actor;
+  return {
+    ...actor,
+    cardSchoolId,
+    roles: actor.roles.filter((r) => r.schoolId === cardSchoolId && r.role === 'pupil'),
+    teacherGroupIds: new Set<string>(),
+    childIds: new Set<string>(),
+    childGroupIds: new Set<string>(),
+  };
 }

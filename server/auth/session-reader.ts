@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ActorFactsRow } from '../modules/org/org.repo.ts';
 import type { ActorFacts } from '../modules/auth/auth.service.ts';
+import { narrowForCard } from './policy.ts';
 import { sessionCookie, signedSessionId } from './session-cookie.ts';
 import type { DbSessionStore } from './session-store.ts';
 
@@ -41,7 +42,7 @@ export function sessionReader(options: SessionReaderOptions): RequestHandler {
     store.read(sid).then((session) => {
       const actor = session?.user && session.user.id === session.userId ? actorOf(session.user) : null;
       if (!actor) return next();
-      req.actor = { ...actor, sessionId: sid };
+      req.actor = narrowForCard({ ...actor, sessionId: sid }, session?.cardSchoolId);
       const expires = new Date(Date.now() + options.maxAgeMs);
       const renewed = store.renewIfDue(sid, expires, (err) => {
         if (err) options.logger.warn({ err }, 'session expiry could not be renewed');

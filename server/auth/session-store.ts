@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import session from 'express-session';
+import { sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { SessionEndReason } from '../../shared/realtime.ts';
 import type { Db } from '../db/database.ts';
@@ -24,6 +25,8 @@ export interface CachedSession {
   readonly user: ActorFactsRow | null;
   readonly expiresAt: number;
   readonly readAt: number;
+  /** The school of the sign-in card that opened this session, or null (issue 11 §3). */
+  readonly cardSchoolId: string | null;
 }
 
 /**
@@ -141,6 +144,7 @@ export class DbSessionStore extends session.Store {
       user: row.user ?? null,
       expiresAt: row.expiresAt.getTime(),
       readAt: now,
+      cardSchoolId: data.signInCard?.schoolId ?? null,
     };
     if (this.cacheMs > 0 && generation === this.generation) {
       if (this.cache.size >= CACHE_ENTRIES) this.dropStale(now);
@@ -234,6 +238,20 @@ export class DbSessionStore extends session.Store {
     let query = this.db.deleteFrom('sessions').where('userId', '=', userId);
     if (exceptSid) query = query.where('sid', '<>', exceptSid);
     const ended = (await query.returning('sid').execute()).map((r) => r.sid);
+    this.report(ended, reason);
+    return ended;
+  }
+
+  /** Ends the sessions opened with these sign-in cards (a revoked card's sessions end with it); returns their ids. */
+  async destroyCardSessions(cardIds: readonly string[], reason: SessionEndReason): Promise<string[]> {
+    if (cardIds.length === 0) return [];
+    const ended = (
+      await this.db
+        .deleteFrom('sessions')
+        .where(sql<string>`data -> 'signInCard' ->> 'cardId'`, 'in', [...cardIds])
+        .returning('sid')
+        .execute()
+    ).map((r) => r.sid);
     this.report(ended, reason);
     return ended;
   }

@@ -37,6 +37,8 @@ export interface Database {
   assessmentScales: AssessmentScalesTable;
   goalAssessments: GoalAssessmentsTable;
   artefactEvents: ArtefactEventsTable;
+  signInCards: SignInCardsTable;
+  signInCardSettings: SignInCardSettingsTable;
 }
 
 /** Issue 10 §4 (migration 0022): non-content changes of an artefact, shown in its history as events. */
@@ -383,4 +385,25 @@ export interface ArtefactSnapshot {
   /** Absent in versions saved before tags existed (migration 0014). */
   tags?: string[];
   mediaIds: string[];
+}
+
+/** Issue 11 §3 (migration 0032): QR sign-in cards; only the secret's SHA-256 (hex) is kept. */
+export interface SignInCardsTable {
+  id: Generated<string>;
+  schoolId: string;
+  userId: string;
+  secretHash: string;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  lastUsedAt: Date | null;
+}
+
+/** When a school's cards work: minutes of the day in the school's zone, [start, end); null = any time. */
+export interface SignInCardSettingsTable {
+  schoolId: string;
+  hoursStart: number | null;
+  hoursEnd: number | null;
+  updatedAt: UpdatedAt;
 }

@@ -18,17 +18,26 @@ const SECRET_PARAM_IN_TEXT =
   /((?:[?&;]|%3f|%26|%253f|%2526)(?:x-amz-[a-z0-9-]+|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-[a-z0-9-]+)(?:=|%3d|%253d))(?:(?!%26|%2526)[^&#\s"'<>])*/gi;
 const BLOB_TOKEN_IN_TEXT = /((?:\/|%2f)api(?:\/|%2f)blobs(?:\/|%2f))[A-Za-z0-9_.~-]+/gi;
 const COOKIE_IN_TEXT = /((?:polku\.sid|connect\.sid)=)[^;\s"',]*/gi;
+// Issue 11 §3: a sign-in card's URL carries its code in the fragment (/card#<code>), which no request
+// sends; but a URL can still be written into a message, a Referer by a careless client, or a log field.
+const CARD_CODE_IN_TEXT = /((?:\/|%2f)card(?:#|%23|%2523))[A-Za-z0-9 -]+/gi;
+/** Fields that hold a card code (the sign-in body's `cardCode`), replaced wherever they are logged. */
+const SECRET_FIELDS = new Set(['cardcode']);
 
 /** A string with every signed-URL secret and session cookie value replaced. */
 export function scrubText(text: string): string {
-  if (!/[?&;=%]|\/api\/blobs\//i.test(text)) return text;
-  return text.replace(SECRET_PARAM_IN_TEXT, `$1${REDACTED}`).replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`).replace(COOKIE_IN_TEXT, `$1${REDACTED}`);
+  if (!/[?&;=%#]|\/api\/blobs\//i.test(text)) return text;
+  return text
+    .replace(SECRET_PARAM_IN_TEXT, `$1${REDACTED}`)
+    .replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`)
+    .replace(COOKIE_IN_TEXT, `$1${REDACTED}`)
+    .replace(CARD_CODE_IN_TEXT, `$1${REDACTED}`);
 }
 
 /** A URL (absolute or a request path) with the values of sensitive query parameters and blob tokens replaced. */
 export function scrubUrl(url: string): string {
   const q = url.indexOf('?');
-  const path = (q === -1 ? url : url.slice(0, q)).replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`);
+  const path = (q === -1 ? url : url.slice(0, q)).replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`).replace(CARD_CODE_IN_TEXT, `$1${REDACTED}`);
   if (q === -1) return path;
   const query = url
     .slice(q + 1)
@@ -70,7 +79,7 @@ function scrubValue(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const lower = k.toLowerCase();
-    if (SECRET_HEADERS.has(lower)) out[k] = REDACTED;
+    if (SECRET_HEADERS.has(lower) || SECRET_FIELDS.has(lower)) out[k] = REDACTED;
     else if (lower === 'headers') out[k] = scrubHeaders(v);
     else out[k] = scrubValue(v, depth + 1);
   }
@@ -119,7 +128,7 @@ export const redactingChildOptions: ChildLoggerOptions = {
         const lower = k.toLowerCase();
         // req, res and err are raw objects here; their serializers (above) run after this.
         if (lower === 'req' || lower === 'res' || lower === 'err' || lower === 'error') out[k] = v;
-        else if (SECRET_HEADERS.has(lower)) out[k] = REDACTED;
+        else if (SECRET_HEADERS.has(lower) || SECRET_FIELDS.has(lower)) out[k] = REDACTED;
         else if (lower === 'headers') out[k] = scrubHeaders(v);
         else out[k] = scrubValue(v, 1);
       }

@@ -8,6 +8,7 @@ import { blobKey } from '../../server/storage/blob-store.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { wavTone } from '../helpers/artefact-upload.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
+import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -593,6 +594,62 @@ const cases: Case[] = [
     request: async (w, app) => ({ path: `/api/imports/${await portabilityJob(app, w, 'import')}` }),
     expect: expectation({ pupil: 200, admin: 200 }, 404),
   },
+  // --- Sign-in cards and the admin's user list (issue 11 §3, §6) ---
+  {
+    route: 'POST /api/auth/card',
+    // A fresh card of a fresh pupil of school B for every actor: anyone holding a card may sign in with it.
+    request: async (w, app) => {
+      const code = newCardCode();
+      const pupil = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolB.id });
+      await app.database.db
+        .insertInto('signInCards')
+        .values({ schoolId: w.schoolB.id, userId: pupil.id, secretHash: hashCardCode(code) })
+        .execute();
+      return { path: '/api/auth/card', body: { cardCode: code } };
+    },
+    expect: expectation({ anonymous: 200 }, 200),
+  },
+  {
+    route: 'GET /api/groups/{groupId}/sign-in-cards',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/sign-in-cards` }),
+    expect: expectation({ teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/groups/{groupId}/sign-in-cards',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/sign-in-cards`, body: { pupilIds: [w.classmate.id] } }),
+    expect: expectation({ teacher: 201, admin: 201 }, 404),
+  },
+  {
+    route: 'POST /api/groups/{groupId}/sign-in-cards/revoke',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/sign-in-cards/revoke`, body: { pupilIds: [w.classmate.id] } }),
+    expect: expectation({ teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/schools/{schoolId}/sign-in-cards',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/sign-in-cards`, body: { pupilIds: [w.classmate.id] } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 201 }, 404),
+  },
+  {
+    route: 'GET /api/schools/{schoolId}/sign-in-cards/settings',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/sign-in-cards/settings` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), teacher: 200, otherTeacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'PUT /api/schools/{schoolId}/sign-in-cards/settings',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/sign-in-cards/settings`, body: { hoursStart: null, hoursEnd: null } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/schools/{schoolId}/user-directory',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/user-directory?q=a&role=pupil&page=1` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/schools/{schoolId}/users/bulk',
+    // Activating an active account changes nothing, so every actor's try leaves the world as it was.
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/users/bulk`, body: { action: 'activate', userIds: [w.classmate.id] } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
   // Last: it ends the session it runs in.
   { route: 'POST /api/auth/logout', request: async () => ({ path: '/api/auth/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
 ];
@@ -726,7 +783,7 @@ describe('access matrix', () => {
         if (!client) throw new Error(`no client for ${actor}`);
         const { path, body } = await c.request(world, app);
         // Signing in replaces whatever session the client had, so it runs in a fresh client.
-        const target = c.route === 'POST /api/auth/login' ? app.client() : client;
+        const target = c.route === 'POST /api/auth/login' || c.route === 'POST /api/auth/card' ? app.client() : client;
         const res = await target.request(method, path, body);
         if (res.status !== c.expect[actor]) mismatches.push(`${actor}: expected ${c.expect[actor]}, got ${res.status} ${res.text.slice(0, 120)}`);
         if (res.status >= 400) expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scrubText, scrubUrl } from '../../server/http/log-redaction.ts';
 import { artefactForm } from '../helpers/artefact-upload.ts';
-import { makeUser } from '../helpers/factories.ts';
+import { addMember, makeGroup, makeSchool, makeUser } from '../helpers/factories.ts';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.ts';
 import { startTestApp, TEST_PASSWORD } from '../helpers/test-app.ts';
 
@@ -112,6 +112,44 @@ describe('logs hold no cookie, session id or signed-URL secret', () => {
       expect(text).toContain('[redacted]');
     });
   }
+
+  // Issue 11 §3: a sign-in card's code is a bearer credential for a pupil's account.
+  it('a sign-in card code never reaches the log, however it is sent or written', { timeout: 60_000 }, async () => {
+    const log = capture();
+    const app = await startTestApp({ logger: log.logger });
+    const secrets: string[] = [];
+    try {
+      const db = app.database.db;
+      const { id: schoolId } = await makeSchool(db);
+      const group = await makeGroup(db, schoolId);
+      const teacher = await makeUser(db, { role: 'teacher', schoolId });
+      const pupil = await makeUser(db, { role: 'pupil', schoolId });
+      await addMember(db, group.id, teacher.id, 'teacher');
+      await addMember(db, group.id, pupil.id, 'pupil');
+      const teacherClient = await app.as(teacher.username);
+      const issued = await teacherClient.post<{ cards: Array<{ url: string; code: string }> }>(`/api/groups/${group.id}/sign-in-cards`, {});
+      expect(issued.status).toBe(201);
+      const card = issued.body.cards[0] ?? { url: '', code: '' };
+      const code = card.url.slice(card.url.indexOf('#') + 1);
+      secrets.push(code, card.code, code.toUpperCase());
+      const device = app.client();
+      // The sign-in itself, a careless client sending the card URL as its Referer and in a query, and a module logging it.
+      expect((await device.request('POST', '/api/auth/card', { cardCode: code }, { referer: card.url })).status).toBe(200);
+      await device.request('GET', `/api/nothing-here?next=${encodeURIComponent(card.url)}`, undefined, { referer: card.url });
+      await device.request('POST', '/api/auth/card', { cardCode: `${code}-extra-letters-u` }, { referer: card.url });
+      app.polku.logger.error({ err: new Error(`card ${card.url} failed`), cardCode: code, url: card.url }, 'card sign-in failed');
+    } finally {
+      await app.close();
+    }
+    const text = log.text();
+    expect(text).toContain('/api/auth/card');
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(20);
+      expect(text, `a card code reached the log: ${secret.slice(0, 6)}…`).not.toContain(secret);
+      expect(text).not.toContain(encodeURIComponent(secret));
+    }
+    expect(text).toContain('/card#[redacted]');
+  });
 
   it('scrubs signed-URL parameters and tokens wherever they appear', () => {
     expect(scrubUrl('/p/k?X-Amz-Signature=abc&X-Amz-Credential=k%2F1&partNumber=2')).toBe(

@@ -51,6 +51,20 @@ const portfolioRoutes: RouteObject[] = [
   // Issue 10 §6: the teacher's view of a group (the server decides whose pupils each teacher sees).
   { path: 'teacher/projects/:projectId/heatmap', ...portfolioPage('HeatmapPage', ['teacher']) },
   { path: 'teacher/groups/:groupId/coverage', ...portfolioPage('CoveragePage', ['teacher']) },
+  // Issue 11 §3: a group's sign-in cards (its teachers and the school's admins; the server decides).
+  {
+    path: 'groups/:groupId/cards',
+    lazy: async () => {
+      const { GroupCardsPage } = await import('../features/sign-in-cards/components/group-cards-page.tsx');
+      return {
+        element: (
+          <RequireRole role={teaching}>
+            <GroupCardsPage />
+          </RequireRole>
+        ),
+      };
+    },
+  },
 ];
 
 const adminRoutes: RouteObject = {
@@ -79,6 +93,12 @@ const adminRoutes: RouteObject = {
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage />, hydrateFallbackElement: <Loading /> },
+  // Issue 11 §3: a sign-in card's QR code opens this page (the code in the fragment), or a pupil scans or types it here.
+  {
+    path: '/card',
+    lazy: async () => ({ Component: (await import('../features/sign-in-cards/components/card-sign-in-page.tsx')).CardSignInPage }),
+    hydrateFallbackElement: <Loading />,
+  },
   {
     element: <RequireSession />,
     hydrateFallbackElement: <Loading />,

@@ -28,6 +28,7 @@ export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
     me,
 
     async updateMe(actor: Actor, locale: Locale | null): Promise<MeResponse> {
+      authorize(actor, 'me.update', { type: 'platform' });
       await db.updateTable('users').set({ locale, updatedAt: new Date() }).where('id', '=', actor.id).execute();
       const result = await me(actor.id);
       notifier.toUser(actor.id, 'me.updated', result);

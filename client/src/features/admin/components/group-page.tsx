@@ -34,6 +34,9 @@ export function GroupPage() {
       {detail.isSuccess && (
         <>
           <h2>{detail.data.group.name}</h2>
+          <p>
+            <Link to={`/groups/${encodeURIComponent(detail.data.group.id)}/cards`}>{t('signInCards.group.link')}</Link>
+          </p>
           {/* Keyed by id so the form starts from the saved values when another group opens. */}
           <EditGroupForm key={detail.data.group.id} detail={detail.data} />
           <Members detail={detail.data} schoolId={school.id} />

@@ -61,6 +61,10 @@ export function TeacherHome() {
                     <Link className="button button--secondary button--small" to={groupOverviewPath(group.id)}>
                       {t('teacher.openOverview')}
                       <span className="visually-hidden"> {group.name}</span>
+                    </Link>{' '}
+                    <Link className="button button--secondary button--small" to={`/groups/${encodeURIComponent(group.id)}/cards`}>
+                      {t('signInCards.group.link')}
+                      <span className="visually-hidden"> {group.name}</span>
                     </Link>
                   </p>
                 </section>
