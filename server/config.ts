@@ -80,7 +80,14 @@ const envSchema = z.object({
   SMTP_PASSWORD: optionalString,
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().max(300).optional()),
   INVITATION_VALID_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(365).default(30)),
-  PASSWORD_RESET_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(24 * 60).default(30)),
+  PASSWORD_RESET_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

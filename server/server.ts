@@ -187,7 +187,16 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...portability.routes,
   ];
   // Issue 11 §4–5: guardian invitations, e-mail and password reset.
-  const invitations = invitationsModule({ config, database, auth, users: usersService(orgDeps), limiter, forgetSessions, logger, limits: options.attemptLimits });
+  const invitations = invitationsModule({
+    config,
+    database,
+    auth,
+    users: usersService(orgDeps),
+    limiter,
+    forgetSessions,
+    logger,
+    limits: options.attemptLimits,
+  });
   routes.push(...invitations.routes);
   if (config.demo) {
     await seedDemoPortfolio({

@@ -70,7 +70,9 @@ export const acceptInvitationRequestSchema = z
   .object({
     code: invitationCodeSchema,
     account: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('new'), username: usernameSchema, displayName: nameText(200), password: passwordSchema, email: emailSchema.optional() }).strict(),
+      z
+        .object({ kind: z.literal('new'), username: usernameSchema, displayName: nameText(200), password: passwordSchema, email: emailSchema.optional() })
+        .strict(),
       z.object({ kind: z.literal('existing'), username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1000) }).strict(),
       // The account already signed in (with a password, or later with a school's Google or Microsoft sign-in).
       z.object({ kind: z.literal('session') }).strict(),

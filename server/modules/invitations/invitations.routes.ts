@@ -115,7 +115,7 @@ export function invitationRoutes({ invitations, resets, auth, users, limiter }: 
       path: '/api/invitations/open',
       tag,
       auth: 'public',
-      summary: "Open an invitation by its code: whose it is (marks it opened; wrong codes are rate limited)",
+      summary: 'Open an invitation by its code: whose it is (marks it opened; wrong codes are rate limited)',
       body: openInvitationRequestSchema,
       response: openInvitationResponseSchema,
       handler: ({ body, req }) => invitations.open(body.code, req.ip ?? 'unknown'),

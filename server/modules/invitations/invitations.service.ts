@@ -28,8 +28,7 @@ export interface InvitationsDeps {
 
 /** What accepting asks of the account: a new one, or one whose identity the caller has already established. */
 export type AcceptAccount =
-  | { kind: 'new'; username: string; displayName: string; password: string; email?: string | undefined }
-  | { kind: 'existing'; userId: string };
+  { kind: 'new'; username: string; displayName: string; password: string; email?: string | undefined } | { kind: 'existing'; userId: string };
 
 const invalidCode = () => {
   const err = new HttpError(400, 'bad_request', 'This invitation code does not work. Check the code in the letter, or ask the school for a new invitation.');
@@ -105,7 +104,13 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
     return row;
   }
 
-  async function insertInvitations(actor: Actor, schoolId: string, pupils: Array<{ pupilId: string; email: string | null }>, locale: Locale | null, ip?: string) {
+  async function insertInvitations(
+    actor: Actor,
+    schoolId: string,
+    pupils: Array<{ pupilId: string; email: string | null }>,
+    locale: Locale | null,
+    ip?: string,
+  ) {
     return db.transaction().execute(async (trx) => {
       const ids: string[] = [];
       for (const p of pupils) {
@@ -113,7 +118,15 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
         const placeholder = invitationCodeHash(`${newInvitationCode()}-${newInvitationCode()}`);
         const row = await trx
           .insertInto('guardianInvitations')
-          .values({ schoolId, pupilId: p.pupilId, createdBy: actor.id, email: p.email, locale, codeHash: placeholder, expiresAt: new Date(Date.now() + validMs) })
+          .values({
+            schoolId,
+            pupilId: p.pupilId,
+            createdBy: actor.id,
+            email: p.email,
+            locale,
+            codeHash: placeholder,
+            expiresAt: new Date(Date.now() + validMs),
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         ids.push(row.id);
@@ -145,7 +158,9 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
         const members = await db
           .selectFrom('memberships')
           .innerJoin('users', 'users.id', 'memberships.userId')
-          .innerJoin('schoolRoles', (j) => j.onRef('schoolRoles.userId', '=', 'users.id').on('schoolRoles.schoolId', '=', group.schoolId).on('schoolRoles.role', '=', 'pupil'))
+          .innerJoin('schoolRoles', (j) =>
+            j.onRef('schoolRoles.userId', '=', 'users.id').on('schoolRoles.schoolId', '=', group.schoolId).on('schoolRoles.role', '=', 'pupil'),
+          )
           .select('users.id')
           .where('memberships.groupId', '=', group.id)
           .where('memberships.role', '=', 'pupil')
@@ -157,7 +172,8 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
       } else {
         const schools = await db.selectFrom('schoolRoles').select('schoolId').where('userId', '=', input.pupilId).where('role', '=', 'pupil').execute();
         let chosen: string | null = null;
-        for (const s of schools) if (!chosen && can(actor, 'guardianInvitation.manage', await pupilAtSchool(db, input.pupilId, s.schoolId))) chosen = s.schoolId;
+        for (const s of schools)
+          if (!chosen && can(actor, 'guardianInvitation.manage', await pupilAtSchool(db, input.pupilId, s.schoolId))) chosen = s.schoolId;
         if (!chosen) {
           authorize(
             actor,
@@ -186,7 +202,14 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
       const locale = input.locale ?? row.locale;
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('guardianInvitations').set({ email, locale }).where('id', '=', id).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'guardianInvitation.resend', subjectType: 'guardianInvitation', subjectId: id, subjectUserId: row.pupilId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'guardianInvitation.resend',
+          subjectType: 'guardianInvitation',
+          subjectId: id,
+          subjectUserId: row.pupilId,
+          ip,
+        });
       });
       const letter = await issue(id, email, locale);
       return { invitations: await listByIds([id]), letters: [letter] };
@@ -203,7 +226,14 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           .where('acceptedAt', 'is', null)
           .executeTakeFirst();
         if (Number(done.numUpdatedRows) === 0) throw new Conflict('This invitation has already been used or withdrawn.');
-        await recordAudit(trx, { actorId: actor.id, action: 'guardianInvitation.revoke', subjectType: 'guardianInvitation', subjectId: id, subjectUserId: row.pupilId, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'guardianInvitation.revoke',
+          subjectType: 'guardianInvitation',
+          subjectId: id,
+          subjectUserId: row.pupilId,
+          ip,
+        });
       });
       const [presented] = await listByIds([id]);
       return presented!;
@@ -214,7 +244,12 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
       const visible: string[] = [];
       for (const s of schools) if (can(actor, 'guardianInvitation.manage', await pupilAtSchool(db, pupilId, s.schoolId))) visible.push(s.schoolId);
       if (visible.length === 0) {
-        authorize(actor, 'guardianInvitation.manage', { type: 'pupil', pupilId, schoolIds: schools.map((s) => s.schoolId), groupIds: [], projectTeacherIds: [] }, 'The pupil');
+        authorize(
+          actor,
+          'guardianInvitation.manage',
+          { type: 'pupil', pupilId, schoolIds: schools.map((s) => s.schoolId), groupIds: [], projectTeacherIds: [] },
+          'The pupil',
+        );
         throw new NotFound('The pupil');
       }
       return (await invitationRows(db).where('i.pupilId', '=', pupilId).where('i.schoolId', 'in', visible).execute()).map(presentInvitation);
@@ -242,7 +277,8 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
      */
     async open(code: string, address: string): Promise<OpenInvitationResponse> {
       const row = await this.findUsable(code, address);
-      if (!row.openedAt) await db.updateTable('guardianInvitations').set({ openedAt: new Date() }).where('id', '=', row.id).where('openedAt', 'is', null).execute();
+      if (!row.openedAt)
+        await db.updateTable('guardianInvitations').set({ openedAt: new Date() }).where('id', '=', row.id).where('openedAt', 'is', null).execute();
       const facts = await db
         .selectFrom('users')
         .innerJoin('schools', (j) => j.on('schools.id', '=', row.schoolId))
@@ -312,8 +348,16 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
         } else {
           userId = account.userId;
         }
-        await trx.insertInto('schoolRoles').values({ schoolId: claimed.schoolId, userId, role: 'guardian' }).onConflict((oc) => oc.doNothing()).execute();
-        await trx.insertInto('guardianLinks').values({ guardianId: userId, pupilId: claimed.pupilId }).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto('schoolRoles')
+          .values({ schoolId: claimed.schoolId, userId, role: 'guardian' })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        await trx
+          .insertInto('guardianLinks')
+          .values({ guardianId: userId, pupilId: claimed.pupilId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
         await trx.updateTable('guardianInvitations').set({ acceptedBy: userId }).where('id', '=', claimed.id).execute();
         await recordAudit(trx, {
           actorId: userId,
@@ -338,7 +382,14 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
       const ended = await db.transaction().execute(async (trx) => {
         const rows = await trx
           .deleteFrom('guardianLinks')
-          .where('pupilId', 'in', trx.selectFrom('users').select('id').where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`))
+          .where(
+            'pupilId',
+            'in',
+            trx
+              .selectFrom('users')
+              .select('id')
+              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
+          )
           .returning(['guardianId', 'pupilId'])
           .execute();
         for (const r of rows) {
@@ -356,7 +407,14 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           .set({ revokedAt: new Date() })
           .where('revokedAt', 'is', null)
           .where('acceptedAt', 'is', null)
-          .where('pupilId', 'in', trx.selectFrom('users').select('id').where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`))
+          .where(
+            'pupilId',
+            'in',
+            trx
+              .selectFrom('users')
+              .select('id')
+              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
+          )
           .execute();
         return rows.length;
       });

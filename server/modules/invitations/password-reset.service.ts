@@ -32,12 +32,27 @@ const MAX_ACCOUNTS_PER_ADDRESS = 5;
 export function passwordResetService(deps: PasswordResetDeps) {
   const { db, mailer } = deps;
 
-  async function setPassword(userId: string, passwordHash: string, action: string, actorId: string | null, ip: string | undefined, details?: Record<string, unknown>) {
+  async function setPassword(
+    userId: string,
+    passwordHash: string,
+    action: string,
+    actorId: string | null,
+    ip: string | undefined,
+    details?: Record<string, unknown>,
+  ) {
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ passwordHash, updatedAt: new Date() }).where('id', '=', userId).execute();
       // Any other link still out there stops working with the new password.
       await trx.deleteFrom('passwordResets').where('userId', '=', userId).where('usedAt', 'is', null).execute();
-      await recordAudit(trx, { actorId, action, subjectType: 'user', subjectId: userId, subjectUserId: userId, ...(details ? { details } : {}), ip: ip ?? null });
+      await recordAudit(trx, {
+        actorId,
+        action,
+        subjectType: 'user',
+        subjectId: userId,
+        subjectUserId: userId,
+        ...(details ? { details } : {}),
+        ip: ip ?? null,
+      });
     });
     // After commit: every session of the account ends, with its sockets, in every process.
     await deps.endUserSessions(userId, 'password_changed');
@@ -77,7 +92,14 @@ export function passwordResetService(deps: PasswordResetDeps) {
             .insertInto('passwordResets')
             .values({ tokenHash: sha256(token), userId: user.id, expiresAt: new Date(Date.now() + deps.validMs) })
             .execute();
-          await recordAudit(trx, { actorId: null, action: 'auth.passwordResetRequested', subjectType: 'user', subjectId: user.id, subjectUserId: user.id, ip: address });
+          await recordAudit(trx, {
+            actorId: null,
+            action: 'auth.passwordResetRequested',
+            subjectType: 'user',
+            subjectId: user.id,
+            subjectUserId: user.id,
+            ip: address,
+          });
         });
         const message = passwordResetMail(locale ?? user.locale ?? DEFAULT_LOCALE, {
           displayName: user.displayName,

@@ -32,7 +32,11 @@ export function actorFactsSelection(eb: ExpressionBuilder<Database, 'users'>) {
       'memberships',
     ),
     jsonArrayFrom(
-      eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id').where(guardianLinkInForce('guardianLinks.pupilId')),
+      eb
+        .selectFrom('guardianLinks')
+        .select('guardianLinks.pupilId')
+        .whereRef('guardianLinks.guardianId', '=', 'users.id')
+        .where(guardianLinkInForce('guardianLinks.pupilId')),
     ).as('children'),
     jsonArrayFrom(
       eb
