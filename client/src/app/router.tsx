@@ -77,8 +77,16 @@ const adminRoutes: RouteObject = {
   ],
 };
 
+/** Issue 11 §4–5: pages reached before signing in (an invitation, a forgotten password), loaded on first use. */
+const invitationPage = (name: 'AcceptInvitationPage' | 'ForgotPasswordPage' | 'ResetPasswordPage'): Pick<RouteObject, 'lazy'> => ({
+  lazy: async () => ({ Component: (await import('../features/invitations/components/invitation-pages.ts'))[name] }),
+});
+
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage />, hydrateFallbackElement: <Loading /> },
+  { path: '/invitation', ...invitationPage('AcceptInvitationPage'), hydrateFallbackElement: <Loading /> },
+  { path: '/forgot-password', ...invitationPage('ForgotPasswordPage'), hydrateFallbackElement: <Loading /> },
+  { path: '/reset-password', ...invitationPage('ResetPasswordPage'), hydrateFallbackElement: <Loading /> },
   {
     element: <RequireSession />,
     hydrateFallbackElement: <Loading />,
