@@ -17,7 +17,8 @@ export const invitationsApi = {
   open: (code: string) => http.post('/api/invitations/open', { code }, openInvitationResponseSchema),
   accept: (body: AcceptInvitationRequest) => http.post('/api/invitations/accept', body, meResponseSchema),
   forGroup: (groupId: string) => http.get(apiPath('/api/groups', groupId, 'guardian-invitations'), invitationListSchema),
-  inviteGroup: (groupId: string, locale?: Locale) => http.post('/api/guardian-invitations', { groupId, ...(locale ? { locale } : {}) }, invitationLettersSchema),
+  inviteGroup: (groupId: string, locale?: Locale) =>
+    http.post('/api/guardian-invitations', { groupId, ...(locale ? { locale } : {}) }, invitationLettersSchema),
   invitePupil: (pupilId: string, email?: string, locale?: Locale) =>
     http.post('/api/guardian-invitations', { pupilId, ...(email ? { email } : {}), ...(locale ? { locale } : {}) }, invitationLettersSchema),
   resend: (invitationId: string) => http.post(apiPath('/api/guardian-invitations', invitationId, 'resend'), {}, invitationLettersSchema),

@@ -93,12 +93,25 @@ function AcceptForm({ code, invitation, signedInAs }: { code: string; invitation
     >
       <p className="lead">{t('invitations.accept.forChild', { pupil: invitation.pupilName, school: invitation.schoolName })}</p>
       <FormError message={accept.isError ? invitationError(t, accept.error) : null} />
-      <RadioGroup name="account" legend={t('invitations.accept.howLegend')} options={options} value={kind} onChange={(v) => setKind(v as AccountKind | 'session')} />
+      <RadioGroup
+        name="account"
+        legend={t('invitations.accept.howLegend')}
+        options={options}
+        value={kind}
+        onChange={(v) => setKind(v as AccountKind | 'session')}
+      />
       {kind !== 'session' && (
         <>
           <TextField name="username" label={t('auth.username')} value={username} onChange={setUsername} autoComplete="username" spellCheck={false} required />
           {kind === 'new' && (
-            <TextField name="displayName" label={t('invitations.accept.displayName')} value={displayName} onChange={setDisplayName} autoComplete="name" required />
+            <TextField
+              name="displayName"
+              label={t('invitations.accept.displayName')}
+              value={displayName}
+              onChange={setDisplayName}
+              autoComplete="name"
+              required
+            />
           )}
           <TextField
             name="password"
@@ -111,7 +124,16 @@ function AcceptForm({ code, invitation, signedInAs }: { code: string; invitation
             required
           />
           {kind === 'new' && (
-            <TextField name="email" type="email" label={t('invitations.accept.email')} value={email} onChange={setEmail} autoComplete="email" hint={t('invitations.accept.emailHint')} optional />
+            <TextField
+              name="email"
+              type="email"
+              label={t('invitations.accept.email')}
+              value={email}
+              onChange={setEmail}
+              autoComplete="email"
+              hint={t('invitations.accept.emailHint')}
+              optional
+            />
           )}
         </>
       )}

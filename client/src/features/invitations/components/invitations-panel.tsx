@@ -80,7 +80,8 @@ export function GroupInvitationsPanel({ groupId }: { groupId: string }) {
                           type="button"
                           className="button button--danger"
                           onClick={async () => {
-                            if (await confirm(t('invitations.panel.revokeConfirm', { pupil: inv.pupil.displayName }), t('invitations.panel.revoke'))) revoke.mutate(inv.id);
+                            if (await confirm(t('invitations.panel.revokeConfirm', { pupil: inv.pupil.displayName }), t('invitations.panel.revoke')))
+                              revoke.mutate(inv.id);
                           }}
                         >
                           {t('invitations.panel.revokeFor', { pupil: inv.pupil.displayName })}
