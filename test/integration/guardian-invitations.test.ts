@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MeResponse } from '../../shared/api/auth.ts';
 import type { Invitation, InvitationLetters } from '../../shared/api/invitations.ts';
 import { addMember, linkGuardian, makeArtefact, makeGroup, makeSchool, makeUser } from '../helpers/factories.ts';
@@ -143,12 +144,10 @@ describe('guardian invitations', () => {
       .client()
       .post('/api/invitations/accept', { code: letters[0]!.code, account: { kind: 'existing', username: w.otherTeacher.username, password: TEST_PASSWORD } });
     expect(asTeacher.status).toBe(403);
-    const wrong = await app
-      .client()
-      .post('/api/invitations/accept', {
-        code: letters[0]!.code,
-        account: { kind: 'existing', username: w.otherTeacher.username, password: 'väärä salasana' },
-      });
+    const wrong = await app.client().post('/api/invitations/accept', {
+      code: letters[0]!.code,
+      account: { kind: 'existing', username: w.otherTeacher.username, password: 'väärä salasana' },
+    });
     expect(wrong.status).toBe(401);
     // Neither used the invitation up, nor linked anyone.
     expect((await app.database.db.selectFrom('guardianLinks').selectAll().where('pupilId', '=', w.pupils[1]!.id).execute()).length).toBe(0);
@@ -257,6 +256,38 @@ describe('guardian access ends when the pupil turns 18', () => {
     const adminClient = await app.as(admin.username);
     expect((await adminClient.delete(`/api/guardian-links/${guardian.id}/${w.pupils[1]!.id}`)).status).toBe(200);
     expect((await client.get<{ children: unknown[] }>('/api/me/children')).body.children).toEqual([]);
+  });
+});
+
+describe('an open socket of the guardian', () => {
+  it('hears of the shared work until the pupil turns 18, and not after', async () => {
+    const w = await school();
+    const pupil = w.pupils[0]!;
+    const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: w.school.id });
+    await linkGuardian(app.database.db, guardian.id, pupil.id);
+    const guardianClient = await app.as(guardian.username);
+    const pupilClient = await app.as(pupil.username);
+    const socket = io(app.url, { transports: ['websocket'], extraHeaders: { cookie: guardianClient.cookieHeader }, reconnection: false, forceNew: true });
+    const heard: Array<{ event: string; payload: unknown }> = [];
+    socket.onAny((event: string, payload: unknown) => heard.push({ event, payload }));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const titles = () => heard.filter((e) => e.event === 'artefact.updated').map((e) => (e.payload as { artefact: { title: string } }).artefact.title);
+      expect((await pupilClient.patch(`/api/artefacts/${w.shared.id}`, { title: 'Ennen syntymäpäivää' })).status).toBe(200);
+      await vi.waitFor(() => expect(titles()).toEqual(['Ennen syntymäpäivää']), { timeout: 5000, interval: 20 });
+
+      await sql`update users set birth_date = (current_date - interval '18 years')::date where id = ${pupil.id}`.execute(app.database.db);
+      expect((await pupilClient.patch(`/api/artefacts/${w.shared.id}`, { title: 'Täysi-ikäisenä' })).status).toBe(200);
+      // Something the guardian does hear, sent after that update: by then the update would have arrived.
+      expect((await guardianClient.patch('/api/me', { locale: 'sv' })).status).toBe(200);
+      await vi.waitFor(() => expect(heard.some((e) => e.event === 'me.updated')).toBe(true), { timeout: 5000, interval: 20 });
+      expect(titles()).toEqual(['Ennen syntymäpäivää']);
+    } finally {
+      socket.close();
+    }
   });
 });
 
