@@ -49,14 +49,22 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
   const acceptUrl = `${publicUrl}/invitation`;
 
   /** Makes a fresh code for an invitation row (new or re-sent), e-mails it when it can, and returns the letter. */
-  async function issue(invitationId: string, email: string | null, locale: Locale | null): Promise<InvitationLetter> {
-    const code = newInvitationCode();
-    const expiresAt = new Date(Date.now() + validMs);
-    await db
-      .updateTable('guardianInvitations')
-      .set({ codeHash: invitationCodeHash(code), expiresAt, openedAt: null, sentAt: null })
-      .where('id', '=', invitationId)
-      .execute();
+  async function issue(
+    invitationId: string,
+    email: string | null,
+    locale: Locale | null,
+    fresh?: { code: string; expiresAt: Date },
+  ): Promise<InvitationLetter> {
+    // A new invitation's code was written with its row; a re-sent one gets a new code here.
+    const code = fresh?.code ?? newInvitationCode();
+    const expiresAt = fresh?.expiresAt ?? new Date(Date.now() + validMs);
+    if (!fresh) {
+      await db
+        .updateTable('guardianInvitations')
+        .set({ codeHash: invitationCodeHash(code), expiresAt, openedAt: null, sentAt: null })
+        .where('id', '=', invitationId)
+        .execute();
+    }
     const facts = await db
       .selectFrom('guardianInvitations as i')
       .innerJoin('users as p', 'p.id', 'i.pupilId')
@@ -112,10 +120,10 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
     ip?: string,
   ) {
     return db.transaction().execute(async (trx) => {
-      const ids: string[] = [];
+      const made: Array<{ id: string; code: string; expiresAt: Date }> = [];
       for (const p of pupils) {
-        // A placeholder hash until `issue` gives the row its code (64 hex digits nobody can have).
-        const placeholder = invitationCodeHash(`${newInvitationCode()}-${newInvitationCode()}`);
+        const code = newInvitationCode();
+        const expiresAt = new Date(Date.now() + validMs);
         const row = await trx
           .insertInto('guardianInvitations')
           .values({
@@ -124,12 +132,12 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
             createdBy: actor.id,
             email: p.email,
             locale,
-            codeHash: placeholder,
-            expiresAt: new Date(Date.now() + validMs),
+            codeHash: invitationCodeHash(code),
+            expiresAt,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        ids.push(row.id);
+        made.push({ id: row.id, code, expiresAt });
         await recordAudit(trx, {
           actorId: actor.id,
           action: 'guardianInvitation.create',
@@ -140,7 +148,7 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           ip,
         });
       }
-      return ids;
+      return made;
     });
   }
 
@@ -189,10 +197,10 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
         schoolId = chosen;
         pupils = [{ pupilId: input.pupilId, email: input.email ?? null }];
       }
-      const ids = await insertInvitations(actor, schoolId, pupils, input.locale ?? null, ip);
+      const made = await insertInvitations(actor, schoolId, pupils, input.locale ?? null, ip);
       const letters: InvitationLetter[] = [];
-      for (const [i, id] of ids.entries()) letters.push(await issue(id, pupils[i]?.email ?? null, input.locale ?? null));
-      return { invitations: await listByIds(ids), letters };
+      for (const [i, m] of made.entries()) letters.push(await issue(m.id, pupils[i]?.email ?? null, input.locale ?? null, m));
+      return { invitations: await listByIds(made.map((m) => m.id)), letters };
     },
 
     async resend(actor: Actor, id: string, input: { email?: string | null | undefined; locale?: Locale | undefined }, ip?: string): Promise<InvitationLetters> {
