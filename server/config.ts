@@ -72,6 +72,22 @@ const envSchema = z.object({
       .optional(),
   ),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  // Issue 11 §4–5: outgoing e-mail (guardian invitations, password reset). Unset SMTP_HOST: no e-mail.
+  SMTP_HOST: optionalString,
+  SMTP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(587)),
+  SMTP_SECURE: booleanFlag,
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().max(300).optional()),
+  INVITATION_VALID_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(365).default(30)),
+  PASSWORD_RESET_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -126,6 +142,13 @@ export interface Config {
     readonly retentionMs: number;
     /** The largest archive that may be uploaded for import. */
     readonly importMaxBytes: number;
+  };
+  /** Issue 11 §4–5: outgoing e-mail; `smtp` null when none is configured (printed letters and admin resets then). */
+  readonly mail: {
+    readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly password?: string } | null;
+    readonly from: string;
+    readonly invitationValidMs: number;
+    readonly passwordResetMs: number;
   };
 }
 
@@ -204,6 +227,19 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       retentionMs: Math.round(env.EXPORT_RETENTION_DAYS * 24 * 3600_000),
       importMaxBytes: Math.round(env.IMPORT_MAX_MB * MB),
     },
+    mail: {
+      smtp: env.SMTP_HOST
+        ? {
+            host: env.SMTP_HOST,
+            port: env.SMTP_PORT,
+            secure: env.SMTP_SECURE ?? env.SMTP_PORT === 465,
+            ...(env.SMTP_USER ? { user: env.SMTP_USER, password: env.SMTP_PASSWORD ?? '' } : {}),
+          }
+        : null,
+      from: env.MAIL_FROM ?? `Polku <no-reply@${new URL(publicUrl).hostname}>`,
+      invitationValidMs: Math.round(env.INVITATION_VALID_DAYS * 24 * 3600_000),
+      passwordResetMs: Math.round(env.PASSWORD_RESET_MINUTES * 60_000),
+    },
   });
 }
 
@@ -230,6 +266,7 @@ function crossFieldProblems(source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV === 'production' && !set('SESSION_SECRET')) problems.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)');
   if (source.REALTIME_ADAPTER === 'redis' && !set('REDIS_URL')) problems.push('REDIS_URL: required when REALTIME_ADAPTER=redis');
   if (source.REALTIME_ADAPTER === 'postgres' && !set('DATABASE_URL')) problems.push('DATABASE_URL: required when REALTIME_ADAPTER=postgres');
+  if (set('SMTP_USER') !== set('SMTP_PASSWORD')) problems.push('SMTP_USER and SMTP_PASSWORD: set both or neither');
   return problems;
 }
 

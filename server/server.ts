@@ -57,6 +57,8 @@ import { NotedBlobStore, sweepDeadWriters } from './storage/noted-blob-store.ts'
 import { openBlobStore } from './storage/open-blob-store.ts';
 import { sweepTempFiles } from './media/temp-files.ts';
 import { toolsAvailable } from './media/av.ts';
+import { invitationsModule } from './modules/invitations/invitations.module.ts';
+import type { AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MAX_FILES_PER_UPLOAD = 20;
@@ -94,6 +96,8 @@ export interface Polku {
     sweepPortability(now?: Date): Promise<number>;
     /** Claims whatever export or import jobs are waiting and resolves when this process has run them. */
     runJobs(): Promise<void>;
+    /** Issue 11 §4: ends the guardian links of pupils who have turned 18; returns how many. */
+    endAdultGuardianLinks(): Promise<number>;
   };
   /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
   close(): Promise<void>;
@@ -106,6 +110,8 @@ export interface StartOptions {
   blobs?: BlobStore;
   loginLimits?: LoginLimits;
   clientDir?: string;
+  /** Limits of guardian-invitation codes and password resets (issue 11). */
+  attemptLimits?: AttemptLimits;
 }
 
 /** The composition root's work: config → database (+ migrations) → blob store → app → HTTP + Socket.IO. */
@@ -210,6 +216,18 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     }),
     ...userDirectoryRoutes(userDirectoryService(orgDeps)),
   ];
+  // Issue 11 §4–5: guardian invitations, e-mail and password reset.
+  const invitations = invitationsModule({
+    config,
+    database,
+    auth,
+    users: usersService(orgDeps),
+    limiter,
+    forgetSessions,
+    logger,
+    limits: options.attemptLimits,
+  });
+  routes.push(...invitations.routes);
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,
@@ -270,12 +288,14 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       await portability.runner.fill();
       await portability.runner.idle();
     },
+    endAdultGuardianLinks: () => invitations.service.endLinksOfAdults(),
   };
   const timers = [
     every(3600_000, maintenance.pruneSessions),
     every(PURGE_INTERVAL_MS, maintenance.purgeDeleted),
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepOrphans()),
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepPortability()),
+    every(3600_000, maintenance.endAdultGuardianLinks),
   ];
   function every(ms: number, job: () => Promise<unknown>) {
     let running = false;

@@ -185,6 +185,17 @@ const rules = {
   'me.update': (a: Actor) => !a.cardSchoolId,
   // --- Admin's user list (issue 11 §6) ---
   'user.bulkManage': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // --- Guardian invitations and password resets (issue 11, sections 4-5) ---
+  // Inviting a pupil's guardians, and re-sending, revoking or listing those invitations: an admin of the
+  // pupil's school or a teacher of one of the pupil's groups there (the resource holds that one school
+  // and its groups). Accepting one gives only a guardian link at that school.
+  'guardianInvitation.manage': (a: Actor, r: ResourceOf<'pupil'>) => r.schoolIds.some((s) => adminOf(a, s)) || teachesAny(a, r.groupIds),
+  'guardianInvitation.manageGroup': (a: Actor, r: ResourceOf<'group'>) => adminOf(a, r.schoolId) || a.teacherGroupIds.has(r.groupId),
+  'guardianInvitation.list': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // A pupil's password: a teacher of one of the pupil's groups, or an admin of all the pupil's schools
+  // (as user.manageAccount). The service refuses an account that is anything but a pupil.
+  'pupil.setPassword': (a: Actor, r: ResourceOf<'pupil'>) =>
+    a.id !== r.pupilId && (teachesAny(a, r.groupIds) || (r.schoolIds.length > 0 && r.schoolIds.every((s) => adminOf(a, s)))),
 } as const;
 
 type Rules = typeof rules;

@@ -39,6 +39,35 @@ export interface Database {
   artefactEvents: ArtefactEventsTable;
   signInCards: SignInCardsTable;
   signInCardSettings: SignInCardSettingsTable;
+  guardianInvitations: GuardianInvitationsTable;
+  passwordResets: PasswordResetsTable;
+}
+
+/** Issue 11 §4 (migration 0031): an invitation for a guardian of one pupil; the code is kept only as its SHA-256. */
+export interface GuardianInvitationsTable {
+  id: Generated<string>;
+  schoolId: string;
+  pupilId: string;
+  createdBy: string | null;
+  email: string | null;
+  locale: Locale | null;
+  codeHash: string;
+  expiresAt: Date;
+  sentAt: Date | null;
+  openedAt: Date | null;
+  acceptedAt: Date | null;
+  acceptedBy: string | null;
+  revokedAt: Date | null;
+  createdAt: CreatedAt;
+}
+
+/** Issue 11 §5 (migration 0031): a password reset by e-mail; the token is kept only as its SHA-256. */
+export interface PasswordResetsTable {
+  tokenHash: string;
+  userId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: CreatedAt;
 }
 
 /** Issue 10 §4 (migration 0022): non-content changes of an artefact, shown in its history as events. */
@@ -81,6 +110,8 @@ export interface UsersTable {
   active: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
+  /** Migration 0031: guardians' access ends when the pupil turns 18 (null: not known). A `date`, read as 'YYYY-MM-DD'. */
+  birthDate: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SchoolRolesTable {

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { DatabaseHandle } from '../../server/db/database.ts';
 import type { LoginLimits } from '../../server/modules/auth/login-limiter.ts';
+import type { AttemptLimits } from '../../server/modules/invitations/attempt-limiter.ts';
 import { startPolku, type Polku } from '../../server/server.ts';
 import type { BlobStore } from '../../server/storage/blob-store.ts';
 import { freePort } from './free-port.ts';
@@ -32,6 +33,8 @@ export interface TestAppOptions {
   loginLimits?: LoginLimits;
   /** The root logger (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger;
+  /** Limits of invitation codes and password resets (issue 11). */
+  attemptLimits?: AttemptLimits;
 }
 
 /** Starts the real app on a free port with a real database and a temp media folder. */
@@ -54,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     ...(options.blobs ? { blobs: options.blobs } : {}),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    ...(options.attemptLimits ? { attemptLimits: options.attemptLimits } : {}),
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const url = `http://127.0.0.1:${port}`;

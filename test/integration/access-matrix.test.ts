@@ -9,6 +9,7 @@ import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { wavTone } from '../helpers/artefact-upload.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
+import { invitationCodeHash, newInvitationCode } from '../../server/modules/invitations/invitations.repo.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -649,10 +650,95 @@ const cases: Case[] = [
     // Activating an active account changes nothing, so every actor's try leaves the world as it was.
     request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/users/bulk`, body: { action: 'activate', userIds: [w.classmate.id] } }),
     expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  // --- Guardian invitations, e-mail and password reset (issue 11, sections 4-5) ---
+  { route: 'GET /api/mail-status', request: async () => ({ path: '/api/mail-status' }), expect: expectation({ anonymous: 200 }, 200) },
+  {
+    route: 'POST /api/guardian-invitations',
+    request: async (w) => ({ path: '/api/guardian-invitations', body: { pupilId: w.pupil.id } }),
+    expect: expectation({ pupil: 403, guardian: 403, teacher: 201, admin: 201 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-invitations',
+    name: 'a whole group',
+    request: async (w) => ({ path: '/api/guardian-invitations', body: { groupId: w.group.id } }),
+    expect: expectation({ teacher: 201, admin: 201 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-invitations/{invitationId}/resend',
+    request: async (w, app) => ({ path: `/api/guardian-invitations/${(await matrixInvitation(app, w.schoolA.id, w.pupil.id)).id}/resend`, body: {} }),
+    expect: expectation({ pupil: 403, guardian: 403, teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'DELETE /api/guardian-invitations/{invitationId}',
+    request: async (w, app) => ({ path: `/api/guardian-invitations/${(await matrixInvitation(app, w.schoolA.id, w.pupil.id)).id}` }),
+    expect: expectation({ pupil: 403, guardian: 403, teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/pupils/{pupilId}/guardian-invitations',
+    request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/guardian-invitations` }),
+    expect: expectation({ pupil: 403, guardian: 403, teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/groups/{groupId}/guardian-invitations',
+    request: async (w) => ({ path: `/api/groups/${w.group.id}/guardian-invitations` }),
+    expect: expectation({ teacher: 200, admin: 200 }, 404),
+  },
+  {
+    route: 'GET /api/schools/{schoolId}/guardian-invitations',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/guardian-invitations` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  {
+    route: 'POST /api/invitations/open',
+    request: async (w, app) => ({ path: '/api/invitations/open', body: { code: (await matrixInvitation(app, w.schoolA.id, w.pupil.id)).code } }),
+    expect: expectation({ anonymous: 200 }, 200),
+  },
+  {
+    route: 'POST /api/invitations/accept',
+    name: 'into the signed-in account',
+    request: async (w, app) => {
+      // A pupil of their own, so that the guardians linked here change nothing for the rows above.
+      const pupil = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
+      return { path: '/api/invitations/accept', body: { code: (await matrixInvitation(app, w.schoolA.id, pupil.id)).code, account: { kind: 'session' } } };
+    },
+    // Only an account that is a guardian and nothing else takes a guardian link.
+    expect: expectation({ anonymous: 401, guardian: 200, otherGuardian: 200 }, 403),
+  },
+  // The matrix's Polku sends no e-mail: everyone gets the same 409, which the page explains.
+  {
+    route: 'POST /api/auth/password-reset',
+    request: async () => ({ path: '/api/auth/password-reset', body: { email: 'someone@example.fi' } }),
+    expect: expectation({ anonymous: 409 }, 409),
+  },
+  {
+    route: 'POST /api/auth/password-reset/confirm',
+    request: async () => ({ path: '/api/auth/password-reset/confirm', body: { token: randomBytes(32).toString('base64url'), password: 'uusi salasana 123' } }),
+    expect: expectation({ anonymous: 400 }, 400),
+  },
+  {
+    route: 'POST /api/pupils/{pupilId}/password',
+    request: async (w, app) => {
+      // A pupil of the group of their own: the new password ends that pupil's sessions, not the matrix's.
+      const pupil = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
+      await addMember(app.database.db, w.group.id, pupil.id, 'pupil');
+      return { path: `/api/pupils/${pupil.id}/password`, body: { password: 'uusi salasana 123' } };
+    },
+    expect: expectation({ teacher: 200, admin: 200 }, 404),
   },
   // Last: it ends the session it runs in.
   { route: 'POST /api/auth/logout', request: async () => ({ path: '/api/auth/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
 ];
+
+/** An open guardian invitation written directly, with its code (issue 11). */
+async function matrixInvitation(app: TestApp, schoolId: string, pupilId: string) {
+  const code = newInvitationCode();
+  const row = await app.database.db
+    .insertInto('guardianInvitations')
+    .values({ schoolId, pupilId, codeHash: invitationCodeHash(code), expiresAt: new Date(Date.now() + 3600_000) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, code };
+}
 
 let app: TestApp;
 let world: World;

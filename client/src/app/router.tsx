@@ -91,6 +91,11 @@ const adminRoutes: RouteObject = {
   ],
 };
 
+/** Issue 11 §4–5: pages reached before signing in (an invitation, a forgotten password), loaded on first use. */
+const invitationPage = (name: 'AcceptInvitationPage' | 'ForgotPasswordPage' | 'ResetPasswordPage'): Pick<RouteObject, 'lazy'> => ({
+  lazy: async () => ({ Component: (await import('../features/invitations/components/invitation-pages.ts'))[name] }),
+});
+
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage />, hydrateFallbackElement: <Loading /> },
   // Issue 11 §3: a sign-in card's QR code opens this page (the code in the fragment), or a pupil scans or types it here.
@@ -99,6 +104,9 @@ export const router = createBrowserRouter([
     lazy: async () => ({ Component: (await import('../features/sign-in-cards/components/card-sign-in-page.tsx')).CardSignInPage }),
     hydrateFallbackElement: <Loading />,
   },
+  { path: '/invitation', ...invitationPage('AcceptInvitationPage'), hydrateFallbackElement: <Loading /> },
+  { path: '/forgot-password', ...invitationPage('ForgotPasswordPage'), hydrateFallbackElement: <Loading /> },
+  { path: '/reset-password', ...invitationPage('ResetPasswordPage'), hydrateFallbackElement: <Loading /> },
   {
     element: <RequireSession />,
     hydrateFallbackElement: <Loading />,

@@ -6,6 +6,7 @@ import { artefactAudience, type HistoryScope, type PortfolioScope } from '../../
 import type { Db } from '../../db/database.ts';
 import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
+import { guardianLinkInForce } from '../org/org.repo.ts';
 
 /** What the policy needs about an artefact, in one query (a prepared statement: most artefact routes start here). */
 export async function artefactFacts(db: Db, artefactId: string) {
@@ -105,7 +106,7 @@ export async function audienceFacts(db: Db, ownerId: string) {
       .where('p.role', '=', 'pupil')
       .where('t.role', '=', 'teacher')
       .execute(),
-    db.selectFrom('guardianLinks').select('guardianId').where('pupilId', '=', ownerId).execute(),
+    db.selectFrom('guardianLinks').select('guardianId').where('pupilId', '=', ownerId).where(guardianLinkInForce('guardianLinks.pupilId')).execute(),
   ]);
   return { groupTeacherIds: teachers.map((t) => t.userId), guardianIds: guardians.map((g) => g.guardianId) };
 }
@@ -311,7 +312,13 @@ function presentMedia(m: ArtefactRow['media'][number]): Media {
 
 /** Whether this user is a guardian of this pupil. */
 export async function isGuardianOf(db: Db, guardianId: string, pupilId: string): Promise<boolean> {
-  const link = await db.selectFrom('guardianLinks').select('guardianId').where('guardianId', '=', guardianId).where('pupilId', '=', pupilId).executeTakeFirst();
+  const link = await db
+    .selectFrom('guardianLinks')
+    .select('guardianId')
+    .where('guardianId', '=', guardianId)
+    .where('pupilId', '=', pupilId)
+    .where(guardianLinkInForce('guardianLinks.pupilId'))
+    .executeTakeFirst();
   return link !== undefined;
 }
 

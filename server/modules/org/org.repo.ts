@@ -31,14 +31,21 @@ export function actorFactsSelection(eb: ExpressionBuilder<Database, 'users'>) {
     jsonArrayFrom(eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id')).as(
       'memberships',
     ),
-    jsonArrayFrom(eb.selectFrom('guardianLinks').select('guardianLinks.pupilId').whereRef('guardianLinks.guardianId', '=', 'users.id')).as('children'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('guardianLinks')
+        .select('guardianLinks.pupilId')
+        .whereRef('guardianLinks.guardianId', '=', 'users.id')
+        .where(guardianLinkInForce('guardianLinks.pupilId')),
+    ).as('children'),
     jsonArrayFrom(
       eb
         .selectFrom('guardianLinks')
         .innerJoin('memberships', 'memberships.userId', 'guardianLinks.pupilId')
         .select('memberships.groupId')
         .whereRef('guardianLinks.guardianId', '=', 'users.id')
-        .where('memberships.role', '=', 'pupil'),
+        .where('memberships.role', '=', 'pupil')
+        .where(guardianLinkInForce('guardianLinks.pupilId')),
     ).as('childGroups'),
   ] as const;
 }
@@ -108,4 +115,13 @@ export function groupWithCount(db: Queryable) {
       .whereRef('memberships.groupId', '=', 'groups.id')
       .as('memberCount'),
   ]);
+}
+
+/**
+ * Issue 11 §4: a guardian link gives access only while its pupil is under 18 (or the birth date is not
+ * known). Every read of guardian links that decides access adds this, so access ends on the birthday
+ * itself, before the maintenance sweep deletes the link. `pupilIdColumn` names the link's pupil column.
+ */
+export function guardianLinkInForce(pupilIdColumn: string) {
+  return sql<boolean>`not exists (select 1 from users adult where adult.id = ${sql.ref(pupilIdColumn)} and adult.birth_date <= (current_date - interval '18 years')::date)`;
 }

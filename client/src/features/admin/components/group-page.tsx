@@ -14,6 +14,7 @@ import { useGroupQuery, usePutMemberMutation, useRemoveMemberMutation, useSchool
 import { chosenId } from '../form-schemas.ts';
 import { groupsPath } from './paths.ts';
 import { useSchoolContext } from './school-layout.tsx';
+import { GroupInvitationsPanel } from '../../invitations/components/invitations-panel.tsx';
 
 const addMemberSchema = putMemberRequestSchema.extend({ userId: chosenId });
 
@@ -40,6 +41,7 @@ export function GroupPage() {
           {/* Keyed by id so the form starts from the saved values when another group opens. */}
           <EditGroupForm key={detail.data.group.id} detail={detail.data} />
           <Members detail={detail.data} schoolId={school.id} />
+          <GroupInvitationsPanel groupId={detail.data.group.id} />
         </>
       )}
     </div>

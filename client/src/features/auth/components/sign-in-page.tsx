@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { Brand } from '../../../components/brand.tsx';
 import { FormError, TextField } from '../../../components/form-fields.tsx';
 import { LanguageSwitcher } from '../../../components/language-switcher.tsx';
@@ -120,6 +120,9 @@ export function SignInPage() {
               {login.isPending ? t('auth.submitting') : t('auth.submit')}
             </button>
           </form>
+          <p className="sign-in-help">
+            <Link to="/forgot-password">{t('invitations.forgotLink')}</Link>
+          </p>
         </div>
       </main>
     </div>

@@ -10,6 +10,7 @@ import { artefactPath, teacherPupilPath } from '../../artefacts/paths.ts';
 import { useGroupOverviewQuery } from '../queries.ts';
 import { UptakeLists } from './uptake-lists.tsx';
 import { GroupInsightLinks } from '../../insight/components/insight-links.tsx';
+import { GroupInvitationsPanel } from '../../invitations/components/invitations-panel.tsx';
 
 /**
  * A teacher's view of one group: what waits for feedback (oldest first) and when each pupil was
@@ -39,6 +40,7 @@ export function GroupOverviewPage() {
           <Queue overview={overview.data} />
           <UptakeLists overview={overview.data} />
           <Pupils overview={overview.data} />
+          <GroupInvitationsPanel groupId={groupId} />
         </div>
       )}
     </>
