@@ -650,6 +650,7 @@ const cases: Case[] = [
     // Activating an active account changes nothing, so every actor's try leaves the world as it was.
     request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/users/bulk`, body: { action: 'activate', userIds: [w.classmate.id] } }),
     expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
   // --- Guardian invitations, e-mail and password reset (issue 11, sections 4-5) ---
   { route: 'GET /api/mail-status', request: async () => ({ path: '/api/mail-status' }), expect: expectation({ anonymous: 200 }, 200) },
   {
