@@ -165,6 +165,10 @@ const rules = {
   'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
   // Competence coverage of a group: as the group overview, the group's teachers.
   'group.coverage': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
+
+  // --- School sign-in (issue 11 §1) ---
+  // Which providers a school uses and how, and whether passwords work there: the school's admins.
+  'school.signIn.manage': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
 } as const;
 
 type Rules = typeof rules;
