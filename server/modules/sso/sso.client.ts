@@ -17,7 +17,12 @@ export function oidcClients(providers: readonly SsoProviderConfig[]) {
       const auth = provider.clientSecret ? oidc.ClientSecretPost(provider.clientSecret) : oidc.None();
       // Plain http only to this machine (trying SSO locally, tests): the configuration refuses it elsewhere.
       const options = url.protocol === 'http:' && isLocalHost(url.hostname) ? { execute: [oidc.allowInsecureRequests], timeout: 10 } : { timeout: 10 };
-      found = oidc.discovery(url, provider.clientId, undefined, auth, options);
+      // With non-repudiation checks the ID token's signature is verified against the provider's published keys
+      // (fetched, cached and fetched again on an unknown key id by the library), not only trusted for arriving over TLS.
+      found = oidc.discovery(url, provider.clientId, undefined, auth, options).then((config) => {
+        oidc.enableNonRepudiationChecks(config);
+        return config;
+      });
       found.catch(() => configurations.delete(provider.id));
       configurations.set(provider.id, found);
     }
@@ -39,7 +44,6 @@ export function oidcClients(providers: readonly SsoProviderConfig[]) {
         nonce: input.nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(input.codeVerifier),
         code_challenge_method: 'S256',
-        ...(provider.preset === 'mpassid' || provider.preset === 'google' ? { prompt: 'select_account' } : {}),
       });
     },
 
