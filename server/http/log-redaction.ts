@@ -12,7 +12,8 @@ export const REDACTED = '[redacted]';
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization', 'x-amz-security-token']);
 // Query parameters that make a URL a bearer credential (S3/CloudFront signatures and our own), and those of an
 // OpenID Connect sign-in on its way (authorization code, state, nonce, PKCE challenge, a school's link code).
-const SECRET_PARAMS = /^(x-amz-.*|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-.*|code|state|nonce|code_challenge|link|id_token_hint)$/i;
+const SECRET_PARAMS =
+  /^(x-amz-.*|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-.*|code|state|nonce|code_challenge|link|id_token_hint)$/i;
 // In free text: a sensitive query parameter (also inside a URL-encoded URL, once or twice encoded),
 // a local signed-blob token, a session cookie.
 const SECRET_PARAM_IN_TEXT =

@@ -39,4 +39,15 @@ export const ssoLogoutResponseSchema = z.object({
 export type SsoLogoutResponse = z.infer<typeof ssoLogoutResponseSchema>;
 
 /** The refusal codes the callback puts in `/sign-in?sso_error=…`. */
-export const SSO_ERROR_CODES = ['failed', 'not_allowed', 'unknown_user', 'no_school', 'no_role', 'ambiguous', 'not_enabled', 'admin', 'rate_limited', 'cancelled'] as const;
+export const SSO_ERROR_CODES = [
+  'failed',
+  'not_allowed',
+  'unknown_user',
+  'no_school',
+  'no_role',
+  'ambiguous',
+  'not_enabled',
+  'admin',
+  'rate_limited',
+  'cancelled',
+] as const;

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
@@ -27,15 +27,22 @@ export interface TestOpClient {
 /** Claims every test account may carry, granted with the openid scope (so they are in the ID token). */
 const EXTRA_CLAIMS = ['tid', 'hd', 'groups', 'school', 'urn:mpass.id:roles', 'urn:mpass.id:learnerId', 'preferred_username'];
 
-const privateJwk = () => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: randomBytes(6).toString('hex'), use: 'sig', alg: 'RS256' });
+const privateJwk = () => ({
+  ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+  kid: randomBytes(6).toString('hex'),
+  use: 'sig',
+  alg: 'RS256',
+});
 
 export async function startTestOp(): Promise<TestOp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const foreign = { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'foreign', use: 'sig', alg: 'RS256' }] };
+  const foreign = {
+    keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'foreign', use: 'sig', alg: 'RS256' }],
+  };
   let foreignKeys = false;
-  let handle: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => unknown) | null = null;
+  let handle: ((req: IncomingMessage, res: ServerResponse) => unknown) | null = null;
   server.on('request', (req, res) => {
     if (foreignKeys && req.url?.startsWith('/jwks')) {
       res.setHeader('content-type', 'application/jwk-set+json');

@@ -52,7 +52,12 @@ const accounts = (): Record<string, Record<string, unknown>> => ({
     'urn:mpass.id:learnerId': `1.2.246.562.24.${run}1`,
     'urn:mpass.id:roles': [`1.2.246.562.10.1;${CODE};7B;Oppilas`],
   },
-  [acct('mpass-teacher')]: { name: 'Olli Opettaja', email: 'olli@example.fi', email_verified: true, 'urn:mpass.id:roles': `1.2.246.562.10.1;${CODE};;Opettaja` },
+  [acct('mpass-teacher')]: {
+    name: 'Olli Opettaja',
+    email: 'olli@example.fi',
+    email_verified: true,
+    'urn:mpass.id:roles': `1.2.246.562.10.1;${CODE};;Opettaja`,
+  },
   [acct('mpass-principal')]: { name: 'Riitta Rehtori', 'urn:mpass.id:roles': [`1.2.246.562.10.1;${CODE};;Rehtori`] },
   [acct('mpass-elsewhere')]: { name: 'Muu Koulu', 'urn:mpass.id:roles': ['1.2.246.562.10.1;00000;5A;Oppilas'] },
   [acct('entra-teacher')]: { name: 'Eeva Entra', tid: TENANT, preferred_username: `eeva@${DOMAIN}`, groups: ['g-teachers'] },
@@ -138,7 +143,7 @@ describe('school sign-in through OpenID Connect', () => {
     expect(me.body.user.displayName).toBe('Aino Oppilas');
     expect(me.body.roles).toEqual([{ schoolId: school.id, role: 'pupil' }]);
     const again = await signIn('mpassid', acct('mpass-pupil'));
-    expect(((await again.browser.get<{ user: { id: string } }>('/api/me')).body.user.id)).toBe(me.body.user.id);
+    expect((await again.browser.get<{ user: { id: string } }>('/api/me')).body.user.id).toBe(me.body.user.id);
     const audit = await app.database.db.selectFrom('auditEvents').select(['action', 'details']).where('actorId', '=', me.body.user.id).execute();
     expect(audit.filter((a) => a.action === 'auth.login')).toHaveLength(2);
     expect(audit.some((a) => a.action === 'user.create')).toBe(true);
@@ -175,7 +180,10 @@ describe('school sign-in through OpenID Connect', () => {
     // Nobody on the roster yet: refused.
     const early = await signIn('google', acct('google-pupil'));
     await expectNoSession(early.browser, early.location, 'unknown_user');
-    await ssoDb(app.database.db).insertInto('rosterKeys').values({ schoolId: school.id, kind: 'email', value: `kalle@${DOMAIN}`, userId: pupil.id }).execute();
+    await ssoDb(app.database.db)
+      .insertInto('rosterKeys')
+      .values({ schoolId: school.id, kind: 'email', value: `kalle@${DOMAIN}`, userId: pupil.id })
+      .execute();
     const ok = await signIn('google', acct('google-pupil'));
     expect(ok.location).toBe('/');
     expect((await ok.browser.get<{ user: { id: string } }>('/api/me')).body.user.id).toBe(pupil.id);
@@ -217,7 +225,10 @@ describe('school sign-in through OpenID Connect', () => {
   it('refuses a linked admin, a linked account of a school that switched the provider off, and a deactivated account', async () => {
     await setModes({ generic: 'rostered' });
     const otherAdmin = await makeUser(app.database.db, { role: 'admin', schoolId: school.id });
-    await ssoDb(app.database.db).insertInto('userIdentities').values({ issuer: op.issuer, subject: acct('mpass-elsewhere'), userId: otherAdmin.id }).execute();
+    await ssoDb(app.database.db)
+      .insertInto('userIdentities')
+      .values({ issuer: op.issuer, subject: acct('mpass-elsewhere'), userId: otherAdmin.id })
+      .execute();
     const asAdmin = await signIn('generic', acct('mpass-elsewhere'));
     await expectNoSession(asAdmin.browser, asAdmin.location, 'admin');
     expect(await sessionsOf(otherAdmin.id)).toBe(0);
@@ -295,7 +306,11 @@ describe('school sign-in through OpenID Connect', () => {
       await setModes({ generic: 'create' });
       const browser = app.client();
       const callback = await throughProvider(browser, 'generic', acct('generic-staff'));
-      await ssoDb(app.database.db).updateTable('ssoLogins').set({ expiresAt: new Date(Date.now() - 1000) }).where('provider', '=', 'generic').execute();
+      await ssoDb(app.database.db)
+        .updateTable('ssoLogins')
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where('provider', '=', 'generic')
+        .execute();
       await expectNoSession(browser, (await browser.get(callback)).headers.get('location'), 'failed');
     });
 

@@ -1,7 +1,18 @@
 import type { RosterKeyKind, SsoProviderConfig, SsoRole } from './sso.config.ts';
 
 /** Why a sign-in through a provider was refused; the sign-in page shows a message for each. */
-export const SSO_REFUSALS = ['failed', 'not_allowed', 'unknown_user', 'no_school', 'no_role', 'ambiguous', 'not_enabled', 'admin', 'rate_limited', 'cancelled'] as const;
+export const SSO_REFUSALS = [
+  'failed',
+  'not_allowed',
+  'unknown_user',
+  'no_school',
+  'no_role',
+  'ambiguous',
+  'not_enabled',
+  'admin',
+  'rate_limited',
+  'cancelled',
+] as const;
 export type SsoRefusalCode = (typeof SSO_REFUSALS)[number];
 
 export class SsoRefusal extends Error {

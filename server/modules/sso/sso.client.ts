@@ -52,7 +52,11 @@ export function oidcClients(providers: readonly SsoProviderConfig[]) {
      * state, sends the PKCE verifier, and checks the ID token's signature, issuer, audience, expiry and
      * nonce. Anything wrong is a refusal; the library's message goes to the log, not to the person.
      */
-    async redeem(provider: SsoProviderConfig, currentUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<{ claims: Claims; idToken: string | undefined }> {
+    async redeem(
+      provider: SsoProviderConfig,
+      currentUrl: URL,
+      expected: { state: string; nonce: string; codeVerifier: string },
+    ): Promise<{ claims: Claims; idToken: string | undefined }> {
       const config = await configuration(provider);
       const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: expected.codeVerifier,

@@ -93,14 +93,16 @@ export function ssoConfigFrom(source: NodeJS.ProcessEnv): { config: SsoConfig; p
     if (!issuer && preset === 'entra') {
       // One tenant: that tenant's issuer. Several: the multi-tenant endpoint; openid-client checks each
       // token's issuer against its own tenant, and the allow-list below decides which tenants may come in.
-      issuer = allowedTenants.length === 1 ? `https://login.microsoftonline.com/${allowedTenants[0]}/v2.0` : 'https://login.microsoftonline.com/organizations/v2.0';
+      issuer =
+        allowedTenants.length === 1 ? `https://login.microsoftonline.com/${allowedTenants[0]}/v2.0` : 'https://login.microsoftonline.com/organizations/v2.0';
     }
     if (!issuer) problems.push(`${prefix}ISSUER: required (the provider's issuer URL)`);
     else if (!isIssuerUrl(issuer)) problems.push(`${prefix}ISSUER: must be an https URL (http only for localhost)`);
     const clientId = get('CLIENT_ID');
     if (!clientId) problems.push(`${prefix}CLIENT_ID: required`);
     if (preset === 'entra' && allowedTenants.length === 0) problems.push(`${prefix}ALLOWED_TENANTS: required for Entra ID (tenant ids that may sign in)`);
-    if (preset === 'google' && allowedDomains.length === 0) problems.push(`${prefix}ALLOWED_DOMAINS: required for Google Workspace (hosted domains that may sign in)`);
+    if (preset === 'google' && allowedDomains.length === 0)
+      problems.push(`${prefix}ALLOWED_DOMAINS: required for Google Workspace (hosted domains that may sign in)`);
     const rosterKey = (get('ROSTER_KEY') ?? DEFAULT_ROSTER[preset].key) as RosterKeyKind;
     if (!(ROSTER_KEY_KINDS as readonly string[]).includes(rosterKey)) problems.push(`${prefix}ROSTER_KEY: use one of ${ROSTER_KEY_KINDS.join(', ')}`);
     const groupRoles = new Map<string, SsoRole>();

@@ -9,7 +9,13 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export type SsoTables = {
   userIdentities: { issuer: string; subject: string; userId: string; createdAt: CreatedAt; lastUsedAt: Date | null };
   rosterKeys: { schoolId: string; kind: RosterKeyKind; value: string; userId: string; createdAt: CreatedAt };
-  ssoSchoolProviders: { schoolId: string; provider: string; mode: SsoMode; updatedBy: string | null; updatedAt: ColumnType<Date, Date | string | undefined, Date | string> };
+  ssoSchoolProviders: {
+    schoolId: string;
+    provider: string;
+    mode: SsoMode;
+    updatedBy: string | null;
+    updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
   schoolPasswordOff: { schoolId: string; updatedBy: string | null; updatedAt: CreatedAt };
   ssoLogins: { stateHash: string; browserHash: string; provider: string; codeVerifier: string; nonce: string; linkCodeHash: string | null; expiresAt: Date };
   ssoLinkCodes: { codeHash: string; schoolId: string; userId: string; createdBy: string | null; expiresAt: Date; createdAt: CreatedAt };
@@ -50,7 +56,13 @@ export async function schoolsWithProvider(db: SsoDb, provider: string) {
 
 export async function rosterMatches(db: SsoDb, schoolIds: readonly string[], kind: RosterKeyKind, value: string) {
   if (schoolIds.length === 0) return [];
-  return db.selectFrom('rosterKeys').select(['schoolId', 'userId']).where('schoolId', 'in', schoolIds).where('kind', '=', kind).where('value', '=', value).execute();
+  return db
+    .selectFrom('rosterKeys')
+    .select(['schoolId', 'userId'])
+    .where('schoolId', 'in', schoolIds)
+    .where('kind', '=', kind)
+    .where('value', '=', value)
+    .execute();
 }
 
 export async function rolesOf(db: SsoDb, userId: string) {

@@ -127,7 +127,11 @@ export function ssoSignInRouter({ sso, limiter, signIn, publicUrl, secureCookies
   router.get('/:provider/start', async (req: Request<{ provider: string }>, res, next) => {
     try {
       const query = startQuery.safeParse(req.query);
-      const { url, browserToken } = await sso.start(req.params.provider, redirectUri(publicUrl, req.params.provider), query.success ? query.data.link : undefined);
+      const { url, browserToken } = await sso.start(
+        req.params.provider,
+        redirectUri(publicUrl, req.params.provider),
+        query.success ? query.data.link : undefined,
+      );
       res.cookie(BROWSER_COOKIE, browserToken, { ...cookieOptions, maxAge: 10 * 60_000 });
       res.setHeader('Cache-Control', 'no-store');
       res.redirect(303, url);
@@ -164,7 +168,10 @@ export function ssoSignInRouter({ sso, limiter, signIn, publicUrl, secureCookies
       }
       if (isProtocolError(err)) {
         // openid-client's checks (issuer, audience, nonce, signature, expired or used code, …) failed.
-        logger.warn({ provider: req.params.provider, reason: (err as Error).message, code: (err as { code?: unknown }).code }, 'provider sign-in failed its checks');
+        logger.warn(
+          { provider: req.params.provider, reason: (err as Error).message, code: (err as { code?: unknown }).code },
+          'provider sign-in failed its checks',
+        );
         return refuse(res, 'failed');
       }
       next(err);
@@ -187,5 +194,9 @@ function cookieValue(req: Request, name: string): string | undefined {
 function isProtocolError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  return (typeof code === 'string' && /^(OAUTH_|ERR_JW|ERR_JOSE|ERR_JWKS)/.test(code)) || err.name === 'ResponseBodyError' || err.name === 'AuthorizationResponseError';
+  return (
+    (typeof code === 'string' && /^(OAUTH_|ERR_JW|ERR_JOSE|ERR_JWKS)/.test(code)) ||
+    err.name === 'ResponseBodyError' ||
+    err.name === 'AuthorizationResponseError'
+  );
 }

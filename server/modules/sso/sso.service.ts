@@ -9,7 +9,19 @@ import { userResourceOf } from '../org/org.repo.ts';
 import { readClaims, SsoRefusal, type SignInClaims } from './sso.claims.ts';
 import type { OidcClients } from './sso.client.ts';
 import type { SsoProviderConfig, SsoRole } from './sso.config.ts';
-import { findIdentity, linkIdentity, passwordOff, providerModes, rolesOf, rosterMatches, schoolsWithProvider, ssoDb, touchIdentity, type SsoDb, type SsoMode } from './sso.repo.ts';
+import {
+  findIdentity,
+  linkIdentity,
+  passwordOff,
+  providerModes,
+  rolesOf,
+  rosterMatches,
+  schoolsWithProvider,
+  ssoDb,
+  touchIdentity,
+  type SsoDb,
+  type SsoMode,
+} from './sso.repo.ts';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const LINK_CODE_TTL_MS = 14 * 24 * 3600_000;
@@ -41,7 +53,8 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
     // 1. A one-time code the school's admin gave this person.
     if (linkCodeHash) {
       const code = await sdb.selectFrom('ssoLinkCodes').selectAll().where('codeHash', '=', linkCodeHash).executeTakeFirst();
-      if (!code || code.expiresAt.getTime() <= Date.now() || !enabledIds.includes(code.schoolId)) throw new SsoRefusal('unknown_user', 'The link code is not valid (any more).');
+      if (!code || code.expiresAt.getTime() <= Date.now() || !enabledIds.includes(code.schoolId))
+        throw new SsoRefusal('unknown_user', 'The link code is not valid (any more).');
       await mayUseProvider(code.userId, enabledIds);
       return link(provider, who, code.userId, 'link_code', code.schoolId, linkCodeHash);
     }
@@ -61,7 +74,10 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
     if (creating.length === 0) throw new SsoRefusal('unknown_user', 'This school lets in only people on its roster.');
     if (who.placements.length === 0) throw new SsoRefusal('no_role', 'The provider did not say whether this is a pupil or a teacher.');
     const placements = who.placements
-      .map((p) => ({ role: p.role, school: p.schoolCode === null ? (creating.length === 1 ? creating[0] : undefined) : creating.find((s) => s.code === p.schoolCode) }))
+      .map((p) => ({
+        role: p.role,
+        school: p.schoolCode === null ? (creating.length === 1 ? creating[0] : undefined) : creating.find((s) => s.code === p.schoolCode),
+      }))
       .filter((p): p is { role: SsoRole; school: (typeof creating)[number] } => p.school !== undefined);
     const choices = new Map(placements.map((p) => [`${p.school.schoolId}|${p.role}`, p]));
     if (choices.size === 0) throw new SsoRefusal('no_school', 'No school that uses this sign-in matches this person.');
@@ -78,7 +94,14 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
     if (!roles.some((r) => enabledIds.includes(r.schoolId))) throw new SsoRefusal('not_enabled', 'This school does not use this sign-in.');
   }
 
-  async function link(provider: SsoProviderConfig, who: SignInClaims, userId: string, via: string, schoolId: string | null, linkCodeHash: string | null): Promise<string> {
+  async function link(
+    provider: SsoProviderConfig,
+    who: SignInClaims,
+    userId: string,
+    via: string,
+    schoolId: string | null,
+    linkCodeHash: string | null,
+  ): Promise<string> {
     return db.transaction().execute(async (trx) => {
       const t = ssoDb(trx);
       if (linkCodeHash) {
@@ -89,7 +112,14 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
         const other = await findIdentity(t, who.issuer, who.subject);
         if (other?.userId !== userId) throw new SsoRefusal('ambiguous', 'This sign-in was just linked to another account.');
       }
-      await recordAudit(trx, { actorId: userId, action: 'sso.link', subjectType: 'user', subjectId: userId, subjectUserId: userId, details: { provider: provider.id, via, schoolId } });
+      await recordAudit(trx, {
+        actorId: userId,
+        action: 'sso.link',
+        subjectType: 'user',
+        subjectId: userId,
+        subjectUserId: userId,
+        details: { provider: provider.id, via, schoolId },
+      });
       return userId;
     });
   }
@@ -111,7 +141,14 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
-      await recordAudit(trx, { actorId: user.id, action: 'user.create', subjectType: 'user', subjectId: user.id, subjectUserId: user.id, details: { via: 'sso', provider: provider.id, role, schoolId } });
+      await recordAudit(trx, {
+        actorId: user.id,
+        action: 'user.create',
+        subjectType: 'user',
+        subjectId: user.id,
+        subjectUserId: user.id,
+        details: { via: 'sso', provider: provider.id, role, schoolId },
+      });
       return user.id;
     });
   }
@@ -166,7 +203,8 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
       const state = currentUrl.searchParams.get('state');
       if (!state || state.length > 200) throw new SsoRefusal('failed', 'The answer has no state.');
       const row = await sdb.deleteFrom('ssoLogins').where('stateHash', '=', sha256(state)).returningAll().executeTakeFirst();
-      if (!row || row.provider !== provider.id || row.expiresAt.getTime() <= Date.now()) throw new SsoRefusal('failed', 'The sign-in was not started here, or took too long.');
+      if (!row || row.provider !== provider.id || row.expiresAt.getTime() <= Date.now())
+        throw new SsoRefusal('failed', 'The sign-in was not started here, or took too long.');
       if (!browserToken || sha256(browserToken) !== row.browserHash) throw new SsoRefusal('failed', 'The sign-in was started in another browser.');
       const error = currentUrl.searchParams.get('error');
       if (error === 'access_denied') throw new SsoRefusal('cancelled', 'The sign-in was cancelled.');
@@ -239,8 +277,19 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
         const t = ssoDb(trx);
         // One live code per user and school: a new one replaces the old.
         await t.deleteFrom('ssoLinkCodes').where('userId', '=', userId).where('schoolId', '=', schoolId).execute();
-        await t.insertInto('ssoLinkCodes').values({ codeHash: sha256(code), schoolId, userId, createdBy: actor.id, expiresAt }).execute();
-        await recordAudit(trx, { actorId: actor.id, action: 'sso.linkCode.create', subjectType: 'user', subjectId: userId, subjectUserId: userId, details: { schoolId }, ip });
+        await t
+          .insertInto('ssoLinkCodes')
+          .values({ codeHash: sha256(code), schoolId, userId, createdBy: actor.id, expiresAt })
+          .execute();
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'sso.linkCode.create',
+          subjectType: 'user',
+          subjectId: userId,
+          subjectUserId: userId,
+          details: { schoolId },
+          ip,
+        });
       });
       return { code: code.match(/.{4}/g)?.join('-') ?? code, expiresAt: expiresAt.toISOString() };
     },
