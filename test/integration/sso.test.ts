@@ -327,6 +327,18 @@ describe('school sign-in through OpenID Connect', () => {
     });
   });
 
+  it('counts failed provider answers toward the sign-in limits', async () => {
+    const limited = await startTestApp({ env: env(op.issuer), database: app.database, loginLimits: { perAccount: 2, perAddress: 1000, windowSeconds: 60 } });
+    try {
+      const browser = limited.client();
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push((await browser.get(`/auth/sso/generic/callback?code=x&state=forged-${i}`)).headers.get('location'));
+      expect(answers).toEqual(['/sign-in?sso_error=failed', '/sign-in?sso_error=failed', '/sign-in?sso_error=rate_limited']);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('password sign-in can be turned off per school (admins keep theirs), and back on', async () => {
     const teacher = await makeUser(app.database.db, { role: 'teacher', schoolId: school.id });
     await setModes({}, false);

@@ -66,15 +66,17 @@ export function ssoConfigFrom(source: NodeJS.ProcessEnv): { config: SsoConfig; p
   const problems: string[] = [];
   const providers: SsoProviderConfig[] = [];
   const ids = list(source.SSO_PROVIDERS).map((s) => s.toLowerCase());
+  const seen = new Set<string>();
   for (const id of ids) {
     if (!ID_PATTERN.test(id)) {
       problems.push(`SSO_PROVIDERS: "${id}" must be 1 to 40 lower-case letters, digits, - or _`);
       continue;
     }
-    if (providers.some((p) => p.id === id)) {
+    if (seen.has(id)) {
       problems.push(`SSO_PROVIDERS: "${id}" is listed twice`);
       continue;
     }
+    seen.add(id);
     const prefix = `SSO_${id.toUpperCase().replace(/-/g, '_')}_`;
     const get = (name: string) => {
       const value = source[prefix + name]?.trim();
