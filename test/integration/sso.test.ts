@@ -339,11 +339,20 @@ describe('school sign-in through OpenID Connect', () => {
     }
   });
 
-  it('password sign-in can be turned off per school (admins keep theirs), and back on', async () => {
+  it('password sign-in can be turned off per school (admins and guardians keep theirs), and back on', async () => {
     const teacher = await makeUser(app.database.db, { role: 'teacher', schoolId: school.id });
+    const pupil = await makeUser(app.database.db, { role: 'pupil', schoolId: school.id });
+    const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: school.id });
+    const pupilSession = await app.as(pupil.username);
     await setModes({}, false);
     expect((await app.client().post('/api/auth/login', { username: teacher.username, password: TEST_PASSWORD })).status).toBe(401);
+    const refused = await app.client().post('/api/auth/login', { username: pupil.username, password: TEST_PASSWORD });
+    // The same answer as a wrong password: it does not tell that the account exists.
+    expect(refused.body).toEqual((await app.client().post('/api/auth/login', { username: pupil.username, password: 'wrong' })).body);
     expect((await app.client().post('/api/auth/login', { username: admin.username, password: TEST_PASSWORD })).status).toBe(200);
+    expect((await app.client().post('/api/auth/login', { username: guardian.username, password: TEST_PASSWORD })).status).toBe(200);
+    // A session that already exists is not ended by the switch (it ends by itself or by the admin).
+    expect((await pupilSession.get('/api/me')).status).toBe(200);
     const settings = await (await app.as(admin.username)).get<{ passwordSignIn: boolean }>(`/api/schools/${school.id}/sign-in`);
     expect(settings.body.passwordSignIn).toBe(false);
     await setModes({}, true);

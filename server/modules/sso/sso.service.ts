@@ -220,11 +220,15 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
       return url ? { url, label: provider.label } : null;
     },
 
-    /** False when any school of this non-admin user has turned password sign-in off. */
+    /**
+     * False when a school where this user is a pupil or a teacher has turned password sign-in off. Admins
+     * (never signed in by a provider) and guardians (not in the schools' directories) keep their passwords.
+     */
     async passwordAllowed(userId: string): Promise<boolean> {
       const roles = await rolesOf(sdb, userId);
       if (roles.some((r) => r.role === 'admin')) return true;
-      return (await passwordOff(sdb, [...new Set(roles.map((r) => r.schoolId))])).size === 0;
+      const schools = roles.filter((r) => r.role === 'pupil' || r.role === 'teacher').map((r) => r.schoolId);
+      return (await passwordOff(sdb, [...new Set(schools)])).size === 0;
     },
 
     async settings(actor: Actor, schoolId: string): Promise<SchoolSignInSettings> {
