@@ -35,6 +35,8 @@ export interface AppDeps {
   apiRouters?: ReadonlyArray<{ path: string; router: Router }>;
   clientDir: string;
   version: string;
+  /** Routers outside /api that sign in on a GET (an OpenID Connect callback), given express-session and passport. */
+  signInRouters?: ReadonlyArray<{ path: string; router: Router }>;
 }
 
 export function sessionMiddlewareFor(config: Config, store: session.Store): RequestHandler {
@@ -101,6 +103,9 @@ export function buildApp(deps: AppDeps): express.Express {
   api.use((req, _res, next) => next(new NotFound(`The API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
   // Only /api gets the body parser, session and passport: static files never touch the database.
   app.use('/api', api);
+  for (const { path: mountPath, router } of deps.signInRouters ?? []) {
+    app.use(mountPath, deps.sessionMiddleware, deps.passport.initialize(), deps.passport.session(), router);
+  }
 
   if (existsSync(path.join(deps.clientDir, 'index.html'))) {
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h', setHeaders: immutableAssets }));

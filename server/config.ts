@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ssoConfigFrom, type SsoConfig } from './modules/sso/sso.config.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -150,6 +151,8 @@ export interface Config {
     readonly invitationValidMs: number;
     readonly passwordResetMs: number;
   };
+  /** School sign-in through OpenID Connect providers (SSO_PROVIDERS and SSO_<ID>_*; issue 11). */
+  readonly sso: SsoConfig;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +170,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(source);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   problems.push(...crossFieldProblems(source));
+  const sso = ssoConfigFrom(source);
+  problems.push(...sso.problems);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
@@ -240,6 +245,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       invitationValidMs: Math.round(env.INVITATION_VALID_DAYS * 24 * 3600_000),
       passwordResetMs: Math.round(env.PASSWORD_RESET_MINUTES * 60_000),
     },
+    sso: sso.config,
   });
 }
 

@@ -46,6 +46,9 @@ import { projectsService } from './modules/projects/projects.service.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { referenceService } from './modules/reference/reference.service.ts';
 import { usersService } from './modules/org/users.service.ts';
+import { oidcClients } from './modules/sso/sso.client.ts';
+import { ssoRoutes, ssoSignInRouter } from './modules/sso/sso.routes.ts';
+import { ssoService } from './modules/sso/sso.service.ts';
 import { attachRealtimeAdapter } from './realtime/adapters.ts';
 import { createRealtimeServer, socketNotifier, type RealtimeServer } from './realtime/socket-server.ts';
 import { seedDemoPortfolio } from './seed/demo-portfolio.ts';
@@ -160,7 +163,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     sessions.forgetAll();
     if (config.realtimeAdapter.kind !== 'none') io.serverSideEmit('sessions.forget');
   };
-  const auth = authService({ db: database.db, sessions, notifier, demo: config.demo });
+  const sso = ssoService({ db: database.db, clients: oidcClients(config.sso.providers), providers: config.sso.providers });
+  const auth = authService({ db: database.db, sessions, notifier, demo: config.demo, passwordAllowed: sso.passwordAllowed });
   const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };
   const passport = configurePassport(auth, sessions);
   const reference = referenceService(database.db);
@@ -215,6 +219,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       cookieName: SESSION_COOKIE,
     }),
     ...userDirectoryRoutes(userDirectoryService(orgDeps)),
+    ...ssoRoutes({ sso, notifier, cookieName: SESSION_COOKIE, publicUrl: config.publicUrl }),
   ];
   // Issue 11 §4–5: guardian invitations, e-mail and password reset.
   const invitations = invitationsModule({
@@ -274,6 +279,19 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
         : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
+    signInRouters: [
+      {
+        path: '/auth/sso',
+        router: ssoSignInRouter({
+          sso,
+          limiter,
+          signIn: { db: database.db, loadActor: auth.loadActor },
+          publicUrl: config.publicUrl,
+          secureCookies: config.secureCookies,
+          logger: logger.child({ module: 'sso' }),
+        }),
+      },
+    ],
   });
 
   const maintenance = {

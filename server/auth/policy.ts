@@ -196,6 +196,9 @@ const rules = {
   // (as user.manageAccount). The service refuses an account that is anything but a pupil.
   'pupil.setPassword': (a: Actor, r: ResourceOf<'pupil'>) =>
     a.id !== r.pupilId && (teachesAny(a, r.groupIds) || (r.schoolIds.length > 0 && r.schoolIds.every((s) => adminOf(a, s)))),
+  // --- School sign-in (issue 11 §1) ---
+  // Which providers a school uses and how, and whether passwords work there: the school's admins.
+  'school.signIn.manage': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
 } as const;
 
 type Rules = typeof rules;

@@ -10,12 +10,14 @@ import { stdSerializers } from 'pino';
 export const REDACTED = '[redacted]';
 
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization', 'x-amz-security-token']);
-// Query parameters that make a URL a bearer credential (S3/CloudFront signatures and our own).
-const SECRET_PARAMS = /^(x-amz-.*|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-.*)$/i;
+// Query parameters that make a URL a bearer credential (S3/CloudFront signatures and our own), and those of an
+// OpenID Connect sign-in on its way (authorization code, state, nonce, PKCE challenge, a school's link code).
+const SECRET_PARAMS =
+  /^(x-amz-.*|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-.*|code|state|nonce|code_challenge|link|id_token_hint)$/i;
 // In free text: a sensitive query parameter (also inside a URL-encoded URL, once or twice encoded),
 // a local signed-blob token, a session cookie.
 const SECRET_PARAM_IN_TEXT =
-  /((?:[?&;]|%3f|%26|%253f|%2526)(?:x-amz-[a-z0-9-]+|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-[a-z0-9-]+)(?:=|%3d|%253d))(?:(?!%26|%2526)[^&#\s"'<>])*/gi;
+  /((?:[?&;]|%3f|%26|%253f|%2526)(?:x-amz-[a-z0-9-]+|signature|sig|token|expires|exp|policy|key-pair-id|awsaccesskeyid|x-goog-[a-z0-9-]+|code|state|nonce|code_challenge|link|id_token_hint)(?:=|%3d|%253d))(?:(?!%26|%2526)[^&#\s"'<>])*/gi;
 const BLOB_TOKEN_IN_TEXT = /((?:\/|%2f)api(?:\/|%2f)blobs(?:\/|%2f))[A-Za-z0-9_.~-]+/gi;
 const COOKIE_IN_TEXT = /((?:polku\.sid|connect\.sid)=)[^;\s"',]*/gi;
 // Issue 11 §3: a sign-in card's URL carries its code in the fragment (/card#<code>), which no request

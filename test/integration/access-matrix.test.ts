@@ -727,7 +727,27 @@ const cases: Case[] = [
     expect: expectation({ teacher: 200, admin: 200 }, 404),
   },
   // Last: it ends the session it runs in.
+  // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
+  // code is an account credential, so only an admin of all the user's schools makes one.
+  { route: 'GET /api/sso/providers', request: async () => ({ path: '/api/sso/providers' }), expect: expectation({ anonymous: 200 }, 200) },
+  {
+    route: 'GET /api/schools/{schoolId}/sign-in',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/sign-in` }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200, teacherB: 404, adminB: 404 }, 404),
+  },
+  {
+    route: 'PUT /api/schools/{schoolId}/sign-in',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/sign-in`, body: { passwordSignIn: true, providers: [] } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200, teacherB: 404, adminB: 404 }, 404),
+  },
+  {
+    route: 'POST /api/users/{userId}/sso-link-codes',
+    request: async (w) => ({ path: `/api/users/${w.pupil.id}/sso-link-codes`, body: { schoolId: w.schoolA.id } }),
+    expect: expectation({ pupil: 403, admin: 201, adminB: 404, teacherB: 404 }, 404),
+  },
   { route: 'POST /api/auth/logout', request: async () => ({ path: '/api/auth/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
+  // Last, like the other sign-out: it ends the clients' sessions.
+  { route: 'POST /api/sso/logout', request: async () => ({ path: '/api/sso/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
 ];
 
 /** An open guardian invitation written directly, with its code (issue 11). */

@@ -28,10 +28,10 @@ export function AppShell() {
   const signOut = () => {
     closeRealtime();
     logout.mutate(undefined, {
-      onSuccess: () => {
+      onSuccess: (providerLogout) => {
         // A shared school computer: the next person must not find this one's unsent work.
         void drafts.removeAllOf(me.user.id);
-        void navigate('/sign-in', { replace: true, state: { notice: 'signedOut' } satisfies SignInState });
+        void navigate('/sign-in', { replace: true, state: { notice: 'signedOut', providerLogout } satisfies SignInState & { providerLogout: unknown } });
         endSessionInCache(queryClient);
       },
     });

@@ -86,6 +86,7 @@ const adminRoutes: RouteObject = {
         { path: 'users', ...adminPage('UsersPage') },
         { path: 'users/:userId', ...adminPage('UserPage') },
         { path: 'guardian-links', ...adminPage('GuardianLinksPage') },
+        { path: 'sign-in', ...adminPage('SignInSettingsPage') },
       ],
     },
   ],

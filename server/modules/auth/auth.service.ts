@@ -14,11 +14,13 @@ export interface AuthDeps {
   notifier: Notifier;
   /** In demo mode the demo password works; outside it, it never does, whatever the database holds. */
   demo: boolean;
+  /** False when the user's school has turned password sign-in off (school sign-in, issue 11); default: always allowed. */
+  passwordAllowed?: (userId: string) => Promise<boolean>;
 }
 
 export type ActorFacts = Omit<Actor, 'sessionId'>;
 
-export function authService({ db, sessions, notifier, demo }: AuthDeps) {
+export function authService({ db, sessions, notifier, demo, passwordAllowed }: AuthDeps) {
   // The password hash each successful check was made against, so that the sign-in can confirm, once its
   // session is saved, that no password change or deactivation slipped in during the slow check.
   const verifiedHash = new WeakMap<ActorFacts, string>();
@@ -40,6 +42,8 @@ export function authService({ db, sessions, notifier, demo }: AuthDeps) {
         return null;
       }
       if (!(await verifyPassword(user.passwordHash, password))) return null;
+      // Checked after the password, so that the answer does not tell whether an account exists.
+      if (passwordAllowed && !(await passwordAllowed(user.id))) return null;
       const actor = await this.loadActor(user.id);
       if (actor) verifiedHash.set(actor, user.passwordHash);
       return actor;

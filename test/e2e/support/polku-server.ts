@@ -21,7 +21,7 @@ export interface RunningServer {
  * Starts the real server as a child process, exactly as an operator would (`node --import tsx
  * server/main.ts`), on a free port against a fresh data folder with the demo school.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(path.join(ROOT, 'dist/client/index.html'))) {
     throw new Error('dist/client is not built: run `npx vite build` before the browser tests.');
   }
@@ -44,6 +44,7 @@ export async function startServer(): Promise<RunningServer> {
       S3_ENDPOINT: '',
       S3_BUCKET: '',
       REDIS_URL: '',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 import { meResponseSchema, sessionResponseSchema, type LoginRequest, type MeResponse, type UpdateMeRequest } from '../../../../shared/api/auth.ts';
 import { okSchema } from '../../../../shared/api/common.ts';
 import { http } from '../../lib/http.ts';
+import { ssoLogoutResponseSchema } from '../../../../shared/api/sso.ts';
 
 export const authApi = {
   /**
@@ -12,5 +13,7 @@ export const authApi = {
   },
   login: (body: LoginRequest) => http.post('/api/auth/login', body, meResponseSchema),
   logout: () => http.post('/api/auth/logout', undefined, okSchema),
+  /** Signs out like `logout`, and names the provider's own sign-out when the session came from one (school sign-in). */
+  logoutWithProvider: () => http.post('/api/sso/logout', undefined, ssoLogoutResponseSchema),
   updateMe: (body: UpdateMeRequest) => http.patch('/api/me', body, meResponseSchema),
 };

@@ -41,12 +41,13 @@ export function useLoginMutation() {
  */
 export function useLogoutMutation() {
   return useMutation({
-    mutationFn: async () => {
+    mutationFn: async (): Promise<{ url: string; label: string } | null> => {
       try {
-        await authApi.logout();
+        return (await authApi.logoutWithProvider()).providerLogout;
       } catch (error) {
         // Already signed out (expired, or ended elsewhere): that is what was wanted.
         if (!isApiError(error, 'unauthenticated')) throw error;
+        return null;
       }
     },
   });

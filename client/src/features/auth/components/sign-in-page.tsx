@@ -9,6 +9,7 @@ import { errorMessage } from '../../../lib/error-message.ts';
 import { focusFirstInvalid, type FieldErrors } from '../../../lib/form-errors.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useLoginMutation, useMeQuery } from '../queries.ts';
+import { SsoSignIn } from '../../sso/components/sso-sign-in.tsx';
 
 /** What other pages may pass to the sign-in page in `location.state`. */
 export interface SignInState {
@@ -123,6 +124,7 @@ export function SignInPage() {
           <p className="sign-in-help">
             <Link to="/forgot-password">{t('invitations.forgotLink')}</Link>
           </p>
+          <SsoSignIn />
         </div>
       </main>
     </div>
