@@ -59,7 +59,18 @@ export type Resource =
       readonly projectOwnerId: string | null;
     }
   /** One self-assessment or teacher's level on a pupil's goal. */
-  | { readonly type: 'goalAssessment'; readonly goal: ResourceOf<'pupilGoal'>; readonly sharedWithGuardians: boolean };
+  | { readonly type: 'goalAssessment'; readonly goal: ResourceOf<'pupilGoal'>; readonly sharedWithGuardians: boolean }
+  // --- Peer feedback (issue 10, section 5) ---
+  /** An artefact as its project's pupils may meet it: the project's groups, whether peer feedback is allowed, whether the owner shared it. */
+  | {
+      readonly type: 'peerArtefact';
+      readonly artefact: ArtefactResource;
+      readonly projectGroupIds: readonly string[];
+      readonly allowed: boolean;
+      readonly shared: boolean;
+    }
+  /** One peer message ("two stars and a wish") on such an artefact. */
+  | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -165,6 +176,23 @@ const rules = {
   'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
   // Competence coverage of a group: as the group overview, the group's teachers.
   'group.coverage': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
+
+  // --- Peer feedback (issue 10, section 5) ---
+  // The "classmates' work" list of a project: its pupils and its teachers (of the project or its groups).
+  // Never guardians (a classmate's name is not theirs to see) nor admins.
+  'peerWork.list': (a: Actor, r: ResourceOf<'project'>) =>
+    r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
+  // Allowing peer feedback and moderating it: the project's own teachers.
+  'peerSettings.update': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id),
+  'peerModeration.list': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id),
+  // The shared work, read-only: the owner and their teachers (who see it anyway) and a classmate it was shared with.
+  'peerWork.read': (a: Actor, r: ResourceOf<'peerArtefact'>) => seesWholeArtefact(a, r.artefact) || peerReader(a, r),
+  'peerSharing.update': (a: Actor, r: ResourceOf<'peerArtefact'>) => a.id === r.artefact.ownerId,
+  // Giving peer feedback: only a classmate the work is shared with (not the owner, not a teacher, not a guardian).
+  'peerFeedback.create': (a: Actor, r: ResourceOf<'peerArtefact'>) => peerReader(a, r),
+  // The owner reports a message they can see; it is then hidden until a teacher looks.
+  'peerFeedback.report': (a: Actor, r: ResourceOf<'peerMessage'>) => a.id === r.on.artefact.ownerId && r.state === 'shown',
+  'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => r.on.artefact.projectTeacherIds.includes(a.id),
 } as const;
 
 type Rules = typeof rules;
@@ -187,6 +215,8 @@ const readAction = {
   scale: 'scale.read',
   pupilGoal: 'goal.read',
   goalAssessment: 'goalAssessment.read',
+  peerArtefact: 'peerWork.read',
+  peerMessage: null,
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -202,6 +232,7 @@ export function authorize<A extends Action>(actor: Actor, action: A, resource: R
   if (resource.type === 'platform') throw new Forbidden();
   // Feedback is only ever reached through an artefact the actor may read: 403 is no leak there.
   if (resource.type === 'feedback' && can(actor, 'artefact.read', resource.artefact)) throw new Forbidden();
+  if (resource.type === 'peerMessage' && peerSeesMessage(actor, resource)) throw new Forbidden();
   throw new NotFound(what);
 }
 
@@ -296,6 +327,55 @@ export function heatmapGroupIds(a: Actor, r: ResourceOf<'project'>): string[] {
   return r.teacherIds.includes(a.id) ? [...r.groupIds] : r.groupIds.filter((g) => a.teacherGroupIds.has(g));
 }
 // --- end teacher's view of a group ---
+
+// --- Peer feedback (issue 10, section 5) ---
+export type PeerMessageState = 'held' | 'shown' | 'reported' | 'hidden';
+
+/**
+ * Whether the actor sees one peer message: the owner's teachers see every message (they moderate); its
+ * author sees their own in any state (so they know it waits or was hidden); the owner and the classmates
+ * the work is shared with see shown ones only. Guardians and admins never: a guardian would learn
+ * classmates' names, and the safer choice is to show them no peer feedback at all.
+ */
+export function peerSeesMessage(a: Actor, m: ResourceOf<'peerMessage'>): boolean {
+  if (teachesOwner(a, m.on.artefact)) return true;
+  if (m.authorId !== null && m.authorId === a.id) return true;
+  return m.state === 'shown' && (a.id === m.on.artefact.ownerId || peerReader(a, m.on));
+}
+
+/**
+ * Who hears live of a change to a peer message (the event carries ids only; receivers re-read through the
+ * policy): the owner's teachers and the author always; the owner and the project's pupils only if the message
+ * is or was shown, so that held messages reach no one but the author and teachers.
+ */
+export function peerAudience(
+  m: ResourceOf<'peerMessage'>,
+  previousState: PeerMessageState | null,
+  facts: { groupTeacherIds: readonly string[]; projectPupils: ReadonlyArray<{ id: string; groupIds: readonly string[] }> },
+): string[] {
+  const ids = new Set<string>([...m.on.artefact.projectTeacherIds, ...facts.groupTeacherIds]);
+  if (m.authorId) ids.add(m.authorId);
+  if (m.state === 'shown' || previousState === 'shown') {
+    ids.add(m.on.artefact.ownerId);
+    for (const p of facts.projectPupils) if (peerReaderFacts(p.id, p.groupIds, m.on)) ids.add(p.id);
+  }
+  return [...ids];
+}
+
+function peerReader(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
+  return hasRole(a, 'pupil') && peerReaderFacts(a.id, [...a.pupilGroupIds], r);
+}
+/** A pupil of one of the project's groups, not the owner, while the owner (still in the project) shares the work and peer feedback is allowed. */
+function peerReaderFacts(userId: string, pupilGroupIds: readonly string[], r: ResourceOf<'peerArtefact'>): boolean {
+  return (
+    r.allowed &&
+    r.shared &&
+    userId !== r.artefact.ownerId &&
+    r.projectGroupIds.some((g) => pupilGroupIds.includes(g)) &&
+    r.projectGroupIds.some((g) => r.artefact.ownerGroupIds.includes(g))
+  );
+}
+// --- end peer feedback ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {
