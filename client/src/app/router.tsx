@@ -51,6 +51,7 @@ const portfolioRoutes: RouteObject[] = [
   // Issue 10 §6: the teacher's view of a group (the server decides whose pupils each teacher sees).
   { path: 'teacher/projects/:projectId/heatmap', ...portfolioPage('HeatmapPage', ['teacher']) },
   { path: 'teacher/groups/:groupId/coverage', ...portfolioPage('CoveragePage', ['teacher']) },
+  { path: 'peer/:artefactId', ...portfolioPage('PeerWorkPage', ['pupil', 'teacher']) },
 ];
 
 const adminRoutes: RouteObject = {
