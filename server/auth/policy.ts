@@ -182,17 +182,18 @@ const rules = {
   // Never guardians (a classmate's name is not theirs to see) nor admins.
   'peerWork.list': (a: Actor, r: ResourceOf<'project'>) =>
     r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
-  // Allowing peer feedback and moderating it: the project's own teachers.
-  'peerSettings.update': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id),
-  'peerModeration.list': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id),
+  // Allowing peer feedback and moderating it: the project's teachers and the teachers of its groups (as the heatmap).
+  'peerSettings.update': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
+  'peerModeration.list': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
   // The shared work, read-only: the owner and their teachers (who see it anyway) and a classmate it was shared with.
-  'peerWork.read': (a: Actor, r: ResourceOf<'peerArtefact'>) => seesWholeArtefact(a, r.artefact) || peerReader(a, r),
+  'peerWork.read': (a: Actor, r: ResourceOf<'peerArtefact'>) =>
+    seesWholeArtefact(a, r.artefact) || peerReader(a, r) || (r.allowed && r.shared && peerModerator(a, r)),
   'peerSharing.update': (a: Actor, r: ResourceOf<'peerArtefact'>) => a.id === r.artefact.ownerId,
   // Giving peer feedback: only a classmate the work is shared with (not the owner, not a teacher, not a guardian).
   'peerFeedback.create': (a: Actor, r: ResourceOf<'peerArtefact'>) => peerReader(a, r),
   // The owner reports a message they can see; it is then hidden until a teacher looks.
   'peerFeedback.report': (a: Actor, r: ResourceOf<'peerMessage'>) => a.id === r.on.artefact.ownerId && r.state === 'shown',
-  'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => r.on.artefact.projectTeacherIds.includes(a.id),
+  'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => peerModerator(a, r.on),
 } as const;
 
 type Rules = typeof rules;
@@ -338,14 +339,14 @@ export type PeerMessageState = 'held' | 'shown' | 'reported' | 'hidden';
  * classmates' names, and the safer choice is to show them no peer feedback at all.
  */
 export function peerSeesMessage(a: Actor, m: ResourceOf<'peerMessage'>): boolean {
-  if (teachesOwner(a, m.on.artefact)) return true;
+  if (teachesOwner(a, m.on.artefact) || peerModerator(a, m.on)) return true;
   if (m.authorId !== null && m.authorId === a.id) return true;
   return m.state === 'shown' && (a.id === m.on.artefact.ownerId || peerReader(a, m.on));
 }
 
 /**
  * Who hears live of a change to a peer message (the event carries ids only; receivers re-read through the
- * policy): the owner's teachers and the author always; the owner and the project's pupils only if the message
+ * policy): the owner's teachers, the project's and its groups' teachers (groupTeacherIds) and the author always; the owner and the project's pupils only if the message
  * is or was shown, so that held messages reach no one but the author and teachers.
  */
 export function peerAudience(
@@ -362,6 +363,10 @@ export function peerAudience(
   return [...ids];
 }
 
+/** The project's teachers and the teachers of its groups: they allow, see and moderate peer feedback. */
+function peerModerator(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
+  return r.artefact.projectTeacherIds.includes(a.id) || teachesAny(a, r.projectGroupIds);
+}
 function peerReader(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
   return hasRole(a, 'pupil') && peerReaderFacts(a.id, [...a.pupilGroupIds], r);
 }

@@ -54,7 +54,7 @@ export async function peerArtefactFacts(db: Db, artefactId: string) {
 }
 export type PeerArtefactFacts = NonNullable<Awaited<ReturnType<typeof peerArtefactFacts>>>;
 
-/** Who may hear of peer messages on an owner's work: the owner's group teachers, and the pupils of the project's groups. */
+/** Who may hear of peer messages on an owner's work: teachers of the owner's and the project's groups, and the pupils of the project's groups. */
 export async function peerAudienceFacts(db: Db, ownerId: string, projectGroupIds: readonly string[]) {
   const [teachers, pupils] = await Promise.all([
     db
@@ -62,8 +62,12 @@ export async function peerAudienceFacts(db: Db, ownerId: string, projectGroupIds
       .innerJoin('memberships as p', 'p.groupId', 't.groupId')
       .select('t.userId')
       .distinct()
-      .where('p.userId', '=', ownerId)
-      .where('p.role', '=', 'pupil')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('p.userId', '=', ownerId), eb('p.role', '=', 'pupil')]),
+          ...(projectGroupIds.length ? [eb('p.groupId', 'in', projectGroupIds)] : []),
+        ]),
+      )
       .where('t.role', '=', 'teacher')
       .execute(),
     projectGroupIds.length

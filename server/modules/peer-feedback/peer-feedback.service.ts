@@ -107,7 +107,7 @@ export function peerFeedbackService({ db, notifier, blobs }: PeerFeedbackDeps) {
       canShare: can(actor, 'peerSharing.update', facts.resource) && facts.resource.allowed,
       canGive: can(actor, 'peerFeedback.create', facts.resource),
       canReport: actor.id === facts.row.ownerId,
-      canModerate: facts.resource.artefact.projectTeacherIds.includes(actor.id),
+      canModerate: can(actor, 'peerFeedback.moderate', { type: 'peerMessage', on: facts.resource, authorId: null, state: 'held' }),
       items,
     };
   }
@@ -210,7 +210,7 @@ export function peerFeedbackService({ db, notifier, blobs }: PeerFeedbackDeps) {
       });
       if (facts.projectId) {
         const audience = await peerAudienceFacts(db, facts.row.ownerId, facts.resource.projectGroupIds);
-        const ids = new Set([...facts.resource.artefact.projectTeacherIds, ...audience.projectPupils.map((p) => p.id)]);
+        const ids = new Set([...facts.resource.artefact.projectTeacherIds, ...audience.groupTeacherIds, ...audience.projectPupils.map((p) => p.id)]);
         for (const id of ids) notifier.toUser(id, 'peerWork.changed', { artefactId, projectId: facts.projectId });
       }
       return forArtefact(actor, artefactId);
