@@ -159,7 +159,7 @@ describe('carrying goals, assessments and the uptake loop through export and imp
   it('portfolio.json holds the scale, criteria, assessments with their assessors, feedback marks, the answering version and events', async () => {
     const doc = documentOf(await readZipMap(full));
     expect(doc.version).toBe(PORTFOLIO_FORMAT_VERSION);
-    expect(PORTFOLIO_FORMAT_VERSION).toBe(2);
+    expect(PORTFOLIO_FORMAT_VERSION).toBe(3);
     const project = doc.projects[0];
     expect(project?.scale).toMatchObject({ key: null, name: { en: 'School stars' } });
     expect(project?.scale?.levels.map((l) => l.icon)).toEqual(['⭐', '⭐⭐', '⭐⭐⭐']);

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import { sql, type ColumnType, type Expression, type Generated } from 'kysely';
 import type { PeerFeedbackState, PeerModeration } from '../../../shared/api/peer-feedback.ts';
 import type { Db } from '../../db/database.ts';
 import type { ImportedPerson } from '../../db/schema.ts';
@@ -101,3 +101,44 @@ export function selectPeerFeedback(db: Db) {
     ]);
 }
 export type PeerFeedbackRow = Awaited<ReturnType<ReturnType<typeof selectPeerFeedback>['execute']>>[number];
+
+// --- Portability (issue 10 §8): the export reads, and the import writes, peer feedback through these. ---
+/** Peer feedback received on the given artefacts that their owner may see (shown), oldest first. */
+export function receivedPeerFeedback(db: Db, artefactIds: Expression<{ id: string }>) {
+  return peerDb(db)
+    .selectFrom('peerFeedback')
+    .select(['id', 'artefactId', 'authorId', 'importedAuthor', 'star1', 'star2', 'wish', 'state', 'createdAt'])
+    .where(sql<boolean>`artefact_id in (${artefactIds})`)
+    .where('state', '=', 'shown')
+    .orderBy('createdAt')
+    .orderBy('id')
+    .execute();
+}
+
+export interface ImportedPeerFeedback {
+  artefactId: string;
+  importedAuthor: ImportedPerson | null;
+  star1: string;
+  star2: string;
+  wish: string;
+  createdAt: Date | null;
+}
+/** Imported peer feedback: always shown, its author a name only (never an account here). */
+export async function insertImportedPeerFeedback(trx: Db, rows: readonly ImportedPeerFeedback[]): Promise<void> {
+  if (rows.length === 0) return;
+  await peerDb(trx)
+    .insertInto('peerFeedback')
+    .values(
+      rows.map((r) => ({
+        artefactId: r.artefactId,
+        authorId: null,
+        importedAuthor: r.importedAuthor ? JSON.stringify(r.importedAuthor) : null,
+        star1: r.star1,
+        star2: r.star2,
+        wish: r.wish,
+        state: 'shown' as const,
+        ...(r.createdAt ? { createdAt: r.createdAt } : {}),
+      })),
+    )
+    .execute();
+}
