@@ -29,6 +29,8 @@ import { overviewService } from './modules/artefacts/overview.service.ts';
 import { purgeDeletedArtefacts, sweepOrphanBlobs } from './modules/artefacts/purge.ts';
 import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
 import { feedbackService } from './modules/feedback/feedback.service.ts';
+import { peerFeedbackRoutes } from './modules/peer-feedback/peer-feedback.routes.ts';
+import { peerFeedbackService } from './modules/peer-feedback/peer-feedback.service.ts';
 import { portabilityModule } from './modules/portability/portability.module.ts';
 import { scaleRoutes } from './modules/assessment/scales.routes.ts';
 import { scalesService } from './modules/assessment/scales.service.ts';
@@ -209,6 +211,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...insightRoutes(insightService(database.db)),
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback, feedbackVoiceUpload),
+    ...peerFeedbackRoutes(peerFeedbackService({ db: database.db, notifier, blobs })),
     ...portability.routes,
     // Issue 11 §3 and §6: QR sign-in cards, the admin's user list.
     ...signInCardRoutes({

@@ -48,6 +48,14 @@ export interface ServerToClientEvents {
   'goalAssessment.created': (payload: GoalAssessmentEvent) => void;
   /** The pupil shared an assessment with guardians or stopped sharing it. */
   'goalAssessment.shared': (payload: GoalAssessmentEvent) => void;
+  // --- Peer feedback (issue 10, section 5) ---
+  /**
+   * A peer message was written, approved, hidden or reported. Ids only, sent to those who may see it before or
+   * after the change (held ones: the author and teachers only); receivers re-read through the policy.
+   */
+  'peerFeedback.changed': (payload: { artefactId: string; projectId: string; peerFeedbackId: string }) => void;
+  /** A pupil shared work with the project's pupils or stopped sharing it (to the project's pupils and teachers). */
+  'peerWork.changed': (payload: { artefactId: string; projectId: string }) => void;
 }
 
 export interface GoalAssessmentEvent {

@@ -59,7 +59,18 @@ export type Resource =
       readonly projectOwnerId: string | null;
     }
   /** One self-assessment or teacher's level on a pupil's goal. */
-  | { readonly type: 'goalAssessment'; readonly goal: ResourceOf<'pupilGoal'>; readonly sharedWithGuardians: boolean };
+  | { readonly type: 'goalAssessment'; readonly goal: ResourceOf<'pupilGoal'>; readonly sharedWithGuardians: boolean }
+  // --- Peer feedback (issue 10, section 5) ---
+  /** An artefact as its project's pupils may meet it: the project's groups, whether peer feedback is allowed, whether the owner shared it. */
+  | {
+      readonly type: 'peerArtefact';
+      readonly artefact: ArtefactResource;
+      readonly projectGroupIds: readonly string[];
+      readonly allowed: boolean;
+      readonly shared: boolean;
+    }
+  /** One peer message ("two stars and a wish") on such an artefact. */
+  | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -199,6 +210,23 @@ const rules = {
   // --- School sign-in (issue 11 §1) ---
   // Which providers a school uses and how, and whether passwords work there: the school's admins.
   'school.signIn.manage': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // --- Peer feedback (issue 10, section 5) ---
+  // The "classmates' work" list of a project: its pupils and its teachers (of the project or its groups).
+  // Never guardians (a classmate's name is not theirs to see) nor admins.
+  'peerWork.list': (a: Actor, r: ResourceOf<'project'>) =>
+    r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
+  // Allowing peer feedback and moderating it: the project's teachers and the teachers of its groups (as the heatmap).
+  'peerSettings.update': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
+  'peerModeration.list': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
+  // The shared work, read-only: the owner and their teachers (who see it anyway) and a classmate it was shared with.
+  'peerWork.read': (a: Actor, r: ResourceOf<'peerArtefact'>) =>
+    seesWholeArtefact(a, r.artefact) || peerReader(a, r) || (r.allowed && r.shared && peerModerator(a, r)),
+  'peerSharing.update': (a: Actor, r: ResourceOf<'peerArtefact'>) => a.id === r.artefact.ownerId,
+  // Giving peer feedback: only a classmate the work is shared with (not the owner, not a teacher, not a guardian).
+  'peerFeedback.create': (a: Actor, r: ResourceOf<'peerArtefact'>) => peerReader(a, r),
+  // The owner reports a message they can see; it is then hidden until a teacher looks.
+  'peerFeedback.report': (a: Actor, r: ResourceOf<'peerMessage'>) => a.id === r.on.artefact.ownerId && r.state === 'shown',
+  'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => peerModerator(a, r.on),
 } as const;
 
 type Rules = typeof rules;
@@ -221,6 +249,8 @@ const readAction = {
   scale: 'scale.read',
   pupilGoal: 'goal.read',
   goalAssessment: 'goalAssessment.read',
+  peerArtefact: 'peerWork.read',
+  peerMessage: null,
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -236,6 +266,7 @@ export function authorize<A extends Action>(actor: Actor, action: A, resource: R
   if (resource.type === 'platform') throw new Forbidden();
   // Feedback is only ever reached through an artefact the actor may read: 403 is no leak there.
   if (resource.type === 'feedback' && can(actor, 'artefact.read', resource.artefact)) throw new Forbidden();
+  if (resource.type === 'peerMessage' && peerSeesMessage(actor, resource)) throw new Forbidden();
   throw new NotFound(what);
 }
 
@@ -337,6 +368,58 @@ export function guardianStillHears(r: ResourceOf<'goalAssessment'>, guardianOfPu
   return guardianOfPupil && takesPart(r.goal) && r.sharedWithGuardians;
 }
 // --- end voice and anchored feedback ---
+// --- Peer feedback (issue 10, section 5) ---
+export type PeerMessageState = 'held' | 'shown' | 'reported' | 'hidden';
+
+/**
+ * Whether the actor sees one peer message: the owner's teachers see every message (they moderate); its
+ * author sees their own in any state (so they know it waits or was hidden); the owner and the classmates
+ * the work is shared with see shown ones only. Guardians and admins never: a guardian would learn
+ * classmates' names, and the safer choice is to show them no peer feedback at all.
+ */
+export function peerSeesMessage(a: Actor, m: ResourceOf<'peerMessage'>): boolean {
+  if (teachesOwner(a, m.on.artefact) || peerModerator(a, m.on)) return true;
+  if (m.authorId !== null && m.authorId === a.id) return true;
+  return m.state === 'shown' && (a.id === m.on.artefact.ownerId || peerReader(a, m.on));
+}
+
+/**
+ * Who hears live of a change to a peer message (the event carries ids only; receivers re-read through the
+ * policy): the owner's teachers, the project's and its groups' teachers (groupTeacherIds) and the author always; the owner and the project's pupils only if the message
+ * is or was shown, so that held messages reach no one but the author and teachers.
+ */
+export function peerAudience(
+  m: ResourceOf<'peerMessage'>,
+  previousState: PeerMessageState | null,
+  facts: { groupTeacherIds: readonly string[]; projectPupils: ReadonlyArray<{ id: string; groupIds: readonly string[] }> },
+): string[] {
+  const ids = new Set<string>([...m.on.artefact.projectTeacherIds, ...facts.groupTeacherIds]);
+  if (m.authorId) ids.add(m.authorId);
+  if (m.state === 'shown' || previousState === 'shown') {
+    ids.add(m.on.artefact.ownerId);
+    for (const p of facts.projectPupils) if (peerReaderFacts(p.id, p.groupIds, m.on)) ids.add(p.id);
+  }
+  return [...ids];
+}
+
+/** The project's teachers and the teachers of its groups: they allow, see and moderate peer feedback. */
+function peerModerator(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
+  return r.artefact.projectTeacherIds.includes(a.id) || teachesAny(a, r.projectGroupIds);
+}
+function peerReader(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
+  return hasRole(a, 'pupil') && peerReaderFacts(a.id, [...a.pupilGroupIds], r);
+}
+/** A pupil of one of the project's groups, not the owner, while the owner (still in the project) shares the work and peer feedback is allowed. */
+function peerReaderFacts(userId: string, pupilGroupIds: readonly string[], r: ResourceOf<'peerArtefact'>): boolean {
+  return (
+    r.allowed &&
+    r.shared &&
+    userId !== r.artefact.ownerId &&
+    r.projectGroupIds.some((g) => pupilGroupIds.includes(g)) &&
+    r.projectGroupIds.some((g) => r.artefact.ownerGroupIds.includes(g))
+  );
+}
+// --- end peer feedback ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {

@@ -1,3 +1,4 @@
+import { seedDemoPeerFeedback } from '../modules/peer-feedback/peer-feedback.demo.ts';
 import { makeTempDir } from '../media/temp-files.ts';
 import { spawn } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -228,7 +229,7 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
         JSON.stringify({ body: 'Kuuntele, mitä ajattelin kaaviostasi.', parentId: null }),
         await asUpload(audio),
       );
-    await deps.artefacts.create(
+    const mushrooms = await deps.artefacts.create(
       eetu,
       {
         title: 'Sienilöytöjä',
@@ -246,6 +247,7 @@ export async function seedDemoPortfolio(deps: DemoPortfolioDeps): Promise<boolea
       },
       [],
     );
+    await seedDemoPeerFeedback(db, { projectId: project.id, pupilWorkId: first.id, classmateWorkId: mushrooms.id, classmateId: eetu.id });
     deps.logger.info('demo portfolio seeded');
     return true;
   } finally {

@@ -11,7 +11,8 @@ export const PORTFOLIO_FORMAT = 'polku-portfolio';
 /**
  * Bump when a field changes meaning or goes away, or when a version adds data an older Polku would
  * silently drop. 2 (issue 10): scales, goal assessments, feedback marks and answered-in-version links,
- * artefact events. Import reads every version in SUPPORTED_PORTFOLIO_VERSIONS (1's fields are all in 2).
+ * artefact events. 3 (issue 10 §5): peer feedback received. Import reads every version in
+ * SUPPORTED_PORTFOLIO_VERSIONS (each adds optional fields only).
  */
 export const PORTFOLIO_FORMAT_VERSION = 3;
 /** 3 (issue 10 §2–3): voice feedback and spoken reflections (`voice`), anchored feedback (`anchor`); 2's fields are all in 3. */
@@ -159,6 +160,22 @@ export const feedbackDocSchema = z
   .describe("Formative feedback or a reply in the artefact's thread.");
 export type FeedbackDoc = z.infer<typeof feedbackDocSchema>;
 
+// --- Peer feedback (issue 10 §5, version 3) ---
+export const peerFeedbackDocSchema = z
+  .object({
+    id,
+    author: personRefSchema.nullable().describe('The classmate who wrote it; null when unknown. An import keeps them by name only.'),
+    star1: z.string().describe('First thing done well.'),
+    star2: z.string().describe('Second thing done well.'),
+    wish: z.string().describe('One thing to improve.'),
+    state: z
+      .enum(['held', 'shown', 'reported', 'hidden'])
+      .describe("Moderation state. Exports hold only messages the pupil could see ('shown'); held, reported and hidden ones stay with the school."),
+    createdAt: dateTime,
+  })
+  .describe('Peer feedback received: "two stars and a wish" from a classmate in the project.');
+export type PeerFeedbackDoc = z.infer<typeof peerFeedbackDocSchema>;
+
 export const artefactEventDocSchema = z
   .object({
     kind: z
@@ -239,6 +256,7 @@ export const artefactDocSchema = z
     versions: z.array(versionDocSchema).describe('Every saved version, oldest first.'),
     feedback: z.array(feedbackDocSchema).describe('The whole thread, oldest first.'),
     events: z.array(artefactEventDocSchema).optional().describe('Events besides content changes, oldest first (version 2).'),
+    peerFeedback: z.array(peerFeedbackDocSchema).optional().describe("Peer feedback received, oldest first (version 3; never in a guardian's export)."),
   })
   .describe("One piece of the pupil's learning: text, photo, drawing, recording, video, file or link.");
 export type ArtefactDoc = z.infer<typeof artefactDocSchema>;

@@ -10,6 +10,7 @@ import { wavTone } from '../helpers/artefact-upload.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 import { invitationCodeHash, newInvitationCode } from '../../server/modules/invitations/invitations.repo.ts';
+import type { PeerTables } from '../../server/modules/peer-feedback/peer-feedback.repo.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -140,6 +141,33 @@ async function userInBoth(app: TestApp, w: World, roleA: SchoolRole, roleB: Scho
 // its password and active flag only to an admin of both; and no admin ever changes an admin of a school they do not run.
 const SHARED_ACCOUNT_READERS = { admin: 200, adminB: 200, adminAB: 200 } as const;
 const SHARED_ACCOUNT_MANAGERS = { admin: 403, adminB: 403, adminAB: 200 } as const;
+
+// --- Peer feedback (issue 10, section 5) ---
+const MATRIX_IMAGE = 'media/ma/tr/matrix-image.original';
+/** Fresh work of the pupil in the world's project, which allows peer feedback; shared with its pupils unless told. */
+async function peerWork(w: World, app: TestApp, shared = true, mediaKey?: string) {
+  const db = app.database.db.withTables<PeerTables>();
+  await db
+    .insertInto('projectPeerSettings')
+    .values({ projectId: w.project.id, moderation: 'shown' })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const work = await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: w.project.id, ...(mediaKey ? { mediaKey } : {}) });
+  if (shared) await db.insertInto('artefactPeerShares').values({ artefactId: work.id }).execute();
+  return work;
+}
+/** A shown peer message by the classmate on fresh shared work. */
+async function peerMessage(w: World, app: TestApp): Promise<string> {
+  const work = await peerWork(w, app);
+  const row = await app.database.db
+    .withTables<PeerTables>()
+    .insertInto('peerFeedback')
+    .values({ artefactId: work.id, authorId: w.classmate.id, star1: 'a', star2: 'b', wish: 'c', state: 'shown' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+// --- end peer feedback ---
 
 interface Case {
   route: string;
@@ -381,6 +409,68 @@ const cases: Case[] = [
     expect: expectation({ teacher: 200, admin: 403 }, 404),
   },
   // --- end teacher's view of a group ---
+  // --- Peer feedback (issue 10, section 5): the owner, classmates in the project, its teachers; never guardians or admins ---
+  {
+    route: 'GET /api/projects/{projectId}/peer-work',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/peer-work` }),
+    // Guardians and the admin see the project, so a 403 tells them nothing; classmates' names are not theirs.
+    expect: expectation({ pupil: 200, classmate: 200, teacher: 200, guardian: 403, otherGuardian: 403, admin: 403 }, 404),
+  },
+  {
+    route: 'PUT /api/projects/{projectId}/peer-settings',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/peer-settings`, body: { enabled: true, moderation: 'shown' } }),
+    expect: expectation({ teacher: 200, pupil: 403, classmate: 403, guardian: 403, otherGuardian: 403, admin: 403 }, 404),
+  },
+  {
+    route: 'GET /api/projects/{projectId}/peer-moderation',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/peer-moderation` }),
+    expect: expectation({ teacher: 200, pupil: 403, classmate: 403, guardian: 403, otherGuardian: 403, admin: 403 }, 404),
+  },
+  {
+    route: 'PUT /api/artefacts/{artefactId}/peer-sharing',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await peerWork(w, app, false)).id}/peer-sharing`, body: { shared: true } }),
+    // Not yet shared: a classmate does not know it exists.
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/peer-work',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await peerWork(w, app)).id}/peer-work` }),
+    expect: expectation({ pupil: 200, classmate: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/peer-work/media/{mediaId}/{variant}',
+    request: async (w, app) => {
+      const work = await peerWork(w, app, true, MATRIX_IMAGE);
+      return { path: `/api/artefacts/${work.id}/peer-work/media/${work.mediaId ?? ''}/original` };
+    },
+    expect: expectation({ pupil: 302, classmate: 302, teacher: 302 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/peer-feedback',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await peerWork(w, app)).id}/peer-feedback` }),
+    expect: expectation({ pupil: 200, classmate: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/peer-feedback',
+    request: async (w, app) => ({
+      path: `/api/artefacts/${(await peerWork(w, app)).id}/peer-feedback`,
+      body: { star1: 'Hyvät kuvat', star2: 'Selkeä teksti', wish: 'Lisää lähteitä' },
+    }),
+    // Only a classmate gives peer feedback; the owner and the teacher see the work (403).
+    expect: expectation({ classmate: 201, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/peer-feedback/{peerFeedbackId}/report',
+    request: async (w, app) => ({ path: `/api/peer-feedback/${await peerMessage(w, app)}/report` }),
+    // The owner reports; the author and the teacher see the message but do not report it.
+    expect: expectation({ pupil: 200, classmate: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/peer-feedback/{peerFeedbackId}/moderation',
+    request: async (w, app) => ({ path: `/api/peer-feedback/${await peerMessage(w, app)}/moderation`, body: { action: 'hide' } }),
+    expect: expectation({ teacher: 200, pupil: 403, classmate: 403 }, 404),
+  },
+  // --- end peer feedback ---
   {
     route: 'POST /api/artefacts',
     request: async () => ({ path: '/api/artefacts', body: { title: 'Havainto' } }),
@@ -768,7 +858,7 @@ const clients = new Map<ActorName, TestClient>();
 beforeAll(async () => {
   app = await startTestApp();
   const base = await makeTwoSchools(app.database.db);
-  const key = 'media/ma/tr/matrix-image.original';
+  const key = MATRIX_IMAGE;
   await app.polku.blobs.putStream(key, Readable.from(await tinyPng()), { contentType: 'image/png' });
   const project = await makeProject(app.database.db, { schoolId: base.schoolA.id, teacherIds: [base.teacher.id], groupIds: [base.group.id] });
   const artefact = await makeArtefact(app.database.db, { ownerId: base.pupil.id, projectId: project.id, mediaKey: key });

@@ -10,3 +10,5 @@ export { GoalPage } from '../features/goals/components/goal-page.tsx';
 // Issue 10 §6: the teacher's view of a group.
 export { CoveragePage } from '../features/insight/components/coverage-page.tsx';
 export { HeatmapPage } from '../features/insight/components/heatmap-page.tsx';
+// Issue 10 §5: a classmate's shared work.
+export { PeerWorkPage } from '../features/peer-feedback/components/peer-work-page.tsx';

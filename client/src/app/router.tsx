@@ -65,6 +65,7 @@ const portfolioRoutes: RouteObject[] = [
       };
     },
   },
+  { path: 'peer/:artefactId', ...portfolioPage('PeerWorkPage', ['pupil', 'teacher']) },
 ];
 
 const adminRoutes: RouteObject = {

@@ -1,3 +1,4 @@
+import { peerChanged } from '../features/peer-feedback/queries.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useNavigate } from 'react-router';
@@ -84,6 +85,9 @@ export function useRealtime(userId: string | null): void {
     socket.on('artefact.deleted', refetchInsight);
     socket.on('goalAssessment.created', refetchInsight);
     socket.on('import.finished', refetchInsight);
+    // Issue 10 §5: peer events carry ids only; every peer view re-reads through the policy.
+    socket.on('peerFeedback.changed', () => void peerChanged(queryClient));
+    socket.on('peerWork.changed', () => void peerChanged(queryClient));
     socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {
       const parsed = feedbackSchema.safeParse(payload.feedback);

@@ -7,6 +7,7 @@ import {
   type ArtefactEventDoc,
   type GoalAssessmentDoc,
   type MediaDoc,
+  type PeerFeedbackDoc,
   type PersonRef,
   type PortfolioDocument,
   type ProjectDoc,
@@ -19,6 +20,7 @@ import type { Locale } from '../../../../shared/roles.ts';
 import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson, VoiceRecording } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
+import { receivedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
 import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
 
@@ -74,7 +76,7 @@ export async function loadPortfolioDocument(
     assessmentQuery = assessmentQuery.where('goalAssessments.sharedWithGuardians', '=', true);
   }
 
-  const [schools, artefacts, media, versions, feedback, events, assessments] = await Promise.all([
+  const [schools, artefacts, media, versions, feedback, events, assessments, peerFeedback] = await Promise.all([
     db
       .selectFrom('schoolRoles')
       .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
@@ -90,6 +92,8 @@ export async function loadPortfolioDocument(
     db.selectFrom('feedback').selectAll().where('artefactId', 'in', inScope).orderBy('createdAt').orderBy('id').execute(),
     eventQuery.orderBy('artefactId').orderBy('createdAt').orderBy('id').execute(),
     assessmentQuery.orderBy('goalAssessments.createdAt').orderBy('goalAssessments.id').execute(),
+    // Issue 10 §5: peer feedback the pupil received and may see; never in a guardian's export (classmates' names).
+    scope === 'full' ? receivedPeerFeedback(db, inScope) : Promise.resolve([]),
   ]);
 
   // Projects of the exported work, and those the pupil assessed goals of (work may not be linked yet).
@@ -109,6 +113,7 @@ export async function loadPortfolioDocument(
     ...projectTeachers.map((t) => t.userId),
     ...assessments.flatMap((x) => (x.assessorId ? [x.assessorId] : [])),
     ...events.flatMap((e) => (e.actorId ? [e.actorId] : [])),
+    ...peerFeedback.flatMap((p) => (p.authorId ? [p.authorId] : [])),
   ]);
   const scaleOf = await loadScales(db, projects);
   const person = (authorId: string | null, imported: ImportedPerson | null): PersonRef | null => {
@@ -203,6 +208,20 @@ export async function loadPortfolioDocument(
     (e): ArtefactEventDoc => ({ kind: e.kind, details: e.details, shared: e.shared, actor: person(e.actorId, e.importedActor), createdAt: iso(e.createdAt) }),
   );
 
+  const peerDocs = groupBy(
+    peerFeedback,
+    (p) => p.artefactId,
+    (p): PeerFeedbackDoc => ({
+      id: p.id,
+      author: person(p.authorId, p.importedAuthor),
+      star1: p.star1,
+      star2: p.star2,
+      wish: p.wish,
+      state: p.state,
+      createdAt: iso(p.createdAt),
+    }),
+  );
+
   const artefactDocs: ArtefactDoc[] = artefacts.map((a) => ({
     id: a.id,
     projectId: a.projectId,
@@ -226,6 +245,7 @@ export async function loadPortfolioDocument(
     versions: versionDocs.get(a.id) ?? [],
     feedback: feedbackDocs.get(a.id) ?? [],
     events: eventDocs.get(a.id) ?? [],
+    peerFeedback: peerDocs.get(a.id) ?? [],
   }));
   const exportedArtefacts = new Set(artefacts.map((a) => a.id));
   const assessmentDocs = assessments.map((x): GoalAssessmentDoc => ({

@@ -208,6 +208,16 @@ export interface PlannedArtefact {
   media: PlannedMedia[];
   feedback: PlannedFeedback[];
   events?: PlannedEvent[];
+  /** Issue 10 §5: peer feedback the archive's pupil received, for an artefact this import creates; authors by name only. */
+  peerFeedback?: PlannedPeerFeedback[];
+}
+
+export interface PlannedPeerFeedback {
+  importedAuthor: ImportedPerson | null;
+  star1: string;
+  star2: string;
+  wish: string;
+  createdAt: Date | null;
 }
 
 export function countItems(items: readonly ImportItem[]): { create: number; skip: number; unmapped: number } {

@@ -1,3 +1,4 @@
+import { insertImportedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
 import type { Db } from '../../../db/database.ts';
 import { inBatches } from '../../../db/batches.ts';
 import { discardStored } from '../../artefacts/artefact-media.ts';
@@ -293,6 +294,11 @@ async function insertRows(
         })),
       )
       .execute(),
+  );
+  // Issue 10 §5: peer feedback received, on the artefacts this import creates; classmates by name only.
+  await inBatches(
+    plan.artefacts.flatMap((a) => (a.row ? (a.peerFeedback ?? []).map((p) => ({ ...p, artefactId: a.id })) : [])),
+    (rows) => insertImportedPeerFeedback(trx, rows),
   );
   // Goal assessments, for the target pupil only: a teacher level's assessor is never an account here.
   await inBatches(plan.assessments ?? [], (rows) =>

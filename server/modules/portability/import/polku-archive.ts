@@ -5,7 +5,7 @@ import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument } from '../../../
 import type { ImportedPerson, ImportedScale } from '../../../db/schema.ts';
 import { withoutHiddenCharacters } from '../../../../shared/api/common.ts';
 import { DEFAULT_SCALE_KEY, SCALE_ICON_MAX, SCALE_LABEL_MAX, SCALE_NAME_MAX } from '../../../../shared/api/scales.ts';
-import type { ScaleDoc, VoiceDoc } from '../../../../shared/portability/portfolio-format.ts';
+import type { PeerFeedbackDoc, ScaleDoc, VoiceDoc } from '../../../../shared/portability/portfolio-format.ts';
 import { feedbackAnchorSchema } from '../../../../shared/api/feedback.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
@@ -13,7 +13,16 @@ import { cleanImportedTags } from '../../../../shared/api/tags.ts';
 import { cleanImportedCriteria } from '../../../../shared/api/projects.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { parseOffThread, sanitizeOffThread } from './parse-pool.ts';
-import type { ImportItem, ImportPlan, PlannedArtefact, PlannedAssessment, PlannedAuthor, PlannedMedia, PlannedProject } from './import-plan.ts';
+import type {
+  ImportItem,
+  ImportPlan,
+  PlannedArtefact,
+  PlannedAssessment,
+  PlannedAuthor,
+  PlannedMedia,
+  PlannedPeerFeedback,
+  PlannedProject,
+} from './import-plan.ts';
 import { parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import type { SafeZip } from './safe-zip.ts';
@@ -341,6 +350,15 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       });
     }
     if (!mine) {
+      planned.peerFeedback = plannedPeerFeedback(a.peerFeedback ?? []);
+      for (const p of planned.peerFeedback)
+        items.push({
+          type: 'feedback',
+          sourceId: `${a.id}#peer-${items.length}`,
+          title: excerpt(p.wish),
+          action: 'create',
+          ...(p.importedAuthor ? importReason('feedback-imported', { author: p.importedAuthor.displayName }) : {}),
+        });
       planned.events = (a.events ?? []).map((e) => ({
         kind: e.kind,
         details: e.details,
@@ -470,6 +488,21 @@ function plannedScale(
 /** A person named by an archive, known here only by name: never linked to an account, always shown as imported. */
 function importedPerson(ref: PersonRef): ImportedPerson {
   return { id: ref.id, displayName: ref.displayName, role: ref.role, imported: true };
+}
+
+/**
+ * Peer feedback from an archive: only shown messages (held, reported or hidden ones were never the pupil's to
+ * read), each text cleaned and cut to what the table allows; the classmate becomes a name-only person, never
+ * the pupil or an account here, whatever the archive says.
+ */
+function plannedPeerFeedback(docs: readonly PeerFeedbackDoc[]): PlannedPeerFeedback[] {
+  const text = (s: string) => withoutHiddenCharacters(s).trim().slice(0, 500);
+  return docs.flatMap((p) => {
+    const [star1, star2, wish] = [text(p.star1), text(p.star2), text(p.wish)];
+    if (p.state !== 'shown' || !star1 || !star2 || !wish) return [];
+    const importedAuthor = p.author ? { ...importedPerson(p.author), role: 'pupil' as const } : null;
+    return [{ importedAuthor, star1, star2, wish, createdAt: parseDate(p.createdAt) }];
+  });
 }
 
 function excerpt(body: string): string {

@@ -5,10 +5,11 @@ import { Loading, PageError, pageErrorHeading } from '../../../components/status
 import { isApiError } from '../../../lib/http.ts';
 import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
-import { useSession } from '../../auth/session.ts';
+import { rolesOf, useSession } from '../../auth/session.ts';
 import { FeedbackSection } from '../../feedback/components/feedback-section.tsx';
 import { AnchorProvider } from '../../feedback/anchors.tsx';
 import { MomentTimeline, RegionLayer } from '../../feedback/components/media-markers.tsx';
+import { PeerFeedbackSection } from '../../peer-feedback/components/peer-feedback-section.tsx';
 import { goalPath } from '../../goals/paths.ts';
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
@@ -110,6 +111,8 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
               </section>
             )}
             <FeedbackSection artefact={artefact} />
+            {/* Issue 10 §5: peer feedback, marked as such, beside the teachers' thread (never for guardians). */}
+            {artefact.projectId && !rolesOf(me).every((r) => r === 'guardian') && <PeerFeedbackSection artefactId={artefact.id} />}
           </div>
           <aside className="artefact-layout__aside stack" aria-label={t('artefact.details')}>
             <ArtefactFacts artefact={artefact} />

@@ -14,6 +14,7 @@ import { editProjectPath } from '../paths.ts';
 import { useProjectQuery } from '../queries.ts';
 import { useScaleLabel } from './assessment-fields.tsx';
 import { heatmapPath } from '../../insight/paths.ts';
+import { ProjectPeerPanel } from '../../peer-feedback/components/project-peer-panel.tsx';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -141,6 +142,8 @@ function ProjectView({ project }: { project: Project }) {
           </dl>
         </section>
       </div>
+      {/* Issue 10 §5: peer feedback setting, moderation and the classmates' work list. */}
+      <ProjectPeerPanel projectId={project.id} />
       {isPupil && (
         <section aria-labelledby="my-work-heading" className="stack">
           <h2 id="my-work-heading">{t('projects.myWork')}</h2>

@@ -1,4 +1,4 @@
-import type { ArtefactDoc, FeedbackDoc, MediaDoc } from '../../../../../shared/portability/portfolio-format.ts';
+import type { ArtefactDoc, FeedbackDoc, MediaDoc, PeerFeedbackDoc } from '../../../../../shared/portability/portfolio-format.ts';
 import { Facts, linkTo, Page, Person, When } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
@@ -75,6 +75,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
           media={artefact.media}
         />
       </section>
+      <PeerFeedback ctx={ctx} items={(artefact.peerFeedback ?? []).filter((p) => p.state === 'shown')} />
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
           <h2 id="history">{t.history}</h2>
@@ -282,4 +283,34 @@ function Uptake({
 /** Only web and mail addresses become links; anything else (javascript:, data:) stays text. */
 function safeUrl(url: string): string | undefined {
   return /^(https?:|mailto:)/i.test(url) ? url : undefined;
+}
+
+/** Issue 10 §5: peer feedback received and visible to the pupil, marked apart from the teachers' thread. */
+function PeerFeedback({ ctx, items }: { ctx: SiteContext; items: PeerFeedbackDoc[] }) {
+  if (items.length === 0) return null;
+  const t = ctx.t.peer;
+  return (
+    <section aria-labelledby="peer-feedback">
+      <h2 id="peer-feedback">{t.heading}</h2>
+      <ol className="thread">
+        {items.map((p) => (
+          <li key={p.id}>
+            <article className="comment" id={`peer-${p.id}`}>
+              <header>
+                <Person ctx={ctx} person={p.author} /> · <When ctx={ctx} iso={p.createdAt} />
+              </header>
+              <dl>
+                <dt>{t.star1}</dt>
+                <dd>{p.star1}</dd>
+                <dt>{t.star2}</dt>
+                <dd>{p.star2}</dd>
+                <dt>{t.wish}</dt>
+                <dd>{p.wish}</dd>
+              </dl>
+            </article>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
 }

@@ -63,6 +63,8 @@ export interface SiteText {
   kinds: Record<ArtefactKind, string>;
   roles: Record<SchoolRole, string>;
   madeWith: string;
+  /** Issue 10 §5: peer feedback received ("two stars and a wish"). */
+  peer: { heading: string; star1: string; star2: string; wish: string };
   /** Issue 10 §8: goal pages (criteria, the growth table) and the uptake loop in feedback. */
   assessment: {
     criteria: string;
@@ -89,6 +91,7 @@ export interface SiteText {
 
 export const SITE_TEXT = {
   fi: {
+    peer: { heading: 'Vertaispalaute', star1: 'Tähti: tämä onnistui', star2: 'Toinen tähti: tämäkin onnistui', wish: 'Toive: tätä voisi parantaa' },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'Tämä on portfolion offline-kopio. Se toimii ilman Polkua ja ilman verkkoyhteyttä.',
     skipToContent: 'Siirry sisältöön',
@@ -167,6 +170,12 @@ export const SITE_TEXT = {
     },
   },
   sv: {
+    peer: {
+      heading: 'Kamratrespons',
+      star1: 'Stjärna: det här lyckades',
+      star2: 'Andra stjärnan: det här lyckades också',
+      wish: 'Önskan: det här kunde bli bättre',
+    },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'Det här är en offlinekopia av portfolion. Den fungerar utan Polku och utan nätförbindelse.',
     skipToContent: 'Hoppa till innehållet',
@@ -245,6 +254,7 @@ export const SITE_TEXT = {
     },
   },
   en: {
+    peer: { heading: 'Peer feedback', star1: 'Star: this went well', star2: 'Second star: this went well too', wish: 'Wish: this could be better' },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'This is an offline copy of the portfolio. It works without Polku and without a network connection.',
     skipToContent: 'Skip to content',
