@@ -26,6 +26,7 @@ import { purgeDeletedArtefacts, sweepOrphanBlobs } from './modules/artefacts/pur
 import { feedbackRoutes } from './modules/feedback/feedback.routes.ts';
 import { feedbackService } from './modules/feedback/feedback.service.ts';
 import { portabilityModule } from './modules/portability/portability.module.ts';
+import { rostersModule } from './modules/rosters/rosters.module.ts';
 import { scaleRoutes } from './modules/assessment/scales.routes.ts';
 import { scalesService } from './modules/assessment/scales.service.ts';
 import { goalAssessmentRoutes } from './modules/assessment/goal-assessments.routes.ts';
@@ -85,6 +86,8 @@ export interface Polku {
     sweepPortability(now?: Date): Promise<number>;
     /** Claims whatever export or import jobs are waiting and resolves when this process has run them. */
     runJobs(): Promise<void>;
+    /** Resolves when every roster apply this process started has ended (tests). */
+    rosterJobs(): Promise<void>;
   };
   /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
   close(): Promise<void>;
@@ -156,6 +159,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const goalAssessments = goalAssessmentsService({ db: database.db, notifier });
   const feedback = feedbackService({ db: database.db, notifier, artefacts });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
+  const rosters = rostersModule({ db: database.db, notifier, logger: logger.child({ module: 'rosters' }), config, endUserSessions: auth.endUserSessions });
   const upload = artefactUploads(
     { tmpDir: config.media.tmpDir, maxFileBytes: Math.max(...Object.values(config.media.maxBytes)), maxFiles: MAX_FILES_PER_UPLOAD },
     artefacts,
@@ -179,6 +183,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...artefactRoutes({ artefacts, overview: overviewService(database.db), upload }),
     ...feedbackRoutes(feedback),
     ...portability.routes,
+    ...rosters.routes,
   ];
   if (config.demo) {
     await seedDemoPortfolio({
@@ -228,6 +233,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       await portability.runner.fill();
       await portability.runner.idle();
     },
+    rosterJobs: () => rosters.service.idle(),
   };
   const timers = [
     every(3600_000, maintenance.pruneSessions),
@@ -260,6 +266,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     for (const timer of timers) clearInterval(timer);
     // Running exports and imports stop cleanly and go back to the queue for the next process.
     await portability.runner.stop();
+    await rosters.service.stop();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections become idle as their last requests finish: close them as they do,
     // and cut whatever is still open after the grace period (a stuck upload must not hang shutdown).

@@ -2,6 +2,7 @@ import type { MeResponse } from './api/auth.ts';
 import type { ArtefactEvent } from './api/artefacts.ts';
 import type { Feedback } from './api/feedback.ts';
 import type { ExportJob, ImportJob } from './api/portability.ts';
+import type { RosterImport } from './api/rosters.ts';
 
 /**
  * Events the server sends. Payloads are presenter outputs, the same shapes as the HTTP API.
@@ -48,6 +49,10 @@ export interface ServerToClientEvents {
   'goalAssessment.created': (payload: GoalAssessmentEvent) => void;
   /** The pupil shared an assessment with guardians or stopped sharing it. */
   'goalAssessment.shared': (payload: GoalAssessmentEvent) => void;
+  // --- Rosters (issue 11 §2): only to the admin who applies the roster; the same shape as GET /api/roster-imports/:id ---
+  'roster.progress': (payload: RosterImport) => void;
+  'roster.finished': (payload: RosterImport) => void;
+  'roster.failed': (payload: RosterImport) => void;
 }
 
 export interface GoalAssessmentEvent {

@@ -165,6 +165,9 @@ const rules = {
   'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
   // Competence coverage of a group: as the group overview, the group's teachers.
   'group.coverage': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
+
+  // --- Rosters (issue 11 §2): a school's roster, and its imports, are its admins' alone ---
+  'roster.import': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
 } as const;
 
 type Rules = typeof rules;
