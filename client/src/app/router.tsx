@@ -72,6 +72,7 @@ const adminRoutes: RouteObject = {
         { path: 'users', ...adminPage('UsersPage') },
         { path: 'users/:userId', ...adminPage('UserPage') },
         { path: 'guardian-links', ...adminPage('GuardianLinksPage') },
+        { path: 'rosters', ...adminPage('RosterImportPage') },
       ],
     },
   ],

@@ -7,3 +7,4 @@ export { SchoolLayout } from './school-layout.tsx';
 export { SchoolOverviewPage } from './school-overview-page.tsx';
 export { UserPage } from './user-page.tsx';
 export { UsersPage } from './users-page.tsx';
+export { RosterImportPage } from '../../rosters/components/roster-import-page.tsx';

@@ -6,3 +6,4 @@ export const groupPath = (schoolId: string, groupId: string) => `${groupsPath(sc
 export const usersPath = (schoolId: string) => `${schoolPath(schoolId)}/users`;
 export const userPath = (schoolId: string, userId: string) => `${usersPath(schoolId)}/${enc(userId)}`;
 export const guardianLinksPath = (schoolId: string) => `${schoolPath(schoolId)}/guardian-links`;
+export const rostersPath = (schoolId: string) => `${schoolPath(schoolId)}/rosters`;

@@ -3,7 +3,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router
 import type { School } from '../../../../../shared/api/org.ts';
 import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
 import { useSchoolQuery } from '../queries.ts';
-import { groupsPath, guardianLinksPath, schoolPath, usersPath } from './paths.ts';
+import { groupsPath, guardianLinksPath, rostersPath, schoolPath, usersPath } from './paths.ts';
 
 export interface SchoolOutletContext {
   school: School;
@@ -47,6 +47,9 @@ export function SchoolLayout() {
               </li>
               <li>
                 <NavLink to={guardianLinksPath(schoolId)}>{t('admin.school.links')}</NavLink>
+              </li>
+              <li>
+                <NavLink to={rostersPath(schoolId)}>{t('rosters.nav')}</NavLink>
               </li>
             </ul>
           </nav>
