@@ -93,6 +93,7 @@ export async function applyRoster(options: {
 
     // New accounts, their keys and roles.
     const names = await allocateUsernames(db, plan.createUsers);
+    const created = new Set<string>();
     for (let i = 0; i < plan.createUsers.length; i += BATCH) {
       const batch = plan.createUsers.slice(i, i + BATCH);
       const inserted = await db
@@ -110,7 +111,10 @@ export async function applyRoster(options: {
         .execute();
       const idOf = new Map(inserted.map((r) => [r.username, r.id]));
       const ids = batch.map((_u, j) => idOf.get(names[i + j]!)!);
-      batch.forEach((u, j) => state.bySourcedId.set(u.sourcedId, ids[j]!));
+      batch.forEach((u, j) => {
+        state.bySourcedId.set(u.sourcedId, ids[j]!);
+        created.add(ids[j]!);
+      });
       await db
         .insertInto('schoolRoles')
         .values(batch.map((u, j) => ({ schoolId, userId: ids[j]!, role: u.role })))

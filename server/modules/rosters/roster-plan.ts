@@ -53,27 +53,29 @@ export async function loadState(db: RosterDb, schoolId: string): Promise<RosterS
     for (const r of roleRows) roles.set(r.userId, (roles.get(r.userId) ?? new Set()).add(`${r.schoolId}:${r.role}`));
   }
   const groups = await db.selectFrom('groups').select(['id', 'name', 'schoolYear', 'rosterSourceId']).where('schoolId', '=', schoolId).execute();
-  const memberRows = await db
-    .selectFrom('memberships')
-    .innerJoin('groups', 'groups.id', 'memberships.groupId')
-    .select(['memberships.groupId', 'memberships.userId'])
-    .where('groups.schoolId', '=', schoolId)
-    .where('groups.rosterSourceId', 'is not', null)
-    .execute();
-  const linkRows = await db
-    .selectFrom('guardianLinks')
-    .innerJoin('rosterKeys as g', (j) => j.onRef('g.userId', '=', 'guardianLinks.guardianId').on('g.schoolId', '=', schoolId).on('g.kind', '=', 'sourced_id'))
-    .innerJoin('rosterKeys as p', (j) => j.onRef('p.userId', '=', 'guardianLinks.pupilId').on('p.schoolId', '=', schoolId).on('p.kind', '=', 'sourced_id'))
-    .select(['guardianLinks.guardianId', 'guardianLinks.pupilId'])
-    .execute();
+  // By id lists on the tables' own indexes, not joins: right after a bulk import the planner's statistics
+  // are stale, and a join it thinks is tiny became a nested loop over thousands of rows.
+  const rosteredGroups = groups.filter((g) => g.rosterSourceId !== null).map((g) => g.id);
+  const memberships = new Set<string>();
+  for (const part of chunks(rosteredGroups)) {
+    for (const m of await db.selectFrom('memberships').select(['groupId', 'userId']).where('groupId', 'in', part).execute())
+      memberships.add(`${m.groupId}:${m.userId}`);
+  }
+  const rostered = new Set(ids);
+  const links = new Set<string>();
+  for (const part of chunks(ids)) {
+    for (const l of await db.selectFrom('guardianLinks').select(['guardianId', 'pupilId']).where('pupilId', 'in', part).execute()) {
+      if (rostered.has(l.guardianId)) links.add(`${l.guardianId}:${l.pupilId}`);
+    }
+  }
   return {
     bySourcedId,
     users,
     roles,
     keys,
     groups,
-    memberships: new Set(memberRows.map((m) => `${m.groupId}:${m.userId}`)),
-    links: new Set(linkRows.map((l) => `${l.guardianId}:${l.pupilId}`)),
+    memberships,
+    links,
   };
 }
 
