@@ -69,7 +69,23 @@ async function main() {
     const t1 = performance.now();
     const { roster, preview } = await previewRoster(database.db, file, school, DEFAULT_ROSTER_LIMITS);
     const t2 = performance.now();
-    const applied = await applyRoster({ db: database.db, schoolId: school.id, roster, actorId: null, importId: 'bench' });
+    let phase = '';
+    let phaseStart = performance.now();
+    const phases: string[] = [];
+    const applied = await applyRoster({
+      db: database.db,
+      schoolId: school.id,
+      roster,
+      actorId: null,
+      importId: 'bench',
+      onProgress: (p) => {
+        if (p.phase === phase) return;
+        if (phase) phases.push(`${phase} ${fmt(performance.now() - phaseStart, 0)} ms`);
+        phase = p.phase;
+        phaseStart = performance.now();
+      },
+    });
+    console.log(`  apply phases: ${phases.join(', ')}`);
     const t3 = performance.now();
     const again = await previewRoster(database.db, file, school, DEFAULT_ROSTER_LIMITS);
     const t4 = performance.now();
