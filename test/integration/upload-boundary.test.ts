@@ -68,7 +68,12 @@ async function refusedEarly(upload: Omit<RawUpload, 'fileBytes' | 'sendBytes'>, 
 
 describe('every multipart route checks the sender before reading the body', () => {
   it('finds the upload routes in the registry', () => {
-    expect(multipartRoutes.map((r) => r.path).sort()).toEqual(['/api/artefacts', '/api/artefacts/{artefactId}/media', '/api/imports', '/api/schools/{schoolId}/roster-imports']);
+    expect(multipartRoutes.map((r) => r.path).sort()).toEqual([
+      '/api/artefacts',
+      '/api/artefacts/{artefactId}/media',
+      '/api/imports',
+      '/api/schools/{schoolId}/roster-imports',
+    ]);
   });
 
   it('answers 401 to an anonymous 64 MB upload on every route, and nothing reaches the temp folder', async () => {
