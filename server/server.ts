@@ -32,6 +32,7 @@ import { feedbackService } from './modules/feedback/feedback.service.ts';
 import { peerFeedbackRoutes } from './modules/peer-feedback/peer-feedback.routes.ts';
 import { peerFeedbackService } from './modules/peer-feedback/peer-feedback.service.ts';
 import { portabilityModule } from './modules/portability/portability.module.ts';
+import { rostersModule } from './modules/rosters/rosters.module.ts';
 import { scaleRoutes } from './modules/assessment/scales.routes.ts';
 import { scalesService } from './modules/assessment/scales.service.ts';
 import { goalAssessmentRoutes } from './modules/assessment/goal-assessments.routes.ts';
@@ -103,6 +104,8 @@ export interface Polku {
     runJobs(): Promise<void>;
     /** Issue 11 §4: ends the guardian links of pupils who have turned 18; returns how many. */
     endAdultGuardianLinks(): Promise<number>;
+    /** Resolves when every roster apply this process started has ended (tests). */
+    rosterJobs(): Promise<void>;
   };
   /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
   close(): Promise<void>;
@@ -189,6 +192,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     await goalAssessments.mayRecord(actor, params.data.goalId, params.data.pupilId);
   });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
+  const rosters = rostersModule({ db: database.db, notifier, logger: logger.child({ module: 'rosters' }), config, endUserSessions: auth.endUserSessions });
   const upload = artefactUploads(
     { tmpDir: config.media.tmpDir, maxFileBytes: Math.max(...Object.values(config.media.maxBytes)), maxFiles: MAX_FILES_PER_UPLOAD },
     artefacts,
@@ -223,6 +227,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     }),
     ...userDirectoryRoutes(userDirectoryService(orgDeps)),
     ...ssoRoutes({ sso, notifier, cookieName: SESSION_COOKIE, publicUrl: config.publicUrl }),
+    ...rosters.routes,
   ];
   // Issue 11 §4–5: guardian invitations, e-mail and password reset.
   const invitations = invitationsModule({
@@ -310,6 +315,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       await portability.runner.idle();
     },
     endAdultGuardianLinks: () => invitations.service.endLinksOfAdults(),
+    rosterJobs: () => rosters.service.idle(),
   };
   const timers = [
     every(3600_000, maintenance.pruneSessions),
@@ -343,6 +349,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     for (const timer of timers) clearInterval(timer);
     // Running exports and imports stop cleanly and go back to the queue for the next process.
     await portability.runner.stop();
+    await rosters.service.stop();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections become idle as their last requests finish: close them as they do,
     // and cut whatever is still open after the grace period (a stuck upload must not hang shutdown).

@@ -2,6 +2,7 @@ import type { MeResponse } from './api/auth.ts';
 import type { ArtefactEvent } from './api/artefacts.ts';
 import type { Feedback } from './api/feedback.ts';
 import type { ExportJob, ImportJob } from './api/portability.ts';
+import type { RosterImport } from './api/rosters.ts';
 
 /**
  * Events the server sends. Payloads are presenter outputs, the same shapes as the HTTP API.
@@ -56,6 +57,10 @@ export interface ServerToClientEvents {
   'peerFeedback.changed': (payload: { artefactId: string; projectId: string; peerFeedbackId: string }) => void;
   /** A pupil shared work with the project's pupils or stopped sharing it (to the project's pupils and teachers). */
   'peerWork.changed': (payload: { artefactId: string; projectId: string }) => void;
+  // --- Rosters (issue 11 §2): only to the admin who applies the roster; the same shape as GET /api/roster-imports/:id ---
+  'roster.progress': (payload: RosterImport) => void;
+  'roster.finished': (payload: RosterImport) => void;
+  'roster.failed': (payload: RosterImport) => void;
 }
 
 export interface GoalAssessmentEvent {

@@ -227,6 +227,8 @@ const rules = {
   // The owner reports a message they can see; it is then hidden until a teacher looks.
   'peerFeedback.report': (a: Actor, r: ResourceOf<'peerMessage'>) => a.id === r.on.artefact.ownerId && r.state === 'shown',
   'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => peerModerator(a, r.on),
+  // --- Rosters (issue 11 §2): a school's roster, and its imports, are its admins' alone ---
+  'roster.import': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
 } as const;
 
 type Rules = typeof rules;

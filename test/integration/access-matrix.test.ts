@@ -7,6 +7,7 @@ import type { TestClient } from '../helpers/test-client.ts';
 import { blobKey } from '../../server/storage/blob-store.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { wavTone } from '../helpers/artefact-upload.ts';
+import { oneRosterFiles, zipOf } from '../fixtures/rosters/make-roster.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 import { invitationCodeHash, newInvitationCode } from '../../server/modules/invitations/invitations.repo.ts';
@@ -54,6 +55,17 @@ function expectation(named: Partial<Record<ActorName, number>>, rest: number): E
 }
 const each = (actors: ActorName[], status: number) => Object.fromEntries(actors.map((a) => [a, status])) as Partial<Record<ActorName, number>>;
 const unique = () => randomBytes(4).toString('hex');
+/** A one-school roster of one pupil (new ids each time, so every upload previews the same one-user diff). */
+const matrixRoster = () => {
+  const id = unique();
+  return {
+    school: { sourcedId: 'org1', name: 'Koulu', identifier: 'x' },
+    classes: [],
+    pupils: [{ id: `p${id}`, given: 'Aino', family: 'Mäkelä', classes: [] }],
+    teachers: [],
+    guardians: [],
+  };
+};
 const matrixScale = () => ({
   name: { fi: `Asteikko ${unique()}`, sv: 'Skala', en: 'Scale' },
   levels: [
@@ -101,6 +113,59 @@ async function voiceAssessment(app: TestApp, w: World, shared: boolean): Promise
   return row.id;
 }
 // --- end voice and anchored feedback ---
+/** A previewed roster import of school A waiting to be applied (an empty roster: applying it changes nothing); rows written directly. */
+async function rosterImport(app: TestApp, w: World): Promise<string> {
+  // One apply per school at a time: let an earlier row's background apply finish first.
+  await app.polku.maintenance.rosterJobs();
+  const id = randomUUID();
+  const counts = {
+    users: { create: 0, update: 0, deactivate: 0, unchanged: 0 },
+    groups: { create: 0, update: 0, unchanged: 0 },
+    memberships: { create: 0, remove: 0 },
+    guardianLinks: { create: 0, remove: 0 },
+    unusable: 0,
+    otherSchools: 0,
+  };
+  const rosterSchool = { sourcedId: 'org1', name: 'Koulu' };
+  await app.database.db
+    .withTables<{
+      rosterImports: {
+        id: string;
+        schoolId: string;
+        requestedBy: string;
+        status: string;
+        format: string;
+        fileName: string;
+        roster: string;
+        preview: string;
+        expiresAt: Date;
+      };
+    }>()
+    .insertInto('rosterImports')
+    .values({
+      id,
+      schoolId: w.schoolA.id,
+      requestedBy: w.admin.id,
+      status: 'ready',
+      format: 'oneroster',
+      fileName: 'roster.zip',
+      roster: JSON.stringify({ format: 'oneroster', rosterSchool, users: [], classes: [], enrollments: [], links: [], problems: [], otherSchools: 0 }),
+      preview: JSON.stringify({
+        format: 'oneroster',
+        rosterSchool,
+        counts,
+        users: [],
+        groups: [],
+        memberships: [],
+        guardianLinks: [],
+        unusable: [],
+        listLimit: 500,
+      }),
+      expiresAt: new Date(Date.now() + 3600_000),
+    })
+    .execute();
+  return id;
+}
 
 /** A finished export the pupil asked for, or an uploaded import waiting to be applied: rows written directly. */
 async function portabilityJob(app: TestApp, w: World, kind: 'export' | 'import'): Promise<string> {
@@ -815,6 +880,31 @@ const cases: Case[] = [
       return { path: `/api/pupils/${pupil.id}/password`, body: { password: 'uusi salasana 123' } };
     },
     expect: expectation({ teacher: 200, admin: 200 }, 404),
+  },
+  // --- Rosters (issue 11 §2): the school's admins only; members of the school who are not admins: 403, others: 404 ---
+  {
+    route: 'POST /api/schools/{schoolId}/roster-imports',
+    request: async (w) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(zipOf(oneRosterFiles(matrixRoster())))]), 'roster.zip');
+      return { path: `/api/schools/${w.schoolA.id}/roster-imports`, body: form };
+    },
+    expect: expectation({ admin: 201, ...each(['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian'], 403) }, 404),
+  },
+  {
+    route: 'GET /api/roster-imports/{rosterImportId}',
+    request: async (w, app) => ({ path: `/api/roster-imports/${await rosterImport(app, w)}` }),
+    expect: expectation({ admin: 200, ...each(['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian'], 403) }, 404),
+  },
+  {
+    route: 'POST /api/roster-imports/{rosterImportId}/apply',
+    request: async (w, app) => ({ path: `/api/roster-imports/${await rosterImport(app, w)}/apply`, body: {} }),
+    expect: expectation({ admin: 202, ...each(['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian'], 403) }, 404),
+  },
+  {
+    route: 'DELETE /api/roster-imports/{rosterImportId}',
+    request: async (w, app) => ({ path: `/api/roster-imports/${await rosterImport(app, w)}` }),
+    expect: expectation({ admin: 200, ...each(['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian'], 403) }, 404),
   },
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link

@@ -74,6 +74,7 @@ describe('every multipart route checks the sender before reading the body', () =
       '/api/artefacts/{artefactId}/media',
       '/api/goals/{goalId}/pupils/{pupilId}/assessments/voice',
       '/api/imports',
+      '/api/schools/{schoolId}/roster-imports',
     ]);
   });
 

@@ -88,6 +88,7 @@ const adminRoutes: RouteObject = {
         { path: 'users/:userId', ...adminPage('UserPage') },
         { path: 'guardian-links', ...adminPage('GuardianLinksPage') },
         { path: 'sign-in', ...adminPage('SignInSettingsPage') },
+        { path: 'rosters', ...adminPage('RosterImportPage') },
       ],
     },
   ],

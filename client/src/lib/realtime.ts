@@ -16,6 +16,7 @@ import { overviewKeys } from '../features/overview/queries.ts';
 import { exportEvent, importEvent, portabilityKeys } from '../features/portability/queries.ts';
 import { goalAssessmentsChanged } from '../features/goals/queries.ts';
 import { insightChanged } from '../features/insight/queries.ts';
+import { rosterEvent } from '../features/rosters/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -111,6 +112,7 @@ export function useRealtime(userId: string | null): void {
     // Export and import jobs report to their requester only; each event is the job as GET shows it.
     for (const event of ['export.progress', 'export.finished', 'export.failed'] as const) socket.on(event, (payload) => exportEvent(queryClient, payload));
     for (const event of ['import.progress', 'import.finished', 'import.failed'] as const) socket.on(event, (payload) => importEvent(queryClient, payload));
+    for (const event of ['roster.progress', 'roster.finished', 'roster.failed'] as const) socket.on(event, (payload) => rosterEvent(queryClient, payload));
     // An applied import added work to a portfolio (the importer sends no per-artefact events).
     socket.on('import.finished', refetchPortfolio);
 

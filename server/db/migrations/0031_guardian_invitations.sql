@@ -1,6 +1,7 @@
 -- Issue 11 §4–5: guardian invitations, password reset by e-mail, and a pupil's birth date (guardian access
--- ends when the pupil turns 18; a roster import may fill it, nothing requires it).
-alter table users add column birth_date date;
+-- ends when the pupil turns 18; a roster import may fill it, nothing requires it). Migration 0030 (rosters)
+-- adds the same column: both features need it, and either may come first in a checkout's history.
+alter table users add column if not exists birth_date date;
 
 -- One invitation for one pupil at one school: a one-time code whose SHA-256 alone is kept. Re-sending
 -- gives it a new code (the old one stops working), as nobody can print a code that is not kept.

@@ -8,3 +8,4 @@ export { SchoolOverviewPage } from './school-overview-page.tsx';
 export { UserPage } from './user-page.tsx';
 export { UsersPage } from './users-page.tsx';
 export { SignInSettingsPage } from '../../sso/components/sign-in-settings-page.tsx';
+export { RosterImportPage } from '../../rosters/components/roster-import-page.tsx';

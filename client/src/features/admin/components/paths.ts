@@ -7,3 +7,4 @@ export const usersPath = (schoolId: string) => `${schoolPath(schoolId)}/users`;
 export const userPath = (schoolId: string, userId: string) => `${usersPath(schoolId)}/${enc(userId)}`;
 export const guardianLinksPath = (schoolId: string) => `${schoolPath(schoolId)}/guardian-links`;
 export const signInSettingsPath = (schoolId: string) => `${schoolPath(schoolId)}/sign-in`;
+export const rostersPath = (schoolId: string) => `${schoolPath(schoolId)}/rosters`;

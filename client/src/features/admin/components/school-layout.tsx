@@ -3,7 +3,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router
 import type { School } from '../../../../../shared/api/org.ts';
 import { Loading, pageErrorHeading, QueryError } from '../../../components/status.tsx';
 import { useSchoolQuery } from '../queries.ts';
-import { groupsPath, guardianLinksPath, schoolPath, signInSettingsPath, usersPath } from './paths.ts';
+import { groupsPath, guardianLinksPath, rostersPath, schoolPath, signInSettingsPath, usersPath } from './paths.ts';
 
 export interface SchoolOutletContext {
   school: School;
@@ -50,6 +50,7 @@ export function SchoolLayout() {
               </li>
               <li>
                 <NavLink to={signInSettingsPath(schoolId)}>{t('sso.settings.tab')}</NavLink>
+                <NavLink to={rostersPath(schoolId)}>{t('rosters.nav')}</NavLink>
               </li>
             </ul>
           </nav>

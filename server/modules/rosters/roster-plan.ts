@@ -1,0 +1,280 @@
+import type { RosterCounts, RosterPreview, RosterRole } from '../../../shared/api/rosters.ts';
+import { chunks, type RosterDb } from './rosters.repo.ts';
+import type { SchoolRoster, SchoolRosterUser } from './roster-school.ts';
+
+/** Lists in a preview hold at most this many rows each (the counts are complete). */
+export const LIST_LIMIT = 500;
+
+interface ExistingUser {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  active: boolean;
+  birthDate: string | null;
+}
+
+/** What the database holds for the roster's school: read in a fixed number of queries (chunked by id). */
+export interface RosterState {
+  bySourcedId: Map<string, string>;
+  users: Map<string, ExistingUser>;
+  /** userId → roles at any school (schoolId:role). */
+  roles: Map<string, Set<string>>;
+  /** userId → other kinds of roster key at this school (kind → value). */
+  keys: Map<string, Map<string, string>>;
+  groups: Array<{ id: string; name: string; schoolYear: string | null; rosterSourceId: string | null }>;
+  /** Memberships in roster-made groups: `${groupId}:${userId}`. */
+  memberships: Set<string>;
+  /** Links between users rostered at this school: `${guardianId}:${pupilId}`. */
+  links: Set<string>;
+}
+
+const dateString = (v: unknown): string | null => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.slice(0, 10) : null);
+
+export async function loadState(db: RosterDb, schoolId: string): Promise<RosterState> {
+  const keyRows = await db.selectFrom('rosterKeys').select(['kind', 'value', 'userId']).where('schoolId', '=', schoolId).execute();
+  const bySourcedId = new Map<string, string>();
+  const keys = new Map<string, Map<string, string>>();
+  for (const k of keyRows) {
+    if (k.kind === 'sourced_id') bySourcedId.set(k.value, k.userId);
+    else {
+      const m = keys.get(k.userId) ?? new Map<string, string>();
+      m.set(k.kind, k.value);
+      keys.set(k.userId, m);
+    }
+  }
+  const ids = [...new Set(bySourcedId.values())];
+  const users = new Map<string, ExistingUser>();
+  const roles = new Map<string, Set<string>>();
+  for (const part of chunks(ids)) {
+    const rows = await db.selectFrom('users').select(['id', 'username', 'displayName', 'email', 'active', 'birthDate']).where('id', 'in', part).execute();
+    for (const u of rows) users.set(u.id, { ...u, birthDate: dateString(u.birthDate) });
+    const roleRows = await db.selectFrom('schoolRoles').select(['userId', 'schoolId', 'role']).where('userId', 'in', part).execute();
+    for (const r of roleRows) roles.set(r.userId, (roles.get(r.userId) ?? new Set()).add(`${r.schoolId}:${r.role}`));
+  }
+  const groups = await db.selectFrom('groups').select(['id', 'name', 'schoolYear', 'rosterSourceId']).where('schoolId', '=', schoolId).execute();
+  // By id lists on the tables' own indexes, not joins: right after a bulk import the planner's statistics
+  // are stale, and a join it thinks is tiny became a nested loop over thousands of rows.
+  const rosteredGroups = groups.filter((g) => g.rosterSourceId !== null).map((g) => g.id);
+  const memberships = new Set<string>();
+  for (const part of chunks(rosteredGroups)) {
+    for (const m of await db.selectFrom('memberships').select(['groupId', 'userId']).where('groupId', 'in', part).execute())
+      memberships.add(`${m.groupId}:${m.userId}`);
+  }
+  const rostered = new Set(ids);
+  const links = new Set<string>();
+  for (const part of chunks(ids)) {
+    for (const l of await db.selectFrom('guardianLinks').select(['guardianId', 'pupilId']).where('pupilId', 'in', part).execute()) {
+      if (rostered.has(l.guardianId)) links.add(`${l.guardianId}:${l.pupilId}`);
+    }
+  }
+  return {
+    bySourcedId,
+    users,
+    roles,
+    keys,
+    groups,
+    memberships,
+    links,
+  };
+}
+
+export interface UserUpdate {
+  id: string;
+  user: SchoolRosterUser;
+  set: { displayName?: string; email?: string | null; active?: boolean; birthDate?: string | null };
+  addRole: RosterRole | null;
+  changes: string[];
+}
+
+/** Everything an apply does, worked out from the roster and the current state. */
+export interface RosterPlan {
+  createUsers: SchoolRosterUser[];
+  updateUsers: UserUpdate[];
+  unchangedUsers: number;
+  deactivate: Array<{ id: string; sourcedId: string; displayName: string; username: string }>;
+  createGroups: SchoolRoster['classes'];
+  updateGroups: Array<{ id: string; cls: SchoolRoster['classes'][number] }>;
+  unchangedGroups: number;
+  /** [class sourcedId, user sourcedId] pairs to add; existing ids resolved at apply. */
+  createMemberships: Array<[string, string]>;
+  removeMemberships: Array<{ groupId: string; userId: string }>;
+  createLinks: Array<[string, string]>;
+  removeLinks: Array<{ guardianId: string; pupilId: string }>;
+}
+
+/** Pupils' e-mail addresses are never kept (no pupil under 13 needs one in Polku). */
+const emailFor = (u: SchoolRosterUser) => (u.role === 'pupil' || !u.email ? null : u.email.slice(0, 255));
+
+export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: string): RosterPlan {
+  const plan: RosterPlan = {
+    createUsers: [],
+    updateUsers: [],
+    unchangedUsers: 0,
+    deactivate: [],
+    createGroups: [],
+    updateGroups: [],
+    unchangedGroups: 0,
+    createMemberships: [],
+    removeMemberships: [],
+    createLinks: [],
+    removeLinks: [],
+  };
+  const inRoster = new Set<string>();
+  for (const u of roster.users) {
+    inRoster.add(u.sourcedId);
+    const id = state.bySourcedId.get(u.sourcedId);
+    const existing = id ? state.users.get(id) : undefined;
+    if (!id || !existing) {
+      plan.createUsers.push(u);
+      continue;
+    }
+    const set: UserUpdate['set'] = {};
+    const changes: string[] = [];
+    if (existing.displayName !== u.displayName) {
+      set.displayName = u.displayName;
+      changes.push('name');
+    }
+    const email = emailFor(u);
+    if (email !== null && existing.email !== email) {
+      set.email = email;
+      changes.push('email');
+    }
+    if (!existing.active) {
+      set.active = true;
+      changes.push('reactivated');
+    }
+    if (u.birthDate && existing.birthDate !== u.birthDate) {
+      set.birthDate = u.birthDate;
+      changes.push('birthDate');
+    }
+    const addRole = state.roles.get(id)?.has(`${schoolId}:${u.role}`) ? null : u.role;
+    if (addRole) changes.push('role');
+    if (changes.length > 0) plan.updateUsers.push({ id, user: u, set, addRole, changes });
+    else plan.unchangedUsers++;
+  }
+  for (const [sourcedId, id] of state.bySourcedId) {
+    if (inRoster.has(sourcedId)) continue;
+    const u = state.users.get(id);
+    if (!u || !u.active) continue;
+    // An account that another school also holds is not this roster's to shut: it only leaves this school's groups.
+    const elsewhere = [...(state.roles.get(id) ?? [])].some((r) => !r.startsWith(`${schoolId}:`));
+    if (!elsewhere) plan.deactivate.push({ id, sourcedId, displayName: u.displayName, username: u.username });
+  }
+
+  const bySource = new Map(state.groups.filter((g) => g.rosterSourceId).map((g) => [g.rosterSourceId!, g]));
+  const byName = new Map(state.groups.filter((g) => !g.rosterSourceId).map((g) => [`${g.name}\u0000${g.schoolYear ?? ''}`, g]));
+  const groupIdOf = new Map<string, string>();
+  for (const cls of roster.classes) {
+    const existing = bySource.get(cls.sourcedId) ?? byName.get(`${cls.name}\u0000${cls.schoolYear ?? ''}`);
+    if (!existing) {
+      plan.createGroups.push(cls);
+      continue;
+    }
+    groupIdOf.set(cls.sourcedId, existing.id);
+    if (existing.rosterSourceId === cls.sourcedId && existing.name === cls.name && existing.schoolYear === cls.schoolYear) plan.unchangedGroups++;
+    else plan.updateGroups.push({ id: existing.id, cls });
+  }
+
+  const wanted = new Set<string>();
+  for (const [classId, userSourcedId] of roster.enrollments) {
+    const groupId = groupIdOf.get(classId);
+    const userId = state.bySourcedId.get(userSourcedId);
+    if (groupId && userId) {
+      const key = `${groupId}:${userId}`;
+      wanted.add(key);
+      if (state.memberships.has(key)) continue;
+    }
+    plan.createMemberships.push([classId, userSourcedId]);
+  }
+  const stillRostered = new Set([...inRoster].map((s) => state.bySourcedId.get(s)).filter((x): x is string => Boolean(x)));
+  for (const key of state.memberships) {
+    const [groupId, userId] = key.split(':') as [string, string];
+    // Those who left keep their old groups (their teachers still find their work); those who stay move.
+    if (!wanted.has(key) && stillRostered.has(userId)) plan.removeMemberships.push({ groupId, userId });
+  }
+
+  const wantedLinks = new Set<string>();
+  for (const [g, p] of roster.links) {
+    const gid = state.bySourcedId.get(g);
+    const pid = state.bySourcedId.get(p);
+    if (gid && pid) {
+      const key = `${gid}:${pid}`;
+      wantedLinks.add(key);
+      if (state.links.has(key)) continue;
+    }
+    plan.createLinks.push([g, p]);
+  }
+  for (const key of state.links) {
+    const [guardianId, pupilId] = key.split(':') as [string, string];
+    if (!wantedLinks.has(key) && stillRostered.has(guardianId) && stillRostered.has(pupilId)) plan.removeLinks.push({ guardianId, pupilId });
+  }
+  return plan;
+}
+
+export function countsOf(plan: RosterPlan, roster: SchoolRoster): RosterCounts {
+  return {
+    users: { create: plan.createUsers.length, update: plan.updateUsers.length, deactivate: plan.deactivate.length, unchanged: plan.unchangedUsers },
+    groups: { create: plan.createGroups.length, update: plan.updateGroups.length, unchanged: plan.unchangedGroups },
+    memberships: { create: plan.createMemberships.length, remove: plan.removeMemberships.length },
+    guardianLinks: { create: plan.createLinks.length, remove: plan.removeLinks.length },
+    unusable: roster.problems.length,
+    otherSchools: roster.otherSchools,
+  };
+}
+
+/** The diff an admin reads before applying: counts, and the first rows of each list by name. */
+export function previewOf(plan: RosterPlan, roster: SchoolRoster, state: RosterState): RosterPreview {
+  const nameOfSourced = new Map(roster.users.map((u) => [u.sourcedId, u.displayName]));
+  const nameOfUser = (id: string) => state.users.get(id)?.displayName ?? id;
+  const groupName = new Map<string, string>([
+    ...roster.classes.map((c) => [c.sourcedId, c.name] as [string, string]),
+    ...state.groups.map((g) => [g.id, g.name] as [string, string]),
+  ]);
+  const take = <T>(items: T[]) => items.slice(0, LIST_LIMIT);
+  return {
+    format: roster.format,
+    rosterSchool: roster.rosterSchool,
+    counts: countsOf(plan, roster),
+    users: take([
+      ...plan.createUsers.map((u) => ({
+        action: 'create' as const,
+        sourcedId: u.sourcedId,
+        displayName: u.displayName,
+        role: u.role,
+        username: u.username,
+        changes: [],
+      })),
+      ...plan.updateUsers.map((u) => ({
+        action: 'update' as const,
+        sourcedId: u.user.sourcedId,
+        displayName: u.user.displayName,
+        role: u.user.role,
+        username: state.users.get(u.id)?.username ?? '',
+        changes: u.changes,
+      })),
+      ...plan.deactivate.map((u) => ({
+        action: 'deactivate' as const,
+        sourcedId: u.sourcedId,
+        displayName: u.displayName,
+        role: null,
+        username: u.username,
+        changes: [],
+      })),
+    ]),
+    groups: take([
+      ...plan.createGroups.map((c) => ({ action: 'create' as const, sourcedId: c.sourcedId, name: c.name, schoolYear: c.schoolYear })),
+      ...plan.updateGroups.map((g) => ({ action: 'update' as const, sourcedId: g.cls.sourcedId, name: g.cls.name, schoolYear: g.cls.schoolYear })),
+    ]),
+    memberships: take([
+      ...plan.createMemberships.map(([c, u]) => ({ action: 'create' as const, group: groupName.get(c) ?? c, user: nameOfSourced.get(u) ?? u })),
+      ...plan.removeMemberships.map((m) => ({ action: 'remove' as const, group: groupName.get(m.groupId) ?? m.groupId, user: nameOfUser(m.userId) })),
+    ]),
+    guardianLinks: take([
+      ...plan.createLinks.map(([g, p]) => ({ action: 'create' as const, guardian: nameOfSourced.get(g) ?? g, pupil: nameOfSourced.get(p) ?? p })),
+      ...plan.removeLinks.map((l) => ({ action: 'remove' as const, guardian: nameOfUser(l.guardianId), pupil: nameOfUser(l.pupilId) })),
+    ]),
+    unusable: take(roster.problems),
+    listLimit: LIST_LIMIT,
+  };
+}

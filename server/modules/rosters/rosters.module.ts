@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { SessionEndReason } from '../../../shared/realtime.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { DEFAULT_ROSTER_LIMITS } from './roster-csv.ts';
+import { rosterRoutes, rosterUpload } from './rosters.routes.ts';
+import { rostersService } from './rosters.service.ts';
+
+/** Roster import (issue 11 §2): the service and its routes; the upload limit is the portfolio import's. */
+export function rostersModule(options: {
+  db: Db;
+  notifier: Notifier;
+  logger: Logger;
+  config: Pick<Config, 'media' | 'portability'>;
+  endUserSessions(userId: string, reason: SessionEndReason): Promise<void>;
+}) {
+  const { config } = options;
+  const limits = { ...DEFAULT_ROSTER_LIMITS, zip: { ...DEFAULT_ROSTER_LIMITS.zip, maxArchiveBytes: config.portability.importMaxBytes } };
+  const service = rostersService({ ...options, limits, retentionMs: config.portability.retentionMs });
+  const upload = rosterUpload({ tmpDir: config.media.tmpDir, maxFileBytes: config.portability.importMaxBytes, maxFiles: 1, fieldName: 'file' }, service);
+  return { service, routes: rosterRoutes({ rosters: service, upload }) };
+}
