@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
+import { addMember, makeArtefact, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// The attack review of issue 11 (and issue 10's peer and voice feedback): probes as a pupil, a classmate, a
+// guardian, a stranger and the teachers and admins of another school. Tests marked "hole" failed before their fix.
+
+describe('attack review 11', () => {
+  let app: TestApp;
+  let w: Awaited<ReturnType<typeof makeTwoSchools>>;
+  /** A pupil of both schools: in school A's group and in a group of school B that teacherB teaches. */
+  let shared: Awaited<ReturnType<typeof makeUser>>;
+  let groupB: Awaited<ReturnType<typeof makeGroup>>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const db = app.database.db;
+    w = await makeTwoSchools(db);
+    shared = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id, displayName: 'Jaettu Oppilas' });
+    await db.insertInto('schoolRoles').values({ schoolId: w.schoolB.id, userId: shared.id, role: 'pupil' }).execute();
+    await addMember(db, w.group.id, shared.id, 'pupil');
+    groupB = await makeGroup(db, w.schoolB.id);
+    await addMember(db, groupB.id, shared.id, 'pupil');
+    await addMember(db, groupB.id, w.teacherB.id, 'teacher');
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  describe('pupil passwords', () => {
+    it('hole: a teacher of one school cannot set the password of a pupil another school also holds (as an admin of one school cannot)', async () => {
+      const teacherB = await app.as(w.teacherB.username);
+      const res = await teacherB.post(`/api/pupils/${shared.id}/password`, { password: 'Uusi-salasana-123' });
+      expect(res.status).toBe(403);
+      // The pupil still signs in with the old password.
+      await app.as(shared.username);
+      const adminB = await app.as(w.adminB.username);
+      expect((await adminB.post(`/api/pupils/${shared.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(404);
+    });
+
+    it("a teacher of another school never reaches a school A pupil's password; the pupil's own teacher does", async () => {
+      const teacherB = await app.as(w.teacherB.username);
+      expect((await teacherB.post(`/api/pupils/${w.pupil.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(404);
+      const single = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
+      await addMember(app.database.db, w.group.id, single.id, 'pupil');
+      const otherTeacher = await app.as(w.otherTeacher.username);
+      expect((await otherTeacher.post(`/api/pupils/${single.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(404);
+      const teacher = await app.as(w.teacher.username);
+      expect((await teacher.post(`/api/pupils/${single.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(200);
+      // School A's admin alone (not of school B) cannot reset the shared pupil either.
+      const adminA = await app.as(w.admin.username);
+      expect((await adminA.post(`/api/pupils/${shared.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(404);
+    });
+  });
+
+  describe("the admin's user list", () => {
+    it("hole: an admin of school B cannot filter by a group of school A, learning who of B's people are in it", async () => {
+      const adminB = await app.as(w.adminB.username);
+      const res = await adminB.get<{ users: Array<{ id: string }> }>(`/api/schools/${w.schoolB.id}/user-directory?groupId=${w.group.id}`);
+      expect(res.status).toBe(404);
+      const own = await adminB.get<{ users: Array<{ id: string }> }>(`/api/schools/${w.schoolB.id}/user-directory?groupId=${groupB.id}`);
+      expect(own.status).toBe(200);
+      expect(own.body.users.map((u) => u.id).sort()).toEqual([shared.id, w.teacherB.id].sort());
+    });
+
+    it('treats % and _ as letters, refuses page sizes beyond the list, and never lists another school', async () => {
+      const adminB = await app.as(w.adminB.username);
+      const all = await adminB.get<{ users: unknown[] }>(`/api/schools/${w.schoolB.id}/user-directory?q=${encodeURIComponent('%')}`);
+      expect(all.status).toBe(200);
+      expect(all.body.users).toEqual([]);
+      expect((await adminB.get(`/api/schools/${w.schoolB.id}/user-directory?q=_`)).body).toMatchObject({ total: 0 });
+      expect((await adminB.get(`/api/schools/${w.schoolB.id}/user-directory?pageSize=100000`)).status).toBe(400);
+      expect((await adminB.get(`/api/schools/${w.schoolA.id}/user-directory`)).status).toBe(404);
+    });
+
+    it("bulk actions of school B's admin reach neither school A's people nor accounts school A also holds", async () => {
+      const adminB = await app.as(w.adminB.username);
+      const bulk = `/api/schools/${w.schoolB.id}/users/bulk`;
+      expect((await adminB.post(bulk, { action: 'deactivate', userIds: [w.admin.id] })).status).toBe(404);
+      expect((await adminB.post(bulk, { action: 'deactivate', userIds: [w.pupil.id] })).status).toBe(404);
+      expect((await adminB.post(bulk, { action: 'deactivate', userIds: [shared.id] })).status).toBe(403);
+      expect((await adminB.post(bulk, { action: 'moveToGroup', userIds: [w.pupilB.id], groupId: w.group.id })).status).toBe(404);
+      const stillActive = await app.database.db.selectFrom('users').select('active').where('id', 'in', [w.admin.id, w.pupil.id, shared.id]).execute();
+      expect(stillActive.every((u) => u.active)).toBe(true);
+    });
+  });
+
+  describe('peer feedback', () => {
+    let project: Awaited<ReturnType<typeof makeProject>>;
+    let work: Awaited<ReturnType<typeof makeArtefact>>;
+
+    beforeAll(async () => {
+      project = await makeProject(app.database.db, { schoolId: w.schoolA.id, groupIds: [w.group.id], teacherIds: [w.teacher.id] });
+      work = await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: project.id, visibility: 'guardians' });
+      const teacher = await app.as(w.teacher.username);
+      expect((await teacher.put(`/api/projects/${project.id}/peer-settings`, { enabled: true, moderation: 'held' })).status).toBe(200);
+      const owner = await app.as(w.pupil.username);
+      expect((await owner.put(`/api/artefacts/${work.id}/peer-sharing`, { shared: true })).status).toBe(200);
+    });
+
+    it("a pupil of another school, a guardian and another group's teacher neither read nor write a school's peer feedback", async () => {
+      for (const who of [w.pupilB, w.guardian, w.otherGuardian, w.otherTeacher, w.teacherB, w.adminB, w.admin]) {
+        const c = await app.as(who.username);
+        expect((await c.get(`/api/artefacts/${work.id}/peer-work`)).status, who.username).toBe(404);
+        expect((await c.get(`/api/artefacts/${work.id}/peer-feedback`)).status, who.username).toBe(404);
+        expect((await c.post(`/api/artefacts/${work.id}/peer-feedback`, { star1: 'Hyvä', star2: 'Selkeä', wish: 'Lisää' })).status, who.username).toBe(404);
+        expect((await c.get(`/api/projects/${project.id}/peer-work`)).status, who.username).not.toBe(200);
+      }
+    });
+
+    it("a classmate reads the shared work only: not the artefact, its feedback, versions or goals; a held message stays the author's", async () => {
+      const classmate = await app.as(w.classmate.username);
+      expect((await classmate.get(`/api/artefacts/${work.id}/peer-work`)).status).toBe(200);
+      for (const path of [
+        `/api/artefacts/${work.id}`,
+        `/api/artefacts/${work.id}/feedback`,
+        `/api/artefacts/${work.id}/versions`,
+        `/api/pupils/${w.pupil.id}/artefacts`,
+      ])
+        expect((await classmate.get(path)).status, path).toBe(404);
+      const given = await classmate.post<{ id: string; state: string }>(`/api/artefacts/${work.id}/peer-feedback`, {
+        star1: 'Hyvä',
+        star2: 'Selkeä',
+        wish: 'Lisää',
+      });
+      expect(given.status).toBe(201);
+      expect(given.body.state).toBe('held');
+      const owner = await app.as(w.pupil.username);
+      const seen = await owner.get<{ items: unknown[] }>(`/api/artefacts/${work.id}/peer-feedback`);
+      expect(seen.body.items).toEqual([]);
+      // The owner cannot report (and so learn of) a held message; a classmate cannot moderate it.
+      expect((await owner.post(`/api/peer-feedback/${given.body.id}/report`)).status).toBe(404);
+      expect((await classmate.post(`/api/peer-feedback/${given.body.id}/moderation`, { action: 'approve' })).status).toBe(403);
+      const sharedPupil = await app.as(shared.username);
+      expect((await sharedPupil.post(`/api/peer-feedback/${given.body.id}/moderation`, { action: 'approve' })).status).toBe(404);
+      // The guardian's view of the shared artefact carries no peer feedback and no classmate's name.
+      const guardian = await app.as(w.guardian.username);
+      const art = await guardian.get(`/api/artefacts/${work.id}`);
+      expect(art.status).toBe(200);
+      expect(JSON.stringify(art.body)).not.toContain(w.classmate.displayName);
+    });
+  });
+
+  describe('sign-in card sessions', () => {
+    it("a card session of an account that is also a teacher and another school's admin has only the pupil's powers", async () => {
+      const db = app.database.db;
+      const multi = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+      await addMember(db, w.group.id, multi.id, 'pupil');
+      await db.insertInto('schoolRoles').values({ schoolId: w.schoolB.id, userId: multi.id, role: 'admin' }).execute();
+      await db.insertInto('schoolRoles').values({ schoolId: w.schoolA.id, userId: multi.id, role: 'teacher' }).execute();
+      await addMember(db, w.otherGroup.id, multi.id, 'teacher');
+      const code = newCardCode();
+      await db
+        .insertInto('signInCards')
+        .values({ schoolId: w.schoolA.id, userId: multi.id, secretHash: hashCardCode(code) })
+        .execute();
+      const card = app.client();
+      expect((await card.post('/api/auth/card', { cardCode: code })).status).toBe(200);
+      expect((await card.get(`/api/schools/${w.schoolB.id}/user-directory`)).status).toBe(404);
+      expect((await card.get(`/api/groups/${w.otherGroup.id}/sign-in-cards`)).status).not.toBe(200);
+      expect((await card.post(`/api/pupils/${w.classmate.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(404);
+      expect((await card.post(`/api/schools/${w.schoolB.id}/users/bulk`, { action: 'deactivate', userIds: [w.pupilB.id] })).status).toBe(404);
+      expect((await card.get(`/api/pupils/${w.classmate.id}/artefacts`)).status).toBe(404);
+    });
+  });
+});
