@@ -1,10 +1,55 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readClaims } from '../../server/modules/sso/sso.claims.ts';
+import { ssoConfigFrom } from '../../server/modules/sso/sso.config.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 import { addMember, makeArtefact, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The attack review of issue 11 (and issue 10's peer and voice feedback): probes as a pupil, a classmate, a
 // guardian, a stranger and the teachers and admins of another school. Tests marked "hole" failed before their fix.
+
+describe('school sign-in claims', () => {
+  it('hole: an e-mail the provider does not vouch for (no email_verified) never matches a roster key', () => {
+    const { config, problems } = ssoConfigFrom({
+      SSO_PROVIDERS: 'plain',
+      SSO_PLAIN_PRESET: 'oidc',
+      SSO_PLAIN_ISSUER: 'https://idp.example.fi',
+      SSO_PLAIN_CLIENT_ID: 'c',
+      SSO_PLAIN_CLIENT_SECRET: 's',
+      SSO_PLAIN_ROSTER_KEY: 'email',
+      SSO_PLAIN_ROSTER_CLAIM: 'email',
+    });
+    expect(problems).toEqual([]);
+    const [provider] = config.providers;
+    if (!provider) throw new Error('no provider');
+    const base = { iss: 'https://idp.example.fi', sub: 'x1', email: 'Rehtori@Koulu.example.fi' };
+    expect(readClaims(provider, base).rosterKey).toBeNull();
+    expect(readClaims(provider, { ...base, email_verified: 'true' }).rosterKey).toBeNull();
+    expect(readClaims(provider, { ...base, email_verified: false }).rosterKey).toBeNull();
+    expect(readClaims(provider, { ...base, email_verified: true }).rosterKey).toEqual({ kind: 'email', value: 'rehtori@koulu.example.fi' });
+  });
+
+  it('never gives an admin role from any claim, and keeps a pupil without an e-mail', () => {
+    const { config } = ssoConfigFrom({
+      SSO_PROVIDERS: 'mp',
+      SSO_MP_PRESET: 'mpassid',
+      SSO_MP_ISSUER: 'https://mpass.example.fi',
+      SSO_MP_CLIENT_ID: 'c',
+      SSO_MP_CLIENT_SECRET: 's',
+    });
+    const [provider] = config.providers;
+    if (!provider) throw new Error('no provider');
+    const who = readClaims(provider, {
+      iss: 'https://mpass.example.fi',
+      sub: 'p1',
+      email: 'p@x.fi',
+      email_verified: true,
+      [provider.roleClaim]: ['1.2.3;12345;7A;admin', '1.2.3;12345;7A;Oppilas', '1.2.3;12345;7A;paakayttaja'],
+    });
+    expect(who.placements).toEqual([{ schoolCode: '12345', role: 'pupil' }]);
+    expect(who.email).toBeNull();
+  });
+});
 
 describe('attack review 11', () => {
   let app: TestApp;
