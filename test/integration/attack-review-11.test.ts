@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClaims } from '../../server/modules/sso/sso.claims.ts';
 import { ssoConfigFrom } from '../../server/modules/sso/sso.config.ts';
+import { invitationMail, passwordResetMail } from '../../server/modules/mail/templates.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
-import { addMember, makeArtefact, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { addMember, makeArtefact, makeFeedback, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The attack review of issue 11 (and issue 10's peer and voice feedback): probes as a pupil, a classmate, a
@@ -48,6 +49,25 @@ describe('school sign-in claims', () => {
     });
     expect(who.placements).toEqual([{ schoolCode: '12345', role: 'pupil' }]);
     expect(who.email).toBeNull();
+  });
+});
+
+describe('e-mails', () => {
+  it('escape names in HTML and keep them out of headers', () => {
+    const name = 'Evil</p><script>alert(1)</script>\r\nBcc: x@y.fi';
+    const inv = invitationMail('fi', {
+      pupilName: name,
+      schoolName: '<b>Koulu</b>',
+      code: 'ABCD',
+      link: 'https://polku.example.fi/invitation#code=ABCD',
+      validUntil: '1.1.2027',
+    });
+    const reset = passwordResetMail('en', { displayName: name, username: 'u', link: 'https://polku.example.fi/reset-password#token=t', minutes: 60 });
+    for (const m of [inv, reset]) {
+      expect(m.html).not.toContain('<script>');
+      expect(m.html).not.toContain('<b>');
+      expect(m.subject).not.toMatch(/[\r\n]/);
+    }
   });
 });
 
@@ -207,6 +227,52 @@ describe('attack review 11', () => {
       expect((await card.post(`/api/pupils/${w.classmate.id}/password`, { password: 'Uusi-salasana-123' })).status).toBe(404);
       expect((await card.post(`/api/schools/${w.schoolB.id}/users/bulk`, { action: 'deactivate', userIds: [w.pupilB.id] })).status).toBe(404);
       expect((await card.get(`/api/pupils/${w.classmate.id}/artefacts`)).status).toBe(404);
+    });
+  });
+
+  describe('voice and anchored feedback', () => {
+    it("neither hears another artefact's recording through a readable one, nor anchors on another artefact's picture", async () => {
+      const db = app.database.db;
+      const mine = await makeArtefact(db, { ownerId: w.pupil.id, visibility: 'guardians', mediaKey: 'attack11/a.png' });
+      const theirs = await makeArtefact(db, { ownerId: w.classmate.id, mediaKey: 'attack11/b.png' });
+      const voiced = await makeFeedback(db, theirs.id, w.teacher.id, 'Kuuntele');
+      await db
+        .updateTable('feedback')
+        .set({
+          voice: JSON.stringify({ mime: 'audio/webm', durationMs: 1000, size: 10, sha256: '0'.repeat(64), variants: { original: 'attack11/voice.webm' } }),
+        })
+        .where('id', '=', voiced.id)
+        .execute();
+      const pupil = await app.as(w.pupil.username);
+      expect((await pupil.get(`/api/artefacts/${mine.id}/feedback/${voiced.id}/voice`)).status).toBe(404);
+      expect((await pupil.get(`/api/artefacts/${theirs.id}/feedback/${voiced.id}/voice`)).status).toBe(404);
+      const guardian = await app.as(w.guardian.username);
+      expect((await guardian.get(`/api/artefacts/${mine.id}/feedback/${voiced.id}/voice`)).status).toBe(404);
+      // The recording is there: its own artefact's teacher is sent on to it.
+      expect((await (await app.as(w.teacher.username)).get(`/api/artefacts/${theirs.id}/feedback/${voiced.id}/voice`)).status).toBe(302);
+      const teacher = await app.as(w.teacher.username);
+      const foreign = await teacher.post(`/api/artefacts/${mine.id}/feedback`, {
+        body: 'Tässä',
+        anchor: { kind: 'region', mediaId: theirs.mediaId, x: 0.1, y: 0.1, w: 0.2, h: 0.2 },
+      });
+      expect(foreign.status).toBe(400);
+      const teacherB = await app.as(w.teacherB.username);
+      const stranger = await teacherB.post(`/api/artefacts/${mine.id}/feedback`, {
+        body: 'Tässä',
+        anchor: { kind: 'region', mediaId: mine.mediaId, x: 0.1, y: 0.1, w: 0.2, h: 0.2 },
+      });
+      expect(stranger.status).toBe(404);
+    });
+  });
+
+  describe('guardians and classmates', () => {
+    it("a guardian's view of the child's project names no classmate", async () => {
+      const project = await makeProject(app.database.db, { schoolId: w.schoolA.id, groupIds: [w.group.id], teacherIds: [w.teacher.id] });
+      const guardian = await app.as(w.guardian.username);
+      for (const path of [`/api/projects/${project.id}`, `/api/projects/${project.id}/peer-work`, `/api/pupils/${w.pupil.id}/artefacts`]) {
+        const res = await guardian.get(path);
+        expect(JSON.stringify(res.body), path).not.toContain(w.classmate.displayName);
+      }
     });
   });
 });
