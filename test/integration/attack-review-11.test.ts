@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClaims } from '../../server/modules/sso/sso.claims.ts';
 import { ssoConfigFrom } from '../../server/modules/sso/sso.config.ts';
 import { invitationMail, passwordResetMail } from '../../server/modules/mail/templates.ts';
+import { MAX_PEER_FEEDBACK_PER_AUTHOR } from '../../shared/api/peer-feedback.ts';
+import { peerDb } from '../../server/modules/peer-feedback/peer-feedback.repo.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 import { addMember, makeArtefact, makeFeedback, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -204,6 +206,33 @@ describe('attack review 11', () => {
       const art = await guardian.get(`/api/artefacts/${work.id}`);
       expect(art.status).toBe(200);
       expect(JSON.stringify(art.body)).not.toContain(w.classmate.displayName);
+    });
+
+    it('hole: a classmate cannot flood one piece of work with messages (the owner reads them all)', async () => {
+      const flooded = await makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: project.id });
+      await peerDb(app.database.db).insertInto('artefactPeerShares').values({ artefactId: flooded.id }).execute();
+      await peerDb(app.database.db)
+        .insertInto('peerFeedback')
+        .values(
+          Array.from({ length: MAX_PEER_FEEDBACK_PER_AUTHOR }, () => ({
+            artefactId: flooded.id,
+            authorId: w.classmate.id,
+            star1: 'a',
+            star2: 'b',
+            wish: 'c',
+            state: 'held' as const,
+          })),
+        )
+        .execute();
+      const classmate = await app.as(w.classmate.username);
+      const res = await classmate.post(`/api/artefacts/${flooded.id}/peer-feedback`, { star1: 'Hyvä', star2: 'Selkeä', wish: 'Lisää' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'bad_request', details: [{ path: 'body' }] } });
+      // Another classmate is not stopped by the first one's messages.
+      const other = await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id });
+      await addMember(app.database.db, w.group.id, other.id, 'pupil');
+      const second = await app.as(other.username);
+      expect((await second.post(`/api/artefacts/${flooded.id}/peer-feedback`, { star1: 'Hyvä', star2: 'Selkeä', wish: 'Lisää' })).status).toBe(201);
     });
   });
 
