@@ -4,6 +4,7 @@ import { ssoConfigFrom } from '../../server/modules/sso/sso.config.ts';
 import { invitationMail, passwordResetMail } from '../../server/modules/mail/templates.ts';
 import { MAX_PEER_FEEDBACK_PER_AUTHOR } from '../../shared/api/peer-feedback.ts';
 import { peerDb } from '../../server/modules/peer-feedback/peer-feedback.repo.ts';
+import { startTestOp, type TestOp } from '../helpers/oidc-provider.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 import { addMember, makeArtefact, makeFeedback, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -51,6 +52,42 @@ describe('school sign-in claims', () => {
     });
     expect(who.placements).toEqual([{ schoolCode: '12345', role: 'pupil' }]);
     expect(who.email).toBeNull();
+  });
+});
+
+describe('school sign-in with a link code', () => {
+  let op: TestOp;
+  let app: TestApp;
+  beforeAll(async () => {
+    op = await startTestOp();
+    app = await startTestApp({
+      env: { SSO_PROVIDERS: 'plain', SSO_PLAIN_ISSUER: op.issuer, SSO_PLAIN_CLIENT_ID: 'polku-plain', SSO_PLAIN_CLIENT_SECRET: 'secret-plain' },
+    });
+    op.serve({ accounts: {}, clients: [{ client_id: 'polku-plain', client_secret: 'secret-plain', redirect_uris: [`${app.url}/auth/sso/plain/callback`] }] });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await op?.close();
+  });
+
+  it("hole: another site cannot start a sign-in with its sender's link code (linking a classmate's identity to the sender's account)", async () => {
+    const start = (site: string | null) =>
+      fetch(`${app.url}/auth/sso/plain/start?link=ABCD-EFGH-JKLM`, { redirect: 'manual', headers: site ? { 'sec-fetch-site': site } : {} });
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await start(site);
+      expect(res.status, site).toBe(303);
+      expect(res.headers.get('location'), site).toBe('/sign-in?sso_error=failed');
+    }
+    // Polku's own page, a typed address, and a browser that sends no such header go on to the provider.
+    for (const site of ['same-origin', 'none', null]) {
+      const res = await start(site);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location') ?? '', String(site)).toContain(op.issuer);
+    }
+    // Without a link code nothing is tied to an account: a sign-in button on a school's own site may start it.
+    expect(
+      (await fetch(`${app.url}/auth/sso/plain/start`, { redirect: 'manual', headers: { 'sec-fetch-site': 'cross-site' } })).headers.get('location'),
+    ).toContain(op.issuer);
   });
 });
 
