@@ -341,4 +341,22 @@ describe('attack review 11', () => {
       }
     });
   });
+
+  describe('guardian invitations', () => {
+    it("another school's teacher cannot invite for a school A pupil; a pupil's or a teacher's account cannot accept and become a guardian", async () => {
+      const teacherB = await app.as(w.teacherB.username);
+      expect((await teacherB.post('/api/guardian-invitations', { pupilId: w.pupil.id })).status).toBe(404);
+      expect((await teacherB.post('/api/guardian-invitations', { groupId: w.group.id })).status).toBe(404);
+      const teacher = await app.as(w.teacher.username);
+      const made = await teacher.post<{ letters: Array<{ code: string }> }>('/api/guardian-invitations', { pupilId: w.pupil.id });
+      expect(made.status).toBe(201);
+      const code = made.body.letters[0]?.code ?? '';
+      const classmate = await app.as(w.classmate.username);
+      expect((await classmate.post('/api/invitations/accept', { code, account: { kind: 'session' } })).status).toBe(403);
+      expect((await teacher.post('/api/invitations/accept', { code, account: { kind: 'session' } })).status).toBe(403);
+      const links = await app.database.db.selectFrom('guardianLinks').select('guardianId').where('pupilId', '=', w.pupil.id).execute();
+      expect(links.map((l) => l.guardianId)).not.toContain(w.classmate.id);
+      expect(links.map((l) => l.guardianId)).not.toContain(w.teacher.id);
+    });
+  });
 });
