@@ -204,9 +204,12 @@ const rules = {
   'guardianInvitation.manageGroup': (a: Actor, r: ResourceOf<'group'>) => adminOf(a, r.schoolId) || a.teacherGroupIds.has(r.groupId),
   'guardianInvitation.list': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
   // A pupil's password: a teacher of one of the pupil's groups, or an admin of all the pupil's schools
-  // (as user.manageAccount). The service refuses an account that is anything but a pupil.
+  // (as user.manageAccount). The service refuses an account that is anything but a pupil. A password takes
+  // over the account in every school, so the teacher's word suffices only for a pupil of one school: a
+  // pupil another school also holds is its admins' (all of them) to reset, never one school's teacher
+  // (whom that school's admin could make any of its accounts; attack review 11).
   'pupil.setPassword': (a: Actor, r: ResourceOf<'pupil'>) =>
-    a.id !== r.pupilId && (teachesAny(a, r.groupIds) || (r.schoolIds.length > 0 && r.schoolIds.every((s) => adminOf(a, s)))),
+    a.id !== r.pupilId && ((r.schoolIds.length === 1 && teachesAny(a, r.groupIds)) || (r.schoolIds.length > 0 && r.schoolIds.every((s) => adminOf(a, s)))),
   // --- School sign-in (issue 11 §1) ---
   // Which providers a school uses and how, and whether passwords work there: the school's admins.
   'school.signIn.manage': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),

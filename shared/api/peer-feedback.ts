@@ -85,3 +85,6 @@ export const peerModerationListSchema = z.object({ items: z.array(peerModeration
 export type PeerModerationItem = z.infer<typeof peerModerationItemSchema>;
 
 export const peerMediaParamsSchema = z.object({ artefactId: idSchema, mediaId: idSchema, variant: z.enum(MEDIA_VARIANTS) });
+
+/** One classmate's messages on one piece of work, at most (a flood would make the owner's page and the moderation list read without end). */
+export const MAX_PEER_FEEDBACK_PER_AUTHOR = 10;

@@ -18,6 +18,9 @@ export function userDirectoryService({ db, endUserSessions }: OrgDeps) {
   return {
     async list(actor: Actor, schoolId: string, query: DirectoryQuery): Promise<UserDirectoryResponse> {
       authorize(actor, 'user.list', { type: 'school', schoolId }, 'The school');
+      // A group filter names one of this school's groups: another school's would tell who of this school's people are in it.
+      if (query.groupId && !(await db.selectFrom('groups').select('id').where('id', '=', query.groupId).where('schoolId', '=', schoolId).executeTakeFirst()))
+        throw new NotFound('The group');
       const filters = [
         query.role
           ? sql`exists (select 1 from school_roles r where r.user_id = u.id and r.school_id = ${schoolId} and r.role = ${query.role})`

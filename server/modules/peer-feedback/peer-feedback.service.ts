@@ -1,19 +1,20 @@
 import { sql } from 'kysely';
-import type {
-  ArtefactPeerFeedback,
-  CreatePeerFeedbackRequest,
-  PeerFeedback,
-  PeerFeedbackState,
-  PeerModerationItem,
-  PeerSettings,
-  PeerWork,
-  ProjectPeerWork,
+import {
+  MAX_PEER_FEEDBACK_PER_AUTHOR,
+  type ArtefactPeerFeedback,
+  type CreatePeerFeedbackRequest,
+  type PeerFeedback,
+  type PeerFeedbackState,
+  type PeerModerationItem,
+  type PeerSettings,
+  type PeerWork,
+  type ProjectPeerWork,
 } from '../../../shared/api/peer-feedback.ts';
 import type { MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, peerAudience, peerSeesMessage, type PeerMessageState } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
-import { Conflict, NotFound } from '../../http/errors.ts';
+import { BadRequest, Conflict, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -254,6 +255,16 @@ export function peerFeedbackService({ db, notifier, blobs }: PeerFeedbackDeps) {
       const facts = await peerArtefact(actor, artefactId, 'peerFeedback.create');
       const state: PeerFeedbackState = facts.moderation === 'held' ? 'held' : 'shown';
       const id = await db.transaction().execute(async (trx) => {
+        const { n } = await peerDb(trx)
+          .selectFrom('peerFeedback')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('artefactId', '=', artefactId)
+          .where('authorId', '=', actor.id)
+          .executeTakeFirstOrThrow();
+        if (Number(n) >= MAX_PEER_FEEDBACK_PER_AUTHOR)
+          throw new BadRequest(`You have already given ${MAX_PEER_FEEDBACK_PER_AUTHOR} messages on this work; no more can be added.`, [
+            { path: 'body', message: `at most ${MAX_PEER_FEEDBACK_PER_AUTHOR} messages per classmate on one work` },
+          ]);
         const row = await peerDb(trx)
           .insertInto('peerFeedback')
           .values({ artefactId, authorId: actor.id, star1: input.star1, star2: input.star2, wish: input.wish, state })

@@ -68,8 +68,9 @@ export function readClaims(provider: SsoProviderConfig, claims: Claims): SignInC
   const displayName = text(claims.name) ?? ([given, family].filter(Boolean).join(' ') || null) ?? text(claims.preferred_username) ?? 'Polku';
   const rosterValue = text(claims[provider.rosterClaim]);
   const normalised = rosterValue && (provider.rosterKey === 'email' || provider.rosterKey === 'username') ? rosterValue.toLowerCase() : rosterValue;
-  // Google's e-mail is a roster key only when Google vouches for it (checked above for the preset).
-  const rosterKey = normalised && !(provider.rosterKey === 'email' && claims.email_verified === false) ? { kind: provider.rosterKey, value: normalised } : null;
+  // An e-mail is a roster key only when the provider vouches for it (email_verified true; Google's is checked
+  // above): many providers let people type any address and send no email_verified at all (attack review 11).
+  const rosterKey = normalised && !(provider.rosterKey === 'email' && claims.email_verified !== true) ? { kind: provider.rosterKey, value: normalised } : null;
   const placements = provider.preset === 'mpassid' ? mpassidPlacements(provider, claims) : groupPlacements(provider, claims);
   const adult = placements.length > 0 && placements.every((p) => p.role !== 'pupil');
   const email = adult && claims.email_verified !== false ? text(claims.email) : null;

@@ -127,6 +127,12 @@ export function ssoSignInRouter({ sso, limiter, signIn, publicUrl, secureCookies
   router.get('/:provider/start', async (req: Request<{ provider: string }>, res, next) => {
     try {
       const query = startQuery.safeParse(req.query);
+      // A link code ties the provider identity that signs in next to the code's account. Only Polku's own page
+      // (or a typed address) may start such a sign-in: another site could otherwise send a classmate through
+      // the provider with the sender's code, and link the classmate's identity to the sender's account.
+      const site = req.get('sec-fetch-site');
+      if (query.success && query.data.link && site !== undefined && site !== 'same-origin' && site !== 'none')
+        throw new SsoRefusal('failed', 'A sign-in with a link code was started from another site.');
       const { url, browserToken } = await sso.start(
         req.params.provider,
         redirectUri(publicUrl, req.params.provider),
