@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoDateTime, proseText } from './common.ts';
+import { idSchema, importedPersonSchema, isoDateTime, proseText } from './common.ts';
 import { scaleSchema } from './scales.ts';
 import { voiceSchema } from './feedback.ts';
 
@@ -29,6 +29,8 @@ export const goalAssessmentSchema = z.object({
   kind: assessmentKindSchema,
   /** Who assessed; null when the account is gone. */
   assessor: z.object({ id: idSchema, displayName: z.string() }).nullable(),
+  /** A teacher level brought by an import: the teacher by name only, never an account here (then `assessor` is null). */
+  importedAssessor: importedPersonSchema.nullable(),
   /** Index into the project scale's levels, lowest first. */
   level: z.number().int(),
   reflection: z.string().nullable(),

@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
-import type { GoalAssessment } from '../../shared/api/goal-assessments.ts';
+import type { GoalAssessment, GoalPage } from '../../shared/api/goal-assessments.ts';
+import { hashPassword } from '../../server/auth/password.ts';
 import { ARCHIVE_PATHS, PORTFOLIO_FORMAT_VERSION, VOLATILE_FIELDS, type PersonRef, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import type { ExportScope } from '../../shared/api/portability.ts';
 import type { Db } from '../../server/db/database.ts';
@@ -20,7 +21,7 @@ import { makeSchool, makeTwoSchools } from '../helpers/factories.ts';
 import { artefactForm as form } from '../helpers/artefact-upload.ts';
 import { freshDatabase } from '../helpers/fresh-database.ts';
 import { postSampleProject } from '../helpers/sample-project.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { readZipMap } from '../helpers/zip.ts';
 import { maharaImport } from '../helpers/mahara-leap-rules.ts';
 
@@ -297,6 +298,25 @@ describe('carrying goals, assessments and the uptake loop through export and imp
       const again = await exportTo({ db: target, blobs: h.blobs }, report.pupilId, 'full', 'again.zip');
       const before = documentOf(await readZipMap(full));
       expect(withoutVolatile(documentOf(await readZipMap(again)))).toEqual(withoutVolatile(importedHere(before)));
+
+      // The pupil's goal page there names the imported teacher, marked as imported, by name and role only:
+      // the id the archive gave the teacher names no account here (and here it is even someone's id).
+      const there = await startTestApp({ database: fresh.handle });
+      try {
+        const pupil = await target.selectFrom('users').select('username').where('id', '=', report.pupilId).executeTakeFirstOrThrow();
+        await target
+          .updateTable('users')
+          .set({ passwordHash: await hashPassword(TEST_PASSWORD) })
+          .where('id', '=', report.pupilId)
+          .execute();
+        const client = await there.as(pupil.username);
+        const goal = await target.selectFrom('projectGoals').select('id').executeTakeFirstOrThrow();
+        const page = await client.get<GoalPage>(`/api/goals/${goal.id}/pupils/${report.pupilId}`);
+        const teacherLevel = page.body.assessments.find((a) => a.kind === 'teacher');
+        expect([teacherLevel?.assessor, teacherLevel?.importedAssessor]).toEqual([null, { displayName: w.teacher.displayName, role: 'teacher' }]);
+      } finally {
+        await there.close();
+      }
     } finally {
       await h.close();
       await fresh.drop();

@@ -83,6 +83,7 @@ export function assessmentRows(db: Db, goalId: string, pupilId: string, sharedOn
       'goalAssessments.kind',
       'goalAssessments.assessorId',
       'users.displayName as assessorName',
+      'goalAssessments.importedAssessor',
       'goalAssessments.level',
       'goalAssessments.reflection',
       'goalAssessments.artefactIds',

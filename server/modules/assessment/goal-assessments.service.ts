@@ -66,6 +66,8 @@ export function goalAssessmentsService({ db, notifier, blobs, media }: { db: Db;
       pupilId: r.pupilId,
       kind: r.kind,
       assessor: r.assessorId && r.assessorName ? { id: r.assessorId, displayName: r.assessorName } : null,
+      // The name and role only: the id an archive gave the teacher names no account here.
+      importedAssessor: !r.assessorId && r.importedAssessor ? { displayName: r.importedAssessor.displayName, role: r.importedAssessor.role } : null,
       level: r.level,
       reflection: r.reflection,
       artefactIds: r.artefactIds.filter((id) => visibleArtefacts.has(id)),

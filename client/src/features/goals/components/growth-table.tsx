@@ -31,6 +31,15 @@ export function GrowthTable({
     <>
       <span className="growth-level">{levelText(scale, a.level)}</span>
       {a.kind === 'teacher' && a.assessor && <span className="muted"> · {a.assessor.displayName}</span>}
+      {a.kind === 'teacher' && !a.assessor && a.importedAssessor && (
+        <span className="muted">
+          {' '}
+          · {a.importedAssessor.displayName}{' '}
+          <span className="badge badge--imported" title={t('imported.personTitle')}>
+            {t('imported.label')}
+          </span>
+        </span>
+      )}
       {a.reflection && <p className="growth-reflection">{a.reflection}</p>}
       {a.voice && (
         <figure className="growth-voice">
