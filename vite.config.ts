@@ -49,6 +49,14 @@ export default defineConfig({
               test: /node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser|use-sync-external-store)[\\/]/,
               priority: 4,
             },
+            // The goal page's growth chart (recharts and what it brings) and the QR code reader/writer of sign-in
+            // cards: loaded only with the pages that use them, not with every first page.
+            {
+              name: 'charts',
+              test: /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|decimal\.js-light|@reduxjs|react-redux|redux|redux-thunk|immer|reselect|es-toolkit)[\\/]/,
+              priority: 3,
+            },
+            { name: 'qr', test: /node_modules[\\/](jsqr|qrcode|dijkstrajs|pngjs)[\\/]/, priority: 3 },
             { name: 'vendor', test: /node_modules[\\/]/, priority: 1 },
           ],
         },

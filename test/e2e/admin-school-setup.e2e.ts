@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { MeResponse } from '../../shared/api/auth.ts';
+import { oneRosterFiles, zipOf } from '../fixtures/rosters/make-roster.ts';
+import { axeViolations } from './support/axe.ts';
+import { browserSuite } from './support/browser-suite.ts';
+import { apiJson } from './support/session.ts';
+import { texts } from './support/ui.ts';
+
+/**
+ * Issue 11 §1–2 in a browser: an admin previews and applies a roster on the school's roster tab, and opens the
+ * school's sign-in settings; every page passes axe. (The server side of both is tested in rosters.test.ts and sso.test.ts.)
+ */
+const { fi } = texts;
+const suite = browserSuite();
+const TIMEOUT = 20_000;
+
+async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
+  const violations = await axeViolations(page, label);
+  expect(violations, violations.join('\n\n')).toEqual([]);
+}
+
+describe("the admin's school setup pages", () => {
+  it('previews a roster as a diff, applies it with confirmation, reports, and shows the sign-in settings', async () => {
+    const admin = await suite.session('demo.admin');
+    const { body: me } = await apiJson<MeResponse>(admin.page, 'GET', '/api/me');
+    const school = me.schools[0]!;
+    const stamp = Date.now() % 100000;
+    const roster = zipOf(
+      oneRosterFiles({
+        school: { sourcedId: `org${stamp}`, name: school.name, identifier: `e2e${stamp}` },
+        classes: [{ id: `c${stamp}`, title: `Luokka ${stamp}`, year: '2026' }],
+        pupils: [{ id: `p${stamp}`, given: 'Iida', family: 'Rosteri', classes: [`c${stamp}`] }],
+        teachers: [],
+        guardians: [],
+      }),
+    );
+
+    await admin.page.goto(`/admin/schools/${school.id}/rosters`);
+    await admin.page.getByRole('heading', { level: 2, name: fi.rosters.heading }).waitFor({ timeout: TIMEOUT });
+    await expectAccessible(admin.page, 'roster upload');
+
+    await admin.page.getByLabel(fi.rosters.file, { exact: true }).setInputFiles({ name: 'roster.zip', mimeType: 'application/zip', buffer: roster });
+    await admin.page.getByRole('button', { name: fi.rosters.preview }).click();
+    await admin.page.getByRole('heading', { level: 3, name: fi.rosters.previewHeading }).waitFor({ timeout: TIMEOUT });
+    // One pupil and one group to create.
+    const usersRow = admin.page.getByRole('row', { name: new RegExp(`^${fi.rosters.users}`) }).first();
+    await expect.poll(async () => (await usersRow.getByRole('cell').first().textContent())?.trim(), { timeout: TIMEOUT }).toBe('1');
+    await expectAccessible(admin.page, 'roster preview');
+
+    await admin.page.getByRole('button', { name: fi.rosters.apply }).click();
+    const dialog = admin.page.getByRole('dialog');
+    await dialog.waitFor({ timeout: TIMEOUT });
+    await dialog.getByRole('button', { name: fi.rosters.apply }).click();
+    await admin.page.getByRole('heading', { level: 3, name: fi.rosters.reportHeading }).waitFor({ timeout: TIMEOUT });
+    await expectAccessible(admin.page, 'roster report');
+    // The rostered pupil is a user of the school now.
+    const { body: directory } = await apiJson<{ users: Array<{ displayName: string }> }>(
+      admin.page,
+      'GET',
+      `/api/schools/${school.id}/user-directory?q=Rosteri`,
+    );
+    expect(directory.users.map((u) => u.displayName)).toEqual(['Iida Rosteri']);
+
+    await admin.page.getByRole('link', { name: fi.sso.settings.tab, exact: true }).click();
+    await admin.page.getByRole('heading', { level: 2, name: fi.sso.settings.heading }).waitFor({ timeout: TIMEOUT });
+    await expectAccessible(admin.page, 'sign-in settings');
+  });
+});
