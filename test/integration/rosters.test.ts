@@ -412,3 +412,26 @@ describe('a large roster', () => {
     expect(done.report?.guardianLinks.create).toBe(1000);
   });
 });
+
+describe('usernames of new accounts', () => {
+  it('number a taken name past every taken number, for many pupils of one name, without matching anyone by name', async () => {
+    const code = uniqueCode();
+    const { school, client } = await schoolWithAdmin(code);
+    const base = `kalle.kaiku${code}@koulu.example`;
+    const elsewhere = await makeSchool(app.database.db);
+    for (const username of [base, `${base}2`, `${base}10`]) await makeUser(app.database.db, { role: 'pupil', schoolId: elsewhere.id, username });
+    const twins = [1, 2, 3].map((i) => ({ id: `kk${i}-${code}`, given: 'Kalle', family: `Kaiku${code}`, classes: [`k-${code}`] }));
+    const files = oneRosterFiles({
+      school: { sourcedId: code, name: 'Kaikulan koulu', identifier: code },
+      classes: [{ id: `k-${code}`, title: '1A', year: '2027' }],
+      pupils: twins,
+      teachers: [],
+      guardians: [],
+    });
+    const res = await upload(client, school.id, zipOf(files));
+    expect(res.status).toBe(201);
+    await applyAndWait(client, res.body.id);
+    const names = (await rosteredUsers(school.id)).map((u) => u.username).sort();
+    expect(names).toEqual([`${base}3`, `${base}4`, `${base}5`]);
+  });
+});

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { RosterCounts, RosterProgress } from '../../../shared/api/rosters.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -25,22 +26,24 @@ function usernameBase(u: SchoolRosterUser): string {
 /** Unique usernames for new accounts: a taken one (anyone's, anywhere) gets a number; nobody's account is ever matched by name. */
 async function allocateUsernames(db: RosterDb, users: SchoolRosterUser[]): Promise<string[]> {
   const bases = users.map(usernameBase);
+  // Every existing username that begins with one of the bases (so also base2, base3, …), read in one hash join
+  // per distinct base length. A LIKE 'base%' per taken base was one scan of all users each: quadratic once a
+  // school's common names (aino.virtanen) are taken elsewhere in the deployment.
+  const byLength = new Map<number, string[]>();
+  for (const base of new Set(bases)) byLength.set(base.length, [...(byLength.get(base.length) ?? []), base]);
   const taken = new Set<string>();
-  for (const part of chunks([...new Set(bases)])) {
-    for (const r of await db.selectFrom('users').select('username').where('username', 'in', part).execute()) taken.add(r.username);
+  for (const [length, group] of byLength) {
+    for (const part of chunks(group)) {
+      const rows = await sql<{
+        username: string;
+      }>`select u.username from users u join unnest(${part}::text[]) as b(base) on left(u.username, ${length}) = b.base`.execute(db);
+      for (const r of rows.rows) taken.add(r.username);
+    }
   }
-  const loaded = new Set<string>();
   const out: string[] = [];
   for (const base of bases) {
     let name = base;
-    if (taken.has(name)) {
-      if (!loaded.has(base)) {
-        loaded.add(base);
-        const like = `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        for (const r of await db.selectFrom('users').select('username').where('username', 'like', like).execute()) taken.add(r.username);
-      }
-      for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
-    }
+    for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
     taken.add(name);
     out.push(name);
   }
