@@ -435,3 +435,46 @@ describe('usernames of new accounts', () => {
     expect(names).toEqual([`${base}3`, `${base}4`, `${base}5`]);
   });
 });
+
+describe('accounts another school also holds, and admins', () => {
+  const keysOf = (userId: string) =>
+    app.database.db
+      .withTables<{ rosterKeys: { schoolId: string; kind: string; value: string; userId: string } }>()
+      .selectFrom('rosterKeys')
+      .select(['schoolId', 'kind', 'value'])
+      .where('userId', '=', userId)
+      .orderBy('kind')
+      .execute();
+
+  it("are not this roster's to change: e-mail, name, sign-in keys and state stay; an admin is never deactivated", async () => {
+    const code = uniqueCode();
+    const { school, client } = await schoolWithAdmin(code);
+    await applyAndWait(client, (await upload(client, school.id, zipOf(oneRosterFiles(spec(code))))).body.id);
+    const before = await rosteredUsers(school.id);
+    const maija = before.find((u) => u.displayName === 'Maija Mäkelä')!;
+    const tiina = before.find((u) => u.displayName === 'Tiina Opettaja')!;
+    // Maija accepted another school's invitation with the same account; Tiina became an admin here.
+    const other = await makeSchool(app.database.db);
+    await app.database.db.insertInto('schoolRoles').values({ schoolId: other.id, userId: maija.id, role: 'guardian' }).execute();
+    await app.database.db.insertInto('schoolRoles').values({ schoolId: school.id, userId: tiina.id, role: 'admin' }).execute();
+    const keysBefore = await keysOf(maija.id);
+
+    // The next roster points Maija's e-mail and user name at someone else, and leaves Tiina out.
+    const next = spec(code);
+    next.guardians[0] = { id: `g1-${code}`, given: 'Mallory', family: 'Hijack', email: 'mallory@evil.example' };
+    next.teachers = [];
+    await applyAndWait(client, (await upload(client, school.id, zipOf(oneRosterFiles(next)))).body.id);
+
+    const after = await app.database.db
+      .selectFrom('users')
+      .select(['id', 'displayName', 'email', 'active'])
+      .where('id', 'in', [maija.id, tiina.id])
+      .orderBy('displayName')
+      .execute();
+    expect(after).toEqual([
+      { id: maija.id, displayName: 'Maija Mäkelä', email: maija.email, active: true },
+      { id: tiina.id, displayName: 'Tiina Opettaja', email: tiina.email, active: true },
+    ]);
+    expect(await keysOf(maija.id)).toEqual(keysBefore);
+  });
+});

@@ -148,7 +148,7 @@ export async function applyRoster(options: {
     // Other keys (learner id, username, e-mail) follow the roster for everyone in it (new accounts got theirs above).
     const keyRows = roster.users.flatMap((u) => {
       const id = state.bySourcedId.get(u.sourcedId);
-      return id && !created.has(id)
+      return id && !created.has(id) && !plan.held.has(id)
         ? keysOf(u)
             .filter((k) => k.kind !== 'sourced_id' && state.keys.get(id)?.get(k.kind) !== k.value)
             .map((k) => ({ schoolId, userId: id, ...k }))

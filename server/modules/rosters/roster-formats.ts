@@ -28,11 +28,14 @@ export interface ParsedUser {
 }
 
 const ACTIVE = (row: CsvRow) => !['tobedeleted', 'inactive', 'deleted'].includes((row.status ?? '').toLowerCase());
+/** Ids listed in one cell (orgs, agents): no real person has more than a few; a crafted cell of thousands would multiply every later step. */
+export const LIST_CELL_MAX = 20;
 const list = (value: string | undefined) =>
   (value ?? '')
-    .split(/[,;]/)
+    .split(/[,;]/, LIST_CELL_MAX * 4)
     .map((v) => v.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .slice(0, LIST_CELL_MAX);
 
 /** OneRoster names the national learner id in `userIds` as `{type:id}`; these types are taken as one. */
 const LEARNER_ID_TYPES = new Set(['learnerid', 'nationallearnerid', 'oppijanumero', 'oid', 'mpassid_learnerid']);

@@ -101,6 +101,12 @@ export interface RosterPlan {
   removeMemberships: Array<{ groupId: string; userId: string }>;
   createLinks: Array<[string, string]>;
   removeLinks: Array<{ guardianId: string; pupilId: string }>;
+  /**
+   * Accounts this roster names but may not change: held by another school too, or an admin anywhere. One
+   * school's roster (its admin, or a hostile export) must not rewrite their e-mail, state, birth date or
+   * sign-in keys: those decide password resets and school sign-in for every school that holds them.
+   */
+  held: Set<string>;
 }
 
 /** Pupils' e-mail addresses are never kept (no pupil under 13 needs one in Polku). */
@@ -119,7 +125,9 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     removeMemberships: [],
     createLinks: [],
     removeLinks: [],
+    held: new Set(),
   };
+  const heldHere = (id: string) => [...(state.roles.get(id) ?? [])].some((r) => !r.startsWith(`${schoolId}:`) || r.endsWith(':admin'));
   const inRoster = new Set<string>();
   for (const u of roster.users) {
     inRoster.add(u.sourcedId);
@@ -127,6 +135,11 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     const existing = id ? state.users.get(id) : undefined;
     if (!id || !existing) {
       plan.createUsers.push(u);
+      continue;
+    }
+    if (heldHere(id)) {
+      plan.held.add(id);
+      plan.unchangedUsers++;
       continue;
     }
     const set: UserUpdate['set'] = {};
@@ -158,8 +171,7 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     const u = state.users.get(id);
     if (!u || !u.active) continue;
     // An account that another school also holds is not this roster's to shut: it only leaves this school's groups.
-    const elsewhere = [...(state.roles.get(id) ?? [])].some((r) => !r.startsWith(`${schoolId}:`));
-    if (!elsewhere) plan.deactivate.push({ id, sourcedId, displayName: u.displayName, username: u.username });
+    if (!heldHere(id)) plan.deactivate.push({ id, sourcedId, displayName: u.displayName, username: u.username });
   }
 
   const bySource = new Map(state.groups.filter((g) => g.rosterSourceId).map((g) => [g.rosterSourceId!, g]));

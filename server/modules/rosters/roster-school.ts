@@ -77,15 +77,23 @@ export function forSchool(r: ParsedRoster, schoolCode: string | null): SchoolRos
       schools: candidates.map((o) => `${o.name} (${o.identifier || o.sourcedId})`).join(', ') || '—',
     });
   const schoolOrgIds = new Set(candidates.map((o) => o.sourcedId));
-  const orgName = (id: string) => r.orgs.find((o) => o.sourcedId === id)?.name ?? id;
+  const orgNames = new Map(r.orgs.map((o) => [o.sourcedId, o.name]));
+  const orgName = (id: string) => orgNames.get(id) ?? id;
   const problems: RosterProblem[] = [];
   let otherSchools = 0;
 
   // Guardians often have no org of their own (SDS): they belong where their children are.
   const relatedTo = new Map<string, string[]>();
   for (const rel of r.relations) {
-    relatedTo.set(rel.a, [...(relatedTo.get(rel.a) ?? []), rel.b]);
-    relatedTo.set(rel.b, [...(relatedTo.get(rel.b) ?? []), rel.a]);
+    // push, not a spread: 50,000 rows naming one pupil must not copy the list 50,000 times.
+    for (const [from, to] of [
+      [rel.a, rel.b],
+      [rel.b, rel.a],
+    ] as const) {
+      const list = relatedTo.get(from);
+      if (list) list.push(to);
+      else relatedTo.set(from, [to]);
+    }
   }
   const rolesOf = (id: string) => r.roles.get(id) ?? [];
   const isPupilHere = (id: string) => rolesOf(id).some((x) => x.orgId === org.sourcedId && ROLE_MAP[x.role] === 'pupil');
