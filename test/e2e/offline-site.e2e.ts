@@ -47,7 +47,8 @@ describe('the exported portfolio opens from disk, offline, in a browser', () => 
       async onPage(page, name) {
         const artefact = doc.artefacts.find((a) => name === `site/artefact-${a.id}.html`);
         if (!artefact) return;
-        const comments = page.locator('.comment');
+        // Teachers' feedback threads; peer feedback (issue 10 §5) is a section of its own, as `peer-…` comments.
+        const comments = page.locator('.comment[id^="feedback-"]');
         expect(await comments.count(), name).toBe(artefact.feedback.length);
         for (let i = 0; i < artefact.feedback.length; i++) expect(await comments.nth(i).isVisible()).toBe(true);
         for (const f of artefact.feedback)

@@ -15,7 +15,7 @@ export interface OfflineSiteWalk {
   /** Pages reached by following links, relative to the site's root, in the order visited. */
   pages: string[];
   imagesSeen: number;
-  /** Feedback comments (`.comment`) visible, over all pages. */
+  /** Teachers' feedback comments (`.comment#feedback-…`; peer feedback is apart) visible, over all pages. */
   commentsVisible: number;
   /** Every URL the pages requested. */
   requests: string[];
@@ -68,7 +68,7 @@ export async function walkOfflineSite(browser: Browser, root: string, options: W
       for (const image of images) if (!image.loaded) walk.problems.push(`${name}: image ${image.src} did not load`);
       walk.imagesSeen += images.length;
 
-      const comments = page.locator('.comment');
+      const comments = page.locator('.comment[id^="feedback-"]');
       for (let i = 0; i < (await comments.count()); i++) if (await comments.nth(i).isVisible()) walk.commentsVisible += 1;
 
       // Links: a page of the archive is walked next; any other file of the archive must exist; web links are left alone.
