@@ -171,6 +171,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const sso = ssoService({ db: database.db, clients: oidcClients(config.sso.providers), providers: config.sso.providers });
   const auth = authService({ db: database.db, sessions, notifier, demo: config.demo, passwordAllowed: sso.passwordAllowed });
   const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };
+  const users = usersService(orgDeps);
   const passport = configurePassport(auth, sessions);
   const reference = referenceService(database.db);
   const mediaLogger = logger.child({ module: 'media' });
@@ -201,7 +202,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const routes = [
     ...authRoutes({
       auth,
-      users: usersService(orgDeps),
+      users,
       limiter,
       notifier,
       cookieName: SESSION_COOKIE,
@@ -221,7 +222,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     ...signInCardRoutes({
       cards: signInCardsService({ db: database.db, publicUrl: config.publicUrl, endCardSessions: (ids, reason) => sessions.destroyCardSessions(ids, reason) }),
       auth,
-      users: usersService(orgDeps),
+      users,
       limiter,
       cookieName: SESSION_COOKIE,
     }),
@@ -234,7 +235,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     config,
     database,
     auth,
-    users: usersService(orgDeps),
+    users,
     limiter,
     forgetSessions,
     logger,
