@@ -24,8 +24,14 @@ export interface TestOpClient {
   codeTtl?: number;
 }
 
-/** Claims every test account may carry, granted with the openid scope (so they are in the ID token). */
-const EXTRA_CLAIMS = ['tid', 'hd', 'groups', 'school', 'urn:mpass.id:roles', 'urn:mpass.id:learnerId', 'preferred_username'];
+/**
+ * Claims every test account may carry, granted with the openid scope. MPASSid's (`urn:…`) are released only
+ * from the userinfo endpoint, never in the ID token, as MPASSid does.
+ */
+const MPASSID_ATTRIBUTES = ['urn:mpass.id:role', 'urn:oid:1.3.6.1.4.1.16161.1.1.27', 'urn:oid:2.5.4.42', 'urn:oid:2.5.4.4', 'urn:mpass.id:nickname'];
+const EXTRA_CLAIMS = ['tid', 'hd', 'groups', 'school', 'preferred_username', ...MPASSID_ATTRIBUTES];
+const userinfoOnly = (use: string, claims: Record<string, unknown>) =>
+  use === 'userinfo' ? claims : Object.fromEntries(Object.entries(claims).filter(([name]) => !name.startsWith('urn:')));
 
 const privateJwk = () => ({
   ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
@@ -88,7 +94,7 @@ function providerFor(issuer: string, options: { accounts: Record<string, Record<
     async findAccount(_ctx: unknown, id: string) {
       const claims = options.accounts[id];
       if (!claims) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...claims }) };
+      return { accountId: id, claims: async (use: string) => ({ sub: id, ...userinfoOnly(use, claims) }) };
     },
   });
   provider.on('server_error', () => undefined);

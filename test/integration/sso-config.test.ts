@@ -34,8 +34,16 @@ describe('school sign-in configuration', () => {
       SSO_GOOGLE_ALLOWED_DOMAINS: 'Koulu.Example.FI',
     });
     const [mpassid, entra, google] = config.sso.providers;
-    expect(mpassid).toMatchObject({ id: 'mpassid', issuer: 'https://mpass.example.fi', rosterKey: 'learner_id', label: 'MPASSid' });
-    expect(entra).toMatchObject({ issuer: 'https://login.microsoftonline.com/t1/v2.0', allowedTenants: ['t1'] });
+    expect(mpassid).toMatchObject({
+      id: 'mpassid',
+      issuer: 'https://mpass.example.fi',
+      rosterKey: 'learner_id',
+      rosterClaim: 'urn:oid:1.3.6.1.4.1.16161.1.1.27',
+      roleClaim: 'urn:mpass.id:role',
+      userinfo: true,
+      label: 'MPASSid',
+    });
+    expect(entra).toMatchObject({ issuer: 'https://login.microsoftonline.com/t1/v2.0', allowedTenants: ['t1'], userinfo: false });
     expect([...(entra?.groupRoles ?? [])]).toEqual([
       ['abc', 'teacher'],
       ['def', 'pupil'],
@@ -51,6 +59,7 @@ describe('school sign-in configuration', () => {
       SSO_GOOGLE_PRESET: 'google',
       SSO_PLAIN_ISSUER: 'http://idp.example.com',
       SSO_PLAIN_GROUP_ROLES: 'staff=admin',
+      SSO_PLAIN_USERINFO: 'yes',
     });
     expect(found).toEqual(
       expect.arrayContaining([
@@ -62,6 +71,7 @@ describe('school sign-in configuration', () => {
         expect.stringMatching(/^SSO_PLAIN_CLIENT_ID: required/),
         expect.stringMatching(/^SSO_PLAIN_GROUP_ROLES: "staff=admin"/),
         expect.stringMatching(/^SSO_PROVIDERS: "plain" is listed twice/),
+        expect.stringMatching(/^SSO_PLAIN_USERINFO: use true or false/),
       ]),
     );
   });

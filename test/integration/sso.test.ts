@@ -47,19 +47,21 @@ function env(issuer: string): Record<string, string> {
 
 const accounts = (): Record<string, Record<string, unknown>> => ({
   [acct('mpass-pupil')]: {
-    given_name: 'Aino',
-    family_name: 'Oppilas',
-    'urn:mpass.id:learnerId': `1.2.246.562.24.${run}1`,
-    'urn:mpass.id:roles': [`1.2.246.562.10.1;${CODE};7B;Oppilas`],
+    // MPASSid's own attribute names (released from userinfo): calling name before the official first name.
+    'urn:oid:2.5.4.42': 'Aino Maria',
+    'urn:mpass.id:nickname': 'Aino',
+    'urn:oid:2.5.4.4': 'Oppilas',
+    'urn:oid:1.3.6.1.4.1.16161.1.1.27': `1.2.246.562.24.${run}1`,
+    'urn:mpass.id:role': [`1.2.246.562.10.1;${CODE};7B;Oppilas`],
   },
   [acct('mpass-teacher')]: {
     name: 'Olli Opettaja',
     email: 'olli@example.fi',
     email_verified: true,
-    'urn:mpass.id:roles': `1.2.246.562.10.1;${CODE};;Opettaja`,
+    'urn:mpass.id:role': `1.2.246.562.10.1;${CODE};;Opettaja`,
   },
-  [acct('mpass-principal')]: { name: 'Riitta Rehtori', 'urn:mpass.id:roles': [`1.2.246.562.10.1;${CODE};;Rehtori`] },
-  [acct('mpass-elsewhere')]: { name: 'Muu Koulu', 'urn:mpass.id:roles': ['1.2.246.562.10.1;00000;5A;Oppilas'] },
+  [acct('mpass-principal')]: { name: 'Riitta Rehtori', 'urn:mpass.id:role': [`1.2.246.562.10.1;${CODE};;Rehtori`] },
+  [acct('mpass-elsewhere')]: { name: 'Muu Koulu', 'urn:mpass.id:role': ['1.2.246.562.10.1;00000;5A;Oppilas'] },
   [acct('entra-teacher')]: { name: 'Eeva Entra', tid: TENANT, preferred_username: `eeva@${DOMAIN}`, groups: ['g-teachers'] },
   [acct('entra-stranger')]: { name: 'Vieras', tid: 'some-other-tenant', preferred_username: 'x@other.example', groups: ['g-teachers'] },
   [acct('google-pupil')]: { name: 'Kalle Google', hd: DOMAIN, email: `kalle@${DOMAIN}`, email_verified: true },

@@ -1,4 +1,4 @@
-import type { RosterKeyKind, SsoProviderConfig, SsoRole } from './sso.config.ts';
+import { MPASSID_CLAIMS, type RosterKeyKind, type SsoProviderConfig, type SsoRole } from './sso.config.ts';
 
 /** Why a sign-in through a provider was refused; the sign-in page shows a message for each. */
 export const SSO_REFUSALS = [
@@ -63,8 +63,10 @@ export function readClaims(provider: SsoProviderConfig, claims: Claims): SignInC
     if (!hd || !provider.allowedDomains.includes(hd)) throw new SsoRefusal('not_allowed', 'This Google domain may not sign in to Polku.');
     if (claims.email_verified !== true) throw new SsoRefusal('not_allowed', 'The Google account has no verified e-mail address.');
   }
-  const given = text(claims.given_name);
-  const family = text(claims.family_name);
+  const mpassid = provider.preset === 'mpassid';
+  // MPASSid names people by its attribute names; the calling name (nickname) before the official first name.
+  const given = text(claims.given_name) ?? (mpassid ? (text(claims[MPASSID_CLAIMS.nickname]) ?? text(claims[MPASSID_CLAIMS.givenName])) : null);
+  const family = text(claims.family_name) ?? (mpassid ? text(claims[MPASSID_CLAIMS.familyName]) : null);
   const displayName = text(claims.name) ?? ([given, family].filter(Boolean).join(' ') || null) ?? text(claims.preferred_username) ?? 'Polku';
   const rosterValue = text(claims[provider.rosterClaim]);
   const normalised = rosterValue && (provider.rosterKey === 'email' || provider.rosterKey === 'username') ? rosterValue.toLowerCase() : rosterValue;
@@ -77,7 +79,7 @@ export function readClaims(provider: SsoProviderConfig, claims: Claims): SignInC
   return { issuer, subject, displayName: displayName.slice(0, 200), email, rosterKey, placements };
 }
 
-/** MPASSid's structured roles, `providerOID;schoolCode;group;role`: roles Polku does not know are left out (never admin). */
+/** MPASSid's structured roles, `providerOID;schoolCode;group;role;roleCode;institutionOID;officeOID`: roles Polku does not know are left out (never admin). */
 function mpassidPlacements(provider: SsoProviderConfig, claims: Claims): SignInClaims['placements'] {
   const out: Array<{ schoolCode: string | null; role: SsoRole }> = [];
   for (const value of texts(claims[provider.roleClaim])) {

@@ -66,7 +66,11 @@ export function oidcClients(providers: readonly SsoProviderConfig[]) {
       });
       const claims = tokens.claims();
       if (!claims) throw new SsoRefusal('failed', 'The provider sent no ID token.');
-      return { claims: claims as Claims, idToken: tokens.id_token };
+      if (!provider.userinfo) return { claims: claims as Claims, idToken: tokens.id_token };
+      // The library refuses an answer about another subject than the ID token's. The ID token's own
+      // claims (issuer, subject, audience…) win over anything the userinfo answer repeats.
+      const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+      return { claims: { ...userinfo, ...claims } as Claims, idToken: tokens.id_token };
     },
 
     /** The provider's sign-out address (RP-initiated logout), or null when it has none. */

@@ -29,8 +29,10 @@ export interface SsoProviderConfig {
   /** The claim whose value is looked up among the school's roster keys of `rosterKey` kind. */
   readonly rosterClaim: string;
   readonly rosterKey: RosterKeyKind;
-  /** MPASSid: the structured role claim (`providerOID;schoolCode;group;role`, one or many). */
+  /** MPASSid: the structured role claim (`providerOID;schoolCode;group;role;…`, one or many). */
   readonly roleClaim: string;
+  /** Whether the claims are read from the userinfo endpoint too (MPASSid releases its attributes there, not in the ID token). */
+  readonly userinfo: boolean;
   /** Claim listing the user's groups, and which group value gives which role (first sign-in creation). */
   readonly groupsClaim: string;
   readonly groupRoles: ReadonlyMap<string, SsoRole>;
@@ -42,10 +44,23 @@ export interface SsoConfig {
   readonly providers: readonly SsoProviderConfig[];
 }
 
+/**
+ * MPASSid's attribute names, as its OIDC integration releases them (from the userinfo endpoint) and its
+ * SAML integration names them: the person's names, the national learner id and the structured role.
+ */
+export const MPASSID_CLAIMS = {
+  givenName: 'urn:oid:2.5.4.42',
+  familyName: 'urn:oid:2.5.4.4',
+  nickname: 'urn:mpass.id:nickname',
+  learnerId: 'urn:oid:1.3.6.1.4.1.16161.1.1.27',
+  role: 'urn:mpass.id:role',
+} as const;
+
 const DEFAULT_LABELS: Record<SsoPreset, string> = { mpassid: 'MPASSid', entra: 'Microsoft', google: 'Google', oidc: 'OpenID Connect' };
 const DEFAULT_ROSTER: Record<SsoPreset, { claim: string; key: RosterKeyKind }> = {
-  // The national learner id stays when a pupil moves school register; MPASSid's user id does not.
-  mpassid: { claim: 'urn:mpass.id:learnerId', key: 'learner_id' },
+  // The national learner id (Funet EDU learner ID, the oppijanumero) stays when a pupil moves school
+  // register; MPASSid's user id (`urn:mpass.id:uid`) does not.
+  mpassid: { claim: MPASSID_CLAIMS.learnerId, key: 'learner_id' },
   entra: { claim: 'preferred_username', key: 'username' },
   google: { claim: 'email', key: 'email' },
   oidc: { claim: 'preferred_username', key: 'username' },
@@ -118,6 +133,9 @@ export function ssoConfigFrom(source: NodeJS.ProcessEnv): { config: SsoConfig; p
       }
       groupRoles.set(group, role);
     }
+    const userinfoRaw = get('USERINFO')?.toLowerCase();
+    const userinfo = userinfoRaw === undefined ? undefined : userinfoRaw === 'true' ? true : userinfoRaw === 'false' ? false : null;
+    if (userinfo === null) problems.push(`${prefix}USERINFO: use true or false`);
     if (!issuer || !clientId) continue;
     providers.push({
       id,
@@ -131,7 +149,8 @@ export function ssoConfigFrom(source: NodeJS.ProcessEnv): { config: SsoConfig; p
       allowedDomains,
       rosterClaim: get('ROSTER_CLAIM') ?? DEFAULT_ROSTER[preset].claim,
       rosterKey,
-      roleClaim: get('ROLE_CLAIM') ?? 'urn:mpass.id:roles',
+      roleClaim: get('ROLE_CLAIM') ?? MPASSID_CLAIMS.role,
+      userinfo: userinfo ?? preset === 'mpassid',
       groupsClaim: get('GROUPS_CLAIM') ?? 'groups',
       groupRoles,
       schoolClaim: get('SCHOOL_CLAIM'),
