@@ -41,7 +41,7 @@ import { insightService } from './modules/insight/insight.service.ts';
 import { goalAssessmentsService } from './modules/assessment/goal-assessments.service.ts';
 import { artefactParamsSchema } from '../shared/api/artefacts.ts';
 import { goalPupilParamsSchema } from '../shared/api/goal-assessments.ts';
-import { authorize } from './auth/policy.ts';
+import { authorize, narrowForCard } from './auth/policy.ts';
 import { issuesFromZod, ValidationFailed } from './http/errors.ts';
 import { voiceUpload } from './media/voice.ts';
 import { projectRoutes } from './modules/projects/projects.routes.ts';
@@ -155,13 +155,17 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     publicUrl: config.publicUrl,
     allowedOrigins: allowedOrigins(config.publicUrl, config.demo),
     sessionOf: (cookieHeader) => sessionFromCookie(cookieHeader, { cookieName: SESSION_COOKIE, secret: config.sessionSecret, store: sessions }),
-    isActiveUser: async (id) => (await auth.loadActor(id)) !== null,
+    // The same actor as the session's HTTP requests (session-reader.ts, app.ts): narrowed for a card session.
+    actorOf: async ({ userId, sessionId, cardSchoolId }) => {
+      const facts = await auth.loadActor(userId);
+      return facts && narrowForCard({ ...facts, sessionId }, cardSchoolId);
+    },
     sessionExpiry: (sid) => sessions.expiryOf(sid),
     endIfExpired: (sid) => sessions.endIfExpired(sid),
     logger: logger.child({ module: 'realtime' }),
   });
   const stopAdapter = await attachRealtimeAdapter(io, config.realtimeAdapter, config.realtimeChannelPrefix, database, logger);
-  const notifier = socketNotifier(io);
+  const notifier = socketNotifier(io, { crossProcess: config.realtimeAdapter.kind !== 'none' });
   // A write in any process may change who may do what: every process forgets its cached sessions.
   io.on('sessions.forget', () => sessions.forgetAll());
   const forgetSessions = () => {

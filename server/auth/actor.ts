@@ -15,6 +15,8 @@ export interface Actor {
   readonly childIds: ReadonlySet<string>;
   /** Groups where this user's children are pupils. */
   readonly childGroupIds: ReadonlySet<string>;
+  /** The school of each group this user is a member of (teacher or pupil): a card session keeps only its school's groups. */
+  readonly groupSchoolIds?: ReadonlyMap<string, string>;
   readonly sessionId: string;
   /** Set when this session was opened with a QR sign-in card (issue 11 §3): the card's school. See `narrowForCard`. */
   readonly cardSchoolId?: string;

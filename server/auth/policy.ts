@@ -1,6 +1,7 @@
 import { Forbidden, NotFound } from '../http/errors.ts';
 import { FEEDBACK_EDIT_MINUTES, type Visibility } from '../../shared/portfolio.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
+import type { ServerToClientEvents } from '../../shared/realtime.ts';
 import type { Actor } from './actor.ts';
 
 /**
@@ -105,7 +106,7 @@ const rules = {
 
   // Portfolios. A pupil's teachers are the teachers of the pupil's groups and of the projects they take part in.
   'portfolio.read': (a: Actor, r: ResourceOf<'pupil'>) =>
-    a.id === r.pupilId || teachesAny(a, r.groupIds) || r.projectTeacherIds.includes(a.id) || a.childIds.has(r.pupilId),
+    a.id === r.pupilId || teachesAny(a, r.groupIds) || teachesProject(a, r.projectTeacherIds) || a.childIds.has(r.pupilId),
   'artefact.create': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId && hasRole(a, 'pupil'),
   'artefact.read': (a: Actor, r: ArtefactResource) => readsArtefact(a, r),
   'artefact.update': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
@@ -143,12 +144,12 @@ const rules = {
   'project.create': (a: Actor, r: ResourceOf<'school'>) => roleAt(a, r.schoolId, 'teacher') || adminOf(a, r.schoolId),
   'project.read': (a: Actor, r: ResourceOf<'project'>) =>
     adminOf(a, r.schoolId) ||
-    r.teacherIds.includes(a.id) ||
+    teachesProject(a, r.teacherIds) ||
     r.groupIds.some((g) => a.teacherGroupIds.has(g) || a.pupilGroupIds.has(g) || a.childGroupIds.has(g)) ||
     // A pupil's own (imported) project: the pupil and the teachers of their groups, as the work in it.
     (r.ownerId !== null && (a.id === r.ownerId || teachesAny(a, r.ownerGroupIds))),
   // Never the owner: editing would let a pupil give their project teachers or groups (issue 8, A1).
-  'project.update': (a: Actor, r: ResourceOf<'project'>) => adminOf(a, r.schoolId) || r.teacherIds.includes(a.id),
+  'project.update': (a: Actor, r: ResourceOf<'project'>) => adminOf(a, r.schoolId) || teachesProject(a, r.teacherIds),
 
   // Assessment scales (issue 10): everyone at a school sees its scales and the built-ins (a pupil picks a
   // level on them); the school's admins keep the school's own. Built-ins are nobody's to change.
@@ -174,7 +175,7 @@ const rules = {
   // --- Teacher's view of a group (issue 10, section 6) ---
   // The pupil × goal heatmap of a project: its teachers and the teachers of its groups (each sees the pupils
   // heatmapGroupIds gives). Not admins (they do not read group overviews either), pupils or guardians.
-  'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
+  'project.heatmap': (a: Actor, r: ResourceOf<'project'>) => teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds),
   // Competence coverage of a group: as the group overview, the group's teachers.
   'group.coverage': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
 
@@ -217,10 +218,10 @@ const rules = {
   // The "classmates' work" list of a project: its pupils and its teachers (of the project or its groups).
   // Never guardians (a classmate's name is not theirs to see) nor admins.
   'peerWork.list': (a: Actor, r: ResourceOf<'project'>) =>
-    r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
+    teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
   // Allowing peer feedback and moderating it: the project's teachers and the teachers of its groups (as the heatmap).
-  'peerSettings.update': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
-  'peerModeration.list': (a: Actor, r: ResourceOf<'project'>) => r.teacherIds.includes(a.id) || teachesAny(a, r.groupIds),
+  'peerSettings.update': (a: Actor, r: ResourceOf<'project'>) => teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds),
+  'peerModeration.list': (a: Actor, r: ResourceOf<'project'>) => teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds),
   // The shared work, read-only: the owner and their teachers (who see it anyway) and a classmate it was shared with.
   'peerWork.read': (a: Actor, r: ResourceOf<'peerArtefact'>) =>
     seesWholeArtefact(a, r.artefact) || peerReader(a, r) || (r.allowed && r.shared && peerModerator(a, r)),
@@ -288,7 +289,7 @@ export type PortfolioScope = { readonly kind: 'all' } | { readonly kind: 'shared
 
 export function portfolioScope(a: Actor, r: ResourceOf<'pupil'>, projectsTaughtByActor: readonly string[]): PortfolioScope | null {
   if (a.id === r.pupilId || teachesAny(a, r.groupIds)) return { kind: 'all' };
-  if (r.projectTeacherIds.includes(a.id)) return { kind: 'projects', projectIds: projectsTaughtByActor };
+  if (teachesProject(a, r.projectTeacherIds)) return { kind: 'projects', projectIds: projectsTaughtByActor };
   if (a.childIds.has(r.pupilId)) return { kind: 'shared' };
   return null;
 }
@@ -353,7 +354,7 @@ function takesPart(r: ResourceOf<'pupilGoal'>): boolean {
   return r.projectOwnerId === r.pupilId || r.projectGroupIds.some((g) => r.pupilGroupIds.includes(g));
 }
 function teachesPupilGoal(a: Actor, r: ResourceOf<'pupilGoal'>): boolean {
-  return r.projectTeacherIds.includes(a.id) || teachesAny(a, r.pupilGroupIds);
+  return teachesProject(a, r.projectTeacherIds) || teachesAny(a, r.pupilGroupIds);
 }
 // --- end goal assessments ---
 
@@ -363,7 +364,7 @@ function teachesPupilGoal(a: Actor, r: ResourceOf<'pupilGoal'>): boolean {
  * project's groups the actor teaches otherwise (the goal page's own rule, teachesPupilGoal, lets both open).
  */
 export function heatmapGroupIds(a: Actor, r: ResourceOf<'project'>): string[] {
-  return r.teacherIds.includes(a.id) ? [...r.groupIds] : r.groupIds.filter((g) => a.teacherGroupIds.has(g));
+  return teachesProject(a, r.teacherIds) ? [...r.groupIds] : r.groupIds.filter((g) => a.teacherGroupIds.has(g));
 }
 // --- end teacher's view of a group ---
 
@@ -409,7 +410,7 @@ export function peerAudience(
 
 /** The project's teachers and the teachers of its groups: they allow, see and moderate peer feedback. */
 function peerModerator(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
-  return r.artefact.projectTeacherIds.includes(a.id) || teachesAny(a, r.projectGroupIds);
+  return teachesProject(a, r.artefact.projectTeacherIds) || teachesAny(a, r.projectGroupIds);
 }
 function peerReader(a: Actor, r: ResourceOf<'peerArtefact'>): boolean {
   return hasRole(a, 'pupil') && peerReaderFacts(a.id, [...a.pupilGroupIds], r);
@@ -430,11 +431,15 @@ function peerReaderFacts(userId: string, pupilGroupIds: readonly string[], r: Re
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {
   return allowed === 'full' || (allowed === 'shared' && scope === 'shared');
 }
+/** A teacher of a project by name (not through a group). Never a card session: it is only a pupil (narrowForCard). */
+function teachesProject(a: Actor, teacherIds: readonly string[]): boolean {
+  return !a.cardSchoolId && teacherIds.includes(a.id);
+}
 function teachesAny(a: Actor, groupIds: readonly string[]): boolean {
   return groupIds.some((g) => a.teacherGroupIds.has(g));
 }
 function teachesOwner(a: Actor, r: ArtefactResource): boolean {
-  return teachesAny(a, r.ownerGroupIds) || r.projectTeacherIds.includes(a.id);
+  return teachesAny(a, r.ownerGroupIds) || teachesProject(a, r.projectTeacherIds);
 }
 function readsArtefact(a: Actor, r: ArtefactResource): boolean {
   return seesWholeArtefact(a, r) || (r.visibility === 'guardians' && a.childIds.has(r.ownerId));
@@ -464,8 +469,10 @@ function memberOf(a: Actor, schoolId: string): boolean {
 /**
  * A session opened with a sign-in card is narrower than a password session: the actor is only a pupil
  * of the card's school (any other role the account holds, as a teacher, a guardian or an admin anywhere,
- * is not part of it), so it reaches the pupil's own portfolio and nothing else. Rules above also deny it
- * account settings and portfolio imports. Applied where every request's actor is built (session-reader.ts, app.ts).
+ * is not part of it), so it reaches the pupil's own portfolio and nothing else: no group of another school,
+ * and no project it teaches by name (teachesProject). Rules above also deny it account settings and
+ * portfolio imports. The HTTP requests and the Socket.IO connection of a session get their actor from here
+ * (sessionActor), and the socket hears only what this actor may read (hearsEvent). Applied where every request's actor is built (session-reader.ts, app.ts).
  */
 export function narrowForCard<T extends Omit<Actor, 'cardSchoolId'>>(actor: T, cardSchoolId: string | null | undefined): T & { cardSchoolId?: string } {
   if (!cardSchoolId) return actor;
@@ -473,8 +480,61 @@ export function narrowForCard<T extends Omit<Actor, 'cardSchoolId'>>(actor: T, c
     ...actor,
     cardSchoolId,
     roles: actor.roles.filter((r) => r.schoolId === cardSchoolId && r.role === 'pupil'),
+    // Only the card school's groups: a group elsewhere (where the account is a pupil too) would open that
+    // school's projects and classmates' shared work. A group of unknown school is dropped.
+    pupilGroupIds: new Set([...actor.pupilGroupIds].filter((g) => actor.groupSchoolIds?.get(g) === cardSchoolId)),
     teacherGroupIds: new Set<string>(),
     childIds: new Set<string>(),
     childGroupIds: new Set<string>(),
   };
 }
+
+/**
+ * Whether a socket whose session has actor `a` hears an event that a service addressed to the socket's
+ * user (services choose the users from the account's facts: as a teacher, a guardian, a classmate, anywhere).
+ * A password or school sign-in session hears each one. A card session hears only what its narrowed actor
+ * may read, judged by the rules above from what the event carries; a fact it does not carry (the artefact's
+ * groups, its project's teachers) counts as absent, which can only deny. So a card session hears of its own
+ * portfolio, and not of peer work, rosters, imports or the account's profile (its roles in every school).
+ */
+export function hearsEvent<E extends RealtimeEvent>(a: Actor, event: E, payload: RealtimePayload<E>): boolean {
+  if (!a.cardSchoolId) return true;
+  return (cardHears[event] as (a: Actor, p: RealtimePayload<E>) => boolean)(a, payload);
+}
+
+type RealtimeEvent = keyof ServerToClientEvents;
+type RealtimePayload<E extends RealtimeEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+/** The artefact rule with only the owner known: the owner's own work and nothing else for a card session. */
+const readsOwnWork = (a: Actor, ownerId: string) =>
+  can(a, 'artefact.read', { type: 'artefact', ownerId, ownerGroupIds: [], projectTeacherIds: [], visibility: 'private' });
+const never = () => false;
+
+const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<E>) => boolean } = {
+  'me.updated': never,
+  'session.ended': () => true,
+  'artefact.updated': (a, p) => readsOwnWork(a, p.artefact.owner.id),
+  'artefact.access_lost': (a, p) => readsOwnWork(a, p.ownerId),
+  'artefact.deleted': (a, p) => readsOwnWork(a, p.ownerId),
+  'feedback.created': (a, p) => readsOwnWork(a, p.ownerId),
+  'feedback.updated': (a, p) => readsOwnWork(a, p.ownerId),
+  'feedback.deleted': (a, p) => readsOwnWork(a, p.ownerId),
+  'feedback.answered': (a, p) => readsOwnWork(a, p.ownerId),
+  // The pupil's own export (portfolio.export), not one the account asked for as a teacher or guardian.
+  'export.progress': (a, p) => p.pupil.id === a.id && p.requestedBy.id === a.id,
+  'export.finished': (a, p) => p.pupil.id === a.id && p.requestedBy.id === a.id,
+  'export.failed': (a, p) => p.pupil.id === a.id && p.requestedBy.id === a.id,
+  // portfolio.import and roster.import are never a card session's.
+  'import.progress': never,
+  'import.finished': never,
+  'import.failed': never,
+  // The pupil's own goals (goal.read: the pupil themself); the event does not say the project, so nothing more.
+  'goalAssessment.created': (a, p) => a.id === p.pupilId,
+  'goalAssessment.shared': (a, p) => a.id === p.pupilId,
+  // Peer events name only the project, not its school: the card session reads them again on its next load.
+  'peerFeedback.changed': never,
+  'peerWork.changed': never,
+  'roster.progress': never,
+  'roster.finished': never,
+  'roster.failed': never,
+};

@@ -5,6 +5,8 @@ import type { DbSessionStore } from './session-store.ts';
 export interface SessionIdentity {
   sessionId: string;
   userId: string;
+  /** The school of the sign-in card that opened the session, or null (issue 11 §3). */
+  cardSchoolId: string | null;
 }
 
 export interface SessionCookieOptions {
@@ -55,5 +57,5 @@ export async function sessionFromCookie(
   const sessionId = signedSessionId(cookieHeader, options);
   if (!sessionId) return null;
   const session = await options.store.read(sessionId, { fresh: true });
-  return session?.userId ? { sessionId, userId: session.userId } : null;
+  return session?.userId ? { sessionId, userId: session.userId, cardSchoolId: session.cardSchoolId } : null;
 }

@@ -25,6 +25,39 @@ const COOKIE_IN_TEXT = /((?:polku\.sid|connect\.sid)=)[^;\s"',]*/gi;
 const CARD_CODE_IN_TEXT = /((?:\/|%2f)card(?:#|%23|%2523))[A-Za-z0-9 -]+/gi;
 /** Fields that hold a card code (the sign-in body's `cardCode`), replaced wherever they are logged. */
 const SECRET_FIELDS = new Set(['cardcode']);
+/**
+ * Fields of an error that carry the data it was about rather than what went wrong: PostgreSQL's `detail`
+ * ("Key (email)=(aino@…) already exists", "Failing row contains (…)"), `where` and a driver's bound
+ * `parameters`; a request or response body (body-parser's `body` is the raw request), an HTTP client's
+ * request, response and config; an OpenID Connect library's ID-token `claims`, token response, JWS or
+ * `payload`; an SMTP server's `response` (it names the recipient). Dropped from every logged error,
+ * however deep (`cause`, `errors`), keeping the message, type, code and stack.
+ */
+const ERROR_DATA_FIELDS = new Set([
+  'detail',
+  'where',
+  'internalquery',
+  'parameters',
+  'params',
+  'values',
+  'bindings',
+  'body',
+  'rawbody',
+  'data',
+  'request',
+  'response',
+  'config',
+  'claims',
+  'payload',
+  'jws',
+  'jwt',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'token',
+  'password',
+  'secret',
+]);
 
 /** A string with every signed-URL secret and session cookie value replaced. */
 export function scrubText(text: string): string {
@@ -111,9 +144,27 @@ export const redactingSerializers = {
   err(err: unknown): unknown {
     // The standard serializer's output has its own prototype: make it plain data to scrub it.
     const plain: unknown = err instanceof Error ? JSON.parse(JSON.stringify(stdSerializers.err(err))) : err;
-    return scrubValue(plain, 0);
+    return scrubValue(withoutErrorData(plain, 0), 0);
   },
 };
+
+/** A serialized error without the fields that hold its data (ERROR_DATA_FIELDS); a `cause` that is not an error is data too. */
+function withoutErrorData(value: unknown, depth: number): unknown {
+  if (depth > 6 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutErrorData(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const lower = k.toLowerCase();
+    if (ERROR_DATA_FIELDS.has(lower)) out[k] = REDACTED;
+    else if (lower === 'cause' && !isSerializedError(v)) out[k] = REDACTED;
+    else out[k] = withoutErrorData(v, depth + 1);
+  }
+  return out;
+}
+
+function isSerializedError(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string' && 'stack' in value;
+}
 
 function scrubQuery(query: unknown): unknown {
   if (typeof query !== 'object' || query === null) return query;

@@ -1,15 +1,19 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Actor } from '../auth/actor.ts';
+import { hearsEvent } from '../auth/policy.ts';
 import type { SessionIdentity } from '../auth/session-cookie.ts';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SessionEndReason } from '../../shared/realtime.ts';
 import { sessionRoom, userRoom } from '../../shared/realtime.ts';
-import type { Notifier } from './notifier.ts';
+import type { EventName, Notifier } from './notifier.ts';
 
 /** What the deployment's server processes tell each other (through the adapter). */
 export interface InterServerEvents {
   /** Forget cached sessions and users: something they depend on may have changed. */
   'sessions.forget': () => void;
+  /** An event for a user's card-session sockets: each process lets through what each of its own may hear. */
+  'card.event': (userId: string, event: EventName, payload: unknown) => void;
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -17,6 +21,8 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 export interface SocketData {
   userId: string;
   sessionId: string;
+  /** The school of the sign-in card that opened the session, or null (issue 11 §3). */
+  cardSchoolId: string | null;
 }
 
 export interface RealtimeOptions {
@@ -25,8 +31,11 @@ export interface RealtimeOptions {
   allowedOrigins?: ReadonlySet<string>;
   /** The signed-in session behind a Cookie header, or null. */
   sessionOf(cookieHeader: string | undefined): Promise<SessionIdentity | null>;
-  /** Whether the user may still use Polku (exists and is active). */
-  isActiveUser(userId: string): Promise<boolean>;
+  /**
+   * The session's actor exactly as its HTTP requests get it (a card session's narrowed by the policy's
+   * narrowForCard), or null when the user may no longer use Polku (gone or deactivated).
+   */
+  actorOf(identity: SessionIdentity): Promise<Actor | null>;
   /** When the session expires (it slides with use), or null when it is gone. */
   sessionExpiry(sessionId: string): Promise<Date | null>;
   /** Ends the session if it has expired, telling its sockets in every process. */
@@ -54,12 +63,14 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
   io.use((socket, next) => {
     const identify = async () => {
       const identity = await options.sessionOf(socket.request.headers.cookie);
-      return identity && (await options.isActiveUser(identity.userId)) ? identity : null;
+      const actor = identity && (await options.actorOf(identity));
+      return identity && actor ? { identity, actor } : null;
     };
     identify().then(
-      (identity) => {
-        if (!identity) return next(new Error('unauthenticated'));
-        socket.data = identity;
+      (found) => {
+        if (!found) return next(new Error('unauthenticated'));
+        socket.data = { userId: found.identity.userId, sessionId: found.identity.sessionId, cardSchoolId: found.actor.cardSchoolId ?? null };
+        socketActors.set(socket, found.actor);
         next();
       },
       (err: unknown) => {
@@ -79,10 +90,30 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
       for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
       setImmediate(() => socket.disconnect(true));
     });
-    await socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+    // A card session's socket is not in its user's room, which hears everything addressed to the account:
+    // it hears through its own room, filtered by its narrowed actor (see socketNotifier).
+    const ownRoom = socket.data.cardSchoolId ? cardRoom(socket.data.userId) : userRoom(socket.data.userId);
+    await socket.join([ownRoom, sessionRoom(socket.data.sessionId)]);
     watchExpiry(socket, options);
   });
+  io.on('card.event', (userId, event, payload) => toCardSockets(io, userId, event, payload));
   return io;
+}
+
+/** The actor each socket of this process was authenticated as (built once, at the handshake). */
+const socketActors = new WeakMap<RealtimeSocket, Actor>();
+
+/** The room of a user's card-session sockets; never emitted to as a whole. */
+const cardRoom = (userId: string) => `card:${userId}`;
+
+/** Gives this process's card-session sockets of the user the event, each only if its actor may hear it (policy.ts hearsEvent). */
+function toCardSockets(io: RealtimeServer, userId: string, event: EventName, payload: unknown): void {
+  for (const id of io.sockets.adapter.rooms.get(cardRoom(userId)) ?? []) {
+    const socket = io.sockets.sockets.get(id);
+    const actor = socket && socketActors.get(socket);
+    if (!socket || !actor || !hearsEvent(actor, event, payload as never)) continue;
+    (socket.emit as (e: string, p: unknown) => boolean)(event, payload);
+  }
 }
 
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -117,12 +148,17 @@ function watchExpiry(socket: RealtimeSocket, options: RealtimeOptions): void {
   run();
 }
 
-/** Publishes to rooms; with an adapter configured this reaches sockets on every server process. */
-export function socketNotifier(io: RealtimeServer): Notifier {
+/**
+ * Publishes to rooms; with an adapter configured (`crossProcess`) this reaches sockets on every server process.
+ * A user's card-session sockets get the event one by one, from their own process, as their actors may hear it.
+ */
+export function socketNotifier(io: RealtimeServer, { crossProcess }: { crossProcess: boolean }): Notifier {
   return {
     toUser(userId, event, payload) {
       // The event map's generics make emit's rest parameters hard to express for a generic E.
       (io.to(userRoom(userId)).emit as (e: string, p: unknown) => boolean)(event, payload);
+      toCardSockets(io, userId, event, payload);
+      if (crossProcess) io.serverSideEmit('card.event', userId, event, payload);
     },
     endSessions(sessionIds, reason) {
       if (sessionIds.length === 0) return;

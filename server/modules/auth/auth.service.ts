@@ -94,5 +94,6 @@ function actorFrom(facts: ActorFactsRow | undefined): ActorFacts | null {
     pupilGroupIds: new Set(facts.memberships.filter((m) => m.role === 'pupil').map((m) => m.groupId)),
     childIds: new Set(facts.children.map((c) => c.pupilId)),
     childGroupIds: new Set(facts.childGroups.map((g) => g.groupId)),
+    groupSchoolIds: new Map(facts.memberships.map((m) => [m.groupId, m.schoolId])),
   };
 }

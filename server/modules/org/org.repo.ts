@@ -28,9 +28,13 @@ export function actorFactsSelection(eb: ExpressionBuilder<Database, 'users'>) {
     jsonArrayFrom(eb.selectFrom('schoolRoles').select(['schoolRoles.schoolId', 'schoolRoles.role']).whereRef('schoolRoles.userId', '=', 'users.id')).as(
       'roles',
     ),
-    jsonArrayFrom(eb.selectFrom('memberships').select(['memberships.groupId', 'memberships.role']).whereRef('memberships.userId', '=', 'users.id')).as(
-      'memberships',
-    ),
+    jsonArrayFrom(
+      eb
+        .selectFrom('memberships')
+        .innerJoin('groups', 'groups.id', 'memberships.groupId')
+        .select(['memberships.groupId', 'memberships.role', 'groups.schoolId'])
+        .whereRef('memberships.userId', '=', 'users.id'),
+    ).as('memberships'),
     jsonArrayFrom(
       eb
         .selectFrom('guardianLinks')
