@@ -9,6 +9,9 @@ const emailSchema = z
   .max(254)
   .transform((e) => e.toLowerCase());
 
+/** A guardian's address as a form checks it before sending (the same rule as the server's). */
+export const guardianEmailSchema = emailSchema;
+
 export const INVITATION_STATES = ['created', 'sent', 'opened', 'accepted', 'expired', 'revoked'] as const;
 export const invitationStateSchema = z.enum(INVITATION_STATES);
 export type InvitationState = z.infer<typeof invitationStateSchema>;
