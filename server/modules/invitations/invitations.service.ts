@@ -31,6 +31,8 @@ export interface InvitationsDeps {
   codeLimiter: AttemptLimiter;
   /** Forgets cached sessions in every process (a link made or ended outside a signed-in write). */
   forgetSessions: () => void;
+  /** Ends the guardian links of pupils who have turned 18 (the organisation's guardian links service). */
+  endAdultGuardianLinks: () => Promise<unknown[]>;
   logger: Logger;
 }
 
@@ -53,7 +55,7 @@ const usedCode = (why: 'expired' | 'used') => {
   return err;
 };
 
-export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter, forgetSessions, logger }: InvitationsDeps) {
+export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter, forgetSessions, endAdultGuardianLinks, logger }: InvitationsDeps) {
   const acceptUrl = `${publicUrl}/invitation`;
 
   type LetterFacts = { pupilName: string; pupilLocale: Locale | null; schoolName: string; timeZone: string };
@@ -454,51 +456,28 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
     },
 
     /**
-     * Ends the guardian links of pupils who have turned 18 (their access already ended on the birthday:
-     * guardianLinkInForce); run by the maintenance timer. Returns how many links ended.
+     * The 18th-birthday sweep (the maintenance timer): the pupils' guardian links end where every ended link
+     * takes effect (the organisation's guardian links), then their open invitations are withdrawn (accepting
+     * one already fails for an adult, so a sweep interrupted between the two loses nothing). Returns how many
+     * links ended.
      */
     async endLinksOfAdults(): Promise<number> {
-      const ended = await db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .deleteFrom('guardianLinks')
-          .where(
-            'pupilId',
-            'in',
-            trx
-              .selectFrom('users')
-              .select('id')
-              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
-          )
-          .returning(['guardianId', 'pupilId'])
-          .execute();
-        for (const r of rows) {
-          await recordAudit(trx, {
-            actorId: null,
-            action: 'guardianLink.endAtAdulthood',
-            subjectType: 'guardianLink',
-            subjectId: r.guardianId,
-            subjectUserId: r.pupilId,
-          });
-        }
-        // Open invitations for them end too.
-        await trx
-          .updateTable('guardianInvitations')
-          .set({ revokedAt: new Date() })
-          .where('revokedAt', 'is', null)
-          .where('acceptedAt', 'is', null)
-          .where(
-            'pupilId',
-            'in',
-            trx
-              .selectFrom('users')
-              .select('id')
-              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
-          )
-          .execute();
-        return rows.length;
-      });
-      if (ended > 0) forgetSessions();
-      return ended;
+      const ended = await endAdultGuardianLinks();
+      await db
+        .updateTable('guardianInvitations')
+        .set({ revokedAt: new Date() })
+        .where('revokedAt', 'is', null)
+        .where('acceptedAt', 'is', null)
+        .where(
+          'pupilId',
+          'in',
+          db
+            .selectFrom('users')
+            .select('id')
+            .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
+        )
+        .execute();
+      return ended.length;
     },
   };
 }
