@@ -17,6 +17,7 @@ import { migrate } from './db/migrate.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { authService } from './modules/auth/auth.service.ts';
 import { loginLimiter, type LoginLimits } from './modules/auth/login-limiter.ts';
+import { guardianLinksService } from './modules/org/guardian-links.service.ts';
 import { orgRoutes } from './modules/org/org.routes.ts';
 import { userDirectoryRoutes } from './modules/org/user-directory.routes.ts';
 import { userDirectoryService } from './modules/org/user-directory.service.ts';
@@ -174,7 +175,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   };
   const sso = ssoService({ db: database.db, clients: oidcClients(config.sso.providers), providers: config.sso.providers });
   const auth = authService({ db: database.db, sessions, notifier, demo: config.demo, passwordAllowed: sso.passwordAllowed });
-  const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions };
+  const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions, forgetSessions };
   const users = usersService(orgDeps);
   const passport = configurePassport(auth, sessions);
   const reference = referenceService(database.db);
@@ -242,6 +243,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     users,
     limiter,
     forgetSessions,
+    guardianLinks: guardianLinksService(orgDeps),
     logger,
     limits: options.attemptLimits,
   });

@@ -204,6 +204,8 @@ const rules = {
   'guardianInvitation.manage': (a: Actor, r: ResourceOf<'pupil'>) => r.schoolIds.some((s) => adminOf(a, s)) || teachesAny(a, r.groupIds),
   'guardianInvitation.manageGroup': (a: Actor, r: ResourceOf<'group'>) => adminOf(a, r.schoolId) || a.teacherGroupIds.has(r.groupId),
   'guardianInvitation.list': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // The chosen pupils of the admin's user list, across groups (issue 11 §6): the school's admins.
+  'guardianInvitation.manageSchool': (a: Actor, r: ResourceOf<'school'>) => !a.cardSchoolId && adminOf(a, r.schoolId),
   // A pupil's password: a teacher of one of the pupil's groups, or an admin of all the pupil's schools
   // (as user.manageAccount). The service refuses an account that is anything but a pupil. A password takes
   // over the account in every school, so the teacher's word suffices only for a pupil of one school: a

@@ -9,6 +9,9 @@ const emailSchema = z
   .max(254)
   .transform((e) => e.toLowerCase());
 
+/** A guardian's address as a form checks it before sending (the same rule as the server's). */
+export const guardianEmailSchema = emailSchema;
+
 export const INVITATION_STATES = ['created', 'sent', 'opened', 'accepted', 'expired', 'revoked'] as const;
 export const invitationStateSchema = z.enum(INVITATION_STATES);
 export type InvitationState = z.infer<typeof invitationStateSchema>;
@@ -53,6 +56,36 @@ export const createInvitationsRequestSchema = z.union([
   z.object({ groupId: idSchema, locale: localeSchema.optional() }).strict(),
 ]);
 export type CreateInvitationsRequest = z.infer<typeof createInvitationsRequestSchema>;
+
+/**
+ * Issue 11 §6: the admin's user list invites the guardians of the chosen pupils at once (one letter each,
+ * e-mailed where an address is typed and the school sends e-mail). At most this many in one request: the
+ * letters are made in one transaction and e-mailed one by one before the answer.
+ */
+export const MAX_BULK_INVITATIONS = 100;
+export const bulkInvitationsRequestSchema = z
+  .object({
+    invitees: z
+      .array(z.object({ userId: idSchema, email: emailSchema.optional() }).strict())
+      .min(1)
+      .max(MAX_BULK_INVITATIONS, { message: `at most ${MAX_BULK_INVITATIONS} at once` })
+      .refine((list) => new Set(list.map((i) => i.userId)).size === list.length, { message: 'each user at most once' }),
+    locale: localeSchema.optional(),
+  })
+  .strict();
+export type BulkInvitationsRequest = z.infer<typeof bulkInvitationsRequestSchema>;
+/** Letters for those invited, and how many of the chosen were left out and why. */
+export const bulkInvitationsResponseSchema = invitationLettersSchema.extend({
+  skipped: z.object({
+    /** Chosen users who are not pupils at this school (teachers, guardians, admins). */
+    notPupils: z.number().int(),
+    /** Pupils whose account is deactivated. */
+    inactive: z.number().int(),
+    /** Pupils who are 18 or older (guardians are no longer invited). */
+    adults: z.number().int(),
+  }),
+});
+export type BulkInvitationsResponse = z.infer<typeof bulkInvitationsResponseSchema>;
 export const resendInvitationRequestSchema = z.object({ email: emailSchema.nullable().optional(), locale: localeSchema.optional() }).strict();
 
 /** What a guardian types from a letter: letters and digits, dashes and spaces ignored. */

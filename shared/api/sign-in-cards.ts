@@ -110,7 +110,8 @@ export type UserDirectoryResponse = z.infer<typeof userDirectoryResponseSchema>;
 
 /**
  * Bulk actions on the list. Deactivating is undone by activating the same ids (the client offers it at once).
- * Inviting guardians belongs to the invitations feature: its action is added here when it lands.
+ * Inviting guardians belongs to the invitations feature: POST /api/schools/:schoolId/guardian-invitations
+ * (shared/api/invitations.ts `bulkInvitationsRequestSchema`), as it answers with letters.
  */
 export const bulkUsersRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('moveToGroup'), userIds: z.array(idSchema).min(1).max(500), groupId: idSchema }).strict(),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MeResponse } from '../../shared/api/auth.ts';
+import type { BulkInvitationsResponse } from '../../shared/api/invitations.ts';
 import { oneRosterFiles, zipOf } from '../fixtures/rosters/make-roster.ts';
 import { axeViolations } from './support/axe.ts';
+import { activeElement } from './support/keyboard.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 import { texts } from './support/ui.ts';
@@ -64,5 +66,54 @@ describe("the admin's school setup pages", () => {
     await admin.page.getByRole('link', { name: fi.sso.settings.tab, exact: true }).click();
     await admin.page.getByRole('heading', { level: 2, name: fi.sso.settings.heading }).waitFor({ timeout: TIMEOUT });
     await expectAccessible(admin.page, 'sign-in settings');
+  });
+
+  it('invites the guardians of the pupils chosen in the user list, by keyboard; a teacher chosen too is left out and counted', async () => {
+    const admin = await suite.session('demo.admin');
+    const { page } = admin;
+    const { body: me } = await apiJson<MeResponse>(page, 'GET', '/api/me');
+    const school = me.schools[0]!;
+    const { body: pupils } = await apiJson<{ users: Array<{ displayName: string }> }>(
+      page,
+      'GET',
+      `/api/schools/${school.id}/user-directory?role=pupil&active=true`,
+    );
+    const { body: teachers } = await apiJson<{ users: Array<{ displayName: string }> }>(page, 'GET', `/api/schools/${school.id}/user-directory?role=teacher`);
+    const chosen = pupils.users.slice(0, 2).map((u) => u.displayName);
+    const teacher = teachers.users[0]!.displayName;
+    const bulk = fi.invitations.bulk;
+    const count = (template: string, n: number) => template.replace('{{count}}', String(n));
+
+    await page.goto(`/admin/schools/${school.id}/users?role=pupil&active=true`);
+    for (const name of chosen) await page.getByRole('checkbox', { name: `Valitse ${name}`, exact: true }).check({ timeout: TIMEOUT });
+    // The choice stays when the filter changes: a teacher joins it.
+    await page.getByLabel(fi.admin.users.filter, { exact: true }).selectOption('teacher');
+    await page.getByRole('checkbox', { name: `Valitse ${teacher}`, exact: true }).check({ timeout: TIMEOUT });
+
+    // Keyboard only from here: the button opens the form and focus moves to its heading.
+    const open = page.getByRole('button', { name: count(bulk.open_other, 2), exact: true });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 3, name: count(bulk.heading_other, 2) }).waitFor({ timeout: TIMEOUT });
+    expect((await activeElement(page)).tag).toBe('H3');
+    // The demo sends no e-mail: the form says to print the letters, and asks for no addresses.
+    await page.getByText(bulk.noEmail, { exact: true }).waitFor();
+    await page.getByText(count(bulk.othersLeftOut_one, 1), { exact: true }).waitFor();
+    await expectAccessible(page, 'bulk invite form');
+    const made = page.waitForResponse((r) => r.url().endsWith(`/api/schools/${school.id}/guardian-invitations`) && r.request().method() === 'POST');
+    await page.getByRole('button', { name: count(bulk.submit_other, 2), exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const result = (await (await made).json()) as BulkInvitationsResponse;
+    expect(result.skipped).toEqual({ notPupils: 1, inactive: 0, adults: 0 });
+    expect(result.letters.map((l) => l.pupilName).sort()).toEqual([...chosen].sort());
+
+    // The letters, ready to print, and how many were left out.
+    await page.getByRole('heading', { level: 2, name: count(bulk.made_other, 2) }).waitFor({ timeout: TIMEOUT });
+    await page.getByText(count(bulk.skippedNotPupils_one, 1), { exact: true }).waitFor();
+    await expect.poll(() => page.locator('article.invitation-letter').count()).toBe(2);
+    for (const letter of result.letters) await page.locator('article.invitation-letter', { hasText: letter.code }).waitFor();
+    await expectAccessible(page, 'bulk invitation letters');
+    await page.getByRole('button', { name: bulk.back, exact: true }).click();
+    await page.getByRole('table').waitFor({ timeout: TIMEOUT });
   });
 });

@@ -820,6 +820,15 @@ const cases: Case[] = [
     expect: expectation({ teacher: 201, admin: 201 }, 404),
   },
   {
+    route: 'POST /api/schools/{schoolId}/guardian-invitations',
+    // The user list's bulk action (issue 11 §6): a pupil of its own, so that the rows above stay as they were.
+    request: async (w, app) => ({
+      path: `/api/schools/${w.schoolA.id}/guardian-invitations`,
+      body: { invitees: [{ userId: (await makeUser(app.database.db, { role: 'pupil', schoolId: w.schoolA.id })).id }] },
+    }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 201 }, 404),
+  },
+  {
     route: 'POST /api/guardian-invitations/{invitationId}/resend',
     request: async (w, app) => ({ path: `/api/guardian-invitations/${(await matrixInvitation(app, w.schoolA.id, w.pupil.id)).id}/resend`, body: {} }),
     expect: expectation({ pupil: 403, guardian: 403, teacher: 200, admin: 200 }, 404),

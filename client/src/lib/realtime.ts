@@ -48,23 +48,26 @@ export function useRealtime(userId: string | null): void {
     const socket: PolkuSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket'] });
     current = socket;
 
+    const refetchPortfolio = () => {
+      for (const queryKey of [artefactKeys.all, feedbackKeys.all, overviewKeys.all]) void queryClient.invalidateQueries({ queryKey });
+    };
     socket.on('me.updated', (payload) => {
       const parsed = meResponseSchema.safeParse(payload);
       if (!parsed.success) {
         void queryClient.invalidateQueries({ queryKey: authKeys.me });
+        refetchPortfolio();
         return;
       }
       queryClient.setQueryData(authKeys.me, parsed.data);
-      // Roles or memberships may have changed, and with them what the home pages show.
+      // Roles or memberships may have changed, and with them what the home pages show; a guardian whose
+      // link to a child ended (issue 11 §4) must not keep the child's work on an open page either.
       void queryClient.invalidateQueries({ queryKey: homeKeys.all });
+      refetchPortfolio();
     });
 
     // Portfolio events reach only people allowed to see the thing (the server picks the rooms):
     // each patches what it can and re-fetches the lists and counts it affects. A payload that
     // does not match the contract just makes everything portfolio-related re-fetch.
-    const refetchPortfolio = () => {
-      for (const queryKey of [artefactKeys.all, feedbackKeys.all, overviewKeys.all]) void queryClient.invalidateQueries({ queryKey });
-    };
     socket.on('artefact.updated', (payload) => {
       const parsed = artefactEventSchema.safeParse(payload.artefact);
       if (parsed.success) void artefactChanged(queryClient, parsed.data);

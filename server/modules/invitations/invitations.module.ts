@@ -5,6 +5,7 @@ import type { AnyRoute } from '../../http/route.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { loginLimiter } from '../auth/login-limiter.ts';
 import { createMailer } from '../mail/mailer.ts';
+import type { GuardianLinksService } from '../org/guardian-links.service.ts';
 import type { usersService } from '../org/users.service.ts';
 import { attemptLimiter, DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './attempt-limiter.ts';
 import { invitationRoutes } from './invitations.routes.ts';
@@ -18,6 +19,8 @@ export interface InvitationsModuleDeps {
   users: ReturnType<typeof usersService>;
   limiter: ReturnType<typeof loginLimiter>;
   forgetSessions: () => void;
+  /** The 18th-birthday sweep's links end through the organisation's guardian links (see guardian-links.service.ts). */
+  guardianLinks: Pick<GuardianLinksService, 'endAtAdulthood'>;
   logger: Logger;
   limits?: AttemptLimits | undefined;
 }
@@ -35,6 +38,7 @@ export function invitationsModule(deps: InvitationsModuleDeps): { service: Invit
     validMs: config.mail.invitationValidMs,
     codeLimiter: attemptLimiter('invitation-code', limits.invitationCode, database.pool),
     forgetSessions: deps.forgetSessions,
+    endAdultGuardianLinks: () => deps.guardianLinks.endAtAdulthood(),
     logger,
   });
   const resets = passwordResetService({

@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
-import type { CreateInvitationsRequest, InvitationLetter, InvitationLetters, Invitation, OpenInvitationResponse } from '../../../shared/api/invitations.ts';
+import type {
+  BulkInvitationsRequest,
+  BulkInvitationsResponse,
+  CreateInvitationsRequest,
+  InvitationLetter,
+  InvitationLetters,
+  Invitation,
+  OpenInvitationResponse,
+} from '../../../shared/api/invitations.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../../shared/roles.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { hashPassword } from '../../auth/password.ts';
@@ -23,6 +31,8 @@ export interface InvitationsDeps {
   codeLimiter: AttemptLimiter;
   /** Forgets cached sessions in every process (a link made or ended outside a signed-in write). */
   forgetSessions: () => void;
+  /** Ends the guardian links of pupils who have turned 18 (the organisation's guardian links service). */
+  endAdultGuardianLinks: () => Promise<unknown[]>;
   logger: Logger;
 }
 
@@ -45,8 +55,23 @@ const usedCode = (why: 'expired' | 'used') => {
   return err;
 };
 
-export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter, forgetSessions, logger }: InvitationsDeps) {
+export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter, forgetSessions, endAdultGuardianLinks, logger }: InvitationsDeps) {
   const acceptUrl = `${publicUrl}/invitation`;
+
+  type LetterFacts = { pupilName: string; pupilLocale: Locale | null; schoolName: string; timeZone: string };
+
+  /** Whose letters these are, in one query however many invitations were made. */
+  async function letterFacts(invitationIds: string[]): Promise<Map<string, LetterFacts>> {
+    if (invitationIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('guardianInvitations as i')
+      .innerJoin('users as p', 'p.id', 'i.pupilId')
+      .innerJoin('schools as s', 's.id', 'i.schoolId')
+      .select(['i.id', 'p.displayName as pupilName', 'p.locale as pupilLocale', 's.name as schoolName', 's.timeZone'])
+      .where('i.id', 'in', invitationIds)
+      .execute();
+    return new Map(rows.map(({ id, ...facts }) => [id, facts]));
+  }
 
   /** Makes a fresh code for an invitation row (new or re-sent), e-mails it when it can, and returns the letter. */
   async function issue(
@@ -54,6 +79,7 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
     email: string | null,
     locale: Locale | null,
     fresh?: { code: string; expiresAt: Date },
+    known?: LetterFacts,
   ): Promise<InvitationLetter> {
     // A new invitation's code was written with its row; a re-sent one gets a new code here.
     const code = fresh?.code ?? newInvitationCode();
@@ -65,13 +91,8 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
         .where('id', '=', invitationId)
         .execute();
     }
-    const facts = await db
-      .selectFrom('guardianInvitations as i')
-      .innerJoin('users as p', 'p.id', 'i.pupilId')
-      .innerJoin('schools as s', 's.id', 'i.schoolId')
-      .select(['p.displayName as pupilName', 'p.locale as pupilLocale', 's.name as schoolName', 's.timeZone'])
-      .where('i.id', '=', invitationId)
-      .executeTakeFirstOrThrow();
+    const facts = known ?? (await letterFacts([invitationId])).get(invitationId);
+    if (!facts) throw new NotFound('The invitation');
     const letterLocale = locale ?? facts.pupilLocale ?? DEFAULT_LOCALE;
     const link = `${acceptUrl}#code=${code}`;
     let emailed = false;
@@ -152,6 +173,21 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
     });
   }
 
+  /** New invitations in one transaction, then their letters (e-mailed where an address was given and SMTP is set up). */
+  async function makeAndIssue(
+    actor: Actor,
+    schoolId: string,
+    pupils: Array<{ pupilId: string; email: string | null }>,
+    locale: Locale | null,
+    ip?: string,
+  ): Promise<InvitationLetters> {
+    const made = await insertInvitations(actor, schoolId, pupils, locale, ip);
+    const facts = await letterFacts(made.map((m) => m.id));
+    const letters: InvitationLetter[] = [];
+    for (const [i, m] of made.entries()) letters.push(await issue(m.id, pupils[i]?.email ?? null, locale, m, facts.get(m.id)));
+    return { invitations: await listByIds(made.map((m) => m.id)), letters };
+  }
+
   return {
     mailConfigured: () => mailer.configured,
 
@@ -197,10 +233,47 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
         schoolId = chosen;
         pupils = [{ pupilId: input.pupilId, email: input.email ?? null }];
       }
-      const made = await insertInvitations(actor, schoolId, pupils, input.locale ?? null, ip);
-      const letters: InvitationLetter[] = [];
-      for (const [i, m] of made.entries()) letters.push(await issue(m.id, pupils[i]?.email ?? null, input.locale ?? null, m));
-      return { invitations: await listByIds(made.map((m) => m.id)), letters };
+      return makeAndIssue(actor, schoolId, pupils, input.locale ?? null, ip);
+    },
+
+    /**
+     * Issue 11 §6: invites the guardians of the pupils chosen in the admin's user list, one invitation each,
+     * in one transaction. Chosen users who are not pupils here, deactivated pupils and pupils of 18 or more
+     * are left out and counted; anyone not at this school at all makes the whole request a 404.
+     */
+    async createForSchool(actor: Actor, schoolId: string, input: BulkInvitationsRequest, ip?: string): Promise<BulkInvitationsResponse> {
+      authorize(actor, 'guardianInvitation.manageSchool', { type: 'school', schoolId }, 'The school');
+      const ids = input.invitees.map((i) => i.userId);
+      const rows = await db
+        .selectFrom('users')
+        .leftJoin('schoolRoles as r', (j) => j.onRef('r.userId', '=', 'users.id').on('r.schoolId', '=', schoolId))
+        .select([
+          'users.id',
+          'users.active',
+          'r.role',
+          sql<boolean>`coalesce(users.birth_date <= (current_date - interval '18 years')::date, false)`.as('adult'),
+        ])
+        .where('users.id', 'in', ids)
+        .execute();
+      const rolesOf = new Map<string, { active: boolean; adult: boolean; roles: Set<string> }>();
+      for (const r of rows) {
+        const entry = rolesOf.get(r.id) ?? { active: r.active, adult: r.adult, roles: new Set<string>() };
+        if (r.role) entry.roles.add(r.role);
+        rolesOf.set(r.id, entry);
+      }
+      // As the user list's other bulk actions: someone of another school (or nobody) is not this admin's to see.
+      if (ids.some((id) => (rolesOf.get(id)?.roles.size ?? 0) === 0)) throw new NotFound('Some of the chosen users');
+      const skipped = { notPupils: 0, inactive: 0, adults: 0 };
+      const pupils: Array<{ pupilId: string; email: string | null }> = [];
+      for (const invitee of input.invitees) {
+        const facts = rolesOf.get(invitee.userId)!;
+        if (!facts.roles.has('pupil')) skipped.notPupils++;
+        else if (!facts.active) skipped.inactive++;
+        else if (facts.adult) skipped.adults++;
+        else pupils.push({ pupilId: invitee.userId, email: invitee.email ?? null });
+      }
+      const made = pupils.length > 0 ? await makeAndIssue(actor, schoolId, pupils, input.locale ?? null, ip) : { invitations: [], letters: [] };
+      return { ...made, skipped };
     },
 
     async resend(actor: Actor, id: string, input: { email?: string | null | undefined; locale?: Locale | undefined }, ip?: string): Promise<InvitationLetters> {
@@ -383,51 +456,28 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
     },
 
     /**
-     * Ends the guardian links of pupils who have turned 18 (their access already ended on the birthday:
-     * guardianLinkInForce); run by the maintenance timer. Returns how many links ended.
+     * The 18th-birthday sweep (the maintenance timer): the pupils' guardian links end where every ended link
+     * takes effect (the organisation's guardian links), then their open invitations are withdrawn (accepting
+     * one already fails for an adult, so a sweep interrupted between the two loses nothing). Returns how many
+     * links ended.
      */
     async endLinksOfAdults(): Promise<number> {
-      const ended = await db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .deleteFrom('guardianLinks')
-          .where(
-            'pupilId',
-            'in',
-            trx
-              .selectFrom('users')
-              .select('id')
-              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
-          )
-          .returning(['guardianId', 'pupilId'])
-          .execute();
-        for (const r of rows) {
-          await recordAudit(trx, {
-            actorId: null,
-            action: 'guardianLink.endAtAdulthood',
-            subjectType: 'guardianLink',
-            subjectId: r.guardianId,
-            subjectUserId: r.pupilId,
-          });
-        }
-        // Open invitations for them end too.
-        await trx
-          .updateTable('guardianInvitations')
-          .set({ revokedAt: new Date() })
-          .where('revokedAt', 'is', null)
-          .where('acceptedAt', 'is', null)
-          .where(
-            'pupilId',
-            'in',
-            trx
-              .selectFrom('users')
-              .select('id')
-              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
-          )
-          .execute();
-        return rows.length;
-      });
-      if (ended > 0) forgetSessions();
-      return ended;
+      const ended = await endAdultGuardianLinks();
+      await db
+        .updateTable('guardianInvitations')
+        .set({ revokedAt: new Date() })
+        .where('revokedAt', 'is', null)
+        .where('acceptedAt', 'is', null)
+        .where(
+          'pupilId',
+          'in',
+          db
+            .selectFrom('users')
+            .select('id')
+            .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
+        )
+        .execute();
+      return ended.length;
     },
   };
 }

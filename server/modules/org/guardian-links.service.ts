@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { GuardianLink } from '../../../shared/api/org.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize, schoolsWhere } from '../../auth/policy.ts';
@@ -5,8 +6,29 @@ import { BadRequest, Conflict, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
 import { userHasSchoolRole, userResourceOf } from './org.repo.ts';
+import { usersService } from './users.service.ts';
 
-export function guardianLinksService({ db }: OrgDeps) {
+export function guardianLinksService(deps: OrgDeps) {
+  const { db, notifier, forgetSessions } = deps;
+  const users = usersService(deps);
+
+  /**
+   * Issue 11 §4: the one place where ended guardian links take effect, whoever ended them (an admin, the
+   * 18th-birthday sweep), after the commit. Access itself is decided afresh: every process forgets its cached
+   * sessions, so the guardian's next request is decided without the link, and events go only to those the
+   * policy names when they are sent (sockets join no pupil's room). What is left is the guardian's open page,
+   * still showing the child's work: `me.updated` makes it fetch again, and the child is gone.
+   */
+  async function linksEnded(links: ReadonlyArray<{ guardianId: string }>): Promise<void> {
+    if (links.length === 0) return;
+    forgetSessions?.();
+    for (const guardianId of new Set(links.map((l) => l.guardianId))) {
+      // A guardian account removed meanwhile has nobody to tell.
+      const me = await users.me(guardianId).catch(() => null);
+      if (me) notifier.toUser(guardianId, 'me.updated', me);
+    }
+  }
+
   function listQuery() {
     return db
       .selectFrom('guardianLinks')
@@ -84,6 +106,42 @@ export function guardianLinksService({ db }: OrgDeps) {
           ip,
         });
       });
+      await linksEnded([{ guardianId }]);
+    },
+
+    /**
+     * Ends the links of pupils who have turned 18 (their access already ended on the birthday:
+     * guardianLinkInForce); the maintenance timer runs it. Returns the links that ended.
+     */
+    async endAtAdulthood(): Promise<Array<{ guardianId: string; pupilId: string }>> {
+      const ended = await db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .deleteFrom('guardianLinks')
+          .where(
+            'pupilId',
+            'in',
+            trx
+              .selectFrom('users')
+              .select('id')
+              .where(sql<boolean>`birth_date <= (current_date - interval '18 years')::date`),
+          )
+          .returning(['guardianId', 'pupilId'])
+          .execute();
+        for (const r of rows) {
+          await recordAudit(trx, {
+            actorId: null,
+            action: 'guardianLink.endAtAdulthood',
+            subjectType: 'guardianLink',
+            subjectId: r.guardianId,
+            subjectUserId: r.pupilId,
+          });
+        }
+        return rows;
+      });
+      await linksEnded(ended);
+      return ended;
     },
   };
 }
+
+export type GuardianLinksService = ReturnType<typeof guardianLinksService>;

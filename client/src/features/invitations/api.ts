@@ -1,12 +1,14 @@
 import { meResponseSchema } from '../../../../shared/api/auth.ts';
 import { okSchema } from '../../../../shared/api/common.ts';
 import {
+  bulkInvitationsResponseSchema,
   invitationLettersSchema,
   invitationListSchema,
   invitationSchema,
   mailStatusSchema,
   openInvitationResponseSchema,
   type AcceptInvitationRequest,
+  type BulkInvitationsRequest,
 } from '../../../../shared/api/invitations.ts';
 import type { Locale } from '../../../../shared/roles.ts';
 import { apiPath, http } from '../../lib/http.ts';
@@ -21,6 +23,10 @@ export const invitationsApi = {
     http.post('/api/guardian-invitations', { groupId, ...(locale ? { locale } : {}) }, invitationLettersSchema),
   invitePupil: (pupilId: string, email?: string, locale?: Locale) =>
     http.post('/api/guardian-invitations', { pupilId, ...(email ? { email } : {}), ...(locale ? { locale } : {}) }, invitationLettersSchema),
+  forPupil: (pupilId: string) => http.get(apiPath('/api/pupils', pupilId, 'guardian-invitations'), invitationListSchema),
+  /** The admin's user list: the chosen pupils at once (issue 11 §6). */
+  inviteChosen: (schoolId: string, body: BulkInvitationsRequest) =>
+    http.post(apiPath('/api/schools', schoolId, 'guardian-invitations'), body, bulkInvitationsResponseSchema),
   resend: (invitationId: string) => http.post(apiPath('/api/guardian-invitations', invitationId, 'resend'), {}, invitationLettersSchema),
   revoke: (invitationId: string) => http.deleteWith(apiPath('/api/guardian-invitations', invitationId), invitationSchema),
   requestReset: (email: string, locale: Locale) => http.post('/api/auth/password-reset', { email, locale }, okSchema),

@@ -9,6 +9,7 @@ import { LANGUAGE_ENDONYMS } from '../../../i18n/i18n.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { ExportPanel } from '../../portability/components/export-panel.tsx';
 import { LinkCodePanel } from '../../sso/components/link-code-panel.tsx';
+import { PupilInvitationsPanel } from '../../invitations/components/pupil-invitations-panel.tsx';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useUpdateUserMutation, useUserQuery } from '../queries.ts';
 import { groupPath, userPath, usersPath } from './paths.ts';
@@ -34,6 +35,9 @@ export function UserPage() {
           <EditUserForm key={user.data.id} user={user.data} />
           <UserFacts user={user.data} schoolId={school.id} />
           {user.data.roles.some((r) => r.schoolId === school.id && r.role === 'pupil') && <ExportPanel pupilId={user.data.id} />}
+          {user.data.roles.some((r) => r.schoolId === school.id && r.role === 'pupil') && user.data.active && (
+            <PupilInvitationsPanel pupilId={user.data.id} pupilName={user.data.displayName} />
+          )}
           {!user.data.roles.some((r) => r.role === 'admin') && <LinkCodePanel userId={user.data.id} schoolId={school.id} />}
         </>
       )}

@@ -7,6 +7,7 @@ import { PathIllustration } from '../../home/components/path-illustration.tsx';
 import { useMyChildrenQuery, useMyGroupsQuery } from '../../home/queries.ts';
 import { groupOverviewPath } from '../../overview/paths.ts';
 import { ExportPanel } from '../../portability/components/export-panel.tsx';
+import { PupilInvitationsPanel } from '../../invitations/components/pupil-invitations-panel.tsx';
 import { ProjectList } from '../../projects/components/project-list.tsx';
 import { useProjectsQuery } from '../../projects/queries.ts';
 import { newArtefactPath } from '../paths.ts';
@@ -90,6 +91,12 @@ export function TeacherPupilPage() {
       <div className="section-gap">
         <ExportPanel pupilId={pupilId} />
       </div>
+      {/* Only the teachers of the pupil's groups invite guardians (guardianInvitation.manage), not a project's. */}
+      {group && (
+        <div className="section-gap">
+          <PupilInvitationsPanel pupilId={pupilId} pupilName={name} />
+        </div>
+      )}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import type { BulkInvitationsResponse } from '../../../../../shared/api/invitations.ts';
 import { USER_PAGE_SIZES, type DirectoryUser, type IssuedCardsResponse, type UserDirectoryQuery } from '../../../../../shared/api/sign-in-cards.ts';
 import { SCHOOL_ROLES, type SchoolRole } from '../../../../../shared/roles.ts';
 import { useConfirm } from '../../../components/confirm-dialog.tsx';
@@ -11,6 +12,7 @@ import { useToast } from '../../../components/toast.tsx';
 import { errorMessage } from '../../../lib/error-message.ts';
 import { useGroupsQuery } from '../../admin/queries.ts';
 import { userPath } from '../../admin/components/paths.ts';
+import { BulkInvitationResult, BulkInviteForm } from '../../invitations/components/bulk-invite.tsx';
 import { useBulkUsersMutation, useIssueSchoolCardsMutation, useUserDirectoryQuery } from '../queries.ts';
 import { CardSheet } from './card-sheet.tsx';
 
@@ -42,6 +44,7 @@ export function UserDirectory({ schoolId, schoolName }: { schoolId: string; scho
   const [search, setSearch] = useState(query.q ?? '');
   const [selected, setSelected] = useState<ReadonlyMap<string, DirectoryUser>>(new Map());
   const [issued, setIssued] = useState<IssuedCardsResponse | null>(null);
+  const [invited, setInvited] = useState<BulkInvitationsResponse | null>(null);
 
   const setQuery = (changes: Partial<Record<keyof UserDirectoryQuery, string | undefined>>) => {
     const next = new URLSearchParams(params);
@@ -61,6 +64,7 @@ export function UserDirectory({ schoolId, schoolName }: { schoolId: string; scho
   };
 
   if (issued) return <CardSheet issued={issued} onClose={() => setIssued(null)} />;
+  if (invited) return <BulkInvitationResult result={invited} onClose={() => setInvited(null)} />;
 
   const groupOptions = [
     { value: '', label: t('signInCards.directory.allGroups') },
@@ -120,7 +124,17 @@ export function UserDirectory({ schoolId, schoolName }: { schoolId: string; scho
         />
       </form>
       {selected.size > 0 && (
-        <BulkBar schoolId={schoolId} selected={selected} groups={groupOptions.slice(1)} onDone={() => setSelected(new Map())} onCards={setIssued} />
+        <BulkBar
+          schoolId={schoolId}
+          selected={selected}
+          groups={groupOptions.slice(1)}
+          onDone={() => setSelected(new Map())}
+          onCards={setIssued}
+          onInvited={(result) => {
+            setSelected(new Map());
+            setInvited(result);
+          }}
+        />
       )}
       {users.isPending && <Loading />}
       {users.isError && <QueryError error={users.error} onRetry={() => void users.refetch()} />}
@@ -200,9 +214,10 @@ interface BulkBarProps {
   groups: Array<{ value: string; label: string }>;
   onDone: () => void;
   onCards: (issued: IssuedCardsResponse) => void;
+  onInvited: (result: BulkInvitationsResponse) => void;
 }
 
-function BulkBar({ schoolId, selected, groups, onDone, onCards }: BulkBarProps) {
+function BulkBar({ schoolId, selected, groups, onDone, onCards, onInvited }: BulkBarProps) {
   const { t } = useTranslation();
   const confirm = useConfirm();
   const toast = useToast();
@@ -211,6 +226,7 @@ function BulkBar({ schoolId, selected, groups, onDone, onCards }: BulkBarProps) 
   const cards = useIssueSchoolCardsMutation(schoolId);
   const [groupId, setGroupId] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [inviting, setInviting] = useState(false);
   const ids = [...selected.keys()];
   const pupils = [...selected.values()].filter((u) => u.roles.includes('pupil') && u.active);
 
@@ -278,7 +294,10 @@ function BulkBar({ schoolId, selected, groups, onDone, onCards }: BulkBarProps) 
         <button type="button" className="button" onClick={() => void print()} disabled={pupils.length === 0 || cards.isPending}>
           {t('signInCards.directory.printCount', { count: pupils.length })}
         </button>
-        {/* Inviting guardians in bulk belongs to the invitations feature (issue 11 §4): its button goes here. */}
+        {/* Inviting guardians in bulk belongs to the invitations feature (issue 11 §4, features/invitations). */}
+        <button type="button" className="button" aria-expanded={inviting} onClick={() => setInviting(true)} disabled={pupils.length === 0}>
+          {t('invitations.bulk.open', { count: pupils.length })}
+        </button>
         <button type="button" className="button" onClick={activate} disabled={bulk.isPending}>
           {t('signInCards.directory.activate')}
         </button>
@@ -289,6 +308,7 @@ function BulkBar({ schoolId, selected, groups, onDone, onCards }: BulkBarProps) 
           {t('signInCards.directory.clear')}
         </button>
       </div>
+      {inviting && <BulkInviteForm schoolId={schoolId} chosen={[...selected.values()]} onCancel={() => setInviting(false)} onDone={onInvited} />}
       <LiveNotice notice={notice.notice} />
     </section>
   );
