@@ -70,7 +70,10 @@ export type Resource =
       readonly shared: boolean;
     }
   /** One peer message ("two stars and a wish") on such an artefact. */
-  | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState };
+  | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState }
+  // --- Notification centre (issue 12 §5) ---
+  /** One notification: whose it is. Its subject (an artefact, a pupil) is checked with that subject's own rule. */
+  | { readonly type: 'notification'; readonly recipientId: string };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -232,6 +235,9 @@ const rules = {
   'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => peerModerator(a, r.on),
   // --- Rosters (issue 11 §2): a school's roster, and its imports, are its admins' alone ---
   'roster.import': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // --- Notification centre (issue 12 §5): a notification is its recipient's alone, to read and to mark read ---
+  'notification.read': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
+  'notification.update': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
 } as const;
 
 type Rules = typeof rules;
@@ -256,6 +262,7 @@ const readAction = {
   goalAssessment: 'goalAssessment.read',
   peerArtefact: 'peerWork.read',
   peerMessage: null,
+  notification: 'notification.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {

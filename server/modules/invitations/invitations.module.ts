@@ -5,6 +5,7 @@ import type { AnyRoute } from '../../http/route.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { loginLimiter } from '../auth/login-limiter.ts';
 import { createMailer } from '../mail/mailer.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
 import type { usersService } from '../org/users.service.ts';
 import { attemptLimiter, DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './attempt-limiter.ts';
 import { invitationRoutes } from './invitations.routes.ts';
@@ -20,6 +21,7 @@ export interface InvitationsModuleDeps {
   forgetSessions: () => void;
   logger: Logger;
   limits?: AttemptLimits | undefined;
+  notifier: Notifier;
 }
 
 /** Issue 11 §4–5 composed: the mailer, the limiters, guardian invitations and password reset. */
@@ -36,6 +38,7 @@ export function invitationsModule(deps: InvitationsModuleDeps): { service: Invit
     codeLimiter: attemptLimiter('invitation-code', limits.invitationCode, database.pool),
     forgetSessions: deps.forgetSessions,
     logger,
+    notifier: deps.notifier,
   });
   const resets = passwordResetService({
     db: database.db,
