@@ -65,6 +65,8 @@ import { openBlobStore } from './storage/open-blob-store.ts';
 import { sweepTempFiles } from './media/temp-files.ts';
 import { toolsAvailable } from './media/av.ts';
 import { invitationsModule } from './modules/invitations/invitations.module.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { notificationsService } from './modules/notifications/notifications.service.ts';
 import type { AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -246,8 +248,11 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     guardianLinks: guardianLinksService(orgDeps),
     logger,
     limits: options.attemptLimits,
+    notifier,
   });
   routes.push(...invitations.routes);
+  // Issue 12 §5: the notification centre (its producers write through recordNotifications).
+  routes.push(...notificationRoutes(notificationsService({ db: database.db, notifier })));
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,

@@ -1,6 +1,7 @@
 import type { MeResponse } from './api/auth.ts';
 import type { ArtefactEvent } from './api/artefacts.ts';
 import type { Feedback } from './api/feedback.ts';
+import type { Notification } from './api/notifications.ts';
 import type { ExportJob, ImportJob } from './api/portability.ts';
 import type { RosterImport } from './api/rosters.ts';
 
@@ -61,6 +62,11 @@ export interface ServerToClientEvents {
   'roster.progress': (payload: RosterImport) => void;
   'roster.finished': (payload: RosterImport) => void;
   'roster.failed': (payload: RosterImport) => void;
+  // --- Notification centre (issue 12 §5): only to the recipient ---
+  /** A new notification, as GET /api/notifications shows it (the policy is checked again whenever the list is read). */
+  'notification.created': (payload: Notification) => void;
+  /** The recipient marked one (`notificationId`) or all (null) read, perhaps in another tab: badges follow. */
+  'notification.read': (payload: { notificationId: string | null }) => void;
 }
 
 export interface GoalAssessmentEvent {

@@ -71,7 +71,10 @@ export type Resource =
       readonly shared: boolean;
     }
   /** One peer message ("two stars and a wish") on such an artefact. */
-  | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState };
+  | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState }
+  // --- Notification centre (issue 12 §5) ---
+  /** One notification: whose it is. Its subject (an artefact, a pupil) is checked with that subject's own rule. */
+  | { readonly type: 'notification'; readonly recipientId: string };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -235,6 +238,9 @@ const rules = {
   'peerFeedback.moderate': (a: Actor, r: ResourceOf<'peerMessage'>) => peerModerator(a, r.on),
   // --- Rosters (issue 11 §2): a school's roster, and its imports, are its admins' alone ---
   'roster.import': (a: Actor, r: ResourceOf<'school'>) => adminOf(a, r.schoolId),
+  // --- Notification centre (issue 12 §5): a notification is its recipient's alone, to read and to mark read ---
+  'notification.read': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
+  'notification.update': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
 } as const;
 
 type Rules = typeof rules;
@@ -259,6 +265,7 @@ const readAction = {
   goalAssessment: 'goalAssessment.read',
   peerArtefact: 'peerWork.read',
   peerMessage: null,
+  notification: 'notification.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -539,4 +546,9 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   'roster.progress': never,
   'roster.finished': never,
   'roster.failed': never,
+  // Issue 12 §5: only a notification about the pupil's own work (feedback, a revision asked for); shared work
+  // and accepted invitations go to guardians and teachers, which a card session never is.
+  'notification.created': (a, p) => (p.kind === 'feedback' || p.kind === 'revision_requested') && readsOwnWork(a, p.data.pupilId),
+  // Read state of the account's own notifications carries nothing but an id.
+  'notification.read': () => true,
 };

@@ -12,6 +12,7 @@ import type { SchoolRole } from '../../shared/roles.ts';
 import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/card-secret.ts';
 import { invitationCodeHash, newInvitationCode } from '../../server/modules/invitations/invitations.repo.ts';
 import type { PeerTables } from '../../server/modules/peer-feedback/peer-feedback.repo.ts';
+import { recordNotifications } from '../../server/modules/notifications/notifications.service.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -915,6 +916,15 @@ const cases: Case[] = [
     request: async (w, app) => ({ path: `/api/roster-imports/${await rosterImport(app, w)}` }),
     expect: expectation({ admin: 200, ...each(['pupil', 'classmate', 'teacher', 'otherTeacher', 'guardian', 'otherGuardian'], 403) }, 404),
   },
+  // Notification centre (issue 12 §5): everyone's own; one notification only its recipient's (404 for the rest).
+  { route: 'GET /api/notifications', request: async () => ({ path: '/api/notifications' }), expect: expectation({}, 200) },
+  { route: 'GET /api/notifications/unread-count', request: async () => ({ path: '/api/notifications/unread-count' }), expect: expectation({}, 200) },
+  { route: 'POST /api/notifications/read-all', request: async () => ({ path: '/api/notifications/read-all', body: {} }), expect: expectation({}, 200) },
+  {
+    route: 'POST /api/notifications/{notificationId}/read',
+    request: async (w, app) => ({ path: `/api/notifications/${await matrixNotification(app, w)}/read`, body: {} }),
+    expect: expectation({ pupil: 200 }, 404),
+  },
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
   // code is an account credential, so only an admin of all the user's schools makes one.
@@ -938,6 +948,26 @@ const cases: Case[] = [
   // Last, like the other sign-out: it ends the clients' sessions.
   { route: 'POST /api/sso/logout', request: async () => ({ path: '/api/sso/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
 ];
+
+/** A notification of the world's pupil: their teacher's feedback on their artefact (issue 12 §5), written as the feedback service writes it. */
+async function matrixNotification(app: TestApp, w: World): Promise<string> {
+  const feedback = await makeFeedback(app.database.db, w.artefact.id, w.teacher.id);
+  await recordNotifications(app.database.db, [
+    {
+      recipientId: w.pupil.id,
+      kind: 'feedback',
+      data: { artefactId: w.artefact.id, feedbackId: feedback.id, pupilId: w.pupil.id, title: w.artefact.title, authorName: w.teacher.displayName },
+    },
+  ]);
+  const row = await app.database.db
+    .withTables<{ notifications: { id: string; recipientId: string; createdAt: Date } }>()
+    .selectFrom('notifications')
+    .select('id')
+    .where('recipientId', '=', w.pupil.id)
+    .orderBy('createdAt', 'desc')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 
 /** An open guardian invitation written directly, with its code (issue 11). */
 async function matrixInvitation(app: TestApp, schoolId: string, pupilId: string) {

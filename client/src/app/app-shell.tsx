@@ -10,6 +10,7 @@ import type { SignInState } from '../features/auth/components/sign-in-page.tsx';
 import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.ts';
 import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
 import { importPath } from '../features/portability/paths.ts';
+import { NotificationBell } from '../features/notifications/components/notification-bell.tsx';
 import { drafts } from '../lib/drafts.ts';
 import { closeRealtime } from '../lib/realtime.ts';
 import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
@@ -50,6 +51,7 @@ export function AppShell() {
             </Link>
             <div className="app-header__tools">
               <p className="app-header__user">{t('shell.signedInAs', { name: me.user.displayName })}</p>
+              <NotificationBell />
               <LanguageSwitcher />
             </div>
             <button type="button" className="button button--secondary app-header__sign-out" onClick={signOut} disabled={logout.isPending}>

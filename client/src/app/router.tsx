@@ -66,6 +66,11 @@ const portfolioRoutes: RouteObject[] = [
     },
   },
   { path: 'peer/:artefactId', ...portfolioPage('PeerWorkPage', ['pupil', 'teacher']) },
+  // Issue 12 §5: the notification centre, for every role.
+  {
+    path: 'notifications',
+    lazy: async () => ({ Component: (await import('../features/notifications/components/notifications-page.tsx')).NotificationsPage }),
+  },
 ];
 
 const adminRoutes: RouteObject = {

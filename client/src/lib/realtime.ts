@@ -17,6 +17,7 @@ import { exportEvent, importEvent, portabilityKeys } from '../features/portabili
 import { goalAssessmentsChanged } from '../features/goals/queries.ts';
 import { insightChanged } from '../features/insight/queries.ts';
 import { rosterEvent } from '../features/rosters/queries.ts';
+import { notificationsChanged } from '../features/notifications/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -122,6 +123,11 @@ export function useRealtime(userId: string | null): void {
     // Events sent while the connection was down are lost: catch up after a reconnect.
     socket.io.on('reconnect', refetchPortfolio);
     socket.io.on('reconnect', () => void queryClient.invalidateQueries({ queryKey: portabilityKeys.all }));
+
+    // Issue 12 §5: the bell and the centre read again (through the policy) when one arrives or is read in another tab.
+    socket.on('notification.created', () => void notificationsChanged(queryClient));
+    socket.on('notification.read', () => void notificationsChanged(queryClient));
+    socket.io.on('reconnect', () => void notificationsChanged(queryClient));
 
     // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.
     socket.on('session.ended', () => {

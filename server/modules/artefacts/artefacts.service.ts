@@ -29,6 +29,7 @@ import {
   timelineWithPupilFacts,
 } from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
+import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
 
 const MEDIA_URL_SECONDS = 300;
 const RECHECK_GUARDIAN = 'guardian:';
@@ -74,6 +75,17 @@ export function artefactsService(deps: ArtefactsDeps) {
       for (const userId of audience.guardianIds)
         if (!hearing.includes(userId)) notifier.toUser(userId, 'artefact.access_lost', { artefactId, ownerId: facts.row.ownerId });
     }
+  }
+
+  /** Issue 12 §5: guardians whom the policy lets see the newly shared item hear of it, in the sharing transaction. */
+  async function notifyGuardians(trx: typeof db, artefactId: string, owner: Actor, resource: Parameters<typeof artefactAudience>[0], title: string) {
+    const audience = await audienceFacts(trx, resource.ownerId);
+    const hearing = new Set(artefactAudience({ ...resource, visibility: 'guardians' }, audience));
+    const data = { artefactId, pupilId: resource.ownerId, title, pupilName: owner.displayName };
+    return recordNotifications(
+      trx,
+      audience.guardianIds.filter((g) => hearing.has(g)).map((recipientId) => ({ recipientId, kind: 'shared_work' as const, data })),
+    );
   }
 
   /**
@@ -163,7 +175,7 @@ export function artefactsService(deps: ArtefactsDeps) {
     const { removeMediaIds, bodyHtml, links, answersFeedbackIds, ...fields } = input;
     if (answersFeedbackIds?.length) authorize(actor, 'feedback.answer', facts.resource, 'The artefact');
     const stored = await storeUploads(deps, files);
-    let outcome: { wasShared: boolean; answered: string[]; version: number };
+    let outcome: { wasShared: boolean; answered: string[]; version: number; notices: RecordedNotifications | null };
     try {
       outcome = await db.transaction().execute(async (trx) => {
         // Concurrent saves of one artefact wait here for each other and so never clash on a version number.
@@ -245,12 +257,15 @@ export function artefactsService(deps: ArtefactsDeps) {
           details: { fields: Object.keys(input), ...(newVersion ? { version } : {}) },
           ip,
         });
-        return { wasShared: current.visibility === 'guardians', answered: answersFeedbackIds ?? [], version };
+        const shares = after.visibility === 'guardians' && current.visibility !== 'guardians';
+        const notices = shares ? await notifyGuardians(trx, artefactId, actor, facts.resource, after.title) : null;
+        return { wasShared: current.visibility === 'guardians', answered: answersFeedbackIds ?? [], version, notices };
       });
     } catch (err) {
       await discardStored(deps, stored);
       throw err;
     }
+    outcome.notices?.publish(notifier);
     await announce(artefactId, outcome.wasShared && input.visibility === 'private');
     if (outcome.answered.length > 0) {
       // Read again: the save may have unshared it, and a guardian hears only of versions they may see.
@@ -269,7 +284,7 @@ export function artefactsService(deps: ArtefactsDeps) {
       await checkPlacement(db, actor, input);
       const stored = await storeUploads(deps, files);
       try {
-        const id = await db.transaction().execute(async (trx) => {
+        const { id, notices } = await db.transaction().execute(async (trx) => {
           const artefactId = randomUUID();
           // The shared write path (artefact-writes.ts): the importer writes artefacts, media and versions through it too.
           await insertArtefacts(trx, [
@@ -295,8 +310,10 @@ export function artefactsService(deps: ArtefactsDeps) {
             },
           ]);
           await recordAudit(trx, { actorId: actor.id, action: 'artefact.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: actor.id, ip });
-          return artefactId;
+          const resource = { type: 'artefact' as const, ownerId: actor.id, ownerGroupIds: [], projectTeacherIds: [], visibility: input.visibility };
+          return { id: artefactId, notices: input.visibility === 'guardians' ? await notifyGuardians(trx, artefactId, actor, resource, input.title) : null };
         });
+        notices?.publish(notifier);
         await announce(id);
         return present(actor.id, id);
       } catch (err) {

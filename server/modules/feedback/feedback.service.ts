@@ -14,6 +14,7 @@ import type { ImportedPerson, VoiceRecording } from '../../db/schema.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { MediaOptions } from '../../media/pipeline.ts';
 import { claimVoice, discardVoice, storeVoice } from '../../media/voice.ts';
+import { recordNotifications } from '../notifications/notifications.service.ts';
 import { checkAnchor, voiceUrl, VOICE_URL_SECONDS } from './feedback-media.ts';
 
 export interface FeedbackDeps {
@@ -207,18 +208,23 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
             .onConflict((oc) => oc.columns(['userId', 'artefactId']).doUpdateSet((eb) => ({ readAt: eb.ref('excluded.readAt') }))),
         )
         .selectFrom('inserted')
-        .select(['inserted.id', 'inserted.createdAt'])
+        .select((eb) => ['inserted.id', 'inserted.createdAt', eb.selectFrom('artefacts').select('title').where('id', '=', artefactId).as('title')])
         .executeTakeFirstOrThrow();
-    const [row, audience] = await Promise.all([
-      voice
+    // Issue 12 §5: a message by someone else (the pupil's teacher) notifies the pupil, in the same transaction.
+    const notifyOwner = actor.id !== facts.row.ownerId;
+    const [{ row, notices }, audience] = await Promise.all([
+      voice || notifyOwner
         ? db.transaction().execute(async (trx) => {
             const inserted = await write(trx);
-            await claimVoice(trx, voice);
-            return inserted;
+            if (voice) await claimVoice(trx, voice);
+            const kind = revise ? ('revision_requested' as const) : ('feedback' as const);
+            const data = { artefactId, feedbackId: inserted.id, pupilId: facts.row.ownerId, title: inserted.title ?? '', authorName: actor.displayName };
+            return { row: inserted, notices: notifyOwner ? await recordNotifications(trx, [{ recipientId: facts.row.ownerId, kind, data }]) : null };
           })
-        : write(db),
+        : write(db).then((inserted) => ({ row: inserted, notices: null })),
       audienceOf(db, facts),
     ]);
+    notices?.publish(notifier);
     const feedback = present({
       id: row.id,
       artefactId,

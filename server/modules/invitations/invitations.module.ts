@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import type { loginLimiter } from '../auth/login-limiter.ts';
 import { createMailer } from '../mail/mailer.ts';
 import type { GuardianLinksService } from '../org/guardian-links.service.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
 import type { usersService } from '../org/users.service.ts';
 import { attemptLimiter, DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './attempt-limiter.ts';
 import { invitationRoutes } from './invitations.routes.ts';
@@ -23,6 +24,7 @@ export interface InvitationsModuleDeps {
   guardianLinks: Pick<GuardianLinksService, 'endAtAdulthood'>;
   logger: Logger;
   limits?: AttemptLimits | undefined;
+  notifier: Notifier;
 }
 
 /** Issue 11 §4–5 composed: the mailer, the limiters, guardian invitations and password reset. */
@@ -40,6 +42,7 @@ export function invitationsModule(deps: InvitationsModuleDeps): { service: Invit
     forgetSessions: deps.forgetSessions,
     endAdultGuardianLinks: () => deps.guardianLinks.endAtAdulthood(),
     logger,
+    notifier: deps.notifier,
   });
   const resets = passwordResetService({
     db: database.db,

@@ -19,6 +19,8 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { invitationMail } from '../mail/templates.ts';
 import { findUserByUsername } from '../org/org.repo.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { recordNotifications } from '../notifications/notifications.service.ts';
 import type { AttemptLimiter } from './attempt-limiter.ts';
 import { invitationCodeHash, invitationRows, isAdult, newInvitationCode, presentInvitation, pupilAtSchool } from './invitations.repo.ts';
 
@@ -34,6 +36,8 @@ export interface InvitationsDeps {
   /** Ends the guardian links of pupils who have turned 18 (the organisation's guardian links service). */
   endAdultGuardianLinks: () => Promise<unknown[]>;
   logger: Logger;
+  /** Issue 12 §5: the inviter hears when an invitation is accepted. */
+  notifier: Notifier;
 }
 
 /** What accepting asks of the account: a new one, or one whose identity the caller has already established. */
@@ -55,7 +59,7 @@ const usedCode = (why: 'expired' | 'used') => {
   return err;
 };
 
-export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter, forgetSessions, endAdultGuardianLinks, logger }: InvitationsDeps) {
+export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter, forgetSessions, endAdultGuardianLinks, logger, notifier }: InvitationsDeps) {
   const acceptUrl = `${publicUrl}/invitation`;
 
   type LetterFacts = { pupilName: string; pupilLocale: Locale | null; schoolName: string; timeZone: string };
@@ -396,7 +400,7 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           throw new Forbidden('This account is not a guardian account. Create a separate guardian account to accept the invitation.');
         }
       }
-      const guardianId = await db.transaction().execute(async (trx) => {
+      const { userId: guardianId, notices } = await db.transaction().execute(async (trx) => {
         // Taken first, so that two acceptances of one code cannot both pass.
         const claimed = await trx
           .updateTable('guardianInvitations')
@@ -406,7 +410,7 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           .where('revokedAt', 'is', null)
           .where('expiresAt', '>', new Date())
           .where('codeHash', '=', found.codeHash)
-          .returning(['id', 'schoolId', 'pupilId'])
+          .returning(['id', 'schoolId', 'pupilId', 'createdBy'])
           .executeTakeFirst();
         if (!claimed) throw usedCode('used');
         const pupil = await trx.selectFrom('users').select(['active']).where('id', '=', claimed.pupilId).executeTakeFirst();
@@ -449,8 +453,24 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           details: { newAccount: account.kind === 'new', schoolId: claimed.schoolId },
           ip: address,
         });
-        return userId;
+        // Issue 12 §5: the teacher or admin who invited hears of it, with the two names they already know.
+        const names = new Map(
+          (await trx.selectFrom('users').select(['id', 'displayName']).where('id', 'in', [claimed.pupilId, userId]).execute()).map((u) => [
+            u.id,
+            u.displayName,
+          ]),
+        );
+        const inviter = claimed.createdBy !== null && claimed.createdBy !== userId ? claimed.createdBy : null;
+        const data = {
+          invitationId: claimed.id,
+          pupilId: claimed.pupilId,
+          schoolId: claimed.schoolId,
+          pupilName: names.get(claimed.pupilId) ?? '',
+          guardianName: names.get(userId) ?? '',
+        };
+        return { userId, notices: await recordNotifications(trx, inviter ? [{ recipientId: inviter, kind: 'invitation_accepted', data }] : []) };
       });
+      notices.publish(notifier);
       forgetSessions();
       return guardianId;
     },

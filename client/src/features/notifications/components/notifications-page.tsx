@@ -1,0 +1,126 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Notification } from '../../../../../shared/api/notifications.ts';
+import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
+import { useFormat } from '../../../lib/format.ts';
+import { usePageTitle } from '../../../lib/page-title.ts';
+import { artefactPath, teacherPupilPath } from '../../artefacts/paths.ts';
+import { rolesOf, useSession } from '../../auth/session.ts';
+import { useMarkAllReadMutation, useMarkReadMutation, useNotificationsQuery, useUnreadCountQuery } from '../queries.ts';
+
+/** Issue 12 §5: the notification centre, newest first, for every role. */
+export function NotificationsPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('notifications.title'));
+  const list = useNotificationsQuery();
+  const unread = useUnreadCountQuery();
+  const markAll = useMarkAllReadMutation();
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const anyUnread = (unread.data?.count ?? 0) > 0 || items.some((i) => i.readAt === null);
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>{t('notifications.heading')}</h1>
+        <p className="lead">{t('notifications.intro')}</p>
+      </div>
+      {list.isPending && <Loading />}
+      {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
+      {list.isSuccess && items.length === 0 && (
+        <EmptyState heading={t('notifications.emptyHeading')}>
+          <p>{t('notifications.emptyText')}</p>
+        </EmptyState>
+      )}
+      {list.isSuccess && items.length > 0 && (
+        <div className="stack">
+          <p>
+            <button type="button" className="button button--secondary" onClick={() => markAll.mutate()} disabled={!anyUnread || markAll.isPending}>
+              {t('notifications.markAllRead')}
+            </button>
+          </p>
+          {markAll.isError && <QueryError error={markAll.error} />}
+          <p className="visually-hidden" role="status">
+            {markAll.isSuccess && !anyUnread ? t('notifications.allRead') : ''}
+          </p>
+          <ul className="notification-list" role="list">
+            {items.map((n) => (
+              <NotificationItem key={n.id} notification={n} />
+            ))}
+          </ul>
+          {list.hasNextPage && (
+            <p>
+              <button type="button" className="button button--secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                {t('notifications.older')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function NotificationItem({ notification: n }: { notification: Notification }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const markRead = useMarkReadMutation();
+  const roles = rolesOf(useSession());
+  const text = useText(n);
+  const target = targetOf(n, roles.includes('teacher'));
+  const unread = n.readAt === null;
+  const open = () => {
+    if (unread) markRead.mutate(n.id);
+  };
+  return (
+    <li className={`notification-item${unread ? ' notification-item--unread' : ''}`}>
+      <p className="notification-item__text">
+        {unread && <span className="notification-item__dot">{t('notifications.unread')}: </span>}
+        {target ? (
+          <Link to={target} onClick={open}>
+            {text}
+          </Link>
+        ) : (
+          text
+        )}
+      </p>
+      <p className="notification-item__meta">
+        <time dateTime={n.createdAt} title={format.dateTime(n.createdAt)}>
+          {format.relative(n.createdAt)}
+        </time>
+        {unread && (
+          <button type="button" className="button button--small button--secondary" onClick={open} disabled={markRead.isPending}>
+            {t('notifications.markRead')}
+          </button>
+        )}
+      </p>
+    </li>
+  );
+}
+
+function useText(n: Notification): string {
+  const { t } = useTranslation();
+  const title = (s: string) => s || t('notifications.untitled');
+  const who = (s: string) => s || t('notifications.someone');
+  switch (n.kind) {
+    case 'feedback':
+      return t('notifications.feedback', { author: who(n.data.authorName), title: title(n.data.title) });
+    case 'revision_requested':
+      return t('notifications.revision_requested', { author: who(n.data.authorName), title: title(n.data.title) });
+    case 'shared_work':
+      return t('notifications.shared_work', { pupil: who(n.data.pupilName), title: title(n.data.title) });
+    case 'invitation_accepted':
+      return t('notifications.invitation_accepted', { guardian: who(n.data.guardianName), pupil: who(n.data.pupilName) });
+  }
+}
+
+/** Where a notification leads: the item, or for an accepted invitation the pupil (teachers) or the school's guardian links (admins). */
+function targetOf(n: Notification, teacher: boolean): string {
+  switch (n.kind) {
+    case 'feedback':
+    case 'revision_requested':
+    case 'shared_work':
+      return artefactPath(n.data.artefactId);
+    case 'invitation_accepted':
+      return teacher ? teacherPupilPath(n.data.pupilId) : `/admin/schools/${encodeURIComponent(n.data.schoolId)}/guardian-links`;
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import {
+  NOTIFICATION_TEXT_MAX,
+  notificationDataSchemas,
+  notificationSchema,
+  UNREAD_COUNT_CAP,
+  type Notification,
+  type NotificationDraft,
+  type NotificationKind,
+  type NotificationPage,
+  type UnreadCount,
+} from '../../../shared/api/notifications.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { authorize, can } from '../../auth/policy.ts';
+import type { Db } from '../../db/database.ts';
+import { NotFound } from '../../http/errors.ts';
+import type { Notifier } from '../../realtime/notifier.ts';
+import { artefactFactsMany } from '../artefacts/artefact-facts-many.ts';
+import { existingFeedbackIds } from '../feedback/feedback-lookups.ts';
+import { pupilAtSchool } from '../invitations/invitations.repo.ts';
+import { findNotification, insertNotifications, markRead, pageOf, unreadOf, type NotificationRow } from './notifications.repo.ts';
+
+export interface NotificationsDeps {
+  db: Db;
+  notifier: Notifier;
+}
+
+/** What a producer holds between its commit and the realtime event. */
+export interface RecordedNotifications {
+  /** Call after the commit: each recipient hears of theirs. */
+  publish(notifier: Notifier): void;
+}
+
+const clip = (text: string) => (text.length > NOTIFICATION_TEXT_MAX ? `${text.slice(0, NOTIFICATION_TEXT_MAX - 1)}…` : text);
+
+/**
+ * The one call a producer makes, inside the transaction of the event (so a rolled-back event leaves no
+ * notification): writes one row per draft and returns what to publish after the commit. Summaries are
+ * cut to a title's length here, so no producer can put a message body into a notification.
+ */
+export async function recordNotifications(trx: Db, drafts: readonly NotificationDraft[]): Promise<RecordedNotifications> {
+  const createdAt = new Date();
+  const rows = drafts.map((d) => {
+    const data = Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, typeof v === 'string' ? clip(v) : v]));
+    // Parsed so that a producer's mistake fails its own transaction rather than a reader's page later.
+    const payload = notificationDataSchemas[d.kind].parse(data);
+    return { id: randomUUID(), recipientId: d.recipientId, kind: d.kind, payload, createdAt };
+  });
+  await insertNotifications(trx, rows);
+  return {
+    publish(notifier) {
+      for (const row of rows) {
+        const presented = present({ ...row, readAt: null });
+        if (presented) notifier.toUser(row.recipientId, 'notification.created', presented);
+      }
+    },
+  };
+}
+
+function present(row: Pick<NotificationRow, 'id' | 'kind' | 'payload' | 'createdAt' | 'readAt'>): Notification | null {
+  const parsed = notificationSchema.safeParse({
+    id: row.id,
+    kind: row.kind,
+    data: row.payload,
+    createdAt: row.createdAt.toISOString(),
+    readAt: row.readAt ? row.readAt.toISOString() : null,
+  });
+  // A kind this version does not know (written by a newer one), or a payload that no longer fits: not shown.
+  return parsed.success ? parsed.data : null;
+}
+
+const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requested', 'shared_work']);
+
+/**
+ * The notifications the actor may still see, in order: each subject is checked again with its own rule
+ * (an artefact with `artefact.read`, so an unshared item or an ended guardian link hides it; an accepted
+ * invitation with `guardianInvitation.manage` of its pupil), and a notification of deleted feedback goes.
+ * A fixed number of queries for any page.
+ */
+async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): Promise<Notification[]> {
+  const presented = rows.flatMap((r) => {
+    const n = r.recipientId === actor.id ? present(r) : null;
+    return n ? [n] : [];
+  });
+  const artefactIds: string[] = [];
+  const feedbackIds: string[] = [];
+  const pupils = new Map<string, { pupilId: string; schoolId: string }>();
+  for (const n of presented) {
+    if (n.kind === 'invitation_accepted') pupils.set(`${n.data.pupilId}:${n.data.schoolId}`, n.data);
+    else if (ARTEFACT_KINDS.has(n.kind)) artefactIds.push(n.data.artefactId);
+    if (n.kind === 'feedback' || n.kind === 'revision_requested') feedbackIds.push(n.data.feedbackId);
+  }
+  const [artefacts, feedback, pupilResources] = await Promise.all([
+    artefactFactsMany(db, artefactIds),
+    existingFeedbackIds(db, feedbackIds),
+    // Accepted invitations are few: one small lookup per pupil on the page.
+    Promise.all([...pupils].map(async ([key, p]) => [key, await pupilAtSchool(db, p.pupilId, p.schoolId)] as const)).then((e) => new Map(e)),
+  ]);
+  const seesArtefact = (id: string) => {
+    const facts = artefacts.get(id);
+    return facts !== undefined && !facts.row.deletedAt && can(actor, 'artefact.read', facts.resource);
+  };
+  return presented.filter((n) => {
+    switch (n.kind) {
+      case 'feedback':
+      case 'revision_requested':
+        return feedback.has(n.data.feedbackId) && seesArtefact(n.data.artefactId);
+      case 'shared_work':
+        return seesArtefact(n.data.artefactId);
+      case 'invitation_accepted': {
+        const pupil = pupilResources.get(`${n.data.pupilId}:${n.data.schoolId}`);
+        return pupil !== undefined && can(actor, 'guardianInvitation.manage', pupil);
+      }
+    }
+  });
+}
+
+export function notificationsService({ db, notifier }: NotificationsDeps) {
+  return {
+    async list(actor: Actor, query: { before?: string | undefined; limit: number }): Promise<NotificationPage> {
+      const rows = await pageOf(db, actor.id, query.before, query.limit);
+      const last = rows.at(-1);
+      // The cursor is the last row read, shown or not: a page may hold fewer than `limit` after the policy.
+      return { items: await visible(db, actor, rows), nextBefore: rows.length === query.limit && last ? last.id : null };
+    },
+
+    async unreadCount(actor: Actor): Promise<UnreadCount> {
+      const rows = await unreadOf(db, actor.id, UNREAD_COUNT_CAP + 1);
+      const count = (await visible(db, actor, rows)).length;
+      return { count: Math.min(count, UNREAD_COUNT_CAP), more: rows.length > UNREAD_COUNT_CAP };
+    },
+
+    async markRead(actor: Actor, notificationId: string): Promise<void> {
+      const row = await findNotification(db, notificationId);
+      if (!row) throw new NotFound('The notification');
+      authorize(actor, 'notification.update', { type: 'notification', recipientId: row.recipientId }, 'The notification');
+      // One whose subject the recipient may no longer see does not exist for them either.
+      if ((await visible(db, actor, [row])).length === 0) throw new NotFound('The notification');
+      await markRead(db, actor.id, notificationId, new Date());
+      notifier.toUser(actor.id, 'notification.read', { notificationId });
+    },
+
+    async markAllRead(actor: Actor): Promise<void> {
+      await markRead(db, actor.id, null, new Date());
+      notifier.toUser(actor.id, 'notification.read', { notificationId: null });
+    },
+  };
+}
+export type NotificationsService = ReturnType<typeof notificationsService>;
