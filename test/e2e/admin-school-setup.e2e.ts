@@ -116,4 +116,30 @@ describe("the admin's school setup pages", () => {
     await page.getByRole('button', { name: bulk.back, exact: true }).click();
     await page.getByRole('table').waitFor({ timeout: TIMEOUT });
   });
+
+  it("invites one pupil's guardian from the pupil's page: without SMTP it says to print the letter, and shows it", async () => {
+    const admin = await suite.session('demo.admin');
+    const { page } = admin;
+    const { body: me } = await apiJson<MeResponse>(page, 'GET', '/api/me');
+    const school = me.schools[0]!;
+    const { body: pupils } = await apiJson<{ users: Array<{ id: string; displayName: string }> }>(
+      page,
+      'GET',
+      `/api/schools/${school.id}/user-directory?role=pupil&active=true`,
+    );
+    const pupil = pupils.users.at(-1)!;
+    const panel = fi.invitations.pupil;
+    await page.goto(`/admin/schools/${school.id}/users/${pupil.id}`);
+    await page.getByRole('heading', { level: 2, name: panel.heading.replace('{{pupil}}', pupil.displayName) }).waitFor({ timeout: TIMEOUT });
+    await page.getByText(panel.noEmail, { exact: true }).waitFor({ timeout: TIMEOUT });
+    // No SMTP: nowhere to type an address that would never be used.
+    expect(await page.getByLabel(panel.email).count()).toBe(0);
+    await page.getByLabel(panel.locale).selectOption('sv');
+    await page.getByRole('button', { name: panel.submit, exact: true }).click();
+    await page.getByText(panel.letterMade, { exact: true }).waitFor({ timeout: TIMEOUT });
+    const letter = page.locator('article.invitation-letter[lang="sv"]');
+    await letter.getByText(pupil.displayName).first().waitFor({ timeout: TIMEOUT });
+    await page.getByRole('cell', { name: fi.invitations.states.created }).first().waitFor({ timeout: TIMEOUT });
+    await expectAccessible(page, "a pupil's guardian invitations");
+  });
 });

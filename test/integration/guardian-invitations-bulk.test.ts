@@ -98,6 +98,8 @@ describe('inviting the guardians of the chosen pupils', () => {
       invitees: [{ userId: w.pupils[0]!.id }, { userId: stranger.id }],
     });
     expect(res.status, res.text).toBe(404);
+    // The service's answer (not a missing route's): the chosen, not the school, were not found.
+    expect(res.body).toMatchObject({ error: { code: 'not_found', message: 'Some of the chosen users was not found.' } });
     expect(await invitationsOf([w.pupils[0]!.id, stranger.id])).toEqual([]);
   });
 

@@ -79,7 +79,7 @@ export function BulkInviteForm({ schoolId, chosen, onCancel, onDone }: BulkInvit
       <h3 id={headingId} ref={headingRef} tabIndex={-1}>
         {t('invitations.bulk.heading', { count: pupils.length })}
       </h3>
-      <p>{sendsEmail ? t('invitations.bulk.intro') : t('invitations.bulk.noEmail')}</p>
+      {mail.isSuccess && <p>{sendsEmail ? t('invitations.bulk.intro') : t('invitations.bulk.noEmail')}</p>}
       {others > 0 && <p>{t('invitations.bulk.othersLeftOut', { count: others })}</p>}
       {tooMany && <FormError message={t('invitations.bulk.tooMany', { max: MAX_BULK_INVITATIONS, count: chosen.length })} />}
       <FormError message={invite.error ? errorMessage(t, invite.error) : null} />
