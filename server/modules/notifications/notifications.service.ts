@@ -79,7 +79,7 @@ const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requeste
  */
 async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): Promise<Notification[]> {
   const presented = rows.flatMap((r) => {
-    const n = r.recipientId === actor.id ? present(r) : null;
+    const n = can(actor, 'notification.read', { type: 'notification', recipientId: r.recipientId }) ? present(r) : null;
     return n ? [n] : [];
   });
   const artefactIds: string[] = [];
