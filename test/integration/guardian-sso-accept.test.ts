@@ -229,6 +229,19 @@ describe('accepting a guardian invitation with a provider account', () => {
     expect(roles.map((r) => r.role).sort()).toEqual(['pupil', 'teacher']);
   });
 
+  it("signs in past the schools' modes only an identity an invitation linked: a guardian linked otherwise goes through them", async () => {
+    const guardian = await makeUser(app.database.db, { role: 'guardian', schoolId: school.id });
+    const sub = acct('other-guardian');
+    accounts[sub] = { name: 'Linked Otherwise' };
+    await ssoDb(app.database.db).insertInto('userIdentities').values({ issuer: op.issuer, subject: sub, userId: guardian.id, lastUsedAt: null }).execute();
+    const browser = app.client();
+    const start = await browser.get('/auth/sso/google/start');
+    const back = new URL(await passThroughOp(start.headers.get('location') ?? '', sub));
+    const res = await browser.get(back.pathname + back.search);
+    expect(res.headers.get('location')).toMatch(/^\/sign-in\?sso_error=/);
+    await expectNoSession(browser);
+  });
+
   it('takes codes only in a posted form: a code in the address is refused before anything is written', async () => {
     const inv = await invite((await pupil('Riku')).id);
     const browser = app.client();

@@ -160,7 +160,7 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
   async function guardianSignIn(claims: Readonly<Record<string, unknown>>): Promise<string | null> {
     const { issuer, subject } = readGuardianClaims(claims);
     const guardian = await linkedGuardian(sdb, issuer, subject);
-    if (!guardian) return null;
+    if (!guardian?.viaInvitation) return null;
     await touchIdentity(sdb, issuer, subject);
     return guardian.userId;
   }
@@ -187,7 +187,8 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
       link: async (trx, userId) => {
         const t = ssoDb(trx);
         if (linked) return touchIdentity(t, who.issuer, who.subject);
-        if (!(await linkIdentity(t, who.issuer, who.subject, userId))) throw new SsoRefusal('ambiguous', 'This sign-in was just linked to another account.');
+        if (!(await linkIdentity(t, who.issuer, who.subject, userId, true)))
+          throw new SsoRefusal('ambiguous', 'This sign-in was just linked to another account.');
         await recordAudit(trx, {
           actorId: userId,
           action: 'sso.link',
@@ -278,6 +279,7 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
         return { kind: 'invitation', provider, invitationCodeHash: pending.invitationCodeHash, account: await invitationAccount(provider, claims) };
       // A guardian's identity, linked when they accepted an invitation, signs in whatever the schools chose for
       // this provider: guardians are in no school's directory, and the schools' allow-lists are for their own people.
+      // Any other link (a link code, a first sign-in) goes through the schools' modes as before.
       const guardian = await guardianSignIn(claims);
       if (guardian) return { kind: 'signIn', userId: guardian, provider };
       const who = readClaims(provider, claims);
