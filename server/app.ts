@@ -71,6 +71,8 @@ export function buildApp(deps: AppDeps): express.Express {
           'img-src': ["'self'", 'data:', 'blob:', ...mediaOrigins(config)],
           'media-src': ["'self'", 'blob:', ...mediaOrigins(config)],
           'connect-src': ["'self'"],
+          // Polku's own forms, and where a form that starts a provider sign-in is redirected to (browsers check redirects too).
+          'form-action': ["'self'", ...ssoOrigins(config)],
           'upgrade-insecure-requests': config.secureCookies ? [] : null,
         },
       },
@@ -131,6 +133,11 @@ const refuseEncodedUploads: RequestHandler = (req, _res, next) => {
   if (encoding === 'identity' || !req.is('multipart/form-data')) return next();
   next(new HttpError(415, 'unsupported_media_type', 'Uploads must be sent without a Content-Encoding (compression).'));
 };
+
+/** The configured sign-in providers' origins (their authorization endpoints live at their issuers' hosts). */
+function ssoOrigins(config: Config): string[] {
+  return [...new Set(config.sso.providers.map((p) => new URL(p.issuer).origin))];
+}
 
 /** Signed S3 media URLs point at the bucket's host, which the page must be allowed to load from. */
 function mediaOrigins(config: Config): string[] {

@@ -67,7 +67,7 @@ import { toolsAvailable } from './media/av.ts';
 import { invitationsModule } from './modules/invitations/invitations.module.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationsService } from './modules/notifications/notifications.service.ts';
-import type { AttemptLimits } from './modules/invitations/attempt-limiter.ts';
+import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MAX_FILES_PER_UPLOAD = 20;
@@ -107,6 +107,8 @@ export interface Polku {
     runJobs(): Promise<void>;
     /** Issue 11 §4: ends the guardian links of pupils who have turned 18; returns how many. */
     endAdultGuardianLinks(): Promise<number>;
+    /** Issue 11 §1: deletes provider sign-ins never finished and link codes past their expiry; returns how many. */
+    sweepSignIns(now?: Date): Promise<number>;
     /** Resolves when every roster apply this process started has ended (tests). */
     rosterJobs(): Promise<void>;
   };
@@ -305,6 +307,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
         router: ssoSignInRouter({
           sso,
           limiter,
+          startLimiter: attemptLimiter('sso-start', options.attemptLimits?.ssoStart ?? DEFAULT_SSO_START_LIMIT, database.pool),
+          acceptInvitation: (codeHash, account, address) => invitations.service.acceptByHash(codeHash, account, address),
           signIn: { db: database.db, loadActor: auth.loadActor },
           publicUrl: config.publicUrl,
           secureCookies: config.secureCookies,
@@ -327,6 +331,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
       await portability.runner.idle();
     },
     endAdultGuardianLinks: () => invitations.service.endLinksOfAdults(),
+    sweepSignIns: (now?: Date) => sso.sweepExpired(now),
     rosterJobs: () => rosters.service.idle(),
   };
   const timers = [
@@ -335,6 +340,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepOrphans()),
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepPortability()),
     every(3600_000, maintenance.endAdultGuardianLinks),
+    every(3600_000, () => maintenance.sweepSignIns()),
   ];
   function every(ms: number, job: () => Promise<unknown>) {
     let running = false;

@@ -50,4 +50,20 @@ export const SSO_ERROR_CODES = [
   'admin',
   'rate_limited',
   'cancelled',
+  'not_guardian',
+  'invitation_invalid',
+  'invitation_expired',
+  'invitation_used',
 ] as const;
+
+/**
+ * The form Polku's own pages post to /auth/sso/<provider>/start when a sign-in carries a code: a link code
+ * (a rostered user's first sign-in) or a guardian invitation's code. Posted, never in a URL (logs keep URLs).
+ */
+export const ssoStartFormSchema = z
+  .object({
+    link: z.string().trim().max(40).optional(),
+    invitation: z.string().trim().max(40).optional(),
+  })
+  .strict()
+  .refine((f) => !(f.link && f.invitation), { message: 'carries a link code or an invitation, not both' });

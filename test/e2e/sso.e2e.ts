@@ -74,7 +74,7 @@ describe('school sign-in in the browser', () => {
     const page = await context.newPage();
     await page.goto('/sign-in');
     await expectH1(page, fi.auth.heading);
-    const button = page.getByRole('link', { name: 'Kirjaudu: Koulun tunnus' });
+    const button = page.getByRole('button', { name: 'Kirjaudu: Koulun tunnus' });
     await button.waitFor();
     expect(await axeViolations(page, 'sign-in with providers')).toEqual([]);
     await page.getByRole('button', { name: fi.sso.haveLinkCode }).click();

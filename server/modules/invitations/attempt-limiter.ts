@@ -8,7 +8,7 @@ export interface AttemptLimit {
   windowSeconds: number;
 }
 
-/** Limits for the public doors of this module: wrong invitation codes and reset links, and reset requests. */
+/** Limits for public doors: wrong invitation codes and reset links, reset requests, and provider sign-ins started. */
 export interface AttemptLimits {
   /** Wrong invitation codes (opening or accepting) from one address. */
   invitationCode: AttemptLimit;
@@ -18,13 +18,21 @@ export interface AttemptLimits {
   resetPerAccount: AttemptLimit;
   /** Wrong reset links from one address. */
   resetToken: AttemptLimit;
+  /**
+   * Provider sign-ins started from one address (each writes a row and a redirect). Generous: a whole school
+   * may sit behind one address at nine in the morning.
+   */
+  ssoStart?: AttemptLimit | undefined;
 }
+
+export const DEFAULT_SSO_START_LIMIT: AttemptLimit = { points: 600, windowSeconds: 600 };
 
 export const DEFAULT_ATTEMPT_LIMITS: AttemptLimits = {
   invitationCode: { points: 20, windowSeconds: 3600 },
   resetRequest: { points: 20, windowSeconds: 3600 },
   resetPerAccount: { points: 3, windowSeconds: 3600 },
   resetToken: { points: 20, windowSeconds: 3600 },
+  ssoStart: DEFAULT_SSO_START_LIMIT,
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type {
   BulkInvitationsRequest,
   BulkInvitationsResponse,
@@ -14,6 +14,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { hashPassword } from '../../auth/password.ts';
 import { authorize, can } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { Conflict, Forbidden, HttpError, NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -42,7 +43,21 @@ export interface InvitationsDeps {
 
 /** What accepting asks of the account: a new one, or one whose identity the caller has already established. */
 export type AcceptAccount =
-  { kind: 'new'; username: string; displayName: string; password: string; email?: string | undefined } | { kind: 'existing'; userId: string };
+  { kind: 'new'; username: string; displayName: string; password: string; email?: string | undefined } | { kind: 'existing'; userId: string } | IdentityAccount;
+
+/**
+ * A provider identity that signed in (issue 11 §4): the account it is already linked to (`userId`), or a new
+ * one without a password whose link the caller (the SSO module, which owns identities) writes with `link`
+ * inside the acceptance's transaction, so the account, its identity and the invitation stand or fall together.
+ */
+export interface IdentityAccount {
+  kind: 'identity';
+  userId: string | null;
+  username: string;
+  displayName: string;
+  email: string | null;
+  link: (trx: Transaction<Database>, userId: string) => Promise<void>;
+}
 
 const invalidCode = () => {
   const err = new HttpError(400, 'bad_request', 'This invitation code does not work. Check the code in the letter, or ask the school for a new invitation.');
@@ -375,8 +390,13 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
 
     /** The invitation a code names, if it can still be accepted; otherwise a 400 (a wrong code also costs the address a try). */
     async findUsable(code: string, address: string) {
+      return this.findUsableByHash(invitationCodeHash(code), address);
+    },
+
+    /** As findUsable, by the code's hash (a provider sign-in carries only the hash). */
+    async findUsableByHash(codeHash: string, address: string) {
       await codeLimiter.consumeAddress(address);
-      const row = await db.selectFrom('guardianInvitations').selectAll().where('codeHash', '=', invitationCodeHash(code)).executeTakeFirst();
+      const row = await db.selectFrom('guardianInvitations').selectAll().where('codeHash', '=', codeHash).executeTakeFirst();
       if (!row) throw invalidCode();
       // A code that exists was not guessed: the address gets its try back, whatever the invitation's state.
       await codeLimiter.rewardAddress(address);
@@ -387,15 +407,20 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
 
     /**
      * Accepts an invitation into a new account or one whose holder the caller has verified (password, the
-     * signed-in session, or, later, a school's SSO sign-in). Grants exactly a guardian role at the
+     * signed-in session, or the guardian's own provider identity). Grants exactly a guardian role at the
      * invitation's school and a link to its pupil; returns the guardian's id.
      */
     async accept(code: string, account: AcceptAccount, address: string): Promise<string> {
-      const found = await this.findUsable(code, address);
+      return this.acceptByHash(invitationCodeHash(code), account, address);
+    },
+
+    async acceptByHash(codeHash: string, account: AcceptAccount, address: string): Promise<string> {
+      const found = await this.findUsableByHash(codeHash, address);
       const passwordHash = account.kind === 'new' ? await hashPassword(account.password) : null;
       if (account.kind === 'new' && (await findUserByUsername(db, account.username))) throw new Conflict(`The username ${account.username} is already taken.`);
-      if (account.kind === 'existing') {
-        const roles = await db.selectFrom('schoolRoles').select('role').where('userId', '=', account.userId).execute();
+      const existingId = account.kind === 'existing' ? account.userId : account.kind === 'identity' ? account.userId : null;
+      if (existingId) {
+        const roles = await db.selectFrom('schoolRoles').select('role').where('userId', '=', existingId).execute();
         if (roles.some((r) => r.role !== 'guardian')) {
           throw new Forbidden('This account is not a guardian account. Create a separate guardian account to accept the invitation.');
         }
@@ -423,16 +448,24 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           .executeTakeFirst();
         if (!pupil?.active || !stillPupil || (await isAdult(trx, claimed.pupilId))) throw usedCode('used');
         let userId: string;
-        if (account.kind === 'new') {
+        if (existingId) userId = existingId;
+        else {
+          // A provider identity's new account has no password: it signs in through its provider (or after a password reset by e-mail).
+          const values =
+            account.kind === 'new'
+              ? { username: account.username, displayName: account.displayName, email: account.email ?? found.email, passwordHash }
+              : account.kind === 'identity'
+                ? { username: account.username, displayName: account.displayName, email: account.email, passwordHash: null }
+                : null;
+          if (!values) throw usedCode('used');
           const user = await trx
             .insertInto('users')
-            .values({ username: account.username, displayName: account.displayName, email: account.email ?? found.email, locale: found.locale, passwordHash })
+            .values({ ...values, locale: found.locale })
             .returning('id')
             .executeTakeFirstOrThrow();
           userId = user.id;
-        } else {
-          userId = account.userId;
         }
+        if (account.kind === 'identity') await account.link(trx, userId);
         await trx
           .insertInto('schoolRoles')
           .values({ schoolId: claimed.schoolId, userId, role: 'guardian' })
@@ -450,7 +483,11 @@ export function invitationsService({ db, mailer, publicUrl, validMs, codeLimiter
           subjectType: 'guardianInvitation',
           subjectId: claimed.id,
           subjectUserId: claimed.pupilId,
-          details: { newAccount: account.kind === 'new', schoolId: claimed.schoolId },
+          details: {
+            newAccount: account.kind === 'new' || (account.kind === 'identity' && account.userId === null),
+            schoolId: claimed.schoolId,
+            ...(account.kind === 'identity' ? { via: 'sso' } : {}),
+          },
           ip: address,
         });
         // Issue 12 §5: the teacher or admin who invited hears of it, with the two names they already know.

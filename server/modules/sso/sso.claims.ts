@@ -12,6 +12,10 @@ export const SSO_REFUSALS = [
   'admin',
   'rate_limited',
   'cancelled',
+  'not_guardian',
+  'invitation_invalid',
+  'invitation_expired',
+  'invitation_used',
 ] as const;
 export type SsoRefusalCode = (typeof SSO_REFUSALS)[number];
 
@@ -101,4 +105,20 @@ function groupPlacements(provider: SsoProviderConfig, claims: Claims): SignInCla
   }
   const schoolCode = provider.schoolClaim ? text(claims[provider.schoolClaim]) : null;
   return [...roles].map((role) => ({ schoolCode, role }));
+}
+
+/**
+ * A guardian's own account at a provider (issue 11 §4): only who it is, the name and a verified e-mail. The
+ * tenant and domain allow-lists are the schools' organisations, for pupils and staff; a guardian's Google or
+ * Microsoft account is their own, and the invitation (or the link it made) is what lets them in.
+ */
+export function readGuardianClaims(claims: Claims): { issuer: string; subject: string; displayName: string; email: string | null } {
+  const issuer = text(claims.iss, 500);
+  const subject = text(claims.sub);
+  if (!issuer || !subject) throw new SsoRefusal('failed', 'The provider did not say who signed in.');
+  const given = text(claims.given_name);
+  const family = text(claims.family_name);
+  const displayName = text(claims.name) ?? ([given, family].filter(Boolean).join(' ') || null) ?? text(claims.preferred_username) ?? 'Polku';
+  const email = claims.email_verified === true ? text(claims.email, 254) : null;
+  return { issuer, subject, displayName: displayName.slice(0, 200), email };
 }

@@ -6,11 +6,14 @@ import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { SchoolSignInSettings, SsoProviderSummary } from '../../../shared/api/sso.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { userResourceOf } from '../org/org.repo.ts';
-import { readClaims, SsoRefusal, type SignInClaims } from './sso.claims.ts';
+import type { IdentityAccount } from '../invitations/invitations.service.ts';
+import { invitationCodeHash } from '../invitations/invitations.repo.ts';
+import { readClaims, readGuardianClaims, SsoRefusal, type SignInClaims } from './sso.claims.ts';
 import type { OidcClients } from './sso.client.ts';
 import type { SsoProviderConfig, SsoRole } from './sso.config.ts';
 import {
   findIdentity,
+  linkedGuardian,
   linkIdentity,
   passwordOff,
   providerModes,
@@ -18,6 +21,7 @@ import {
   rosterMatches,
   schoolsWithProvider,
   ssoDb,
+  sweepExpired,
   touchIdentity,
   type SsoDb,
   type SsoMode,
@@ -153,6 +157,50 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
     });
   }
 
+  async function guardianSignIn(claims: Readonly<Record<string, unknown>>): Promise<string | null> {
+    const { issuer, subject } = readGuardianClaims(claims);
+    const guardian = await linkedGuardian(sdb, issuer, subject);
+    if (!guardian?.viaInvitation) return null;
+    await touchIdentity(sdb, issuer, subject);
+    return guardian.userId;
+  }
+
+  /**
+   * The account an invitation accepted through a provider goes into: the guardian account the identity is
+   * already linked to, or a new one (no password; the e-mail only when the provider vouches for it) whose
+   * identity link is written in the acceptance's transaction. Never a pupil's, teacher's or admin's account.
+   */
+  async function invitationAccount(provider: SsoProviderConfig, claims: Readonly<Record<string, unknown>>): Promise<IdentityAccount> {
+    const who = readGuardianClaims(claims);
+    const linked = await findIdentity(sdb, who.issuer, who.subject);
+    if (linked) {
+      const guardian = await linkedGuardian(sdb, who.issuer, who.subject);
+      if (!guardian) throw new SsoRefusal('not_guardian', 'This sign-in belongs to an account that is not a guardian account.');
+      if (!guardian.active) throw new SsoRefusal('unknown_user', 'The account is not active.');
+    }
+    return {
+      kind: 'identity',
+      userId: linked?.userId ?? null,
+      username: usernameFor(provider, { displayName: who.displayName }),
+      displayName: who.displayName,
+      email: who.email,
+      link: async (trx, userId) => {
+        const t = ssoDb(trx);
+        if (linked) return touchIdentity(t, who.issuer, who.subject);
+        if (!(await linkIdentity(t, who.issuer, who.subject, userId, true)))
+          throw new SsoRefusal('ambiguous', 'This sign-in was just linked to another account.');
+        await recordAudit(trx, {
+          actorId: userId,
+          action: 'sso.link',
+          subjectType: 'user',
+          subjectId: userId,
+          subjectUserId: userId,
+          details: { provider: provider.id, via: 'invitation', schoolId: null },
+        });
+      },
+    };
+  }
+
   function settingsOf(schoolId: string, modes: Array<{ provider: string; mode: SsoMode }>, off: boolean): SchoolSignInSettings {
     return {
       schoolId,
@@ -167,15 +215,23 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
       return providers.map((p) => ({ id: p.id, label: p.label, preset: p.preset }));
     },
 
-    /** Begins a sign-in: a single-use row keyed by the state's hash, bound to the browser by `browserToken`. */
-    async start(providerId: string, redirectUri: string, linkCode: string | undefined): Promise<{ url: string; browserToken: string }> {
+    /**
+     * Begins a sign-in: a single-use row keyed by the state's hash, bound to the browser by `browserToken`.
+     * A link code or an invitation code rides along only as its hash (never in a URL the provider or a log sees).
+     */
+    async start(
+      providerId: string,
+      redirectUri: string,
+      purpose: { linkCode?: string | undefined; invitationCode?: string | undefined } = {},
+    ): Promise<{ url: string; browserToken: string }> {
       const provider = clients.providerById(providerId);
       if (!provider) throw new NotFound('The sign-in provider');
+      if (purpose.linkCode && purpose.invitationCode) throw new SsoRefusal('failed', 'A sign-in carries a link code or an invitation, not both.');
       const state = token();
       const nonce = token();
       const codeVerifier = token();
       const browserToken = token();
-      const code = linkCode ? normaliseLinkCode(linkCode) : '';
+      const code = purpose.linkCode ? normaliseLinkCode(purpose.linkCode) : '';
       await sdb.deleteFrom('ssoLogins').where('expiresAt', '<', new Date()).execute();
       const url = await clients.authorizationUrl(provider, { redirectUri, state, nonce, codeVerifier });
       await sdb
@@ -187,6 +243,7 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
           codeVerifier,
           nonce,
           linkCodeHash: code ? sha256(code) : null,
+          invitationCodeHash: purpose.invitationCode ? invitationCodeHash(purpose.invitationCode) : null,
           expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
         })
         .execute();
@@ -194,10 +251,10 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
     },
 
     /**
-     * Ends a sign-in: the state is used up first (a replayed answer finds nothing), must belong to this
-     * browser and provider and be fresh; then the code is redeemed and the identity resolved. The user id, or a refusal.
+     * Ends a sign-in, first step: the state is used up (a replayed answer finds nothing), must belong to this
+     * browser and provider and be fresh. Tells the caller whether the sign-in accepts an invitation.
      */
-    async finish(providerId: string, currentUrl: URL, browserToken: string | undefined): Promise<{ userId: string; provider: SsoProviderConfig }> {
+    async takeLogin(providerId: string, currentUrl: URL, browserToken: string | undefined): Promise<PendingLogin> {
       const provider = clients.providerById(providerId);
       if (!provider) throw new SsoRefusal('failed', 'No such sign-in provider.');
       const state = currentUrl.searchParams.get('state');
@@ -206,12 +263,31 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
       if (!row || row.provider !== provider.id || row.expiresAt.getTime() <= Date.now())
         throw new SsoRefusal('failed', 'The sign-in was not started here, or took too long.');
       if (!browserToken || sha256(browserToken) !== row.browserHash) throw new SsoRefusal('failed', 'The sign-in was started in another browser.');
+      return { provider, state, nonce: row.nonce, codeVerifier: row.codeVerifier, linkCodeHash: row.linkCodeHash, invitationCodeHash: row.invitationCodeHash };
+    },
+
+    /**
+     * Second step: the code is redeemed and the identity resolved. A sign-in, or (when it carried an invitation)
+     * the account the invitation is to be accepted into, which the invitations module does in one transaction.
+     */
+    async complete(pending: PendingLogin, currentUrl: URL): Promise<SsoOutcome> {
+      const { provider } = pending;
       const error = currentUrl.searchParams.get('error');
       if (error === 'access_denied') throw new SsoRefusal('cancelled', 'The sign-in was cancelled.');
-      const { claims } = await clients.redeem(provider, currentUrl, { state, nonce: row.nonce, codeVerifier: row.codeVerifier });
+      const { claims } = await clients.redeem(provider, currentUrl, { state: pending.state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
+      if (pending.invitationCodeHash)
+        return { kind: 'invitation', provider, invitationCodeHash: pending.invitationCodeHash, account: await invitationAccount(provider, claims) };
+      // A guardian's identity, linked when they accepted an invitation, signs in whatever the schools chose for
+      // this provider: guardians are in no school's directory, and the schools' allow-lists are for their own people.
+      // Any other link (a link code, a first sign-in) goes through the schools' modes as before.
+      const guardian = await guardianSignIn(claims);
+      if (guardian) return { kind: 'signIn', userId: guardian, provider };
       const who = readClaims(provider, claims);
-      return { userId: await resolveUser(provider, who, row.linkCodeHash), provider };
+      return { kind: 'signIn', userId: await resolveUser(provider, who, pending.linkCodeHash), provider };
     },
+
+    /** Deletes unfinished sign-ins and expired link codes (the hourly maintenance). */
+    sweepExpired: (now?: Date) => sweepExpired(sdb, now),
 
     async endSessionUrl(providerId: string, postLogoutRedirectUri: string): Promise<{ url: string; label: string } | null> {
       const provider = clients.providerById(providerId);
@@ -302,8 +378,22 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
 
 export type SsoService = ReturnType<typeof ssoService>;
 
+/** A sign-in whose state checked out, before its code is redeemed. */
+export interface PendingLogin {
+  provider: SsoProviderConfig;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  linkCodeHash: string | null;
+  invitationCodeHash: string | null;
+}
+
+export type SsoOutcome =
+  | { kind: 'signIn'; userId: string; provider: SsoProviderConfig }
+  | { kind: 'invitation'; provider: SsoProviderConfig; invitationCodeHash: string; account: IdentityAccount };
+
 /** A username for an account made at first sign-in: the provider, a slug of the name, and random letters (unique). */
-function usernameFor(provider: SsoProviderConfig, who: SignInClaims): string {
+function usernameFor(provider: SsoProviderConfig, who: Pick<SignInClaims, 'displayName'>): string {
   const slug = who.displayName
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

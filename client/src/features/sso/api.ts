@@ -18,5 +18,5 @@ export const ssoApi = {
   logout: () => http.post('/api/sso/logout', undefined, ssoLogoutResponseSchema),
 };
 
-/** Where the browser goes to sign in through a provider (a full page load, not an API call). */
-export const ssoStartUrl = (providerId: string, linkCode?: string) => `/auth/sso/${enc(providerId)}/start${linkCode ? `?link=${enc(linkCode)}` : ''}`;
+/** Where the browser goes to sign in through a provider (a full page load, not an API call); codes are posted to it (SsoStartForm). */
+export const ssoStartUrl = (providerId: string) => `/auth/sso/${enc(providerId)}/start`;

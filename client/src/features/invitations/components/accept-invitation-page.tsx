@@ -1,12 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import type { OpenInvitationResponse } from '../../../../../shared/api/invitations.ts';
 import { FormError, RadioGroup, TextField } from '../../../components/form-fields.tsx';
 import { Loading } from '../../../components/status.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { authKeys, useMeQuery } from '../../auth/queries.ts';
+import { ssoErrorOf } from '../../sso/components/sso-sign-in.tsx';
+import { SsoStartForm } from '../../sso/components/sso-start-form.tsx';
+import { useSsoProvidersQuery } from '../../sso/queries.ts';
 import { invitationsApi } from '../api.ts';
 import { fragmentValue, invitationError, PublicLayout } from './public-layout.tsx';
 
@@ -20,10 +23,17 @@ export function AcceptInvitationPage() {
   const [code, setCode] = useState(() => fragmentValue('code'));
   const [opened, setOpened] = useState<OpenInvitationResponse | null>(null);
   const open = useMutation({ mutationFn: (c: string) => invitationsApi.open(c), onSuccess: setOpened });
+  // Why an acceptance through a provider was refused (the callback sends the browser back here).
+  const ssoError = ssoErrorOf(useLocation().search);
 
   if (me.isPending) return <Loading />;
   return (
     <PublicLayout heading={t('invitations.accept.heading')}>
+      {ssoError && !opened && (
+        <p className="notice notice--error" role="alert">
+          {t(`sso.errors.${ssoError}`)}
+        </p>
+      )}
       {!opened ? (
         <form
           className="form"
@@ -41,7 +51,10 @@ export function AcceptInvitationPage() {
           </button>
         </form>
       ) : (
-        <AcceptForm code={code.trim()} invitation={opened} signedInAs={me.data?.user.displayName ?? null} />
+        <>
+          <AcceptForm code={code.trim()} invitation={opened} signedInAs={me.data?.user.displayName ?? null} />
+          <ProviderAccept code={code.trim()} />
+        </>
       )}
       <p>
         <Link to="/sign-in">{t('invitations.backToSignIn')}</Link>
@@ -137,10 +150,36 @@ function AcceptForm({ code, invitation, signedInAs }: { code: string; invitation
           )}
         </>
       )}
-      {/* Seam for school sign-in (issue 11 §1): a guardian who signs in with Google or Microsoft accepts with "as signed in". */}
       <button type="submit" className="button button--primary button--wide" disabled={accept.isPending}>
         {t('invitations.accept.submit')}
       </button>
     </form>
+  );
+}
+
+/**
+ * Accepting with the guardian's own Google or Microsoft account (issue 11 §4): the provider's sign-in carries
+ * the invitation (posted, never in an address), and its return accepts it into the account that identity has.
+ */
+function ProviderAccept({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const providers = useSsoProvidersQuery().data?.providers ?? [];
+  if (providers.length === 0) return null;
+  return (
+    <section className="sso-sign-in" aria-labelledby="invitation-sso-heading">
+      <h2 id="invitation-sso-heading" className="sso-sign-in__heading">
+        {t('invitations.accept.providersHeading')}
+      </h2>
+      <p className="field__hint">{t('invitations.accept.providersHint')}</p>
+      <ul className="sso-sign-in__buttons">
+        {providers.map((p) => (
+          <li key={p.id}>
+            <SsoStartForm providerId={p.id} fields={{ invitation: code }}>
+              {t('invitations.accept.continueWith', { provider: p.label })}
+            </SsoStartForm>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { SSO_ERROR_CODES } from '../../../../../shared/api/sso.ts';
-import { ssoStartUrl } from '../api.ts';
 import { useSsoProvidersQuery } from '../queries.ts';
+import { SsoStartForm } from './sso-start-form.tsx';
 
 type SsoError = (typeof SSO_ERROR_CODES)[number];
 
 /** The refusal the provider callback sent the browser back with (`?sso_error=`), if it is one we know. */
-function ssoErrorOf(search: string): SsoError | null {
+export function ssoErrorOf(search: string): SsoError | null {
   const code = new URLSearchParams(search).get('sso_error');
   return code && (SSO_ERROR_CODES as readonly string[]).includes(code) ? (code as SsoError) : null;
 }
@@ -57,9 +57,9 @@ export function SsoSignIn() {
           <ul className="sso-sign-in__buttons">
             {list.map((p) => (
               <li key={p.id}>
-                <a className="button button--wide" href={ssoStartUrl(p.id, linkCode.trim() || undefined)}>
+                <SsoStartForm providerId={p.id} fields={{ link: linkCode.trim() }}>
                   {t('sso.signInWith', { provider: p.label })}
-                </a>
+                </SsoStartForm>
               </li>
             ))}
           </ul>
