@@ -25,6 +25,8 @@ export interface SchoolRoster {
 
 export interface SchoolRosterUser {
   sourcedId: string;
+  /** users.csv line, for the preview's reasons (imports previewed before it was kept have none). */
+  line?: number;
   role: RosterRole;
   displayName: string;
   username: string;
@@ -139,6 +141,7 @@ export function forSchool(r: ParsedRoster, schoolCode: string | null): SchoolRos
     }
     users.set(u.sourcedId, {
       sourcedId: u.sourcedId,
+      line: u.line,
       role,
       displayName: displayName.slice(0, 200),
       username: u.username,

@@ -38,7 +38,7 @@ export async function previewRoster(db: Db, filePath: string, school: { id: stri
   } finally {
     zip.close();
   }
-  const state = await loadState(rosterDb(db), school.id);
+  const state = await loadState(rosterDb(db), school.id, roster);
   const preview = previewOf(makePlan(roster, state, school.id), roster, state);
   return { roster, preview };
 }
