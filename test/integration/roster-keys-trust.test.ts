@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RosterImport } from '../../shared/api/rosters.ts';
 import { ssoDb } from '../../server/modules/sso/sso.repo.ts';
@@ -6,7 +7,10 @@ import { makeSchool, makeUser } from '../helpers/factories.ts';
 import { passThroughOp, startTestOp, type TestOp } from '../helpers/oidc-provider.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
-import { oneRosterFiles, zipOf, type RosterSpec } from '../fixtures/rosters/make-roster.ts';
+import { oneRosterFiles, sdsFiles, zipOf, type RosterSpec } from '../fixtures/rosters/make-roster.ts';
+import { buildZip } from '../fixtures/hostile/make-hostile.ts';
+import { rawUpload } from '../helpers/raw-upload.ts';
+import { ROSTER_MAX_UPLOAD_BYTES } from '../../server/modules/rosters/roster-csv.ts';
 
 /**
  * One school's roster must not decide who another school's pupil is. School B's admin controls B's roster:
@@ -230,5 +234,121 @@ describe("a roster import does not write a key another school's account holds", 
     expect(await signedInAs(acct('imported-a'))).toBe(genuine!.userId);
     expect(await signedInAs(acct('imported-nameless'))).toBe(genuine!.userId);
     expect(await sessionsOf(mallory.id)).toBe(0);
+  });
+});
+
+describe("a roster that is not this school's never deactivates the school", () => {
+  const MiB = 1024 * 1024;
+
+  /** A school with a roster applied (a pupil and a teacher), its admin, and a way to read who is active. */
+  async function rosteredSchool() {
+    const code = `6${randomBytes(3).toString('hex')}`;
+    const school = await makeSchool(app.database.db);
+    await app.database.db.updateTable('schools').set({ code }).where('id', '=', school.id).execute();
+    const admin = await app.as((await makeUser(app.database.db, { role: 'admin', schoolId: school.id })).username);
+    const s = spec(code, { id: `p-${code}`, given: 'Pia', family: `Pysyvä${code}`, learnerId: `1.2.246.562.24.${code}9` }, 'Tuula');
+    const upload = async (files: Record<string, string | Buffer>) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(zipOf(files))]), 'roster.zip');
+      return admin.request<RosterImport & { error?: { code: string; reason?: string; message: string } }>(
+        'POST',
+        `/api/schools/${school.id}/roster-imports`,
+        form,
+      );
+    };
+    const first = await upload(oneRosterFiles(s));
+    expect(first.status).toBe(201);
+    expect((await admin.post(`/api/roster-imports/${first.body.id}/apply`)).status).toBe(202);
+    await app.polku.maintenance.rosterJobs();
+    const active = async () =>
+      (
+        await app.database.db
+          .selectFrom('users')
+          .innerJoin('schoolRoles', 'schoolRoles.userId', 'users.id')
+          .select(['users.displayName', 'users.active'])
+          .where('schoolRoles.schoolId', '=', school.id)
+          .where('schoolRoles.role', '!=', 'admin')
+          .orderBy('users.displayName')
+          .execute()
+      ).map((u) => `${u.displayName}:${u.active}`);
+    expect(await active()).toEqual([`Pia Pysyvä${code}:true`, `Tuula Opettaja${code}:true`]);
+    return { code, spec: s, upload, active, admin, schoolId: school.id };
+  }
+
+  it('hole: a roster whose users.csv lists nobody is refused, not read as "everyone left"', async () => {
+    const school = await rosteredSchool();
+    // SDS (roles in roles.csv): an export whose users.csv came out empty.
+    const files = sdsFiles(school.spec);
+    files['users.csv'] = String(files['users.csv']).split('\r\n')[0] + '\r\n';
+    const res = await school.upload(files);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'import_rejected', reason: 'no_users', message: expect.stringContaining('nobody is deactivated') });
+    expect(await school.active()).toEqual([`Pia Pysyvä${school.code}:true`, `Tuula Opettaja${school.code}:true`]);
+  });
+
+  it("hole: a roster whose only school is another school's (orgs.csv) is refused", async () => {
+    const school = await rosteredSchool();
+    const other = `5${randomBytes(3).toString('hex')}`;
+    const res = await school.upload(
+      oneRosterFiles(spec(other, { id: `p-${other}`, given: 'Olli', family: `Outo${other}`, learnerId: `1.2.246.562.24.${other}9` }, 'Ulla')),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'import_rejected', reason: 'no_school', message: expect.stringContaining(school.code) });
+    expect(await school.active()).toEqual([`Pia Pysyvä${school.code}:true`, `Tuula Opettaja${school.code}:true`]);
+  });
+
+  it('hole: a roster of this school that names none of its rostered people (new ids) is refused, not a mass deactivation', async () => {
+    const school = await rosteredSchool();
+    const stranger = spec(school.code, { id: `new-p-${school.code}`, given: 'Uusi', family: `Oppilas${school.code}`, learnerId: '' }, 'Uusi');
+    stranger.teachers = stranger.teachers.map((t) => ({ ...t, id: `new-${t.id}` }));
+    const res = await school.upload(oneRosterFiles(stranger));
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'import_rejected', reason: 'no_known_users', message: expect.stringContaining('deactivate all of them') });
+    expect(await school.active()).toEqual([`Pia Pysyvä${school.code}:true`, `Tuula Opettaja${school.code}:true`]);
+    // A roster that still knows one of them is next year's roster: the other leaves, as always.
+    const nextYear = spec(
+      school.code,
+      { id: `p-${school.code}`, given: 'Pia', family: `Pysyvä${school.code}`, learnerId: `1.2.246.562.24.${school.code}9` },
+      'Uusi',
+    );
+    nextYear.teachers = nextYear.teachers.map((t) => ({ ...t, id: `new-${t.id}` }));
+    const ok = await school.upload(oneRosterFiles(nextYear));
+    expect(ok.status).toBe(201);
+    expect(ok.body.preview.counts.users).toMatchObject({ create: 1, deactivate: 1 });
+  });
+
+  it('bounds a roster upload at 200 MiB: 413 before the body is read', async () => {
+    const school = await rosteredSchool();
+    const res = await rawUpload(app.url, {
+      path: `/api/schools/${school.schoolId}/roster-imports`,
+      cookie: school.admin.cookieHeader,
+      fileField: 'file',
+      fileName: 'roster.zip',
+      fileBytes: 250 * MiB,
+      sendBytes: 64 * 1024,
+    });
+    expect(res.status).toBe(413);
+    expect(await readdir(app.config.media.tmpDir).catch(() => [])).toEqual([]);
+    expect(ROSTER_MAX_UPLOAD_BYTES).toBe(200 * MiB);
+  });
+
+  it('bounds what a roster ZIP may unpack: too many entries, or entries claiming more than the limit (a bomb), are refused', async () => {
+    const school = await rosteredSchool();
+    const entries = Object.entries(oneRosterFiles(school.spec)).map(([name, data]) => ({ name, data: typeof data === 'string' ? Buffer.from(data) : data }));
+    const send = async (extra: Parameters<typeof buildZip>[0]) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(buildZip([...entries, ...extra]))]), 'roster.zip');
+      return school.admin.request<{ error?: { reason?: string } }>('POST', `/api/schools/${school.schoolId}/roster-imports`, form);
+    };
+    // 300 small files beside the roster's own: no roster has them.
+    const many = await send(Array.from({ length: 300 }, (_v, i) => ({ name: `notes/n${i}.txt`, data: Buffer.from('x') })));
+    expect(many.status).toBe(422);
+    expect(many.body.error?.reason).toBe('archive');
+    // Two entries that claim 600 MiB each (their bytes are never inflated: the headers are enough to refuse).
+    const claim = (n: number) => ({ name: `extra${n}.bin`, rawCompressed: randomBytes(6.5 * MiB), declaredSize: 600 * MiB });
+    const bomb = await send([claim(1), claim(2)]);
+    expect(bomb.status).toBe(422);
+    expect(bomb.body.error?.reason).toBe('archive');
+    expect(await school.active()).toEqual([`Pia Pysyvä${school.code}:true`, `Tuula Opettaja${school.code}:true`]);
   });
 });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { RosterCounts, RosterProgress } from '../../../shared/api/rosters.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { countsOf, loadState, makePlan, usableKeys } from './roster-plan.ts';
+import { countsOf, loadState, makePlan, refuseStrangers, usableKeys } from './roster-plan.ts';
 import type { SchoolRoster, SchoolRosterUser } from './roster-school.ts';
 import { chunks, rosterDb, type RosterDb } from './rosters.repo.ts';
 
@@ -76,6 +76,7 @@ export async function applyRoster(options: {
     const db = rosterDb(trx);
     const state = await loadState(db, schoolId, roster);
     const plan = makePlan(roster, state, schoolId);
+    refuseStrangers(plan, state, roster);
     const counts = countsOf(plan, roster);
     const total = plan.createUsers.length + plan.updateUsers.length + plan.deactivate.length + plan.createMemberships.length + plan.createLinks.length + 1;
     let done = 0;

@@ -1,5 +1,6 @@
 import { rosterMessage, type RosterCounts, type RosterPreview, type RosterProblem, type RosterRole } from '../../../shared/api/rosters.ts';
 import { chunks, type RosterDb, type RosterKeyKind } from './rosters.repo.ts';
+import { RosterRejected } from './roster-csv.ts';
 import type { SchoolRoster, SchoolRosterUser } from './roster-school.ts';
 
 /** Lists in a preview hold at most this many rows each (the counts are complete). */
@@ -289,6 +290,16 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     if (!wantedLinks.has(key) && stillRostered.has(guardianId) && stillRostered.has(pupilId)) plan.removeLinks.push({ guardianId, pupilId });
   }
   return plan;
+}
+
+/**
+ * Refuses a roster that knows none of the people earlier rosters brought to the school while it would
+ * deactivate some: another school's export, or a new source system's ids. Applied, it would shut everyone out.
+ */
+export function refuseStrangers(plan: RosterPlan, state: RosterState, roster: SchoolRoster): void {
+  if (plan.deactivate.length === 0 || roster.users.some((u) => state.bySourcedId.has(u.sourcedId))) return;
+  const existing = [...new Set(state.bySourcedId.values())].filter((id) => state.users.get(id)?.active).length;
+  throw new RosterRejected('no_known_users', { count: roster.users.length, existing });
 }
 
 export function countsOf(plan: RosterPlan, roster: SchoolRoster): RosterCounts {
