@@ -237,6 +237,47 @@ describe("a roster import does not write a key another school's account holds", 
   });
 });
 
+describe('roster keys follow the roster', () => {
+  it("a changed learner id replaces the old one (the user's other keys and other users' stay); the same roster again changes nothing", async () => {
+    const code = `4${randomBytes(3).toString('hex')}`;
+    const school = await makeSchool(app.database.db);
+    await app.database.db.updateTable('schools').set({ code }).where('id', '=', school.id).execute();
+    const admin = await app.as((await makeUser(app.database.db, { role: 'admin', schoolId: school.id })).username);
+    const roster = (learnerId: string) => {
+      const s = spec(code, { id: `p-${code}`, given: 'Kim', family: `Key${code}`, learnerId }, 'Kaija');
+      s.pupils.push({ id: `p2-${code}`, given: 'Kai', family: `Kept${code}`, learnerId: `1.2.246.562.24.${code}7`, classes: [`c-${code}`] });
+      return oneRosterFiles(s);
+    };
+    const keys = async () =>
+      (
+        await ssoDb(app.database.db)
+          .selectFrom('rosterKeys')
+          .innerJoin('users', 'users.id', 'rosterKeys.userId')
+          .select(['users.displayName', 'rosterKeys.kind', 'rosterKeys.value'])
+          .where('rosterKeys.schoolId', '=', school.id)
+          .where('rosterKeys.kind', '=', 'learner_id')
+          .orderBy('users.displayName')
+          .execute()
+      ).map((k) => `${k.displayName}:${k.value}`);
+    const importAndApply = async (files: Record<string, string | Buffer>) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(zipOf(files))]), 'roster.zip');
+      const res = await admin.request<RosterImport>('POST', `/api/schools/${school.id}/roster-imports`, form);
+      expect(res.status).toBe(201);
+      expect((await admin.post(`/api/roster-imports/${res.body.id}/apply`)).status).toBe(202);
+      await app.polku.maintenance.rosterJobs();
+      return res.body.preview;
+    };
+    await importAndApply(roster(`1.2.246.562.24.${code}1`));
+    expect(await keys()).toEqual([`Kai Kept${code}:1.2.246.562.24.${code}7`, `Kim Key${code}:1.2.246.562.24.${code}1`]);
+    await importAndApply(roster(`1.2.246.562.24.${code}2`));
+    expect(await keys()).toEqual([`Kai Kept${code}:1.2.246.562.24.${code}7`, `Kim Key${code}:1.2.246.562.24.${code}2`]);
+    const again = await importAndApply(roster(`1.2.246.562.24.${code}2`));
+    expect(again.counts.users).toEqual({ create: 0, update: 0, deactivate: 0, unchanged: 3 });
+    expect(await keys()).toEqual([`Kai Kept${code}:1.2.246.562.24.${code}7`, `Kim Key${code}:1.2.246.562.24.${code}2`]);
+  });
+});
+
 describe("a roster that is not this school's never deactivates the school", () => {
   const MiB = 1024 * 1024;
 
