@@ -5,7 +5,7 @@ import type { RosterPreview } from '../../shared/api/rosters.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { applyRoster } from '../modules/rosters/roster-apply.ts';
-import { DEFAULT_ROSTER_LIMITS, RosterRejected } from '../modules/rosters/roster-csv.ts';
+import { RosterRejected, rosterLimits } from '../modules/rosters/roster-csv.ts';
 import { previewRoster } from '../modules/rosters/rosters.service.ts';
 
 interface CliParts<R extends { config: Config; database: DatabaseHandle }> {
@@ -62,7 +62,7 @@ export async function rosterCommand<R extends { config: Config; database: Databa
     const db = r.database.db;
     const school = await db.selectFrom('schools').select(['id', 'code', 'name']).where('code', '=', values.school).executeTakeFirst();
     if (!school) throw new cli.CliError(`No school has the code "${values.school}".`);
-    const limits = { ...DEFAULT_ROSTER_LIMITS, zip: { ...DEFAULT_ROSTER_LIMITS.zip, maxArchiveBytes: r.config.portability.importMaxBytes } };
+    const limits = rosterLimits(r.config.portability.importMaxBytes);
     let result;
     try {
       result = await previewRoster(db, filePath, school, limits);

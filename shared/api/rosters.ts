@@ -28,6 +28,9 @@ export const ROSTER_MESSAGES = {
   bad_csv: '{file} line {line}: the CSV cannot be read ({detail}).',
   duplicate_id: '{file} line {line}: the id "{id}" appears twice (also on line {first}). Each row needs its own id.',
   no_school: 'The roster has no school with the code {code} (orgs.csv: schools {schools}).',
+  no_users: 'The roster lists nobody at {school}. Nothing is imported and nobody is deactivated: check that the export is of the right school.',
+  no_known_users:
+    'None of the {count} people in this roster is among the {existing} people earlier rosters brought to this school: applying it would deactivate all of them. Nothing is imported: check that the export is of the right school and from the same student information system.',
   // One row (it is left out, the rest is imported)
   role_not_imported: 'The role "{role}" is not imported: only pupils, teachers and guardians are. Admins are appointed in Polku.',
   missing_name: 'The user has no name.',
@@ -38,6 +41,12 @@ export const ROSTER_MESSAGES = {
   guardian_of_non_pupil: 'A guardian link needs a pupil and a guardian; "{id}" is not a pupil here.',
   duplicate_class_name: 'Another class of this roster is called "{name}" ({year}): rename one of them.',
   bad_birth_date: 'The birth date "{value}" is not a date (YYYY-MM-DD); it is left out.',
+  learner_id_taken:
+    'The learner id "{value}" already belongs to an account at another school, so it is not saved for this user: school sign-in will not find them by it. Give them a link code, or ask the other school to check its roster.',
+  username_taken:
+    'The user name "{value}" already belongs to an account at another school, so it is not saved for this user: school sign-in will not find them by it. Give them a link code, or ask the other school to check its roster.',
+  email_taken:
+    'The e-mail address "{value}" already belongs to an account at another school, so it is not saved for this user: school sign-in will not find them by it. Give them a link code, or ask the other school to check its roster.',
 } as const;
 export type RosterMessageCode = keyof typeof ROSTER_MESSAGES;
 export type RosterMessageParams = Record<string, string | number>;

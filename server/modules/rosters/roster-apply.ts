@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { RosterCounts, RosterProgress } from '../../../shared/api/rosters.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { countsOf, loadState, makePlan } from './roster-plan.ts';
+import { countsOf, loadState, makePlan, refuseStrangers, usableKeys } from './roster-plan.ts';
 import type { SchoolRoster, SchoolRosterUser } from './roster-school.ts';
 import { chunks, rosterDb, type RosterDb } from './rosters.repo.ts';
 
@@ -50,14 +50,6 @@ async function allocateUsernames(db: RosterDb, users: SchoolRosterUser[]): Promi
   return out;
 }
 
-function keysOf(u: SchoolRosterUser): Array<{ kind: 'sourced_id' | 'learner_id' | 'username' | 'email'; value: string }> {
-  const keys: Array<{ kind: 'sourced_id' | 'learner_id' | 'username' | 'email'; value: string }> = [{ kind: 'sourced_id', value: u.sourcedId }];
-  if (u.learnerId) keys.push({ kind: 'learner_id', value: u.learnerId });
-  if (u.username) keys.push({ kind: 'username', value: u.username.toLowerCase() });
-  if (u.email) keys.push({ kind: 'email', value: u.email.toLowerCase() });
-  return keys.filter((k) => k.value.length > 0 && k.value.length <= 255);
-}
-
 export interface RosterApplyResult {
   counts: RosterCounts;
   /** Accounts deactivated: their sessions are ended after the commit. */
@@ -82,8 +74,9 @@ export async function applyRoster(options: {
   const { schoolId, roster } = options;
   return options.db.transaction().execute(async (trx) => {
     const db = rosterDb(trx);
-    const state = await loadState(db, schoolId);
+    const state = await loadState(db, schoolId, roster);
     const plan = makePlan(roster, state, schoolId);
+    refuseStrangers(plan, state, roster);
     const counts = countsOf(plan, roster);
     const total = plan.createUsers.length + plan.updateUsers.length + plan.deactivate.length + plan.createMemberships.length + plan.createLinks.length + 1;
     let done = 0;
@@ -124,7 +117,7 @@ export async function applyRoster(options: {
         .execute();
       await db
         .insertInto('rosterKeys')
-        .values(batch.flatMap((u, j) => keysOf(u).map((k) => ({ schoolId, userId: ids[j]!, ...k }))))
+        .values(batch.flatMap((u, j) => usableKeys(u, plan).map((k) => ({ schoolId, userId: ids[j]!, ...k }))))
         .onConflict((oc) => oc.doNothing())
         .execute();
       step('users', batch.length);
@@ -149,15 +142,15 @@ export async function applyRoster(options: {
     const keyRows = roster.users.flatMap((u) => {
       const id = state.bySourcedId.get(u.sourcedId);
       return id && !created.has(id) && !plan.held.has(id)
-        ? keysOf(u)
+        ? usableKeys(u, plan)
             .filter((k) => k.kind !== 'sourced_id' && state.keys.get(id)?.get(k.kind) !== k.value)
             .map((k) => ({ schoolId, userId: id, ...k }))
         : [];
     });
     for (const part of chunks(keyRows, BATCH)) {
-      for (const k of part) {
-        await db.deleteFrom('rosterKeys').where('schoolId', '=', schoolId).where('userId', '=', k.userId).where('kind', '=', k.kind).execute();
-      }
+      // The user's old key of each kind goes first, in one statement for the batch.
+      await sql`delete from roster_keys k using unnest(${part.map((r) => r.userId)}::uuid[], ${part.map((r) => r.kind)}::text[]) as d(user_id, kind)
+        where k.school_id = ${schoolId} and k.user_id = d.user_id and k.kind = d.kind`.execute(db);
       await db
         .insertInto('rosterKeys')
         .values(part)
@@ -211,8 +204,9 @@ export async function applyRoster(options: {
           .execute();
       step('memberships', part.length);
     }
-    for (const m of plan.removeMemberships) {
-      await db.deleteFrom('memberships').where('groupId', '=', m.groupId).where('userId', '=', m.userId).execute();
+    for (const part of chunks(plan.removeMemberships, BATCH)) {
+      await sql`delete from memberships m using unnest(${part.map((r) => r.groupId)}::uuid[], ${part.map((r) => r.userId)}::uuid[]) as d(group_id, user_id)
+        where m.group_id = d.group_id and m.user_id = d.user_id`.execute(db);
     }
 
     for (const part of chunks(plan.createLinks, BATCH)) {
@@ -229,8 +223,9 @@ export async function applyRoster(options: {
           .execute();
       step('guardianLinks', part.length);
     }
-    for (const l of plan.removeLinks) {
-      await db.deleteFrom('guardianLinks').where('guardianId', '=', l.guardianId).where('pupilId', '=', l.pupilId).execute();
+    for (const part of chunks(plan.removeLinks, BATCH)) {
+      await sql`delete from guardian_links l using unnest(${part.map((r) => r.guardianId)}::uuid[], ${part.map((r) => r.pupilId)}::uuid[]) as d(guardian_id, pupil_id)
+        where l.guardian_id = d.guardian_id and l.pupil_id = d.pupil_id`.execute(db);
     }
 
     await recordAudit(trx, {

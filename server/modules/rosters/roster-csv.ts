@@ -15,12 +15,30 @@ export interface RosterLimits {
   maxRows: number;
 }
 
-/** The portfolio import's archive limits; a roster of one school fits easily within the CSV limits. */
+/**
+ * The largest roster upload. A roster is CSV text in a ZIP: 20,000 users with their classes and guardians
+ * are a few MB compressed, so 200 MiB leaves room for a district's file without letting an upload fill the disk
+ * (the portfolio import's limit, meant for media, is gigabytes).
+ */
+export const ROSTER_MAX_UPLOAD_BYTES = 200 * MiB;
+
+/** CSV archive limits: a roster has about ten files, each read whole within maxCsvBytes. */
 export const DEFAULT_ROSTER_LIMITS: RosterLimits = Object.freeze({
-  zip: { ...DEFAULT_IMPORT_LIMITS },
+  zip: Object.freeze({
+    maxArchiveBytes: ROSTER_MAX_UPLOAD_BYTES,
+    maxEntries: 200,
+    maxTotalUncompressedBytes: 1024 * MiB,
+    maxCompressionRatio: DEFAULT_IMPORT_LIMITS.maxCompressionRatio,
+  }),
   maxCsvBytes: 64 * MiB,
   maxRows: 50_000,
 });
+
+/** The roster limits of a deployment: its import limit (IMPORT_MAX_MB) lowers the roster's upload limit too, never raises it. */
+export function rosterLimits(importMaxBytes: number): RosterLimits {
+  const maxArchiveBytes = Math.min(importMaxBytes, ROSTER_MAX_UPLOAD_BYTES);
+  return { ...DEFAULT_ROSTER_LIMITS, zip: { ...DEFAULT_ROSTER_LIMITS.zip, maxArchiveBytes } };
+}
 
 /** The roster refused as a whole: nothing is written. The code and params word it in any language. */
 export class RosterRejected extends Error {

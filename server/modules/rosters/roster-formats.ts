@@ -127,7 +127,8 @@ async function readOneRoster(zip: RosterZip): Promise<ParsedRoster> {
     for (const agent of list(row.agentsourcedids)) r.relations.push({ a: row.sourcedid, b: agent, file: 'users.csv', line });
     if (row.birthdate) r.birthDates.set(row.sourcedid, { value: row.birthdate, file: 'users.csv', line });
   });
-  if (!inlineRoles) {
+  // No users at all: there are no roles to look up, and the school's check says what is wrong (no_users).
+  if (!inlineRoles && r.users.length > 0) {
     await zip.rows('roles.csv', ['userSourcedId', 'role', 'orgSourcedId'], (row) => {
       if (row.usersourcedid && ACTIVE(row)) addRole(r, row.usersourcedid, row.role ?? '', row.orgsourcedid ?? '');
     });

@@ -1,5 +1,6 @@
-import type { RosterCounts, RosterPreview, RosterRole } from '../../../shared/api/rosters.ts';
-import { chunks, type RosterDb } from './rosters.repo.ts';
+import { rosterMessage, type RosterCounts, type RosterPreview, type RosterProblem, type RosterRole } from '../../../shared/api/rosters.ts';
+import { chunks, type RosterDb, type RosterKeyKind } from './rosters.repo.ts';
+import { RosterRejected } from './roster-csv.ts';
 import type { SchoolRoster, SchoolRosterUser } from './roster-school.ts';
 
 /** Lists in a preview hold at most this many rows each (the counts are complete). */
@@ -27,11 +28,24 @@ export interface RosterState {
   memberships: Set<string>;
   /** Links between users rostered at this school: `${guardianId}:${pupilId}`. */
   links: Set<string>;
+  /** The roster's learner ids, user names and e-mails that accounts at OTHER schools hold: `keyId(kind, value)` → their user ids. */
+  keysElsewhere: Map<string, Set<string>>;
 }
+
+/** The sign-in keys a roster row gives its account at the school (its stable id first). */
+export function keysOf(u: SchoolRosterUser): Array<{ kind: RosterKeyKind; value: string }> {
+  const keys: Array<{ kind: RosterKeyKind; value: string }> = [{ kind: 'sourced_id', value: u.sourcedId }];
+  if (u.learnerId) keys.push({ kind: 'learner_id', value: u.learnerId });
+  if (u.username) keys.push({ kind: 'username', value: u.username.toLowerCase() });
+  if (u.email) keys.push({ kind: 'email', value: u.email.toLowerCase() });
+  return keys.filter((k) => k.value.length > 0 && k.value.length <= 255);
+}
+
+const keyId = (kind: string, value: string) => `${kind}\u0000${value}`;
 
 const dateString = (v: unknown): string | null => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.slice(0, 10) : null);
 
-export async function loadState(db: RosterDb, schoolId: string): Promise<RosterState> {
+export async function loadState(db: RosterDb, schoolId: string, roster: SchoolRoster): Promise<RosterState> {
   const keyRows = await db.selectFrom('rosterKeys').select(['kind', 'value', 'userId']).where('schoolId', '=', schoolId).execute();
   const bySourcedId = new Map<string, string>();
   const keys = new Map<string, Map<string, string>>();
@@ -76,7 +90,31 @@ export async function loadState(db: RosterDb, schoolId: string): Promise<RosterS
     groups,
     memberships,
     links,
+    keysElsewhere: await keysElsewhere(db, schoolId, roster),
   };
+}
+
+/**
+ * Which of the roster's learner ids, user names and e-mails other schools' accounts hold already. Stable
+ * ids (sourced_id) are each source system's own and may repeat between schools' systems; they are not checked.
+ */
+async function keysElsewhere(db: RosterDb, schoolId: string, roster: SchoolRoster): Promise<Map<string, Set<string>>> {
+  const byKind = new Map<RosterKeyKind, Set<string>>();
+  for (const u of roster.users) for (const k of keysOf(u)) if (k.kind !== 'sourced_id') byKind.set(k.kind, (byKind.get(k.kind) ?? new Set()).add(k.value));
+  const out = new Map<string, Set<string>>();
+  for (const [kind, values] of byKind) {
+    for (const part of chunks([...values])) {
+      const rows = await db
+        .selectFrom('rosterKeys')
+        .select(['value', 'userId'])
+        .where('kind', '=', kind)
+        .where('value', 'in', part)
+        .where('schoolId', '<>', schoolId)
+        .execute();
+      for (const r of rows) out.set(keyId(kind, r.value), (out.get(keyId(kind, r.value)) ?? new Set()).add(r.userId));
+    }
+  }
+  return out;
 }
 
 export interface UserUpdate {
@@ -107,6 +145,21 @@ export interface RosterPlan {
    * sign-in keys: those decide password resets and school sign-in for every school that holds them.
    */
   held: Set<string>;
+  /**
+   * Keys not written, as `keyId(kind, value)` per roster sourcedId: another school's account holds the value.
+   * Written, it would let this school's account take over that person's school sign-in (or make it ambiguous).
+   */
+  refusedKeys: Map<string, Set<string>>;
+  /** The rows behind refusedKeys, worded for the preview. */
+  keyProblems: RosterProblem[];
+}
+
+const TAKEN = { learner_id: 'learner_id_taken', username: 'username_taken', email: 'email_taken' } as const;
+
+/** The keys of a roster row that apply may write (those another school's account holds are left out). */
+export function usableKeys(u: SchoolRosterUser, plan: Pick<RosterPlan, 'refusedKeys'>): Array<{ kind: RosterKeyKind; value: string }> {
+  const refused = plan.refusedKeys.get(u.sourcedId);
+  return refused ? keysOf(u).filter((k) => !refused.has(keyId(k.kind, k.value))) : keysOf(u);
 }
 
 /** Pupils' e-mail addresses are never kept (no pupil under 13 needs one in Polku). */
@@ -126,6 +179,19 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     createLinks: [],
     removeLinks: [],
     held: new Set(),
+    refusedKeys: new Map(),
+    keyProblems: [],
+  };
+  const refuseForeignKeys = (u: SchoolRosterUser, id: string | undefined) => {
+    for (const k of keysOf(u)) {
+      if (k.kind === 'sourced_id') continue;
+      const holders = state.keysElsewhere.get(keyId(k.kind, k.value));
+      if (!holders || [...holders].every((h) => h === id)) continue;
+      plan.refusedKeys.set(u.sourcedId, (plan.refusedKeys.get(u.sourcedId) ?? new Set()).add(keyId(k.kind, k.value)));
+      const code = TAKEN[k.kind];
+      const params = { value: k.value.slice(0, 100) };
+      plan.keyProblems.push({ file: 'users.csv', line: u.line ?? 0, code, params, message: rosterMessage(code, params) });
+    }
   };
   const heldHere = (id: string) => [...(state.roles.get(id) ?? [])].some((r) => !r.startsWith(`${schoolId}:`) || r.endsWith(':admin'));
   const inRoster = new Set<string>();
@@ -134,6 +200,7 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     const id = state.bySourcedId.get(u.sourcedId);
     const existing = id ? state.users.get(id) : undefined;
     if (!id || !existing) {
+      refuseForeignKeys(u, undefined);
       plan.createUsers.push(u);
       continue;
     }
@@ -142,6 +209,7 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
       plan.unchangedUsers++;
       continue;
     }
+    refuseForeignKeys(u, id);
     const set: UserUpdate['set'] = {};
     const changes: string[] = [];
     if (existing.displayName !== u.displayName) {
@@ -224,13 +292,23 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
   return plan;
 }
 
+/**
+ * Refuses a roster that knows none of the people earlier rosters brought to the school while it would
+ * deactivate some: another school's export, or a new source system's ids. Applied, it would shut everyone out.
+ */
+export function refuseStrangers(plan: RosterPlan, state: RosterState, roster: SchoolRoster): void {
+  if (plan.deactivate.length === 0 || roster.users.some((u) => state.bySourcedId.has(u.sourcedId))) return;
+  const existing = [...new Set(state.bySourcedId.values())].filter((id) => state.users.get(id)?.active).length;
+  throw new RosterRejected('no_known_users', { count: roster.users.length, existing });
+}
+
 export function countsOf(plan: RosterPlan, roster: SchoolRoster): RosterCounts {
   return {
     users: { create: plan.createUsers.length, update: plan.updateUsers.length, deactivate: plan.deactivate.length, unchanged: plan.unchangedUsers },
     groups: { create: plan.createGroups.length, update: plan.updateGroups.length, unchanged: plan.unchangedGroups },
     memberships: { create: plan.createMemberships.length, remove: plan.removeMemberships.length },
     guardianLinks: { create: plan.createLinks.length, remove: plan.removeLinks.length },
-    unusable: roster.problems.length,
+    unusable: roster.problems.length + plan.keyProblems.length,
     otherSchools: roster.otherSchools,
   };
 }
@@ -286,7 +364,7 @@ export function previewOf(plan: RosterPlan, roster: SchoolRoster, state: RosterS
       ...plan.createLinks.map(([g, p]) => ({ action: 'create' as const, guardian: nameOfSourced.get(g) ?? g, pupil: nameOfSourced.get(p) ?? p })),
       ...plan.removeLinks.map((l) => ({ action: 'remove' as const, guardian: nameOfUser(l.guardianId), pupil: nameOfUser(l.pupilId) })),
     ]),
-    unusable: take(roster.problems),
+    unusable: take([...roster.problems, ...plan.keyProblems]),
     listLimit: LIST_LIMIT,
   };
 }

@@ -25,6 +25,8 @@ export interface SchoolRoster {
 
 export interface SchoolRosterUser {
   sourcedId: string;
+  /** users.csv line, for the preview's reasons (imports previewed before it was kept have none). */
+  line?: number;
   role: RosterRole;
   displayName: string;
   username: string;
@@ -71,7 +73,10 @@ export function forSchool(r: ParsedRoster, schoolCode: string | null): SchoolRos
   const org =
     (schoolCode ? candidates.find((o) => o.identifier === schoolCode || o.sourcedId === schoolCode) : undefined) ??
     (candidates.length === 1 ? candidates[0] : undefined);
-  if (!org)
+  // The roster's only school stands in for a school it does not name, but not for one whose code it states
+  // otherwise: another school's export would deactivate every user of this one.
+  const namesAnother = org !== undefined && schoolCode !== null && org.identifier !== '' && org.identifier !== schoolCode && org.sourcedId !== schoolCode;
+  if (!org || namesAnother)
     throw new RosterRejected('no_school', {
       code: schoolCode ?? '—',
       schools: candidates.map((o) => `${o.name} (${o.identifier || o.sourcedId})`).join(', ') || '—',
@@ -139,6 +144,7 @@ export function forSchool(r: ParsedRoster, schoolCode: string | null): SchoolRos
     }
     users.set(u.sourcedId, {
       sourcedId: u.sourcedId,
+      line: u.line,
       role,
       displayName: displayName.slice(0, 200),
       username: u.username,
@@ -147,6 +153,9 @@ export function forSchool(r: ParsedRoster, schoolCode: string | null): SchoolRos
       birthDate: role === 'pupil' ? birthDate : null,
     });
   }
+
+  // Nobody at this school: an empty or wrong export, which applied would deactivate everyone it does not list.
+  if (users.size === 0) throw new RosterRejected('no_users', { school: org.name || org.identifier || org.sourcedId });
 
   const classes: SchoolRoster['classes'] = [];
   const classIds = new Set<string>();

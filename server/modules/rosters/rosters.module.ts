@@ -3,11 +3,11 @@ import type { SessionEndReason } from '../../../shared/realtime.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
-import { DEFAULT_ROSTER_LIMITS } from './roster-csv.ts';
+import { rosterLimits } from './roster-csv.ts';
 import { rosterRoutes, rosterUpload } from './rosters.routes.ts';
 import { rostersService } from './rosters.service.ts';
 
-/** Roster import (issue 11 §2): the service and its routes; the upload limit is the portfolio import's. */
+/** Roster import (issue 11 §2): the service and its routes; uploads are bounded by the roster's own limit (roster-csv.ts). */
 export function rostersModule(options: {
   db: Db;
   notifier: Notifier;
@@ -16,8 +16,8 @@ export function rostersModule(options: {
   endUserSessions(userId: string, reason: SessionEndReason): Promise<void>;
 }) {
   const { config } = options;
-  const limits = { ...DEFAULT_ROSTER_LIMITS, zip: { ...DEFAULT_ROSTER_LIMITS.zip, maxArchiveBytes: config.portability.importMaxBytes } };
+  const limits = rosterLimits(config.portability.importMaxBytes);
   const service = rostersService({ ...options, limits, retentionMs: config.portability.retentionMs });
-  const upload = rosterUpload({ tmpDir: config.media.tmpDir, maxFileBytes: config.portability.importMaxBytes, maxFiles: 1, fieldName: 'file' }, service);
+  const upload = rosterUpload({ tmpDir: config.media.tmpDir, maxFileBytes: limits.zip.maxArchiveBytes, maxFiles: 1, fieldName: 'file' }, service);
   return { service, routes: rosterRoutes({ rosters: service, upload }) };
 }

@@ -3,10 +3,12 @@ import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 
 /** Tables and columns of migrations 0026 (roster_keys) and 0030 that this module reads and writes. */
+export type RosterKeyKind = 'sourced_id' | 'learner_id' | 'username' | 'email';
+
 export type RosterTables = {
   rosterKeys: {
     schoolId: string;
-    kind: 'sourced_id' | 'learner_id' | 'username' | 'email';
+    kind: RosterKeyKind;
     value: string;
     userId: string;
     createdAt: Generated<Date>;

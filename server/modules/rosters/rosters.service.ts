@@ -11,7 +11,7 @@ import type { Notifier } from '../../realtime/notifier.ts';
 import { applyRoster } from './roster-apply.ts';
 import { RosterRejected, RosterZip, type RosterLimits } from './roster-csv.ts';
 import { readRoster } from './roster-formats.ts';
-import { loadState, makePlan, previewOf } from './roster-plan.ts';
+import { loadState, makePlan, previewOf, refuseStrangers } from './roster-plan.ts';
 import { forSchool, type SchoolRoster } from './roster-school.ts';
 import { rosterDb, type RosterTables } from './rosters.repo.ts';
 
@@ -38,8 +38,10 @@ export async function previewRoster(db: Db, filePath: string, school: { id: stri
   } finally {
     zip.close();
   }
-  const state = await loadState(rosterDb(db), school.id);
-  const preview = previewOf(makePlan(roster, state, school.id), roster, state);
+  const state = await loadState(rosterDb(db), school.id, roster);
+  const plan = makePlan(roster, state, school.id);
+  refuseStrangers(plan, state, roster);
+  const preview = previewOf(plan, roster, state);
   return { roster, preview };
 }
 
@@ -229,10 +231,13 @@ export function rostersService(deps: RostersDeps) {
     } catch (err) {
       await writing;
       const aborted = controller.signal.aborted;
-      if (!aborted) deps.logger.error({ err, rosterImportId: row.id }, 'roster import failed');
+      if (!aborted && !(err instanceof RosterRejected)) deps.logger.error({ err, rosterImportId: row.id }, 'roster import failed');
       const error = aborted
         ? { code: 'interrupted', message: 'The server stopped while the roster was applied; nothing was changed. Apply it again.' }
-        : { code: 'roster_failed', message: 'The roster could not be applied; nothing was changed. Please try again.' };
+        : err instanceof RosterRejected
+          ? // The school changed since the preview so that the roster is refused now (see refuseStrangers).
+            { code: err.code, message: err.message, params: err.params }
+          : { code: 'roster_failed', message: 'The roster could not be applied; nothing was changed. Please try again.' };
       const failed = await db
         .updateTable('rosterImports')
         .set(

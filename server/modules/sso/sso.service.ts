@@ -62,14 +62,20 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
       await mayUseProvider(code.userId, enabledIds);
       return link(provider, who, code.userId, 'link_code', code.schoolId, linkCodeHash);
     }
-    // 2. The school's roster knows the person by the provider's claim (within the schools that use this provider).
+    // 2. The school's roster knows the person by the provider's claim. Only the rosters of the schools the
+    // claims name count when they name any (MPASSid does): a roster is written by one school's admin, and
+    // another school's roster must not capture (or make ambiguous) this person's first sign-in.
     if (who.rosterKey) {
-      const matches = await rosterMatches(sdb, enabledIds, who.rosterKey.kind, who.rosterKey.value);
+      const matches = await rosterMatches(sdb, rosterSchools(enabled, who), who.rosterKey.kind, who.rosterKey.value);
       const users = [...new Set(matches.map((m) => m.userId))];
       if (users.length > 1) throw new SsoRefusal('ambiguous', 'Several accounts match this person; the school must link the right one.');
       const [userId] = users;
       if (userId) {
-        await mayUseProvider(userId, enabledIds);
+        // The account must be at a school whose roster matched, not merely at some school using this provider.
+        await mayUseProvider(
+          userId,
+          matches.map((m) => m.schoolId),
+        );
         return link(provider, who, userId, 'roster', matches[0]?.schoolId ?? null, null);
       }
     }
@@ -391,6 +397,17 @@ export interface PendingLogin {
 export type SsoOutcome =
   | { kind: 'signIn'; userId: string; provider: SsoProviderConfig }
   | { kind: 'invitation'; provider: SsoProviderConfig; invitationCodeHash: string; account: IdentityAccount };
+
+/**
+ * The schools whose roster keys may identify this person: the enabled schools the claims name, when they
+ * name any; otherwise every enabled school (one tenant or domain shared by several schools), where a value
+ * that several schools' rosters hold is refused as ambiguous rather than guessed.
+ */
+function rosterSchools(enabled: ReadonlyArray<{ schoolId: string; code: string | null }>, who: SignInClaims): string[] {
+  const named = new Set(who.placements.map((p) => p.schoolCode).filter((c): c is string => c !== null));
+  if (named.size === 0) return enabled.map((s) => s.schoolId);
+  return enabled.filter((s) => s.code !== null && named.has(s.code)).map((s) => s.schoolId);
+}
 
 /** A username for an account made at first sign-in: the provider, a slug of the name, and random letters (unique). */
 function usernameFor(provider: SsoProviderConfig, who: Pick<SignInClaims, 'displayName'>): string {
