@@ -72,7 +72,10 @@ async function world(app: TestApp) {
   expect(issued.status).toBe(201);
   const code = issued.body.cards[0]?.url.split('#')[1] ?? '';
   const card = app.client();
-  expect((await card.post('/api/auth/card', { cardCode: code })).status).toBe(200);
+  const signedIn = await card.post<{ roles: unknown[]; schools: Array<{ id: string }> }>('/api/auth/card', { cardCode: code });
+  expect(signedIn.status).toBe(200);
+  expect(signedIn.body.roles).toEqual([{ schoolId: w.schoolA.id, role: 'pupil' }]);
+  expect(signedIn.body.schools.map((s) => s.id)).toEqual([w.schoolA.id]);
   const password = await app.as(person.username);
   return { ...w, person, groupB, taughtB, taughtPupilB, projectB, taughtProjectB, projectA, card, password };
 }
@@ -133,6 +136,15 @@ describe('a card session of school A, for a person who is also a pupil and a tea
     for (const path of reads) expect([path, (await w.card.get(path)).status]).toEqual([path, 404]);
     // Its own school's project is still the pupil's.
     expect((await w.card.get(`/api/projects/${w.projectA.id}`)).status).toBe(200);
+    // It names itself as only that: a pupil of school A (the account's other roles and school B are not its).
+    type Me = { roles: Array<{ schoolId: string; role: string }>; schools: Array<{ id: string }> };
+    for (const path of ['/api/me', '/api/auth/session']) {
+      const res = await w.card.get<Me & { me?: Me }>(path);
+      const me = res.body.me ?? res.body;
+      expect(me.roles).toEqual([{ schoolId: w.schoolA.id, role: 'pupil' }]);
+      expect(me.schools.map((s) => s.id)).toEqual([w.schoolA.id]);
+    }
+    expect((await w.password.get<Me>('/api/me')).body.schools).toHaveLength(2);
   });
 });
 

@@ -85,7 +85,7 @@ export function authRoutes({ auth, users, limiter, notifier, cookieName, passpor
       auth: 'public',
       summary: 'The signed-in user as /api/me shows it, or null when signed out (200 either way)',
       response: sessionResponseSchema,
-      handler: async ({ actor }) => ({ me: actor ? await users.me(actor.id) : null }),
+      handler: async ({ actor }) => ({ me: actor ? await users.me(actor.id, actor) : null }),
     }),
     route({
       method: 'get',
@@ -94,7 +94,7 @@ export function authRoutes({ auth, users, limiter, notifier, cookieName, passpor
       auth: 'user',
       summary: 'The signed-in user, roles and schools (401 when signed out)',
       response: meResponseSchema,
-      handler: ({ actor }) => users.me(actor.id),
+      handler: ({ actor }) => users.me(actor.id, actor),
     }),
     route({
       method: 'patch',

@@ -11,13 +11,18 @@ import type { OrgDeps } from './org.deps.ts';
 import { findUserByUsername, loadActorFacts, schoolsOfUser, userColumns, userResourceOf } from './org.repo.ts';
 
 export function usersService({ db, notifier, endUserSessions }: OrgDeps) {
-  async function me(userId: string): Promise<MeResponse> {
+  /**
+   * The user as their session sees itself (`seenBy`, the session's actor): a card session (issue 11 §3)
+   * only its card's school and the roles the policy left it (narrowForCard); any other session, every role.
+   */
+  async function me(userId: string, seenBy?: Pick<Actor, 'roles' | 'cardSchoolId'>): Promise<MeResponse> {
+    const cardSchoolId = seenBy?.cardSchoolId;
     const facts = await loadActorFacts(db, userId);
     if (!facts) throw new NotFound('The user');
-    const schools = await schoolsOfUser(db, userId);
+    const schools = (await schoolsOfUser(db, userId)).filter((s) => !cardSchoolId || s.id === cardSchoolId);
     return {
       user: { id: facts.id, username: facts.username, displayName: facts.displayName, locale: facts.locale },
-      roles: facts.roles,
+      roles: cardSchoolId && seenBy ? [...seenBy.roles] : facts.roles,
       schools: schools.map((s) => ({ id: s.id, name: s.name })),
       // Dates are shown in the school's zone; with several schools, the first one's (by name).
       timeZone: schools[0]?.timeZone ?? DEFAULT_TIME_ZONE,

@@ -1,3 +1,4 @@
+import { narrowForCard } from '../../auth/policy.ts';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { meResponseSchema } from '../../../shared/api/auth.ts';
@@ -85,7 +86,7 @@ export function signInCardRoutes({ cards, auth, users, limiter, cookieName }: Si
           throw cardRefused();
         }
         await cards.recordUse(card, address);
-        return users.me(user.id);
+        return users.me(user.id, narrowForCard({ ...user, sessionId: req.sessionID }, card.schoolId));
       },
     }),
     route({
