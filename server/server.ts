@@ -181,6 +181,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   const auth = authService({ db: database.db, sessions, notifier, demo: config.demo, passwordAllowed: sso.passwordAllowed });
   const orgDeps = { db: database.db, notifier, endUserSessions: auth.endUserSessions, forgetSessions };
   const users = usersService(orgDeps);
+  const guardianLinks = guardianLinksService(orgDeps);
   const passport = configurePassport(auth, sessions);
   const reference = referenceService(database.db);
   const mediaLogger = logger.child({ module: 'media' });
@@ -202,7 +203,14 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     await goalAssessments.mayRecord(actor, params.data.goalId, params.data.pupilId);
   });
   const portability = portabilityModule({ db: database.db, blobs, notifier, logger: logger.child({ module: 'portability' }), config });
-  const rosters = rostersModule({ db: database.db, notifier, logger: logger.child({ module: 'rosters' }), config, endUserSessions: auth.endUserSessions });
+  const rosters = rostersModule({
+    db: database.db,
+    notifier,
+    logger: logger.child({ module: 'rosters' }),
+    config,
+    endUserSessions: auth.endUserSessions,
+    guardianLinksEnded: guardianLinks.linksEnded,
+  });
   const upload = artefactUploads(
     { tmpDir: config.media.tmpDir, maxFileBytes: Math.max(...Object.values(config.media.maxBytes)), maxFiles: MAX_FILES_PER_UPLOAD },
     artefacts,
@@ -247,7 +255,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     users,
     limiter,
     forgetSessions,
-    guardianLinks: guardianLinksService(orgDeps),
+    guardianLinks,
     logger,
     limits: options.attemptLimits,
     notifier,

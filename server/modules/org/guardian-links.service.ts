@@ -50,6 +50,9 @@ export function guardianLinksService(deps: OrgDeps) {
   }
 
   return {
+    /** Makes links ended elsewhere (a roster import) take effect as the ones ended here do. */
+    linksEnded,
+
     async listForSchool(actor: Actor, schoolId: string): Promise<GuardianLink[]> {
       authorize(actor, 'guardianLink.list', { type: 'school', schoolId }, 'The school');
       const rows = await listQuery()

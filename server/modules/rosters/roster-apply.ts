@@ -54,6 +54,8 @@ export interface RosterApplyResult {
   counts: RosterCounts;
   /** Accounts deactivated: their sessions are ended after the commit. */
   deactivated: string[];
+  /** Guardian links the roster no longer states: they take effect after the commit like any ended link (guardian-links.service.ts). */
+  endedLinks: Array<{ guardianId: string; pupilId: string }>;
 }
 
 /**
@@ -236,6 +238,10 @@ export async function applyRoster(options: {
       details: { importId: options.importId, format: roster.format, counts },
     });
     step('done', 1);
-    return { counts, deactivated: plan.deactivate.map((u) => u.id) };
+    return {
+      counts,
+      deactivated: plan.deactivate.map((u) => u.id),
+      endedLinks: plan.removeLinks.map((l) => ({ guardianId: l.guardianId, pupilId: l.pupilId })),
+    };
   });
 }

@@ -14,6 +14,8 @@ export function rostersModule(options: {
   logger: Logger;
   config: Pick<Config, 'media' | 'portability'>;
   endUserSessions(userId: string, reason: SessionEndReason): Promise<void>;
+  /** Guardian links the roster ended take effect as every ended link does (cached sessions, open pages); the CLI has none to tell. */
+  guardianLinksEnded?(links: ReadonlyArray<{ guardianId: string; pupilId: string }>): Promise<void>;
 }) {
   const { config } = options;
   const limits = rosterLimits(config.portability.importMaxBytes);

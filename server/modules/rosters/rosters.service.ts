@@ -52,6 +52,8 @@ export interface RostersDeps {
   limits: RosterLimits;
   retentionMs: number;
   endUserSessions(userId: string, reason: SessionEndReason): Promise<void>;
+  /** Guardian links the roster ended take effect as every ended link does (cached sessions, open pages); the CLI has none to tell. */
+  guardianLinksEnded?(links: ReadonlyArray<{ guardianId: string; pupilId: string }>): Promise<void>;
 }
 
 type Row = {
@@ -227,6 +229,7 @@ export function rostersService(deps: RostersDeps) {
           .endUserSessions(userId, 'deactivated')
           .catch((err: unknown) => deps.logger.warn({ err, userId }, 'could not end the sessions of a deactivated user'));
       }
+      await deps.guardianLinksEnded?.(result.endedLinks).catch((err: unknown) => deps.logger.warn({ err }, 'could not tell guardians of their ended links'));
       deps.notifier.toUser(actorId, 'roster.finished', present(finished as Row));
     } catch (err) {
       await writing;
