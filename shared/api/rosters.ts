@@ -42,11 +42,11 @@ export const ROSTER_MESSAGES = {
   duplicate_class_name: 'Another class of this roster is called "{name}" ({year}): rename one of them.',
   bad_birth_date: 'The birth date "{value}" is not a date (YYYY-MM-DD); it is left out.',
   learner_id_taken:
-    'The learner id "{value}" already belongs to an account at another school, so it is not saved for this user: school sign-in will not find them by it. Give them a link code, or ask the other school to check its roster.',
+    'The learner id "{value}" also belongs to an account at another school. It is saved for this user too, but a school sign-in that does not name the school finds both accounts and is refused until one school corrects its roster: give the right person a link code, or ask the other school to check its roster.',
   username_taken:
-    'The user name "{value}" already belongs to an account at another school, so it is not saved for this user: school sign-in will not find them by it. Give them a link code, or ask the other school to check its roster.',
+    'The user name "{value}" also belongs to an account at another school. It is saved for this user too, but a school sign-in that does not name the school finds both accounts and is refused until one school corrects its roster: give the right person a link code, or ask the other school to check its roster.',
   email_taken:
-    'The e-mail address "{value}" already belongs to an account at another school, so it is not saved for this user: school sign-in will not find them by it. Give them a link code, or ask the other school to check its roster.',
+    'The e-mail address "{value}" also belongs to an account at another school. It is saved for this user too, but a school sign-in that does not name the school finds both accounts and is refused until one school corrects its roster: give the right person a link code, or ask the other school to check its roster.',
 } as const;
 export type RosterMessageCode = keyof typeof ROSTER_MESSAGES;
 export type RosterMessageParams = Record<string, string | number>;

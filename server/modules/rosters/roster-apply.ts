@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { RosterCounts, RosterProgress } from '../../../shared/api/rosters.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { countsOf, loadState, makePlan, refuseStrangers, usableKeys } from './roster-plan.ts';
+import { countsOf, keysOf, loadState, makePlan, refuseStrangers } from './roster-plan.ts';
 import type { SchoolRoster, SchoolRosterUser } from './roster-school.ts';
 import { chunks, rosterDb, type RosterDb } from './rosters.repo.ts';
 
@@ -119,7 +119,7 @@ export async function applyRoster(options: {
         .execute();
       await db
         .insertInto('rosterKeys')
-        .values(batch.flatMap((u, j) => usableKeys(u, plan).map((k) => ({ schoolId, userId: ids[j]!, ...k }))))
+        .values(batch.flatMap((u, j) => keysOf(u).map((k) => ({ schoolId, userId: ids[j]!, ...k }))))
         .onConflict((oc) => oc.doNothing())
         .execute();
       step('users', batch.length);
@@ -144,7 +144,7 @@ export async function applyRoster(options: {
     const keyRows = roster.users.flatMap((u) => {
       const id = state.bySourcedId.get(u.sourcedId);
       return id && !created.has(id) && !plan.held.has(id)
-        ? usableKeys(u, plan)
+        ? keysOf(u)
             .filter((k) => k.kind !== 'sourced_id' && state.keys.get(id)?.get(k.kind) !== k.value)
             .map((k) => ({ schoolId, userId: id, ...k }))
         : [];

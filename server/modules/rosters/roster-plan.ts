@@ -146,21 +146,15 @@ export interface RosterPlan {
    */
   held: Set<string>;
   /**
-   * Keys not written, as `keyId(kind, value)` per roster sourcedId: another school's account holds the value.
-   * Written, it would let this school's account take over that person's school sign-in (or make it ambiguous).
+   * Keys another school's account holds too, worded for the preview. They are written all the same: the
+   * roster that came first is not the genuine one by being first, and a key left out here would let the
+   * other school's earlier copy capture this school's person at a sign-in whose claims name no school. With
+   * both copies such a sign-in is refused as ambiguous; claims naming a school read only its roster.
    */
-  refusedKeys: Map<string, Set<string>>;
-  /** The rows behind refusedKeys, worded for the preview. */
   keyProblems: RosterProblem[];
 }
 
 const TAKEN = { learner_id: 'learner_id_taken', username: 'username_taken', email: 'email_taken' } as const;
-
-/** The keys of a roster row that apply may write (those another school's account holds are left out). */
-export function usableKeys(u: SchoolRosterUser, plan: Pick<RosterPlan, 'refusedKeys'>): Array<{ kind: RosterKeyKind; value: string }> {
-  const refused = plan.refusedKeys.get(u.sourcedId);
-  return refused ? keysOf(u).filter((k) => !refused.has(keyId(k.kind, k.value))) : keysOf(u);
-}
 
 /** Pupils' e-mail addresses are never kept (no pupil under 13 needs one in Polku). */
 const emailFor = (u: SchoolRosterUser) => (u.role === 'pupil' || !u.email ? null : u.email.slice(0, 255));
@@ -179,15 +173,13 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     createLinks: [],
     removeLinks: [],
     held: new Set(),
-    refusedKeys: new Map(),
     keyProblems: [],
   };
-  const refuseForeignKeys = (u: SchoolRosterUser, id: string | undefined) => {
+  const noteForeignKeys = (u: SchoolRosterUser, id: string | undefined) => {
     for (const k of keysOf(u)) {
       if (k.kind === 'sourced_id') continue;
       const holders = state.keysElsewhere.get(keyId(k.kind, k.value));
       if (!holders || [...holders].every((h) => h === id)) continue;
-      plan.refusedKeys.set(u.sourcedId, (plan.refusedKeys.get(u.sourcedId) ?? new Set()).add(keyId(k.kind, k.value)));
       const code = TAKEN[k.kind];
       const params = { value: k.value.slice(0, 100) };
       plan.keyProblems.push({ file: 'users.csv', line: u.line ?? 0, code, params, message: rosterMessage(code, params) });
@@ -200,7 +192,7 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
     const id = state.bySourcedId.get(u.sourcedId);
     const existing = id ? state.users.get(id) : undefined;
     if (!id || !existing) {
-      refuseForeignKeys(u, undefined);
+      noteForeignKeys(u, undefined);
       plan.createUsers.push(u);
       continue;
     }
@@ -209,7 +201,7 @@ export function makePlan(roster: SchoolRoster, state: RosterState, schoolId: str
       plan.unchangedUsers++;
       continue;
     }
-    refuseForeignKeys(u, id);
+    noteForeignKeys(u, id);
     const set: UserUpdate['set'] = {};
     const changes: string[] = [];
     if (existing.displayName !== u.displayName) {
