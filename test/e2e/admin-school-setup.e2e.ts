@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MeResponse } from '../../shared/api/auth.ts';
 import type { BulkInvitationsResponse } from '../../shared/api/invitations.ts';
+import type { School } from '../../shared/api/org.ts';
 import { oneRosterFiles, zipOf } from '../fixtures/rosters/make-roster.ts';
 import { axeViolations } from './support/axe.ts';
 import { activeElement } from './support/keyboard.ts';
@@ -26,10 +27,12 @@ describe("the admin's school setup pages", () => {
     const admin = await suite.session('demo.admin');
     const { body: me } = await apiJson<MeResponse>(admin.page, 'GET', '/api/me');
     const school = me.schools[0]!;
+    const { body: schoolRow } = await apiJson<School>(admin.page, 'GET', `/api/schools/${school.id}`);
     const stamp = Date.now() % 100000;
     const roster = zipOf(
       oneRosterFiles({
-        school: { sourcedId: `org${stamp}`, name: school.name, identifier: `e2e${stamp}` },
+        // The school's own code: a roster whose only school states another code is refused (it is another school's export).
+        school: { sourcedId: `org${stamp}`, name: school.name, identifier: schoolRow.code ?? `e2e${stamp}` },
         classes: [{ id: `c${stamp}`, title: `Luokka ${stamp}`, year: '2026' }],
         pupils: [{ id: `p${stamp}`, given: 'Iida', family: 'Rosteri', classes: [`c${stamp}`] }],
         teachers: [],
