@@ -20,7 +20,16 @@ it('the pupil has a bell; the teacher writes feedback and the badge appears live
 
   // Start from nothing unread (the demo seed's feedback notified the pupil already).
   expect((await apiJson(pupil.page, 'POST', '/api/notifications/read-all', {})).status).toBe(200);
+  // The page's new realtime connection is up (its connect packet "40…") before the teacher writes.
+  const connected = new Promise<void>((resolve) =>
+    pupil.page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        if (String(payload).startsWith('40')) resolve();
+      }),
+    ),
+  );
   await pupil.page.goto('/pupil');
+  await connected;
   const bell = pupil.page.getByRole('link', { name: /^Ilmoitukset/ });
   await bell.waitFor();
   await expect.poll(() => bell.getAttribute('aria-label')).toBe('Ilmoitukset');

@@ -127,7 +127,9 @@ export function useRealtime(userId: string | null): void {
     // Issue 12 §5: the bell and the centre read again (through the policy) when one arrives or is read in another tab.
     socket.on('notification.created', () => void notificationsChanged(queryClient));
     socket.on('notification.read', () => void notificationsChanged(queryClient));
-    socket.io.on('reconnect', () => void notificationsChanged(queryClient));
+    // On every connect, the first too: a notification sent between the page's first read of the count and
+    // the socket's connection would otherwise wait for the next event to show.
+    socket.on('connect', () => void notificationsChanged(queryClient));
 
     // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.
     socket.on('session.ended', () => {
