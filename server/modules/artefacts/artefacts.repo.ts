@@ -8,9 +8,9 @@ import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
 
-/** What the policy needs about an artefact, in one query (a prepared statement: most artefact routes start here). */
-export async function artefactFacts(db: Db, artefactId: string) {
-  const query = db
+/** The columns and relations the policy needs about artefacts (one row each). */
+function artefactFactsQuery(db: Db) {
+  return db
     .selectFrom('artefacts')
     .select((eb) => [
       'artefacts.id',
@@ -29,11 +29,12 @@ export async function artefactFacts(db: Db, artefactId: string) {
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
         'projectTeachers',
       ),
-    ])
-    .where('artefacts.id', '=', artefactId)
-    .compile();
-  const [row] = await executePrepared(db, query);
-  if (!row) return null;
+    ]);
+}
+
+type ArtefactFactsRow = Awaited<ReturnType<ReturnType<typeof artefactFactsQuery>['executeTakeFirstOrThrow']>>;
+
+function factsOf(row: ArtefactFactsRow) {
   return {
     row,
     resource: {
@@ -44,6 +45,25 @@ export async function artefactFacts(db: Db, artefactId: string) {
       visibility: row.visibility,
     },
   };
+}
+
+export type ArtefactFacts = ReturnType<typeof factsOf>;
+
+/** What the policy needs about an artefact, in one query (a prepared statement: most artefact routes start here). */
+export async function artefactFacts(db: Db, artefactId: string): Promise<ArtefactFacts | null> {
+  const [row] = await executePrepared(db, artefactFactsQuery(db).where('artefacts.id', '=', artefactId).compile());
+  return row ? factsOf(row) : null;
+}
+
+/**
+ * `artefactFacts` for many artefacts in one query (a page of notifications checks each subject again).
+ * Absent artefacts are missing from the map; deleted ones are in it with `deletedAt` set, as there.
+ */
+export async function artefactFactsMany(db: Db, artefactIds: readonly string[]): Promise<Map<string, ArtefactFacts>> {
+  const ids = [...new Set(artefactIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await artefactFactsQuery(db).where('artefacts.id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, factsOf(row)]));
 }
 
 /**

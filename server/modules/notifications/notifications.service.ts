@@ -15,7 +15,7 @@ import { authorize, can } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
-import { artefactFactsMany } from '../artefacts/artefact-facts-many.ts';
+import { artefactFactsMany } from '../artefacts/artefacts.repo.ts';
 import { existingFeedbackIds } from '../feedback/feedback-lookups.ts';
 import { pupilAtSchool } from '../invitations/invitations.repo.ts';
 import { findNotification, insertNotifications, markRead, pageOf, unreadOf, type NotificationRow } from './notifications.repo.ts';
