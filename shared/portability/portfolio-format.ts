@@ -11,12 +11,12 @@ export const PORTFOLIO_FORMAT = 'polku-portfolio';
 /**
  * Bump when a field changes meaning or goes away, or when a version adds data an older Polku would
  * silently drop. 2 (issue 10): scales, goal assessments, feedback marks and answered-in-version links,
- * artefact events. 3 (issue 10 §5): peer feedback received. Import reads every version in
- * SUPPORTED_PORTFOLIO_VERSIONS (each adds optional fields only).
+ * artefact events. 3 (issue 10 §5): peer feedback received. 4 (issue 12 §3): showcases. Import
+ * reads every version in SUPPORTED_PORTFOLIO_VERSIONS (each adds optional fields only).
  */
-export const PORTFOLIO_FORMAT_VERSION = 3;
-/** 3 (issue 10 §2–3): voice feedback and spoken reflections (`voice`), anchored feedback (`anchor`); 2's fields are all in 3. */
-export const SUPPORTED_PORTFOLIO_VERSIONS = [1, 2, 3] as const;
+export const PORTFOLIO_FORMAT_VERSION = 4;
+/** 3 (issue 10 §2–3): voice feedback and spoken reflections (`voice`), anchored feedback (`anchor`); 2's fields are all in 3; 4 adds `showcases`. */
+export const SUPPORTED_PORTFOLIO_VERSIONS = [1, 2, 3, 4] as const;
 
 /** Where things are in the ZIP. */
 export const ARCHIVE_PATHS = {
@@ -297,6 +297,35 @@ export const projectDocSchema = z
   .describe('A cross-subject, phenomenon-based learning project the pupil took part in.');
 export type ProjectDoc = z.infer<typeof projectDocSchema>;
 
+// --- Showcases (version 4, issue 12 §3) ---
+export const SHOWCASE_VISIBILITIES = ['private', 'guardians', 'project'] as const;
+export const showcaseItemDocSchema = z
+  .object({
+    artefactId: id
+      .nullable()
+      .describe('An artefact of `artefacts`; null for a text block of the showcase itself. An import keeps only artefacts it brings or the pupil already has.'),
+    heading: z.string().max(200).describe('A heading above the item (a text block’s title); may be empty.'),
+    bodyHtml: z.string().max(100_000).describe('For an artefact: the pupil’s reflection on why it is here. For a text block: its text. Sanitised HTML.'),
+  })
+  .describe('One place of a showcase, in the order the pupil chose.');
+export type ShowcaseItemDoc = z.infer<typeof showcaseItemDocSchema>;
+export const showcaseDocSchema = z
+  .object({
+    id,
+    title: z.string().max(200),
+    introHtml: z.string().max(200_000).describe('The introduction, sanitised HTML.'),
+    visibility: z
+      .enum(SHOWCASE_VISIBILITIES)
+      .describe('private: the pupil and their teachers; guardians: also shared with guardians; project: also the pupils of `projectId`. An import brings every showcase back private.'),
+    projectId: id.nullable().describe('The project (see `projects`) whose pupils it was shared with, or that it was made for; null otherwise.'),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    origin: originSchema.nullable(),
+    items: z.array(showcaseItemDocSchema).max(1000).describe('Items in the order chosen.'),
+  })
+  .describe('A page of the pupil’s chosen work ("my best work this year"), like a Mahara page; in LEAP2A a selection of type Webpage.');
+export type ShowcaseDoc = z.infer<typeof showcaseDocSchema>;
+
 export const portfolioDocumentSchema = z
   .object({
     format: z.literal(PORTFOLIO_FORMAT),
@@ -319,6 +348,11 @@ export const portfolioDocumentSchema = z
       .max(100_000)
       .optional()
       .describe("The pupil's assessments on the goals of `projects`, oldest first (version 2; a shared export holds only those shared with guardians)."),
+    showcases: z
+      .array(showcaseDocSchema)
+      .max(10_000)
+      .optional()
+      .describe('The pupil’s showcases, newest first (version 4; a shared export holds only those shared with guardians, and of those only items it holds).'),
     reference: z
       .object({
         subjects: z.array(z.object({ code: z.string(), labels })),

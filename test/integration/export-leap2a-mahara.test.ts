@@ -15,6 +15,8 @@ import { maharaImport, type MaharaGeneration, type MaharaImport } from '../helpe
 import { postSampleProject } from '../helpers/sample-project.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { readZip } from '../helpers/zip.ts';
+import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
+import { portfolioDocumentSchema } from '../../shared/portability/portfolio-format.ts';
 
 // Polku's leap2a.xml read with the rules of Mahara's LEAP2A importer (test/helpers/mahara-leap-rules.ts,
 // ported from Mahara's source): how each entry of a demo-like pupil's export would land in Mahara.
@@ -31,6 +33,7 @@ describe('a Polku export read by Mahara', () => {
   let loose: Artefact;
   let feedback: Feedback[];
   let archive: Map<string, Buffer>;
+  let showcaseId: string;
   const read = (generation: MaharaGeneration): MaharaImport => {
     const files = new Set([...archive.keys()].filter((n) => n.startsWith('files/')));
     return maharaImport(archive.get(ARCHIVE_PATHS.leap2a)?.toString('utf8') ?? '', files, generation);
@@ -72,6 +75,23 @@ describe('a Polku export read by Mahara', () => {
     const onLoose = await teacher.post<Feedback>(`/api/artefacts/${loose.id}/feedback`, { body: 'Mieti lisää.' });
     feedback = [note.body, reply.body, onPhoto.body, onLoose.body];
     for (const f of feedback) expect(f.id).toBeTruthy();
+
+    // Issue 12 §3: a showcase of three items in a chosen order (essay, a text block, the photo), written as the showcase module stores it.
+    const sdb = showcasesDb(db);
+    const showcase = await sdb
+      .insertInto('showcases')
+      .values({ ownerId: w.pupil.id, title: 'Parhaat työni', introHtml: '<p>Valitsin nämä.</p>' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    showcaseId = showcase.id;
+    await sdb
+      .insertInto('showcaseItems')
+      .values([
+        { showcaseId, position: 0, artefactId: essay.id, bodyHtml: '<p>Opin pohtimaan.</p>', templateSlot: null },
+        { showcaseId, position: 1, artefactId: null, heading: 'Välisanat', bodyHtml: '<p>Tekstilohko.</p>', templateSlot: null },
+        { showcaseId, position: 2, artefactId: photoWork.id, bodyHtml: '<p>Kuva onnistui.</p>', templateSlot: null },
+      ])
+      .execute();
 
     const file = path.join(workDir, 'export.zip');
     await writeExportArchive({ db, blobs: app.polku.blobs, pupilId: w.pupil.id, scope: 'full', locale: 'fi' }, createWriteStream(file));
@@ -145,6 +165,46 @@ describe('a Polku export read by Mahara', () => {
       });
     });
   }
+
+  it('makes a showcase a page in Mahara, its work in the order chosen (issue 12 §3)', () => {
+    for (const generation of ['current', '22.04'] as const) {
+      const m = read(generation);
+      expect(m.landings.get(`urn:uuid:${showcaseId}`)).toMatchObject({ as: 'view' });
+      expect(m.claims.get(`urn:uuid:${showcaseId}`)?.[0]).toMatchObject({ plugin: 'core', score: 100 });
+      // Its work still lands as before: the page takes nothing away from the journal.
+      expect(m.landings.get(id(essay))).toMatchObject({ as: 'post', journal: id(project) });
+    }
+    const xml = archive.get(ARCHIVE_PATHS.leap2a)?.toString('utf8') ?? '';
+    const entry = xml.slice(xml.indexOf(`<id>urn:uuid:${showcaseId}</id>`));
+    const parts = [...entry.slice(0, entry.indexOf('</entry>')).matchAll(/rel="leap2:has_part" href="urn:uuid:([^"]+)" leap2:display_order="(\d+)"/g)];
+    expect(parts.map((p) => [p[1], p[2]])).toEqual([
+      [essay.id, '1'],
+      [photoWork.id, '2'],
+    ]);
+  });
+
+  it('writes the showcase into portfolio.json (format 4) and as a page of the offline site, in order', () => {
+    const doc = portfolioDocumentSchema.parse(JSON.parse(archive.get(ARCHIVE_PATHS.document)?.toString('utf8') ?? '{}'));
+    expect(doc.version).toBe(4);
+    expect(doc.showcases).toEqual([
+      expect.objectContaining({
+        id: showcaseId,
+        title: 'Parhaat työni',
+        visibility: 'private',
+        items: [
+          { artefactId: essay.id, heading: '', bodyHtml: '<p>Opin pohtimaan.</p>' },
+          { artefactId: null, heading: 'Välisanat', bodyHtml: '<p>Tekstilohko.</p>' },
+          { artefactId: photoWork.id, heading: '', bodyHtml: '<p>Kuva onnistui.</p>' },
+        ],
+      }),
+    ]);
+    const page = archive.get(`site/showcase-${showcaseId}.html`)?.toString('utf8') ?? '';
+    const order = ['Pohdinta', 'Opin pohtimaan.', 'Välisanat', 'Tekstilohko.', 'Jääkoe', 'Kuva onnistui.'].map((text) => page.indexOf(text));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(page).toContain(`href="artefact-${essay.id}.html"`);
+    expect(archive.get('index.html')?.toString('utf8')).toContain(`href="site/showcase-${showcaseId}.html"`);
+  });
 
   it('links between artefacts in the offline site are relative pages of the site', () => {
     const page = archive.get(`site/artefact-${essay.id}.html`)?.toString('utf8') ?? '';

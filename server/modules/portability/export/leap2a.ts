@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { ArtefactDoc, FeedbackDoc, MediaDoc, PortfolioDocument, ProjectDoc } from '../../../../shared/portability/portfolio-format.ts';
+import type { ArtefactDoc, FeedbackDoc, MediaDoc, PortfolioDocument, ProjectDoc, ShowcaseDoc } from '../../../../shared/portability/portfolio-format.ts';
 import { LEAP2A_VERSION, NS, atomEntry, category, leapId, maharaPlugin, tag, textContent, xhtmlContent } from './leap2a-xml.ts';
 
 export { LEAP2A_VERSION, NS, leapId } from './leap2a-xml.ts';
@@ -56,6 +56,7 @@ export function buildLeap2a(doc: PortfolioDocument): string {
     for (const f of artefact.feedback) feedbackEntry(root, artefact, f);
   }
   for (const project of doc.projects) goalEntries(root, doc, project);
+  for (const showcase of doc.showcases ?? []) showcaseEntry(root, doc, showcase, inFeed);
   for (const [id, label] of competences) {
     const evidence = doc.artefacts.filter((a) => a.competenceIds.includes(id));
     const entry = atomEntry(root, { id: leapId.competence(id), title: label, updated: doc.exportedAt, type: 'ability' });
@@ -273,4 +274,37 @@ function feedbackEntry(feed: XMLBuilder, a: ArtefactDoc, f: FeedbackDoc): void {
     ...(f.author?.role ? { authorRole: f.author.role } : {}),
     ...(f.author ? { authorImported: String(f.author.imported) } : {}),
   });
+}
+
+/**
+ * Issue 12 §3: a showcase as a page. Mahara's core importer claims a `selection` of
+ * selection_type#Webpage as a page (PluginImportLeap::get_import_strategies_for_entry, score 100 over
+ * the blog plugin's 20) and, with no `mahara:view` layout, makes one text box of the entry's content
+ * (add_import_entry_request_using_strategy): so the content is the whole page in order (introduction,
+ * then each item's heading, a link to the work and the reflection). `leap2:has_part` names the work in
+ * the order chosen, for any LEAP2A reader; `polku:data` keeps what LEAP2A has no words for.
+ */
+function showcaseEntry(feed: XMLBuilder, doc: PortfolioDocument, s: ShowcaseDoc, inFeed: InFeed): void {
+  const titles = new Map(doc.artefacts.map((a) => [a.id, a.title]));
+  const parts = [s.introHtml];
+  for (const item of s.items) {
+    const title = item.artefactId ? titles.get(item.artefactId) : undefined;
+    const heading = item.heading || title;
+    if (heading) parts.push(`<h3>${escapeHtml(heading)}</h3>`);
+    if (item.artefactId && title !== undefined) parts.push(`<p><a href="/artefacts/${item.artefactId}">${escapeHtml(title)}</a></p>`);
+    if (item.bodyHtml) parts.push(item.bodyHtml);
+  }
+  const entry = atomEntry(feed, { id: leapId.uuid(s.id), title: s.title, updated: s.updatedAt, published: s.createdAt, type: 'selection' });
+  xhtmlContent(entry, parts.filter(Boolean).join('\n'), inFeed);
+  category(entry, 'selection_type', 'Webpage');
+  let order = 0;
+  for (const item of s.items) {
+    if (item.artefactId && inFeed('artefact', item.artefactId))
+      entry.ele(NS.atom, 'link', { rel: 'leap2:has_part', href: leapId.uuid(item.artefactId) }).att(NS.leap2, 'leap2:display_order', String(++order));
+  }
+  entry.ele(NS.polku, 'polku:data', { showcaseId: s.id, visibility: s.visibility, items: String(s.items.length), ...(s.projectId ? { projectId: s.projectId } : {}) });
+}
+
+function escapeHtml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }

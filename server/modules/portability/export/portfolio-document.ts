@@ -23,6 +23,7 @@ import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts
 import { receivedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
 import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
+import { loadShowcaseDocs } from './showcase-docs.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -98,6 +99,7 @@ export async function loadPortfolioDocument(
 
   // Projects of the exported work, and those the pupil assessed goals of (work may not be linked yet).
   const projectIds = [...new Set([...artefacts.flatMap((a) => (a.projectId ? [a.projectId] : [])), ...assessments.map((x) => x.projectId)])].sort();
+  const projectSet = new Set(projectIds);
   const [projects, phases, goals, projectTeachers] = projectIds.length
     ? await Promise.all([
         db.selectFrom('projects').selectAll().where('id', 'in', projectIds).execute(),
@@ -248,6 +250,7 @@ export async function loadPortfolioDocument(
     peerFeedback: peerDocs.get(a.id) ?? [],
   }));
   const exportedArtefacts = new Set(artefacts.map((a) => a.id));
+  const showcases = await loadShowcaseDocs(db, pupilId, scope, exportedArtefacts);
   const assessmentDocs = assessments.map((x): GoalAssessmentDoc => ({
     id: x.id,
     goalId: x.goalId,
@@ -300,6 +303,8 @@ export async function loadPortfolioDocument(
     projects: projectDocs,
     artefacts: artefactDocs,
     goalAssessments: assessmentDocs,
+    // A showcase names a project only when the archive holds it.
+    showcases: showcases.map((s) => ({ ...s, projectId: s.projectId && projectSet.has(s.projectId) ? s.projectId : null })),
     reference: {
       subjects: subjects.map((s) => ({ code: s.code, labels: s.labels })),
       competences: competences.map((c) => ({ id: c.id, labels: c.labels })),

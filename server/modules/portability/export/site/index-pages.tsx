@@ -19,6 +19,18 @@ export function IndexPage({ ctx }: { ctx: SiteContext }) {
         <h2 id="projects">{t.projects}</h2>
         {doc.projects.length === 0 ? <p>{t.noProjects}</p> : doc.projects.map((p) => <ProjectSummary key={p.id} ctx={ctx} project={p} />)}
       </section>
+      {(doc.showcases ?? []).length > 0 && (
+        <section aria-labelledby="showcases">
+          <h2 id="showcases">{t.showcase.heading}</h2>
+          <ul>
+            {(doc.showcases ?? []).map((s) => (
+              <li key={s.id}>
+                <a href={SITE_PATHS.showcase(s.id)}>{s.title}</a> <span className="muted">({t.showcase.items(s.items.length)})</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="artefacts">
         <h2 id="artefacts">{t.artefacts}</h2>
         <ArtefactList ctx={ctx} root="" artefacts={doc.artefacts} />

@@ -10,6 +10,7 @@ export const SITE_PATHS = {
   project: (id: string) => `site/project-${id}.html`,
   artefact: (id: string) => `site/artefact-${id}.html`,
   goal: (id: string) => `site/goal-${id}.html`,
+  showcase: (id: string) => `site/showcase-${id}.html`,
 } as const;
 
 /** What every page needs: texts, lookups, and a link maker for the page's own folder. */
@@ -25,6 +26,8 @@ export interface SiteContext {
   formatDateTime(iso: string): string;
   formatDate(isoDate: string): string;
   artefactsOf(projectId: string): ArtefactDoc[];
+  /** An artefact of the archive by id (a showcase's items name them). */
+  artefact(id: string): ArtefactDoc | undefined;
   /**
    * Rich text for a page in `site/`, sanitised again (an imported archive is untrusted input), its
    * links to other work pointing at that work's page, or unlinked when the archive lacks it.
@@ -39,6 +42,7 @@ export function siteContext(doc: PortfolioDocument, timeZone: string): SiteConte
   const subjects = new Map(doc.reference.subjects.map((s) => [s.code, s.labels]));
   const competences = new Map(doc.reference.competences.map((c) => [c.id, c.labels]));
   const artefactIds = new Set(doc.artefacts.map((a) => a.id));
+  const byId = new Map(doc.artefacts.map((a) => [a.id, a]));
   const byProject = new Map<string, ArtefactDoc[]>();
   for (const a of doc.artefacts) {
     if (!a.projectId) continue;
@@ -60,6 +64,7 @@ export function siteContext(doc: PortfolioDocument, timeZone: string): SiteConte
     formatDateTime: (iso) => dateTime.format(new Date(iso)),
     formatDate: (isoDate) => date.format(new Date(`${isoDate}T00:00:00Z`)),
     artefactsOf: (projectId) => byProject.get(projectId) ?? [],
+    artefact: (id) => byId.get(id),
     bodyHtml: (html) =>
       rewriteInternalLinks(sanitizeRichText(html), (target) => {
         const present = target.kind === 'project' ? projects.has(target.id) : artefactIds.has(target.id);

@@ -35,6 +35,9 @@ figure audio { width: 100%; max-width: 30rem; }
 figcaption { color: var(--muted); font-size: .95rem; }
 .tag { display: inline-block; border: 1px solid var(--accent); color: var(--accent); border-radius: 1rem; padding: 0 .6rem; font-size: .85rem; }
 .body { border-left: 4px solid var(--line); padding-left: 1rem; }
+.showcase { padding-left: 1.25rem; }
+.showcase > li { margin-bottom: 2rem; }
+.showcase img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 ol.thread, ol.replies { list-style: none; padding: 0; margin: 0; }
 ol.replies { margin-left: 1.5rem; border-left: 2px solid var(--line); padding-left: 1rem; }
 .comment { background: var(--soft); border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 .75rem; }

@@ -65,6 +65,8 @@ export interface SiteText {
   madeWith: string;
   /** Issue 10 §5: peer feedback received ("two stars and a wish"). */
   peer: { heading: string; star1: string; star2: string; wish: string };
+  /** Issue 12 §3: showcases, the pupil's chosen work with a reflection on each. */
+  showcase: { heading: string; none: string; whyChosen: string; openWork: (title: string) => string; missingWork: string; items: (n: number) => string };
   /** Issue 10 §8: goal pages (criteria, the growth table) and the uptake loop in feedback. */
   assessment: {
     criteria: string;
@@ -91,6 +93,14 @@ export interface SiteText {
 
 export const SITE_TEXT = {
   fi: {
+    showcase: {
+      heading: 'Koosteet',
+      none: 'Ei koosteita.',
+      whyChosen: 'Miksi valitsin tämän',
+      openWork: (title) => `Avaa työ ${title}`,
+      missingWork: 'Tämä työ ei ole mukana tässä kopiossa.',
+      items: (n) => (n === 1 ? '1 työ tai teksti' : `${n} työtä tai tekstiä`),
+    },
     peer: { heading: 'Vertaispalaute', star1: 'Tähti: tämä onnistui', star2: 'Toinen tähti: tämäkin onnistui', wish: 'Toive: tätä voisi parantaa' },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'Tämä on portfolion offline-kopio. Se toimii ilman Polkua ja ilman verkkoyhteyttä.',
@@ -170,6 +180,14 @@ export const SITE_TEXT = {
     },
   },
   sv: {
+    showcase: {
+      heading: 'Sammanställningar',
+      none: 'Inga sammanställningar.',
+      whyChosen: 'Varför jag valde det här',
+      openWork: (title) => `Öppna arbetet ${title}`,
+      missingWork: 'Det här arbetet finns inte med i den här kopian.',
+      items: (n) => (n === 1 ? '1 arbete eller text' : `${n} arbeten eller texter`),
+    },
     peer: {
       heading: 'Kamratrespons',
       star1: 'Stjärna: det här lyckades',
@@ -254,6 +272,14 @@ export const SITE_TEXT = {
     },
   },
   en: {
+    showcase: {
+      heading: 'Showcases',
+      none: 'No showcases.',
+      whyChosen: 'Why I chose this',
+      openWork: (title) => `Open the work ${title}`,
+      missingWork: 'This work is not part of this copy.',
+      items: (n) => (n === 1 ? '1 work or text' : `${n} works or texts`),
+    },
     peer: { heading: 'Peer feedback', star1: 'Star: this went well', star2: 'Second star: this went well too', wish: 'Wish: this could be better' },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'This is an offline copy of the portfolio. It works without Polku and without a network connection.',
