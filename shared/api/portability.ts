@@ -94,7 +94,7 @@ export type ImportTargetRequest = z.infer<typeof importTargetSchema>;
 export const createImportRequestSchema = z.object({ target: importTargetSchema }).strict();
 export type CreateImportRequest = z.infer<typeof createImportRequestSchema>;
 
-export const IMPORT_ITEM_TYPES = ['project', 'artefact', 'media', 'feedback', 'version', 'entry', 'assessment'] as const;
+export const IMPORT_ITEM_TYPES = ['project', 'artefact', 'media', 'feedback', 'version', 'entry', 'assessment', 'showcase'] as const;
 export const IMPORT_ACTIONS = ['create', 'skip', 'unmapped'] as const;
 export type ImportAction = (typeof IMPORT_ACTIONS)[number];
 

@@ -71,6 +71,12 @@ export interface ImportReasonParams {
   'attachment-of-post': { title: string };
   'plan-with-tasks': { count: number };
   'task-in-plan': { title: string };
+  // Showcases (issue 12 §3)
+  'showcase-exists': NoParams;
+  'showcase-new-id': NoParams;
+  'page-as-showcase': { count: number };
+  'collection-as-showcase': { count: number };
+  'page-in-collection': { title: string };
 }
 export type ImportReasonCode = keyof ImportReasonParams;
 
@@ -145,6 +151,13 @@ export const IMPORT_REASONS_EN = {
   'plan-with-tasks_one': 'A plan with 1 task: becomes one text entry with the task as a checklist.',
   'plan-with-tasks_other': 'A plan with {{count}} tasks: becomes one text entry with the tasks as a checklist.',
   'task-in-plan': 'A task of the plan “{{title}}”: a line of its checklist.',
+  'showcase-exists': 'The showcase is already here.',
+  'showcase-new-id': 'A showcase with this id belongs to someone else here: imported under a new id.',
+  'page-as-showcase_one': 'A page: becomes a showcase with its 1 item (text blocks and the work it shows) in page order.',
+  'page-as-showcase_other': 'A page: becomes a showcase with its {{count}} items (text blocks and the work it shows) in page order.',
+  'collection-as-showcase_one': 'A collection of 1 page: becomes one showcase holding the page’s text blocks and work.',
+  'collection-as-showcase_other': 'A collection of {{count}} pages: becomes one showcase holding each page’s text blocks and work, page by page.',
+  'page-in-collection': 'A page of the collection “{{title}}”: part of its showcase.',
 } as const;
 
 /** Every code, for the API schema and the translation tests. */
@@ -205,6 +218,11 @@ export const IMPORT_REASON_CODES = [
   'attachment-of-post',
   'plan-with-tasks',
   'task-in-plan',
+  'showcase-exists',
+  'showcase-new-id',
+  'page-as-showcase',
+  'collection-as-showcase',
+  'page-in-collection',
 ] as const satisfies readonly ImportReasonCode[];
 
 // A code added to the interface but not to the list is a compile error here.

@@ -316,7 +316,9 @@ export const showcaseDocSchema = z
     introHtml: z.string().max(200_000).describe('The introduction, sanitised HTML.'),
     visibility: z
       .enum(SHOWCASE_VISIBILITIES)
-      .describe('private: the pupil and their teachers; guardians: also shared with guardians; project: also the pupils of `projectId`. An import brings every showcase back private.'),
+      .describe(
+        'private: the pupil and their teachers; guardians: also shared with guardians; project: also the pupils of `projectId`. An import brings every showcase back private.',
+      ),
     projectId: id.nullable().describe('The project (see `projects`) whose pupils it was shared with, or that it was made for; null otherwise.'),
     createdAt: dateTime,
     updatedAt: dateTime,

@@ -160,8 +160,8 @@ describe('carrying goals, assessments and the uptake loop through export and imp
   it('portfolio.json holds the scale, criteria, assessments with their assessors, feedback marks, the answering version and events', async () => {
     const doc = documentOf(await readZipMap(full));
     expect(doc.version).toBe(PORTFOLIO_FORMAT_VERSION);
-    // 3 since voice and anchored feedback (carry-voice-anchors.test.ts); version 2 archives still import.
-    expect(PORTFOLIO_FORMAT_VERSION).toBe(3);
+    // 3 since voice and anchored feedback (carry-voice-anchors.test.ts), 4 since showcases (issue 12 §3).
+    expect(PORTFOLIO_FORMAT_VERSION).toBe(4);
     const project = doc.projects[0];
     expect(project?.scale).toMatchObject({ key: null, name: { en: 'School stars' } });
     expect(project?.scale?.levels.map((l) => l.icon)).toEqual(['⭐', '⭐⭐', '⭐⭐⭐']);

@@ -1,3 +1,4 @@
+import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,11 +110,17 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
       { field: 'email', label: 'Email address', value: 'aino@example.org' },
     ]);
     expect(item(preview, 'portfolio:artefactinternal')).toMatchObject({ action: 'skip', reasonCode: 'learner-profile', reasonParams: { count: 4 } });
-    expect(item(preview, 'portfolio:view5')).toMatchObject({ type: 'artefact', action: 'create', reasonCode: 'page-as-text', reasonParams: { count: 2 } });
-    expect(item(preview, 'portfolio:collection1')).toMatchObject({
-      type: 'project',
+    // Issue 12 §3: a collection of pages is one showcase; its page a part of it.
+    expect(item(preview, 'portfolio:view5')).toMatchObject({
+      type: 'showcase',
       action: 'create',
-      reasonCode: 'collection-as-project',
+      reasonCode: 'page-in-collection',
+      reasonParams: { title: `Syksy ${g.year}` },
+    });
+    expect(item(preview, 'portfolio:collection1')).toMatchObject({
+      type: 'showcase',
+      action: 'create',
+      reasonCode: 'collection-as-showcase',
       reasonParams: { count: 1 },
     });
     expect(item(preview, 'portfolio:artefact10')).toMatchObject({
@@ -129,7 +136,8 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
       expect(item(preview, id)).toMatchObject({ action: 'create', reasonCode: 'task-in-plan', reasonParams: { title: 'Kevään tavoitteet' } });
     // Teacher comments (Mahara's "mahara:artefactplugin type=comment" in either namespace) are imported feedback;
     // Mahara's "Imported feedback" placeholder is an unknown author.
-    for (const [id, author] of Object.entries(g.authors))
+    // A comment on the page (portfolio:artefact31) has no thread in a showcase: reported, not imported.
+    for (const [id, author] of Object.entries(g.authors).filter(([x]) => x !== 'portfolio:artefact31'))
       expect(item(preview, id)).toMatchObject({
         type: 'feedback',
         action: 'create',
@@ -138,15 +146,18 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
     // File names without Mahara's export prefix.
     const photoItem = preview.items.find((i) => i.type === 'media' && i.sourceId.endsWith('photo.jpg'));
     expect(photoItem).toMatchObject({ title: 'photo.jpg', action: 'create' });
+    expect(item(preview, 'portfolio:artefact31')).toMatchObject({ type: 'feedback', action: 'unmapped', reasonCode: 'comment-on-unimported' });
   });
 
   it('imports pages, a collection, a journal with attachments, a plan with tasks and comments; a second import changes nothing', async () => {
     const pupil = await makeUser(database.db, { role: 'pupil', schoolId });
     const file = await maharaZip(g, 'apply.zip');
     const report = await apply(file, pupil.id);
-    // 2 projects (journal, collection); posts, page, plan, mp3, mp4 (+ 3GP/MKV where media-formats accepts them).
-    expect(report.created.projects).toBe(2);
-    expect(report.created.feedback).toBe(3);
+    // 1 project (the journal); posts, plan, mp3, mp4 (+ 3GP/MKV where media-formats accepts them); the collection is a showcase.
+    expect(report.created.projects).toBe(1);
+    // Comments on the post and a task; the page's comment has no thread to go to in a showcase (reported, not imported).
+    expect(report.created.feedback).toBe(2);
+    expect(item(report, 'portfolio:artefact31')).toMatchObject({ type: 'feedback', action: 'unmapped', reasonCode: 'comment-on-unimported' });
     // The report lists the profile too: nothing of it goes unmentioned.
     expect(report.profile?.map((f) => f.value)).toEqual(['Aino', 'Virtanen', 'S-1234', 'aino@example.org']);
     const db = database.db;
@@ -157,13 +168,11 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
       return found;
     };
     for (const id of ['portfolio:artefact20', 'portfolio:artefact21', 'portfolio:artefact41', 'portfolio:artefact42']) expect(a.has(id), id).toBe(false);
-    const [post, untitled, page, plan, voice, clip] = ['11', '12', 'view5', '40', '22', '23'].map((n) =>
-      get(`portfolio:${n.startsWith('view') ? n : `artefact${n}`}`),
-    );
-    if (!post || !untitled || !page || !plan || !voice || !clip) throw new Error('missing');
+    const [post, untitled, plan, voice, clip] = ['11', '12', '40', '22', '23'].map((n) => get(`portfolio:artefact${n}`));
+    if (!post || !untitled || !plan || !voice || !clip) throw new Error('missing');
     expect(report.created.artefacts).toBe(a.size);
     expect([...a.keys()].filter((k) => !['portfolio:artefact24', 'portfolio:artefact25'].includes(k)).sort()).toEqual(
-      ['portfolio:artefact11', 'portfolio:artefact12', 'portfolio:artefact22', 'portfolio:artefact23', 'portfolio:artefact40', 'portfolio:view5'].sort(),
+      ['portfolio:artefact11', 'portfolio:artefact12', 'portfolio:artefact22', 'portfolio:artefact23', 'portfolio:artefact40'].sort(),
     );
 
     // The post's attachment and embedded image are its media; the <img> points at the stored image.
@@ -179,35 +188,42 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
       'voice.mp3',
     );
 
-    // The page: its description, text blocks in layout order, links to the work it shows.
-    const order = ['Johdanto', 'Ensin tämä.', 'Lopuksi', 'Sitten tuo.'].map((t) => page.bodyHtml.indexOf(t));
-    expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((x, y) => x - y)).toEqual(order);
-    expect(page.bodyHtml).toContain(`href="/artefacts/${clip.id}"`);
-    expect(page.bodyHtml).toContain(`href="/artefacts/${voice.id}"`);
-    if (g.name === '23.04') expect(page.bodyHtml).toMatch(/Syksyn(&nbsp;|\u00a0)retki metsään…/);
+    // The collection: one private showcase holding its page (title and description), then the page's text blocks and the
+    // work its blocks show, in layout order (top to bottom, then left to right), each work once.
+    const sdb = showcasesDb(db);
+    const showcase = await sdb.selectFrom('showcases').selectAll().where('ownerId', '=', pupil.id).executeTakeFirstOrThrow();
+    expect(showcase).toMatchObject({ title: `Syksy ${g.year}`, visibility: 'private', origin: { source: 'leap2a:mahara', id: 'portfolio:collection1' } });
+    const parts = await sdb.selectFrom('showcaseItems').selectAll().where('showcaseId', '=', showcase.id).orderBy('position').execute();
+    expect(parts.map((x) => [x.artefactId, x.heading])).toEqual([
+      [null, 'Sieniretki'],
+      [null, 'Johdanto'],
+      [clip.id, ''],
+      [voice.id, ''],
+      [null, 'Lopuksi'],
+    ]);
+    expect(parts[1]?.bodyHtml).toMatch(/Ensin(&nbsp;|\u00a0| )tämä\./);
+    expect(parts[4]?.bodyHtml).toBe('<p>Sitten tuo.</p>');
+    if (g.name === '23.04') expect(parts[0]?.bodyHtml).toMatch(/Syksyn(&nbsp;|\u00a0)retki metsään…/);
 
-    // The collection is a project holding the page and the work it shows; the journal one holding its posts.
+    // The journal is a project holding its posts; the page's work stays outside any project.
     const projects = await db
       .selectFrom('projects')
       .selectAll()
-      .where('id', 'in', [page.projectId ?? '', post.projectId ?? ''])
+      .where('id', '=', post.projectId ?? '')
       .execute();
-    expect(projects.map((p) => p.title).sort()).toEqual(['Oppimispäiväkirja', `Syksy ${g.year}`]);
-    expect(new Set([page.projectId, clip.projectId, voice.projectId]).size).toBe(1);
+    expect(projects.map((p) => p.title)).toEqual(['Oppimispäiväkirja']);
     expect(untitled.projectId).toBe(post.projectId);
-    expect(page.projectId).not.toBe(post.projectId);
+    expect([clip.projectId, voice.projectId]).toEqual([null, null]);
 
     // One plan with its tasks as a checklist.
     expect(plan.bodyHtml).toContain(`☑ <strong>Lue kirja</strong> (${g.year}-03-01)`);
     expect(plan.bodyHtml).toContain(`☐ <strong>Pidä esitelmä</strong> (${g.year}-05-15)`);
 
-    // Comments on the post, the page and a task (its plan): imported, author unknown, never the pupil.
-    const feedback = await db.selectFrom('feedback').selectAll().where('artefactId', 'in', [post.id, page.id, plan.id]).execute();
+    // Comments on the post and a task (its plan): imported, author unknown, never the pupil.
+    const feedback = await db.selectFrom('feedback').selectAll().where('artefactId', 'in', [post.id, plan.id]).execute();
     expect(feedback.map((f) => [f.artefactId, f.body, f.authorId, f.importedAuthor?.displayName]).sort()).toEqual(
       [
         [post.id, 'Hieno havainto!', null, g.authors['portfolio:artefact30']],
-        [page.id, 'Hyvä sivu.', null, g.authors['portfolio:artefact31']],
         [plan.id, 'Muista harjoitella.', null, g.authors['portfolio:artefact32']],
       ].sort(),
     );
@@ -218,6 +234,8 @@ describe.each(GENERATIONS)('a Mahara $name LEAP2A export', (g) => {
     const again = await apply(file, pupil.id);
     expect(again.counts.create).toBe(0);
     expect(again.created).toEqual({ projects: 0, artefacts: 0, media: 0, feedback: 0 });
+    expect(item(again, 'portfolio:collection1')).toMatchObject({ action: 'skip', reasonCode: 'imported-before' });
+    expect(await sdb.selectFrom('showcases').select('id').where('ownerId', '=', pupil.id).execute()).toHaveLength(1);
     expect(await schoolState(db, schoolId)).toEqual({ ...before, audit: (before.audit ?? 0) + 1 });
     expect(await h.blobKeys()).toEqual(keys);
   });
@@ -231,7 +249,8 @@ describe('Mahara feeds, other rules', () => {
       const plan = await planLeap2a({ db: database.db, feed, files, pupilId: null, schoolId: null });
       const rowOf = (id: string) => plan.artefacts.find((x) => x.row?.origin?.id === id)?.row;
       expect(rowOf('portfolio:artefact11')).toMatchObject({ tags: ['metsä'], subjectCodes: ['BI'] });
-      expect(rowOf('portfolio:view5')?.tags).toEqual(['syksy']);
+      // A page is a showcase now (issue 12 §3), which has no tags.
+      expect(plan.showcases?.map((x) => x.title)).toEqual(['Syksy 2023']);
       expect(rowOf('portfolio:artefact12')?.tags).toEqual([]);
     } finally {
       await files.close();
@@ -243,8 +262,8 @@ describe('Mahara feeds, other rules', () => {
     const file = await maharaZip(g, 'two-pupils.zip');
     const first = await makeUser(database.db, { role: 'pupil', schoolId });
     await apply(file, first.id);
-    const firstPage = (await artefactsOf(first.id)).get('portfolio:view5');
-    const firstProject = firstPage?.projectId;
+    const firstPost = (await artefactsOf(first.id)).get('portfolio:artefact11');
+    const firstProject = firstPost?.projectId;
     if (!firstProject) throw new Error('no project');
     // The second pupil also has work in the first pupil's imported project (filed there by hand).
     const second = await makeUser(database.db, { role: 'pupil', schoolId });
@@ -255,11 +274,13 @@ describe('Mahara feeds, other rules', () => {
     expect(preview.items.filter((i) => i.reasonCode === 'imported-before')).toEqual([]);
     expect(item(preview, 'portfolio:collection1')).toMatchObject({ action: 'create' });
     const report = await apply(file, second.id);
-    expect(report.created.projects).toBe(2);
+    expect(report.created.projects).toBe(1);
     const mine = await artefactsOf(second.id);
-    const page = mine.get('portfolio:view5');
-    expect(page?.projectId).toBeTruthy();
-    expect(page?.projectId).not.toBe(firstProject);
+    const post = mine.get('portfolio:artefact11');
+    expect(post?.projectId).toBeTruthy();
+    expect(post?.projectId).not.toBe(firstProject);
+    // Each pupil has their own showcase of the collection.
+    expect(await showcasesDb(database.db).selectFrom('showcases').select('id').where('ownerId', '=', second.id).execute()).toHaveLength(1);
     expect(mine.get('portfolio:artefact12')?.title).toBe('Utan rubrik');
     const inFirst = await database.db.selectFrom('artefacts').select('ownerId').where('projectId', '=', firstProject).execute();
     expect(inFirst.filter((r) => r.ownerId === second.id)).toHaveLength(1);

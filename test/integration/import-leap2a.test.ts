@@ -1,3 +1,4 @@
+import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -76,7 +77,7 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     const preview = await previewImport({ db: database.db, filePath: file, target: { kind: 'existing', pupilId: pupil.id } });
     expect(preview).toMatchObject({ format: 'leap2a', sourceVersion: '2010-07', pupilName: 'Aino Virtanen' });
     expect(preview.items).toHaveLength(20);
-    expect(preview.counts).toEqual({ create: 14, skip: 1, unmapped: 5 });
+    expect(preview.counts).toEqual({ create: 15, skip: 1, unmapped: 4 });
     expect(item(preview, 'portfolio:self')).toMatchObject({ action: 'skip', reasonCode: 'learner-profile', reasonParams: { count: 1 } });
     expect(item(preview, 'portfolio:artefact11')).toMatchObject({ type: 'artefact', action: 'create' });
     expect(item(preview, 'files/drawing.svg')).toMatchObject({ type: 'media', action: 'unmapped' });
@@ -91,8 +92,19 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(item(preview, 'portfolio:ability1').reason).toBe('Becomes the competence L4 of 1 piece of work.');
     expect(item(preview, 'portfolio:ability2').reason).toMatch(/subject BI/);
     expect(item(preview, 'portfolio:ability3')).toMatchObject({ type: 'artefact', action: 'create' });
-    expect(item(preview, 'portfolio:view3')).toMatchObject({ type: 'project', action: 'create' });
-    expect(item(preview, 'portfolio:collection1')).toMatchObject({ type: 'project', action: 'unmapped' });
+    // Issue 12 §3: the collection of one page is a showcase (it was once dropped as holding no work), the page part of it.
+    expect(item(preview, 'portfolio:view3')).toMatchObject({
+      type: 'showcase',
+      action: 'create',
+      reasonCode: 'page-in-collection',
+      reasonParams: { title: 'Syksy 2023' },
+    });
+    expect(item(preview, 'portfolio:collection1')).toMatchObject({
+      type: 'showcase',
+      action: 'create',
+      reasonCode: 'collection-as-showcase',
+      reasonParams: { count: 1 },
+    });
     expect(item(preview, 'portfolio:plan1')).toMatchObject({ reasonCode: 'leap-type-as-text', reasonParams: { type: 'plan' } });
     expect(item(preview, 'portfolio:plan1').reason).toMatch(/"plan" has no counterpart/);
     // Every item that says why says it as a code too, and the English is the code's template.
@@ -102,7 +114,7 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(await h.blobKeys()).toEqual(before.blobs);
   });
 
-  it('imports it: text, media, links, a project, competences, threaded feedback; the second import skips everything', async () => {
+  it('imports it: text, media, links, a showcase, competences, threaded feedback; the second import skips everything', async () => {
     const pupil = await newPupil();
     const file = await maharaZip('apply.zip');
     const target = { kind: 'existing' as const, pupilId: pupil.id };
@@ -111,7 +123,7 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     const report = await apply(file, pupil.id, undefined, (p) => progress.push(`${p.phase}:${p.done}/${p.total}`));
     expect(report.counts).toEqual(preview.counts);
     expect(report.items.map((i) => [i.sourceId, i.action])).toEqual(preview.items.map((i) => [i.sourceId, i.action]));
-    expect(report.created).toEqual({ projects: 1, artefacts: 7, media: 2, feedback: 2 });
+    expect(report.created).toEqual({ projects: 0, artefacts: 7, media: 2, feedback: 2 });
     expect(report.pupilId).toBe(pupil.id);
     expect(progress).toContain('media:2/2');
     expect(progress.at(-1)).toBe('rows:1/1');
@@ -142,11 +154,19 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     expect(byOrigin.get('portfolio:plan1')?.bodyHtml).toBe('<p>Hae kesätöitä<br />ennen maaliskuuta.</p>');
     expect(post.createdAt.toISOString()).toBe('2023-10-01T06:00:00.000Z');
 
-    // The page became a project holding its three pieces of work.
-    const project = await db.selectFrom('projects').selectAll().where('schoolId', '=', schoolId).where('title', '=', 'Sieniretki').executeTakeFirstOrThrow();
-    expect(project.origin).toEqual({ source: 'leap2a:mahara', id: 'portfolio:view3' });
-    expect(project.description).toBe('Syksyn retki');
-    expect([post.projectId, next.projectId, image.projectId]).toEqual([project.id, project.id, project.id]);
+    // Issue 12 §3: the collection became one private showcase: its page's title and text, then the page's work in the page's order.
+    const sdb = showcasesDb(db);
+    const showcase = await sdb.selectFrom('showcases').selectAll().where('ownerId', '=', pupil.id).executeTakeFirstOrThrow();
+    expect(showcase).toMatchObject({ title: 'Syksy 2023', visibility: 'private', origin: { source: 'leap2a:mahara', id: 'portfolio:collection1' } });
+    const parts = await sdb.selectFrom('showcaseItems').selectAll().where('showcaseId', '=', showcase.id).orderBy('position').execute();
+    expect(parts.map((p) => [p.position, p.artefactId, p.heading, p.bodyHtml])).toEqual([
+      [0, null, 'Sieniretki', ''],
+      [1, null, '', '<p>Syksyn retki</p>'],
+      [2, next.id, '', ''],
+      [3, post.id, '', ''],
+      [4, image.id, '', ''],
+    ]);
+    expect([post.projectId, next.projectId, image.projectId]).toEqual([null, null, null]);
 
     // The comment and its reply, imported under their authors' names.
     const feedback = await db.selectFrom('feedback').selectAll().where('artefactId', '=', post.id).orderBy('createdAt').execute();
@@ -185,6 +205,7 @@ describe('a Mahara-style LEAP2A 2010-07 ZIP', () => {
     const again = await apply(file, pupil.id);
     expect(again.counts.create).toBe(0);
     expect(again.created).toEqual({ projects: 0, artefacts: 0, media: 0, feedback: 0 });
+    expect(await sdb.selectFrom('showcases').select('id').where('ownerId', '=', pupil.id).execute()).toHaveLength(1);
     expect(item(again, 'portfolio:artefact11').action).toBe('skip');
     expect(item(again, 'portfolio:view3').action).toBe('skip');
     expect(item(again, 'portfolio:artefact21').action).toBe('skip');

@@ -302,7 +302,12 @@ function showcaseEntry(feed: XMLBuilder, doc: PortfolioDocument, s: ShowcaseDoc,
     if (item.artefactId && inFeed('artefact', item.artefactId))
       entry.ele(NS.atom, 'link', { rel: 'leap2:has_part', href: leapId.uuid(item.artefactId) }).att(NS.leap2, 'leap2:display_order', String(++order));
   }
-  entry.ele(NS.polku, 'polku:data', { showcaseId: s.id, visibility: s.visibility, items: String(s.items.length), ...(s.projectId ? { projectId: s.projectId } : {}) });
+  entry.ele(NS.polku, 'polku:data', {
+    showcaseId: s.id,
+    visibility: s.visibility,
+    items: String(s.items.length),
+    ...(s.projectId ? { projectId: s.projectId } : {}),
+  });
 }
 
 function escapeHtml(text: string): string {

@@ -14,7 +14,7 @@ import type { ImportPreviewView } from '../../../../shared/api/portability.ts';
  * client to word in the reader's language, and `reason`, the same in English for the CLI and logs.
  */
 export interface ImportItem {
-  type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry' | 'assessment';
+  type: 'project' | 'artefact' | 'media' | 'feedback' | 'version' | 'entry' | 'assessment' | 'showcase';
   sourceId: string;
   title: string;
   /** For a title the importer made up (see shared/portability/import-titles.ts). */
@@ -44,6 +44,8 @@ export interface ImportPlan {
   artefacts: PlannedArtefact[];
   /** The pupil's goal assessments (Polku archives of version 2), on goals of planned or own projects. */
   assessments?: PlannedAssessment[];
+  /** Issue 12 §3: showcases (Polku format 4, Mahara pages and collections), always brought in private. */
+  showcases?: PlannedShowcase[];
   /**
    * The learner's profile as the archive states it (LEAP2A persondata: names, e-mail, student id …),
    * shown in the preview and the report. Never used to find or link an account.
@@ -210,6 +212,24 @@ export interface PlannedArtefact {
   events?: PlannedEvent[];
   /** Issue 10 §5: peer feedback the archive's pupil received, for an artefact this import creates; authors by name only. */
   peerFeedback?: PlannedPeerFeedback[];
+}
+
+/** The most items an imported showcase keeps, as the app lets a pupil have (the rest are left out). */
+export const IMPORTED_SHOWCASE_MAX_ITEMS = 100;
+
+/**
+ * A showcase an import creates. Its items name artefacts by their id here (ones this import creates
+ * or the pupil already has); the writer keeps only those the target pupil owns, whatever the plan says.
+ */
+export interface PlannedShowcase {
+  id: string;
+  title: string;
+  introHtml: string;
+  projectId: string | null;
+  origin: ImportOrigin | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  items: Array<{ artefactId: string | null; heading: string; bodyHtml: string }>;
 }
 
 export interface PlannedPeerFeedback {

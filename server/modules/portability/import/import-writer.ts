@@ -1,4 +1,5 @@
 import { insertImportedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
+import { insertImportedShowcases } from './import-showcases.ts';
 import type { Db } from '../../../db/database.ts';
 import { inBatches } from '../../../db/batches.ts';
 import { discardStored } from '../../artefacts/artefact-media.ts';
@@ -322,6 +323,8 @@ async function insertRows(
       )
       .execute(),
   );
+  // Issue 12 §3: showcases last, so that their items can name the artefacts written above.
+  await insertImportedShowcases(trx, plan.showcases ?? [], pupilId);
   return { projects: plan.projects.length, artefacts: newArtefacts.length, media: stored.length - voices.size, feedback: feedback.length };
 }
 

@@ -34,7 +34,8 @@ export function roleOf(e: LeapEntry, feed: LeapFeed): Role {
   )
     return 'person';
   if (e.inReplyTo.length > 0 || e.mahara?.type === 'comment') return 'comment';
-  if (e.type === 'selection') return e.maharaView ? 'page' : 'selection';
+  // A page: Mahara's (with its `mahara:view` layout) or any selection_type#Webpage (Polku writes showcases so).
+  if (e.type === 'selection') return e.maharaView || isSelectionType(e, 'webpage') ? 'page' : 'selection';
   if (e.type === 'ability') return 'ability';
   if (e.type === 'resource') return 'resource';
   return 'text';
@@ -100,4 +101,9 @@ function sanitizeTextOnly(html: string): string {
       .replaceAll('&nbsp;', ' ')
       .replaceAll('&amp;', '&')
   );
+}
+
+/** A selection of the given LEAP2A selection_type (Webpage, Website, Grouping …), in any case. */
+export function isSelectionType(e: LeapEntry, term: string): boolean {
+  return e.categories.some((c) => c.scheme === 'selection_type' && c.term.toLowerCase() === term);
 }

@@ -60,19 +60,6 @@ export function rewriteEmbedded(html: string, mediaFor: (ref: string) => { url: 
 }
 
 /**
- * A Mahara page as text: its description, then each text block (its title as a heading) in the
- * order the page shows them, then links to the work the page shows (entry ids, pointed at the
- * imported work with the other links).
- */
-export function pageBody(e: LeapEntry, shown: ReadonlyArray<{ ref: string; title: string }>): { html: string; textBlocks: number } {
-  const blocks = (e.maharaView ?? []).filter((b) => b.html.trim());
-  const parts = [e.summaryHtml];
-  for (const b of blocks) parts.push(`${b.title ? `<h3>${escapeText(b.title)}</h3>` : ''}${b.html}`);
-  if (shown.length > 0) parts.push(`<ul>${shown.map((w) => `<li><a href="${escapeText(w.ref)}">${escapeText(w.title)}</a></li>`).join('')}</ul>`);
-  return { html: parts.filter(Boolean).join('\n'), textBlocks: blocks.length };
-}
-
-/**
  * A Mahara plan with its tasks as one text: the plan's description, then a checklist of the tasks
  * (☑ done, ☐ not done, the target date as YYYY-MM-DD, the task's description), in their order.
  * Tasks are `leap2:plan` entries with `mahara:artefactplugin mahara:type="task"`, completion as

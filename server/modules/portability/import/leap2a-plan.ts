@@ -4,14 +4,15 @@ import type { Db } from '../../../db/database.ts';
 import { sanitizeOffThread } from './parse-pool.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
-import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject } from './import-plan.ts';
-import { firstVersions, importedDraft, parseDate } from './import-plan.ts';
+import type { ImportItem, ImportPlan, PlannedArtefact, PlannedMedia, PlannedProject, PlannedShowcase } from './import-plan.ts';
+import { IMPORTED_SHOWCASE_MAX_ITEMS, firstVersions, importedDraft, parseDate } from './import-plan.ts';
 import type { MediaFiles } from './import-media.ts';
 import { type LeapEntry, type LeapFeed, referenceKeys } from './leap2a-feed.ts';
 import { loadReference, matchAbility } from './leap2a-abilities.ts';
 import { type Role, decodeHref, fileRefs, plainText, push, resolveFile, rewriteLinks, roleOf, subjectsOf, tagsOf, webAddress } from './leap2a-entries.ts';
-import { checklistBody, embeddedRefs, isPlaceholderAuthor, pageBody, rewriteEmbedded, stripExportPrefix, untitledFor } from './leap2a-mahara-plan.ts';
+import { checklistBody, embeddedRefs, isPlaceholderAuthor, rewriteEmbedded, stripExportPrefix, untitledFor } from './leap2a-mahara-plan.ts';
 import { existingOrigins } from './leap2a-origins.ts';
+import { showcasesDb } from '../../showcases/showcase-tables.ts';
 
 /** LEAP2A types Polku has no own place for; kept as text so nothing is lost. */
 const KNOWN_OTHER = new Set(['plan', 'achievement', 'activity', 'affiliation', 'meeting', 'organization', 'place', 'publication', 'event']);
@@ -151,16 +152,10 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       listed.push({ item: mediaItem, media });
     }
   };
-  /** The work a Mahara page shows: its blocks' artefacts, then its has_part links, each once. */
-  const pageShows = (page: Slot): Slot[] => {
-    const refs = [...(page.entry.maharaView ?? []).flatMap((b) => b.refs.flatMap((r) => referenceKeys(r, feed.ns))), ...linksTo(page, ['has_part'])];
-    const out = new Set<Slot>();
-    for (const ref of refs) {
-      const w = find([ref]);
-      const shown = w && (planOf.get(w) ?? w);
-      if (shown && shown !== page && (shown.role === 'text' || shown.role === 'resource')) out.add(shown);
-    }
-    return [...out];
+  /** The work an entry a page shows stands for (a plan's task: its plan), when it is work. */
+  const shownWork = (page: Slot, w: Slot | undefined): Slot | undefined => {
+    const shown = w && (planOf.get(w) ?? w);
+    return shown && shown !== page && (shown.role === 'text' || shown.role === 'resource') ? shown : undefined;
   };
 
   // 1. Work: text entries, resources, pages, unknown types; files attached to a post after the post.
@@ -177,7 +172,8 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       });
       continue;
     }
-    if (s.role !== 'text' && s.role !== 'resource' && s.role !== 'page') continue;
+    // Pages become showcases (below), not work of their own.
+    if (s.role !== 'text' && s.role !== 'resource') continue;
     s.item.type = 'artefact';
     const owner = s.role === 'resource' ? linkOwner(s) : undefined;
     if (owner) {
@@ -208,12 +204,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const links: Array<{ url: string; title?: string }> = [];
     let kind: 'text' | 'link' | null = 'text';
     let bodyHtml = e.html;
-    if (s.role === 'page') {
-      const shown = pageShows(s).map((w) => ({ ref: w.entry.id, title: w.entry.title || UNTITLED }));
-      const page = pageBody(e, shown);
-      bodyHtml = page.html;
-      Object.assign(s.item, importReason('page-as-text', { count: page.textBlocks }));
-    } else if (tasksOf.has(s)) {
+    if (tasksOf.has(s)) {
       const tasks = tasksOf.get(s) ?? [];
       bodyHtml = checklistBody(
         e,
@@ -239,7 +230,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
         links.push({ url: web, ...(e.title ? { title: e.title } : {}) });
       } else Object.assign(s.item, importReason('resource-as-text'));
     } else if (s.item.reasonCode) {
-      // Said above (a page, a plan with tasks).
+      // Said above (a plan with tasks).
     } else if (KNOWN_OTHER.has(e.type)) Object.assign(s.item, importReason('leap-type-as-text', { type: e.type }));
     else if (e.type !== 'entry') Object.assign(s.item, importReason('unknown-type-as-text', { type: e.type }));
     s.artefact = artefact;
@@ -287,11 +278,16 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     }
   }
   const assigned = new Set<Slot>();
+  const collections: Array<{ slot: Slot; pages: Slot[] }> = [];
   for (const s of slots.filter((x) => x.role === 'selection')) {
     const members = [...new Map((partOf.get(s) ?? []).sort((a, b) => a.order - b.order).map((m) => [m.slot, m])).keys()];
-    // A collection of Mahara pages holds the pages and the work they show.
+    // A collection of pages (Mahara's, selection_type#Website) is a showcase (below), not a project.
     const pages = members.filter((m) => m.role === 'page');
-    const work = [...new Set([...members.filter((m) => m.role === 'text' || m.role === 'resource' || m.role === 'page'), ...pages.flatMap(pageShows)])];
+    if (pages.length > 0) {
+      collections.push({ slot: s, pages });
+      continue;
+    }
+    const work = members.filter((m) => m.role === 'text' || m.role === 'resource');
     s.item.type = 'project';
     if (work.length === 0) {
       Object.assign(s.item, {
@@ -304,8 +300,7 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     const projectId = already ?? randomUUID();
     if (already) Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
     else {
-      const reason = pages.length ? importReason('collection-as-project', { count: pages.length }) : importReason('project-created', { count: work.length });
-      Object.assign(s.item, { action: 'create', ...reason });
+      Object.assign(s.item, { action: 'create', ...importReason('project-created', { count: work.length }) });
       projects.push({
         id: projectId,
         title: (s.entry.title || UNTITLED).slice(0, 200),
@@ -327,6 +322,73 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       assigned.add(m);
       m.artefact.row.projectId = projectId;
     }
+  }
+
+  // 2b. Issue 12 §3: pages become showcases, a collection of pages one showcase holding them page by page.
+  const showcases: PlannedShowcase[] = [];
+  const showcaseOrigins = await existingShowcaseOrigins(ctx.db, ctx.pupilId, source);
+  /** A page's items in reading order: each text block, the work each block shows, then its has_part work; each work once. */
+  const pageItems = (page: Slot, seen: Set<string>): PlannedShowcase['items'] => {
+    const out: PlannedShowcase['items'] = [];
+    const addWork = (w: Slot | undefined) => {
+      const shown = shownWork(page, w);
+      const id = shown && (shown.artefact?.id ?? shown.existingId);
+      if (!id || seen.has(id)) return;
+      seen.add(id);
+      out.push({ artefactId: id, heading: '', bodyHtml: '' });
+    };
+    if (page.entry.maharaView) {
+      for (const b of page.entry.maharaView) {
+        if (b.html.trim()) out.push({ artefactId: null, heading: b.title.slice(0, 200), bodyHtml: b.html });
+        for (const r of b.refs) addWork(find(referenceKeys(r, feed.ns)));
+      }
+    } else if (page.entry.html.trim()) out.push({ artefactId: null, heading: '', bodyHtml: page.entry.html });
+    const parts = page.entry.links.filter((l) => l.rel === 'has_part').sort((a, b) => (a.displayOrder ?? Infinity) - (b.displayOrder ?? Infinity));
+    for (const l of parts) addWork(find(l.hrefKeys));
+    return out;
+  };
+  const planShowcase = (s: Slot, items: PlannedShowcase['items'], intro: string) => {
+    s.item.type = 'showcase';
+    const already = s.entry.id ? showcaseOrigins.has(s.entry.id) : false;
+    if (already) {
+      Object.assign(s.item, { action: 'skip', ...importReason('imported-before') });
+      return false;
+    }
+    const created = parseDate(s.entry.published) ?? parseDate(s.entry.updated);
+    showcases.push({
+      id: randomUUID(),
+      title: (s.entry.title || UNTITLED).slice(0, 200),
+      introHtml: intro,
+      projectId: null,
+      origin: origin(s.entry),
+      createdAt: created,
+      updatedAt: parseDate(s.entry.updated) ?? created,
+      items: items.slice(0, IMPORTED_SHOWCASE_MAX_ITEMS),
+    });
+    return true;
+  };
+  const inCollection = new Set<Slot>();
+  for (const { slot, pages } of collections) {
+    const seen = new Set<string>();
+    const items = pages.flatMap((page) => {
+      const head =
+        page.entry.title || page.entry.summaryHtml
+          ? [{ artefactId: null, heading: (page.entry.title || UNTITLED).slice(0, 200), bodyHtml: page.entry.summaryHtml }]
+          : [];
+      return [...head, ...pageItems(page, seen)];
+    });
+    const created = planShowcase(slot, items, slot.entry.summaryHtml || slot.entry.html);
+    if (created) Object.assign(slot.item, { action: 'create', ...importReason('collection-as-showcase', { count: pages.length }) });
+    for (const page of pages) {
+      inCollection.add(page);
+      page.item.type = 'showcase';
+      Object.assign(page.item, { action: slot.item.action, ...importReason('page-in-collection', { title: slot.entry.title || UNTITLED }) });
+    }
+  }
+  for (const page of slots.filter((x) => x.role === 'page' && !inCollection.has(x))) {
+    const items = pageItems(page, new Set());
+    if (planShowcase(page, items, page.entry.summaryHtml))
+      Object.assign(page.item, { action: 'create', ...importReason('page-as-showcase', { count: items.length }) });
   }
 
   // 3. Abilities: competences or subjects of the linked work, else kept as text.
@@ -461,9 +523,16 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
       .find(Boolean);
   for (const p of projects)
     for (const s of slots) if (s.role === 'selection' && s.entry.id === p.origin?.id) for (const k of s.entry.keys) urlFor.set(k, `/projects/${p.id}`);
-  const written = artefacts.flatMap((a) => (a.row ? [a.row] : []));
-  const clean = await sanitizeOffThread(written.map((row) => rewriteLinks(rewriteEmbedded(row.bodyHtml, mediaFor), urlFor, feed.ns)));
-  written.forEach((row, i) => (row.bodyHtml = clean[i] ?? ''));
+  // Every stored text (work, and a showcase's introduction and items), its links pointed at the import, then sanitised.
+  const texts: Array<{ html: string; set(html: string): void }> = [
+    ...artefacts.flatMap((a) => (a.row ? [a.row] : [])).map((row) => ({ html: row.bodyHtml, set: (html: string) => void (row.bodyHtml = html) })),
+    ...showcases.flatMap((x) => [
+      { html: x.introHtml, set: (html: string) => void (x.introHtml = html) },
+      ...x.items.map((item) => ({ html: item.bodyHtml, set: (html: string) => void (item.bodyHtml = html) })),
+    ]),
+  ];
+  const clean = await sanitizeOffThread(texts.map((t) => rewriteLinks(rewriteEmbedded(t.html, mediaFor), urlFor, feed.ns)));
+  texts.forEach((t, i) => t.set(clean[i] ?? ''));
   firstVersions(artefacts);
 
   // Items in feed order, each resource followed by its files.
@@ -483,6 +552,14 @@ export async function planLeap2a(ctx: LeapContext): Promise<ImportPlan> {
     pupil: { id: null, username: null, displayName: named.pupilName, locale: null },
     projects,
     artefacts,
+    showcases,
     ...(profile.length ? { profile } : {}),
   };
+}
+
+/** Origin ids of the target pupil's showcases from this source: a page imported before is not made again. */
+async function existingShowcaseOrigins(db: Db, pupilId: string | null, source: string): Promise<Set<string>> {
+  if (!pupilId) return new Set();
+  const rows = await showcasesDb(db).selectFrom('showcases').select('origin').where('ownerId', '=', pupilId).where('origin', 'is not', null).execute();
+  return new Set(rows.flatMap((r) => (r.origin?.source === source ? [r.origin.id] : [])));
 }

@@ -22,8 +22,10 @@ import type {
   PlannedMedia,
   PlannedPeerFeedback,
   PlannedProject,
+  PlannedShowcase,
 } from './import-plan.ts';
-import { parseDate } from './import-plan.ts';
+import { IMPORTED_SHOWCASE_MAX_ITEMS, parseDate } from './import-plan.ts';
+import { showcasesDb } from '../../showcases/showcase-tables.ts';
 import type { MediaFiles } from './import-media.ts';
 import type { SafeZip } from './safe-zip.ts';
 
@@ -80,6 +82,8 @@ interface Known {
   goals: Map<string, string>;
   /** Goal assessment ids already taken, with the pupil each belongs to. */
   assessments: Map<string, string>;
+  /** Showcase ids already taken, with the pupil each belongs to. */
+  showcases: Map<string, string>;
   /** Built-in scales by key. */
   builtinScales: Map<string, { id: string; levels: number }>;
 }
@@ -111,13 +115,18 @@ async function lookUp(db: Db, doc: PortfolioDocument, pupilId: string | null): P
       .execute(),
     pupilId ? ownProjects(db, pupilId, ids(projectIds)) : Promise.resolve([]),
   ]);
-  const [assessments, scales] = await Promise.all([
+  const [assessments, scales, showcases] = await Promise.all([
     db
       .selectFrom('goalAssessments')
       .select(['id', 'pupilId'])
       .where('id', 'in', ids((doc.goalAssessments ?? []).map((x) => x.id)))
       .execute(),
     db.selectFrom('assessmentScales').select(['id', 'builtinKey', 'levels']).where('builtinKey', 'is not', null).execute(),
+    showcasesDb(db)
+      .selectFrom('showcases')
+      .select(['id', 'ownerId'])
+      .where('id', 'in', ids((doc.showcases ?? []).map((x) => x.id)))
+      .execute(),
   ]);
   const mediaHashes = new Map<string, Set<string>>();
   for (const m of media) {
@@ -135,6 +144,7 @@ async function lookUp(db: Db, doc: PortfolioDocument, pupilId: string | null): P
     phases: new Map(phases.map((p) => [p.id, p.projectId])),
     goals: new Map(goals.map((g) => [g.id, g.projectId])),
     assessments: new Map(assessments.map((x) => [x.id, x.pupilId])),
+    showcases: new Map(showcases.map((x) => [x.id, x.ownerId])),
     builtinScales: new Map(scales.flatMap((x) => (x.builtinKey ? [[x.builtinKey, { id: x.id, levels: x.levels.length }] as const] : []))),
   };
 }
@@ -182,7 +192,12 @@ async function ownProjects(db: Db, pupilId: string, projectIds: string[]): Promi
 export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFiles, pupilId: string | null): Promise<ImportPlan> {
   const known = await lookUp(db, doc, pupilId);
   // Every body the plan keeps, sanitised at once off the event loop (a version often repeats its artefact's text).
-  const bodies = [...new Set(doc.artefacts.flatMap((a) => [a.bodyHtml, ...a.versions.map((v) => v.bodyHtml)]))];
+  const bodies = [
+    ...new Set([
+      ...doc.artefacts.flatMap((a) => [a.bodyHtml, ...a.versions.map((v) => v.bodyHtml)]),
+      ...(doc.showcases ?? []).flatMap((x) => [x.introHtml, ...x.items.map((i) => i.bodyHtml)]),
+    ]),
+  ];
   const sanitized = await sanitizeOffThread(bodies);
   const cleanBodies = new Map(bodies.map((b, i) => [b, sanitized[i] ?? '']));
   const clean = (html: string) => cleanBodies.get(html) ?? '';
@@ -448,6 +463,37 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       ...(x.kind === 'teacher' && assessor.byPupil ? { byPupil: false, importedAuthor: x.assessor ? importedPerson(x.assessor) : null } : assessor),
     });
   }
+  // Showcases (format 4): their items on work this import brings or the pupil already has, always private.
+  const showcases: PlannedShowcase[] = [];
+  for (const x of doc.showcases ?? []) {
+    const owner = known.showcases.get(x.id);
+    const mine = owner !== undefined && owner === pupilId;
+    const foreign = owner !== undefined && !mine;
+    items.push({
+      type: 'showcase',
+      sourceId: x.id,
+      title: x.title,
+      action: mine ? 'skip' : 'create',
+      ...(mine ? importReason('showcase-exists') : foreign ? importReason('showcase-new-id') : {}),
+    });
+    if (mine) continue;
+    showcases.push({
+      id: foreign ? randomUUID() : x.id,
+      title: withoutHiddenCharacters(x.title).slice(0, 200),
+      introHtml: clean(x.introHtml),
+      projectId: x.projectId ? (projectIds.get(x.projectId) ?? null) : null,
+      origin: x.origin,
+      createdAt: parseDate(x.createdAt),
+      updatedAt: parseDate(x.updatedAt),
+      items: x.items.slice(0, IMPORTED_SHOWCASE_MAX_ITEMS).flatMap((i): PlannedShowcase['items'] => {
+        const item = { heading: withoutHiddenCharacters(i.heading).slice(0, 200), bodyHtml: clean(i.bodyHtml) };
+        if (i.artefactId === null) return [{ artefactId: null, ...item }];
+        const here = artefactIds.get(i.artefactId);
+        return here ? [{ artefactId: here, ...item }] : [];
+      }),
+    });
+  }
+
   return {
     format: 'polku',
     sourceVersion: String(doc.version),
@@ -457,6 +503,7 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
     projects,
     artefacts,
     assessments,
+    showcases,
   };
 }
 

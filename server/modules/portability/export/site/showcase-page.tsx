@@ -18,7 +18,9 @@ export function ShowcasePage({ ctx, showcase }: { ctx: SiteContext; showcase: Sh
       <ol className="showcase">
         {showcase.items.map((item, i) => {
           const artefact = item.artefactId ? ctx.artefact(item.artefactId) : undefined;
-          const picture = artefact?.media.find((m) => !m.removedAt && (m.files.display ?? m.files.thumb ?? (m.kind === 'image' ? m.files.original : undefined)));
+          const picture = artefact?.media.find(
+            (m) => !m.removedAt && (m.files.display ?? m.files.thumb ?? (m.kind === 'image' ? m.files.original : undefined)),
+          );
           const image = picture ? (picture.files.display ?? picture.files.thumb ?? picture.files.original) : undefined;
           const heading = item.heading || artefact?.title;
           return (

@@ -26,7 +26,10 @@ export function sitePages(doc: PortfolioDocument, timeZone: string): Array<{ pat
     ...doc.projects.flatMap((project) =>
       project.goals.map((goal) => ({ path: SITE_PATHS.goal(goal.id), render: () => html(<GoalPage ctx={ctx} project={project} goal={goal} />) })),
     ),
-    ...(doc.showcases ?? []).map((showcase) => ({ path: SITE_PATHS.showcase(showcase.id), render: () => html(<ShowcasePage ctx={ctx} showcase={showcase} />) })),
+    ...(doc.showcases ?? []).map((showcase) => ({
+      path: SITE_PATHS.showcase(showcase.id),
+      render: () => html(<ShowcasePage ctx={ctx} showcase={showcase} />),
+    })),
     ...doc.artefacts.map((artefact) => ({ path: SITE_PATHS.artefact(artefact.id), render: () => html(<ArtefactPage ctx={ctx} artefact={artefact} />) })),
   ];
 }
