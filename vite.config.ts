@@ -68,6 +68,8 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/api': proxyTo(),
+      // Provider sign-in (SSO) starts and callbacks are server routes outside /api.
+      '/auth': proxyTo(),
       '/healthz': proxyTo(),
       '/readyz': proxyTo(),
       '/socket.io': proxyTo(true),
