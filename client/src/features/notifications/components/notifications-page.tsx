@@ -110,6 +110,8 @@ function useText(n: Notification): string {
       return t('notifications.shared_work', { pupil: who(n.data.pupilName), title: title(n.data.title) });
     case 'invitation_accepted':
       return t('notifications.invitation_accepted', { guardian: who(n.data.guardianName), pupil: who(n.data.pupilName) });
+    case 'guardian_comment':
+      return t(n.data.held ? 'notifications.guardian_comment_held' : 'notifications.guardian_comment', { title: title(n.data.title) });
   }
 }
 
@@ -119,6 +121,7 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'feedback':
     case 'revision_requested':
     case 'shared_work':
+    case 'guardian_comment':
       return artefactPath(n.data.artefactId);
     case 'invitation_accepted':
       return teacher ? teacherPupilPath(n.data.pupilId) : `/admin/schools/${encodeURIComponent(n.data.schoolId)}/guardian-links`;
