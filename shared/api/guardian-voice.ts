@@ -32,7 +32,7 @@ export const GUARDIAN_COMMENT_BURST_MINUTES = 10;
 export const GUARDIAN_COMMENT_DAILY = 50;
 
 /** Plain text: a tag-like `<a`, `</`, `<!` or `<?` is refused (the text is never rendered as HTML anyway). */
-const HTML_TAG = /<\s*[a-zA-Z/!?]/;
+const HTML_TAG = /<[a-zA-Z/!?]/;
 export const guardianCommentBodySchema = proseText(GUARDIAN_COMMENT_MAX).refine((t) => !HTML_TAG.test(t), {
   message: 'must be plain text without HTML tags',
 });
