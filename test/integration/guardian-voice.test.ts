@@ -84,7 +84,8 @@ async function comment(client: TestClient, artefactId: string, body = 'Upeaa tyÃ
   expect(res.status, res.text).toBe(201);
   return res.body;
 }
-const moderate = (client: TestClient, id: string, action: 'approve' | 'hide') => client.post<GuardianComment>(`/api/guardian-comments/${id}/moderation`, { action });
+const moderate = (client: TestClient, id: string, action: 'approve' | 'hide') =>
+  client.post<GuardianComment>(`/api/guardian-comments/${id}/moderation`, { action });
 const guardianNotices = async (client: TestClient) =>
   (await client.get<NotificationPage>('/api/notifications')).body.items.filter((n) => n.kind === 'guardian_comment').map((n) => n.data);
 
@@ -127,7 +128,11 @@ describe('the school setting', () => {
     const loose = await makeArtefact(db, { ownerId: w.pupil.id, visibility: 'guardians' });
     // The second school has not turned comments on (off): the strictest wins outside a project.
     expect(await voiceOf(w.c.guardian, loose.id)).toMatchObject({ setting: 'off', canComment: false });
-    await db.updateTable('schools').set({ guardianComments: 'moderated' } as never).where('id', '=', second.id).execute();
+    await db
+      .updateTable('schools')
+      .set({ guardianComments: 'moderated' } as never)
+      .where('id', '=', second.id)
+      .execute();
     expect(await voiceOf(w.c.guardian, loose.id)).toMatchObject({ setting: 'moderated', canComment: true });
     expect((await comment(w.c.guardian, loose.id)).state).toBe('held');
     // In the project, its school's setting (shown) applies.
@@ -139,7 +144,12 @@ describe('the school setting', () => {
 describe('comments shown at once', () => {
   it('reach the pupil and teachers (named, as from a guardian), and the other guardian of the same child unnamed; notifications and live events follow', async () => {
     const w = await world('shown');
-    const live = { pupil: await listen(w.c.pupil), teacher: await listen(w.c.teacher), guardian2: await listen(w.c.guardian2), other: await listen(w.c.otherGuardian) };
+    const live = {
+      pupil: await listen(w.c.pupil),
+      teacher: await listen(w.c.teacher),
+      guardian2: await listen(w.c.guardian2),
+      other: await listen(w.c.otherGuardian),
+    };
     const posted = await comment(w.c.guardian, w.work.id);
     expect(posted).toMatchObject({ state: 'shown', mine: true, author: { displayName: 'Ã„iti Oppilas' } });
 
@@ -287,8 +297,10 @@ describe('reactions', () => {
   it('each guardian toggles each reaction once; everyone who sees the item sees counts, never who; live to them', async () => {
     const w = await world('off');
     const live = { pupil: await listen(w.c.pupil), other: await listen(w.c.otherGuardian) };
-    const react = (c: TestClient, reaction: string, given: boolean) => c.put<GuardianVoice>(`/api/artefacts/${w.work.id}/guardian-reactions`, { reaction, given });
-    const counts = (v: GuardianVoice | number) => (typeof v === 'number' ? v : Object.fromEntries(v.reactions.filter((r) => r.count).map((r) => [r.reaction, [r.count, r.mine]])));
+    const react = (c: TestClient, reaction: string, given: boolean) =>
+      c.put<GuardianVoice>(`/api/artefacts/${w.work.id}/guardian-reactions`, { reaction, given });
+    const counts = (v: GuardianVoice | number) =>
+      typeof v === 'number' ? v : Object.fromEntries(v.reactions.filter((r) => r.count).map((r) => [r.reaction, [r.count, r.mine]]));
     expect(counts((await react(w.c.guardian, 'heart', true)).body)).toEqual({ heart: [1, true] });
     expect(counts((await react(w.c.guardian, 'heart', true)).body)).toEqual({ heart: [1, true] });
     expect(counts((await react(w.c.guardian2, 'heart', true)).body)).toEqual({ heart: [2, true] });
