@@ -1,3 +1,4 @@
+import { guardianModerationPath } from '../../guardian-voice/api.ts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Notification } from '../../../../../shared/api/notifications.ts';
@@ -121,8 +122,9 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'feedback':
     case 'revision_requested':
     case 'shared_work':
-    case 'guardian_comment':
       return artefactPath(n.data.artefactId);
+    case 'guardian_comment':
+      return n.data.held && teacher ? guardianModerationPath() : artefactPath(n.data.artefactId);
     case 'invitation_accepted':
       return teacher ? teacherPupilPath(n.data.pupilId) : `/admin/schools/${encodeURIComponent(n.data.schoolId)}/guardian-links`;
   }
