@@ -4,7 +4,8 @@ import type { GuardianComment, GuardianModerationList, GuardianVoice } from '../
 import type { NotificationPage } from '../../shared/api/notifications.ts';
 import type { School } from '../../shared/api/org.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
-import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
+import type { IssuedCardsResponse } from '../../shared/api/sign-in-cards.ts';
+import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeSchool, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -360,5 +361,51 @@ describe('cross-family isolation', () => {
     const g2 = await app.as(w.guardian2.username);
     expect(await voiceOf(g1, w.work.id)).toBe(404);
     expect(await commentsSeen(g2, w.work.id)).toEqual([]);
+  });
+});
+
+describe('a sign-in card session', () => {
+  it("is the pupil only: it hears of guardian voice on the pupil's own work, not on work of pupils the account teaches elsewhere", async () => {
+    const db = app.database.db;
+    const w = await makeTwoSchools(db);
+    for (const school of [w.schoolA, w.schoolB])
+      await db
+        .updateTable('schools')
+        .set({ guardianComments: 'shown' } as never)
+        .where('id', '=', school.id)
+        .execute();
+    // The card's pupil also teaches a group at school B, whose pupil's guardian comments.
+    const person = w.pupil;
+    await db.insertInto('schoolRoles').values({ schoolId: w.schoolB.id, userId: person.id, role: 'teacher' }).execute();
+    const taughtB = await makeGroup(db, w.schoolB.id);
+    const taughtPupil = await makeUser(db, { role: 'pupil', schoolId: w.schoolB.id });
+    const guardianB = await makeUser(db, { role: 'guardian', schoolId: w.schoolB.id });
+    await addMember(db, taughtB.id, taughtPupil.id, 'pupil');
+    await addMember(db, taughtB.id, person.id, 'teacher');
+    await linkGuardian(db, guardianB.id, taughtPupil.id);
+    const own = await makeArtefact(db, { ownerId: person.id, visibility: 'guardians' });
+    const taught = await makeArtefact(db, { ownerId: taughtPupil.id, visibility: 'guardians' });
+
+    const teacherA = await app.as(w.teacher.username);
+    const issued = await teacherA.post<IssuedCardsResponse>(`/api/groups/${w.group.id}/sign-in-cards`, { pupilIds: [person.id] });
+    expect(issued.status).toBe(201);
+    const card = app.client();
+    expect((await card.post('/api/auth/card', { cardCode: issued.body.cards[0]?.url.split('#')[1] ?? '' })).status).toBe(200);
+    const password = await app.as(person.username);
+    const about = (l: Awaited<ReturnType<typeof listen>>, artefactId: string) =>
+      (l.named('guardianComment.changed') as Array<{ artefactId: string }>).filter((e) => e.artefactId === artefactId);
+    const live = { card: await listen(card), password: await listen(password) };
+
+    await comment(await app.as(guardianB.username), taught.id, 'Oppilaan huoltajan viesti');
+    await comment(await app.as(w.guardian.username), own.id, 'Oman huoltajan viesti');
+    // The password session hears both (so the card's silence below is its narrowing, not a wrong path).
+    await waitFor(() => expect([about(live.password, taught.id).length, about(live.password, own.id).length]).toEqual([1, 1]));
+    // The card session hears of its own work; the other event, sent earlier on the same connection, never came.
+    await waitFor(() => expect(about(live.card, own.id)).toHaveLength(1));
+    expect(about(live.card, taught.id)).toEqual([]);
+    // Over HTTP too: the card session reads its own work's voice, and not the taught pupil's.
+    expect(await commentsSeen(card, own.id)).toEqual([{ body: 'Oman huoltajan viesti', state: 'shown', author: w.guardian.displayName }]);
+    expect(await voiceOf(card, taught.id)).toBe(404);
+    expect((await card.get('/api/guardian-comments/moderation')).status).toBe(403);
   });
 });
