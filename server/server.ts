@@ -65,6 +65,8 @@ import { openBlobStore } from './storage/open-blob-store.ts';
 import { sweepTempFiles } from './media/temp-files.ts';
 import { toolsAvailable } from './media/av.ts';
 import { invitationsModule } from './modules/invitations/invitations.module.ts';
+import { guardianVoiceRoutes } from './modules/guardian-voice/guardian-voice.routes.ts';
+import { guardianVoiceService } from './modules/guardian-voice/guardian-voice.service.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationsService } from './modules/notifications/notifications.service.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
@@ -263,6 +265,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   routes.push(...invitations.routes);
   // Issue 12 §5: the notification centre (its producers write through recordNotifications).
   routes.push(...notificationRoutes(notificationsService({ db: database.db, notifier })));
+  // Issue 12 §2: guardian voice (reactions, comments and their moderation).
+  routes.push(...guardianVoiceRoutes(guardianVoiceService({ db: database.db, notifier })));
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,

@@ -67,6 +67,11 @@ export interface ServerToClientEvents {
   'notification.created': (payload: Notification) => void;
   /** The recipient marked one (`notificationId`) or all (null) read, perhaps in another tab: badges follow. */
   'notification.read': (payload: { notificationId: string | null }) => void;
+  // --- Guardian voice (issue 12 §2): ids only, to those who may see the comment or item; receivers re-read ---
+  /** A guardian comment was written, approved, hidden, reported or deleted. */
+  'guardianComment.changed': (payload: { artefactId: string; ownerId: string; commentId: string }) => void;
+  /** A guardian gave or took back a reaction on an item. */
+  'guardianReaction.changed': (payload: { artefactId: string; ownerId: string }) => void;
 }
 
 export interface GoalAssessmentEvent {

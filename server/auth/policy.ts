@@ -1,6 +1,7 @@
 import { Forbidden, NotFound } from '../http/errors.ts';
 import { FEEDBACK_EDIT_MINUTES, type Visibility } from '../../shared/portfolio.ts';
 import type { SchoolRole } from '../../shared/roles.ts';
+import type { GuardianCommentSetting, GuardianCommentState } from '../../shared/api/guardian-voice.ts';
 import type { ServerToClientEvents } from '../../shared/realtime.ts';
 import type { Actor } from './actor.ts';
 
@@ -74,7 +75,18 @@ export type Resource =
   | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState }
   // --- Notification centre (issue 12 §5) ---
   /** One notification: whose it is. Its subject (an artefact, a pupil) is checked with that subject's own rule. */
-  | { readonly type: 'notification'; readonly recipientId: string };
+  | { readonly type: 'notification'; readonly recipientId: string }
+  // --- Guardian voice (issue 12 §2) ---
+  /** An item as guardian voice meets it: the artefact, and the guardian comment setting of the school that applies to it. */
+  | { readonly type: 'guardianItem'; readonly artefact: ArtefactResource; readonly setting: GuardianCommentSetting }
+  /** One guardian comment: its item, its author, whether the author is (still) a guardian of the item's pupil, its state. */
+  | {
+      readonly type: 'guardianComment';
+      readonly on: ResourceOf<'guardianItem'>;
+      readonly authorId: string | null;
+      readonly authorGuardsPupil: boolean;
+      readonly state: GuardianCommentState;
+    };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -241,6 +253,20 @@ const rules = {
   // --- Notification centre (issue 12 §5): a notification is its recipient's alone, to read and to mark read ---
   'notification.read': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
   'notification.update': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
+  // --- Guardian voice (issue 12 §2) ---
+  // Reactions and comments on an item are seen with the item (artefact.read); each comment then by seesGuardianComment.
+  'guardianVoice.read': (a: Actor, r: ResourceOf<'guardianItem'>) => readsArtefact(a, r.artefact),
+  // Reacting and commenting: only a guardian of the item's pupil who may read it (never the pupil, a teacher or a card session).
+  'guardianReaction.give': (a: Actor, r: ResourceOf<'guardianItem'>) => guardsItemOwner(a, r),
+  'guardianComment.create': (a: Actor, r: ResourceOf<'guardianItem'>) => r.setting !== 'off' && guardsItemOwner(a, r),
+  // A guardian deletes their own comment, in any state but deleted.
+  'guardianComment.delete': (a: Actor, r: ResourceOf<'guardianComment'>) => r.authorId === a.id && r.state !== 'deleted',
+  // The pupil reports a shown comment on their work: hidden until a teacher looks.
+  'guardianComment.report': (a: Actor, r: ResourceOf<'guardianComment'>) => a.id === r.on.artefact.ownerId && r.state === 'shown',
+  // The pupil's teachers (of the pupil's groups or the item's project) approve or hide.
+  'guardianComment.moderate': (a: Actor, r: ResourceOf<'guardianComment'>) => teachesOwner(a, r.on.artefact) && r.state !== 'deleted',
+  // The moderation list: a teacher's own scope (each row is checked with guardianComment.moderate).
+  'guardianModeration.list': (a: Actor) => !a.cardSchoolId && hasRole(a, 'teacher'),
 } as const;
 
 type Rules = typeof rules;
@@ -266,6 +292,8 @@ const readAction = {
   peerArtefact: 'peerWork.read',
   peerMessage: null,
   notification: 'notification.read',
+  guardianItem: 'guardianVoice.read',
+  guardianComment: null,
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -282,6 +310,7 @@ export function authorize<A extends Action>(actor: Actor, action: A, resource: R
   // Feedback is only ever reached through an artefact the actor may read: 403 is no leak there.
   if (resource.type === 'feedback' && can(actor, 'artefact.read', resource.artefact)) throw new Forbidden();
   if (resource.type === 'peerMessage' && peerSeesMessage(actor, resource)) throw new Forbidden();
+  if (resource.type === 'guardianComment' && seesGuardianComment(actor, resource)) throw new Forbidden();
   throw new NotFound(what);
 }
 
@@ -436,6 +465,52 @@ function peerReaderFacts(userId: string, pupilGroupIds: readonly string[], r: Re
 }
 // --- end peer feedback ---
 
+// --- Guardian voice (issue 12 §2) ---
+/**
+ * Whether the actor sees one guardian comment. Never a deleted one, and only on an item the actor may read.
+ * The pupil's teachers see every state (they moderate); its author sees their own in any state; the pupil
+ * sees shown ones; another guardian sees shown ones only if both are current guardians of the same pupil.
+ * Everyone else (a classmate, another family, an admin) sees none.
+ */
+export function seesGuardianComment(a: Actor, c: ResourceOf<'guardianComment'>): boolean {
+  if (c.state === 'deleted' || !readsArtefact(a, c.on.artefact)) return false;
+  if (teachesOwner(a, c.on.artefact)) return true;
+  if (c.authorId !== null && c.authorId === a.id) return true;
+  if (c.state !== 'shown') return false;
+  return a.id === c.on.artefact.ownerId || (c.authorGuardsPupil && a.childIds.has(c.on.artefact.ownerId));
+}
+
+/** Whether the actor sees who wrote a guardian comment: its author, the pupil and the pupil's teachers; never another guardian. */
+export function seesGuardianCommentAuthor(a: Actor, c: ResourceOf<'guardianComment'>): boolean {
+  return (c.authorId !== null && c.authorId === a.id) || seesWholeArtefact(a, c.on.artefact);
+}
+
+/**
+ * Who hears live of a change to a guardian comment (the event carries ids only; receivers re-read): the pupil's
+ * teachers always; the author and the pupil's other current guardians (while the item is shared) and the pupil
+ * only if it is or was shown. Held comments reach the teachers and their author only.
+ */
+export function guardianCommentAudience(
+  c: ResourceOf<'guardianComment'>,
+  previousState: GuardianCommentState | null,
+  facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] },
+): string[] {
+  const ids = new Set<string>([...c.on.artefact.projectTeacherIds, ...facts.groupTeacherIds]);
+  const shared = c.on.artefact.visibility === 'guardians';
+  if (c.authorId && shared && facts.guardianIds.includes(c.authorId)) ids.add(c.authorId);
+  if (c.state === 'shown' || previousState === 'shown') {
+    ids.add(c.on.artefact.ownerId);
+    if (shared && c.authorGuardsPupil) for (const g of facts.guardianIds) ids.add(g);
+  }
+  return [...ids];
+}
+
+/** A current guardian of the item's pupil who may read the item (and is not the pupil). */
+function guardsItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
+  return a.id !== r.artefact.ownerId && a.childIds.has(r.artefact.ownerId) && readsArtefact(a, r.artefact);
+}
+// --- end guardian voice ---
+
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {
   return allowed === 'full' || (allowed === 'shared' && scope === 'shared');
@@ -548,7 +623,11 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   'roster.failed': never,
   // Issue 12 §5: only a notification about the pupil's own work (feedback, a revision asked for); shared work
   // and accepted invitations go to guardians and teachers, which a card session never is.
-  'notification.created': (a, p) => (p.kind === 'feedback' || p.kind === 'revision_requested') && readsOwnWork(a, p.data.pupilId),
+  'notification.created': (a, p) =>
+    (p.kind === 'feedback' || p.kind === 'revision_requested' || p.kind === 'guardian_comment') && readsOwnWork(a, p.data.pupilId),
+  // Issue 12 §2: guardian voice on the pupil's own work (ids only; the session re-reads through the policy).
+  'guardianComment.changed': (a, p) => readsOwnWork(a, p.ownerId),
+  'guardianReaction.changed': (a, p) => readsOwnWork(a, p.ownerId),
   // Read state of the account's own notifications carries nothing but an id.
   'notification.read': () => true,
 };

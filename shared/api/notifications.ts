@@ -6,7 +6,7 @@ import { idSchema, isoDateTime } from './common.ts';
  * read-time policy check) and carries a short summary written when the event happened. Later parts of
  * issue 12 add kinds here (item approved/returned, guardian comment); the digest and Web Push read them too.
  */
-export const NOTIFICATION_KINDS = ['feedback', 'revision_requested', 'shared_work', 'invitation_accepted'] as const;
+export const NOTIFICATION_KINDS = ['feedback', 'revision_requested', 'shared_work', 'invitation_accepted', 'guardian_comment'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Summaries are cut to this many characters when written: a title or a name, never a message body. */
@@ -19,6 +19,11 @@ const feedbackData = z.object({ artefactId: idSchema, feedbackId: idSchema, pupi
 const sharedWorkData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, pupilName: text });
 /** A guardian accepted an invitation (to the teacher or admin who made it). */
 const invitationAcceptedData = z.object({ invitationId: idSchema, pupilId: idSchema, schoolId: idSchema, pupilName: text, guardianName: text });
+/**
+ * Issue 12 §2: a guardian's comment became visible (to the pupil and the pupil's teachers), or waits for a
+ * teacher's approval (`held`, to the teachers). No text of the comment and no guardian's name.
+ */
+const guardianCommentData = z.object({ artefactId: idSchema, commentId: idSchema, pupilId: idSchema, title: text, held: z.boolean() });
 
 /** What the `payload` column holds, by kind: the producer's input and the presenter's `data`. */
 export const notificationDataSchemas = {
@@ -26,6 +31,7 @@ export const notificationDataSchemas = {
   revision_requested: feedbackData,
   shared_work: sharedWorkData,
   invitation_accepted: invitationAcceptedData,
+  guardian_comment: guardianCommentData,
 } as const satisfies Record<NotificationKind, z.ZodType>;
 
 export type NotificationDraft = {
@@ -38,6 +44,7 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('revision_requested'), data: feedbackData }),
   z.object({ ...base, kind: z.literal('shared_work'), data: sharedWorkData }),
   z.object({ ...base, kind: z.literal('invitation_accepted'), data: invitationAcceptedData }),
+  z.object({ ...base, kind: z.literal('guardian_comment'), data: guardianCommentData }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { GROUP_ROLES } from '../roles.ts';
+import { guardianCommentSettingSchema } from './guardian-voice.ts';
 import { idSchema, isoDateTime, localeSchema, nameText, schoolRoleSchema, timeZoneSchema } from './common.ts';
 
 export const groupRoleSchema = z.enum(GROUP_ROLES);
 
 // Schools
-export const schoolSchema = z.object({ id: idSchema, name: z.string(), code: z.string().nullable(), timeZone: timeZoneSchema, createdAt: isoDateTime });
+// --- Guardian voice (issue 12 §2): whether guardians may comment, and whether a teacher approves first ---
+const schoolGuardianVoiceFields = { guardianComments: guardianCommentSettingSchema };
+// --- end guardian voice ---
+export const schoolSchema = z
+  .object({ id: idSchema, name: z.string(), code: z.string().nullable(), timeZone: timeZoneSchema, createdAt: isoDateTime })
+  .extend(schoolGuardianVoiceFields);
 export type School = z.infer<typeof schoolSchema>;
 export const schoolListSchema = z.object({ schools: z.array(schoolSchema) });
 export const createSchoolRequestSchema = z.object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() }).strict();
 export const updateSchoolRequestSchema = z
   .object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional(), timeZone: timeZoneSchema.optional() })
+  .extend({ guardianComments: guardianCommentSettingSchema.optional() })
   .strict();
 
 // Groups

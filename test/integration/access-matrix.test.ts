@@ -13,6 +13,7 @@ import { hashCardCode, newCardCode } from '../../server/modules/sign-in-cards/ca
 import { invitationCodeHash, newInvitationCode } from '../../server/modules/invitations/invitations.repo.ts';
 import type { PeerTables } from '../../server/modules/peer-feedback/peer-feedback.repo.ts';
 import { recordNotifications } from '../../server/modules/notifications/notifications.service.ts';
+import type { GuardianVoiceTables } from '../../server/modules/guardian-voice/guardian-voice.repo.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -925,6 +926,44 @@ const cases: Case[] = [
     request: async (w, app) => ({ path: `/api/notifications/${await matrixNotification(app, w)}/read`, body: {} }),
     expect: expectation({ pupil: 200 }, 404),
   },
+  // --- Guardian voice (issue 12 §2): the pupil's guardians react and comment; the pupil and teachers see; teachers moderate ---
+  {
+    route: 'GET /api/artefacts/{artefactId}/guardian-voice',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await voiceWork(w, app)).id}/guardian-voice` }),
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'PUT /api/artefacts/{artefactId}/guardian-reactions',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await voiceWork(w, app)).id}/guardian-reactions`, body: { reaction: 'heart', given: true } }),
+    expect: expectation({ guardian: 200, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/guardian-comments',
+    request: async (w, app) => ({ path: `/api/artefacts/${(await voiceWork(w, app)).id}/guardian-comments`, body: { body: 'Hienoa!' } }),
+    expect: expectation({ guardian: 201, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/guardian-comments/{commentId}',
+    request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceComment(w, app)}` }),
+    expect: expectation({ guardian: 200, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-comments/{commentId}/report',
+    request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceComment(w, app)}/report` }),
+    expect: expectation({ pupil: 200, guardian: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-comments/{commentId}/moderation',
+    request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceComment(w, app)}/moderation`, body: { action: 'hide' } }),
+    expect: expectation({ teacher: 200, pupil: 403, guardian: 403 }, 404),
+  },
+  {
+    route: 'GET /api/guardian-comments/moderation',
+    request: async () => ({ path: '/api/guardian-comments/moderation' }),
+    // Any teacher has a (perhaps empty) list of their own; everyone else: 403.
+    expect: expectation({ teacher: 200, otherTeacher: 200, teacherB: 200 }, 403),
+  },
+  // --- end guardian voice ---
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
   // code is an account credential, so only an admin of all the user's schools makes one.
@@ -968,6 +1007,29 @@ async function matrixNotification(app: TestApp, w: World): Promise<string> {
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+// --- Guardian voice (issue 12 §2) ---
+/** Fresh work of the pupil in the world's project, shared with guardians, at school A with guardian comments shown at once. */
+async function voiceWork(w: World, app: TestApp) {
+  await app.database.db
+    .updateTable('schools')
+    .set({ guardianComments: 'shown' } as never)
+    .where('id', '=', w.schoolA.id)
+    .execute();
+  return makeArtefact(app.database.db, { ownerId: w.pupil.id, projectId: w.project.id, visibility: 'guardians' });
+}
+/** A shown comment by the pupil's guardian on fresh work. */
+async function voiceComment(w: World, app: TestApp): Promise<string> {
+  const work = await voiceWork(w, app);
+  const row = await app.database.db
+    .withTables<GuardianVoiceTables>()
+    .insertInto('guardianComments')
+    .values({ artefactId: work.id, showcaseId: null, pupilId: w.pupil.id, authorId: w.guardian.id, body: 'Hienoa!', state: 'shown' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+// --- end guardian voice ---
 
 /** An open guardian invitation written directly, with its code (issue 11). */
 async function matrixInvitation(app: TestApp, schoolId: string, pupilId: string) {

@@ -11,6 +11,7 @@ import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.t
 import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
 import { importPath } from '../features/portability/paths.ts';
 import { NotificationBell } from '../features/notifications/components/notification-bell.tsx';
+import { guardianModerationPath } from '../features/guardian-voice/api.ts';
 import { drafts } from '../lib/drafts.ts';
 import { closeRealtime } from '../lib/realtime.ts';
 import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
@@ -68,6 +69,12 @@ export function AppShell() {
               {(roles.includes('pupil') || roles.includes('admin')) && (
                 <li>
                   <NavLink to={importPath()}>{t('nav.import')}</NavLink>
+                </li>
+              )}
+              {/* Issue 12 §2: held and reported guardian comments. */}
+              {roles.includes('teacher') && (
+                <li>
+                  <NavLink to={guardianModerationPath()}>{t('nav.guardianComments')}</NavLink>
                 </li>
               )}
             </ul>

@@ -66,6 +66,20 @@ const portfolioRoutes: RouteObject[] = [
     },
   },
   { path: 'peer/:artefactId', ...portfolioPage('PeerWorkPage', ['pupil', 'teacher']) },
+  // Issue 12 §2: a teacher's moderation list of guardian comments.
+  {
+    path: 'teacher/guardian-comments',
+    lazy: async () => {
+      const { GuardianModerationPage } = await import('../features/guardian-voice/components/guardian-moderation-page.tsx');
+      return {
+        element: (
+          <RequireRole role={['teacher']}>
+            <GuardianModerationPage />
+          </RequireRole>
+        ),
+      };
+    },
+  },
   // Issue 12 §5: the notification centre, for every role.
   {
     path: 'notifications',

@@ -1,3 +1,4 @@
+import { guardianVoiceChanged } from '../features/guardian-voice/queries.ts';
 import { peerChanged } from '../features/peer-feedback/queries.ts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -93,6 +94,9 @@ export function useRealtime(userId: string | null): void {
     // Issue 10 §5: peer events carry ids only; every peer view re-reads through the policy.
     socket.on('peerFeedback.changed', () => void peerChanged(queryClient));
     socket.on('peerWork.changed', () => void peerChanged(queryClient));
+    // Issue 12 §2: guardian voice events carry ids only; the item's voice and the moderation list are read again.
+    socket.on('guardianComment.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
+    socket.on('guardianReaction.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
     socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {
       const parsed = feedbackSchema.safeParse(payload.feedback);

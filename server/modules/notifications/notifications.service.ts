@@ -11,12 +11,13 @@ import {
   type UnreadCount,
 } from '../../../shared/api/notifications.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { authorize, can } from '../../auth/policy.ts';
+import { authorize, can, seesGuardianComment } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { artefactFactsMany } from '../artefacts/artefacts.repo.ts';
 import { existingFeedbackIds } from '../feedback/feedback-lookups.ts';
+import { guardianCommentResources } from '../guardian-voice/guardian-voice.repo.ts';
 import { pupilAtSchool } from '../invitations/invitations.repo.ts';
 import { findNotification, insertNotifications, markRead, pageOf, unreadOf, type NotificationRow } from './notifications.repo.ts';
 
@@ -69,7 +70,7 @@ function present(row: Pick<NotificationRow, 'id' | 'kind' | 'payload' | 'created
   return parsed.success ? parsed.data : null;
 }
 
-const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requested', 'shared_work']);
+const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requested', 'shared_work', 'guardian_comment']);
 
 /**
  * The notifications the actor may still see, in order: each subject is checked again with its own rule
@@ -84,17 +85,20 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
   });
   const artefactIds: string[] = [];
   const feedbackIds: string[] = [];
+  const guardianCommentIds: string[] = [];
   const pupils = new Map<string, { pupilId: string; schoolId: string }>();
   for (const n of presented) {
     if (n.kind === 'invitation_accepted') pupils.set(`${n.data.pupilId}:${n.data.schoolId}`, n.data);
     else if (ARTEFACT_KINDS.has(n.kind)) artefactIds.push(n.data.artefactId);
     if (n.kind === 'feedback' || n.kind === 'revision_requested') feedbackIds.push(n.data.feedbackId);
+    if (n.kind === 'guardian_comment') guardianCommentIds.push(n.data.commentId);
   }
-  const [artefacts, feedback, pupilResources] = await Promise.all([
+  const [artefacts, feedback, pupilResources, guardianComments] = await Promise.all([
     artefactFactsMany(db, artefactIds),
     existingFeedbackIds(db, feedbackIds),
     // Accepted invitations are few: one small lookup per pupil on the page.
     Promise.all([...pupils].map(async ([key, p]) => [key, await pupilAtSchool(db, p.pupilId, p.schoolId)] as const)).then((e) => new Map(e)),
+    guardianCommentResources(db, guardianCommentIds),
   ]);
   const seesArtefact = (id: string) => {
     const facts = artefacts.get(id);
@@ -107,6 +111,11 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
         return feedback.has(n.data.feedbackId) && seesArtefact(n.data.artefactId);
       case 'shared_work':
         return seesArtefact(n.data.artefactId);
+      // Issue 12 §2: the comment as the recipient may see it now (hidden, reported or deleted: gone for the pupil).
+      case 'guardian_comment': {
+        const comment = guardianComments.get(n.data.commentId);
+        return comment !== undefined && seesArtefact(n.data.artefactId) && seesGuardianComment(actor, comment);
+      }
       case 'invitation_accepted': {
         const pupil = pupilResources.get(`${n.data.pupilId}:${n.data.schoolId}`);
         return pupil !== undefined && can(actor, 'guardianInvitation.manage', pupil);

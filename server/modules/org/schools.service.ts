@@ -5,17 +5,22 @@ import { authorize } from '../../auth/policy.ts';
 import { NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
+import { schoolsWithGuardianComments } from './school-guardian-comments.ts';
+import type { GuardianCommentSetting } from '../../../shared/api/guardian-voice.ts';
 
-type SchoolRowLike = { id: string; name: string; code: string | null; timeZone: string; createdAt: Date };
+type SchoolRowLike = { id: string; name: string; code: string | null; timeZone: string; createdAt: Date; guardianComments: GuardianCommentSetting };
 export const presentSchool = (s: SchoolRowLike): School => ({
   id: s.id,
   name: s.name,
   code: s.code,
   timeZone: s.timeZone,
   createdAt: s.createdAt.toISOString(),
+  guardianComments: s.guardianComments,
 });
 
-export function schoolsService({ db }: OrgDeps) {
+export function schoolsService({ db: plainDb }: OrgDeps) {
+  // Issue 12 §2: `schools` with its guardian comment column (migration 0037); writes use the plain one (audit).
+  const db = schoolsWithGuardianComments(plainDb);
   async function load(schoolId: string) {
     const school = await db.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirst();
     if (!school) throw new NotFound('The school');
@@ -39,8 +44,8 @@ export function schoolsService({ db }: OrgDeps) {
     /** The creator becomes the new school's admin. */
     async create(actor: Actor, input: z.infer<typeof createSchoolRequestSchema>, ip?: string): Promise<School> {
       authorize(actor, 'school.create', { type: 'platform' });
-      const school = await db.transaction().execute(async (trx) => {
-        const row = await trx
+      const school = await plainDb.transaction().execute(async (trx) => {
+        const row = await schoolsWithGuardianComments(trx)
           .insertInto('schools')
           .values({ name: input.name, code: input.code ?? null })
           .returningAll()
@@ -54,8 +59,8 @@ export function schoolsService({ db }: OrgDeps) {
 
     async update(actor: Actor, schoolId: string, input: z.infer<typeof updateSchoolRequestSchema>, ip?: string): Promise<School> {
       authorize(actor, 'school.update', { type: 'school', schoolId }, 'The school');
-      const school = await db.transaction().execute(async (trx) => {
-        const row = await trx
+      const school = await plainDb.transaction().execute(async (trx) => {
+        const row = await schoolsWithGuardianComments(trx)
           .updateTable('schools')
           .set({ ...input, updatedAt: new Date() })
           .where('id', '=', schoolId)

@@ -1,3 +1,4 @@
+import type { GuardianCommentSetting } from '../../../../shared/api/guardian-voice.ts';
 import { z } from 'zod';
 import {
   groupDetailSchema,
@@ -20,7 +21,7 @@ export const adminApi = {
   schools: (signal?: AbortSignal) => http.get('/api/schools', schoolListSchema, signal),
   school: (schoolId: string, signal?: AbortSignal) => http.get(apiPath('/api/schools', schoolId), schoolSchema, signal),
   createSchool: (body: { name: string; code?: string }) => http.post('/api/schools', body, schoolSchema),
-  updateSchool: (schoolId: string, body: { name?: string; code?: string | null; timeZone?: string }) =>
+  updateSchool: (schoolId: string, body: { name?: string; code?: string | null; timeZone?: string; guardianComments?: GuardianCommentSetting }) =>
     http.patch(apiPath('/api/schools', schoolId), body, schoolSchema),
 
   groups: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/groups`, groupListSchema, signal),

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { updateSchoolRequestSchema } from '../../../../../shared/api/org.ts';
+import { GUARDIAN_COMMENT_SETTINGS } from '../../../../../shared/api/guardian-voice.ts';
 import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
@@ -18,14 +19,20 @@ export function SchoolOverviewPage() {
   const { t } = useTranslation();
   const { school } = useSchoolContext();
   usePageTitle(`${t('admin.school.overview')} – ${school.name}`);
-  const form = useForm({ name: school.name, code: school.code ?? '', timeZone: school.timeZone });
+  const form = useForm({ name: school.name, code: school.code ?? '', timeZone: school.timeZone, guardianComments: school.guardianComments });
   const update = useUpdateSchoolMutation(school.id);
   const notice = useNotice();
 
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
     notice.clear();
-    const payload = { name: form.values.name, code: emptyToNull(form.values.code), timeZone: form.values.timeZone };
+    const payload = {
+      name: form.values.name,
+      code: emptyToNull(form.values.code),
+      timeZone: form.values.timeZone,
+      // Issue 12 §2: guardian comments (off, shown at once, or after a teacher's approval).
+      guardianComments: form.values.guardianComments,
+    };
     if (await form.submit(updateSchoolRequestSchema, payload, (body) => update.mutateAsync(body))) {
       notice.success(t('admin.school.saved'));
     }
@@ -47,6 +54,15 @@ export function SchoolOverviewPage() {
             required
             {...form.text('timeZone')}
           />
+          {/* --- Guardian voice (issue 12 §2) --- */}
+          <SelectField
+            label={t('admin.school.guardianComments')}
+            hint={t('admin.school.guardianCommentsHint')}
+            options={GUARDIAN_COMMENT_SETTINGS.map((value) => ({ value, label: t(`admin.school.guardianCommentsOption.${value}`) }))}
+            required
+            {...form.text('guardianComments')}
+          />
+          {/* --- end guardian voice --- */}
           <SubmitButton pending={form.pending} label={t('common.save')} />
           <LiveNotice notice={notice.notice} />
         </fieldset>

@@ -10,6 +10,7 @@ import { FeedbackSection } from '../../feedback/components/feedback-section.tsx'
 import { AnchorProvider } from '../../feedback/anchors.tsx';
 import { MomentTimeline, RegionLayer } from '../../feedback/components/media-markers.tsx';
 import { PeerFeedbackSection } from '../../peer-feedback/components/peer-feedback-section.tsx';
+import { GuardianVoiceSection } from '../../guardian-voice/components/guardian-voice-section.tsx';
 import { goalPath } from '../../goals/paths.ts';
 import { projectPath } from '../../projects/paths.ts';
 import { useProjectQuery } from '../../projects/queries.ts';
@@ -111,6 +112,8 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
               </section>
             )}
             <FeedbackSection artefact={artefact} />
+            {/* Issue 12 §2: guardians' reactions and comments, marked as from a guardian (the server decides who sees what). */}
+            <GuardianVoiceSection artefactId={artefact.id} />
             {/* Issue 10 §5: peer feedback, marked as such, beside the teachers' thread (never for guardians). */}
             {artefact.projectId && !rolesOf(me).every((r) => r === 'guardian') && <PeerFeedbackSection artefactId={artefact.id} />}
           </div>

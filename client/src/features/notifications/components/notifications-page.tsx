@@ -1,3 +1,4 @@
+import { guardianModerationPath } from '../../guardian-voice/api.ts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Notification } from '../../../../../shared/api/notifications.ts';
@@ -110,6 +111,8 @@ function useText(n: Notification): string {
       return t('notifications.shared_work', { pupil: who(n.data.pupilName), title: title(n.data.title) });
     case 'invitation_accepted':
       return t('notifications.invitation_accepted', { guardian: who(n.data.guardianName), pupil: who(n.data.pupilName) });
+    case 'guardian_comment':
+      return t(n.data.held ? 'notifications.guardian_comment_held' : 'notifications.guardian_comment', { title: title(n.data.title) });
   }
 }
 
@@ -120,6 +123,8 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'revision_requested':
     case 'shared_work':
       return artefactPath(n.data.artefactId);
+    case 'guardian_comment':
+      return n.data.held && teacher ? guardianModerationPath() : artefactPath(n.data.artefactId);
     case 'invitation_accepted':
       return teacher ? teacherPupilPath(n.data.pupilId) : `/admin/schools/${encodeURIComponent(n.data.schoolId)}/guardian-links`;
   }
