@@ -67,6 +67,8 @@ export interface ServerToClientEvents {
   'notification.created': (payload: Notification) => void;
   /** The recipient marked one (`notificationId`) or all (null) read, perhaps in another tab: badges follow. */
   'notification.read': (payload: { notificationId: string | null }) => void;
+  /** Issue 12 §3: a showcase changed, or was unshared or deleted (ids only: the receiver reads it again, and a 404 means it is gone for them). */
+  'showcase.changed': (payload: { showcaseId: string; ownerId: string }) => void;
 }
 
 export interface GoalAssessmentEvent {
