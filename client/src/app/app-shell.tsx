@@ -11,6 +11,7 @@ import { endSessionInCache, useLogoutMutation } from '../features/auth/queries.t
 import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
 import { importPath } from '../features/portability/paths.ts';
 import { NotificationBell } from '../features/notifications/components/notification-bell.tsx';
+import { showcasesPath } from '../features/showcases/paths.ts';
 import { drafts } from '../lib/drafts.ts';
 import { closeRealtime } from '../lib/realtime.ts';
 import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
@@ -65,6 +66,11 @@ export function AppShell() {
                   <NavLink to={homePath(role)}>{t(`nav.${role}`)}</NavLink>
                 </li>
               ))}
+              {roles.includes('pupil') && (
+                <li>
+                  <NavLink to={showcasesPath()}>{t('nav.showcases')}</NavLink>
+                </li>
+              )}
               {(roles.includes('pupil') || roles.includes('admin')) && (
                 <li>
                   <NavLink to={importPath()}>{t('nav.import')}</NavLink>

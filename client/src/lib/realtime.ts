@@ -18,6 +18,7 @@ import { goalAssessmentsChanged } from '../features/goals/queries.ts';
 import { insightChanged } from '../features/insight/queries.ts';
 import { rosterEvent } from '../features/rosters/queries.ts';
 import { notificationsChanged } from '../features/notifications/queries.ts';
+import { showcasesChanged } from '../features/showcases/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -93,6 +94,9 @@ export function useRealtime(userId: string | null): void {
     // Issue 10 §5: peer events carry ids only; every peer view re-reads through the policy.
     socket.on('peerFeedback.changed', () => void peerChanged(queryClient));
     socket.on('peerWork.changed', () => void peerChanged(queryClient));
+    // Issue 12 §3: ids only; every open showcase view reads again through the policy (and on a reconnect).
+    socket.on('showcase.changed', () => void showcasesChanged(queryClient));
+    socket.io.on('reconnect', () => void showcasesChanged(queryClient));
     socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {
       const parsed = feedbackSchema.safeParse(payload.feedback);
