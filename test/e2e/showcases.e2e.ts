@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { MeResponse } from '../../shared/api/auth.ts';
+import type { Project } from '../../shared/api/projects.ts';
 import { axeViolations } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
@@ -93,5 +94,36 @@ describe('showcases in a browser', () => {
     expect(await guardian.page.getByRole('button', { name: sc.moveUp }).count()).toBe(0);
     const read = await axeViolations(guardian.page, 'showcase read by a guardian');
     expect(read, read.join('\n\n')).toEqual([]);
+  });
+
+  it('a teacher writes a showcase template on the project page; a pupil of the project starts from it and sees its empty places; axe finds nothing', async () => {
+    const teacher = await suite.session('demo.teacher');
+    const projects = (await apiJson<{ projects: Project[] }>(teacher.page, 'GET', '/api/projects')).body.projects;
+    const project = projects.find((p) => p.title === 'Lähiluonto muuttuu');
+    expect(project, 'the demo project').toBeDefined();
+    const goal = project!.goals[0]!;
+    const run = `${Date.now()}`.slice(-6);
+    const title = `Luontokooste ${run}`;
+
+    await teacher.page.goto(`/projects/${project!.id}`);
+    await teacher.page.getByRole('heading', { name: sc.templates }).waitFor({ timeout: TIMEOUT });
+    await teacher.page.getByRole('button', { name: sc.newTemplate }).click();
+    const form = teacher.page.getByRole('form', { name: sc.newTemplate });
+    await form.getByLabel(sc.templateTitle, { exact: true }).fill(title);
+    await form.getByLabel(sc.templateIntro).fill('Kolme työtä ja pohdinta.');
+    await form.getByLabel(fill(sc.slotPrompt, { n: 1 }), { exact: true }).fill('Työ, josta opit eniten');
+    await form.getByLabel(fill(sc.slotGoal, { n: 1 })).selectOption(goal.id);
+    const editing = await axeViolations(teacher.page, 'template form on the project page');
+    expect(editing, editing.join('\n\n')).toEqual([]);
+    await form.getByRole('button', { name: sc.saveTemplate }).click();
+    await teacher.page.getByRole('heading', { name: title, level: 3 }).waitFor({ timeout: TIMEOUT });
+
+    const pupil = await suite.session('demo.pupil');
+    await pupil.page.goto(`/projects/${project!.id}`);
+    await pupil.page.getByRole('button', { name: fill(sc.startFrom, { title }) }).click();
+    await expectH1(pupil.page, fill(sc.editTitle, { title }));
+    await pupil.page.getByRole('heading', { name: fill(sc.slotNamed, { prompt: 'Työ, josta opit eniten' }) }).waitFor({ timeout: TIMEOUT });
+    const started = await axeViolations(pupil.page, 'showcase started from a template');
+    expect(started, started.join('\n\n')).toEqual([]);
   });
 });
