@@ -153,7 +153,8 @@ export function showcasesService(deps: ShowcasesDeps) {
       if (visibility === 'project') {
         if (!projectId)
           throw new BadRequest('Choose the project whose pupils see the showcase.', [{ path: 'projectId', message: 'is required to share with a project' }]);
-        if (input.projectId !== undefined && !(await takesPartIn(db, before.row.ownerId, projectId)))
+        // Checked every time, not only when the project changes: a pupil who has left it shares with it no more.
+        if (!(await takesPartIn(db, before.row.ownerId, projectId)))
           throw new BadRequest('You can share only with a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
       } else if (input.projectId && !(await takesPartIn(db, before.row.ownerId, input.projectId)))
         throw new BadRequest('You can choose only a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
