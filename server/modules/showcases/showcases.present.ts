@@ -31,7 +31,10 @@ export async function templatePrompts(db: Db, templateId: string | null): Promis
   return new Map((row?.slots ?? []).map((s, i) => [i, s.prompt]));
 }
 
-function presentItem(showcaseId: string, r: ShowcaseItemRow, prompts: Map<number, string>): ShowcaseItem {
+/** Where a viewer's client fetches an item's file: by default the signed-in route; a secret-link page passes its own. */
+export type MediaPathOf = (itemId: string, mediaId: string, variant: string) => string;
+
+function presentItem(showcaseId: string, r: ShowcaseItemRow, prompts: Map<number, string>, mediaPath: MediaPathOf | undefined): ShowcaseItem {
   const a = r.artefact;
   return {
     id: r.id,
@@ -57,7 +60,9 @@ function presentItem(showcaseId: string, r: ShowcaseItemRow, prompts: Map<number
             width: m.width,
             height: m.height,
             durationMs: m.durationMs,
-            urls: Object.fromEntries(MEDIA_VARIANTS.filter((v) => m.variants[v]).map((v) => [v, showcaseMediaPath(showcaseId, r.id, m.id, v)])),
+            urls: Object.fromEntries(
+              MEDIA_VARIANTS.filter((v) => m.variants[v]).map((v) => [v, mediaPath ? mediaPath(r.id, m.id, v) : showcaseMediaPath(showcaseId, r.id, m.id, v)]),
+            ),
           })),
           projectId: a.projectId,
           createdAt: iso(a.createdAt),
@@ -70,8 +75,13 @@ function presentItem(showcaseId: string, r: ShowcaseItemRow, prompts: Map<number
  * A showcase as one viewer sees it. Its editor sees every item, empty template slots too; a reader sees the works
  * and the text, not the slots still waiting to be filled. Nothing here names anyone but the owner.
  */
-export function presentShowcase(f: ShowcaseFacts, rows: ShowcaseItemRow[], prompts: Map<number, string>, opts: { canEdit: boolean }): Showcase {
-  const items = rows.map((r) => presentItem(f.row.id, r, prompts)).filter((i) => opts.canEdit || i.kind !== 'slot' || i.bodyHtml !== '');
+export function presentShowcase(
+  f: ShowcaseFacts,
+  rows: ShowcaseItemRow[],
+  prompts: Map<number, string>,
+  opts: { canEdit: boolean; mediaPath?: MediaPathOf },
+): Showcase {
+  const items = rows.map((r) => presentItem(f.row.id, r, prompts, opts.mediaPath)).filter((i) => opts.canEdit || i.kind !== 'slot' || i.bodyHtml !== '');
   return {
     ...presentSummary(f, items.length),
     ownerName: f.row.ownerName,

@@ -357,7 +357,11 @@ async function mediaThrough(db: Db, facts: ShowcaseFacts, itemId: string, mediaI
   const media = await mediaFacts(db, mediaId);
   return media && media.artefactId === item.artefactId && media.removedAt === null ? media : null;
 }
-async function mediaKeyThrough(db: Db, facts: ShowcaseFacts, itemId: string, mediaId: string, variant: MediaVariant) {
+/**
+ * The blob key (and download name) of a file reached through a showcase item, or null: for another reader of the
+ * showcase (a secret-link page) who has settled access to the showcase itself first.
+ */
+export async function mediaKeyThrough(db: Db, facts: ShowcaseFacts, itemId: string, mediaId: string, variant: MediaVariant) {
   const media = await mediaThrough(db, facts, itemId, mediaId);
   const key = media?.variants[variant];
   return media && key ? { key, originalName: media.originalName } : null;
