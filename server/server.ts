@@ -69,6 +69,9 @@ import { guardianVoiceRoutes } from './modules/guardian-voice/guardian-voice.rou
 import { guardianVoiceService } from './modules/guardian-voice/guardian-voice.service.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationsService } from './modules/notifications/notifications.service.ts';
+import { showcaseRoutes } from './modules/showcases/showcases.routes.ts';
+import { showcaseTemplatesService } from './modules/showcases/showcase-templates.service.ts';
+import { showcasesService } from './modules/showcases/showcases.service.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -267,6 +270,18 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   routes.push(...notificationRoutes(notificationsService({ db: database.db, notifier })));
   // Issue 12 §2: guardian voice (reactions, comments and their moderation).
   routes.push(...guardianVoiceRoutes(guardianVoiceService({ db: database.db, notifier })));
+  // Issue 12 §3: showcases and their project templates.
+  const showcases = showcasesService({
+    db: database.db,
+    notifier,
+    blobs,
+    loadActor: async (id) => {
+      // The recheck has no session, only the URL's viewer: their facts now (no session id to speak of).
+      const facts = await auth.loadActor(id);
+      return facts ? { ...facts, sessionId: '' } : null;
+    },
+  });
+  routes.push(...showcaseRoutes(showcases, showcaseTemplatesService({ db: database.db }, showcases)));
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,
@@ -306,7 +321,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
               router: createLocalBlobRouter(store, async (reference) => {
                 // Voice recordings of feedback and reflections carry their own references; the rest are artefact media.
                 const voice = (await feedback.recheckVoiceUrl(reference)) ?? (await goalAssessments.recheckVoiceUrl(reference));
-                return voice ?? artefacts.recheckMediaUrl(reference);
+                // Issue 12 §3: a file seen through a showcase carries the showcase's own reference.
+                return voice ?? (await showcases.recheckMediaUrl(reference)) ?? artefacts.recheckMediaUrl(reference);
               }),
             },
           ]

@@ -72,6 +72,8 @@ export interface ServerToClientEvents {
   'guardianComment.changed': (payload: { artefactId: string; ownerId: string; commentId: string }) => void;
   /** A guardian gave or took back a reaction on an item. */
   'guardianReaction.changed': (payload: { artefactId: string; ownerId: string }) => void;
+  /** Issue 12 §3: a showcase changed, or was unshared or deleted (ids only: the receiver reads it again, and a 404 means it is gone for them). */
+  'showcase.changed': (payload: { showcaseId: string; ownerId: string }) => void;
 }
 
 export interface GoalAssessmentEvent {

@@ -86,6 +86,19 @@ export type Resource =
       readonly authorId: string | null;
       readonly authorGuardsPupil: boolean;
       readonly state: GuardianCommentState;
+    }
+  // --- Showcases (issue 12 §3) ---
+  /**
+   * A pupil's showcase: its owner, the owner's groups and the teachers of the projects the owner takes part in
+   * (the owner's teachers, as portfolio.read), its sharing, and the groups of its project (empty when it has none).
+   */
+  | {
+      readonly type: 'showcase';
+      readonly ownerId: string;
+      readonly ownerGroupIds: readonly string[];
+      readonly ownerProjectTeacherIds: readonly string[];
+      readonly visibility: 'private' | 'guardians' | 'project';
+      readonly projectGroupIds: readonly string[];
     };
 
 type ArtefactResource = ResourceOf<'artefact'>;
@@ -267,6 +280,17 @@ const rules = {
   'guardianComment.moderate': (a: Actor, r: ResourceOf<'guardianComment'>) => teachesOwner(a, r.on.artefact) && r.state !== 'deleted',
   // The moderation list: a teacher's own scope (each row is checked with guardianComment.moderate).
   'guardianModeration.list': (a: Actor) => !a.cardSchoolId && hasRole(a, 'teacher'),
+  // --- Showcases (issue 12 §3): the pupil curates; their teachers, and whoever the pupil shares with, read ---
+  'showcase.create': (a: Actor, r: ResourceOf<'pupil'>) => a.id === r.pupilId && hasRole(a, 'pupil'),
+  'showcase.read': (a: Actor, r: ResourceOf<'showcase'>) => readsShowcase(a, r),
+  // Only the owner changes, orders, shares or deletes it (a card session too: it is the pupil's own portfolio).
+  'showcase.update': (a: Actor, r: ResourceOf<'showcase'>) => a.id === r.ownerId,
+  'showcase.delete': (a: Actor, r: ResourceOf<'showcase'>) => a.id === r.ownerId,
+  // A project's templates: its teachers (by name or of its groups) keep them; they and its pupils see them.
+  'showcaseTemplate.list': (a: Actor, r: ResourceOf<'project'>) =>
+    teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
+  'showcaseTemplate.manage': (a: Actor, r: ResourceOf<'project'>) => teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds),
+  'showcaseTemplate.start': (a: Actor, r: ResourceOf<'project'>) => hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g)),
 } as const;
 
 type Rules = typeof rules;
@@ -294,6 +318,7 @@ const readAction = {
   notification: 'notification.read',
   guardianItem: 'guardianVoice.read',
   guardianComment: null,
+  showcase: 'showcase.read',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -510,6 +535,46 @@ function guardsItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
   return a.id !== r.artefact.ownerId && a.childIds.has(r.artefact.ownerId) && readsArtefact(a, r.artefact);
 }
 // --- end guardian voice ---
+// --- Showcases (issue 12 §3) ---
+/**
+ * THE guardians check of a showcase: whether the pupil's guardians may see it. Every rule and audience that
+ * lets guardians in asks this one function, so that teacher approval (issue 12 §1) can be required here alone.
+ * 'project' is wider than 'guardians': it keeps the guardians and adds the project's pupils.
+ */
+export function showcaseSharedWithGuardians(r: ResourceOf<'showcase'>): boolean {
+  return r.visibility === 'guardians' || r.visibility === 'project';
+}
+/** The owner and the owner's teachers (of their groups, of the projects they take part in): always, whatever the sharing. */
+export function seesWholeShowcase(a: Actor, r: ResourceOf<'showcase'>): boolean {
+  return a.id === r.ownerId || teachesAny(a, r.ownerGroupIds) || teachesProject(a, r.ownerProjectTeacherIds);
+}
+function readsShowcase(a: Actor, r: ResourceOf<'showcase'>): boolean {
+  return (
+    seesWholeShowcase(a, r) ||
+    (showcaseSharedWithGuardians(r) && a.childIds.has(r.ownerId)) ||
+    (hasRole(a, 'pupil') && projectPupilSeesShowcase(a.id, [...a.pupilGroupIds], r))
+  );
+}
+/** A pupil of one of the showcase's project's groups, not the owner, while it is shared with the project and the owner still takes part in it. */
+function projectPupilSeesShowcase(userId: string, pupilGroupIds: readonly string[], r: ResourceOf<'showcase'>): boolean {
+  return (
+    r.visibility === 'project' &&
+    userId !== r.ownerId &&
+    r.projectGroupIds.some((g) => pupilGroupIds.includes(g)) &&
+    r.projectGroupIds.some((g) => r.ownerGroupIds.includes(g))
+  );
+}
+/** Who hears live of a change to a showcase (ids only; receivers read it again through showcase.read): exactly its readers. */
+export function showcaseAudience(
+  r: ResourceOf<'showcase'>,
+  facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[]; projectPupils: ReadonlyArray<{ id: string; groupIds: readonly string[] }> },
+): string[] {
+  const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.ownerProjectTeacherIds]);
+  if (showcaseSharedWithGuardians(r)) for (const g of facts.guardianIds) ids.add(g);
+  for (const p of facts.projectPupils) if (projectPupilSeesShowcase(p.id, p.groupIds, r)) ids.add(p.id);
+  return [...ids];
+}
+// --- end showcases ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {
@@ -630,4 +695,6 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   'guardianReaction.changed': (a, p) => readsOwnWork(a, p.ownerId),
   // Read state of the account's own notifications carries nothing but an id.
   'notification.read': () => true,
+  // Issue 12 §3: the pupil's own showcases only (a classmate's shared one is read again on the next load).
+  'showcase.changed': (a, p) => a.id === p.ownerId,
 };

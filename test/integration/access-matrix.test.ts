@@ -14,6 +14,7 @@ import { invitationCodeHash, newInvitationCode } from '../../server/modules/invi
 import type { PeerTables } from '../../server/modules/peer-feedback/peer-feedback.repo.ts';
 import { recordNotifications } from '../../server/modules/notifications/notifications.service.ts';
 import type { GuardianVoiceTables } from '../../server/modules/guardian-voice/guardian-voice.repo.ts';
+import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -964,6 +965,111 @@ const cases: Case[] = [
     expect: expectation({ teacher: 200, otherTeacher: 200, teacherB: 200 }, 403),
   },
   // --- end guardian voice ---
+  // --- Showcases (issue 12 §3): the pupil curates; their teachers and whoever it is shared with read ---
+  { route: 'GET /api/showcases', request: async () => ({ path: '/api/showcases' }), expect: expectation({}, 200) },
+  {
+    route: 'POST /api/showcases',
+    request: async () => ({ path: '/api/showcases', body: { title: 'Parhaat työni' } }),
+    expect: expectation({ pupil: 201, classmate: 201 }, 403),
+  },
+  {
+    route: 'GET /api/pupils/{pupilId}/showcases',
+    request: async (w) => ({ path: `/api/pupils/${w.pupil.id}/showcases` }),
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'GET /api/projects/{projectId}/showcases',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/showcases` }),
+    // project.read: its teachers and pupils, their guardians and the school's admins.
+    expect: expectation({ ...each(['pupil', 'classmate', 'teacher', 'guardian', 'otherGuardian', 'admin'], 200) }, 404),
+  },
+  {
+    route: 'GET /api/showcases/{showcaseId}',
+    name: 'shared with guardians',
+    request: async (w, app) => ({ path: `/api/showcases/${(await matrixShowcase(app, w, 'guardians')).id}` }),
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'GET /api/showcases/{showcaseId}',
+    name: 'shared with the project',
+    request: async (w, app) => ({ path: `/api/showcases/${(await matrixShowcase(app, w, 'project')).id}` }),
+    expect: expectation({ pupil: 200, classmate: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'PATCH /api/showcases/{showcaseId}',
+    request: async (w, app) => ({ path: `/api/showcases/${(await matrixShowcase(app, w)).id}`, body: { title: 'Uusi nimi' } }),
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/showcases/{showcaseId}',
+    request: async (w, app) => ({ path: `/api/showcases/${(await matrixShowcase(app, w)).id}` }),
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/showcases/{showcaseId}/items',
+    request: async (w, app) => ({ path: `/api/showcases/${(await matrixShowcase(app, w)).id}/items`, body: { heading: 'Väliotsikko' } }),
+    expect: expectation({ pupil: 201, teacher: 403 }, 404),
+  },
+  {
+    route: 'PATCH /api/showcases/{showcaseId}/items/{itemId}',
+    request: async (w, app) => {
+      const s = await matrixShowcase(app, w);
+      return { path: `/api/showcases/${s.id}/items/${s.itemId}`, body: { bodyHtml: '<p>Valitsin tämän</p>' } };
+    },
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/showcases/{showcaseId}/items/{itemId}',
+    request: async (w, app) => {
+      const s = await matrixShowcase(app, w);
+      return { path: `/api/showcases/${s.id}/items/${s.itemId}` };
+    },
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'PUT /api/showcases/{showcaseId}/order',
+    request: async (w, app) => {
+      const s = await matrixShowcase(app, w);
+      return { path: `/api/showcases/${s.id}/order`, body: { itemIds: [s.itemId] } };
+    },
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
+  {
+    route: 'GET /api/showcases/{showcaseId}/items/{itemId}/media/{mediaId}/{variant}',
+    // The world's artefact is private: the guardian reaches its file only through the showcase shared with them.
+    request: async (w, app) => {
+      const s = await matrixShowcase(app, w, 'guardians');
+      return { path: `/api/showcases/${s.id}/items/${s.itemId}/media/${w.artefact.mediaId}/original` };
+    },
+    expect: expectation({ pupil: 302, teacher: 302, guardian: 302 }, 404),
+  },
+  {
+    route: 'GET /api/projects/{projectId}/showcase-templates',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/showcase-templates` }),
+    // Guardians and the admin see the project (403); templates are its teachers' and pupils'.
+    expect: expectation({ pupil: 200, classmate: 200, teacher: 200, guardian: 403, otherGuardian: 403, admin: 403 }, 404),
+  },
+  {
+    route: 'POST /api/projects/{projectId}/showcase-templates',
+    request: async (w) => ({ path: `/api/projects/${w.project.id}/showcase-templates`, body: { title: 'Kooste', slots: [{ prompt: 'Paras työ' }] } }),
+    expect: expectation({ teacher: 201, ...each(['pupil', 'classmate', 'guardian', 'otherGuardian', 'admin'], 403) }, 404),
+  },
+  {
+    route: 'PATCH /api/showcase-templates/{templateId}',
+    request: async (w, app) => ({ path: `/api/showcase-templates/${await matrixTemplate(app, w)}`, body: { title: 'Kooste 2' } }),
+    expect: expectation({ teacher: 200, pupil: 403, classmate: 403 }, 404),
+  },
+  {
+    route: 'DELETE /api/showcase-templates/{templateId}',
+    request: async (w, app) => ({ path: `/api/showcase-templates/${await matrixTemplate(app, w)}` }),
+    expect: expectation({ teacher: 200, pupil: 403, classmate: 403 }, 404),
+  },
+  {
+    route: 'POST /api/showcase-templates/{templateId}/start',
+    request: async (w, app) => ({ path: `/api/showcase-templates/${await matrixTemplate(app, w)}/start` }),
+    expect: expectation({ pupil: 201, classmate: 201, teacher: 403 }, 404),
+  },
+  // --- end showcases ---
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
   // code is an account credential, so only an admin of all the user's schools makes one.
@@ -987,6 +1093,32 @@ const cases: Case[] = [
   // Last, like the other sign-out: it ends the clients' sessions.
   { route: 'POST /api/sso/logout', request: async () => ({ path: '/api/sso/logout', body: {} }), expect: expectation({ anonymous: 200 }, 200) },
 ];
+
+// --- Showcases (issue 12 §3) ---
+/** A fresh showcase of the world's pupil holding the world's (private) artefact, written directly. */
+async function matrixShowcase(app: TestApp, w: World, visibility: 'private' | 'guardians' | 'project' = 'private') {
+  const db = showcasesDb(app.database.db);
+  const s = await db
+    .insertInto('showcases')
+    .values({ ownerId: w.pupil.id, title: 'Parhaat', visibility, projectId: visibility === 'project' ? w.project.id : null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const item = await db
+    .insertInto('showcaseItems')
+    .values({ showcaseId: s.id, position: 0, artefactId: w.artefact.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: s.id, itemId: item.id };
+}
+async function matrixTemplate(app: TestApp, w: World): Promise<string> {
+  const row = await showcasesDb(app.database.db)
+    .insertInto('showcaseTemplates')
+    .values({ projectId: w.project.id, createdBy: w.teacher.id, title: 'Kooste', slots: JSON.stringify([{ prompt: 'Paras työ', goalId: null }]) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+// --- end showcases ---
 
 /** A notification of the world's pupil: their teacher's feedback on their artefact (issue 12 §5), written as the feedback service writes it. */
 async function matrixNotification(app: TestApp, w: World): Promise<string> {

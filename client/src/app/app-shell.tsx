@@ -12,6 +12,7 @@ import { homePath, rolesOf, useSession } from '../features/auth/session.ts';
 import { importPath } from '../features/portability/paths.ts';
 import { NotificationBell } from '../features/notifications/components/notification-bell.tsx';
 import { guardianModerationPath } from '../features/guardian-voice/api.ts';
+import { showcasesPath } from '../features/showcases/paths.ts';
 import { drafts } from '../lib/drafts.ts';
 import { closeRealtime } from '../lib/realtime.ts';
 import { useFocusHeadingOnNavigation } from '../lib/route-focus.ts';
@@ -66,6 +67,11 @@ export function AppShell() {
                   <NavLink to={homePath(role)}>{t(`nav.${role}`)}</NavLink>
                 </li>
               ))}
+              {roles.includes('pupil') && (
+                <li>
+                  <NavLink to={showcasesPath()}>{t('nav.showcases')}</NavLink>
+                </li>
+              )}
               {(roles.includes('pupil') || roles.includes('admin')) && (
                 <li>
                   <NavLink to={importPath()}>{t('nav.import')}</NavLink>

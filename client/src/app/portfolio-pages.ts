@@ -12,3 +12,7 @@ export { CoveragePage } from '../features/insight/components/coverage-page.tsx';
 export { HeatmapPage } from '../features/insight/components/heatmap-page.tsx';
 // Issue 10 §5: a classmate's shared work.
 export { PeerWorkPage } from '../features/peer-feedback/components/peer-work-page.tsx';
+// Issue 12 §3: showcases.
+export { ShowcasesPage } from '../features/showcases/components/showcases-page.tsx';
+export { ShowcasePage } from '../features/showcases/components/showcase-page.tsx';
+export { ShowcaseEditorPage } from '../features/showcases/components/showcase-editor-page.tsx';

@@ -80,6 +80,10 @@ const portfolioRoutes: RouteObject[] = [
       };
     },
   },
+  // Issue 12 §3: the pupil's showcases; one showcase is read by whoever the server lets (teachers, guardians, classmates).
+  { path: 'showcases', ...portfolioPage('ShowcasesPage', ['pupil']) },
+  { path: 'showcases/:showcaseId', ...portfolioPage('ShowcasePage', ['pupil', 'teacher', 'guardian']) },
+  { path: 'showcases/:showcaseId/edit', ...portfolioPage('ShowcaseEditorPage', ['pupil']) },
   // Issue 12 §5: the notification centre, for every role.
   {
     path: 'notifications',

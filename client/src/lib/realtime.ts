@@ -19,6 +19,7 @@ import { goalAssessmentsChanged } from '../features/goals/queries.ts';
 import { insightChanged } from '../features/insight/queries.ts';
 import { rosterEvent } from '../features/rosters/queries.ts';
 import { notificationsChanged } from '../features/notifications/queries.ts';
+import { showcasesChanged } from '../features/showcases/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -97,6 +98,9 @@ export function useRealtime(userId: string | null): void {
     // Issue 12 §2: guardian voice events carry ids only; the item's voice and the moderation list are read again.
     socket.on('guardianComment.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
     socket.on('guardianReaction.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
+    // Issue 12 §3: ids only; every open showcase view reads again through the policy (and on a reconnect).
+    socket.on('showcase.changed', () => void showcasesChanged(queryClient));
+    socket.io.on('reconnect', () => void showcasesChanged(queryClient));
     socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {
       const parsed = feedbackSchema.safeParse(payload.feedback);

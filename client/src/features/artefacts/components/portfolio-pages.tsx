@@ -12,6 +12,7 @@ import { ProjectList } from '../../projects/components/project-list.tsx';
 import { useProjectsQuery } from '../../projects/queries.ts';
 import { newArtefactPath } from '../paths.ts';
 import { Timeline } from './timeline.tsx';
+import { PupilShowcasesPanel } from '../../showcases/components/pupil-showcases-panel.tsx';
 
 /** The pupil's own portfolio: their projects and everything they have collected, newest first. */
 export function PupilPortfolioPage() {
@@ -88,6 +89,10 @@ export function TeacherPupilPage() {
         <h2 id="timeline-heading">{t('pupilPortfolio.timelineHeading')}</h2>
         <Timeline pupilId={pupilId} headingId="timeline-heading" empty={<EmptyState heading={t('pupilPortfolio.empty')} headingLevel={3} />} />
       </section>
+      {/* Issue 12 §3: the pupil's showcases (all of them for their teachers). */}
+      <div className="section-gap">
+        <PupilShowcasesPanel pupilId={pupilId} />
+      </div>
       <div className="section-gap">
         <ExportPanel pupilId={pupilId} />
       </div>
@@ -136,6 +141,12 @@ export function GuardianChildPage() {
             }
           />
         </section>
+      )}
+      {/* Issue 12 §3: the child's showcases shared with their guardians. */}
+      {child && (
+        <div className="section-gap">
+          <PupilShowcasesPanel pupilId={childId} />
+        </div>
       )}
       {child && (
         <div className="section-gap">

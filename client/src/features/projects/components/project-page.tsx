@@ -15,6 +15,7 @@ import { useProjectQuery } from '../queries.ts';
 import { useScaleLabel } from './assessment-fields.tsx';
 import { heatmapPath } from '../../insight/paths.ts';
 import { ProjectPeerPanel } from '../../peer-feedback/components/project-peer-panel.tsx';
+import { ProjectShowcasesPanel } from '../../showcases/components/project-showcases-panel.tsx';
 
 export function ProjectPage() {
   const { t } = useTranslation();
@@ -144,6 +145,8 @@ function ProjectView({ project }: { project: Project }) {
       </div>
       {/* Issue 10 §5: peer feedback setting, moderation and the classmates' work list. */}
       <ProjectPeerPanel projectId={project.id} />
+      {/* Issue 12 §3: showcase templates (its teachers keep them, its pupils start from them) and showcases shared with it. */}
+      <ProjectShowcasesPanel projectId={project.id} goals={project.goals} />
       {isPupil && (
         <section aria-labelledby="my-work-heading" className="stack">
           <h2 id="my-work-heading">{t('projects.myWork')}</h2>
