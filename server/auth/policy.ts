@@ -74,7 +74,12 @@ export type Resource =
   | { readonly type: 'peerMessage'; readonly on: ResourceOf<'peerArtefact'>; readonly authorId: string | null; readonly state: PeerMessageState }
   // --- Notification centre (issue 12 §5) ---
   /** One notification: whose it is. Its subject (an artefact, a pupil) is checked with that subject's own rule. */
-  | { readonly type: 'notification'; readonly recipientId: string };
+  | { readonly type: 'notification'; readonly recipientId: string }
+  // --- Weekly digest and Web Push (issue 12 §5) ---
+  /** A guardian's weekly digest: theirs alone (its items are each checked with their own rule). */
+  | { readonly type: 'digest'; readonly guardianId: string }
+  /** A user's own delivery settings: notification preferences and Web Push subscriptions. */
+  | { readonly type: 'ownSettings'; readonly userId: string };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -241,6 +246,12 @@ const rules = {
   // --- Notification centre (issue 12 §5): a notification is its recipient's alone, to read and to mark read ---
   'notification.read': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
   'notification.update': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
+  // --- Weekly digest and Web Push (issue 12 §5) ---
+  // Only a guardian has a digest; a card session (a pupil on a shared classroom device) changes no delivery
+  // settings and subscribes no browser: the device is not theirs alone.
+  'digest.read': (a: Actor, r: ResourceOf<'digest'>) => a.id === r.guardianId && hasRole(a, 'guardian') && !a.cardSchoolId,
+  'notificationPreferences.manage': (a: Actor, r: ResourceOf<'ownSettings'>) => a.id === r.userId && !a.cardSchoolId,
+  'pushSubscription.manage': (a: Actor, r: ResourceOf<'ownSettings'>) => a.id === r.userId && !a.cardSchoolId,
 } as const;
 
 type Rules = typeof rules;
@@ -266,6 +277,8 @@ const readAction = {
   peerArtefact: 'peerWork.read',
   peerMessage: null,
   notification: 'notification.read',
+  digest: 'digest.read',
+  ownSettings: null,
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
