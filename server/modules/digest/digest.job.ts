@@ -40,7 +40,7 @@ export interface DigestJobDeps {
 
 const BATCH = 50;
 const MAX_BATCHES = 20;
-/** A claim never marked sent after this long was left by a process that died while sending: taken again. */
+/** A claim never marked sent after this long (by the real clock, whatever "now" a look is given) was left by a process that died while sending: taken again. */
 const STALE_MS = 15 * 60_000;
 /** "Every new item" looks back this far: a notification older than this (written while delivery was down) is not sent late. */
 const EVERY_ITEM_WINDOW_MS = 24 * 3600_000;
@@ -87,7 +87,7 @@ export function digestJob(deps: DigestJobDeps) {
       if (batch.length === 0) break;
       for (const g of batch) {
         tried.add(g.id);
-        if (!(await claimWeek(db, g.id, g.week, workerId, new Date(now.getTime() - STALE_MS)))) continue;
+        if (!(await claimWeek(db, g.id, g.week, workerId, new Date(Date.now() - STALE_MS)))) continue;
         try {
           await deliverDigest(g, now);
           sent++;
@@ -103,7 +103,7 @@ export function digestJob(deps: DigestJobDeps) {
   async function deliverNew(now: Date): Promise<number> {
     let delivered = 0;
     for (const n of await undelivered(db, new Date(now.getTime() - EVERY_ITEM_WINDOW_MS), BATCH * 2)) {
-      if (!(await claimDelivery(db, n.id, workerId, new Date(now.getTime() - STALE_MS)))) continue;
+      if (!(await claimDelivery(db, n.id, workerId, new Date(Date.now() - STALE_MS)))) continue;
       try {
         const [facts, contact] = await Promise.all([deps.loadActor(n.recipientId), userContact(db, n.recipientId)]);
         // Seen through the notification centre's own check: a subject no longer theirs to see is not sent.
