@@ -32,6 +32,12 @@ export function pushService({ db, logger, vapid, allowedHosts }: PushDeps) {
       own(actor);
       if (!endpointAllowed(input.endpoint, allowedHosts))
         throw new BadRequest('This push service is not allowed on this server.', [{ path: 'body.endpoint', message: 'must be a known push service (https)' }]);
+      // A browser's key is an uncompressed P-256 point and its secret 16 bytes: anything else could never be encrypted to.
+      const key = Buffer.from(input.keys.p256dh, 'base64url');
+      if (key.length !== 65 || key[0] !== 4 || Buffer.from(input.keys.auth, 'base64url').length !== 16)
+        throw new BadRequest('The subscription keys are not a browser push key pair.', [
+          { path: 'body.keys', message: 'must be a P-256 public key and a 16-byte secret' },
+        ]);
       await saveSubscription(db, actor.id, { endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth }, MAX_SUBSCRIPTIONS);
     },
 
