@@ -149,6 +149,30 @@ describe('Web Push', () => {
     expect(after.body.pushSubscriptions).toBe(0);
   });
 
+  it('a card session (a pupil on a shared classroom device) changes no settings and subscribes no browser; the password session may', async () => {
+    const db = app.database.db;
+    const school = await makeSchool(db);
+    const group = await makeGroup(db, school.id);
+    const pupil = await makeUser(db, { role: 'pupil', schoolId: school.id });
+    const teacher = await makeUser(db, { role: 'teacher', schoolId: school.id });
+    await addMember(db, group.id, pupil.id, 'pupil');
+    await addMember(db, group.id, teacher.id, 'teacher');
+    const issued = await (
+      await app.as(teacher.username)
+    ).post<{ cards: Array<{ url: string }> }>(`/api/groups/${group.id}/sign-in-cards`, { pupilIds: [pupil.id] });
+    expect(issued.status).toBe(201);
+    const card = app.client();
+    expect((await card.post('/api/auth/card', { cardCode: issued.body.cards[0]?.url.split('#')[1] ?? '' })).status).toBe(200);
+    const { keys } = browserKeys();
+    const endpoint = `${pushOrigin}/push/${randomBytes(8).toString('hex')}`;
+    expect((await card.get('/api/notification-preferences')).status).toBe(404);
+    expect((await card.put('/api/notification-preferences', { frequency: 'every', email: true, push: true })).status).toBe(404);
+    expect((await subscribe(card, endpoint, keys)).status).toBe(404);
+    const password = await app.as(pupil.username);
+    expect((await subscribe(password, endpoint, keys)).status).toBe(200);
+    expect((await password.put('/api/notification-preferences', { frequency: 'every', email: true, push: true })).status).toBe(200);
+  });
+
   it('unsubscribes only your own browser', async () => {
     const w = await world();
     const { keys } = browserKeys();
