@@ -7,6 +7,7 @@ import path from 'node:path';
 import ece from 'http_ece';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreferencesView } from '../../shared/api/digest.ts';
+import { runningWeek, sendInstant } from '../../server/modules/digest/digest-week.ts';
 import { loadVapidKeys, VAPID_FILE } from '../../server/modules/push/vapid.ts';
 import { addMember, linkGuardian, makeArtefact, makeGroup, makeSchool, makeUser } from '../helpers/factories.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -27,6 +28,9 @@ let pushOrigin: string;
 const received: Received[] = [];
 let answer = 201;
 let app: TestApp;
+/** The defaults: Friday 15:00 in the school's (default) time zone. */
+const SEND = { day: 5, minute: 15 * 60 };
+const ZONE = 'Europe/Helsinki';
 
 beforeAll(async () => {
   const port = await freePort();
@@ -171,6 +175,23 @@ describe('Web Push', () => {
     const password = await app.as(pupil.username);
     expect((await subscribe(password, endpoint, keys)).status).toBe(200);
     expect((await password.put('/api/notification-preferences', { frequency: 'every', email: true, push: true })).status).toBe(200);
+  });
+
+  it("tells a weekly-digest guardian's browsers, once, that the digest is ready", async () => {
+    const w = await world();
+    const browser = browserKeys();
+    const endpoint = `${pushOrigin}/push/${randomBytes(8).toString('hex')}`;
+    expect((await subscribe(w.c.guardian, endpoint, browser.keys)).status).toBe(200);
+    const work = await makeArtefact(app.database.db, { ownerId: w.pupil.id, title: 'Salainen otsikko' });
+    expect((await w.c.pupil.patch(`/api/artefacts/${work.id}`, { visibility: 'guardians' })).status).toBe(200);
+    const week = runningWeek(new Date(), ZONE, SEND);
+    const afterSend = new Date(sendInstant(week, ZONE, SEND).getTime() + 60_000);
+    await app.polku.maintenance.runDigest(afterSend);
+    await app.polku.maintenance.runDigest(afterSend);
+    const mine = received.filter((r) => r.path === new URL(endpoint).pathname);
+    expect(mine).toHaveLength(1);
+    const plain = decrypt(mine[0]!.body, { version: 'aes128gcm', privateKey: browser.ecdh, authSecret: browser.keys.auth }).toString('utf8');
+    expect(JSON.parse(plain)).toEqual({ title: 'Polku: viikkokooste on valmis', url: `/digest?week=${week}` });
   });
 
   it('unsubscribes only your own browser', async () => {

@@ -21,7 +21,8 @@ create table digest_sends (
   claimed_by text not null,
   claimed_at timestamptz not null default now(),
   sent_at timestamptz,
-  -- How many items the digest held (0: nothing to tell, so nothing was sent).
+  -- How many items the digest held (0: nothing to tell, so nothing was sent; null: no e-mail or browser to
+  -- send to, so it was not even read).
   items integer,
   primary key (guardian_id, week)
 );

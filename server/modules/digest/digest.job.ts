@@ -28,7 +28,7 @@ export interface DigestJobDeps {
   db: Db;
   logger: Logger;
   mailer: Pick<Mailer, 'configured' | 'send'>;
-  push: Pick<PushService, 'sendTo'> | null;
+  push: Pick<PushService, 'sendTo' | 'count'> | null;
   digest: Pick<DigestService, 'build'>;
   notifications: Pick<NotificationsService, 'seen'>;
   loadActor(userId: string): Promise<ActorFacts | null>;
@@ -64,15 +64,22 @@ export function digestJob(deps: DigestJobDeps) {
       await markWeekSent(db, g.id, g.week, workerId, 0);
       return;
     }
+    const prefs = (await preferencesOf(db, g.id)) ?? defaultPreferences(true);
+    const byEmail = prefs.email && mailer.configured && Boolean(g.email);
+    const byPush = prefs.push && push !== null && (await push.count(g.id)) > 0;
+    // No way to reach them: the week is done (the page shows it), without reading it.
+    if (!byEmail && !byPush) {
+      await markWeekSent(db, g.id, g.week, workerId, null);
+      return;
+    }
     const actor = jobActor(facts);
     const locale = g.locale ?? DEFAULT_LOCALE;
     const digest = await deps.digest.build(actor, g.week, g.timeZone, now);
     const items = digestItemCount(digest);
     // A week with nothing to tell sends nothing; the page still shows it.
     if (items > 0) {
-      const prefs = (await preferencesOf(db, g.id)) ?? defaultPreferences(true);
-      if (prefs.email && mailer.configured && g.email) await mailer.send(g.email, digestMail(locale, digest, publicUrl));
-      if (prefs.push && push) await push.sendTo(g.id, { title: pushTitles[locale].digest, url: `/digest?week=${g.week}` });
+      if (byEmail && g.email) await mailer.send(g.email, digestMail(locale, digest, publicUrl));
+      if (byPush && push) await push.sendTo(g.id, { title: pushTitles[locale].digest, url: `/digest?week=${g.week}` });
     }
     await markWeekSent(db, g.id, g.week, workerId, items);
   }

@@ -116,7 +116,7 @@ export async function claimWeek(db: Db, guardianId: string, week: string, worker
   return taken !== undefined;
 }
 
-export async function markWeekSent(db: Db, guardianId: string, week: string, worker: string, items: number): Promise<void> {
+export async function markWeekSent(db: Db, guardianId: string, week: string, worker: string, items: number | null): Promise<void> {
   await digestDb(db)
     .updateTable('digestSends')
     .set({ sentAt: new Date(), items })
