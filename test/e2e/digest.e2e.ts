@@ -27,6 +27,7 @@ it('a guardian sets message preferences from the notification centre, then opens
   // The weekly digest is the guardian's default.
   expect(await guardian.page.getByRole('radio', { name: 'Viikkokooste' }).isChecked()).toBe(true);
   await expectAccessible(guardian.page, 'message settings');
+  if (process.env.DIGEST_SCREENSHOTS) await guardian.page.screenshot({ path: '/tmp/digest-settings.png', fullPage: true });
 
   // Keyboard: choose "every new item" and save.
   await guardian.page.getByRole('radio', { name: 'Jokaisesta uudesta asiasta' }).focus();
@@ -50,6 +51,15 @@ it('a guardian sets message preferences from the notification centre, then opens
   await guardian.page.getByRole('heading', { level: 3, name: child!.pupil.displayName }).waitFor();
   await guardian.page.getByRole('link', { name: artefact.title }).first().waitFor();
   await expectAccessible(guardian.page, 'weekly digest');
+
+  if (process.env.DIGEST_SCREENSHOTS) await guardian.page.screenshot({ path: '/tmp/digest-page.png', fullPage: true });
+
+  // The push service worker is served from the site's root and may be registered (the server's headers allow it).
+  const registered = await guardian.page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.register('/push-sw.js', { scope: '/' });
+    return reg.scope;
+  });
+  expect(new URL(registered).pathname).toBe('/');
 
   // Earlier weeks: the previous week opens, with a way back.
   await guardian.page.getByRole('link', { name: '← Edellinen viikko' }).click();

@@ -75,7 +75,12 @@ function Week({ digest }: { digest: Digest }) {
                       {g.text} <span className="hint">({g.projectTitle})</span>
                       <br />
                       {g.latestSelf ? t('digest.latestSelf', { level: g.latestSelf.label ?? String(g.latestSelf.level + 1) }) : t('digest.noSelf')}
-                      {g.latestSelf?.reflection && <q> {g.latestSelf.reflection}</q>}
+                      {g.latestSelf?.reflection && (
+                        <>
+                          <br />
+                          <q>{g.latestSelf.reflection}</q>
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -68,7 +68,7 @@ function PreferencesForm({ view }: { view: PreferencesView }) {
           <p className="hint">{t('digest.preferences.pushCount', { count: view.pushSubscriptions })}</p>
         </fieldset>
         <p>
-          <button type="submit" className="button" disabled={save.isPending}>
+          <button type="submit" className="button button--primary" disabled={save.isPending}>
             {t('digest.preferences.save')}
           </button>
         </p>
