@@ -20,8 +20,8 @@ const ZONE = 'Europe/Helsinki';
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  // No timer: the tests run the job themselves, at a chosen "now".
-  const env = { ...smtp.env, DIGEST_CHECK_SECONDS: '0', DIGEST_SEND_DAY: '5', DIGEST_SEND_TIME: '15:00' };
+  // No timer (test-app's default): the tests run the job themselves, at a chosen "now".
+  const env = { ...smtp.env, DIGEST_SEND_DAY: '5', DIGEST_SEND_TIME: '15:00' };
   app = await startTestApp({ env });
   // A second server process on the same database: its own pool on PostgreSQL; PGlite is one connection, shared.
   secondDb = testDatabaseKind === 'postgres' ? await openTestDatabase() : null;

@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pushServer.listen(port, '127.0.0.1', resolve));
   pushOrigin = `http://127.0.0.1:${port}`;
-  app = await startTestApp({ env: { DIGEST_CHECK_SECONDS: '0', PUSH_ENDPOINT_HOSTS: `${pushOrigin},fcm.googleapis.com` } });
+  app = await startTestApp({ env: { PUSH_ENDPOINT_HOSTS: `${pushOrigin},fcm.googleapis.com` } });
 }, 60_000);
 afterAll(async () => {
   await app?.close();
