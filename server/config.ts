@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PUSH_ENDPOINT_HOSTS } from './modules/push/push-endpoint.ts';
 import { ssoConfigFrom, type SsoConfig } from './modules/sso/sso.config.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -89,6 +90,29 @@ const envSchema = z.object({
       .max(24 * 60)
       .default(30),
   ),
+  // Issue 12 §5: the weekly guardian digest (its send day and time in each school's time zone) and Web Push.
+  DIGEST_SEND_DAY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1, { message: 'use 1 (Monday) to 7 (Sunday)' }).max(7, { message: 'use 1 (Monday) to 7 (Sunday)' }).default(5),
+  ),
+  DIGEST_SEND_TIME: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'use HH:MM, such as 15:00' })
+      .default('15:00'),
+  ),
+  DIGEST_CHECK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(86_400).default(60)),
+  VAPID_PUBLIC_KEY: optionalString,
+  VAPID_PRIVATE_KEY: optionalString,
+  VAPID_SUBJECT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(mailto:|https:\/\/)/, { message: 'must start with mailto: or https://' })
+      .optional(),
+  ),
+  PUSH_ENDPOINT_HOSTS: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -153,6 +177,10 @@ export interface Config {
   };
   /** School sign-in through OpenID Connect providers (SSO_PROVIDERS and SSO_<ID>_*; issue 11). */
   readonly sso: SsoConfig;
+  /** Issue 12 §5: when the weekly digest goes out (ISO weekday 1–7 and minute of the day, school-local); how often each process looks (0: never, tests). */
+  readonly digest: { readonly sendDay: number; readonly sendMinute: number; readonly checkMs: number };
+  /** Issue 12 §5: Web Push. Keys from the environment, or made on first start in the data folder (keys null). */
+  readonly push: { readonly publicKey: string | null; readonly privateKey: string | null; readonly subject: string; readonly endpointHosts: readonly string[] };
 }
 
 export class ConfigError extends Error {
@@ -246,6 +274,21 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       passwordResetMs: Math.round(env.PASSWORD_RESET_MINUTES * 60_000),
     },
     sso: sso.config,
+    digest: {
+      sendDay: env.DIGEST_SEND_DAY,
+      sendMinute: Number(env.DIGEST_SEND_TIME.slice(0, 2)) * 60 + Number(env.DIGEST_SEND_TIME.slice(3, 5)),
+      checkMs: env.DIGEST_CHECK_SECONDS * 1000,
+    },
+    push: {
+      publicKey: env.VAPID_PUBLIC_KEY ?? null,
+      privateKey: env.VAPID_PRIVATE_KEY ?? null,
+      subject: env.VAPID_SUBJECT ?? (publicUrl.startsWith('https://') ? publicUrl : `mailto:no-reply@${new URL(publicUrl).hostname}`),
+      endpointHosts: env.PUSH_ENDPOINT_HOSTS
+        ? env.PUSH_ENDPOINT_HOSTS.split(',')
+            .map((h) => h.trim().toLowerCase())
+            .filter(Boolean)
+        : DEFAULT_PUSH_ENDPOINT_HOSTS,
+    },
   });
 }
 
@@ -273,6 +316,7 @@ function crossFieldProblems(source: NodeJS.ProcessEnv): string[] {
   if (source.REALTIME_ADAPTER === 'redis' && !set('REDIS_URL')) problems.push('REDIS_URL: required when REALTIME_ADAPTER=redis');
   if (source.REALTIME_ADAPTER === 'postgres' && !set('DATABASE_URL')) problems.push('DATABASE_URL: required when REALTIME_ADAPTER=postgres');
   if (set('SMTP_USER') !== set('SMTP_PASSWORD')) problems.push('SMTP_USER and SMTP_PASSWORD: set both or neither');
+  if (set('VAPID_PUBLIC_KEY') !== set('VAPID_PRIVATE_KEY')) problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');
   return problems;
 }
 

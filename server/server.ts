@@ -72,6 +72,7 @@ import { notificationsService } from './modules/notifications/notifications.serv
 import { showcaseRoutes } from './modules/showcases/showcases.routes.ts';
 import { showcaseTemplatesService } from './modules/showcases/showcase-templates.service.ts';
 import { showcasesService } from './modules/showcases/showcases.service.ts';
+import { digestModule } from './modules/digest/digest.module.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -116,6 +117,8 @@ export interface Polku {
     sweepSignIns(now?: Date): Promise<number>;
     /** Resolves when every roster apply this process started has ended (tests). */
     rosterJobs(): Promise<void>;
+    /** Issue 12 §5: one look of the digest job (due weekly digests, then "every new item" messages). */
+    runDigest(now?: Date): Promise<{ digests: number; items: number }>;
   };
   /** Graceful stop: no new connections, in-flight requests finish, sockets close, then the database. */
   close(): Promise<void>;
@@ -282,6 +285,11 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     },
   });
   routes.push(...showcaseRoutes(showcases, showcaseTemplatesService({ db: database.db }, showcases)));
+  const notifications = notificationsService({ db: database.db, notifier });
+  routes.push(...notificationRoutes(notifications));
+  // Issue 12 §5: delivery preferences, the guardian's weekly digest and Web Push.
+  const digest = await digestModule({ config, db: database.db, logger, feedback, goalAssessments, notifications, loadActor: auth.loadActor });
+  routes.push(...digest.routes);
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,
@@ -361,6 +369,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     endAdultGuardianLinks: () => invitations.service.endLinksOfAdults(),
     sweepSignIns: (now?: Date) => sso.sweepExpired(now),
     rosterJobs: () => rosters.service.idle(),
+    runDigest: (now?: Date) => digest.job.run(now),
   };
   const timers = [
     every(3600_000, maintenance.pruneSessions),
@@ -369,6 +378,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepPortability()),
     every(3600_000, maintenance.endAdultGuardianLinks),
     every(3600_000, () => maintenance.sweepSignIns()),
+    ...(config.digest.checkMs > 0 ? [every(config.digest.checkMs, () => maintenance.runDigest())] : []),
   ];
   function every(ms: number, job: () => Promise<unknown>) {
     let running = false;
@@ -396,6 +406,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     // Running exports and imports stop cleanly and go back to the queue for the next process.
     await portability.runner.stop();
     await rosters.service.stop();
+    digest.close();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections become idle as their last requests finish: close them as they do,
     // and cut whatever is still open after the grace period (a stuck upload must not hang shutdown).

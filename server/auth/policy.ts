@@ -99,7 +99,12 @@ export type Resource =
       readonly ownerProjectTeacherIds: readonly string[];
       readonly visibility: 'private' | 'guardians' | 'project';
       readonly projectGroupIds: readonly string[];
-    };
+    }
+  // --- Weekly digest and Web Push (issue 12 §5) ---
+  /** A guardian's weekly digest: theirs alone (its items are each checked with their own rule). */
+  | { readonly type: 'digest'; readonly guardianId: string }
+  /** A user's own delivery settings: notification preferences and Web Push subscriptions. */
+  | { readonly type: 'ownSettings'; readonly userId: string };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -291,6 +296,12 @@ const rules = {
     teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds) || (hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g))),
   'showcaseTemplate.manage': (a: Actor, r: ResourceOf<'project'>) => teachesProject(a, r.teacherIds) || teachesAny(a, r.groupIds),
   'showcaseTemplate.start': (a: Actor, r: ResourceOf<'project'>) => hasRole(a, 'pupil') && r.groupIds.some((g) => a.pupilGroupIds.has(g)),
+  // --- Weekly digest and Web Push (issue 12 §5) ---
+  // Only a guardian has a digest; a card session (a pupil on a shared classroom device) changes no delivery
+  // settings and subscribes no browser: the device is not theirs alone.
+  'digest.read': (a: Actor, r: ResourceOf<'digest'>) => a.id === r.guardianId && hasRole(a, 'guardian') && !a.cardSchoolId,
+  'notificationPreferences.manage': (a: Actor, r: ResourceOf<'ownSettings'>) => a.id === r.userId && !a.cardSchoolId,
+  'pushSubscription.manage': (a: Actor, r: ResourceOf<'ownSettings'>) => a.id === r.userId && !a.cardSchoolId,
 } as const;
 
 type Rules = typeof rules;
@@ -319,6 +330,8 @@ const readAction = {
   guardianItem: 'guardianVoice.read',
   guardianComment: null,
   showcase: 'showcase.read',
+  digest: 'digest.read',
+  ownSettings: null,
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {

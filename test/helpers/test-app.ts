@@ -49,6 +49,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATA_DIR: dataDir,
     DEMO: 'false',
     LOG_LEVEL: 'silent',
+    // Issue 12 §5: no digest timer; a test that wants the job runs it (maintenance.runDigest) at a "now" it chooses.
+    DIGEST_CHECK_SECONDS: '0',
     ...options.env,
   });
   const ownDatabase = !options.database;

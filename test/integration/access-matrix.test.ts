@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { addMember, linkGuardian, makeArtefact, makeFeedback, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
@@ -1070,6 +1070,25 @@ const cases: Case[] = [
     expect: expectation({ pupil: 201, classmate: 201, teacher: 403 }, 404),
   },
   // --- end showcases ---
+  // Weekly digest and Web Push (issue 12 §5): preferences and subscriptions are everyone's own; the digest a guardian's.
+  { route: 'GET /api/notification-preferences', request: async () => ({ path: '/api/notification-preferences' }), expect: expectation({}, 200) },
+  {
+    route: 'PUT /api/notification-preferences',
+    request: async () => ({ path: '/api/notification-preferences', body: { frequency: 'every', email: false, push: false } }),
+    expect: expectation({}, 200),
+  },
+  { route: 'GET /api/digest', request: async () => ({ path: '/api/digest' }), expect: expectation({ guardian: 200, otherGuardian: 200 }, 404) },
+  { route: 'GET /api/push/public-key', request: async () => ({ path: '/api/push/public-key' }), expect: expectation({}, 200) },
+  {
+    route: 'POST /api/push/subscriptions',
+    request: async () => ({ path: '/api/push/subscriptions', body: { endpoint: `https://fcm.googleapis.com/fcm/send/${unique()}`, keys: matrixPushKeys() } }),
+    expect: expectation({}, 200),
+  },
+  {
+    route: 'POST /api/push/subscriptions/remove',
+    request: async (w, app) => ({ path: '/api/push/subscriptions/remove', body: { endpoint: await matrixPushSubscription(app, w) } }),
+    expect: expectation({ pupil: 200 }, 404),
+  },
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
   // code is an account credential, so only an admin of all the user's schools makes one.
@@ -1119,6 +1138,24 @@ async function matrixTemplate(app: TestApp, w: World): Promise<string> {
   return row.id;
 }
 // --- end showcases ---
+/** A browser's Web Push keys (a P-256 public key and a 16-byte auth secret). */
+function matrixPushKeys() {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') };
+}
+
+/** A Web Push subscription of the world's pupil (issue 12 §5); returns its endpoint. */
+async function matrixPushSubscription(app: TestApp, w: World): Promise<string> {
+  const endpoint = `https://fcm.googleapis.com/fcm/send/${unique()}`;
+  const keys = matrixPushKeys();
+  await app.database.db
+    .withTables<{ pushSubscriptions: { userId: string; endpoint: string; p256dh: string; auth: string } }>()
+    .insertInto('pushSubscriptions')
+    .values({ userId: w.pupil.id, endpoint, ...keys })
+    .execute();
+  return endpoint;
+}
 
 /** A notification of the world's pupil: their teacher's feedback on their artefact (issue 12 §5), written as the feedback service writes it. */
 async function matrixNotification(app: TestApp, w: World): Promise<string> {

@@ -206,3 +206,32 @@ describe('realtime adapter', () => {
     expect(loadConfig({ DATA_DIR: freshDataDir(), REALTIME_ADAPTER: 'none', REDIS_URL: 'redis://cache:6379' }).realtimeAdapter).toEqual({ kind: 'none' });
   });
 });
+
+describe('weekly digest and Web Push (issue 12 §5)', () => {
+  it('sends on Friday at 15:00 by default, checks every minute, and allows only the browsers push services', () => {
+    const config = loadConfig({ DATA_DIR: freshDataDir(), PUBLIC_URL: 'https://polku.koulu.example' });
+    expect(config.digest).toEqual({ sendDay: 5, sendMinute: 15 * 60, checkMs: 60_000 });
+    expect(config.push).toMatchObject({ publicKey: null, privateKey: null, subject: 'https://polku.koulu.example' });
+    expect(config.push.endpointHosts).toContain('fcm.googleapis.com');
+    const custom = loadConfig({
+      DATA_DIR: freshDataDir(),
+      DIGEST_SEND_DAY: '1',
+      DIGEST_SEND_TIME: '07:30',
+      PUSH_ENDPOINT_HOSTS: ' push.example , http://127.0.0.1:9999',
+      VAPID_SUBJECT: 'mailto:it@koulu.example',
+    });
+    expect(custom.digest).toMatchObject({ sendDay: 1, sendMinute: 7 * 60 + 30 });
+    expect(custom.push).toMatchObject({ subject: 'mailto:it@koulu.example', endpointHosts: ['push.example', 'http://127.0.0.1:9999'] });
+  });
+
+  it('refuses a wrong send day or time, a bad VAPID subject, and one VAPID key without the other', () => {
+    expect(
+      problemsOf({ DATA_DIR: freshDataDir(), DIGEST_SEND_DAY: '8', DIGEST_SEND_TIME: '25:00', VAPID_SUBJECT: 'it@koulu.example', VAPID_PUBLIC_KEY: 'abc' }),
+    ).toEqual([
+      expect.stringMatching(/^DIGEST_SEND_DAY:/),
+      expect.stringMatching(/^DIGEST_SEND_TIME:/),
+      expect.stringMatching(/^VAPID_SUBJECT:/),
+      expect.stringMatching(/VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY/),
+    ]);
+  });
+});

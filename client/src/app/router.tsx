@@ -89,6 +89,24 @@ const portfolioRoutes: RouteObject[] = [
     path: 'notifications',
     lazy: async () => ({ Component: (await import('../features/notifications/components/notifications-page.tsx')).NotificationsPage }),
   },
+  // Issue 12 §5: how one hears of new things outside the app (every role), and a guardian's weekly digest.
+  {
+    path: 'notifications/settings',
+    lazy: async () => ({ Component: (await import('../features/digest/components/preferences-page.tsx')).PreferencesPage }),
+  },
+  {
+    path: 'digest',
+    lazy: async () => {
+      const { DigestPage } = await import('../features/digest/components/digest-page.tsx');
+      return {
+        element: (
+          <RequireRole role="guardian">
+            <DigestPage />
+          </RequireRole>
+        ),
+      };
+    },
+  },
 ];
 
 const adminRoutes: RouteObject = {

@@ -2,7 +2,7 @@ import type { Locale } from '../../../shared/roles.ts';
 
 /** One e-mail in plain text and HTML. Every value put into the HTML is escaped. */
 export interface MailMessage {
-  readonly kind: 'guardianInvitation' | 'passwordReset';
+  readonly kind: 'guardianInvitation' | 'passwordReset' | 'weeklyDigest' | 'newNotification';
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -13,7 +13,7 @@ export function escapeHtml(value: string): string {
 }
 
 /** Text with no line breaks a mail client could take for headers or markup; names come from people. */
-const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
+export const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
 
 export interface InvitationMailFacts {
   pupilName: string;

@@ -149,6 +149,13 @@ export function notificationsService({ db, notifier }: NotificationsDeps) {
       notifier.toUser(actor.id, 'notification.read', { notificationId });
     },
 
+    /** One notification as its recipient sees it now, or null when its subject is no longer theirs to see (the digest's "every new item"). */
+    async seen(actor: Actor, notificationId: string): Promise<Notification | null> {
+      const row = await findNotification(db, notificationId);
+      if (!row || row.recipientId !== actor.id) return null;
+      return (await visible(db, actor, [row]))[0] ?? null;
+    },
+
     async markAllRead(actor: Actor): Promise<void> {
       await markRead(db, actor.id, null, new Date());
       notifier.toUser(actor.id, 'notification.read', { notificationId: null });

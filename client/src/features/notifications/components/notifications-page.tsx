@@ -18,12 +18,22 @@ export function NotificationsPage() {
   const markAll = useMarkAllReadMutation();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const anyUnread = (unread.data?.count ?? 0) > 0 || items.some((i) => i.readAt === null);
+  const roles = rolesOf(useSession());
 
   return (
     <>
       <div className="page-header">
         <h1>{t('notifications.heading')}</h1>
         <p className="lead">{t('notifications.intro')}</p>
+        <p>
+          <Link to="/notifications/settings">{t('digest.preferences.link')}</Link>
+          {roles.includes('guardian') && (
+            <>
+              {' · '}
+              <Link to="/digest">{t('digest.link')}</Link>
+            </>
+          )}
+        </p>
       </div>
       {list.isPending && <Loading />}
       {list.isError && <QueryError error={list.error} onRetry={() => void list.refetch()} />}
