@@ -67,6 +67,8 @@ import { toolsAvailable } from './media/av.ts';
 import { invitationsModule } from './modules/invitations/invitations.module.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationsService } from './modules/notifications/notifications.service.ts';
+import { shareLinksModule } from './modules/share-links/share-links.module.ts';
+import type { ShareLinkLimits } from './modules/share-links/share-page.service.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -125,6 +127,8 @@ export interface StartOptions {
   clientDir?: string;
   /** Limits of guardian-invitation codes and password resets (issue 11). */
   attemptLimits?: AttemptLimits;
+  /** Limits of secret links' looks and passcode tries (issue 12 §4). */
+  shareLinkLimits?: ShareLinkLimits;
 }
 
 /** The composition root's work: config → database (+ migrations) → blob store → app → HTTP + Socket.IO. */
@@ -263,6 +267,9 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   routes.push(...invitations.routes);
   // Issue 12 §5: the notification centre (its producers write through recordNotifications).
   routes.push(...notificationRoutes(notificationsService({ db: database.db, notifier })));
+  // Issue 12 §4: secret links (the API here; their public page at /s below).
+  const shareLinks = shareLinksModule({ config, database, blobs, limits: options.shareLinkLimits });
+  routes.push(...shareLinks.routes);
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,
@@ -300,6 +307,9 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
             {
               path: '/blobs',
               router: createLocalBlobRouter(store, async (reference) => {
+                // A secret link's media (issue 12 §4): only while the link opens and the file is still on what it shows.
+                const shared = await shareLinks.pages.recheckMediaUrl(reference);
+                if (shared !== null) return shared;
                 // Voice recordings of feedback and reflections carry their own references; the rest are artefact media.
                 const voice = (await feedback.recheckVoiceUrl(reference)) ?? (await goalAssessments.recheckVoiceUrl(reference));
                 return voice ?? artefacts.recheckMediaUrl(reference);
@@ -309,6 +319,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
         : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
+    publicRouters: [{ path: '/s', router: shareLinks.pageRouter }],
     signInRouters: [
       {
         path: '/auth/sso',

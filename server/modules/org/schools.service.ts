@@ -6,13 +6,14 @@ import { NotFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OrgDeps } from './org.deps.ts';
 
-type SchoolRowLike = { id: string; name: string; code: string | null; timeZone: string; createdAt: Date };
+type SchoolRowLike = { id: string; name: string; code: string | null; timeZone: string; createdAt: Date; shareLinkMinAge: number };
 export const presentSchool = (s: SchoolRowLike): School => ({
   id: s.id,
   name: s.name,
   code: s.code,
   timeZone: s.timeZone,
   createdAt: s.createdAt.toISOString(),
+  shareLinkMinAge: s.shareLinkMinAge,
 });
 
 export function schoolsService({ db }: OrgDeps) {
