@@ -295,7 +295,7 @@ describe('the public page', () => {
     expect(JSON.stringify(rows)).not.toContain(made.token);
   });
 
-  it("shows a showcase's items in their order, and an artefact that left the showcase no longer opens through it", async () => {
+  it("shows a showcase's items in their order, and never another pupil's artefact through it", async () => {
     const db = app.database.db;
     const w = await world(db, 14);
     const first = await makeArtefact(db, { ownerId: w.pupil.id, title: 'Ensimmäinen työ' });

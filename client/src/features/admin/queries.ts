@@ -48,7 +48,7 @@ function useAdminMutation<TVars, TResult>(mutationFn: (vars: TVars) => Promise<T
 
 export const useCreateSchoolMutation = () => useAdminMutation((body: { name: string; code?: string }) => adminApi.createSchool(body));
 export const useUpdateSchoolMutation = (schoolId: string) =>
-  useAdminMutation((body: { name?: string; code?: string | null; timeZone?: string }) => adminApi.updateSchool(schoolId, body));
+  useAdminMutation((body: Parameters<typeof adminApi.updateSchool>[1]) => adminApi.updateSchool(schoolId, body));
 
 export const useCreateGroupMutation = (schoolId: string) =>
   useAdminMutation((body: { name: string; schoolYear?: string }) => adminApi.createGroup(schoolId, body));
