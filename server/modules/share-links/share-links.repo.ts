@@ -15,8 +15,8 @@ export type ShareLinkTables = {
     ownerId: string;
     createdBy: string | null;
     passcodeHash: string | null;
-    includeFeedback: boolean;
-    showName: boolean;
+    includeFeedback: Generated<boolean>;
+    showName: Generated<boolean>;
     createdAt: ColumnType<Date, Date | undefined, never>;
     expiresAt: ColumnType<Date, Date, never>;
     revokedAt: Date | null;
