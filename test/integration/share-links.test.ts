@@ -328,6 +328,36 @@ describe('the public page', () => {
   });
 });
 
+describe("a showcase link's media", () => {
+  it('open only while the artefact is still in the showcase', async () => {
+    const db = app.database.db;
+    const w = await world(db, 14);
+    const pupil = await app.as(w.pupil.username);
+    const png = await sharp({ create: { width: 20, height: 12, channels: 3, background: '#a62' } })
+      .png()
+      .toBuffer();
+    const created = await pupil.post<{ id: string }>(
+      '/api/artefacts',
+      artefactForm({ title: 'Koosteen kuva' }, [{ name: 'k.png', type: 'image/png', bytes: png }]),
+    );
+    expect(created.status).toBe(201);
+    const sdb = showcasesDb(db);
+    const showcase = await sdb.insertInto('showcases').values({ ownerId: w.pupil.id, title: 'Kuvakooste' }).returning('id').executeTakeFirstOrThrow();
+    const item = await sdb
+      .insertInto('showcaseItems')
+      .values({ showcaseId: showcase.id, position: 0, artefactId: created.body.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const made = await makeLink(pupil, { type: 'showcase', id: showcase.id });
+    const page = await app.client().get(`/s/${made.token}`);
+    const src = /<img src="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&');
+    expect(src).toBeDefined();
+    expect((await fetch(new URL(src!, app.url))).status).toBe(200);
+    await sdb.deleteFrom('showcaseItems').where('id', '=', item.id).execute();
+    expect((await fetch(new URL(src!, app.url))).status).toBe(404);
+  });
+});
+
 describe('logs', () => {
   it('never hold a link token, through the page, the passcode and the media', { timeout: 60_000 }, async () => {
     const lines: string[] = [];
