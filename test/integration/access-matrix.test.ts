@@ -992,7 +992,13 @@ async function matrixShareLink(app: TestApp, w: World): Promise<string> {
   const row = await app.database.db
     .withTables<ShareLinkTables>()
     .insertInto('shareLinks')
-    .values({ tokenHash: randomBytes(32).toString('hex'), artefactId: w.artefact.id, ownerId: w.pupil.id, createdBy: w.teacher.id, expiresAt: new Date(Date.now() + 86_400_000) })
+    .values({
+      tokenHash: randomBytes(32).toString('hex'),
+      artefactId: w.artefact.id,
+      ownerId: w.pupil.id,
+      createdBy: w.teacher.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -25,7 +25,6 @@ export function shareLinksModule(deps: ShareLinksModuleDeps): { routes: AnyRoute
     db: database.db,
     blobs: deps.blobs,
     secret: config.sessionSecret,
-    timeZone: DEFAULT_TIME_ZONE,
     openLimiter: attemptLimiter('share-open', limits.open, database.pool),
     passcodeAddressLimiter: attemptLimiter('share-pass-addr', limits.passcodeAddress, database.pool),
     passcodeLinkLimiter: attemptLimiter('share-pass-link', limits.passcodeLink, database.pool),

@@ -53,7 +53,6 @@ export interface SharePageDeps {
   blobs: BlobStore;
   /** Signs the passcode cookie (the session secret). */
   secret: string;
-  timeZone: string;
   openLimiter: AttemptLimiter;
   passcodeAddressLimiter: AttemptLimiter;
   passcodeLinkLimiter: AttemptLimiter;
