@@ -111,6 +111,25 @@ describe('who may make a secret link', () => {
   });
 });
 
+describe('a sign-in card session', () => {
+  it('does not publish: the pupil makes links only from a full session', async () => {
+    const w = await world(app.database.db, 14);
+    const issued = await (
+      await app.as(w.teacher.username)
+    ).post<{ cards: Array<{ url: string }> }>(`/api/groups/${w.group.id}/sign-in-cards`, {
+      pupilIds: [w.pupil.id],
+    });
+    expect(issued.status).toBe(201);
+    const card = app.client();
+    expect((await card.post('/api/auth/card', { cardCode: issued.body.cards[0]?.url.split('#')[1] ?? '' })).status).toBe(200);
+    const subject = { type: 'artefact', id: w.artefact.id };
+    expect((await card.post('/api/share-links', { subject })).status).toBe(403);
+    const list = await card.get<ShareLinkList>(`/api/share-links?subjectType=artefact&subjectId=${w.artefact.id}`);
+    expect(list.body.createBlocked).toBe('not_allowed');
+    expect((await (await app.as(w.pupil.username)).post('/api/share-links', { subject })).status).toBe(201);
+  });
+});
+
 describe('expiry', () => {
   it('is 30 days unless chosen, and at most a year', async () => {
     const w = await world(app.database.db, 14);
