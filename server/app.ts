@@ -37,6 +37,8 @@ export interface AppDeps {
   version: string;
   /** Routers outside /api that sign in on a GET (an OpenID Connect callback), given express-session and passport. */
   signInRouters?: ReadonlyArray<{ path: string; router: Router }>;
+  /** Server-rendered public pages outside /api with no session (issue 12 §4: a secret link's page at /s). */
+  publicRouters?: ReadonlyArray<{ path: string; router: Router }>;
 }
 
 export function sessionMiddlewareFor(config: Config, store: session.Store): RequestHandler {
@@ -108,6 +110,7 @@ export function buildApp(deps: AppDeps): express.Express {
   for (const { path: mountPath, router } of deps.signInRouters ?? []) {
     app.use(mountPath, deps.sessionMiddleware, deps.passport.initialize(), deps.passport.session(), router);
   }
+  for (const { path: mountPath, router } of deps.publicRouters ?? []) app.use(mountPath, router);
 
   if (existsSync(path.join(deps.clientDir, 'index.html'))) {
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h', setHeaders: immutableAssets }));

@@ -73,6 +73,8 @@ import { showcaseRoutes } from './modules/showcases/showcases.routes.ts';
 import { showcaseTemplatesService } from './modules/showcases/showcase-templates.service.ts';
 import { showcasesService } from './modules/showcases/showcases.service.ts';
 import { digestModule } from './modules/digest/digest.module.ts';
+import { shareLinksModule } from './modules/share-links/share-links.module.ts';
+import type { ShareLinkLimits } from './modules/share-links/share-page.service.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -133,6 +135,8 @@ export interface StartOptions {
   clientDir?: string;
   /** Limits of guardian-invitation codes and password resets (issue 11). */
   attemptLimits?: AttemptLimits;
+  /** Limits of secret links' looks and passcode tries (issue 12 §4). */
+  shareLinkLimits?: ShareLinkLimits;
 }
 
 /** The composition root's work: config → database (+ migrations) → blob store → app → HTTP + Socket.IO. */
@@ -290,6 +294,9 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   // Issue 12 §5: delivery preferences, the guardian's weekly digest and Web Push.
   const digest = await digestModule({ config, db: database.db, logger, feedback, goalAssessments, notifications, loadActor: auth.loadActor });
   routes.push(...digest.routes);
+  // Issue 12 §4: secret links (the API here; their public page at /s below).
+  const shareLinks = shareLinksModule({ config, database, blobs, limits: options.shareLinkLimits });
+  routes.push(...shareLinks.routes);
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,
@@ -327,6 +334,9 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
             {
               path: '/blobs',
               router: createLocalBlobRouter(store, async (reference) => {
+                // A secret link's media (issue 12 §4): only while the link opens and the file is still on what it shows.
+                const shared = await shareLinks.pages.recheckMediaUrl(reference);
+                if (shared !== null) return shared;
                 // Voice recordings of feedback and reflections carry their own references; the rest are artefact media.
                 const voice = (await feedback.recheckVoiceUrl(reference)) ?? (await goalAssessments.recheckVoiceUrl(reference));
                 // Issue 12 §3: a file seen through a showcase carries the showcase's own reference.
@@ -337,6 +347,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
         : [],
     clientDir: options.clientDir ?? path.join(ROOT, 'dist', 'client'),
     version: VERSION,
+    publicRouters: [{ path: '/s', router: shareLinks.pageRouter }],
     signInRouters: [
       {
         path: '/auth/sso',

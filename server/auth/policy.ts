@@ -104,7 +104,23 @@ export type Resource =
   /** A guardian's weekly digest: theirs alone (its items are each checked with their own rule). */
   | { readonly type: 'digest'; readonly guardianId: string }
   /** A user's own delivery settings: notification preferences and Web Push subscriptions. */
-  | { readonly type: 'ownSettings'; readonly userId: string };
+  | { readonly type: 'ownSettings'; readonly userId: string }
+  // --- Secret links (issue 12 §4) ---
+  /**
+   * What a secret link opens (an artefact or a showcase), as its owner's facts: the owner's groups, the teachers
+   * of its project (an artefact's or a showcase's), the owner's age in whole years (null: no birth date known)
+   * and the strictest minimum age of the owner's schools for their own links.
+   */
+  | {
+      readonly type: 'shareSubject';
+      readonly ownerId: string;
+      readonly ownerGroupIds: readonly string[];
+      readonly projectTeacherIds: readonly string[];
+      readonly ownerAge: number | null;
+      readonly minAge: number;
+    }
+  /** One secret link: who made it, and its subject. */
+  | { readonly type: 'shareLink'; readonly createdBy: string | null; readonly subject: ResourceOf<'shareSubject'> };
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
@@ -302,6 +318,16 @@ const rules = {
   'digest.read': (a: Actor, r: ResourceOf<'digest'>) => a.id === r.guardianId && hasRole(a, 'guardian') && !a.cardSchoolId,
   'notificationPreferences.manage': (a: Actor, r: ResourceOf<'ownSettings'>) => a.id === r.userId && !a.cardSchoolId,
   'pushSubscription.manage': (a: Actor, r: ResourceOf<'ownSettings'>) => a.id === r.userId && !a.cardSchoolId,
+  // --- Secret links (issue 12 §4) ---
+  // A pupil of the school's minimum age makes links to their own work; for a younger pupil, or one whose age is
+  // not known, only the pupil's teachers do (teachesOwner). Never a card session (it posts, it does not publish),
+  // never a guardian, an admin or another school.
+  'shareLink.create': (a: Actor, r: ResourceOf<'shareSubject'>) => shareCreateBlock(a, r) === null,
+  // The links of a subject are listed by its owner and the owner's teachers (and each link by its maker: shareLink.manage).
+  'shareLink.list': (a: Actor, r: ResourceOf<'shareSubject'>) => a.id === r.ownerId || teachesShareOwner(a, r),
+  // Revoking (and seeing) one link: whoever made it, the owner and the owner's teachers.
+  'shareLink.manage': (a: Actor, r: ResourceOf<'shareLink'>) =>
+    (r.createdBy !== null && a.id === r.createdBy) || a.id === r.subject.ownerId || teachesShareOwner(a, r.subject),
 } as const;
 
 type Rules = typeof rules;
@@ -332,6 +358,8 @@ const readAction = {
   showcase: 'showcase.read',
   digest: 'digest.read',
   ownSettings: null,
+  shareSubject: 'shareLink.list',
+  shareLink: 'shareLink.manage',
 } as const satisfies Record<Resource['type'], Action | null>;
 
 export function can<A extends Action>(actor: Actor, action: A, resource: ResourceFor<A>): boolean {
@@ -588,6 +616,28 @@ export function showcaseAudience(
   return [...ids];
 }
 // --- end showcases ---
+// --- Secret links (issue 12 §4) ---
+/** Why the actor may not make a secret link to this subject, or null when they may (the panel says which). */
+export function shareCreateBlock(a: Actor, r: ResourceOf<'shareSubject'>): 'teacher_only' | 'pupil_only' | 'not_allowed' | null {
+  if (a.cardSchoolId) return 'not_allowed';
+  const ofAge = r.ownerAge !== null && r.ownerAge >= r.minAge;
+  if (a.id === r.ownerId) return !hasRole(a, 'pupil') ? 'not_allowed' : ofAge ? null : 'teacher_only';
+  if (!teachesShareOwner(a, r)) return 'not_allowed';
+  return ofAge ? 'pupil_only' : null;
+}
+
+/**
+ * Whether a secret link opens now: not revoked and not expired. Everything it shows is read again at each
+ * look (an artefact deleted, a showcase item removed), and its media URLs are checked again at use.
+ */
+export function shareLinkOpens(link: { readonly revokedAt: Date | null; readonly expiresAt: Date }, now = new Date()): boolean {
+  return link.revokedAt === null && link.expiresAt.getTime() > now.getTime();
+}
+
+function teachesShareOwner(a: Actor, r: ResourceOf<'shareSubject'>): boolean {
+  return a.id !== r.ownerId && (teachesAny(a, r.ownerGroupIds) || teachesProject(a, r.projectTeacherIds));
+}
+// --- end secret links ---
 
 /** Whether an export the actor may take now holds at least what an archive of `scope` holds. */
 function covers(allowed: 'full' | 'shared' | null, scope: 'full' | 'shared'): boolean {

@@ -96,6 +96,8 @@ export interface SchoolsTable {
   code: string | null;
   /** IANA time zone name (e.g. Europe/Helsinki): dates and times are shown in it, in the app and in exports. */
   timeZone: Generated<string>;
+  /** Migration 0039 (issue 12 §4): the minimum age for a pupil's own secret links (younger: a teacher makes them). */
+  shareLinkMinAge: Generated<number>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }

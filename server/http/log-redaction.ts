@@ -23,6 +23,8 @@ const COOKIE_IN_TEXT = /((?:polku\.sid|connect\.sid)=)[^;\s"',]*/gi;
 // Issue 11 §3: a sign-in card's URL carries its code in the fragment (/card#<code>), which no request
 // sends; but a URL can still be written into a message, a Referer by a careless client, or a log field.
 const CARD_CODE_IN_TEXT = /((?:\/|%2f)card(?:#|%23|%2523))[A-Za-z0-9 -]+/gi;
+// Issue 12 §4: a secret link's address is /s/<token>; the token opens the pupil's page to whoever reads it.
+const SHARE_TOKEN_IN_TEXT = /((?:^|\/|%2f)s(?:\/|%2f))[A-Za-z0-9_-]{16,}/gi;
 /** Fields that hold a card code (the sign-in body's `cardCode`), replaced wherever they are logged. */
 const SECRET_FIELDS = new Set(['cardcode']);
 /**
@@ -61,18 +63,22 @@ const ERROR_DATA_FIELDS = new Set([
 
 /** A string with every signed-URL secret and session cookie value replaced. */
 export function scrubText(text: string): string {
-  if (!/[?&;=%#]|\/api\/blobs\//i.test(text)) return text;
+  if (!/[?&;=%#]|\/api\/blobs\/|\/s\//i.test(text)) return text;
   return text
     .replace(SECRET_PARAM_IN_TEXT, `$1${REDACTED}`)
     .replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`)
     .replace(COOKIE_IN_TEXT, `$1${REDACTED}`)
-    .replace(CARD_CODE_IN_TEXT, `$1${REDACTED}`);
+    .replace(CARD_CODE_IN_TEXT, `$1${REDACTED}`)
+    .replace(SHARE_TOKEN_IN_TEXT, `$1${REDACTED}`);
 }
 
 /** A URL (absolute or a request path) with the values of sensitive query parameters and blob tokens replaced. */
 export function scrubUrl(url: string): string {
   const q = url.indexOf('?');
-  const path = (q === -1 ? url : url.slice(0, q)).replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`).replace(CARD_CODE_IN_TEXT, `$1${REDACTED}`);
+  const path = (q === -1 ? url : url.slice(0, q))
+    .replace(BLOB_TOKEN_IN_TEXT, `$1${REDACTED}`)
+    .replace(CARD_CODE_IN_TEXT, `$1${REDACTED}`)
+    .replace(SHARE_TOKEN_IN_TEXT, `$1${REDACTED}`);
   if (q === -1) return path;
   const query = url
     .slice(q + 1)

@@ -71,6 +71,8 @@ export async function seedDemoSchool(db: Db): Promise<{ created: boolean }> {
       .execute();
     const userIds = new Map(users.map((u) => [u.username, u.id]));
     const id = (username: string) => userIds.get(username) ?? '';
+    // Issue 12 §4: the demo pupil's age is known (a fifth-grader), so the school's minimum age for secret links applies to her.
+    await trx.updateTable('users').set({ birthDate: '2015-03-01' }).where('id', '=', id('demo.pupil')).execute();
 
     await trx
       .insertInto('schoolRoles')

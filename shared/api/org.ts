@@ -10,13 +10,30 @@ export const groupRoleSchema = z.enum(GROUP_ROLES);
 const schoolGuardianVoiceFields = { guardianComments: guardianCommentSettingSchema };
 // --- end guardian voice ---
 export const schoolSchema = z
-  .object({ id: idSchema, name: z.string(), code: z.string().nullable(), timeZone: timeZoneSchema, createdAt: isoDateTime })
+  .object({
+    id: idSchema,
+    name: z.string(),
+    code: z.string().nullable(),
+    timeZone: timeZoneSchema,
+    createdAt: isoDateTime,
+    // --- Secret links (issue 12 §4) ---
+    /** Pupils this old make their own secret links; younger ones (and those of unknown age) get them from a teacher. */
+    shareLinkMinAge: z.number().int(),
+    // --- end secret links ---
+  })
   .extend(schoolGuardianVoiceFields);
 export type School = z.infer<typeof schoolSchema>;
 export const schoolListSchema = z.object({ schools: z.array(schoolSchema) });
 export const createSchoolRequestSchema = z.object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() }).strict();
 export const updateSchoolRequestSchema = z
-  .object({ name: nameText(200).optional(), code: z.string().trim().min(1).max(20).nullable().optional(), timeZone: timeZoneSchema.optional() })
+  .object({
+    name: nameText(200).optional(),
+    code: z.string().trim().min(1).max(20).nullable().optional(),
+    timeZone: timeZoneSchema.optional(),
+    // --- Secret links (issue 12 §4) ---
+    shareLinkMinAge: z.number().int('must be a whole number of years').min(0, 'must be 0 or more').max(20, 'must be at most 20').optional(),
+    // --- end secret links ---
+  })
   .extend({ guardianComments: guardianCommentSettingSchema.optional() })
   .strict();
 

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../server/config.ts';
 import type { DatabaseHandle } from '../../server/db/database.ts';
 import type { LoginLimits } from '../../server/modules/auth/login-limiter.ts';
 import type { AttemptLimits } from '../../server/modules/invitations/attempt-limiter.ts';
+import type { ShareLinkLimits } from '../../server/modules/share-links/share-page.service.ts';
 import { startPolku, type Polku } from '../../server/server.ts';
 import type { BlobStore } from '../../server/storage/blob-store.ts';
 import { freePort } from './free-port.ts';
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Limits of invitation codes and password resets (issue 11). */
   attemptLimits?: AttemptLimits;
+  /** Limits of secret links' looks and passcode tries (issue 12 §4). */
+  shareLinkLimits?: ShareLinkLimits;
 }
 
 /** Starts the real app on a free port with a real database and a temp media folder. */
@@ -60,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.blobs ? { blobs: options.blobs } : {}),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     ...(options.attemptLimits ? { attemptLimits: options.attemptLimits } : {}),
+    ...(options.shareLinkLimits ? { shareLinkLimits: options.shareLinkLimits } : {}),
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const url = `http://127.0.0.1:${port}`;

@@ -15,6 +15,7 @@ import type { PeerTables } from '../../server/modules/peer-feedback/peer-feedbac
 import { recordNotifications } from '../../server/modules/notifications/notifications.service.ts';
 import type { GuardianVoiceTables } from '../../server/modules/guardian-voice/guardian-voice.repo.ts';
 import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
+import type { ShareLinkTables } from '../../server/modules/share-links/share-links.repo.ts';
 
 /**
  * Every API route against every kind of actor. The list of routes comes from the app's own
@@ -1089,6 +1090,23 @@ const cases: Case[] = [
     request: async (w, app) => ({ path: '/api/push/subscriptions/remove', body: { endpoint: await matrixPushSubscription(app, w) } }),
     expect: expectation({ pupil: 200 }, 404),
   },
+  // Secret links (issue 12 §4): the owner and the owner's teachers; the world's pupil has no birth date, so only a
+  // teacher makes a link (the pupil is told 403); everyone else does not see the artefact's links at all (404).
+  {
+    route: 'GET /api/share-links',
+    request: async (w) => ({ path: `/api/share-links?subjectType=artefact&subjectId=${w.artefact.id}` }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/share-links',
+    request: async (w) => ({ path: '/api/share-links', body: { subject: { type: 'artefact', id: w.artefact.id } } }),
+    expect: expectation({ pupil: 403, teacher: 201 }, 404),
+  },
+  {
+    route: 'POST /api/share-links/{linkId}/revoke',
+    request: async (w, app) => ({ path: `/api/share-links/${await matrixShareLink(app, w)}/revoke`, body: {} }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
   // code is an account credential, so only an admin of all the user's schools makes one.
@@ -1199,6 +1217,23 @@ async function voiceComment(w: World, app: TestApp): Promise<string> {
   return row.id;
 }
 // --- end guardian voice ---
+
+/** A secret link to the world's artefact made by its teacher, written directly (issue 12 §4). */
+async function matrixShareLink(app: TestApp, w: World): Promise<string> {
+  const row = await app.database.db
+    .withTables<ShareLinkTables>()
+    .insertInto('shareLinks')
+    .values({
+      tokenHash: randomBytes(32).toString('hex'),
+      artefactId: w.artefact.id,
+      ownerId: w.pupil.id,
+      createdBy: w.teacher.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 
 /** An open guardian invitation written directly, with its code (issue 11). */
 async function matrixInvitation(app: TestApp, schoolId: string, pupilId: string) {

@@ -8,7 +8,15 @@ import type { OrgDeps } from './org.deps.ts';
 import { schoolsWithGuardianComments } from './school-guardian-comments.ts';
 import type { GuardianCommentSetting } from '../../../shared/api/guardian-voice.ts';
 
-type SchoolRowLike = { id: string; name: string; code: string | null; timeZone: string; createdAt: Date; guardianComments: GuardianCommentSetting };
+type SchoolRowLike = {
+  id: string;
+  name: string;
+  code: string | null;
+  timeZone: string;
+  createdAt: Date;
+  guardianComments: GuardianCommentSetting;
+  shareLinkMinAge: number;
+};
 export const presentSchool = (s: SchoolRowLike): School => ({
   id: s.id,
   name: s.name,
@@ -16,6 +24,7 @@ export const presentSchool = (s: SchoolRowLike): School => ({
   timeZone: s.timeZone,
   createdAt: s.createdAt.toISOString(),
   guardianComments: s.guardianComments,
+  shareLinkMinAge: s.shareLinkMinAge,
 });
 
 export function schoolsService({ db: plainDb }: OrgDeps) {

@@ -1,4 +1,3 @@
-import type { GuardianCommentSetting } from '../../../../shared/api/guardian-voice.ts';
 import { z } from 'zod';
 import {
   groupDetailSchema,
@@ -11,6 +10,7 @@ import {
   userDetailSchema,
   type CreateUserRequest,
   type UpdateUserRequest,
+  type updateSchoolRequestSchema,
 } from '../../../../shared/api/org.ts';
 import type { GroupRole, SchoolRole } from '../../../../shared/roles.ts';
 import { apiPath, http } from '../../lib/http.ts';
@@ -21,8 +21,7 @@ export const adminApi = {
   schools: (signal?: AbortSignal) => http.get('/api/schools', schoolListSchema, signal),
   school: (schoolId: string, signal?: AbortSignal) => http.get(apiPath('/api/schools', schoolId), schoolSchema, signal),
   createSchool: (body: { name: string; code?: string }) => http.post('/api/schools', body, schoolSchema),
-  updateSchool: (schoolId: string, body: { name?: string; code?: string | null; timeZone?: string; guardianComments?: GuardianCommentSetting }) =>
-    http.patch(apiPath('/api/schools', schoolId), body, schoolSchema),
+  updateSchool: (schoolId: string, body: z.input<typeof updateSchoolRequestSchema>) => http.patch(apiPath('/api/schools', schoolId), body, schoolSchema),
 
   groups: (schoolId: string, signal?: AbortSignal) => http.get(`${apiPath('/api/schools', schoolId)}/groups`, groupListSchema, signal),
   createGroup: (schoolId: string, body: { name: string; schoolYear?: string }) => http.post(`${apiPath('/api/schools', schoolId)}/groups`, body, groupSchema),

@@ -1,4 +1,3 @@
-import type { GuardianCommentSetting } from '../../../../shared/api/guardian-voice.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreateUserRequest, UpdateUserRequest } from '../../../../shared/api/org.ts';
 import type { GroupRole, SchoolRole } from '../../../../shared/roles.ts';
@@ -49,9 +48,7 @@ function useAdminMutation<TVars, TResult>(mutationFn: (vars: TVars) => Promise<T
 
 export const useCreateSchoolMutation = () => useAdminMutation((body: { name: string; code?: string }) => adminApi.createSchool(body));
 export const useUpdateSchoolMutation = (schoolId: string) =>
-  useAdminMutation((body: { name?: string; code?: string | null; timeZone?: string; guardianComments?: GuardianCommentSetting }) =>
-    adminApi.updateSchool(schoolId, body),
-  );
+  useAdminMutation((body: Parameters<typeof adminApi.updateSchool>[1]) => adminApi.updateSchool(schoolId, body));
 
 export const useCreateGroupMutation = (schoolId: string) =>
   useAdminMutation((body: { name: string; schoolYear?: string }) => adminApi.createGroup(schoolId, body));

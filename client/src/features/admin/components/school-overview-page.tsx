@@ -7,6 +7,7 @@ import { usePageTitle } from '../../../lib/page-title.ts';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useUpdateSchoolMutation } from '../queries.ts';
 import { useSchoolContext } from './school-layout.tsx';
+import { ShareLinkAgeSetting } from '../../share-links/components/share-link-age-setting.tsx';
 
 /** The zones this browser knows, with the saved one kept even if the list lacks it (e.g. "UTC"). */
 function timeZoneOptions(current: string): Array<{ value: string; label: string }> {
@@ -67,6 +68,8 @@ export function SchoolOverviewPage() {
           <LiveNotice notice={notice.notice} />
         </fieldset>
       </form>
+      {/* Issue 12 §4: a block of its own. */}
+      <ShareLinkAgeSetting school={school} />
     </section>
   );
 }

@@ -23,6 +23,7 @@ import { OwnerActions } from './owner-actions.tsx';
 import { StatusBadges } from './status-badges.tsx';
 import { usePortfolioBackLink } from './back-link.ts';
 import { FreeTags } from './free-tags.tsx';
+import { ShareLinksPanel } from '../../share-links/components/share-links-panel.tsx';
 
 export function ArtefactPage() {
   const { t } = useTranslation();
@@ -120,6 +121,8 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
           <aside className="artefact-layout__aside stack" aria-label={t('artefact.details')}>
             <ArtefactFacts artefact={artefact} />
             <HistorySection artefact={artefact} />
+            {/* Issue 12 §4: the owner and their teachers (the panel hides itself from anyone else). */}
+            {(isOwner || rolesOf(me).includes('teacher')) && <ShareLinksPanel subject={{ type: 'artefact', id: artefact.id }} />}
           </aside>
         </div>
       </div>
