@@ -70,6 +70,8 @@ export default defineConfig({
       '/api': proxyTo(),
       // Provider sign-in (SSO) starts and callbacks are server routes outside /api.
       '/auth': proxyTo(),
+      // Secret links' public pages (issue 12 §4) are server-rendered.
+      '/s/': proxyTo(),
       '/healthz': proxyTo(),
       '/readyz': proxyTo(),
       '/socket.io': proxyTo(true),

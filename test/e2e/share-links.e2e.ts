@@ -75,3 +75,53 @@ it('a pupil makes a secret link in the UI; a browser with no account opens it an
     await stranger.close();
   }
 });
+
+it('a pupil shares a showcase by a secret link: a browser with no account sees its work in the chosen order; revoked, it is not available', async () => {
+  const admin = await suite.session('demo.admin');
+  const schools = await apiJson<{ schools: Array<{ id: string }> }>(admin.page, 'GET', '/api/schools');
+  // The demo pupil is a fifth-grader: the school lets pupils of 10 make their own links (set in the UI by the test above).
+  expect((await apiJson(admin.page, 'PATCH', `/api/schools/${schools.body.schools[0]!.id}`, { shareLinkMinAge: 10 })).status).toBe(200);
+
+  const pupil = await suite.session('demo.pupil');
+  const me = await apiJson<{ user: { id: string } }>(pupil.page, 'GET', '/api/me');
+  const work = await apiJson<{ items: Array<{ id: string; title: string }> }>(pupil.page, 'GET', `/api/pupils/${me.body.user.id}/artefacts`);
+  const [first, second] = [work.body.items[1]!, work.body.items[0]!];
+  const showcase = await apiJson<{ id: string }>(pupil.page, 'POST', '/api/showcases', { title: 'Kevään parhaat', introHtml: '<p>Valitsin nämä.</p>' });
+  expect(showcase.status).toBe(201);
+  for (const item of [
+    { artefactId: first.id, bodyHtml: '<p>Ensimmäinen syy.</p>' },
+    { heading: 'Välissä', bodyHtml: '<p>Tekstilohko.</p>' },
+    { artefactId: second.id, bodyHtml: '<p>Toinen syy.</p>' },
+  ])
+    expect((await apiJson(pupil.page, 'POST', `/api/showcases/${showcase.body.id}/items`, item)).status).toBe(201);
+
+  await pupil.page.goto(`/showcases/${showcase.body.id}`);
+  const panel = pupil.page.getByRole('region', { name: 'Salaiset linkit' });
+  await panel.getByText('Salaisia linkkejä ei ole vielä.').waitFor();
+  await panel.getByRole('button', { name: 'Tee salainen linkki' }).click();
+  await panel.getByRole('button', { name: 'Tee linkki' }).click();
+  const url = await panel.getByTestId('share-link-url').inputValue();
+  await expectAccessible(pupil.page, 'showcase page with a new secret link');
+
+  const stranger = await suite.browser.newContext({ locale: 'fi-FI' });
+  try {
+    const page = await stranger.newPage();
+    expect((await page.goto(url))?.status()).toBe(200);
+    await page.getByRole('heading', { level: 1, name: 'Kevään parhaat' }).waitFor();
+    const text = await page.locator('main').innerText();
+    const order = [first.title, 'Ensimmäinen syy.', 'Välissä', 'Tekstilohko.', second.title, 'Toinen syy.'].map((s) => text.indexOf(s));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const name of [...OTHERS, 'Aino Mäkinen']) expect(text).not.toContain(name);
+    await expectAccessible(page, 'secret link page of a showcase');
+
+    await panel.getByRole('button', { name: 'Valmis' }).click();
+    await panel.getByRole('button', { name: 'Peru linkki' }).click();
+    await pupil.page.getByRole('dialog').getByRole('button', { name: 'Peru linkki' }).click();
+    await panel.getByText('Linkki peruttiin.').waitFor();
+    expect((await page.goto(url))?.status()).toBe(404);
+    await page.getByRole('heading', { level: 1, name: 'Linkki ei ole käytettävissä' }).waitFor();
+  } finally {
+    await stranger.close();
+  }
+});

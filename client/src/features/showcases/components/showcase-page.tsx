@@ -2,6 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Loading, PageError, pageErrorHeading } from '../../../components/status.tsx';
 import { isApiError } from '../../../lib/http.ts';
+import { rolesOf, useSession } from '../../auth/session.ts';
+import { ShareLinksPanel } from '../../share-links/components/share-links-panel.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { editShowcasePath, showcasesPath } from '../paths.ts';
 import { useShowcaseQuery } from '../queries.ts';
@@ -12,6 +14,7 @@ export function ShowcasePage() {
   const { t } = useTranslation();
   const { showcaseId = '' } = useParams();
   const showcase = useShowcaseQuery(showcaseId);
+  const me = useSession();
   const heading = showcase.isError ? (isApiError(showcase.error, 'not_found') ? t('showcases.notFound') : pageErrorHeading(t, showcase.error)) : undefined;
   usePageTitle(showcase.data?.title ?? heading ?? t('common.loading'));
   if (showcase.isError) return <PageError error={showcase.error} heading={heading} onRetry={() => void showcase.refetch()} />;
@@ -42,6 +45,8 @@ export function ShowcasePage() {
         )}
       </div>
       <ShowcaseView showcase={s} />
+      {/* Secret links (issue 12 §4): the owner, or a teacher for a pupil under the school's minimum age (the panel says which). */}
+      {(s.canEdit || rolesOf(me).includes('teacher')) && <ShareLinksPanel subject={{ type: 'showcase', id: s.id }} />}
     </div>
   );
 }
