@@ -143,7 +143,11 @@ export function exportedGuardianComments(db: Db, artefactIds: Expression<{ id: s
 /** Reactions that count on the given artefacts, as numbers per reaction: who gave them is never read. */
 export async function exportedGuardianReactionCounts(db: Db, artefactIds: Expression<{ id: string }>) {
   const rows = await db
-    .selectFrom(countedGuardianReactions(db).where(sql<boolean>`r.artefact_id in (${artefactIds})`).as('x'))
+    .selectFrom(
+      countedGuardianReactions(db)
+        .where(sql<boolean>`r.artefact_id in (${artefactIds})`)
+        .as('x'),
+    )
     .select((eb) => ['x.artefactId', 'x.reaction', eb.fn.countAll<string>().as('count')])
     .groupBy(['x.artefactId', 'x.reaction'])
     .execute();

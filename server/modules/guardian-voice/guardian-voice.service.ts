@@ -52,8 +52,6 @@ function presentComment(actor: Actor, row: GuardianCommentRow, resource: Comment
 }
 
 export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
-  const vdb = voiceDb(db);
-
   async function item(
     actor: Actor,
     artefactId: string,

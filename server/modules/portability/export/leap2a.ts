@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { ArtefactDoc, FeedbackDoc, GuardianCommentDoc, MediaDoc, PortfolioDocument, ProjectDoc, ShowcaseDoc } from '../../../../shared/portability/portfolio-format.ts';
+import type {
+  ArtefactDoc,
+  FeedbackDoc,
+  GuardianCommentDoc,
+  MediaDoc,
+  PortfolioDocument,
+  ProjectDoc,
+  ShowcaseDoc,
+} from '../../../../shared/portability/portfolio-format.ts';
 import { LEAP2A_VERSION, NS, atomEntry, category, leapId, maharaPlugin, tag, textContent, xhtmlContent } from './leap2a-xml.ts';
 
 export { LEAP2A_VERSION, NS, leapId } from './leap2a-xml.ts';

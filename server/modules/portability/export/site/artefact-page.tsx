@@ -1,5 +1,12 @@
 import { GUARDIAN_REACTIONS } from '../../../../../shared/api/guardian-voice.ts';
-import type { ArtefactDoc, FeedbackDoc, GuardianCommentDoc, GuardianReactionsDoc, MediaDoc, PeerFeedbackDoc } from '../../../../../shared/portability/portfolio-format.ts';
+import type {
+  ArtefactDoc,
+  FeedbackDoc,
+  GuardianCommentDoc,
+  GuardianReactionsDoc,
+  MediaDoc,
+  PeerFeedbackDoc,
+} from '../../../../../shared/portability/portfolio-format.ts';
 import { Facts, linkTo, Page, Person, When } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
@@ -77,11 +84,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
         />
       </section>
       <PeerFeedback ctx={ctx} items={(artefact.peerFeedback ?? []).filter((p) => p.state === 'shown')} />
-      <GuardianVoice
-        ctx={ctx}
-        comments={(artefact.guardianComments ?? []).filter((c) => c.state === 'shown')}
-        reactions={artefact.guardianReactions ?? {}}
-      />
+      <GuardianVoice ctx={ctx} comments={(artefact.guardianComments ?? []).filter((c) => c.state === 'shown')} reactions={artefact.guardianReactions ?? {}} />
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
           <h2 id="history">{t.history}</h2>
