@@ -99,6 +99,19 @@ describe('carrying guardian voice', () => {
     const report = await applyImport({ db, blobs: app.polku.blobs, filePath: file, target, actorId: pupilId, media: h.media });
     return { preview, report };
   };
+  /** An archive of portfolio.json alone (the work here has no files). */
+  const zipOf = async (doc: PortfolioDocument, name: string) => {
+    const json = Buffer.from(JSON.stringify(doc));
+    const file = path.join(work, name);
+    await writeFile(
+      file,
+      buildZip([
+        { name: ARCHIVE_PATHS.document, data: json },
+        { name: ARCHIVE_PATHS.manifest, data: Buffer.from(`${sha256(json)}  ${ARCHIVE_PATHS.document}\n`) },
+      ]),
+    );
+    return file;
+  };
   const commentsOn = (artefactIds: string[]) =>
     artefactIds.length
       ? voiceDb(db).selectFrom('guardianComments').selectAll().where('artefactId', 'in', artefactIds).orderBy('createdAt').execute()
@@ -249,15 +262,7 @@ describe('carrying guardian voice', () => {
         },
       ],
     };
-    const json = Buffer.from(JSON.stringify(forged));
-    const file = path.join(work, 'forged.zip');
-    await writeFile(
-      file,
-      buildZip([
-        { name: ARCHIVE_PATHS.document, data: json },
-        { name: ARCHIVE_PATHS.manifest, data: Buffer.from(`${sha256(json)}  ${ARCHIVE_PATHS.document}\n`) },
-      ]),
-    );
+    const file = await zipOf(forged, 'forged.zip');
     const before = new Set(await artefactsOf(w.other.id));
     const { report } = await importInto(w.other.id, file);
     expect(report.created.artefacts).toBe(1);
@@ -275,12 +280,19 @@ describe('carrying guardian voice', () => {
     ).toEqual([]);
   });
 
-  it('importing again skips what is there: no comment twice', async () => {
-    const { file } = await exportOf(w.pupil.id, 'full', 'again.zip');
+  it('importing again skips what is there: no comment twice, even when the archive brings new feedback to the work', async () => {
+    const { entries } = await exportOf(w.pupil.id, 'full', 'again-base.zip');
+    // The same archive with one feedback message more on the work, so that the work is planned (to receive it).
+    const doc = documentOf(entries);
+    const base = doc.artefacts.find((a) => a.id === w.work.id);
+    if (!base) throw new Error('missing artefact');
+    base.feedback.push({ id: randomUUID(), parentId: null, author: null, body: 'Uusi palaute', createdAt: base.createdAt, editedAt: null });
+    const file = await zipOf(doc, 'again.zip');
     const mine = await artefactsOf(w.pupil.id);
     const beforeMine = (await commentsOn(mine)).length;
-    const { preview } = await importInto(w.pupil.id, file);
+    const { preview, report } = await importInto(w.pupil.id, file);
     expect(preview.items.find((i) => i.type === 'artefact' && i.sourceId === w.work.id)?.action).toBe('skip');
+    expect(report.created.feedback).toBe(1);
     expect(await commentsOn(await artefactsOf(w.pupil.id))).toHaveLength(beforeMine);
     // The other pupil's own export, imported back into them, adds nothing either.
     const { file: otherFile } = await exportOf(w.other.id, 'full', 'other-again.zip');
