@@ -6,16 +6,18 @@
 import { z } from 'zod';
 import { ARTEFACT_KINDS, ARTEFACT_STATUSES, MEDIA_KINDS, MEDIA_VARIANTS, VISIBILITIES } from '../portfolio.ts';
 import { LOCALES, SCHOOL_ROLES } from '../roles.ts';
+import { GUARDIAN_COMMENT_STATES, GUARDIAN_REACTIONS } from '../api/guardian-voice.ts';
 
 export const PORTFOLIO_FORMAT = 'polku-portfolio';
 /**
  * Bump when a field changes meaning or goes away, or when a version adds data an older Polku would
  * silently drop. 2 (issue 10): scales, goal assessments, feedback marks and answered-in-version links,
- * artefact events. 3 (issue 10 §5): peer feedback received. 4 (issue 12 §3): showcases. Import
+ * artefact events. 3 (issue 10 §5): peer feedback received. 4 (issue 12 §3): showcases; (issue 12 §2)
+ * guardian comments and reaction counts on artefacts. Import
  * reads every version in SUPPORTED_PORTFOLIO_VERSIONS (each adds optional fields only).
  */
 export const PORTFOLIO_FORMAT_VERSION = 4;
-/** 3 (issue 10 §2–3): voice feedback and spoken reflections (`voice`), anchored feedback (`anchor`); 2's fields are all in 3; 4 adds `showcases`. */
+/** 3 (issue 10 §2–3): voice feedback and spoken reflections (`voice`), anchored feedback (`anchor`); 2's fields are all in 3; 4 adds `showcases`, and on artefacts `guardianComments` and `guardianReactions`. */
 export const SUPPORTED_PORTFOLIO_VERSIONS = [1, 2, 3, 4] as const;
 
 /** Where things are in the ZIP. */
@@ -176,6 +178,29 @@ export const peerFeedbackDocSchema = z
   .describe('Peer feedback received: "two stars and a wish" from a classmate in the project.');
 export type PeerFeedbackDoc = z.infer<typeof peerFeedbackDocSchema>;
 
+// --- Guardian voice (issue 12 §2, version 4) ---
+export const guardianCommentDocSchema = z
+  .object({
+    id,
+    author: personRefSchema
+      .nullable()
+      .describe('The guardian who wrote it (role guardian); null when unknown or the account was removed. An import keeps them by name only.'),
+    body: z.string().max(2000).describe('Plain text.'),
+    state: z
+      .enum(GUARDIAN_COMMENT_STATES)
+      .describe("Moderation state. Exports hold only comments the pupil could see ('shown'); an import brings back only those."),
+    createdAt: dateTime,
+  })
+  .describe("A guardian's comment on the artefact, apart from the teachers' feedback thread.");
+export type GuardianCommentDoc = z.infer<typeof guardianCommentDocSchema>;
+export const guardianReactionsDocSchema = z
+  .partialRecord(z.enum(GUARDIAN_REACTIONS), z.number().int().min(1))
+  .describe(
+    "How many of the pupil's current guardians gave each reaction (heart, star, clap, smile, wow); never who. A reaction nobody gave is left out. An import does not bring them back (reactions are a guardian account's).",
+  );
+export type GuardianReactionsDoc = z.infer<typeof guardianReactionsDocSchema>;
+// --- end guardian voice ---
+
 export const artefactEventDocSchema = z
   .object({
     kind: z
@@ -257,6 +282,12 @@ export const artefactDocSchema = z
     feedback: z.array(feedbackDocSchema).describe('The whole thread, oldest first.'),
     events: z.array(artefactEventDocSchema).optional().describe('Events besides content changes, oldest first (version 2).'),
     peerFeedback: z.array(peerFeedbackDocSchema).optional().describe("Peer feedback received, oldest first (version 3; never in a guardian's export)."),
+    guardianComments: z
+      .array(guardianCommentDocSchema)
+      .max(10_000)
+      .optional()
+      .describe("Guardians' comments the pupil could see, oldest first (version 4; never in a guardian's export)."),
+    guardianReactions: guardianReactionsDocSchema.optional().describe("Guardians' reactions as counts (version 4; never in a guardian's export)."),
   })
   .describe("One piece of the pupil's learning: text, photo, drawing, recording, video, file or link.");
 export type ArtefactDoc = z.infer<typeof artefactDocSchema>;

@@ -21,6 +21,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
 import {
   commentResource,
+  countedGuardianReactions,
   guardianCommentResources,
   guardianItemFacts,
   selectGuardianComments,
@@ -51,8 +52,6 @@ function presentComment(actor: Actor, row: GuardianCommentRow, resource: Comment
 }
 
 export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
-  const vdb = voiceDb(db);
-
   async function item(
     actor: Actor,
     artefactId: string,
@@ -157,7 +156,8 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     const facts = await item(actor, artefactId);
     const [rows, reactions] = await Promise.all([
       selectGuardianComments(db).where('c.artefactId', '=', artefactId).orderBy('c.createdAt').orderBy('c.id').limit(500).execute(),
-      vdb.selectFrom('guardianReactions').select(['guardianId', 'reaction']).where('artefactId', '=', artefactId).execute(),
+      // Only current guardians' reactions count (a guardian whose link ended no longer does).
+      countedGuardianReactions(db).where('r.artefactId', '=', artefactId).execute(),
     ]);
     const comments = rows.flatMap((r) => {
       const resource = commentResource(facts, r);

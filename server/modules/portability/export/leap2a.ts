@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { ArtefactDoc, FeedbackDoc, MediaDoc, PortfolioDocument, ProjectDoc, ShowcaseDoc } from '../../../../shared/portability/portfolio-format.ts';
+import type {
+  ArtefactDoc,
+  FeedbackDoc,
+  GuardianCommentDoc,
+  MediaDoc,
+  PortfolioDocument,
+  ProjectDoc,
+  ShowcaseDoc,
+} from '../../../../shared/portability/portfolio-format.ts';
 import { LEAP2A_VERSION, NS, atomEntry, category, leapId, maharaPlugin, tag, textContent, xhtmlContent } from './leap2a-xml.ts';
 
 export { LEAP2A_VERSION, NS, leapId } from './leap2a-xml.ts';
@@ -54,6 +62,7 @@ export function buildLeap2a(doc: PortfolioDocument): string {
     artefactEntry(root, doc, artefact, { position, subjects, competences, inFeed });
     artefact.links.forEach((link, i) => linkEntry(root, artefact, link, i));
     for (const f of artefact.feedback) feedbackEntry(root, artefact, f);
+    for (const c of artefact.guardianComments ?? []) guardianCommentEntry(root, artefact, c);
   }
   for (const project of doc.projects) goalEntries(root, doc, project);
   for (const showcase of doc.showcases ?? []) showcaseEntry(root, doc, showcase, inFeed);
@@ -273,6 +282,32 @@ function feedbackEntry(feed: XMLBuilder, a: ArtefactDoc, f: FeedbackDoc): void {
     ...(f.parentId ? { parentId: f.parentId } : {}),
     ...(f.author?.role ? { authorRole: f.author.role } : {}),
     ...(f.author ? { authorImported: String(f.author.imported) } : {}),
+  });
+}
+
+/**
+ * Issue 12 §2: a guardian's comment as a comment on the artefact, like feedback (Mahara and other readers
+ * take it as one); `polku:data` says it is a guardian's (`kind`, `authorRole`). Reaction counts have no
+ * LEAP2A form: they are in portfolio.json only.
+ */
+function guardianCommentEntry(feed: XMLBuilder, a: ArtefactDoc, c: GuardianCommentDoc): void {
+  const title = c.body.split('\n')[0]?.slice(0, 80) ?? '';
+  const entry = atomEntry(feed, { id: leapId.uuid(c.id), title, updated: c.createdAt, published: c.createdAt, type: 'entry' });
+  if (c.author) {
+    const author = entry.ele(NS.atom, 'author');
+    author.ele(NS.atom, 'name').txt(c.author.displayName);
+    if (c.author.id && !c.author.imported) author.ele(NS.atom, 'uri').txt(leapId.uuid(c.author.id));
+  }
+  textContent(entry, c.body);
+  maharaPlugin(entry, 'comment', 'comment');
+  entry.ele(NS.atom, 'link', { rel: 'leap2:reflects_on', href: leapId.uuid(a.id) });
+  entry.ele(NS.thr, 'thr:in-reply-to', { ref: leapId.uuid(a.id) });
+  entry.ele(NS.polku, 'polku:data', {
+    id: c.id,
+    artefactId: a.id,
+    kind: 'guardianComment',
+    authorRole: 'guardian',
+    ...(c.author ? { authorImported: String(c.author.imported) } : {}),
   });
 }
 

@@ -6,6 +6,7 @@ import {
   type ArtefactDoc,
   type ArtefactEventDoc,
   type GoalAssessmentDoc,
+  type GuardianCommentDoc,
   type MediaDoc,
   type PeerFeedbackDoc,
   type PersonRef,
@@ -21,6 +22,7 @@ import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson, VoiceRecording } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
 import { receivedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
+import { exportedGuardianComments, exportedGuardianReactionCounts } from '../../guardian-voice/guardian-voice.repo.ts';
 import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
 import { loadShowcaseDocs } from './showcase-docs.ts';
@@ -77,7 +79,7 @@ export async function loadPortfolioDocument(
     assessmentQuery = assessmentQuery.where('goalAssessments.sharedWithGuardians', '=', true);
   }
 
-  const [schools, artefacts, media, versions, feedback, events, assessments, peerFeedback] = await Promise.all([
+  const [schools, artefacts, media, versions, feedback, events, assessments, peerFeedback, guardianComments, guardianReactions] = await Promise.all([
     db
       .selectFrom('schoolRoles')
       .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
@@ -95,6 +97,10 @@ export async function loadPortfolioDocument(
     assessmentQuery.orderBy('goalAssessments.createdAt').orderBy('goalAssessments.id').execute(),
     // Issue 10 §5: peer feedback the pupil received and may see; never in a guardian's export (classmates' names).
     scope === 'full' ? receivedPeerFeedback(db, inScope) : Promise.resolve([]),
+    // Issue 12 §2: guardian comments the pupil sees (shown) and reaction counts. Never in a guardian's
+    // export: it would show one guardian what other guardians wrote and who they are.
+    scope === 'full' ? exportedGuardianComments(db, inScope) : Promise.resolve([]),
+    scope === 'full' ? exportedGuardianReactionCounts(db, inScope) : Promise.resolve(new Map<string, never>()),
   ]);
 
   // Projects of the exported work, and those the pupil assessed goals of (work may not be linked yet).
@@ -116,6 +122,7 @@ export async function loadPortfolioDocument(
     ...assessments.flatMap((x) => (x.assessorId ? [x.assessorId] : [])),
     ...events.flatMap((e) => (e.actorId ? [e.actorId] : [])),
     ...peerFeedback.flatMap((p) => (p.authorId ? [p.authorId] : [])),
+    ...guardianComments.flatMap((c) => (c.authorId ? [c.authorId] : [])),
   ]);
   const scaleOf = await loadScales(db, projects);
   const person = (authorId: string | null, imported: ImportedPerson | null): PersonRef | null => {
@@ -224,6 +231,16 @@ export async function loadPortfolioDocument(
     }),
   );
 
+  const guardianCommentDocs = groupBy(
+    guardianComments,
+    (c) => c.artefactId ?? '',
+    (c): GuardianCommentDoc => {
+      const author = person(c.authorId, c.importedAuthor);
+      // Whatever other roles the account holds, it wrote this as the pupil's guardian.
+      return { id: c.id, author: author && { ...author, role: 'guardian' }, body: c.body, state: c.state, createdAt: iso(c.createdAt) };
+    },
+  );
+
   const artefactDocs: ArtefactDoc[] = artefacts.map((a) => ({
     id: a.id,
     projectId: a.projectId,
@@ -248,6 +265,7 @@ export async function loadPortfolioDocument(
     feedback: feedbackDocs.get(a.id) ?? [],
     events: eventDocs.get(a.id) ?? [],
     peerFeedback: peerDocs.get(a.id) ?? [],
+    ...(scope === 'full' ? { guardianComments: guardianCommentDocs.get(a.id) ?? [], guardianReactions: guardianReactions.get(a.id) ?? {} } : {}),
   }));
   const exportedArtefacts = new Set(artefacts.map((a) => a.id));
   const showcases = await loadShowcaseDocs(db, pupilId, scope, exportedArtefacts);

@@ -212,6 +212,16 @@ export interface PlannedArtefact {
   events?: PlannedEvent[];
   /** Issue 10 §5: peer feedback the archive's pupil received, for an artefact this import creates; authors by name only. */
   peerFeedback?: PlannedPeerFeedback[];
+  /** Issue 12 §2: guardian comments (shown), for an artefact this import creates; authors by name only. */
+  guardianComments?: PlannedGuardianComment[];
+}
+
+/** A guardian comment an import creates: always shown, its author a name only. `id`: the archive's, kept where free. */
+export interface PlannedGuardianComment {
+  id: string;
+  importedAuthor: ImportedPerson | null;
+  body: string;
+  createdAt: Date | null;
 }
 
 /** The most items an imported showcase keeps, as the app lets a pupil have (the rest are left out). */

@@ -1,4 +1,5 @@
 import { insertImportedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
+import { insertImportedGuardianComments } from '../../guardian-voice/guardian-voice.repo.ts';
 import { insertImportedShowcases } from './import-showcases.ts';
 import type { Db } from '../../../db/database.ts';
 import { inBatches } from '../../../db/batches.ts';
@@ -300,6 +301,11 @@ async function insertRows(
   await inBatches(
     plan.artefacts.flatMap((a) => (a.row ? (a.peerFeedback ?? []).map((p) => ({ ...p, artefactId: a.id })) : [])),
     (rows) => insertImportedPeerFeedback(trx, rows),
+  );
+  // Issue 12 §2: guardian comments, on the artefacts this import creates, for the target pupil; guardians by name only.
+  await inBatches(
+    plan.artefacts.flatMap((a) => (a.row ? (a.guardianComments ?? []).map((c) => ({ ...c, artefactId: a.id, pupilId })) : [])),
+    (rows) => insertImportedGuardianComments(trx, rows),
   );
   // Goal assessments, for the target pupil only: a teacher level's assessor is never an account here.
   await inBatches(plan.assessments ?? [], (rows) =>

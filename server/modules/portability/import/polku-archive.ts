@@ -5,7 +5,8 @@ import { ARCHIVE_PATHS, type PersonRef, type PortfolioDocument } from '../../../
 import type { ImportedPerson, ImportedScale } from '../../../db/schema.ts';
 import { withoutHiddenCharacters } from '../../../../shared/api/common.ts';
 import { DEFAULT_SCALE_KEY, SCALE_ICON_MAX, SCALE_LABEL_MAX, SCALE_NAME_MAX } from '../../../../shared/api/scales.ts';
-import type { PeerFeedbackDoc, ScaleDoc, VoiceDoc } from '../../../../shared/portability/portfolio-format.ts';
+import type { GuardianCommentDoc, PeerFeedbackDoc, ScaleDoc, VoiceDoc } from '../../../../shared/portability/portfolio-format.ts';
+import { guardianCommentBodySchema } from '../../../../shared/api/guardian-voice.ts';
 import { feedbackAnchorSchema } from '../../../../shared/api/feedback.ts';
 import { importReason } from '../../../../shared/portability/import-reasons.ts';
 import { importTitle } from '../../../../shared/portability/import-titles.ts';
@@ -14,6 +15,7 @@ import { cleanImportedCriteria } from '../../../../shared/api/projects.ts';
 import { ImportRejected } from './import-rejected.ts';
 import { parseOffThread, sanitizeOffThread } from './parse-pool.ts';
 import type {
+  PlannedGuardianComment,
   ImportItem,
   ImportPlan,
   PlannedArtefact,
@@ -374,6 +376,17 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
           action: 'create',
           ...(p.importedAuthor ? importReason('feedback-imported', { author: p.importedAuthor.displayName }) : {}),
         });
+      // Issue 12 §2: guardian comments, as peer feedback: names only. Reaction counts are not brought back
+      // (a reaction is a guardian account's, and an import links no one but the pupil).
+      planned.guardianComments = plannedGuardianComments(a.guardianComments ?? []);
+      for (const c of planned.guardianComments)
+        items.push({
+          type: 'feedback',
+          sourceId: c.id,
+          title: excerpt(c.body),
+          action: 'create',
+          ...(c.importedAuthor ? importReason('feedback-imported', { author: c.importedAuthor.displayName }) : importReason('feedback-imported-anonymous')),
+        });
       planned.events = (a.events ?? []).map((e) => ({
         kind: e.kind,
         details: e.details,
@@ -549,6 +562,21 @@ function plannedPeerFeedback(docs: readonly PeerFeedbackDoc[]): PlannedPeerFeedb
     if (p.state !== 'shown' || !star1 || !star2 || !wish) return [];
     const importedAuthor = p.author ? { ...importedPerson(p.author), role: 'pupil' as const } : null;
     return [{ importedAuthor, star1, star2, wish, createdAt: parseDate(p.createdAt) }];
+  });
+}
+
+/**
+ * Guardian comments from an archive: only shown ones (the pupil never saw the others), each text cleaned and
+ * checked as the app checks a new one; the author becomes a name-only guardian, never the pupil or an account
+ * here, whatever id the archive gives.
+ */
+function plannedGuardianComments(docs: readonly GuardianCommentDoc[]): PlannedGuardianComment[] {
+  return docs.flatMap((c) => {
+    if (c.state !== 'shown') return [];
+    const body = guardianCommentBodySchema.safeParse(withoutHiddenCharacters(c.body));
+    if (!body.success) return [];
+    const importedAuthor = c.author ? { ...importedPerson(c.author), role: 'guardian' as const } : null;
+    return [{ id: c.id, importedAuthor, body: body.data, createdAt: parseDate(c.createdAt) }];
   });
 }
 

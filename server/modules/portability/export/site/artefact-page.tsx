@@ -1,4 +1,12 @@
-import type { ArtefactDoc, FeedbackDoc, MediaDoc, PeerFeedbackDoc } from '../../../../../shared/portability/portfolio-format.ts';
+import { GUARDIAN_REACTIONS } from '../../../../../shared/api/guardian-voice.ts';
+import type {
+  ArtefactDoc,
+  FeedbackDoc,
+  GuardianCommentDoc,
+  GuardianReactionsDoc,
+  MediaDoc,
+  PeerFeedbackDoc,
+} from '../../../../../shared/portability/portfolio-format.ts';
 import { Facts, linkTo, Page, Person, When } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
@@ -76,6 +84,7 @@ export function ArtefactPage({ ctx, artefact }: { ctx: SiteContext; artefact: Ar
         />
       </section>
       <PeerFeedback ctx={ctx} items={(artefact.peerFeedback ?? []).filter((p) => p.state === 'shown')} />
+      <GuardianVoice ctx={ctx} comments={(artefact.guardianComments ?? []).filter((c) => c.state === 'shown')} reactions={artefact.guardianReactions ?? {}} />
       {artefact.versions.length > 0 && (
         <section aria-labelledby="history">
           <h2 id="history">{t.history}</h2>
@@ -311,6 +320,47 @@ function PeerFeedback({ ctx, items }: { ctx: SiteContext; items: PeerFeedbackDoc
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+/** Issue 12 §2: guardians' reactions (counts only) and comments the pupil could see, marked as from a guardian. */
+function GuardianVoice({ ctx, comments, reactions }: { ctx: SiteContext; comments: GuardianCommentDoc[]; reactions: GuardianReactionsDoc }) {
+  const given = GUARDIAN_REACTIONS.flatMap((r) => {
+    const count = reactions[r] ?? 0;
+    return count > 0 ? [{ reaction: r, count }] : [];
+  });
+  if (comments.length === 0 && given.length === 0) return null;
+  const t = ctx.t.guardianVoice;
+  return (
+    <section aria-labelledby="guardian-voice">
+      <h2 id="guardian-voice">{t.heading}</h2>
+      {given.length > 0 && (
+        <>
+          <h3>{t.reactions}</h3>
+          <ul className="reactions">
+            {given.map(({ reaction, count }) => (
+              <li key={reaction}>
+                {t.reaction[reaction]}: {count}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {comments.length > 0 && (
+        <ol className="thread">
+          {comments.map((c) => (
+            <li key={c.id}>
+              <article className="comment" id={`guardian-comment-${c.id}`}>
+                <header>
+                  <span className="tag">{t.fromGuardian}</span> {c.author && <Person ctx={ctx} person={c.author} />} · <When ctx={ctx} iso={c.createdAt} />
+                </header>
+                <p>{c.body}</p>
+              </article>
+            </li>
+          ))}
+        </ol>
+      )}
     </section>
   );
 }

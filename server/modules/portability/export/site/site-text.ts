@@ -1,5 +1,6 @@
 import type { ArtefactKind, ArtefactStatus, Visibility } from '../../../../../shared/portfolio.ts';
 import type { Locale, SchoolRole } from '../../../../../shared/roles.ts';
+import type { GuardianReaction } from '../../../../../shared/api/guardian-voice.ts';
 
 /**
  * Every text of the offline site, in Finnish, Swedish and English. The site is read without Polku
@@ -65,6 +66,8 @@ export interface SiteText {
   madeWith: string;
   /** Issue 10 §5: peer feedback received ("two stars and a wish"). */
   peer: { heading: string; star1: string; star2: string; wish: string };
+  /** Issue 12 §2: guardians' reactions (counts) and comments. */
+  guardianVoice: { heading: string; reactions: string; fromGuardian: string; reaction: Record<GuardianReaction, string> };
   /** Issue 12 §3: showcases, the pupil's chosen work with a reflection on each. */
   showcase: { heading: string; none: string; whyChosen: string; openWork: (title: string) => string; missingWork: string; items: (n: number) => string };
   /** Issue 10 §8: goal pages (criteria, the growth table) and the uptake loop in feedback. */
@@ -102,6 +105,12 @@ export const SITE_TEXT = {
       items: (n) => (n === 1 ? '1 työ tai teksti' : `${n} työtä tai tekstiä`),
     },
     peer: { heading: 'Vertaispalaute', star1: 'Tähti: tämä onnistui', star2: 'Toinen tähti: tämäkin onnistui', wish: 'Toive: tätä voisi parantaa' },
+    guardianVoice: {
+      heading: 'Huoltajien reaktiot ja kommentit',
+      reactions: 'Reaktiot',
+      fromGuardian: 'Huoltajalta',
+      reaction: { heart: 'Ihana', star: 'Tähtityö', clap: 'Hienosti tehty', smile: 'Ilahdutti', wow: 'Vau' },
+    },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'Tämä on portfolion offline-kopio. Se toimii ilman Polkua ja ilman verkkoyhteyttä.',
     skipToContent: 'Siirry sisältöön',
@@ -187,6 +196,12 @@ export const SITE_TEXT = {
       openWork: (title) => `Öppna arbetet ${title}`,
       missingWork: 'Det här arbetet finns inte med i den här kopian.',
       items: (n) => (n === 1 ? '1 arbete eller text' : `${n} arbeten eller texter`),
+    },
+    guardianVoice: {
+      heading: 'Vårdnadshavares reaktioner och kommentarer',
+      reactions: 'Reaktioner',
+      fromGuardian: 'Från en vårdnadshavare',
+      reaction: { heart: 'Underbart', star: 'Stjärnarbete', clap: 'Bra gjort', smile: 'Fick mig att le', wow: 'Wow' },
     },
     peer: {
       heading: 'Kamratrespons',
@@ -281,6 +296,12 @@ export const SITE_TEXT = {
       items: (n) => (n === 1 ? '1 work or text' : `${n} works or texts`),
     },
     peer: { heading: 'Peer feedback', star1: 'Star: this went well', star2: 'Second star: this went well too', wish: 'Wish: this could be better' },
+    guardianVoice: {
+      heading: "Guardians' reactions and comments",
+      reactions: 'Reactions',
+      fromGuardian: 'From a guardian',
+      reaction: { heart: 'Love it', star: 'Star work', clap: 'Well done', smile: 'Made me smile', wow: 'Wow' },
+    },
     portfolioOf: (name) => `${name}: portfolio`,
     siteDescription: 'This is an offline copy of the portfolio. It works without Polku and without a network connection.',
     skipToContent: 'Skip to content',
