@@ -67,6 +67,8 @@ import { toolsAvailable } from './media/av.ts';
 import { invitationsModule } from './modules/invitations/invitations.module.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationsService } from './modules/notifications/notifications.service.ts';
+import { guardianSharingRoutes } from './modules/guardian-sharing/guardian-sharing.routes.ts';
+import { guardianSharingService } from './modules/guardian-sharing/guardian-sharing.service.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -263,6 +265,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   routes.push(...invitations.routes);
   // Issue 12 §5: the notification centre (its producers write through recordNotifications).
   routes.push(...notificationRoutes(notificationsService({ db: database.db, notifier })));
+  // Issue 12 §1: teacher approval before guardians see (the share itself goes through the artefact's save).
+  routes.push(...guardianSharingRoutes(guardianSharingService({ db: database.db, notifier, artefacts })));
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,

@@ -67,6 +67,19 @@ export interface ServerToClientEvents {
   'notification.created': (payload: Notification) => void;
   /** The recipient marked one (`notificationId`) or all (null) read, perhaps in another tab: badges follow. */
   'notification.read': (payload: { notificationId: string | null }) => void;
+  // --- Teacher approval before guardians see (issue 12 §1) ---
+  /**
+   * A shared item entered, left or changed in the approval queue (requested, approved, returned, unshared).
+   * Ids and the state only, to the pupil and their teachers; receivers read the queue again through the policy.
+   */
+  'guardianApproval.changed': (payload: GuardianApprovalEvent) => void;
+}
+
+export interface GuardianApprovalEvent {
+  subjectType: 'artefact' | 'showcase';
+  subjectId: string;
+  ownerId: string;
+  state: 'pending' | 'approved' | 'returned' | null;
 }
 
 export interface GoalAssessmentEvent {

@@ -6,7 +6,16 @@ import { idSchema, isoDateTime } from './common.ts';
  * read-time policy check) and carries a short summary written when the event happened. Later parts of
  * issue 12 add kinds here (item approved/returned, guardian comment); the digest and Web Push read them too.
  */
-export const NOTIFICATION_KINDS = ['feedback', 'revision_requested', 'shared_work', 'invitation_accepted'] as const;
+export const NOTIFICATION_KINDS = [
+  'feedback',
+  'revision_requested',
+  'shared_work',
+  'invitation_accepted',
+  // Issue 12 §1 (teacher approval)
+  'item_approved',
+  'item_returned',
+  'approval_requested',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Summaries are cut to this many characters when written: a title or a name, never a message body. */
@@ -20,12 +29,22 @@ const sharedWorkData = z.object({ artefactId: idSchema, pupilId: idSchema, title
 /** A guardian accepted an invitation (to the teacher or admin who made it). */
 const invitationAcceptedData = z.object({ invitationId: idSchema, pupilId: idSchema, schoolId: idSchema, pupilName: text, guardianName: text });
 
+// --- Teacher approval (issue 12 §1) ---
+/** A teacher approved (`item_approved`) or returned (`item_returned`) the pupil's shared item: to the pupil, with the start of the note. */
+const approvalDecisionData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, teacherName: text, note: text.nullable() });
+/** A pupil shared an item that waits for approval: to each of the pupil's teachers. */
+const approvalRequestedData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, pupilName: text });
+// --- end teacher approval ---
+
 /** What the `payload` column holds, by kind: the producer's input and the presenter's `data`. */
 export const notificationDataSchemas = {
   feedback: feedbackData,
   revision_requested: feedbackData,
   shared_work: sharedWorkData,
   invitation_accepted: invitationAcceptedData,
+  item_approved: approvalDecisionData,
+  item_returned: approvalDecisionData,
+  approval_requested: approvalRequestedData,
 } as const satisfies Record<NotificationKind, z.ZodType>;
 
 export type NotificationDraft = {
@@ -38,6 +57,9 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('revision_requested'), data: feedbackData }),
   z.object({ ...base, kind: z.literal('shared_work'), data: sharedWorkData }),
   z.object({ ...base, kind: z.literal('invitation_accepted'), data: invitationAcceptedData }),
+  z.object({ ...base, kind: z.literal('item_approved'), data: approvalDecisionData }),
+  z.object({ ...base, kind: z.literal('item_returned'), data: approvalDecisionData }),
+  z.object({ ...base, kind: z.literal('approval_requested'), data: approvalRequestedData }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
+import { guardianVersionSql, guardianViewOf, guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 
 /** The columns and relations the policy needs about artefacts (one row each). */
 function artefactFactsQuery(db: Db) {
@@ -19,6 +20,9 @@ function artefactFactsQuery(db: Db) {
       'artefacts.visibility',
       'artefacts.status',
       'artefacts.deletedAt',
+      'artefacts.version',
+      // Issue 12 §1: what guardians see of it under the school's rule (policy's GuardianView).
+      guardianViewSql('artefacts').as('guardianView'),
       jsonArrayFrom(
         eb
           .selectFrom('memberships')
@@ -43,6 +47,7 @@ function factsOf(row: ArtefactFactsRow) {
       ownerGroupIds: row.ownerGroups.map((g) => g.groupId),
       projectTeacherIds: row.projectTeachers.map((t) => t.userId),
       visibility: row.visibility,
+      guardianView: guardianViewOf(row.guardianView),
     },
   };
 }
@@ -236,10 +241,11 @@ export function timelineRows(
   filter: TimelineFilter,
   limit: number,
   withPupilFacts = false,
-): Promise<Array<ArtefactRow & { pupilFacts?: string }>> {
+): Promise<Array<ArtefactRow & { pupilFacts?: string; guardianVersion?: number | null }>> {
   // Each optional condition: its name in the shape's key, its values, and its SQL for placeholders of those values.
   const conditions: Array<{ name: string; values: unknown[]; where: (v: readonly unknown[]) => RawBuilder<unknown> }> = [];
-  if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`a.visibility = 'guardians'` });
+  // Issue 12 §1: what guardians see (shared, and approved where the school asks for it); see guardianVersionSql.
+  if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`${guardianVersionSql('a')} is not null` });
   // An array parameter, not a list: the text (and so the prepared statement) is the same for any number of projects.
   if (scope.kind === 'projects')
     conditions.push({ name: 'projects', values: [[...scope.projectIds]], where: ([ids]) => sql`a.project_id = any(${ids}::uuid[])` });
@@ -268,7 +274,9 @@ export function timelineRows(
       next += c.values.length;
     }
     // As text: every row carries the facts, but only the first row's are parsed (see timelineWithPupilFacts).
-    return artefactsQuery(plain, viewer, where, lim, withPupilFacts ? sql`, ${pupilFactsJson(pupil)}::text as "pupilFacts"` : undefined);
+    // A guardian's page also says which version they see (issue 12 §1: the last approved one while an edit waits).
+    const guardian = scope.kind === 'shared' ? sql`, ${guardianVersionSql('a')} as "guardianVersion"` : sql``;
+    return artefactsQuery(plain, viewer, where, lim, sql`${guardian}${withPupilFacts ? sql`, ${pupilFactsJson(pupil)}::text as "pupilFacts"` : sql``}`);
   });
 }
 
@@ -344,7 +352,24 @@ export async function isGuardianOf(db: Db, guardianId: string, pupilId: string):
 
 /** A media item as the media route needs it: its artefact, its blob keys, and whether an edit removed it. */
 export function mediaFacts(db: Db, mediaId: string) {
-  return db.selectFrom('mediaItems').select(['artefactId', 'variants', 'originalName', 'removedAt']).where('id', '=', mediaId).executeTakeFirst();
+  return db
+    .selectFrom('mediaItems')
+    .select((eb) => [
+      'artefactId',
+      'variants',
+      'originalName',
+      'removedAt',
+      // Issue 12 §1: the versions that name the file (a guardian sees a file of a version they see).
+      jsonArrayFrom(
+        eb
+          .selectFrom('artefactVersions')
+          .select(['artefactVersions.version', 'artefactVersions.shared'])
+          .whereRef('artefactVersions.artefactId', '=', 'mediaItems.artefactId')
+          .where(sql<boolean>`artefact_versions.snapshot -> 'mediaIds' @> jsonb_build_array(media_items.id::text)`),
+      ).as('versions'),
+    ])
+    .where('id', '=', mediaId)
+    .executeTakeFirst();
 }
 
 /**

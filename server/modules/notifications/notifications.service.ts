@@ -69,7 +69,7 @@ function present(row: Pick<NotificationRow, 'id' | 'kind' | 'payload' | 'created
   return parsed.success ? parsed.data : null;
 }
 
-const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requested', 'shared_work']);
+const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requested', 'shared_work', 'item_approved', 'item_returned', 'approval_requested']);
 
 /**
  * The notifications the actor may still see, in order: each subject is checked again with its own rule
@@ -106,7 +106,14 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       case 'revision_requested':
         return feedback.has(n.data.feedbackId) && seesArtefact(n.data.artefactId);
       case 'shared_work':
+      // Issue 12 §1: the pupil's decisions, and a teacher's request, while the item is theirs to see (and decide on).
+      case 'item_approved':
+      case 'item_returned':
         return seesArtefact(n.data.artefactId);
+      case 'approval_requested': {
+        const facts = artefacts.get(n.data.artefactId);
+        return seesArtefact(n.data.artefactId) && facts !== undefined && can(actor, 'guardianApproval.decide', facts.resource);
+      }
       case 'invitation_accepted': {
         const pupil = pupilResources.get(`${n.data.pupilId}:${n.data.schoolId}`);
         return pupil !== undefined && can(actor, 'guardianInvitation.manage', pupil);

@@ -23,6 +23,8 @@ import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts
 import { receivedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
 import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
+import { asGuardiansExport } from '../../guardian-sharing/guardian-export.ts';
+import { guardianVersionSql } from '../../guardian-sharing/guardian-sharing.sql.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -54,7 +56,8 @@ export async function loadPortfolioDocument(
   if (!pupil) throw new PupilNotFound(pupilId);
 
   let artefactQuery = db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupilId).where('deletedAt', 'is', null);
-  if (scope === 'shared') artefactQuery = artefactQuery.where('visibility', '=', 'guardians');
+  // Issue 12 §1: what guardians see (shared, and approved where the school asks for it).
+  if (scope === 'shared') artefactQuery = artefactQuery.where(sql<boolean>`${guardianVersionSql('artefacts')} is not null`);
   // The same set again as a subquery, so children are fetched without a list of thousands of ids.
   const inScope = artefactQuery.clearSelect().select('artefacts.id');
   // A guardian's export holds only what existed while an artefact was shared: the versions current
@@ -69,14 +72,13 @@ export async function loadPortfolioDocument(
     .selectAll('goalAssessments')
     .select('projectGoals.projectId')
     .where('goalAssessments.pupilId', '=', pupilId);
+  // Versions, files and feedback of a guardian's export are chosen below by the policy (asGuardiansExport).
   if (scope === 'shared') {
-    mediaQuery = mediaQuery.where('removedAt', 'is', null);
-    versionQuery = versionQuery.where('shared', '=', true);
     eventQuery = eventQuery.where('shared', '=', true);
     assessmentQuery = assessmentQuery.where('goalAssessments.sharedWithGuardians', '=', true);
   }
 
-  const [schools, artefacts, media, versions, feedback, events, assessments, peerFeedback] = await Promise.all([
+  const [schools, allArtefacts, allMedia, allVersions, allFeedback, events, assessments, peerFeedback] = await Promise.all([
     db
       .selectFrom('schoolRoles')
       .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
@@ -95,6 +97,9 @@ export async function loadPortfolioDocument(
     // Issue 10 §5: peer feedback the pupil received and may see; never in a guardian's export (classmates' names).
     scope === 'full' ? receivedPeerFeedback(db, inScope) : Promise.resolve([]),
   ]);
+
+  const all = { artefacts: allArtefacts, media: allMedia, versions: allVersions, feedback: allFeedback };
+  const { artefacts, media, versions, feedback } = scope === 'shared' ? await asGuardiansExport(db, all) : all;
 
   // Projects of the exported work, and those the pupil assessed goals of (work may not be linked yet).
   const projectIds = [...new Set([...artefacts.flatMap((a) => (a.projectId ? [a.projectId] : [])), ...assessments.map((x) => x.projectId)])].sort();
