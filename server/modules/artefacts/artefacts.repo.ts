@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
 import { MEDIA_VARIANTS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
-import { artefactAudience, type HistoryScope, type PortfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, type HistoryScope, type PortfolioScope, type VersionFact } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
@@ -376,7 +376,7 @@ export function mediaFacts(db: Db, mediaId: string) {
  * An artefact's versions, newest first, within the policy's history scope: 'shared' keeps only the
  * versions current while the artefact was shared, and drops from them the media an edit has removed.
  */
-export async function historyRows(db: Db, artefactId: string, scope: HistoryScope) {
+export async function historyRows(db: Db, artefactId: string, scope: HistoryScope, guardian?: GuardianHistory) {
   let query = db
     .selectFrom('artefactVersions')
     .leftJoin('users', 'users.id', 'artefactVersions.authorId')
@@ -390,14 +390,27 @@ export async function historyRows(db: Db, artefactId: string, scope: HistoryScop
     ])
     .where('artefactVersions.artefactId', '=', artefactId)
     .orderBy('artefactVersions.version', 'desc');
-  if (scope === 'all') return query.execute();
-  query = query.where('artefactVersions.shared', '=', true);
-  const [rows, removed] = await Promise.all([
-    query.execute(),
+  if (scope === 'all' || !guardian) return scope === 'all' ? query.execute() : [];
+  // Issue 12 §1: which versions and files a guardian sees is the policy's (guardianSeesVersion, guardianSeesFile).
+  const [all, removed] = await Promise.all([
+    query.select('artefactVersions.shared').execute(),
     db.selectFrom('mediaItems').select('id').where('artefactId', '=', artefactId).where('removedAt', 'is not', null).execute(),
   ]);
   const gone = new Set(removed.map((m) => m.id));
-  return rows.map((r) => ({ ...r, snapshot: { ...r.snapshot, mediaIds: r.snapshot.mediaIds.filter((id) => !gone.has(id)) } }));
+  const facts = all.map((r) => ({ version: r.version, shared: r.shared ?? false }));
+  const naming = (mediaId: string) => facts.filter((_, i) => all[i]?.snapshot.mediaIds.includes(mediaId));
+  return all
+    .filter((r) => guardian.seesVersion({ version: r.version, shared: r.shared ?? false }))
+    .map(({ shared: _shared, ...r }) => ({
+      ...r,
+      snapshot: { ...r.snapshot, mediaIds: r.snapshot.mediaIds.filter((id) => guardian.seesFile(id, gone.has(id), naming(id))) },
+    }));
+}
+
+/** The policy's answers for a guardian's history (artefacts.service builds them from guardianSeesVersion and guardianSeesFile). */
+export interface GuardianHistory {
+  seesVersion(v: VersionFact): boolean;
+  seesFile(mediaId: string, removed: boolean, versions: readonly VersionFact[]): boolean;
 }
 
 /** An artefact's events (issue 10 §4), oldest first; a guardian's scope holds those from while it was shared. */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, authorize, guardianSeesFile, guardianSeesVersion, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -429,7 +429,10 @@ export function artefactsService(deps: ArtefactsDeps) {
       const facts = await readable(actor, artefactId);
       const scope = historyScope(actor, facts.resource);
       const [rows, answers, events] = await Promise.all([
-        historyRows(db, artefactId, scope),
+        historyRows(db, artefactId, scope, {
+          seesVersion: (v) => guardianSeesVersion(facts.resource, v),
+          seesFile: (_id, removed, versions) => guardianSeesFile({ type: 'media', artefact: facts.resource, removed, versions }),
+        }),
         answersByVersion(db, artefactId),
         eventRows(db, artefactId, scope),
       ]);
