@@ -11,29 +11,27 @@ import { guardianVersionSql, guardianViewOf, guardianViewSql } from '../guardian
 
 /** The columns and relations the policy needs about artefacts (one row each). */
 function artefactFactsQuery(db: Db) {
-  return db
-    .selectFrom('artefacts')
-    .select((eb) => [
-      'artefacts.id',
-      'artefacts.ownerId',
-      'artefacts.projectId',
-      'artefacts.visibility',
-      'artefacts.status',
-      'artefacts.deletedAt',
-      'artefacts.version',
-      // Issue 12 §1: what guardians see of it under the school's rule (policy's GuardianView).
-      guardianViewSql('artefacts').as('guardianView'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('memberships')
-          .select('memberships.groupId')
-          .whereRef('memberships.userId', '=', 'artefacts.ownerId')
-          .where('memberships.role', '=', 'pupil'),
-      ).as('ownerGroups'),
-      jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
-        'projectTeachers',
-      ),
-    ]);
+  return db.selectFrom('artefacts').select((eb) => [
+    'artefacts.id',
+    'artefacts.ownerId',
+    'artefacts.projectId',
+    'artefacts.visibility',
+    'artefacts.status',
+    'artefacts.deletedAt',
+    'artefacts.version',
+    // Issue 12 §1: what guardians see of it under the school's rule (policy's GuardianView).
+    guardianViewSql('artefacts').as('guardianView'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('memberships')
+        .select('memberships.groupId')
+        .whereRef('memberships.userId', '=', 'artefacts.ownerId')
+        .where('memberships.role', '=', 'pupil'),
+    ).as('ownerGroups'),
+    jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
+      'projectTeachers',
+    ),
+  ]);
 }
 
 type ArtefactFactsRow = Awaited<ReturnType<ReturnType<typeof artefactFactsQuery>['executeTakeFirstOrThrow']>>;
@@ -377,7 +375,7 @@ export function mediaFacts(db: Db, mediaId: string) {
  * versions current while the artefact was shared, and drops from them the media an edit has removed.
  */
 export async function historyRows(db: Db, artefactId: string, scope: HistoryScope, guardian?: GuardianHistory) {
-  let query = db
+  const query = db
     .selectFrom('artefactVersions')
     .leftJoin('users', 'users.id', 'artefactVersions.authorId')
     .select([

@@ -105,8 +105,8 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       case 'feedback':
       case 'revision_requested':
         return feedback.has(n.data.feedbackId) && seesArtefact(n.data.artefactId);
-      case 'shared_work':
       // Issue 12 §1: the pupil's decisions, and a teacher's request, while the item is theirs to see (and decide on).
+      case 'shared_work':
       case 'item_approved':
       case 'item_returned':
         return seesArtefact(n.data.artefactId);

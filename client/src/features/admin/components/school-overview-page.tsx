@@ -6,6 +6,7 @@ import { usePageTitle } from '../../../lib/page-title.ts';
 import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useUpdateSchoolMutation } from '../queries.ts';
 import { useSchoolContext } from './school-layout.tsx';
+import { SchoolGuardianSharingForm } from '../../guardian-sharing/components/school-guardian-sharing-form.tsx';
 
 /** The zones this browser knows, with the saved one kept even if the list lacks it (e.g. "UTC"). */
 function timeZoneOptions(current: string): Array<{ value: string; label: string }> {
@@ -51,6 +52,8 @@ export function SchoolOverviewPage() {
           <LiveNotice notice={notice.notice} />
         </fieldset>
       </form>
+      {/* Issue 12 §1: sharing with guardians, directly or after a teacher's approval. */}
+      <SchoolGuardianSharingForm schoolId={school.id} />
     </section>
   );
 }
