@@ -62,8 +62,8 @@ export async function loadPortfolioDocument(
   const inScope = artefactQuery.clearSelect().select('artefacts.id');
   // A guardian's export holds only what existed while an artefact was shared: the versions current
   // then (see historyScope in the policy), and no file an edit has removed since.
-  let mediaQuery = db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope);
-  let versionQuery = db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope);
+  const mediaQuery = db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope);
+  const versionQuery = db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope);
   let eventQuery = db.selectFrom('artefactEvents').selectAll().where('artefactId', 'in', inScope);
   // Goal assessments are the pupil's too: a guardian's export holds only those the pupil shared.
   let assessmentQuery = db
