@@ -17,7 +17,7 @@ export function SchoolGuardianSharingForm({ schoolId }: { schoolId: string }) {
     <section aria-labelledby="guardian-sharing-heading" className="stack">
       <h2 id="guardian-sharing-heading">{t('guardianSharing.settingHeading')}</h2>
       <p className="muted">{t('guardianSharing.settingIntro')}</p>
-      <Form schoolId={schoolId} initial={setting.data.guardianSharing} key={setting.data.guardianSharing} />
+      <Form schoolId={schoolId} initial={setting.data.guardianSharing} />
     </section>
   );
 }
