@@ -109,7 +109,14 @@ export interface VersionFact {
   readonly shared: boolean;
 }
 /** Guardians see nothing of it: the facts of something never shared (and of a card session's own-work check). */
-export const NO_GUARDIAN_VIEW: GuardianView = { version: null, current: false, approvalRequired: false, approvedVersions: [], shareHistory: false, since: null };
+export const NO_GUARDIAN_VIEW: GuardianView = {
+  version: null,
+  current: false,
+  approvalRequired: false,
+  approvedVersions: [],
+  shareHistory: false,
+  since: null,
+};
 // --- end teacher approval ---
 
 type ResourceOf<T extends Resource['type']> = Extract<Resource, { type: T }>;

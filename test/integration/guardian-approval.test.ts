@@ -76,7 +76,10 @@ async function listen(client: TestClient) {
   return { named: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload) };
 }
 
-const png = (background: string) => sharp({ create: { width: 8, height: 8, channels: 3, background } }).png().toBuffer();
+const png = (background: string) =>
+  sharp({ create: { width: 8, height: 8, channels: 3, background } })
+    .png()
+    .toBuffer();
 
 async function create(client: TestClient, fields: Record<string, unknown>, image?: string): Promise<Artefact> {
   const files = image ? [{ name: 'kuva.png', type: 'image/png', bytes: await png(image) }] : [];
@@ -121,7 +124,9 @@ describe('the school rule', () => {
     expect((await w.c.admin.put(`/api/schools/${w.school.id}/guardian-sharing`, { guardianSharing: 'sometimes' })).status).toBe(400);
     const other = await world('direct');
     expect((await other.c.admin.put(`/api/schools/${w.school.id}/guardian-sharing`, { guardianSharing: 'approval' })).status).toBe(404);
-    expect((await w.c.admin.put(`/api/schools/${w.school.id}/guardian-sharing`, { guardianSharing: 'approval' })).body).toEqual({ guardianSharing: 'approval' });
+    expect((await w.c.admin.put(`/api/schools/${w.school.id}/guardian-sharing`, { guardianSharing: 'approval' })).body).toEqual({
+      guardianSharing: 'approval',
+    });
     expect((await w.c.pupil.get(`/api/schools/${w.school.id}/guardian-sharing`)).body).toEqual({ guardianSharing: 'approval' });
   });
 
@@ -149,7 +154,11 @@ describe('the school rule', () => {
     const w = await world('direct');
     const second = await makeSchool(app.database.db);
     await app.database.db.insertInto('schoolRoles').values({ schoolId: second.id, userId: w.pupil.id, role: 'pupil' }).execute();
-    await app.database.db.updateTable('schools').set({ guardianSharing: 'approval' } as never).where('id', '=', second.id).execute();
+    await app.database.db
+      .updateTable('schools')
+      .set({ guardianSharing: 'approval' } as never)
+      .where('id', '=', second.id)
+      .execute();
     await create(w.c.pupil, { title: 'Ei projektia', visibility: 'guardians' });
     await create(w.c.pupil, { title: 'Projektissa', visibility: 'guardians', projectId: w.project.id });
     expect(await timelineTitles(w.c.guardian, w.pupil.id)).toEqual(['Projektissa']);
@@ -183,10 +192,19 @@ describe('approval', () => {
     expect((await queue(w.c.projectTeacher)).map((i) => i.artefactId)).toEqual([work.id]);
     expect((await queue(w.c.teacher, `?groupId=${w.group.id}`)).map((i) => i.artefactId)).toEqual([work.id]);
     for (const c of [w.c.otherTeacher, w.c.pupil, w.c.guardian, w.c.admin]) expect(await queue(c)).toEqual([]);
-    await vi.waitFor(() => expect(teacherLive.named('guardianApproval.changed')).toContainEqual({ subjectType: 'artefact', subjectId: work.id, ownerId: w.pupil.id, state: 'pending' }), {
-      timeout: 5000,
-      interval: 20,
-    });
+    await vi.waitFor(
+      () =>
+        expect(teacherLive.named('guardianApproval.changed')).toContainEqual({
+          subjectType: 'artefact',
+          subjectId: work.id,
+          ownerId: w.pupil.id,
+          state: 'pending',
+        }),
+      {
+        timeout: 5000,
+        interval: 20,
+      },
+    );
     expect(await kinds(w.c.teacher)).toEqual(['approval_requested']);
     expect(await kinds(w.c.projectTeacher)).toEqual(['approval_requested']);
 
@@ -209,10 +227,18 @@ describe('approval', () => {
     expect(guardianLive.named('artefact.updated')).toEqual([]);
 
     // Returned with a note: the pupil sees it, guardians still nothing.
-    const returned = await w.c.teacher.post<ArtefactSharing>(`/api/artefacts/${work.id}/guardian-approval/return`, { version: 1, note: 'Lisää kuvateksti, niin näytetään kotiin.' });
+    const returned = await w.c.teacher.post<ArtefactSharing>(`/api/artefacts/${work.id}/guardian-approval/return`, {
+      version: 1,
+      note: 'Lisää kuvateksti, niin näytetään kotiin.',
+    });
     expect(returned.status, returned.text).toBe(200);
     const state = await w.c.pupil.get<ArtefactSharing>(`/api/artefacts/${work.id}/guardian-sharing`);
-    expect(state.body).toMatchObject({ approvalRequired: true, state: 'returned', note: 'Lisää kuvateksti, niin näytetään kotiin.', decidedBy: { id: w.teacher.id } });
+    expect(state.body).toMatchObject({
+      approvalRequired: true,
+      state: 'returned',
+      note: 'Lisää kuvateksti, niin näytetään kotiin.',
+      decidedBy: { id: w.teacher.id },
+    });
     const pupilNotes = (await w.c.pupil.get<NotificationPage>('/api/notifications')).body.items;
     expect(pupilNotes.find((n) => n.kind === 'item_returned')?.data).toMatchObject({ artefactId: work.id, note: 'Lisää kuvateksti, niin näytetään kotiin.' });
     expect(await queue(w.c.teacher)).toEqual([]);
@@ -236,7 +262,9 @@ describe('approval', () => {
     expect(await timelineTitles(w.c.guardian, w.pupil.id)).toEqual(['Vesiprojekti']);
     expect((await w.c.guardian.get(`/api/artefacts/${work.id}`)).status).toBe(200);
     expect(await mediaStatus(w.c.guardian, work.media[0]?.urls.display)).toBe(302);
-    expect((await w.c.guardian.get<{ evidence: Array<{ id: string }> }>(`/api/goals/${w.project.goalId}/pupils/${w.pupil.id}`)).body.evidence.map((e) => e.id)).toEqual([work.id]);
+    expect(
+      (await w.c.guardian.get<{ evidence: Array<{ id: string }> }>(`/api/goals/${w.project.goalId}/pupils/${w.pupil.id}`)).body.evidence.map((e) => e.id),
+    ).toEqual([work.id]);
     expect(await exportTitles(w.pupil.id)).toEqual(['Vesiprojekti']);
     expect(await kinds(w.c.guardian)).toEqual(['shared_work']);
     expect((await w.c.pupil.get<NotificationPage>('/api/notifications')).body.items.find((n) => n.kind === 'item_approved')?.data).toMatchObject({
@@ -294,7 +322,10 @@ describe('approval', () => {
     await w.c.teacher.post(`/api/artefacts/${work.id}/guardian-approval/approve`, { version: 1 });
     const guardianLive = await listen(w.c.guardian);
     await patch(w.c.pupil, work.id, { visibility: 'private' });
-    await vi.waitFor(() => expect(guardianLive.named('artefact.access_lost')).toEqual([{ artefactId: work.id, ownerId: w.pupil.id }]), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(guardianLive.named('artefact.access_lost')).toEqual([{ artefactId: work.id, ownerId: w.pupil.id }]), {
+      timeout: 5000,
+      interval: 20,
+    });
     expect(await timelineTitles(w.c.guardian, w.pupil.id)).toEqual([]);
     expect((await w.c.guardian.get(`/api/artefacts/${work.id}`)).status).toBe(404);
     expect(await mediaStatus(w.c.guardian, work.media[0]?.urls.display)).toBe(404);
@@ -323,7 +354,8 @@ describe('history before sharing', () => {
     await patch(w.c.pupil, work.id, { visibility: 'guardians' });
     await w.c.teacher.post(`/api/artefacts/${work.id}/feedback`, { body: 'Myöhempi palaute', parentId: null });
 
-    const versions = async () => (await w.c.guardian.get<{ versions: Array<{ version: number }> }>(`/api/artefacts/${work.id}/history`)).body.versions.map((v) => v.version);
+    const versions = async () =>
+      (await w.c.guardian.get<{ versions: Array<{ version: number }> }>(`/api/artefacts/${work.id}/history`)).body.versions.map((v) => v.version);
     const thread = async () => (await w.c.guardian.get<{ items: Feedback[] }>(`/api/artefacts/${work.id}/feedback`)).body.items.map((f) => f.body);
     expect(await versions()).toEqual([2]);
     expect(await thread()).toEqual(['Myöhempi palaute']);

@@ -85,7 +85,20 @@ export function artefactsService(deps: ArtefactsDeps) {
    * Guardians who now see the item hear of it (shared directly); a share or an edit that waits for approval
    * tells the pupil's teachers instead.
    */
-  async function sharing(trx: typeof db, artefactId: string, owner: Actor, change: { projectId: string | null; projectTeacherIds: readonly string[]; wasShared: boolean; shared: boolean; version: number; contentChanged: boolean; title: string }) {
+  async function sharing(
+    trx: typeof db,
+    artefactId: string,
+    owner: Actor,
+    change: {
+      projectId: string | null;
+      projectTeacherIds: readonly string[];
+      wasShared: boolean;
+      shared: boolean;
+      version: number;
+      contentChanged: boolean;
+      title: string;
+    },
+  ) {
     const outcome = await recordShare(
       trx,
       { subjectType: 'artefact', subjectId: artefactId, ownerId: owner.id, ...change },
@@ -95,9 +108,13 @@ export function artefactsService(deps: ArtefactsDeps) {
     return { notices: [outcome.notices, shared], event: outcome.event };
   }
 
-  function publishSharing(result: { notices: ReadonlyArray<RecordedNotifications | null>; event: GuardianApprovalEvent | null }, projectTeacherIds: readonly string[]) {
+  function publishSharing(
+    result: { notices: ReadonlyArray<RecordedNotifications | null>; event: GuardianApprovalEvent | null },
+    projectTeacherIds: readonly string[],
+  ) {
     for (const n of result.notices) n?.publish(notifier);
-    if (result.event) void publishApprovalEvent(db, notifier, result.event, projectTeacherIds).catch((err: unknown) => deps.logger.warn({ err }, 'approval event not sent'));
+    if (result.event)
+      void publishApprovalEvent(db, notifier, result.event, projectTeacherIds).catch((err: unknown) => deps.logger.warn({ err }, 'approval event not sent'));
   }
 
   /**
@@ -285,7 +302,8 @@ export function artefactsService(deps: ArtefactsDeps) {
       throw err;
     }
     publishSharing(outcome.shared, facts.resource.projectTeacherIds);
-    await announce(artefactId, outcome.wasShared && input.visibility === 'private');
+    // Only guardians who saw it (shared directly, or approved) hear that it went: a pending item's id never reaches them.
+    await announce(artefactId, outcome.wasShared && input.visibility === 'private' && facts.resource.guardianView.version !== null);
     if (outcome.answered.length > 0) {
       // Read again: the save may have unshared it, and a guardian hears only of versions they may see.
       const fresh = await artefactFacts(db, artefactId);
@@ -332,8 +350,19 @@ export function artefactsService(deps: ArtefactsDeps) {
           const projectTeacherIds = input.projectId
             ? (await trx.selectFrom('projectTeachers').select('userId').where('projectId', '=', input.projectId).execute()).map((t) => t.userId)
             : [];
-          const change = { projectId: input.projectId ?? null, projectTeacherIds, wasShared: false, shared: true, version: 1, contentChanged: true, title: input.title };
-          return { id: artefactId, shared: input.visibility === 'guardians' ? { ...(await sharing(trx, artefactId, actor, change)), projectTeacherIds } : null };
+          const change = {
+            projectId: input.projectId ?? null,
+            projectTeacherIds,
+            wasShared: false,
+            shared: true,
+            version: 1,
+            contentChanged: true,
+            title: input.title,
+          };
+          return {
+            id: artefactId,
+            shared: input.visibility === 'guardians' ? { ...(await sharing(trx, artefactId, actor, change)), projectTeacherIds } : null,
+          };
         });
         if (shared) publishSharing(shared, shared.projectTeacherIds);
         await announce(id);

@@ -31,17 +31,19 @@ export async function asGuardiansSee<R extends ArtefactRow>(db: Db, rows: readon
     // No snapshot of the approved version: show nothing rather than the unapproved state.
     if (!snap) return [];
     const s = snap.snapshot;
-    return [{
-      ...row,
-      title: s.title,
-      bodyHtml: s.bodyHtml,
-      links: s.links,
-      tags: s.tags,
-      version: snap.version,
-      media: s.mediaIds.flatMap((id) => {
-        const m = mediaById.get(id);
-        return m ? [m] : [];
-      }),
-    }];
+    return [
+      {
+        ...row,
+        title: s.title,
+        bodyHtml: s.bodyHtml,
+        links: s.links,
+        tags: s.tags,
+        version: snap.version,
+        media: s.mediaIds.flatMap((id) => {
+          const m = mediaById.get(id);
+          return m ? [m] : [];
+        }),
+      },
+    ];
   });
 }

@@ -123,7 +123,12 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
   }
 
   async function versionShared(artefactId: string, version: number, resource: Parameters<typeof historyScope>[1]): Promise<boolean> {
-    const row = await db.selectFrom('artefactVersions').select(['version', 'shared']).where('artefactId', '=', artefactId).where('version', '=', version).executeTakeFirst();
+    const row = await db
+      .selectFrom('artefactVersions')
+      .select(['version', 'shared'])
+      .where('artefactId', '=', artefactId)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return row ? guardianSeesVersion(resource, row) : false;
   }
 
@@ -301,7 +306,12 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
     async voiceUrl(actor: Actor, artefactId: string, feedbackId: string): Promise<string> {
       const facts = await artefacts.readable(actor, artefactId);
       authorize(actor, 'feedback.voice.read', facts.resource, 'The recording');
-      const row = await db.selectFrom('feedback').select(['voice', 'createdAt']).where('id', '=', feedbackId).where('artefactId', '=', artefactId).executeTakeFirst();
+      const row = await db
+        .selectFrom('feedback')
+        .select(['voice', 'createdAt'])
+        .where('id', '=', feedbackId)
+        .where('artefactId', '=', artefactId)
+        .executeTakeFirst();
       if (!row?.voice) throw new NotFound('The recording');
       if (historyScope(actor, facts.resource) === 'shared' && !guardianSeesFeedback(facts.resource, row.createdAt)) throw new NotFound('The recording');
       return blobs.signedUrl(row.voice.variants.original, {

@@ -62,7 +62,7 @@ export function guardianSharingRoutes(sharing: GuardianSharingService): AnyRoute
       path: '/api/artefacts/:artefactId/guardian-approval/return',
       tag,
       auth: 'user',
-      summary: 'Return the work to the pupil with a note; guardians do not see this version (the pupil\'s teachers)',
+      summary: "Return the work to the pupil with a note; guardians do not see this version (the pupil's teachers)",
       params: artefactParamsSchema,
       body: returnRequestSchema,
       response: artefactSharingSchema,

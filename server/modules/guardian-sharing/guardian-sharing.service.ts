@@ -47,8 +47,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
         .forUpdate()
         .executeTakeFirst();
       if (!current || current.deletedAt) throw new NotFound('The artefact');
-      const waiting =
-        row?.state === 'pending' && current.visibility === 'guardians' && (await isApprovalRequired(trx, current.projectId, facts.row.ownerId));
+      const waiting = row?.state === 'pending' && current.visibility === 'guardians' && (await isApprovalRequired(trx, current.projectId, facts.row.ownerId));
       if (!row || !waiting) throw new Conflict('This work no longer waits for approval: the pupil may have stopped sharing it.');
       if (row.requestedVersion !== version || current.version !== version)
         throw new Conflict('The pupil changed the work after you opened it: look at the new version first.');
@@ -64,7 +63,9 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
           ...(approve
             ? {
                 approvedVersion: version,
-                approvedVersions: sql<number[]>`case when ${version}::int = any(approved_versions) then approved_versions else array_append(approved_versions, ${version}::int) end`,
+                approvedVersions: sql<
+                  number[]
+                >`case when ${version}::int = any(approved_versions) then approved_versions else array_append(approved_versions, ${version}::int) end`,
                 visibleSince: row.visibleSince ?? now,
               }
             : {}),
@@ -148,7 +149,11 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
     async setSchoolSetting(actor: Actor, schoolId: string, mode: GuardianSharingMode, ip?: string): Promise<SchoolGuardianSharing> {
       authorize(actor, 'school.update', { type: 'school', schoolId }, 'The school');
       await db.transaction().execute(async (trx) => {
-        const updated = await sharingDb(trx).updateTable('schools').set({ guardianSharing: mode, updatedAt: new Date() }).where('id', '=', schoolId).executeTakeFirst();
+        const updated = await sharingDb(trx)
+          .updateTable('schools')
+          .set({ guardianSharing: mode, updatedAt: new Date() })
+          .where('id', '=', schoolId)
+          .executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0) throw new NotFound('The school');
         if (mode === 'approval')
           await sql`
@@ -162,7 +167,14 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
               set state = 'approved', approved_version = excluded.approved_version, approved_versions = excluded.approved_versions,
                   decided_at = excluded.decided_at, visible_since = coalesce(guardian_shares.visible_since, excluded.visible_since)
               where guardian_shares.state is null`.execute(trx);
-        await recordAudit(trx, { actorId: actor.id, action: 'school.update', subjectType: 'school', subjectId: schoolId, details: { fields: ['guardianSharing'] }, ip });
+        await recordAudit(trx, {
+          actorId: actor.id,
+          action: 'school.update',
+          subjectType: 'school',
+          subjectId: schoolId,
+          details: { fields: ['guardianSharing'] },
+          ip,
+        });
       });
       return { guardianSharing: mode };
     },
@@ -171,7 +183,16 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
     /** What waits for this teacher's approval (pupils of their groups, work in their projects), oldest first. */
     async queue(actor: Actor, query: { groupId?: string | undefined }): Promise<ApprovalQueue> {
       const groups = [...actor.teacherGroupIds];
-      const rows = await sql<{ id: string; title: string; kind: ApprovalQueue['items'][number]['kind']; ownerId: string; ownerName: string; version: number; requestedAt: Date; approvedVersion: number | null }>`
+      const rows = await sql<{
+        id: string;
+        title: string;
+        kind: ApprovalQueue['items'][number]['kind'];
+        ownerId: string;
+        ownerName: string;
+        version: number;
+        requestedAt: Date;
+        approvedVersion: number | null;
+      }>`
         select a.id, a.title, a.kind, a.owner_id as "ownerId", u.display_name as "ownerName", gs.requested_version as version,
                gs.requested_at as "requestedAt", gs.approved_version as "approvedVersion"
         from guardian_shares gs
