@@ -359,8 +359,11 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
         feedback.answeredVersion === null ? null : versionShared(artefactId, feedback.answeredVersion, facts.resource),
       ]);
       const forGuardians = shared === false ? { ...feedback, answeredVersion: null } : feedback;
+      // Issue 12 §1: a message from before guardians first saw the item is not theirs to hear of (guardianSeesFeedback).
+      const guardiansHear = guardianSeesFeedback(facts.resource, current.createdAt);
       for (const userId of audience)
-        notifier.toUser(userId, 'feedback.updated', { feedback: guardians.has(userId) ? forGuardians : feedback, ownerId: facts.row.ownerId });
+        if (guardiansHear || !guardians.has(userId))
+          notifier.toUser(userId, 'feedback.updated', { feedback: guardians.has(userId) ? forGuardians : feedback, ownerId: facts.row.ownerId });
       return feedback;
     },
 

@@ -77,12 +77,13 @@ export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice
   const now = new Date();
   const none = { approvalRequired, guardiansNewlyVisible: false, notices: null, event: null };
   const event = (state: GuardianApprovalEvent['state']): GuardianApprovalEvent => ({ ...key, ownerId: c.ownerId, state });
-  const cleared: Omit<ShareColumns, 'visibleSince'> = {
+  // What un-sharing clears: the approval of the present sharing. What guardians saw of an earlier sharing (its
+  // approved versions, and since when) stays theirs, as the versions shared directly do (artefact_versions.shared).
+  const cleared: Omit<ShareColumns, 'visibleSince' | 'approvedVersions'> = {
     state: null,
     requestedVersion: null,
     requestedAt: null,
     approvedVersion: null,
-    approvedVersions: [],
     note: null,
     decidedBy: null,
     decidedAt: null,
@@ -90,19 +91,14 @@ export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice
 
   if (!c.shared) {
     if (!row || !c.wasShared) return none;
-    await sdb
-      .updateTable('guardianShares')
-      .set({ ...cleared, visibleSince: null })
-      .where('subjectType', '=', c.subjectType)
-      .where('subjectId', '=', c.subjectId)
-      .execute();
+    await sdb.updateTable('guardianShares').set(cleared).where('subjectType', '=', c.subjectType).where('subjectId', '=', c.subjectId).execute();
     return { ...none, event: row.state ? event(null) : null };
   }
 
   const upsert = (values: Partial<ShareColumns>) =>
     sdb
       .insertInto('guardianShares')
-      .values({ ...key, ownerId: c.ownerId, ...cleared, visibleSince: null, ...values })
+      .values({ ...key, ownerId: c.ownerId, ...cleared, visibleSince: null, approvedVersions: [], ...values })
       .onConflict((oc) => oc.columns(['subjectType', 'subjectId']).doUpdateSet(values))
       .execute();
 
@@ -110,13 +106,13 @@ export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice
     // Shared directly: seen from the moment it was shared; a queue entry left from an earlier rule goes.
     // (Without a row it was shared before any was written, e.g. imported as shared: seen since it was made.)
     if (c.wasShared && (!row || row.state === null)) return none;
-    await upsert({ ...cleared, state: null, visibleSince: c.wasShared ? (row?.visibleSince ?? now) : now });
+    await upsert({ ...cleared, state: null, visibleSince: row?.visibleSince ?? now });
     return { ...none, guardiansNewlyVisible: !c.wasShared, event: row?.state ? event(null) : null };
   }
 
   if (!c.wasShared || !row) {
     // A new share: nothing reaches guardians before a teacher approves it.
-    await upsert({ ...cleared, state: 'pending', requestedVersion: c.version, requestedAt: now, visibleSince: null });
+    await upsert({ ...cleared, state: 'pending', requestedVersion: c.version, requestedAt: now });
   } else if (c.contentChanged || row.state === null) {
     // New content of a shared item: it waits again; guardians keep the last approved version meanwhile.
     await upsert({ state: 'pending', requestedVersion: c.version, requestedAt: row.state === 'pending' ? row.requestedAt : now, note: null });
