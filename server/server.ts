@@ -75,6 +75,8 @@ import { showcasesService } from './modules/showcases/showcases.service.ts';
 import { digestModule } from './modules/digest/digest.module.ts';
 import { shareLinksModule } from './modules/share-links/share-links.module.ts';
 import type { ShareLinkLimits } from './modules/share-links/share-page.service.ts';
+import { guardianSharingRoutes } from './modules/guardian-sharing/guardian-sharing.routes.ts';
+import { guardianSharingService } from './modules/guardian-sharing/guardian-sharing.service.ts';
 import { attemptLimiter, DEFAULT_SSO_START_LIMIT, type AttemptLimits } from './modules/invitations/attempt-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -297,6 +299,8 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
   // Issue 12 §4: secret links (the API here; their public page at /s below).
   const shareLinks = shareLinksModule({ config, database, blobs, limits: options.shareLinkLimits });
   routes.push(...shareLinks.routes);
+  // Issue 12 §1: teacher approval before guardians see (the share itself goes through the artefact's save).
+  routes.push(...guardianSharingRoutes(guardianSharingService({ db: database.db, notifier, artefacts })));
   if (config.demo) {
     await seedDemoPortfolio({
       db: database.db,

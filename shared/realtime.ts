@@ -74,6 +74,19 @@ export interface ServerToClientEvents {
   'guardianReaction.changed': (payload: { artefactId: string; ownerId: string }) => void;
   /** Issue 12 §3: a showcase changed, or was unshared or deleted (ids only: the receiver reads it again, and a 404 means it is gone for them). */
   'showcase.changed': (payload: { showcaseId: string; ownerId: string }) => void;
+  // --- Teacher approval before guardians see (issue 12 §1) ---
+  /**
+   * A shared item entered, left or changed in the approval queue (requested, approved, returned, unshared).
+   * Ids and the state only, to the pupil and their teachers; receivers read the queue again through the policy.
+   */
+  'guardianApproval.changed': (payload: GuardianApprovalEvent) => void;
+}
+
+export interface GuardianApprovalEvent {
+  subjectType: 'artefact' | 'showcase';
+  subjectId: string;
+  ownerId: string;
+  state: 'pending' | 'approved' | 'returned' | null;
 }
 
 export interface GoalAssessmentEvent {

@@ -31,6 +31,8 @@ export type Resource =
       /** Teachers of the artefact's project. */
       readonly projectTeacherIds: readonly string[];
       readonly visibility: Visibility;
+      /** What guardians may see of it under the school's rule (issue 12 §1). */
+      readonly guardianView: GuardianView;
     }
   | { readonly type: 'feedback'; readonly authorId: string | null; readonly createdAt: Date; readonly artefact: ArtefactResource }
   | {
@@ -44,8 +46,11 @@ export type Resource =
     }
   /** An export or import job: who asked for it, and the schools of the pupil (or new account) it concerns. */
   | { readonly type: 'portabilityJob'; readonly requestedBy: string; readonly schoolIds: readonly string[] }
-  /** A media file of an artefact; `removed` when an edit took it off the artefact (earlier versions still name it). */
-  | { readonly type: 'media'; readonly artefact: ArtefactResource; readonly removed: boolean }
+  /**
+   * A media file of an artefact; `removed` when an edit took it off the artefact (earlier versions still name it);
+   * `versions`: the artefact's versions that name it (issue 12 §1: a guardian sees a file of a version they see).
+   */
+  | { readonly type: 'media'; readonly artefact: ArtefactResource; readonly removed: boolean; readonly versions: readonly VersionFact[] }
   /** A finished export's archive: who asked for it, what it holds, and its pupil as they are now (not as they were when it was made). */
   /** An assessment scale: built-in (schoolId null, read-only) or a school's own. */
   | { readonly type: 'scale'; readonly schoolId: string | null }
@@ -124,6 +129,42 @@ export type Resource =
 
 type ArtefactResource = ResourceOf<'artefact'>;
 
+// --- Teacher approval before guardians see (issue 12 §1) ---
+/**
+ * What guardians may see of a shared thing, loaded with its facts (guardian-sharing.sql.ts). Under a school whose
+ * sharing is `direct` that is the current state while shared; under `approval` the last version one of the pupil's
+ * teachers approved while shared, and nothing before the first approval. Which school's rule: the school of the
+ * artefact's project; for work outside any project, approval if any of the pupil's schools asks for it.
+ */
+export interface GuardianView {
+  /** The version guardians see; null: none (not shared, or waiting for a first approval). */
+  readonly version: number | null;
+  /** Whether that version is the current state (false while a newer one waits for approval). */
+  readonly current: boolean;
+  readonly approvalRequired: boolean;
+  /** Versions teachers approved while shared (approval only): a guardian's history without the pupil's whole history. */
+  readonly approvedVersions: readonly number[];
+  /** The pupil's choice: guardians see the earlier versions, files and feedback too. */
+  readonly shareHistory: boolean;
+  /** When guardians first saw it in its present sharing: feedback from before is theirs only with shareHistory. */
+  readonly since: Date | null;
+}
+/** A version as the policy needs it: its number, and whether it was current while shared (migration 0010). */
+export interface VersionFact {
+  readonly version: number;
+  readonly shared: boolean;
+}
+/** Guardians see nothing of it: the facts of something never shared (and of a card session's own-work check). */
+export const NO_GUARDIAN_VIEW: GuardianView = {
+  version: null,
+  current: false,
+  approvalRequired: false,
+  approvedVersions: [],
+  shareHistory: false,
+  since: null,
+};
+// --- end teacher approval ---
+
 type ResourceOf<T extends Resource['type']> = Extract<Resource, { type: T }>;
 
 const rules = {
@@ -170,7 +211,8 @@ const rules = {
   'feedback.answer': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
   'group.overview': (a: Actor, r: ResourceOf<'group'>) => a.teacherGroupIds.has(r.groupId),
   // A file is seen with its artefact; a removed one only by the owner and the owner's teachers (for the history).
-  'media.read': (a: Actor, r: ResourceOf<'media'>) => readsArtefact(a, r.artefact) && (!r.removed || seesWholeArtefact(a, r.artefact)),
+  // Issue 12 §1: a guardian sees a file of a version they see (guardianSeesFile), never one only a pending edit brought.
+  'media.read': (a: Actor, r: ResourceOf<'media'>) => readsArtefact(a, r.artefact) && (seesWholeArtefact(a, r.artefact) || guardianSeesFile(r)),
 
   // Portability. Exporting: the pupil, the teachers of the pupil's groups and the school's admins take
   // the whole portfolio; a guardian takes what was shared with them (see exportScope). Project-only
@@ -328,6 +370,13 @@ const rules = {
   // Revoking (and seeing) one link: whoever made it, the owner and the owner's teachers.
   'shareLink.manage': (a: Actor, r: ResourceOf<'shareLink'>) =>
     (r.createdBy !== null && a.id === r.createdBy) || a.id === r.subject.ownerId || teachesShareOwner(a, r.subject),
+  // --- Teacher approval before guardians see (issue 12 §1) ---
+  // The pupil's teachers (of their groups and of the artefact's project) approve or return what the pupil shares;
+  // never the pupil themself (a pupil who also teaches somewhere does not approve their own work).
+  'guardianApproval.decide': (a: Actor, r: ArtefactResource) => a.id !== r.ownerId && teachesOwner(a, r),
+  // The sharing state (waiting, returned with a note) is the pupil's and their teachers' to see; the history choice the pupil's.
+  'guardianSharing.read': (a: Actor, r: ArtefactResource) => seesWholeArtefact(a, r),
+  'guardianSharing.update': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
 } as const;
 
 type Rules = typeof rules;
@@ -420,18 +469,58 @@ export function historyScope(a: Actor, r: ArtefactResource): HistoryScope {
 
 /**
  * A signed media URL issued to a guardian is checked again when used: it still opens only while the
- * file is on the artefact, the artefact is shared, and the guardian is still linked to its owner.
+ * file is on a version guardians see (guardianSeesFile), the artefact is shared (and approved where the
+ * school asks for it), and the guardian is still linked to its owner.
  */
 export function guardianStillSees(r: ResourceOf<'media'>, guardianOfOwner: boolean): boolean {
-  return guardianOfOwner && r.artefact.visibility === 'guardians' && !r.removed;
+  return guardianOfOwner && guardianSeesArtefact(r.artefact) && guardianSeesFile(r);
 }
 
-/** Who receives realtime events about an artefact: exactly those `artefact.read` lets see it. */
+/**
+ * Who receives realtime events about an artefact: those `artefact.read` lets see it. Guardians only while what
+ * they see is its current state: an edit waiting for approval (and its feedback) reaches them once approved.
+ */
 export function artefactAudience(r: ArtefactResource, facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] }): string[] {
   const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.projectTeacherIds]);
-  if (r.visibility === 'guardians') for (const g of facts.guardianIds) ids.add(g);
+  if (guardianSeesArtefact(r) && r.guardianView.current) for (const g of facts.guardianIds) ids.add(g);
   return [...ids];
 }
+
+// --- Teacher approval before guardians see (issue 12 §1) ---
+/** Whether guardians see the artefact at all: shared, and under an approval school approved at least once since. */
+export function guardianSeesArtefact(r: ArtefactResource): boolean {
+  return r.visibility === 'guardians' && r.guardianView.version !== null;
+}
+/**
+ * Which versions a guardian's history holds: none after the version they see; with the pupil's history choice
+ * every earlier one; otherwise those a teacher approved (approval) or that were current while shared (direct).
+ */
+export function guardianSeesVersion(r: ArtefactResource, v: VersionFact): boolean {
+  const view = r.guardianView;
+  if (!guardianSeesArtefact(r) || view.version === null || v.version > view.version) return false;
+  if (v.version === view.version || view.shareHistory) return true;
+  return view.approvalRequired ? view.approvedVersions.includes(v.version) : v.shared;
+}
+/**
+ * A file: on the artefact while guardians see its current state, on the (approved) version they see, or on an
+ * earlier version they see (a removed file only when the pupil shared the history).
+ */
+export function guardianSeesFile(m: ResourceOf<'media'>): boolean {
+  const view = m.artefact.guardianView;
+  if (!guardianSeesArtefact(m.artefact)) return false;
+  if ((view.current && !m.removed) || m.versions.some((v) => v.version === view.version)) return true;
+  return (!m.removed || view.shareHistory) && m.versions.some((v) => guardianSeesVersion(m.artefact, v));
+}
+/** Feedback a guardian sees in the thread: written since they first saw the item, or any with the history shared. */
+export function guardianSeesFeedback(r: ArtefactResource, createdAt: Date): boolean {
+  if (!guardianSeesArtefact(r)) return false;
+  return r.guardianView.shareHistory || (r.guardianView.since !== null && createdAt.getTime() >= r.guardianView.since.getTime());
+}
+/** The teachers who decide on a shared item (approval_requested, the live queue): the owner's group and project teachers. */
+export function approverIds(r: Pick<ArtefactResource, 'ownerId' | 'projectTeacherIds'>, groupTeacherIds: readonly string[]): string[] {
+  return [...new Set([...groupTeacherIds, ...r.projectTeacherIds])].filter((id) => id !== r.ownerId);
+}
+// --- end teacher approval ---
 
 // --- Goal assessments (issue 10, section 2) ---
 /**
@@ -654,7 +743,7 @@ function teachesOwner(a: Actor, r: ArtefactResource): boolean {
   return teachesAny(a, r.ownerGroupIds) || teachesProject(a, r.projectTeacherIds);
 }
 function readsArtefact(a: Actor, r: ArtefactResource): boolean {
-  return seesWholeArtefact(a, r) || (r.visibility === 'guardians' && a.childIds.has(r.ownerId));
+  return seesWholeArtefact(a, r) || (guardianSeesArtefact(r) && a.childIds.has(r.ownerId));
 }
 /** The owner and the owner's teachers: the artefact's whole history, removed files included. */
 function seesWholeArtefact(a: Actor, r: ArtefactResource): boolean {
@@ -719,7 +808,7 @@ type RealtimePayload<E extends RealtimeEvent> = Parameters<ServerToClientEvents[
 
 /** The artefact rule with only the owner known: the owner's own work and nothing else for a card session. */
 const readsOwnWork = (a: Actor, ownerId: string) =>
-  can(a, 'artefact.read', { type: 'artefact', ownerId, ownerGroupIds: [], projectTeacherIds: [], visibility: 'private' });
+  can(a, 'artefact.read', { type: 'artefact', ownerId, ownerGroupIds: [], projectTeacherIds: [], visibility: 'private', guardianView: NO_GUARDIAN_VIEW });
 const never = () => false;
 
 const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<E>) => boolean } = {
@@ -752,7 +841,8 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   // Issue 12 §5: only a notification about the pupil's own work (feedback, a revision asked for); shared work
   // and accepted invitations go to guardians and teachers, which a card session never is.
   'notification.created': (a, p) =>
-    (p.kind === 'feedback' || p.kind === 'revision_requested' || p.kind === 'guardian_comment') && readsOwnWork(a, p.data.pupilId),
+    (p.kind === 'feedback' || p.kind === 'revision_requested' || p.kind === 'guardian_comment' || p.kind === 'item_approved' || p.kind === 'item_returned') &&
+    readsOwnWork(a, p.data.pupilId),
   // Issue 12 §2: guardian voice on the pupil's own work (ids only; the session re-reads through the policy).
   'guardianComment.changed': (a, p) => readsOwnWork(a, p.ownerId),
   'guardianReaction.changed': (a, p) => readsOwnWork(a, p.ownerId),
@@ -760,4 +850,6 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   'notification.read': () => true,
   // Issue 12 §3: the pupil's own showcases only (a classmate's shared one is read again on the next load).
   'showcase.changed': (a, p) => a.id === p.ownerId,
+  // Issue 12 §1: the pupil hears of their own item's approval state (a card session never approves).
+  'guardianApproval.changed': (a, p) => readsOwnWork(a, p.ownerId),
 };

@@ -6,7 +6,18 @@ import { idSchema, isoDateTime } from './common.ts';
  * read-time policy check) and carries a short summary written when the event happened. Later parts of
  * issue 12 add kinds here (item approved/returned, guardian comment); the digest and Web Push read them too.
  */
-export const NOTIFICATION_KINDS = ['feedback', 'revision_requested', 'shared_work', 'invitation_accepted', 'guardian_comment'] as const;
+export const NOTIFICATION_KINDS = [
+  'feedback',
+  'revision_requested',
+  'shared_work',
+  'invitation_accepted',
+  // Issue 12 §2 (guardian voice)
+  'guardian_comment',
+  // Issue 12 §1 (teacher approval)
+  'item_approved',
+  'item_returned',
+  'approval_requested',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Summaries are cut to this many characters when written: a title or a name, never a message body. */
@@ -25,6 +36,13 @@ const invitationAcceptedData = z.object({ invitationId: idSchema, pupilId: idSch
  */
 const guardianCommentData = z.object({ artefactId: idSchema, commentId: idSchema, pupilId: idSchema, title: text, held: z.boolean() });
 
+// --- Teacher approval (issue 12 §1) ---
+/** A teacher approved (`item_approved`) or returned (`item_returned`) the pupil's shared item: to the pupil, with the start of the note. */
+const approvalDecisionData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, teacherName: text, note: text.nullable() });
+/** A pupil shared an item that waits for approval: to each of the pupil's teachers. */
+const approvalRequestedData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, pupilName: text });
+// --- end teacher approval ---
+
 /** What the `payload` column holds, by kind: the producer's input and the presenter's `data`. */
 export const notificationDataSchemas = {
   feedback: feedbackData,
@@ -32,6 +50,9 @@ export const notificationDataSchemas = {
   shared_work: sharedWorkData,
   invitation_accepted: invitationAcceptedData,
   guardian_comment: guardianCommentData,
+  item_approved: approvalDecisionData,
+  item_returned: approvalDecisionData,
+  approval_requested: approvalRequestedData,
 } as const satisfies Record<NotificationKind, z.ZodType>;
 
 export type NotificationDraft = {
@@ -45,6 +66,9 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('shared_work'), data: sharedWorkData }),
   z.object({ ...base, kind: z.literal('invitation_accepted'), data: invitationAcceptedData }),
   z.object({ ...base, kind: z.literal('guardian_comment'), data: guardianCommentData }),
+  z.object({ ...base, kind: z.literal('item_approved'), data: approvalDecisionData }),
+  z.object({ ...base, kind: z.literal('item_returned'), data: approvalDecisionData }),
+  z.object({ ...base, kind: z.literal('approval_requested'), data: approvalRequestedData }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -156,3 +156,12 @@ export const groupParamsSchema = z.object({ groupId: idSchema });
 export const userParamsSchema = z.object({ userId: idSchema });
 export const memberParamsSchema = z.object({ groupId: idSchema, userId: idSchema });
 export const guardianLinkParamsSchema = z.object({ guardianId: idSchema, pupilId: idSchema });
+
+// --- Guardian sharing (issue 12 §1): direct, or only after a teacher approves ---
+export const GUARDIAN_SHARING_MODES = ['direct', 'approval'] as const;
+export const guardianSharingModeSchema = z.enum(GUARDIAN_SHARING_MODES);
+export type GuardianSharingMode = z.infer<typeof guardianSharingModeSchema>;
+export const schoolGuardianSharingSchema = z.object({ guardianSharing: guardianSharingModeSchema });
+export type SchoolGuardianSharing = z.infer<typeof schoolGuardianSharingSchema>;
+export const updateSchoolGuardianSharingRequestSchema = z.object({ guardianSharing: guardianSharingModeSchema }).strict();
+// --- end guardian sharing ---

@@ -1,7 +1,7 @@
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { addMember, linkGuardian, makeArtefact, makeFeedback, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { addMember, linkGuardian, makeArtefact, makeFeedback, makeProject, makeSchool, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 import { blobKey } from '../../server/storage/blob-store.ts';
@@ -1107,6 +1107,42 @@ const cases: Case[] = [
     request: async (w, app) => ({ path: `/api/share-links/${await matrixShareLink(app, w)}/revoke`, body: {} }),
     expect: expectation({ pupil: 200, teacher: 200 }, 404),
   },
+  // Teacher approval before guardians see (issue 12 §1): the school's rule is read by its members and set by its
+  // admins; the pupil's teachers decide; an item's sharing state is its pupil's and teachers'.
+  {
+    route: 'GET /api/schools/{schoolId}/guardian-sharing',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/guardian-sharing` }),
+    expect: expectation(each(SCHOOL_A, 200), 404),
+  },
+  {
+    route: 'PUT /api/schools/{schoolId}/guardian-sharing',
+    request: async (w) => ({ path: `/api/schools/${w.schoolA.id}/guardian-sharing`, body: { guardianSharing: 'direct' } }),
+    expect: expectation({ ...each(SCHOOL_A, 403), admin: 200 }, 404),
+  },
+  { route: 'GET /api/guardian-approvals', request: async () => ({ path: '/api/guardian-approvals' }), expect: expectation({}, 200) },
+  {
+    route: 'POST /api/artefacts/{artefactId}/guardian-approval/approve',
+    request: async (w, app) => ({ path: `/api/artefacts/${await pendingArtefact(app, w)}/guardian-approval/approve`, body: { version: 1 } }),
+    expect: expectation({ pupil: 403, teacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/artefacts/{artefactId}/guardian-approval/return',
+    request: async (w, app) => ({
+      path: `/api/artefacts/${await pendingArtefact(app, w)}/guardian-approval/return`,
+      body: { version: 1, note: 'Vielä kuvateksti.' },
+    }),
+    expect: expectation({ pupil: 403, teacher: 200 }, 404),
+  },
+  {
+    route: 'GET /api/artefacts/{artefactId}/guardian-sharing',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/guardian-sharing` }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'PUT /api/artefacts/{artefactId}/guardian-sharing',
+    request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/guardian-sharing`, body: { shareHistory: false } }),
+    expect: expectation({ pupil: 200, teacher: 403 }, 404),
+  },
   // Last: it ends the session it runs in.
   // School sign-in (issue 11 §1): the provider list is public; a school's sign-in settings are its admins'; a link
   // code is an account credential, so only an admin of all the user's schools makes one.
@@ -1233,6 +1269,28 @@ async function matrixShareLink(app: TestApp, w: World): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * A shared artefact of the world's pupil waiting for approval (issue 12 §1): in a project of a school of its own that
+ * asks for approval (the world's schools stay direct for the other rows), taught through the pupil's group.
+ */
+async function pendingArtefact(app: TestApp, w: World): Promise<string> {
+  const db = app.database.db;
+  const school = await makeSchool(db);
+  await db
+    .updateTable('schools')
+    .set({ guardianSharing: 'approval' } as never)
+    .where('id', '=', school.id)
+    .execute();
+  const project = await makeProject(db, { schoolId: school.id, groupIds: [w.group.id] });
+  const artefact = await makeArtefact(db, { ownerId: w.pupil.id, projectId: project.id, visibility: 'guardians' });
+  await db
+    .withTables<{ guardianShares: { subjectType: string; subjectId: string; ownerId: string; state: string; requestedVersion: number; requestedAt: Date } }>()
+    .insertInto('guardianShares')
+    .values({ subjectType: 'artefact', subjectId: artefact.id, ownerId: w.pupil.id, state: 'pending', requestedVersion: 1, requestedAt: new Date() })
+    .execute();
+  return artefact.id;
 }
 
 /** An open guardian invitation written directly, with its code (issue 11). */

@@ -232,6 +232,9 @@ describe('the story: a photo, feedback in real time, sharing with guardians', ()
     expect(timeline.body.items.map((i) => i.id)).toEqual([artefact.id]);
     // Sent without a zod pass (a presented route): with media and feedback too, exactly the declared shape.
     expect(timelinePageSchema.parse(timeline.body)).toStrictEqual(timeline.body);
+    // Issue 12 §1: the thread from before sharing is the guardian's only when the pupil shares the history too.
+    expect((await guardian.get<{ items: Feedback[] }>(`/api/artefacts/${artefact.id}/feedback`)).body.items).toEqual([]);
+    expect((await pupil.put(`/api/artefacts/${artefact.id}/guardian-sharing`, { shareHistory: true })).status).toBe(200);
     const thread = await guardian.get<{ items: Feedback[] }>(`/api/artefacts/${artefact.id}/feedback`);
     expect(thread.body.items.map((f) => f.body)).toEqual(['Upea havainto! Mitä muuta huomasit?', 'Lehdet putoavat!']);
     const file = await download(guardian, artefact.media[0]?.urls.display ?? '');

@@ -116,6 +116,9 @@ describe('voice feedback', () => {
     for (const outsider of [guardian, classmate, stranger]) expect((await fetchVoice(outsider, url)).status).toBe(404);
     // Once shared, the guardian reads the thread and hears the message.
     expect((await pupil.patch(`/api/artefacts/${picture.id}`, { visibility: 'guardians' })).status).toBe(200);
+    // Issue 12 §1: a message from before sharing only with the history shared too.
+    expect((await fetchVoice(guardian, url)).status).toBe(404);
+    expect((await pupil.put(`/api/artefacts/${picture.id}/guardian-sharing`, { shareHistory: true })).status).toBe(200);
     expect((await fetchVoice(guardian, url)).status).toBe(200);
     // A guardian's signed URL is checked again when used: unsharing closes it.
     const signed = (await guardian.get(url)).headers.get('location') ?? '';

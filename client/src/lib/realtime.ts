@@ -20,6 +20,7 @@ import { insightChanged } from '../features/insight/queries.ts';
 import { rosterEvent } from '../features/rosters/queries.ts';
 import { notificationsChanged } from '../features/notifications/queries.ts';
 import { showcasesChanged } from '../features/showcases/queries.ts';
+import { approvalsChanged } from '../features/guardian-sharing/queries.ts';
 
 type PolkuSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -138,6 +139,9 @@ export function useRealtime(userId: string | null): void {
     // On every connect, the first too: a notification sent between the page's first read of the count and
     // the socket's connection would otherwise wait for the next event to show.
     socket.on('connect', () => void notificationsChanged(queryClient));
+    // Issue 12 §1: the approval queue and an item's sharing state are read again (ids only in the event).
+    socket.on('guardianApproval.changed', ({ subjectId }) => void approvalsChanged(queryClient, subjectId));
+    socket.io.on('reconnect', () => void approvalsChanged(queryClient));
 
     // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.
     socket.on('session.ended', () => {

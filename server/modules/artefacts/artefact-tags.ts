@@ -1,3 +1,4 @@
+import { guardianVersionSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { sql } from 'kysely';
 import type { PupilTags } from '../../../shared/api/tags.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -32,7 +33,7 @@ export async function pupilTags(db: Db, actor: Actor, pupilId: string): Promise<
 }
 
 function scopeCondition(scope: PortfolioScope) {
-  if (scope.kind === 'shared') return sql`a.visibility = 'guardians'`;
+  if (scope.kind === 'shared') return sql`${guardianVersionSql('a')} is not null`;
   if (scope.kind === 'projects') return sql`a.project_id = any(${[...scope.projectIds]}::uuid[])`;
   return sql`true`;
 }

@@ -2,34 +2,36 @@ import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Artefact, Media } from '../../../shared/api/artefacts.ts';
 import { MEDIA_VARIANTS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
-import { artefactAudience, type HistoryScope, type PortfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, type HistoryScope, type PortfolioScope, type VersionFact } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
+import { guardianVersionSql, guardianViewOf, guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 
 /** The columns and relations the policy needs about artefacts (one row each). */
 function artefactFactsQuery(db: Db) {
-  return db
-    .selectFrom('artefacts')
-    .select((eb) => [
-      'artefacts.id',
-      'artefacts.ownerId',
-      'artefacts.projectId',
-      'artefacts.visibility',
-      'artefacts.status',
-      'artefacts.deletedAt',
-      jsonArrayFrom(
-        eb
-          .selectFrom('memberships')
-          .select('memberships.groupId')
-          .whereRef('memberships.userId', '=', 'artefacts.ownerId')
-          .where('memberships.role', '=', 'pupil'),
-      ).as('ownerGroups'),
-      jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
-        'projectTeachers',
-      ),
-    ]);
+  return db.selectFrom('artefacts').select((eb) => [
+    'artefacts.id',
+    'artefacts.ownerId',
+    'artefacts.projectId',
+    'artefacts.visibility',
+    'artefacts.status',
+    'artefacts.deletedAt',
+    'artefacts.version',
+    // Issue 12 §1: what guardians see of it under the school's rule (policy's GuardianView).
+    guardianViewSql('artefacts').as('guardianView'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('memberships')
+        .select('memberships.groupId')
+        .whereRef('memberships.userId', '=', 'artefacts.ownerId')
+        .where('memberships.role', '=', 'pupil'),
+    ).as('ownerGroups'),
+    jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
+      'projectTeachers',
+    ),
+  ]);
 }
 
 type ArtefactFactsRow = Awaited<ReturnType<ReturnType<typeof artefactFactsQuery>['executeTakeFirstOrThrow']>>;
@@ -43,6 +45,7 @@ function factsOf(row: ArtefactFactsRow) {
       ownerGroupIds: row.ownerGroups.map((g) => g.groupId),
       projectTeacherIds: row.projectTeachers.map((t) => t.userId),
       visibility: row.visibility,
+      guardianView: guardianViewOf(row.guardianView),
     },
   };
 }
@@ -236,10 +239,11 @@ export function timelineRows(
   filter: TimelineFilter,
   limit: number,
   withPupilFacts = false,
-): Promise<Array<ArtefactRow & { pupilFacts?: string }>> {
+): Promise<Array<ArtefactRow & { pupilFacts?: string; guardianVersion?: number | null }>> {
   // Each optional condition: its name in the shape's key, its values, and its SQL for placeholders of those values.
   const conditions: Array<{ name: string; values: unknown[]; where: (v: readonly unknown[]) => RawBuilder<unknown> }> = [];
-  if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`a.visibility = 'guardians'` });
+  // Issue 12 §1: what guardians see (shared, and approved where the school asks for it); see guardianVersionSql.
+  if (scope.kind === 'shared') conditions.push({ name: 'shared', values: [], where: () => sql`${guardianVersionSql('a')} is not null` });
   // An array parameter, not a list: the text (and so the prepared statement) is the same for any number of projects.
   if (scope.kind === 'projects')
     conditions.push({ name: 'projects', values: [[...scope.projectIds]], where: ([ids]) => sql`a.project_id = any(${ids}::uuid[])` });
@@ -268,7 +272,9 @@ export function timelineRows(
       next += c.values.length;
     }
     // As text: every row carries the facts, but only the first row's are parsed (see timelineWithPupilFacts).
-    return artefactsQuery(plain, viewer, where, lim, withPupilFacts ? sql`, ${pupilFactsJson(pupil)}::text as "pupilFacts"` : undefined);
+    // A guardian's page also says which version they see (issue 12 §1: the last approved one while an edit waits).
+    const guardian = scope.kind === 'shared' ? sql`, ${guardianVersionSql('a')} as "guardianVersion"` : sql``;
+    return artefactsQuery(plain, viewer, where, lim, sql`${guardian}${withPupilFacts ? sql`, ${pupilFactsJson(pupil)}::text as "pupilFacts"` : sql``}`);
   });
 }
 
@@ -344,15 +350,32 @@ export async function isGuardianOf(db: Db, guardianId: string, pupilId: string):
 
 /** A media item as the media route needs it: its artefact, its blob keys, and whether an edit removed it. */
 export function mediaFacts(db: Db, mediaId: string) {
-  return db.selectFrom('mediaItems').select(['artefactId', 'variants', 'originalName', 'removedAt']).where('id', '=', mediaId).executeTakeFirst();
+  return db
+    .selectFrom('mediaItems')
+    .select((eb) => [
+      'artefactId',
+      'variants',
+      'originalName',
+      'removedAt',
+      // Issue 12 §1: the versions that name the file (a guardian sees a file of a version they see).
+      jsonArrayFrom(
+        eb
+          .selectFrom('artefactVersions')
+          .select(['artefactVersions.version', 'artefactVersions.shared'])
+          .whereRef('artefactVersions.artefactId', '=', 'mediaItems.artefactId')
+          .where(sql<boolean>`artefact_versions.snapshot -> 'mediaIds' @> jsonb_build_array(media_items.id::text)`),
+      ).as('versions'),
+    ])
+    .where('id', '=', mediaId)
+    .executeTakeFirst();
 }
 
 /**
  * An artefact's versions, newest first, within the policy's history scope: 'shared' keeps only the
  * versions current while the artefact was shared, and drops from them the media an edit has removed.
  */
-export async function historyRows(db: Db, artefactId: string, scope: HistoryScope) {
-  let query = db
+export async function historyRows(db: Db, artefactId: string, scope: HistoryScope, guardian?: GuardianHistory) {
+  const query = db
     .selectFrom('artefactVersions')
     .leftJoin('users', 'users.id', 'artefactVersions.authorId')
     .select([
@@ -365,14 +388,27 @@ export async function historyRows(db: Db, artefactId: string, scope: HistoryScop
     ])
     .where('artefactVersions.artefactId', '=', artefactId)
     .orderBy('artefactVersions.version', 'desc');
-  if (scope === 'all') return query.execute();
-  query = query.where('artefactVersions.shared', '=', true);
-  const [rows, removed] = await Promise.all([
-    query.execute(),
+  if (scope === 'all' || !guardian) return scope === 'all' ? query.execute() : [];
+  // Issue 12 §1: which versions and files a guardian sees is the policy's (guardianSeesVersion, guardianSeesFile).
+  const [all, removed] = await Promise.all([
+    query.select('artefactVersions.shared').execute(),
     db.selectFrom('mediaItems').select('id').where('artefactId', '=', artefactId).where('removedAt', 'is not', null).execute(),
   ]);
   const gone = new Set(removed.map((m) => m.id));
-  return rows.map((r) => ({ ...r, snapshot: { ...r.snapshot, mediaIds: r.snapshot.mediaIds.filter((id) => !gone.has(id)) } }));
+  const facts = all.map((r) => ({ version: r.version, shared: r.shared ?? false }));
+  const naming = (mediaId: string) => facts.filter((_, i) => all[i]?.snapshot.mediaIds.includes(mediaId));
+  return all
+    .filter((r) => guardian.seesVersion({ version: r.version, shared: r.shared ?? false }))
+    .map(({ shared: _shared, ...r }) => ({
+      ...r,
+      snapshot: { ...r.snapshot, mediaIds: r.snapshot.mediaIds.filter((id) => guardian.seesFile(id, gone.has(id), naming(id))) },
+    }));
+}
+
+/** The policy's answers for a guardian's history (artefacts.service builds them from guardianSeesVersion and guardianSeesFile). */
+export interface GuardianHistory {
+  seesVersion(v: VersionFact): boolean;
+  seesFile(mediaId: string, removed: boolean, versions: readonly VersionFact[]): boolean;
 }
 
 /** An artefact's events (issue 10 §4), oldest first; a guardian's scope holds those from while it was shared. */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
+import { artefactAudience, authorize, guardianSeesFile, guardianSeesVersion, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -29,7 +29,10 @@ import {
   timelineWithPupilFacts,
 } from './artefacts.repo.ts';
 import { sanitizeRichText } from './sanitize.ts';
-import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
+import type { RecordedNotifications } from '../notifications/notifications.service.ts';
+import { notifyGuardiansOfShare, publishApprovalEvent, recordShare } from '../guardian-sharing/share-state.ts';
+import type { GuardianApprovalEvent } from '../../../shared/realtime.ts';
+import { asGuardiansSee } from './guardian-overlay.ts';
 
 const MEDIA_URL_SECONDS = 300;
 const RECHECK_GUARDIAN = 'guardian:';
@@ -77,15 +80,41 @@ export function artefactsService(deps: ArtefactsDeps) {
     }
   }
 
-  /** Issue 12 §5: guardians whom the policy lets see the newly shared item hear of it, in the sharing transaction. */
-  async function notifyGuardians(trx: typeof db, artefactId: string, owner: Actor, resource: Parameters<typeof artefactAudience>[0], title: string) {
-    const audience = await audienceFacts(trx, resource.ownerId);
-    const hearing = new Set(artefactAudience({ ...resource, visibility: 'guardians' }, audience));
-    const data = { artefactId, pupilId: resource.ownerId, title, pupilName: owner.displayName };
-    return recordNotifications(
+  /**
+   * Issue 12 §1 and §5, in the save's transaction: what sharing means under the school's rule (share-state.ts).
+   * Guardians who now see the item hear of it (shared directly); a share or an edit that waits for approval
+   * tells the pupil's teachers instead.
+   */
+  async function sharing(
+    trx: typeof db,
+    artefactId: string,
+    owner: Actor,
+    change: {
+      projectId: string | null;
+      projectTeacherIds: readonly string[];
+      wasShared: boolean;
+      shared: boolean;
+      version: number;
+      contentChanged: boolean;
+      title: string;
+    },
+  ) {
+    const outcome = await recordShare(
       trx,
-      audience.guardianIds.filter((g) => hearing.has(g)).map((recipientId) => ({ recipientId, kind: 'shared_work' as const, data })),
+      { subjectType: 'artefact', subjectId: artefactId, ownerId: owner.id, ...change },
+      { title: change.title, pupilName: owner.displayName, projectTeacherIds: change.projectTeacherIds },
     );
+    const shared = outcome.guardiansNewlyVisible ? await notifyGuardiansOfShare(trx, artefactId, owner.displayName, change.title) : null;
+    return { notices: [outcome.notices, shared], event: outcome.event };
+  }
+
+  function publishSharing(
+    result: { notices: ReadonlyArray<RecordedNotifications | null>; event: GuardianApprovalEvent | null },
+    projectTeacherIds: readonly string[],
+  ) {
+    for (const n of result.notices) n?.publish(notifier);
+    if (result.event)
+      void publishApprovalEvent(db, notifier, result.event, projectTeacherIds).catch((err: unknown) => deps.logger.warn({ err }, 'approval event not sent'));
   }
 
   /**
@@ -175,7 +204,7 @@ export function artefactsService(deps: ArtefactsDeps) {
     const { removeMediaIds, bodyHtml, links, answersFeedbackIds, ...fields } = input;
     if (answersFeedbackIds?.length) authorize(actor, 'feedback.answer', facts.resource, 'The artefact');
     const stored = await storeUploads(deps, files);
-    let outcome: { wasShared: boolean; answered: string[]; version: number; notices: RecordedNotifications | null };
+    let outcome: { wasShared: boolean; answered: string[]; version: number; shared: Awaited<ReturnType<typeof sharing>> };
     try {
       outcome = await db.transaction().execute(async (trx) => {
         // Concurrent saves of one artefact wait here for each other and so never clash on a version number.
@@ -257,16 +286,24 @@ export function artefactsService(deps: ArtefactsDeps) {
           details: { fields: Object.keys(input), ...(newVersion ? { version } : {}) },
           ip,
         });
-        const shares = after.visibility === 'guardians' && current.visibility !== 'guardians';
-        const notices = shares ? await notifyGuardians(trx, artefactId, actor, facts.resource, after.title) : null;
-        return { wasShared: current.visibility === 'guardians', answered: answersFeedbackIds ?? [], version, notices };
+        const shared = await sharing(trx, artefactId, actor, {
+          projectId,
+          projectTeacherIds: facts.resource.projectTeacherIds,
+          wasShared: current.visibility === 'guardians',
+          shared: after.visibility === 'guardians',
+          version,
+          contentChanged: newVersion,
+          title: after.title,
+        });
+        return { wasShared: current.visibility === 'guardians', answered: answersFeedbackIds ?? [], version, shared };
       });
     } catch (err) {
       await discardStored(deps, stored);
       throw err;
     }
-    outcome.notices?.publish(notifier);
-    await announce(artefactId, outcome.wasShared && input.visibility === 'private');
+    publishSharing(outcome.shared, facts.resource.projectTeacherIds);
+    // Only guardians who saw it (shared directly, or approved) hear that it went: a pending item's id never reaches them.
+    await announce(artefactId, outcome.wasShared && input.visibility === 'private' && facts.resource.guardianView.version !== null);
     if (outcome.answered.length > 0) {
       // Read again: the save may have unshared it, and a guardian hears only of versions they may see.
       const fresh = await artefactFacts(db, artefactId);
@@ -284,7 +321,7 @@ export function artefactsService(deps: ArtefactsDeps) {
       await checkPlacement(db, actor, input);
       const stored = await storeUploads(deps, files);
       try {
-        const { id, notices } = await db.transaction().execute(async (trx) => {
+        const { id, shared } = await db.transaction().execute(async (trx) => {
           const artefactId = randomUUID();
           // The shared write path (artefact-writes.ts): the importer writes artefacts, media and versions through it too.
           await insertArtefacts(trx, [
@@ -310,10 +347,24 @@ export function artefactsService(deps: ArtefactsDeps) {
             },
           ]);
           await recordAudit(trx, { actorId: actor.id, action: 'artefact.create', subjectType: 'artefact', subjectId: artefactId, subjectUserId: actor.id, ip });
-          const resource = { type: 'artefact' as const, ownerId: actor.id, ownerGroupIds: [], projectTeacherIds: [], visibility: input.visibility };
-          return { id: artefactId, notices: input.visibility === 'guardians' ? await notifyGuardians(trx, artefactId, actor, resource, input.title) : null };
+          const projectTeacherIds = input.projectId
+            ? (await trx.selectFrom('projectTeachers').select('userId').where('projectId', '=', input.projectId).execute()).map((t) => t.userId)
+            : [];
+          const change = {
+            projectId: input.projectId ?? null,
+            projectTeacherIds,
+            wasShared: false,
+            shared: true,
+            version: 1,
+            contentChanged: true,
+            title: input.title,
+          };
+          return {
+            id: artefactId,
+            shared: input.visibility === 'guardians' ? { ...(await sharing(trx, artefactId, actor, change)), projectTeacherIds } : null,
+          };
         });
-        notices?.publish(notifier);
+        if (shared) publishSharing(shared, shared.projectTeacherIds);
         await announce(id);
         return present(actor.id, id);
       } catch (err) {
@@ -324,7 +375,12 @@ export function artefactsService(deps: ArtefactsDeps) {
 
     async get(actor: Actor, artefactId: string): Promise<Artefact> {
       const facts = await readable(actor, artefactId);
-      const artefact = await present(actor.id, artefactId);
+      const guardian = historyScope(actor, facts.resource) === 'shared';
+      // Issue 12 §1: a guardian sees the last approved version while a newer one waits.
+      const [row] = await selectArtefacts(db, actor.id, [sql`a.id = ${artefactId}`]);
+      const [shown] = row ? (guardian ? await asGuardiansSee(db, [{ ...row, guardianVersion: facts.resource.guardianView.version }]) : [row]) : [];
+      if (!shown) throw new NotFound('The artefact');
+      const artefact = presentArtefact(shown);
       // The row may have been unshared between the check and the read: the answer itself must pass the rule.
       authorize(actor, 'artefact.read', { ...facts.resource, visibility: artefact.visibility }, 'The artefact');
       return artefact;
@@ -402,7 +458,10 @@ export function artefactsService(deps: ArtefactsDeps) {
       const facts = await readable(actor, artefactId);
       const scope = historyScope(actor, facts.resource);
       const [rows, answers, events] = await Promise.all([
-        historyRows(db, artefactId, scope),
+        historyRows(db, artefactId, scope, {
+          seesVersion: (v) => guardianSeesVersion(facts.resource, v),
+          seesFile: (_id, removed, versions) => guardianSeesFile({ type: 'media', artefact: facts.resource, removed, versions }),
+        }),
         answersByVersion(db, artefactId),
         eventRows(db, artefactId, scope),
       ]);
@@ -436,7 +495,7 @@ export function artefactsService(deps: ArtefactsDeps) {
       const media = await mediaFacts(db, mediaId);
       if (!media) throw new NotFound('The file');
       const facts = await readable(actor, media.artefactId);
-      authorize(actor, 'media.read', { type: 'media', artefact: facts.resource, removed: media.removedAt !== null }, 'The file');
+      authorize(actor, 'media.read', { type: 'media', artefact: facts.resource, removed: media.removedAt !== null, versions: media.versions }, 'The file');
       const key = media.variants[variant];
       if (!key) throw new NotFound('The file');
       return deps.blobs.signedUrl(key, {
@@ -454,7 +513,7 @@ export function artefactsService(deps: ArtefactsDeps) {
       const media = await mediaFacts(db, mediaId);
       const facts = media ? await artefactFacts(db, media.artefactId) : null;
       if (!media || !facts || facts.row.deletedAt) return false;
-      const resource = { type: 'media' as const, artefact: facts.resource, removed: media.removedAt !== null };
+      const resource = { type: 'media' as const, artefact: facts.resource, removed: media.removedAt !== null, versions: media.versions };
       return guardianStillSees(resource, await isGuardianOf(db, guardianId, facts.row.ownerId));
     },
 
@@ -477,8 +536,10 @@ export function artefactsService(deps: ArtefactsDeps) {
       const rows = scope.kind === likely.kind ? read.rows : await timelineRows(db, actor.id, pupilId, scope, filter, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
+      // Issue 12 §1: a guardian's page shows the last approved version of an item whose edit waits.
+      const shown = scope.kind === 'shared' ? await asGuardiansSee(db, page) : page;
       return {
-        items: page.map(presentArtefact),
+        items: shown.map(presentArtefact),
         nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     },
@@ -487,6 +548,8 @@ export function artefactsService(deps: ArtefactsDeps) {
     tags: (actor: Actor, pupilId: string) => pupilTags(db, actor, pupilId),
 
     readable,
+    /** After a change another module made (an approval): everyone who now sees the artefact hears of it. */
+    announce,
   };
 }
 export type ArtefactsService = ReturnType<typeof artefactsService>;

@@ -1,3 +1,4 @@
+import { guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../db/database.ts';
 
@@ -59,6 +60,8 @@ export function pupilArtefacts(db: Db, pupilId: string, which: { goalId: string 
       'artefacts.kind',
       'artefacts.visibility',
       'artefacts.createdAt',
+      // Issue 12 §1: evidence reaches a guardian as the artefact does (shared, and approved where the school asks).
+      guardianViewSql('artefacts').as('guardianView'),
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
         'projectTeachers',
       ),

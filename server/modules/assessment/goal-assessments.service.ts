@@ -1,3 +1,4 @@
+import { guardianViewOf } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { MAX_ASSESSMENTS_PER_GOAL, type CreateGoalAssessmentRequest, type GoalAssessment, type GoalPage } from '../../../shared/api/goal-assessments.ts';
 import { createGoalAssessmentRequestSchema } from '../../../shared/api/goal-assessments.ts';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +52,7 @@ export function goalAssessmentsService({ db, notifier, blobs, media }: { db: Db;
     ownerGroupIds: f.resource.pupilGroupIds,
     projectTeacherIds: a.projectTeachers.map((t) => t.userId),
     visibility: a.visibility,
+    guardianView: guardianViewOf(a.guardianView),
   });
 
   async function scaleOf(row: PupilGoalFacts['row']) {

@@ -83,6 +83,9 @@ function notificationLine(locale: Locale, n: Notification): string {
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} jakoi työn ”${d.title}”.`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} hyväksyi kutsun oppilaan ${d.pupilName} huoltajaksi.`,
       guardian_comment: (d: { title: string }) => `Huoltaja kommentoi työtä ”${d.title}”.`,
+      item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} hyväksyi työn ”${d.title}” huoltajien nähtäväksi.`,
+      item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} palautti työn ”${d.title}” ennen kuin huoltajat näkevät sen.`,
+      approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} jakoi työn ”${d.title}”: se odottaa hyväksyntääsi.`,
     },
     sv: {
       feedback: (d: { title: string; authorName: string }) => `${d.authorName} gav respons på arbetet ”${d.title}”.`,
@@ -90,6 +93,9 @@ function notificationLine(locale: Locale, n: Notification): string {
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”.`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} tog emot inbjudan som vårdnadshavare för ${d.pupilName}.`,
       guardian_comment: (d: { title: string }) => `En vårdnadshavare kommenterade arbetet ”${d.title}”.`,
+      item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} godkände arbetet ”${d.title}” för vårdnadshavarna.`,
+      item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} skickade tillbaka arbetet ”${d.title}” innan vårdnadshavarna ser det.`,
+      approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”: det väntar på ditt godkännande.`,
     },
     en: {
       feedback: (d: { title: string; authorName: string }) => `${d.authorName} gave feedback on "${d.title}".`,
@@ -97,6 +103,9 @@ function notificationLine(locale: Locale, n: Notification): string {
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} shared "${d.title}".`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} accepted the invitation as a guardian of ${d.pupilName}.`,
       guardian_comment: (d: { title: string }) => `A guardian commented on "${d.title}".`,
+      item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} approved "${d.title}" for guardians.`,
+      item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} returned "${d.title}" before guardians see it.`,
+      approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} shared "${d.title}": it waits for your approval.`,
     },
   }[locale];
   switch (n.kind) {
@@ -110,6 +119,12 @@ function notificationLine(locale: Locale, n: Notification): string {
       return t.invitation_accepted(n.data);
     case 'guardian_comment':
       return t.guardian_comment(n.data);
+    case 'item_approved':
+      return t.item_approved(n.data);
+    case 'item_returned':
+      return t.item_returned(n.data);
+    case 'approval_requested':
+      return t.approval_requested(n.data);
   }
 }
 

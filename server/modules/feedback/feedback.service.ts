@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { createVoiceFeedbackRequestSchema, type Feedback, type FeedbackAnchor } from '../../../shared/api/feedback.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { authorize, guardianStillSees, historyScope } from '../../auth/policy.ts';
+import { authorize, guardianSeesFeedback, guardianSeesVersion, historyScope } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, issuesFromZod, NotFound, ValidationFailed } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
@@ -115,16 +115,21 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
     return row;
   }
 
-  /** The version numbers a viewer with a guardian's history scope may see; null: all of them. */
+  /** The version numbers a viewer with a guardian's history scope may see (policy's guardianSeesVersion); null: all of them. */
   async function visibleVersions(actor: Actor, artefactId: string, resource: Parameters<typeof historyScope>[1]): Promise<Set<number> | null> {
     if (historyScope(actor, resource) === 'all') return null;
-    const rows = await db.selectFrom('artefactVersions').select('version').where('artefactId', '=', artefactId).where('shared', '=', true).execute();
-    return new Set(rows.map((r) => r.version));
+    const rows = await db.selectFrom('artefactVersions').select(['version', 'shared']).where('artefactId', '=', artefactId).execute();
+    return new Set(rows.filter((r) => guardianSeesVersion(resource, r)).map((r) => r.version));
   }
 
-  async function versionShared(artefactId: string, version: number): Promise<boolean> {
-    const row = await db.selectFrom('artefactVersions').select('shared').where('artefactId', '=', artefactId).where('version', '=', version).executeTakeFirst();
-    return row?.shared ?? false;
+  async function versionShared(artefactId: string, version: number, resource: Parameters<typeof historyScope>[1]): Promise<boolean> {
+    const row = await db
+      .selectFrom('artefactVersions')
+      .select(['version', 'shared'])
+      .where('artefactId', '=', artefactId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row ? guardianSeesVersion(resource, row) : false;
   }
 
   async function markRead(userId: string, artefactId: string, at = new Date()) {
@@ -254,8 +259,13 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
         db.selectFrom('feedbackReads').select('readAt').where('userId', '=', actor.id).where('artefactId', '=', artefactId).executeTakeFirst(),
         visibleVersions(actor, artefactId, facts.resource),
       ]);
-      // A guardian sees "answered in version N" only for versions of their history scope.
-      const rows = seen ? all.map((r) => (r.answeredVersion !== null && !seen.has(r.answeredVersion) ? { ...r, answeredVersion: null } : r)) : all;
+      // A guardian sees "answered in version N" only for versions of their history scope, and (issue 12 §1) only
+      // the messages written since they first saw the item, unless the pupil shared its history.
+      const rows = seen
+        ? all
+            .filter((r) => guardianSeesFeedback(facts.resource, r.createdAt))
+            .map((r) => (r.answeredVersion !== null && !seen.has(r.answeredVersion) ? { ...r, answeredVersion: null } : r))
+        : all;
       const readAt = read?.readAt ?? null;
       const unreadCount = rows.filter((r) => r.authorId !== actor.id && (!readAt || r.createdAt > readAt)).length;
       return { items: rows.map(present), readAt: readAt ? readAt.toISOString() : null, unreadCount };
@@ -296,8 +306,14 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
     async voiceUrl(actor: Actor, artefactId: string, feedbackId: string): Promise<string> {
       const facts = await artefacts.readable(actor, artefactId);
       authorize(actor, 'feedback.voice.read', facts.resource, 'The recording');
-      const row = await db.selectFrom('feedback').select('voice').where('id', '=', feedbackId).where('artefactId', '=', artefactId).executeTakeFirst();
+      const row = await db
+        .selectFrom('feedback')
+        .select(['voice', 'createdAt'])
+        .where('id', '=', feedbackId)
+        .where('artefactId', '=', artefactId)
+        .executeTakeFirst();
       if (!row?.voice) throw new NotFound('The recording');
+      if (historyScope(actor, facts.resource) === 'shared' && !guardianSeesFeedback(facts.resource, row.createdAt)) throw new NotFound('The recording');
       return blobs.signedUrl(row.voice.variants.original, {
         expiresInSeconds: VOICE_URL_SECONDS,
         ...(historyScope(actor, facts.resource) === 'shared' ? { recheck: `${RECHECK_VOICE}${actor.id}:${feedbackId}` } : {}),
@@ -309,10 +325,10 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
       if (!reference.startsWith(RECHECK_VOICE)) return null;
       const [guardianId, feedbackId] = reference.slice(RECHECK_VOICE.length).split(':');
       if (!guardianId || !feedbackId) return false;
-      const row = await db.selectFrom('feedback').select('artefactId').where('id', '=', feedbackId).executeTakeFirst();
+      const row = await db.selectFrom('feedback').select(['artefactId', 'createdAt']).where('id', '=', feedbackId).executeTakeFirst();
       const facts = row ? await artefactFacts(db, row.artefactId) : null;
-      if (!facts || facts.row.deletedAt) return false;
-      return guardianStillSees({ type: 'media', artefact: facts.resource, removed: false }, await isGuardianOf(db, guardianId, facts.row.ownerId));
+      if (!row || !facts || facts.row.deletedAt) return false;
+      return guardianSeesFeedback(facts.resource, row.createdAt) && (await isGuardianOf(db, guardianId, facts.row.ownerId));
     },
     async update(actor: Actor, artefactId: string, feedbackId: string, body: string, ip?: string): Promise<Feedback> {
       const facts = await artefacts.readable(actor, artefactId);
@@ -340,11 +356,14 @@ export function feedbackService({ db, notifier, artefacts, blobs, media }: Feedb
       const [audience, guardians, shared] = await Promise.all([
         audienceOf(db, facts),
         audienceFacts(db, facts.row.ownerId).then((a) => new Set(a.guardianIds)),
-        feedback.answeredVersion === null ? null : versionShared(artefactId, feedback.answeredVersion),
+        feedback.answeredVersion === null ? null : versionShared(artefactId, feedback.answeredVersion, facts.resource),
       ]);
       const forGuardians = shared === false ? { ...feedback, answeredVersion: null } : feedback;
+      // Issue 12 §1: a message from before guardians first saw the item is not theirs to hear of (guardianSeesFeedback).
+      const guardiansHear = guardianSeesFeedback(facts.resource, current.createdAt);
       for (const userId of audience)
-        notifier.toUser(userId, 'feedback.updated', { feedback: guardians.has(userId) ? forGuardians : feedback, ownerId: facts.row.ownerId });
+        if (guardiansHear || !guardians.has(userId))
+          notifier.toUser(userId, 'feedback.updated', { feedback: guardians.has(userId) ? forGuardians : feedback, ownerId: facts.row.ownerId });
       return feedback;
     },
 

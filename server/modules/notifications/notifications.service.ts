@@ -70,7 +70,15 @@ function present(row: Pick<NotificationRow, 'id' | 'kind' | 'payload' | 'created
   return parsed.success ? parsed.data : null;
 }
 
-const ARTEFACT_KINDS = new Set<NotificationKind>(['feedback', 'revision_requested', 'shared_work', 'guardian_comment']);
+const ARTEFACT_KINDS = new Set<NotificationKind>([
+  'feedback',
+  'revision_requested',
+  'shared_work',
+  'guardian_comment',
+  'item_approved',
+  'item_returned',
+  'approval_requested',
+]);
 
 /**
  * The notifications the actor may still see, in order: each subject is checked again with its own rule
@@ -109,12 +117,19 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       case 'feedback':
       case 'revision_requested':
         return feedback.has(n.data.feedbackId) && seesArtefact(n.data.artefactId);
+      // Issue 12 §1: the pupil's decisions, and a teacher's request, while the item is theirs to see (and decide on).
       case 'shared_work':
+      case 'item_approved':
+      case 'item_returned':
         return seesArtefact(n.data.artefactId);
       // Issue 12 §2: the comment as the recipient may see it now (hidden, reported or deleted: gone for the pupil).
       case 'guardian_comment': {
         const comment = guardianComments.get(n.data.commentId);
         return comment !== undefined && seesArtefact(n.data.artefactId) && seesGuardianComment(actor, comment);
+      }
+      case 'approval_requested': {
+        const facts = artefacts.get(n.data.artefactId);
+        return seesArtefact(n.data.artefactId) && facts !== undefined && can(actor, 'guardianApproval.decide', facts.resource);
       }
       case 'invitation_accepted': {
         const pupil = pupilResources.get(`${n.data.pupilId}:${n.data.schoolId}`);

@@ -1,3 +1,4 @@
+import { guardianVersionSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import {
@@ -76,7 +77,7 @@ export async function outdatedSharedExport(db: Db, view: JobView): Promise<boole
   const counts = await sql<{ artefacts: number; media: number }>`
     select
       (select count(*)::int from artefacts
-        where id = any(${artefactIds}::uuid[]) and owner_id = ${row.pupilId} and visibility = 'guardians' and deleted_at is null) as artefacts,
+        where id = any(${artefactIds}::uuid[]) and owner_id = ${row.pupilId} and ${guardianVersionSql('artefacts')} is not null and deleted_at is null) as artefacts,
       (select count(*)::int from media_items m join artefacts a on a.id = m.artefact_id
         where m.id = any(${mediaIds}::uuid[]) and a.owner_id = ${row.pupilId} and m.removed_at is null) as media`.execute(db);
   const [found] = counts.rows;

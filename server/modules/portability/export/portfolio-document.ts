@@ -22,10 +22,12 @@ import type { Db } from '../../../db/database.ts';
 import type { ImportedPerson, VoiceRecording } from '../../../db/schema.ts';
 import { phasesAndGoalsOf, projectFields } from '../../projects/projects.repo.ts';
 import { receivedPeerFeedback } from '../../peer-feedback/peer-feedback.repo.ts';
-import { exportedGuardianComments, exportedGuardianReactionCounts } from '../../guardian-voice/guardian-voice.repo.ts';
 import { DEFAULT_SCALE_KEY } from '../../../../shared/api/scales.ts';
 import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
+import { exportedGuardianComments, exportedGuardianReactionCounts } from '../../guardian-voice/guardian-voice.repo.ts';
+import { asGuardiansExport } from '../../guardian-sharing/guardian-export.ts';
 import { loadShowcaseDocs } from './showcase-docs.ts';
+import { guardianVersionSql } from '../../guardian-sharing/guardian-sharing.sql.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -57,13 +59,14 @@ export async function loadPortfolioDocument(
   if (!pupil) throw new PupilNotFound(pupilId);
 
   let artefactQuery = db.selectFrom('artefacts').selectAll().where('ownerId', '=', pupilId).where('deletedAt', 'is', null);
-  if (scope === 'shared') artefactQuery = artefactQuery.where('visibility', '=', 'guardians');
+  // Issue 12 §1: what guardians see (shared, and approved where the school asks for it).
+  if (scope === 'shared') artefactQuery = artefactQuery.where(sql<boolean>`${guardianVersionSql('artefacts')} is not null`);
   // The same set again as a subquery, so children are fetched without a list of thousands of ids.
   const inScope = artefactQuery.clearSelect().select('artefacts.id');
   // A guardian's export holds only what existed while an artefact was shared: the versions current
   // then (see historyScope in the policy), and no file an edit has removed since.
-  let mediaQuery = db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope);
-  let versionQuery = db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope);
+  const mediaQuery = db.selectFrom('mediaItems').selectAll().where('artefactId', 'in', inScope);
+  const versionQuery = db.selectFrom('artefactVersions').selectAll().where('artefactId', 'in', inScope);
   let eventQuery = db.selectFrom('artefactEvents').selectAll().where('artefactId', 'in', inScope);
   // Goal assessments are the pupil's too: a guardian's export holds only those the pupil shared.
   let assessmentQuery = db
@@ -72,36 +75,40 @@ export async function loadPortfolioDocument(
     .selectAll('goalAssessments')
     .select('projectGoals.projectId')
     .where('goalAssessments.pupilId', '=', pupilId);
+  // Versions, files and feedback of a guardian's export are chosen below by the policy (asGuardiansExport).
   if (scope === 'shared') {
-    mediaQuery = mediaQuery.where('removedAt', 'is', null);
-    versionQuery = versionQuery.where('shared', '=', true);
     eventQuery = eventQuery.where('shared', '=', true);
     assessmentQuery = assessmentQuery.where('goalAssessments.sharedWithGuardians', '=', true);
   }
 
-  const [schools, artefacts, media, versions, feedback, events, assessments, peerFeedback, guardianComments, guardianReactions] = await Promise.all([
-    db
-      .selectFrom('schoolRoles')
-      .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
-      .select(['schools.name', 'schools.timeZone'])
-      .where('schoolRoles.userId', '=', pupilId)
-      .where('schoolRoles.role', '=', 'pupil')
-      .orderBy('schools.name')
-      .orderBy('schools.id')
-      .execute(),
-    artefactQuery.orderBy('createdAt', 'desc').orderBy('id', 'desc').execute(),
-    mediaQuery.orderBy('artefactId').orderBy('position').orderBy('id').execute(),
-    versionQuery.orderBy('artefactId').orderBy('version').execute(),
-    db.selectFrom('feedback').selectAll().where('artefactId', 'in', inScope).orderBy('createdAt').orderBy('id').execute(),
-    eventQuery.orderBy('artefactId').orderBy('createdAt').orderBy('id').execute(),
-    assessmentQuery.orderBy('goalAssessments.createdAt').orderBy('goalAssessments.id').execute(),
-    // Issue 10 §5: peer feedback the pupil received and may see; never in a guardian's export (classmates' names).
-    scope === 'full' ? receivedPeerFeedback(db, inScope) : Promise.resolve([]),
-    // Issue 12 §2: guardian comments the pupil sees (shown) and reaction counts. Never in a guardian's
-    // export: it would show one guardian what other guardians wrote and who they are.
-    scope === 'full' ? exportedGuardianComments(db, inScope) : Promise.resolve([]),
-    scope === 'full' ? exportedGuardianReactionCounts(db, inScope) : Promise.resolve(new Map<string, never>()),
-  ]);
+  const [schools, allArtefacts, allMedia, allVersions, allFeedback, events, assessments, peerFeedback, guardianComments, guardianReactions] = await Promise.all(
+    [
+      db
+        .selectFrom('schoolRoles')
+        .innerJoin('schools', 'schools.id', 'schoolRoles.schoolId')
+        .select(['schools.name', 'schools.timeZone'])
+        .where('schoolRoles.userId', '=', pupilId)
+        .where('schoolRoles.role', '=', 'pupil')
+        .orderBy('schools.name')
+        .orderBy('schools.id')
+        .execute(),
+      artefactQuery.orderBy('createdAt', 'desc').orderBy('id', 'desc').execute(),
+      mediaQuery.orderBy('artefactId').orderBy('position').orderBy('id').execute(),
+      versionQuery.orderBy('artefactId').orderBy('version').execute(),
+      db.selectFrom('feedback').selectAll().where('artefactId', 'in', inScope).orderBy('createdAt').orderBy('id').execute(),
+      eventQuery.orderBy('artefactId').orderBy('createdAt').orderBy('id').execute(),
+      assessmentQuery.orderBy('goalAssessments.createdAt').orderBy('goalAssessments.id').execute(),
+      // Issue 10 §5: peer feedback the pupil received and may see; never in a guardian's export (classmates' names).
+      scope === 'full' ? receivedPeerFeedback(db, inScope) : Promise.resolve([]),
+      // Issue 12 §2: guardian comments the pupil sees (shown) and reaction counts. Never in a guardian's
+      // export: it would show one guardian what other guardians wrote and who they are.
+      scope === 'full' ? exportedGuardianComments(db, inScope) : Promise.resolve([]),
+      scope === 'full' ? exportedGuardianReactionCounts(db, inScope) : Promise.resolve(new Map<string, never>()),
+    ],
+  );
+
+  const all = { artefacts: allArtefacts, media: allMedia, versions: allVersions, feedback: allFeedback };
+  const { artefacts, media, versions, feedback } = scope === 'shared' ? await asGuardiansExport(db, all) : all;
 
   // Projects of the exported work, and those the pupil assessed goals of (work may not be linked yet).
   const projectIds = [...new Set([...artefacts.flatMap((a) => (a.projectId ? [a.projectId] : [])), ...assessments.map((x) => x.projectId)])].sort();

@@ -8,6 +8,7 @@ import { emptyToNull, useForm } from '../../../lib/use-form.ts';
 import { useUpdateSchoolMutation } from '../queries.ts';
 import { useSchoolContext } from './school-layout.tsx';
 import { ShareLinkAgeSetting } from '../../share-links/components/share-link-age-setting.tsx';
+import { SchoolGuardianSharingForm } from '../../guardian-sharing/components/school-guardian-sharing-form.tsx';
 
 /** The zones this browser knows, with the saved one kept even if the list lacks it (e.g. "UTC"). */
 function timeZoneOptions(current: string): Array<{ value: string; label: string }> {
@@ -70,6 +71,8 @@ export function SchoolOverviewPage() {
       </form>
       {/* Issue 12 §4: a block of its own. */}
       <ShareLinkAgeSetting school={school} />
+      {/* Issue 12 §1: sharing with guardians, directly or after a teacher's approval. */}
+      <SchoolGuardianSharingForm schoolId={school.id} />
     </section>
   );
 }

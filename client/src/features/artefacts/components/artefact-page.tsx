@@ -18,6 +18,7 @@ import { ReferenceFacts } from '../../reference/components/reference-facts.tsx';
 import { artefactKindLabel } from '../kind-label.ts';
 import { useArtefactAccessLost, useArtefactQuery } from '../queries.ts';
 import { HistorySection } from './history-section.tsx';
+import { ArtefactSharingPanel } from '../../guardian-sharing/components/artefact-sharing-panel.tsx';
 import { MediaGallery } from './media-gallery.tsx';
 import { OwnerActions } from './owner-actions.tsx';
 import { StatusBadges } from './status-badges.tsx';
@@ -120,6 +121,10 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
           </div>
           <aside className="artefact-layout__aside stack" aria-label={t('artefact.details')}>
             <ArtefactFacts artefact={artefact} />
+            {/* Issue 12 §1: whether guardians see it (approval), and the pupil's history choice; never for guardians. */}
+            {(isOwner || rolesOf(me).includes('teacher')) && (
+              <ArtefactSharingPanel artefact={artefact} isOwner={isOwner} canDecide={!isOwner && rolesOf(me).includes('teacher')} />
+            )}
             <HistorySection artefact={artefact} />
             {/* Issue 12 §4: the owner and their teachers (the panel hides itself from anyone else). */}
             {(isOwner || rolesOf(me).includes('teacher')) && <ShareLinksPanel subject={{ type: 'artefact', id: artefact.id }} />}

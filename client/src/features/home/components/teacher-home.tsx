@@ -8,6 +8,7 @@ import { useProjectsQuery } from '../../projects/queries.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession } from '../../auth/session.ts';
 import { useMyGroupsQuery } from '../queries.ts';
+import { ApprovalQueue } from '../../guardian-sharing/components/approval-queue.tsx';
 
 export function TeacherHome() {
   const { t, i18n } = useTranslation();
@@ -73,6 +74,8 @@ export function TeacherHome() {
           })}
         </ul>
       )}
+      {/* Issue 12 §1: every pupil's work waiting for this teacher's approval (project teachers have no group page). */}
+      <ApprovalQueue hideWhenEmpty />
       <TeacherProjects />
     </>
   );

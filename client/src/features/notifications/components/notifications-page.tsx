@@ -123,6 +123,17 @@ function useText(n: Notification): string {
       return t('notifications.invitation_accepted', { guardian: who(n.data.guardianName), pupil: who(n.data.pupilName) });
     case 'guardian_comment':
       return t(n.data.held ? 'notifications.guardian_comment_held' : 'notifications.guardian_comment', { title: title(n.data.title) });
+    // Issue 12 §1: teacher approval. The note is the start of the teacher's note (the item's page shows it whole).
+    case 'item_approved':
+      return n.data.note
+        ? t('notifications.item_approved_note', { teacher: who(n.data.teacherName), title: title(n.data.title), note: n.data.note })
+        : t('notifications.item_approved', { teacher: who(n.data.teacherName), title: title(n.data.title) });
+    case 'item_returned':
+      return n.data.note
+        ? t('notifications.item_returned_note', { teacher: who(n.data.teacherName), title: title(n.data.title), note: n.data.note })
+        : t('notifications.item_returned', { teacher: who(n.data.teacherName), title: title(n.data.title) });
+    case 'approval_requested':
+      return t('notifications.approval_requested', { pupil: who(n.data.pupilName), title: title(n.data.title) });
   }
 }
 
@@ -132,6 +143,9 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'feedback':
     case 'revision_requested':
     case 'shared_work':
+    case 'item_approved':
+    case 'item_returned':
+    case 'approval_requested':
       return artefactPath(n.data.artefactId);
     case 'guardian_comment':
       return n.data.held && teacher ? guardianModerationPath() : artefactPath(n.data.artefactId);

@@ -11,6 +11,7 @@ import { useGroupOverviewQuery } from '../queries.ts';
 import { UptakeLists } from './uptake-lists.tsx';
 import { GroupInsightLinks } from '../../insight/components/insight-links.tsx';
 import { GroupInvitationsPanel } from '../../invitations/components/invitations-panel.tsx';
+import { ApprovalQueue } from '../../guardian-sharing/components/approval-queue.tsx';
 
 /**
  * A teacher's view of one group: what waits for feedback (oldest first) and when each pupil was
@@ -38,6 +39,8 @@ export function GroupOverviewPage() {
       {overview.isSuccess && (
         <div className="stack">
           <Queue overview={overview.data} />
+          {/* Issue 12 §1: shared work waiting for the teacher's approval before guardians see it. */}
+          <ApprovalQueue groupId={groupId} />
           <UptakeLists overview={overview.data} />
           <Pupils overview={overview.data} />
           <GroupInvitationsPanel groupId={groupId} />

@@ -1,0 +1,98 @@
+import { sql, type ColumnType, type Kysely, type RawBuilder } from 'kysely';
+import type { GuardianView } from '../../auth/policy.ts';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+
+/**
+ * Issue 12 §1: the facts behind what guardians see of shared work, as SQL that other modules' queries carry
+ * (artefact facts, the timeline, tags, goal evidence, the guardian's export), so that every read path asks the
+ * same question. The policy (guardianSeesArtefact, guardianSeesVersion …) decides on what these return.
+ */
+
+export type GuardianSharingMode = 'direct' | 'approval';
+export type ApprovalState = 'pending' | 'approved' | 'returned';
+export type SharedSubjectType = 'artefact' | 'showcase';
+
+/** Migration 0036, declared beside the module that writes it. */
+export type GuardianSharingTables = {
+  guardianShares: {
+    subjectType: SharedSubjectType;
+    subjectId: string;
+    ownerId: string;
+    shareHistory: ColumnType<boolean, boolean | undefined, boolean>;
+    visibleSince: Date | null;
+    state: ApprovalState | null;
+    requestedVersion: number | null;
+    requestedAt: Date | null;
+    approvedVersion: number | null;
+    approvedVersions: ColumnType<number[], number[] | undefined, number[] | RawBuilder<number[]>>;
+    note: string | null;
+    decidedBy: string | null;
+    decidedAt: Date | null;
+  };
+  /** The school's rule, a column of `schools` (migration 0036). */
+  schools: { guardianSharing: ColumnType<GuardianSharingMode, GuardianSharingMode | undefined, GuardianSharingMode> };
+};
+export type GuardianSharingDb = Kysely<Database & GuardianSharingTables>;
+export const sharingDb = (db: Db): GuardianSharingDb => db.withTables<GuardianSharingTables>();
+
+/**
+ * Whether the school's rule asks a teacher to approve this artefact (alias `a` of `artefacts`): the rule of the
+ * school of its project; for work outside any project, approval if any school where its owner is a pupil asks for it.
+ */
+export function approvalRequiredSql(alias: string): RawBuilder<boolean> {
+  const a = sql.table(alias);
+  return approvalRequiredFor(sql`${a}.project_id`, sql`${a}.owner_id`);
+}
+
+/** The same rule for any subject (a showcase too): its project (or null) and its owner. */
+export function approvalRequiredFor(projectId: RawBuilder<unknown> | string | null, ownerId: RawBuilder<unknown> | string): RawBuilder<boolean> {
+  return sql<boolean>`coalesce(
+    (select s.guardian_sharing = 'approval' from projects p join schools s on s.id = p.school_id where p.id = ${projectId}::uuid),
+    exists (select 1 from school_roles sr join schools s on s.id = sr.school_id
+            where sr.user_id = ${ownerId}::uuid and sr.role = 'pupil' and s.guardian_sharing = 'approval'))`;
+}
+
+/** The version guardians see (null: none): the current one while shared directly, the last approved one under approval. */
+export function guardianVersionSql(alias: string): RawBuilder<number | null> {
+  const a = sql.table(alias);
+  return sql<number | null>`(case when ${a}.visibility <> 'guardians' then null
+    when ${approvalRequiredSql(alias)} then (select gs.approved_version from guardian_shares gs where gs.subject_type = 'artefact' and gs.subject_id = ${a}.id)
+    else ${a}.version end)`;
+}
+
+/** The whole GuardianView of an artefact as one json value (parse it with `guardianViewOf`). */
+export function guardianViewSql(alias: string): RawBuilder<GuardianViewJson> {
+  const a = sql.table(alias);
+  return sql<GuardianViewJson>`(select json_build_object(
+      'version', case when ${a}.visibility <> 'guardians' then null when req.required then gs.approved_version else ${a}.version end,
+      'currentVersion', ${a}.version,
+      'approvalRequired', req.required,
+      'approvedVersions', coalesce(gs.approved_versions, '{}'),
+      'shareHistory', coalesce(gs.share_history, false),
+      -- Shared directly without a row (imported as shared): seen since it was made.
+      'since', case when req.required then gs.visible_since else coalesce(gs.visible_since, ${a}.created_at) end)
+    from (select ${approvalRequiredSql(alias)} as required) req
+    left join guardian_shares gs on gs.subject_type = 'artefact' and gs.subject_id = ${a}.id)`;
+}
+
+export interface GuardianViewJson {
+  version: number | null;
+  currentVersion: number;
+  approvalRequired: boolean;
+  approvedVersions: number[];
+  shareHistory: boolean;
+  since: string | null;
+}
+
+export function guardianViewOf(json: GuardianViewJson | string): GuardianView {
+  const v = typeof json === 'string' ? (JSON.parse(json) as GuardianViewJson) : json;
+  return {
+    version: v.version,
+    current: v.version !== null && v.version === v.currentVersion,
+    approvalRequired: v.approvalRequired,
+    approvedVersions: v.approvedVersions,
+    shareHistory: v.shareHistory,
+    since: v.since ? new Date(v.since) : null,
+  };
+}
