@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,8 @@ import type { Showcase } from '../../shared/api/showcases.ts';
 import type { IssuedCardsResponse } from '../../shared/api/sign-in-cards.ts';
 import { ARCHIVE_PATHS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
-import { addMember, makeArtefact, makeGroup, makeProject, makeTwoSchools } from '../helpers/factories.ts';
+import { DEFAULT_PUSH_ENDPOINT_HOSTS, endpointAllowed } from '../../server/modules/push/push-endpoint.ts';
+import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeTwoSchools } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 import { readZipMap as readZip } from '../helpers/zip.ts';
@@ -105,5 +107,76 @@ describe('a sign-in card session and showcases', () => {
     expect((await card.patch(`/api/showcases/${s.id}`, { visibility: 'project', projectId: projectA.id })).status).toBe(200);
     expect((await client('pupil').patch(`/api/showcases/${s.id}`, { visibility: 'project', projectId: projectB.id })).status).toBe(200);
     expect((await client('pupilB').get(`/api/showcases/${s.id}`)).status).toBe(200);
+  });
+});
+
+describe('media through a showcase after the reason to see it ends', () => {
+  const withFile = async (title: string) => {
+    const key = `media/ar/13/${title}-${Date.now()}.original`;
+    await app.polku.blobs.putStream(key, Readable.from(Buffer.from('png-bytes')), { contentType: 'image/png' });
+    return makeArtefact(app.database.db, { ownerId: w.pupil.id, title, mediaKey: key });
+  };
+  const openedBy = async (who: TestClient, url: string) => {
+    const res = await who.get(url);
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location') ?? '';
+    return () => fetch(new URL(location, app.url)).then((r) => r.status);
+  };
+
+  it("a guardian's URL stops when the guardian link ends, and when the item's work is swapped for another", async () => {
+    const db = app.database.db;
+    const a = await withFile('Kuva');
+    const b = await withFile('Toinen');
+    const s = await create('Linkki');
+    const item = (await client('pupil').post<Showcase>(`/api/showcases/${s.id}/items`, { artefactId: a.id })).body.items[0]!;
+    await client('pupil').patch(`/api/showcases/${s.id}`, { visibility: 'guardians' });
+    const url = item.artefact!.media[0]!.urls.original!;
+
+    const open = await openedBy(client('guardian'), url);
+    expect(await open()).toBe(200);
+    // The school's admin ends the link (as the app does it: its sessions hear of it).
+    const admin = await app.as(w.admin.username);
+    expect((await admin.delete(`/api/guardian-links/${w.guardian.id}/${w.pupil.id}`)).status).toBe(200);
+    expect(await open()).toBe(404);
+    expect((await client('guardian').get(url)).status).toBe(404);
+    await linkGuardian(db, w.guardian.id, w.pupil.id);
+    expect(await open()).toBe(200);
+
+    // The item now shows another work: the first work's file no longer opens through it.
+    expect((await client('pupil').patch(`/api/showcases/${s.id}/items/${item.id}`, { artefactId: b.id })).status).toBe(200);
+    expect(await open()).toBe(404);
+    expect((await client('guardian').get(url)).status).toBe(404);
+    // Another family's guardian, a classmate and a pupil of another school never get a URL at all.
+    for (const who of ['otherGuardian', 'pupilB', 'classmate'])
+      expect((await client(who).get(`/api/showcases/${s.id}/items/${item.id}/media/${b.mediaId}/original`)).status, who).toBe(404);
+  });
+});
+
+describe('Web Push endpoints', () => {
+  it('refuses every spelling of an internal or foreign host, and any userinfo, port or scheme trick', () => {
+    const allowed = [...DEFAULT_PUSH_ENDPOINT_HOSTS];
+    for (const endpoint of [
+      'https://127.0.0.1/push',
+      'https://2130706433/push',
+      'https://0x7f000001/push',
+      'https://[::1]/push',
+      'https://[::ffff:127.0.0.1]/push',
+      'https://169.254.169.254/latest/meta-data',
+      'https://localhost/push',
+      'https://fcm.googleapis.com.attacker.example/x',
+      'https://fcm.googleapis.com%2eattacker.example/x',
+      'https://evilfcm.googleapis.com/x',
+      'https://googleapis.com/x',
+      'https://fcm.googleapis.com:8443/x',
+      'https://fcm.googleapis.com@127.0.0.1/x',
+      'http://fcm.googleapis.com/x',
+      'ftp://fcm.googleapis.com/x',
+      'data:text/plain,fcm.googleapis.com',
+      '//fcm.googleapis.com/x',
+      'fcm.googleapis.com/x',
+    ])
+      expect(endpointAllowed(endpoint, allowed), endpoint).toBe(false);
+    for (const endpoint of ['https://fcm.googleapis.com/fcm/send/abc', 'https://FCM.googleapis.com:443/x', 'https://wns2-db5p.notify.windows.com/w/?token=x'])
+      expect(endpointAllowed(endpoint, allowed), endpoint).toBe(true);
   });
 });
