@@ -1,15 +1,20 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Showcase } from '../../shared/api/showcases.ts';
+import { MAX_SHOWCASES_PER_PUPIL, type Showcase } from '../../shared/api/showcases.ts';
 import type { IssuedCardsResponse } from '../../shared/api/sign-in-cards.ts';
 import { ARCHIVE_PATHS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
+import { applyImport } from '../../server/modules/portability/import/import-archive.ts';
+import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, endpointAllowed } from '../../server/modules/push/push-endpoint.ts';
-import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeTwoSchools } from '../helpers/factories.ts';
+import { type ImportHarness, localHarness } from '../fixtures/hostile/import-harness.ts';
+import { buildZip } from '../fixtures/hostile/make-hostile.ts';
+import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeTwoSchools, makeUser } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 import { readZipMap as readZip } from '../helpers/zip.ts';
@@ -178,5 +183,67 @@ describe('Web Push endpoints', () => {
       expect(endpointAllowed(endpoint, allowed), endpoint).toBe(false);
     for (const endpoint of ['https://fcm.googleapis.com/fcm/send/abc', 'https://FCM.googleapis.com:443/x', 'https://wns2-db5p.notify.windows.com/w/?token=x'])
       expect(endpointAllowed(endpoint, allowed), endpoint).toBe(true);
+  });
+});
+
+describe('showcases an import brings', () => {
+  // Hole (low): the app keeps a pupil to MAX_SHOWCASES_PER_PUPIL showcases, but an import wrote every
+  // showcase an archive held (up to 10,000 per archive, each up to 100 items, and again with each import):
+  // a pupil could grow their own rows without bound and past what their pages can list.
+  let h: ImportHarness;
+  afterAll(async () => h?.close());
+
+  it('stop at the per-pupil limit, counting the showcases the pupil has', async () => {
+    h = await localHarness();
+    const db = app.database.db;
+    const pupil = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+    await showcasesDb(db)
+      .insertInto('showcases')
+      .values(Array.from({ length: MAX_SHOWCASES_PER_PUPIL - 5 }, (_, i) => ({ ownerId: pupil.id, title: `Oma ${i}` })))
+      .execute();
+    const source = await makeUser(db, { role: 'pupil', schoolId: w.schoolA.id });
+    const exported = path.join(work, 'source.zip');
+    await writeExportArchive({ db, blobs: app.polku.blobs, pupilId: source.id, scope: 'full', locale: 'fi' }, createWriteStream(exported));
+    const entries = await readZip(exported);
+    const doc = JSON.parse(entries.get(ARCHIVE_PATHS.document)?.toString('utf8') ?? '{}') as PortfolioDocument;
+    const forged: PortfolioDocument = {
+      ...doc,
+      showcases: Array.from({ length: 40 }, (_, i) => ({
+        id: randomUUID(),
+        title: `Tuotu ${i}`,
+        introHtml: '',
+        visibility: 'private' as const,
+        projectId: null,
+        createdAt: doc.exportedAt,
+        updatedAt: doc.exportedAt,
+        origin: null,
+        items: [{ artefactId: null, heading: 'Otsikko', bodyHtml: '<p>Teksti</p>' }],
+      })),
+    };
+    const json = Buffer.from(JSON.stringify(forged));
+    entries.set(ARCHIVE_PATHS.document, json);
+    const manifest = (entries.get(ARCHIVE_PATHS.manifest)?.toString('utf8') ?? '')
+      .split('\n')
+      .map((line) => (line.endsWith(` ${ARCHIVE_PATHS.document}`) ? `${createHash('sha256').update(json).digest('hex')}  ${ARCHIVE_PATHS.document}` : line))
+      .join('\n');
+    entries.set(ARCHIVE_PATHS.manifest, Buffer.from(manifest));
+    const file = path.join(work, 'many-showcases.zip');
+    await writeFile(file, buildZip([...entries].map(([name, data]) => ({ name, data }))));
+
+    await applyImport({ db, blobs: h.blobs, filePath: file, target: { kind: 'existing', pupilId: pupil.id }, actorId: pupil.id, media: h.media });
+    const count = async () =>
+      Number(
+        (
+          await showcasesDb(db)
+            .selectFrom('showcases')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('ownerId', '=', pupil.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count()).toBe(MAX_SHOWCASES_PER_PUPIL);
+    // Again: nothing more comes in.
+    await applyImport({ db, blobs: h.blobs, filePath: file, target: { kind: 'existing', pupilId: pupil.id }, actorId: pupil.id, media: h.media });
+    expect(await count()).toBe(MAX_SHOWCASES_PER_PUPIL);
   });
 });
