@@ -247,3 +247,35 @@ describe('showcases an import brings', () => {
     expect(await count()).toBe(MAX_SHOWCASES_PER_PUPIL);
   });
 });
+
+describe("another pupil's work in a showcase", () => {
+  // Hardening (the class behind every "someone else's work by id" probe): each writer (add, fill a slot,
+  // import) checks that the work is the showcase owner's, and all held; but the readers trusted the rows,
+  // so one writer without the check (a path yet to come) would have shown another pupil's private work,
+  // media aside. Now a reader shows only the owner's own work, whatever a row names.
+  it('is never shown, counted or ordered, even if a row names it', async () => {
+    const db = app.database.db;
+    const own = await makeArtefact(db, { ownerId: w.pupil.id, title: 'Oma' });
+    const foreign = await makeArtefact(db, { ownerId: w.classmate.id, title: 'Luokkatoverin salainen' });
+    const s = await create('Sekoitus');
+    await client('pupil').post(`/api/showcases/${s.id}/items`, { artefactId: own.id });
+    await client('pupil').patch(`/api/showcases/${s.id}`, { visibility: 'guardians' });
+    // As a writer without the owner check would leave it.
+    await showcasesDb(db)
+      .insertInto('showcaseItems')
+      .values({ showcaseId: s.id, position: 1, artefactId: foreign.id, bodyHtml: '', templateSlot: null })
+      .execute();
+
+    for (const who of ['pupil', 'guardian', 'teacher']) {
+      const read = await client(who).get<Showcase>(`/api/showcases/${s.id}`);
+      expect(read.status, who).toBe(200);
+      expect(JSON.stringify(read.body), who).not.toContain('Luokkatoverin salainen');
+      expect(read.body.items.map((i) => i.artefact?.id)).toEqual([own.id]);
+    }
+    const listed = await client('guardian').get<{ items: Array<{ id: string; itemCount: number }> }>(`/api/pupils/${w.pupil.id}/showcases`);
+    expect(listed.body.items.find((i) => i.id === s.id)?.itemCount).toBe(1);
+    // The order names the items a reader sees; the hidden one stays at the end.
+    const ownItem = (await client('pupil').get<Showcase>(`/api/showcases/${s.id}`)).body.items[0]!;
+    expect((await client('pupil').put(`/api/showcases/${s.id}/order`, { itemIds: [ownItem.id] })).status).toBe(200);
+  });
+});
