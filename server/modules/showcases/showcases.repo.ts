@@ -66,6 +66,13 @@ export async function showcaseFacts(db: Db, showcaseId: string): Promise<Showcas
   return row ? factsOf(row) : null;
 }
 
+/**
+ * Whether a reader sees an item (items `i` of showcases `s`, their artefacts `a` left-joined): a text block, or
+ * a work not deleted that is the showcase owner's own. Every writer checks ownership; this holds it for every
+ * reader too, so an item naming someone else's work (however it got there) shows nothing of it.
+ */
+const shownItem = sql<boolean>`(i.artefact_id is null or (a.deleted_at is null and a.owner_id = s.owner_id))`;
+
 /** Facts of many showcases, newest change first, for lists (filtered by the policy afterwards). */
 export async function showcaseFactsWhere(
   db: Db,
@@ -85,10 +92,11 @@ export async function itemCounts(db: Db, showcaseIds: readonly string[]): Promis
   if (showcaseIds.length === 0) return new Map();
   const rows = await showcasesDb(db)
     .selectFrom('showcaseItems as i')
+    .innerJoin('showcases as s', 's.id', 'i.showcaseId')
     .leftJoin('artefacts as a', 'a.id', 'i.artefactId')
     .select(['i.showcaseId', (eb) => eb.fn.countAll<string>().as('n')])
     .where('i.showcaseId', 'in', [...showcaseIds])
-    .where((eb) => eb.or([eb('i.artefactId', 'is', null), eb('a.deletedAt', 'is', null)]))
+    .where(shownItem)
     .groupBy('i.showcaseId')
     .execute();
   return new Map(rows.map((r) => [r.showcaseId, Number(r.n)]));
@@ -131,6 +139,7 @@ export interface ShowcaseItemRow {
 export async function showcaseItemRows(db: Db, showcaseId: string): Promise<ShowcaseItemRow[]> {
   const rows = await showcasesDb(db)
     .selectFrom('showcaseItems as i')
+    .innerJoin('showcases as s', 's.id', 'i.showcaseId')
     .leftJoin('artefacts as a', 'a.id', 'i.artefactId')
     .select((eb) => [
       'i.id',
@@ -156,7 +165,7 @@ export async function showcaseItemRows(db: Db, showcaseId: string): Promise<Show
       ).as('media'),
     ])
     .where('i.showcaseId', '=', showcaseId)
-    .where((eb) => eb.or([eb('i.artefactId', 'is', null), eb('a.deletedAt', 'is', null)]))
+    .where(shownItem)
     .orderBy('i.position')
     .execute();
   return rows.map((r) => ({
@@ -203,12 +212,13 @@ export function lockShowcase(trx: Db, showcaseId: string) {
 export async function orderOf(trx: Db, showcaseId: string): Promise<Array<{ id: string; visible: boolean }>> {
   const rows = await showcasesDb(trx)
     .selectFrom('showcaseItems as i')
+    .innerJoin('showcases as s', 's.id', 'i.showcaseId')
     .leftJoin('artefacts as a', 'a.id', 'i.artefactId')
-    .select(['i.id', 'i.artefactId', 'a.deletedAt'])
+    .select(['i.id', shownItem.as('visible')])
     .where('i.showcaseId', '=', showcaseId)
     .orderBy('i.position')
     .execute();
-  return rows.map((r) => ({ id: r.id, visible: r.artefactId === null || r.deletedAt === null }));
+  return rows.map((r) => ({ id: r.id, visible: Boolean(r.visible) }));
 }
 
 /** Writes positions 0..n-1 in the order given (every item of the showcase). Inside a transaction holding lockShowcase. */

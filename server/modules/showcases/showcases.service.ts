@@ -99,6 +99,15 @@ export function showcasesService(deps: ShowcasesDeps) {
     return read(actor, showcaseId);
   }
 
+  /**
+   * A project the showcase may name: one its owner takes part in and that this session may read. The second
+   * half keeps a sign-in card session (narrowed to the card's school) from reaching another school's project.
+   */
+  async function choosable(actor: Actor, ownerId: string, projectId: string): Promise<boolean> {
+    const project = await projectFacts(db, projectId);
+    return project !== null && can(actor, 'project.read', project) && (await takesPartIn(db, ownerId, projectId));
+  }
+
   /** The owner's own, non-deleted artefact, looked up by the server: an id the client sends names nothing else. */
   async function ownArtefact(trx: Db, ownerId: string, artefactId: string): Promise<void> {
     const facts = await artefactFacts(trx, artefactId);
@@ -154,9 +163,9 @@ export function showcasesService(deps: ShowcasesDeps) {
         if (!projectId)
           throw new BadRequest('Choose the project whose pupils see the showcase.', [{ path: 'projectId', message: 'is required to share with a project' }]);
         // Checked every time, not only when the project changes: a pupil who has left it shares with it no more.
-        if (!(await takesPartIn(db, before.row.ownerId, projectId)))
+        if (!(await choosable(actor, before.row.ownerId, projectId)))
           throw new BadRequest('You can share only with a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
-      } else if (input.projectId && !(await takesPartIn(db, before.row.ownerId, input.projectId)))
+      } else if (input.projectId && !(await choosable(actor, before.row.ownerId, input.projectId)))
         throw new BadRequest('You can choose only a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
       await db.transaction().execute(async (trx) => {
         await showcasesDb(trx)

@@ -1,3 +1,4 @@
+import { MAX_SHOWCASES_PER_PUPIL } from '../../../../shared/api/showcases.ts';
 import type { Db } from '../../../db/database.ts';
 import { showcasesDb } from '../../showcases/showcase-tables.ts';
 import type { PlannedShowcase } from './import-plan.ts';
@@ -8,9 +9,20 @@ import type { PlannedShowcase } from './import-plan.ts';
  * from an archive, which may name anyone's work, so the one check is made here for every format. An
  * imported showcase is private, as everything an import brings: sharing it is the pupil's choice.
  */
-export async function insertImportedShowcases(trx: Db, showcases: readonly PlannedShowcase[], pupilId: string): Promise<number> {
-  if (showcases.length === 0) return 0;
+export async function insertImportedShowcases(trx: Db, planned: readonly PlannedShowcase[], pupilId: string): Promise<number> {
+  if (planned.length === 0) return 0;
   const sdb = showcasesDb(trx);
+  // The app's per-pupil limit holds for imports too (an archive may hold thousands): the pupil's row locked
+  // as insertShowcase locks it, so an import and a new showcase at once cannot both pass it. Beyond it the
+  // rest are left out, as items beyond a showcase's limit are.
+  await trx.selectFrom('users').select('id').where('id', '=', pupilId).forUpdate().executeTakeFirst();
+  const { n } = await sdb
+    .selectFrom('showcases')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('ownerId', '=', pupilId)
+    .executeTakeFirstOrThrow();
+  const showcases = planned.slice(0, Math.max(0, MAX_SHOWCASES_PER_PUPIL - Number(n)));
+  if (showcases.length === 0) return 0;
   const named = [...new Set(showcases.flatMap((s) => s.items.flatMap((i) => (i.artefactId ? [i.artefactId] : []))))];
   const owned = new Set(
     named.length
