@@ -275,8 +275,6 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     notifier,
   });
   routes.push(...invitations.routes);
-  // Issue 12 §5: the notification centre (its producers write through recordNotifications).
-  routes.push(...notificationRoutes(notificationsService({ db: database.db, notifier })));
   // Issue 12 §2: guardian voice (reactions, comments and their moderation).
   routes.push(...guardianVoiceRoutes(guardianVoiceService({ db: database.db, notifier })));
   // Issue 12 §3: showcases and their project templates.
@@ -291,6 +289,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     },
   });
   routes.push(...showcaseRoutes(showcases, showcaseTemplatesService({ db: database.db }, showcases)));
+  // Issue 12 §5: the notification centre (its producers write through recordNotifications).
   const notifications = notificationsService({ db: database.db, notifier });
   routes.push(...notificationRoutes(notifications));
   // Issue 12 §5: delivery preferences, the guardian's weekly digest and Web Push.
