@@ -104,6 +104,8 @@ export type Resource =
       readonly ownerProjectTeacherIds: readonly string[];
       readonly visibility: 'private' | 'guardians' | 'project';
       readonly projectGroupIds: readonly string[];
+      /** Issue 12 §1: the school that applies asks a teacher to approve what guardians see. */
+      readonly guardianApprovalRequired: boolean;
     }
   // --- Weekly digest and Web Push (issue 12 §5) ---
   /** A guardian's weekly digest: theirs alone (its items are each checked with their own rule). */
@@ -672,7 +674,9 @@ function guardsItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
  * 'project' is wider than 'guardians': it keeps the guardians and adds the project's pupils.
  */
 export function showcaseSharedWithGuardians(r: ResourceOf<'showcase'>): boolean {
-  return r.visibility === 'guardians' || r.visibility === 'project';
+  // Under a school's approval rule (issue 12 §1) a showcase does not reach guardians: the approval queue takes
+  // artefacts only, and a showcase would otherwise carry unapproved work home. Sharing refuses it (showcases.service).
+  return (r.visibility === 'guardians' || r.visibility === 'project') && !r.guardianApprovalRequired;
 }
 /** The owner and the owner's teachers (of their groups, of the projects they take part in): always, whatever the sharing. */
 export function seesWholeShowcase(a: Actor, r: ResourceOf<'showcase'>): boolean {

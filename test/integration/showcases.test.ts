@@ -425,3 +425,38 @@ describe('live', () => {
     expect(classmate).toEqual([]);
   });
 });
+
+describe('under a school rule that a teacher approves what guardians see (issue 12 §1)', () => {
+  it('a showcase is not shared with guardians: sharing says why, and one shared before the rule no longer reaches them', async () => {
+    const db = app.database.db;
+    const before = await create('Ennen sääntöä');
+    await add(before.id, { artefactId: (await work('Jaettu ennen')).id });
+    expect((await share(before.id, 'guardians')).status).toBe(200);
+    expect(await readers(before.id)).toContain('guardian');
+    await db
+      .updateTable('schools')
+      .set({ guardianSharing: 'approval' } as never)
+      .where('id', '=', w.schoolA.id)
+      .execute();
+    try {
+      // The showcase holds work no teacher approved: guardians lose it, as they would an unapproved work.
+      expect(await readers(before.id)).not.toContain('guardian');
+      const after = await create('Säännön jälkeen');
+      const refused = await share(after.id, 'guardians');
+      expect(refused.status).toBe(409);
+      expect(refused.text).toMatch(/approve what guardians see/);
+      expect(await readers(after.id)).not.toContain('guardian');
+      // Sharing with the project's pupils still works; its guardians are still not among the readers.
+      expect((await share(after.id, 'project', project.id)).status).toBe(200);
+      const seen = await readers(after.id);
+      expect(seen).toContain('classmate');
+      expect(seen).not.toContain('guardian');
+    } finally {
+      await db
+        .updateTable('schools')
+        .set({ guardianSharing: 'direct' } as never)
+        .where('id', '=', w.schoolA.id)
+        .execute();
+    }
+  });
+});

@@ -47,10 +47,11 @@ export function approvalRequiredSql(alias: string): RawBuilder<boolean> {
 
 /** The same rule for any subject (a showcase too): its project (or null) and its owner. */
 export function approvalRequiredFor(projectId: RawBuilder<unknown> | string | null, ownerId: RawBuilder<unknown> | string): RawBuilder<boolean> {
+  // Aliases of their own: a caller's outer alias (`s`, `p`) must not be shadowed inside (the arguments are outer refs).
   return sql<boolean>`coalesce(
-    (select s.guardian_sharing = 'approval' from projects p join schools s on s.id = p.school_id where p.id = ${projectId}::uuid),
-    exists (select 1 from school_roles sr join schools s on s.id = sr.school_id
-            where sr.user_id = ${ownerId}::uuid and sr.role = 'pupil' and s.guardian_sharing = 'approval'))`;
+    (select ar_s.guardian_sharing = 'approval' from projects ar_p join schools ar_s on ar_s.id = ar_p.school_id where ar_p.id = ${projectId}::uuid),
+    exists (select 1 from school_roles ar_sr join schools ar_s on ar_s.id = ar_sr.school_id
+            where ar_sr.user_id = ${ownerId}::uuid and ar_sr.role = 'pupil' and ar_s.guardian_sharing = 'approval'))`;
 }
 
 /** The version guardians see (null: none): the current one while shared directly, the last approved one under approval. */

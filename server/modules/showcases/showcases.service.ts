@@ -12,8 +12,10 @@ import {
 import type { MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, seesWholeShowcase, showcaseAudience } from '../../auth/policy.ts';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, Conflict, NotFound, PayloadTooLarge } from '../../http/errors.ts';
+import { approvalRequiredFor } from '../guardian-sharing/guardian-sharing.sql.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { artefactFacts, mediaFacts, pupilFacts } from '../artefacts/artefacts.repo.ts';
@@ -167,6 +169,12 @@ export function showcasesService(deps: ShowcasesDeps) {
           throw new BadRequest('You can share only with a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
       } else if (input.projectId && !(await choosable(actor, before.row.ownerId, input.projectId)))
         throw new BadRequest('You can choose only a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
+      // Issue 12 §1: where a teacher approves what guardians see, a showcase is not shared with them (the queue
+      // approves single works); said plainly rather than saved as a choice that reaches no one.
+      if (visibility === 'guardians' && visibility !== before.row.visibility && (await approvalApplies(db, projectId, before.row.ownerId)))
+        throw new Conflict(
+          'Your school asks a teacher to approve what guardians see, and showcases cannot be approved yet. Share the works themselves with guardians, or make a secret link.',
+        );
       await db.transaction().execute(async (trx) => {
         await showcasesDb(trx)
           .updateTable('showcases')
@@ -378,4 +386,10 @@ export async function mediaKeyThrough(db: Db, facts: ShowcaseFacts, itemId: stri
 /** For the recheck: the file is on the item's work now (the variant was settled when the URL was made). */
 async function mediaOnItem(db: Db, facts: ShowcaseFacts, itemId: string, mediaId: string): Promise<boolean> {
   return (await mediaThrough(db, facts, itemId, mediaId)) !== null;
+}
+
+/** Whether the school rule that applies to a showcase with this project and owner asks for a teacher's approval (issue 12 §1). */
+async function approvalApplies(db: Db, projectId: string | null, ownerId: string): Promise<boolean> {
+  const { rows } = await sql<{ required: boolean }>`select ${approvalRequiredFor(projectId, ownerId)} as required`.execute(db);
+  return rows[0]?.required === true;
 }
