@@ -4,6 +4,9 @@ import type { TimelinePage } from '../../shared/api/artefacts.ts';
 import { axeViolations } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson, markPage, wasNotReloaded } from './support/session.ts';
+import { texts } from './support/ui.ts';
+
+const { fi } = texts;
 
 /**
  * Issue 12 §1 in the browser: the school turns approval on, the pupil shares, the item appears live in the
@@ -27,7 +30,7 @@ function socketConnected(page: Page): Promise<void> {
   );
 }
 
-it('approval on: the pupil shares, the teacher approves in the live queue, the guardian is notified live and sees the work', async () => {
+it('approval on: the pupil shares, the teacher approves in the live queue, the guardian is notified live, sees the work and comments; the pupil sees the comment live', async () => {
   const admin = await suite.session('demo.admin');
   const pupil = await suite.session('demo.pupil');
   const teacher = await suite.session('demo.teacher');
@@ -100,6 +103,25 @@ it('approval on: the pupil shares, the teacher approves in the live queue, the g
   // The pupil was told too.
   const pupilNotes = await apiJson<{ items: Array<{ kind: string }> }>(pupil.page, 'GET', '/api/notifications');
   expect(pupilNotes.body.items.map((n) => n.kind)).toContain('item_approved');
+
+  // 6. Issue 12 §2 on the approved work: the school shows guardians' comments at once; the pupil's page is open
+  // (socket connected) when the guardian comments, and the comment appears there live, marked as a guardian's.
+  expect((await apiJson(admin.page, 'PATCH', `/api/schools/${schoolId}`, { guardianComments: 'shown' })).status).toBe(200);
+  const pupilConnected = socketConnected(pupil.page);
+  await pupil.page.goto(`/artefacts/${work.id}`);
+  await pupilConnected;
+  await markPage(pupil.page);
+  await guardian.page.reload();
+  const comment = 'Hieno työ, kerro lisää kotona!';
+  const form = guardian.page.getByRole('form', { name: fi.guardianVoice.write });
+  await form.getByLabel(fi.guardianVoice.commentLabel).fill(comment);
+  await form.getByRole('button', { name: fi.guardianVoice.send }).click();
+  await guardian.page.getByRole('status').getByText(fi.guardianVoice.sent).waitFor();
+  const shown = pupil.page.getByTestId('guardian-comment').filter({ hasText: comment });
+  await shown.waitFor();
+  await shown.getByText(fi.guardianVoice.badge).waitFor();
+  expect(await wasNotReloaded(pupil.page)).toBe(true);
+  await expectAccessible(pupil.page, 'approved work with a guardian comment');
 });
 
 function escape(text: string): string {
