@@ -1,0 +1,98 @@
+import sharp from 'sharp';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Artefact, TimelinePage } from '../../shared/api/artefacts.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
+import { artefactForm } from '../helpers/artefact-upload.ts';
+import { addMember, linkGuardian, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import type { TestClient } from '../helpers/test-client.ts';
+
+/**
+ * Attack review of issue 12 (§1 approval, §4 secret links): holes found by the second reviewer, each as a test
+ * that failed before its fix. Helpers copied from guardian-approval.test.ts.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+}, 60_000);
+const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = [];
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await app?.close();
+});
+
+async function world(mode: 'direct' | 'approval') {
+  const db = app.database.db;
+  const school = await makeSchool(db);
+  const group = await makeGroup(db, school.id);
+  const [pupil, teacher, projectTeacher, otherTeacher, admin, guardian, otherGuardian] = await Promise.all([
+    makeUser(db, { role: 'pupil', schoolId: school.id, displayName: 'Aino Oppilas' }),
+    makeUser(db, { role: 'teacher', schoolId: school.id, displayName: 'Opettaja Olli' }),
+    makeUser(db, { role: 'teacher', schoolId: school.id }),
+    makeUser(db, { role: 'teacher', schoolId: school.id }),
+    makeUser(db, { role: 'admin', schoolId: school.id }),
+    makeUser(db, { role: 'guardian', schoolId: school.id }),
+    makeUser(db, { role: 'guardian', schoolId: school.id }),
+  ]);
+  await addMember(db, group.id, pupil.id, 'pupil');
+  await addMember(db, group.id, teacher.id, 'teacher');
+  await linkGuardian(db, guardian.id, pupil.id);
+  const project = await makeProject(db, { schoolId: school.id, teacherIds: [projectTeacher.id], groupIds: [group.id] });
+  const c = {
+    pupil: await app.as(pupil.username),
+    teacher: await app.as(teacher.username),
+    projectTeacher: await app.as(projectTeacher.username),
+    otherTeacher: await app.as(otherTeacher.username),
+    admin: await app.as(admin.username),
+    guardian: await app.as(guardian.username),
+    otherGuardian: await app.as(otherGuardian.username),
+  };
+  if (mode === 'approval') {
+    const res = await c.admin.put(`/api/schools/${school.id}/guardian-sharing`, { guardianSharing: 'approval' });
+    expect(res.status, res.text).toBe(200);
+  }
+  return { school, group, project, pupil, teacher, projectTeacher, guardian, c };
+}
+
+const png = (background: string) =>
+  sharp({ create: { width: 8, height: 8, channels: 3, background } })
+    .png()
+    .toBuffer();
+
+async function create(client: TestClient, fields: Record<string, unknown>, image?: string): Promise<Artefact> {
+  const files = image ? [{ name: 'kuva.png', type: 'image/png', bytes: await png(image) }] : [];
+  const res = await client.post<Artefact>('/api/artefacts', artefactForm({ bodyHtml: '<p>Havainto</p>', ...fields }, files));
+  expect(res.status, res.text).toBe(201);
+  return res.body;
+}
+async function patch(client: TestClient, id: string, body: Record<string, unknown>): Promise<Artefact> {
+  const res = await client.patch<Artefact>(`/api/artefacts/${id}`, body);
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+describe('approval: a pending edit is not searchable, filterable or listed for guardians', () => {
+  it('the timeline search, the tag filter and the tag list answer from the approved version only', async () => {
+    const w = await world('approval');
+    const work = await create(w.c.pupil, { title: 'Hyväksytty', tags: ['kevät'], visibility: 'guardians', projectId: w.project.id });
+    expect((await w.c.teacher.post(`/api/artefacts/${work.id}/guardian-approval/approve`, { version: 1 })).status).toBe(200);
+    await patch(w.c.pupil, work.id, { title: 'Salainen', bodyHtml: '<p>piilosana</p>', tags: ['salatagi'] });
+    const find = async (query: string) => {
+      const res = await w.c.guardian.get<TimelinePage>(`/api/pupils/${w.pupil.id}/artefacts?${query}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.items.map((i) => i.title);
+    };
+    // The pending words and tag find nothing; the approved ones still find the approved version.
+    expect(await find('q=piilosana')).toEqual([]);
+    expect(await find('q=Salainen')).toEqual([]);
+    expect(await find('tag=salatagi')).toEqual([]);
+    expect(await find('q=Hyv%C3%A4ksytty')).toEqual(['Hyväksytty']);
+    expect(await find('tag=kev%C3%A4t')).toEqual(['Hyväksytty']);
+    const tags = await w.c.guardian.get<{ tags: Array<{ tag: string }> }>(`/api/pupils/${w.pupil.id}/tags`);
+    expect(tags.status, tags.text).toBe(200);
+    expect(tags.body.tags.map((t) => t.tag)).toEqual(['kevät']);
+    // The pupil's own search finds the edit as it is.
+    expect((await w.c.pupil.get<TimelinePage>(`/api/pupils/${w.pupil.id}/artefacts?q=piilosana`)).body.items.map((i) => i.title)).toEqual(['Salainen']);
+  });
+});
