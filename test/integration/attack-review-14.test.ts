@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact, TimelinePage } from '../../shared/api/artefacts.ts';
+import type { Digest } from '../../shared/api/digest.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
 import { artefactForm } from '../helpers/artefact-upload.ts';
 import { addMember, linkGuardian, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
@@ -94,5 +95,21 @@ describe('approval: a pending edit is not searchable, filterable or listed for g
     expect(tags.body.tags.map((t) => t.tag)).toEqual(['kevät']);
     // The pupil's own search finds the edit as it is.
     expect((await w.c.pupil.get<TimelinePage>(`/api/pupils/${w.pupil.id}/artefacts?q=piilosana`)).body.items.map((i) => i.title)).toEqual(['Salainen']);
+  });
+});
+
+describe('approval: the weekly digest', () => {
+  it('names shared work and commented work by the title of the version guardians see, never a pending edit’s', async () => {
+    const w = await world('approval');
+    const work = await create(w.c.pupil, { title: 'Hyväksytty', visibility: 'guardians' });
+    expect((await w.c.teacher.post(`/api/artefacts/${work.id}/guardian-approval/approve`, { version: 1 })).status).toBe(200);
+    expect((await w.c.teacher.post(`/api/artefacts/${work.id}/feedback`, { body: 'Hyvä alku' })).status).toBe(201);
+    await patch(w.c.pupil, work.id, { title: 'Salainen otsikko' });
+    const res = await w.c.guardian.get<Digest>('/api/digest');
+    expect(res.status, res.text).toBe(200);
+    const child = res.body.children.find((c) => c.pupil.id === w.pupil.id);
+    expect(child?.shared.map((s) => s.title)).toEqual(['Hyväksytty']);
+    expect(child?.feedback.map((f) => f.artefactTitle)).toEqual(['Hyväksytty']);
+    expect(res.text).not.toContain('Salainen');
   });
 });
