@@ -113,3 +113,29 @@ describe('approval: the weekly digest', () => {
     expect(res.text).not.toContain('Salainen');
   });
 });
+
+describe('secret links: the page names no one unless the link says so', () => {
+  it('a file’s own name (often the pupil’s name) is not on the page, nor in its download name, of a link without the name', async () => {
+    const w = await world('direct');
+    const res = await w.c.pupil.post<Artefact>(
+      '/api/artefacts',
+      artefactForm({ title: 'Essee', bodyHtml: '<p>Teksti</p>' }, [
+        { name: 'Aino Oppilas essee.txt', type: 'text/plain', bytes: Buffer.from('Hei maailma\n') },
+      ]),
+    );
+    expect(res.status, res.text).toBe(201);
+    // The pupil's age is not known: their teacher makes the link.
+    const made = await w.c.teacher.post<{ url: string }>('/api/share-links', { subject: { type: 'artefact', id: res.body.id } });
+    expect(made.status, made.text).toBe(201);
+    const page = await fetch(made.body.url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Essee');
+    expect(html).not.toContain('Aino');
+    const src = /href="([^"]*\/api\/blobs\/[^"]*)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+    expect(src).toBeDefined();
+    const file = await fetch(new URL(src ?? '', app.url));
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition') ?? '').not.toContain('Aino');
+  });
+});
