@@ -170,3 +170,20 @@ describe('secret links: logs', () => {
     }
   });
 });
+
+describe('approval: goal evidence', () => {
+  it('titles evidence as guardians see it: the approved version, not a pending edit', async () => {
+    const w = await world('approval');
+    const work = await create(w.c.pupil, { title: 'Hyväksytty', visibility: 'guardians', projectId: w.project.id, goalIds: [w.project.goalId] });
+    expect((await w.c.teacher.post(`/api/artefacts/${work.id}/guardian-approval/approve`, { version: 1 })).status).toBe(200);
+    await patch(w.c.pupil, work.id, { title: 'Salainen otsikko' });
+    const evidence = async (client: TestClient) => {
+      const res = await client.get<{ evidence: Array<{ id: string; title: string }> }>(`/api/goals/${w.project.goalId}/pupils/${w.pupil.id}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.evidence.map((e) => e.title);
+    };
+    expect(await evidence(w.c.guardian)).toEqual(['Hyväksytty']);
+    expect(await evidence(w.c.pupil)).toEqual(['Salainen otsikko']);
+    expect(await evidence(w.c.teacher)).toEqual(['Salainen otsikko']);
+  });
+});
