@@ -24,7 +24,8 @@ const COOKIE_IN_TEXT = /((?:polku\.sid|connect\.sid)=)[^;\s"',]*/gi;
 // sends; but a URL can still be written into a message, a Referer by a careless client, or a log field.
 const CARD_CODE_IN_TEXT = /((?:\/|%2f)card(?:#|%23|%2523))[A-Za-z0-9 -]+/gi;
 // Issue 12 §4: a secret link's address is /s/<token>; the token opens the pupil's page to whoever reads it.
-const SHARE_TOKEN_IN_TEXT = /((?:^|\/|%2f)s(?:\/|%2f))[A-Za-z0-9_-]{16,}/gi;
+// Percent escapes too: the router decodes the path parameter, so `/s/%41…` opens the same page.
+const SHARE_TOKEN_IN_TEXT = /((?:^|\/|%2f)s(?:\/|%2f))[A-Za-z0-9_%-]{16,}/gi;
 /** Fields that hold a card code (the sign-in body's `cardCode`), replaced wherever they are logged. */
 const SECRET_FIELDS = new Set(['cardcode']);
 /**

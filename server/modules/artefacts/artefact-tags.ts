@@ -1,4 +1,4 @@
-import { guardianVersionSql } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { guardianSeenSql, guardianVersionSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { sql } from 'kysely';
 import type { PupilTags } from '../../../shared/api/tags.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -22,9 +22,10 @@ export async function pupilTags(db: Db, actor: Actor, pupilId: string): Promise<
   const scope = portfolioScope(actor, pupil.resource, pupil.projectsTaughtBy(actor.id));
   if (!scope) throw new NotFound('The pupil');
   if (scope.kind === 'projects' && scope.projectIds.length === 0) return { tags: [] };
+  // Issue 12 §1: a guardian's tags are those of the version they see (a pending edit's tags are not listed).
   const { rows } = await sql<{ tag: string; count: number }>`
     select mode() within group (order by t) as tag, count(*)::int as count
-    from artefacts a cross join lateral unnest(a.tags) as t
+    from artefacts a cross join lateral unnest(${scope.kind === 'shared' ? guardianSeenSql('a').tags : sql`a.tags`}) as t
     where a.owner_id = ${pupilId} and a.deleted_at is null and ${scopeCondition(scope)}
     group by lower(t)
     order by count(*) desc, lower(t)

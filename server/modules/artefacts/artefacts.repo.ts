@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { executeCompiled, executePrepared } from '../../db/prepared.ts';
 import type { ArtefactsTable, MediaItemsTable } from '../../db/schema.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
-import { guardianVersionSql, guardianViewOf, guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { guardianSeenSql, guardianVersionSql, guardianViewOf, guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 
 /** The columns and relations the policy needs about artefacts (one row each). */
 function artefactFactsQuery(db: Db) {
@@ -252,12 +252,22 @@ export function timelineRows(
   if (filter.subject) conditions.push({ name: 'subject', values: [filter.subject], where: ([code]) => sql`a.subject_codes @> array[${code}]::text[]` });
   if (filter.competence) conditions.push({ name: 'competence', values: [filter.competence], where: ([id]) => sql`a.competence_ids @> array[${id}]::text[]` });
   // polku_tag_keys (migration 0014) and its GIN index: the same tag whatever its case.
-  if (filter.tag) conditions.push({ name: 'tag', values: [filter.tag], where: ([tag]) => sql`polku_tag_keys(a.tags) @> array[lower(${tag}::text)]` });
+  // Issue 12 §1: a guardian's search and tag filter ask the version they see, never a pending edit's words.
+  const seen = scope.kind === 'shared' ? guardianSeenSql('a') : null;
+  if (filter.tag)
+    conditions.push({
+      name: 'tag',
+      values: [filter.tag],
+      where: ([tag]) => (seen ? sql`polku_tag_keys(${seen.tags}) @> array[lower(${tag}::text)]` : sql`polku_tag_keys(a.tags) @> array[lower(${tag}::text)]`),
+    });
   if (filter.q)
     conditions.push({
       name: 'q',
       values: [likePattern(filter.q)],
-      where: ([pattern]) => sql`(a.title ilike ${pattern} or a.body_html ilike ${pattern} or exists (select 1 from unnest(a.tags) t where t ilike ${pattern}))`,
+      where: ([pattern]) =>
+        seen
+          ? sql`(${seen.title} ilike ${pattern} or ${seen.bodyHtml} ilike ${pattern} or exists (select 1 from unnest(${seen.tags}) t where t ilike ${pattern}))`
+          : sql`(a.title ilike ${pattern} or a.body_html ilike ${pattern} or exists (select 1 from unnest(a.tags) t where t ilike ${pattern}))`,
     });
   if (filter.before)
     conditions.push({ name: 'before', values: [filter.before.createdAt, filter.before.id], where: ([at, id]) => sql`(a.created_at, a.id) < (${at}, ${id})` });

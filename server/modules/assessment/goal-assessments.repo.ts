@@ -1,4 +1,4 @@
-import { guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { guardianSeenSql, guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../db/database.ts';
 
@@ -62,6 +62,8 @@ export function pupilArtefacts(db: Db, pupilId: string, which: { goalId: string 
       'artefacts.createdAt',
       // Issue 12 §1: evidence reaches a guardian as the artefact does (shared, and approved where the school asks).
       guardianViewSql('artefacts').as('guardianView'),
+      // …and under the title of the version guardians see (a pending edit's title is not theirs).
+      guardianSeenSql('artefacts').title.as('guardianTitle'),
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
         'projectTeachers',
       ),

@@ -186,6 +186,8 @@ export function goalAssessmentsService({ db, notifier, blobs, media }: { db: Db;
         assessmentRows(db, goalId, pupilId, scope !== 'all'),
       ]);
       const evidence = artefacts.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)));
+      // Issue 12 §1: a viewer who sees only what guardians see gets the title of that version.
+      const titleFor = (a: PupilArtefactRow) => (can(actor, 'guardianSharing.read', artefactResource(f, a)) ? a.title : (a.guardianTitle ?? ''));
       // Artefacts an assessment points at may no longer be linked to the goal: check those too.
       const linked = new Set(artefacts.map((a) => a.id));
       const others = [...new Set(rows.flatMap((r) => r.artefactIds))].filter((id) => !linked.has(id));
@@ -196,7 +198,7 @@ export function goalAssessmentsService({ db, notifier, blobs, media }: { db: Db;
         project: { id: f.row.projectId, title: f.row.projectTitle, subjectCodes: f.row.subjectCodes, competenceIds: f.row.competenceIds },
         pupil: { id: pupilId, displayName: f.row.pupilName },
         scale,
-        evidence: evidence.map((a) => ({ id: a.id, title: a.title, kind: a.kind, visibility: a.visibility, createdAt: a.createdAt.toISOString() })),
+        evidence: evidence.map((a) => ({ id: a.id, title: titleFor(a), kind: a.kind, visibility: a.visibility, createdAt: a.createdAt.toISOString() })),
         assessments: rows.map((r) => present(r, visible)),
         canAssess: can(actor, 'goalAssessment.createSelf', f.resource) ? 'self' : can(actor, 'goalAssessment.createTeacher', f.resource) ? 'teacher' : null,
         canShare: can(actor, 'goalAssessment.share', { type: 'goalAssessment', goal: f.resource, sharedWithGuardians: false }),

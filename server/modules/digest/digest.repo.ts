@@ -3,6 +3,7 @@ import type { DigestFrequency } from '../../../shared/api/digest.ts';
 import type { Locale } from '../../../shared/roles.ts';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import { guardianSeenSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import type { NotificationTables } from '../notifications/notifications.repo.ts';
 
 /** Migration 0040 (issue 12 §5). Declared here, beside the module that alone reads and writes them. */
@@ -192,11 +193,14 @@ export async function childNames(db: Db, ids: readonly string[]): Promise<Array<
   return db.selectFrom('users').select(['id', 'displayName']).where('id', 'in', ids).orderBy('displayName').orderBy('id').execute();
 }
 
-/** Artefacts of the pupils made, or whose visibility changed, within [from, to): newest first, at most `limit`. */
+/**
+ * Artefacts of the pupils made, or whose visibility changed, within [from, to): newest first, at most `limit`.
+ * A digest is a guardian's: titles are those of the version guardians see (issue 12 §1), never a pending edit's.
+ */
 export async function sharedCandidates(db: Db, pupilIds: readonly string[], from: Date, to: Date, limit: number) {
   if (pupilIds.length === 0) return [];
   const { rows } = await sql<{ id: string; ownerId: string; title: string; kind: string; goalIds: string[]; at: Date }>`
-    select a.id, a.owner_id as "ownerId", a.title, a.kind, a.goal_ids as "goalIds", greatest(
+    select a.id, a.owner_id as "ownerId", coalesce(${guardianSeenSql('a').title}, '') as title, a.kind, a.goal_ids as "goalIds", greatest(
       case when a.created_at >= ${from} and a.created_at < ${to} then a.created_at end,
       (select max(e.created_at) from artefact_events e where e.artefact_id = a.id and e.kind = 'visibility'
         and e.created_at >= ${from} and e.created_at < ${to})) as at
@@ -224,13 +228,13 @@ export async function assessedGoalCandidates(db: Db, pupilIds: readonly string[]
     .execute();
 }
 
-/** Artefacts of the pupils with feedback written within [from, to) by someone who is not the pupil. */
+/** Artefacts of the pupils with feedback written within [from, to) by someone who is not the pupil (titled as guardians see them). */
 export async function feedbackCandidates(db: Db, pupilIds: readonly string[], from: Date, to: Date, limit: number) {
   if (pupilIds.length === 0) return [];
   return db
     .selectFrom('feedback')
     .innerJoin('artefacts', 'artefacts.id', 'feedback.artefactId')
-    .select(['artefacts.id', 'artefacts.ownerId', 'artefacts.title'])
+    .select(['artefacts.id', 'artefacts.ownerId', sql<string>`coalesce(${guardianSeenSql('artefacts').title}, '')`.as('title')])
     .distinct()
     .where('artefacts.ownerId', 'in', pupilIds)
     .where('artefacts.deletedAt', 'is', null)

@@ -62,6 +62,25 @@ export function guardianVersionSql(alias: string): RawBuilder<number | null> {
     else ${a}.version end)`;
 }
 
+/**
+ * The content guardians see of an artefact (alias), for searching and filtering as they see it: the current
+ * columns when they see the current version, else that (approved) version's snapshot. A pending edit's words
+ * and tags must not find, or list, anything for a guardian.
+ */
+export function guardianSeenSql(alias: string) {
+  const a = sql.table(alias);
+  const gv = guardianVersionSql(alias);
+  const snap = (expr: RawBuilder<unknown>) => sql`(select ${expr} from artefact_versions gsv where gsv.artefact_id = ${a}.id and gsv.version = ${gv})`;
+  const text = (column: string, key: string) =>
+    sql<string | null>`(case when ${gv} = ${a}.version then ${a}.${sql.ref(column)} else ${snap(sql`gsv.snapshot ->> ${key}`)} end)`;
+  return {
+    title: text('title', 'title'),
+    bodyHtml: text('body_html', 'bodyHtml'),
+    tags: sql<string[]>`(case when ${gv} = ${a}.version then ${a}.tags
+      else coalesce(${snap(sql`array(select jsonb_array_elements_text(coalesce(gsv.snapshot -> 'tags', '[]'::jsonb)))`)}, '{}'::text[]) end)`,
+  };
+}
+
 /** The whole GuardianView of an artefact as one json value (parse it with `guardianViewOf`). */
 export function guardianViewSql(alias: string): RawBuilder<GuardianViewJson> {
   const a = sql.table(alias);

@@ -76,7 +76,9 @@ export function sharePageService(deps: SharePageDeps) {
         ...(downloadName ? { downloadName } : {}),
       });
     };
-    const name = m.originalName ?? m.kind;
+    // A file's own name often names its maker (or others): on a link without the pupil's name, only its kind and extension.
+    const extension = /\.[A-Za-z0-9]{1,8}$/.exec(m.originalName ?? '')?.[0] ?? '';
+    const name = link.showName ? (m.originalName ?? m.kind) : `${m.kind}${extension}`;
     const src = m.kind === 'image' ? ((await sign('display')) ?? (await sign('original'))) : await sign('original', m.kind === 'file' ? name : undefined);
     return { id: m.id, kind: m.kind, name, src, poster: m.kind === 'video' ? await sign('poster') : null, width: m.width, height: m.height };
   }
