@@ -1,3 +1,4 @@
+import { SHARE_PASSCODE_LIFETIME_TRIES } from '../../server/modules/share-links/share-page.service.ts';
 import { Writable } from 'node:stream';
 import { randomInt } from 'node:crypto';
 import pino from 'pino';
@@ -260,6 +261,34 @@ describe('the public page', () => {
     expect((await (await app.as(w.teacher.username)).post(`/api/share-links/${second.link.id}/revoke`)).status).toBe(200);
     expect((await app.client().get(`/s/${second.token}`)).status).toBe(404);
   });
+
+  it(
+    'closes a link after SHARE_PASSCODE_LIFETIME_TRIES wrong passcodes over its whole life, whatever the hourly limits (attack review 14)',
+    { timeout: 120_000 },
+    async () => {
+      // Generous hourly limits, as over many hours: only the lifetime cap stands between a guesser and a short passcode.
+      const patient = await startTestApp({ shareLinkLimits: limits(10_000, 10_000), database: app.database });
+      try {
+        const w = await world(app.database.db, 14);
+        const pupil = await patient.as(w.pupil.username);
+        const link = await makeLink(pupil, { type: 'artefact', id: w.artefact.id }, { passcode: '4826' });
+        const browser = patient.client();
+        const post = (passcode: string) =>
+          browser.request('POST', `/s/${link.token}`, `passcode=${encodeURIComponent(passcode)}`, { 'content-type': 'application/x-www-form-urlencoded' });
+        for (let i = 0; i < SHARE_PASSCODE_LIFETIME_TRIES - 1; i++) expect((await post(String(1000 + i))).status).toBe(401);
+        expect((await post('4826')).status).toBe(303);
+        expect((await post('0000')).status).toBe(401);
+        // The last wrong one closed it: the right passcode no longer opens it, and the page is the one of an unknown link.
+        const closed = await post('4826');
+        expect(closed.status).toBe(404);
+        expect(closed.text).toBe((await browser.get(`/s/${'A'.repeat(43)}`)).text);
+        const listed = await pupil.get<{ links: Array<{ id: string; state: string }> }>(`/api/share-links?subjectType=artefact&subjectId=${w.artefact.id}`);
+        expect(listed.body.links.find((l) => l.id === link.link.id)?.state).toBe('revoked');
+      } finally {
+        await patient.close();
+      }
+    },
+  );
 
   it('asks for a passcode; wrong ones are limited per link and per address; the right one opens this link only', async () => {
     const db = app.database.db;

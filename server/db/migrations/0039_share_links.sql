@@ -19,6 +19,8 @@ create table share_links (
   revoked_by uuid references users (id) on delete set null,
   last_accessed_at timestamptz,
   access_count integer not null default 0 check (access_count >= 0),
+  -- Wrong passcodes over the link's whole life: at SHARE_PASSCODE_LIFETIME_TRIES the link closes (attack review 14).
+  passcode_failures integer not null default 0 check (passcode_failures >= 0),
   check ((artefact_id is null) <> (showcase_id is null)),
   -- At most a year (and a little slack for the clock between the service's check and the insert).
   check (expires_at > created_at and expires_at <= created_at + interval '366 days')

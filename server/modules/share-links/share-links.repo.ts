@@ -23,6 +23,7 @@ export type ShareLinkTables = {
     revokedBy: string | null;
     lastAccessedAt: Date | null;
     accessCount: Generated<number>;
+    passcodeFailures: Generated<number>;
   };
 };
 export type ShareLinksDb = Kysely<Database & ShareLinkTables & ShowcaseTables>;

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Locale } from '../../../shared/roles.ts';
 import type { MediaVariant } from '../../../shared/portfolio.ts';
 import { verifyAgainstNothing, verifyPassword } from '../../auth/password.ts';
@@ -18,6 +19,7 @@ import {
   mediaForRecheck,
   ownerFacts,
   recordAccess,
+  shareLinksDb,
   shareTokenHash,
   showcaseFacts,
   showcaseHolds,
@@ -44,6 +46,8 @@ export const DEFAULT_SHARE_LINK_LIMITS: ShareLinkLimits = {
 export const SHARE_MEDIA_URL_SECONDS = 600;
 /** A right passcode opens the link in that browser for this long (never past the link). */
 export const SHARE_PASS_SECONDS = 3600;
+/** Wrong passcodes a link takes over its whole life before it closes (attack review 14: 4 digits within a year). */
+export const SHARE_PASSCODE_LIFETIME_TRIES = 50;
 const RECHECK_SHARE = 'share:';
 /** 32 random bytes in base64url. Anything else is unknown without a database look. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -140,9 +144,20 @@ export function sharePageService(deps: SharePageDeps) {
       if (!byAddress || !byLink) return 'limited';
       const right = link.passcodeHash && passcode.length <= 100 ? await verifyPassword(link.passcodeHash, passcode) : await verifyAgainstNothing(passcode);
       if (!right) {
+        // The hourly limits slow guessing; this caps it over the link's whole life (a 4-digit passcode would
+        // otherwise fall within a long link's year). The link then closes as if revoked; its owner makes a new one.
+        const counted = await shareLinksDb(db)
+          .updateTable('shareLinks')
+          .set({
+            passcodeFailures: sql<number>`passcode_failures + 1`,
+            revokedAt: sql<Date | null>`case when passcode_failures + 1 >= ${SHARE_PASSCODE_LIFETIME_TRIES} then coalesce(revoked_at, now()) else revoked_at end`,
+          })
+          .where('id', '=', link.id)
+          .returning(['passcodeFailures'])
+          .executeTakeFirst();
         await recordAudit(db, {
           actorId: null,
-          action: 'shareLink.passcodeWrong',
+          action: counted && counted.passcodeFailures >= SHARE_PASSCODE_LIFETIME_TRIES ? 'shareLink.closedByGuessing' : 'shareLink.passcodeWrong',
           subjectType: 'shareLink',
           subjectId: link.id,
           subjectUserId: link.ownerId,
