@@ -197,6 +197,11 @@ describe('The portfolio story in three browsers at once', () => {
     // The pupil shares it; the guardian's open page shows it, and then its thread.
     await pupil.page.getByRole('button', { name: fi.artefact.share }).click();
     await expectVisibleText(pupil.page, fi.artefact.sharedNotice);
+    // The feedback was written before sharing: guardians read it only when the pupil shares the history too (issue 12 §1).
+    const history = pupil.page.getByRole('checkbox', { name: fi.guardianSharing.shareHistory });
+    // A controlled box: it shows the saved choice once the server has it, so click (not check) and wait for that.
+    await Promise.all([pupil.page.waitForResponse((r) => r.url().includes('/guardian-sharing') && r.request().method() === 'PUT' && r.ok()), history.click()]);
+    await expect.poll(() => history.isChecked()).toBe(true);
     const guardianCard = guardian.page.getByRole('article', { name: story.title });
     await guardianCard.waitFor();
     expect(await wasNotReloaded(guardian.page), 'the guardian page was not reloaded').toBe(true);

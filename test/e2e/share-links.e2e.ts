@@ -22,7 +22,8 @@ it('a pupil makes a secret link in the UI; a browser with no account opens it an
   const ageField = admin.page.getByLabel('Alaikäraja, josta alkaen oppilas voi tehdä omia salaisia linkkejä');
   await ageField.fill('10');
   const ageForm = admin.page.locator('form', { has: ageField });
-  await ageForm.getByRole('button', { name: 'Tallenna muutokset' }).click();
+  // Its own button name: the school's other form on the page has "Tallenna muutokset".
+  await ageForm.getByRole('button', { name: 'Tallenna ikäraja' }).click();
   await admin.page.getByText('Ikäraja tallennettiin.').waitFor();
   await expectAccessible(admin.page, 'school settings with the secret-link age');
 

@@ -55,7 +55,7 @@ export function ShareLinkAgeSetting({ school }: { school: School }) {
             aria-invalid={error ? true : undefined}
           />
         </div>
-        <SubmitButton pending={update.isPending} label={t('common.save')} />
+        <SubmitButton pending={update.isPending} label={t('shareLinks.saveMinAge')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>
     </form>
