@@ -79,22 +79,50 @@ export function presentInvitation(r: InvitationRow): Invitation {
 
 /** A pupil as the policy's `pupil` resource, at one school only: that school (if they are a pupil there) and their groups there. */
 export async function pupilAtSchool(db: Db, pupilId: string, schoolId: string) {
-  const [role, groups] = await Promise.all([
-    db.selectFrom('schoolRoles').select('userId').where('userId', '=', pupilId).where('schoolId', '=', schoolId).where('role', '=', 'pupil').executeTakeFirst(),
+  const resources = await pupilsAtSchools(db, [{ pupilId, schoolId }]);
+  return resources.get(`${pupilId}:${schoolId}`) ?? pupilResource(pupilId, schoolId, false, []);
+}
+
+/**
+ * The same for many (pupil, school) pairs in two queries, keyed `pupilId:schoolId` (the notification page
+ * checks every accepted invitation on it at once).
+ */
+export async function pupilsAtSchools(db: Db, pairs: ReadonlyArray<{ pupilId: string; schoolId: string }>) {
+  const out = new Map<string, ReturnType<typeof pupilResource>>();
+  if (pairs.length === 0) return out;
+  const pupilIds = [...new Set(pairs.map((p) => p.pupilId))];
+  const schoolIds = [...new Set(pairs.map((p) => p.schoolId))];
+  const [roles, groups] = await Promise.all([
+    db
+      .selectFrom('schoolRoles')
+      .select(['userId', 'schoolId'])
+      .where('userId', 'in', pupilIds)
+      .where('schoolId', 'in', schoolIds)
+      .where('role', '=', 'pupil')
+      .execute(),
     db
       .selectFrom('memberships')
       .innerJoin('groups', 'groups.id', 'memberships.groupId')
-      .select('groups.id')
-      .where('memberships.userId', '=', pupilId)
+      .select(['groups.id', 'groups.schoolId', 'memberships.userId'])
+      .where('memberships.userId', 'in', pupilIds)
       .where('memberships.role', '=', 'pupil')
-      .where('groups.schoolId', '=', schoolId)
+      .where('groups.schoolId', 'in', schoolIds)
       .execute(),
   ]);
+  for (const { pupilId, schoolId } of pairs) {
+    const role = roles.some((r) => r.userId === pupilId && r.schoolId === schoolId);
+    const groupIds = groups.filter((g) => g.userId === pupilId && g.schoolId === schoolId).map((g) => g.id);
+    out.set(`${pupilId}:${schoolId}`, pupilResource(pupilId, schoolId, role, groupIds));
+  }
+  return out;
+}
+
+function pupilResource(pupilId: string, schoolId: string, role: boolean, groupIds: string[]) {
   return {
     type: 'pupil' as const,
     pupilId,
     schoolIds: role ? [schoolId] : [],
-    groupIds: role ? groups.map((g) => g.id) : [],
+    groupIds: role ? groupIds : [],
     projectTeacherIds: [] as string[],
   };
 }

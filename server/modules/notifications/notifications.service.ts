@@ -18,7 +18,7 @@ import type { Notifier } from '../../realtime/notifier.ts';
 import { artefactFactsMany } from '../artefacts/artefacts.repo.ts';
 import { existingFeedbackIds } from '../feedback/feedback-lookups.ts';
 import { guardianCommentResources } from '../guardian-voice/guardian-voice.repo.ts';
-import { pupilAtSchool } from '../invitations/invitations.repo.ts';
+import { pupilsAtSchools } from '../invitations/invitations.repo.ts';
 import { findNotification, insertNotifications, markRead, pageOf, unreadOf, type NotificationRow } from './notifications.repo.ts';
 
 export interface NotificationsDeps {
@@ -104,8 +104,7 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
   const [artefacts, feedback, pupilResources, guardianComments] = await Promise.all([
     artefactFactsMany(db, artefactIds),
     existingFeedbackIds(db, feedbackIds),
-    // Accepted invitations are few: one small lookup per pupil on the page.
-    Promise.all([...pupils].map(async ([key, p]) => [key, await pupilAtSchool(db, p.pupilId, p.schoolId)] as const)).then((e) => new Map(e)),
+    pupilsAtSchools(db, [...pupils.values()]),
     guardianCommentResources(db, guardianCommentIds),
   ]);
   const seesArtefact = (id: string) => {
