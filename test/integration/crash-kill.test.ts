@@ -10,6 +10,7 @@ import type { ExportJob, ImportJob } from '../../shared/api/portability.ts';
 import type { DatabaseHandle } from '../../server/db/database.ts';
 import { makeUser } from '../helpers/factories.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { ownServerReady } from '../helpers/own-server-ready.ts';
 import { freshDatabase } from '../helpers/fresh-database.ts';
 import { rawUpload } from '../helpers/raw-upload.ts';
 import { TestClient } from '../helpers/test-client.ts';
@@ -80,11 +81,7 @@ async function startChild(databaseUrl: string): Promise<Child> {
   const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited during start-up:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (ready) return started;
+    if (await ownServerReady(url, output)) return started;
     if (Date.now() > deadline) throw new Error(`the server was not ready within ${READY_WITHIN_MS / 1000} s:\n${output}`);
     await pause(250);
   }

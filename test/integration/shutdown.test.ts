@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../helpers/factories.ts';
+import { ownServerReady } from '../helpers/own-server-ready.ts';
 import { freePort, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -166,21 +167,41 @@ describe('the real entry point', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 
-  it('starts, becomes ready, and exits with 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'polku-main-'));
-    const server = spawnServer({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` });
-    try {
-      let ready = false;
+  /**
+   * Starts the entry point on a port that was free a moment ago and waits until THIS process says it runs and
+   * answers /readyz. Another test's server may take the port in the seconds before ours listens (its /readyz
+   * would answer for ours): ours then fails with EADDRINUSE, and we try again on another port.
+   */
+  async function startOnFreePort(dataDir: string, env: Record<string, string> = {}) {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const server = spawnServer({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ...env,
+      });
       // A cold start (migrations, demo seed) can take a minute on a busy machine.
       const deadline = Date.now() + 150_000;
+      let ready = false;
       while (!ready && Date.now() < deadline && server.child.exitCode === null) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (res) => res.status === 200,
-          () => false,
-        );
+        ready = await ownServerReady(`http://127.0.0.1:${port}`, server.output.stdout);
         if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
       }
+      if (!ready && attempt < 3 && /EADDRINUSE/.test(server.output.stderr)) {
+        await server.exited;
+        continue;
+      }
+      return { port, server, ready };
+    }
+  }
+
+  it('starts, becomes ready, and exits with 0 on SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'polku-main-'));
+    const { port, server, ready } = await startOnFreePort(dataDir);
+    try {
       expect(ready, `not ready within 150 s; stderr: ${server.output.stderr}`).toBe(true);
       // Embedded mode: the database and the generated secret live in the data folder.
       expect((await stat(path.join(dataDir, 'db'))).isDirectory()).toBe(true);

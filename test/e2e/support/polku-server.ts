@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../helpers/free-port.ts';
+import { ownServerReady } from '../../helpers/own-server-ready.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -56,12 +57,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited during start-up (code ${child.exitCode}):\n${output}`);
-    try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
+    if (await ownServerReady(url, output)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`The server did not become ready within 150 s:\n${output}`);
