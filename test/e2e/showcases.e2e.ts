@@ -7,11 +7,16 @@ import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 import { expectH1, texts } from './support/ui.ts';
 
-/** Issue 12 §3: a pupil builds a showcase in the UI, orders it by keyboard, writes reasons, shares it; the guardian reads it in that order. */
+/**
+ * Issue 12 §3 and §4: a pupil builds a showcase in the UI, orders it by keyboard, writes reasons, shares it; the guardian reads
+ * it in that order; a secret link opens it in a fresh browser with no account, and stops at once when revoked.
+ */
 const { fi } = texts;
 const sc = fi.showcases;
 const suite = browserSuite();
 const TIMEOUT = 15_000;
+/** Everyone in the demo school but the pupil: none of them may be named on her shared page. */
+const OTHERS = ['Anna Virtanen', 'Mikko Korhonen', 'Eetu Nieminen', 'Helmi Laine', 'Siiri Lehtonen', 'Sanna Mäkinen', 'Juha Nieminen'];
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
 
 describe('showcases in a browser', () => {
@@ -94,6 +99,44 @@ describe('showcases in a browser', () => {
     expect(await guardian.page.getByRole('button', { name: sc.moveUp }).count()).toBe(0);
     const read = await axeViolations(guardian.page, 'showcase read by a guardian');
     expect(read, read.join('\n\n')).toEqual([]);
+
+    // A secret link for a relative: the school lets pupils of 10 make their own (the demo pupil is a fifth-grader).
+    const admin = await suite.session('demo.admin');
+    const schools = await apiJson<{ schools: Array<{ id: string }> }>(admin.page, 'GET', '/api/schools');
+    expect((await apiJson(admin.page, 'PATCH', `/api/schools/${schools.body.schools[0]!.id}`, { shareLinkMinAge: 10 })).status).toBe(200);
+    // The showcase's own page (the editor's URL without /edit) carries the secret links.
+    await page.goto(new URL(page.url()).pathname.replace(/\/edit$/, ''));
+    const links = page.getByRole('region', { name: fi.shareLinks.heading });
+    await links.getByText(fi.shareLinks.empty).waitFor({ timeout: TIMEOUT });
+    await links.getByRole('button', { name: fi.shareLinks.new }).click();
+    await links.getByRole('button', { name: fi.shareLinks.create }).click();
+    const url = await links.getByTestId('share-link-url').inputValue();
+    expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+
+    // A fresh browser with no account opens it: the works in the pupil's order with her reasons, no one else named.
+    const stranger = await suite.browser.newContext({ locale: 'fi-FI' });
+    try {
+      const open = await stranger.newPage();
+      expect((await open.goto(url))?.status()).toBe(200);
+      await open.getByRole('heading', { level: 1, name: title }).waitFor({ timeout: TIMEOUT });
+      const text = await open.locator('main').innerText();
+      const order = [c, 'Valitsin työn C', a, 'Valitsin työn A', b, 'Valitsin työn B'].map((s) => text.indexOf(s));
+      expect(order.every((at) => at >= 0)).toBe(true);
+      expect([...order].sort((x, y) => x - y)).toEqual(order);
+      for (const name of OTHERS) expect(text).not.toContain(name);
+      const shared = await axeViolations(open, 'secret link page of a showcase');
+      expect(shared, shared.join('\n\n')).toEqual([]);
+
+      // Revoked (after a confirmation), it is not available at once: the same page as an unknown link.
+      await links.getByRole('button', { name: fi.shareLinks.done }).click();
+      await links.getByRole('button', { name: fi.shareLinks.revoke }).click();
+      await page.getByRole('dialog').getByRole('button', { name: fi.shareLinks.revoke }).click();
+      await links.getByText(fi.shareLinks.revoked).waitFor({ timeout: TIMEOUT });
+      expect((await open.goto(url))?.status()).toBe(404);
+      await open.getByRole('heading', { level: 1, name: 'Linkki ei ole käytettävissä' }).waitFor({ timeout: TIMEOUT });
+    } finally {
+      await stranger.close();
+    }
   });
 
   it('a teacher writes a showcase template on the project page; a pupil of the project starts from it and sees its empty places; axe finds nothing', async () => {
