@@ -173,6 +173,9 @@ describe('the public page', () => {
     expect(withAll.text).toMatch(/<strong>opettaja<\/strong>/);
     expect(withAll.text).toMatch(/<strong>oppilas<\/strong>/);
 
+    // A HEAD (a link checker, a chat app's preview probe) is not a visit.
+    expect((await anonymous.request('HEAD', `/s/${plain.token}`)).status).toBe(200);
+
     // Last access and count are listed.
     const list = await pupil.get<ShareLinkList>(`/api/share-links?subjectType=artefact&subjectId=${w.artefact.id}`);
     const listed = list.body.links.find((l) => l.id === plain.link.id);

@@ -43,7 +43,7 @@ export function sharePageRouter(deps: SharePageRouterDeps): Router {
     const link = await pages.find(req.params.token);
     if (!link) return unavailable(res);
     if (!pages.hasPass(link, cookieOf(req, SHARE_PASS_COOKIE))) return send(res, 200, passcodeHtml(locale, false));
-    const page = await pages.page(link, address(req));
+    const page = await pages.page(link, address(req), { count: req.method !== 'HEAD' });
     if (!page) return unavailable(res);
     send(res, 200, sharedPageHtml(locale, page, deps.timeZone));
   });

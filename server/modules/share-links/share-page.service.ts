@@ -185,8 +185,11 @@ export function sharePageService(deps: SharePageDeps) {
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
 
-    /** The page of an open link, read fresh; the look is counted and audited (by the link's id, never its token). */
-    async page(link: ShareLinkRow, ip: string, now = new Date()): Promise<SharedPage | null> {
+    /**
+     * The page of an open link, read fresh; a look is counted and audited (by the link's id, never its token).
+     * A HEAD (a link checker, a chat app's probe) reads nothing the owner would call a visit: `count: false`.
+     */
+    async page(link: ShareLinkRow, ip: string, opts: { count: boolean }, now = new Date()): Promise<SharedPage | null> {
       const owner = await ownerFacts(db, link.ownerId);
       if (!owner) return null;
       const ownerName = link.showName ? owner.displayName : null;
@@ -220,7 +223,7 @@ export function sharePageService(deps: SharePageDeps) {
           };
         }
       }
-      if (!page) return null;
+      if (!page || !opts.count) return page;
       await db.transaction().execute(async (trx) => {
         await recordAccess(trx, link.id, now);
         await recordAudit(trx, { actorId: null, action: 'shareLink.open', subjectType: 'shareLink', subjectId: link.id, subjectUserId: link.ownerId, ip });
