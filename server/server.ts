@@ -121,6 +121,8 @@ export interface Polku {
     sweepSignIns(now?: Date): Promise<number>;
     /** Resolves when every roster apply this process started has ended (tests). */
     rosterJobs(): Promise<void>;
+    /** Deletes notifications past keeping (read: 120 days, unread: a year); returns how many. */
+    pruneNotifications(now?: Date): Promise<number>;
     /** Issue 12 §5: one look of the digest job (due weekly digests, then "every new item" messages). */
     runDigest(now?: Date): Promise<{ digests: number; items: number }>;
   };
@@ -384,6 +386,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     sweepSignIns: (now?: Date) => sso.sweepExpired(now),
     rosterJobs: () => rosters.service.idle(),
     runDigest: (now?: Date) => digest.job.run(now),
+    pruneNotifications: (now?: Date) => notifications.prune(now),
   };
   const timers = [
     every(3600_000, maintenance.pruneSessions),
@@ -392,6 +395,7 @@ export async function startPolku(config: Config, options: StartOptions = {}): Pr
     every(ORPHAN_SWEEP_INTERVAL_MS, () => maintenance.sweepPortability()),
     every(3600_000, maintenance.endAdultGuardianLinks),
     every(3600_000, () => maintenance.sweepSignIns()),
+    every(6 * 3600_000, () => maintenance.pruneNotifications()),
     ...(config.digest.checkMs > 0 ? [every(config.digest.checkMs, () => maintenance.runDigest())] : []),
   ];
   function every(ms: number, job: () => Promise<unknown>) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InvitationLetters } from '../../shared/api/invitations.ts';
@@ -273,5 +274,29 @@ describe('notification centre: reading', () => {
       timeout: 5000,
       interval: 20,
     });
+  });
+});
+
+describe('notification centre: keeping', () => {
+  it('prunes read notifications after 120 days and unread ones after a year, nobody else’s and nothing newer', async () => {
+    const w = await world();
+    const db = app.database.db;
+    const work = await makeArtefact(db, { ownerId: w.pupil.id, title: 'Vanha työ' });
+    for (let i = 0; i < 4; i++) await writeFeedback(w.c.teacher, work.id);
+    const mine = (await list(w.c.pupil)).items;
+    expect(mine).toHaveLength(4);
+    const [readOld, readRecent, unreadOld, unreadRecent] = mine.map((i) => i.id) as [string, string, string, string];
+    const day = 24 * 3600_000;
+    const now = new Date();
+    const age = async (id: string, createdDaysAgo: number, readDaysAgo: number | null) =>
+      sql`update notifications set created_at = ${new Date(now.getTime() - createdDaysAgo * day)},
+          read_at = ${readDaysAgo === null ? null : new Date(now.getTime() - readDaysAgo * day)} where id = ${id}`.execute(db);
+    await age(readOld, 200, 121);
+    await age(readRecent, 200, 100);
+    await age(unreadOld, 366, null);
+    await age(unreadRecent, 300, null);
+
+    expect(await app.polku.maintenance.pruneNotifications(now)).toBeGreaterThanOrEqual(2);
+    expect((await list(w.c.pupil)).items.map((i) => i.id).sort()).toEqual([readRecent, unreadRecent].sort());
   });
 });

@@ -67,3 +67,30 @@ export async function markRead(db: Db, recipientId: string, id: string | null, a
   if (id) query = query.where('id', '=', id);
   await query.execute();
 }
+
+/** How long a notification is kept: read ones for a term, unread ones for a school year. The work and feedback they point to stay. */
+export const KEEP_READ_MS = 120 * 24 * 3600_000;
+export const KEEP_UNREAD_MS = 365 * 24 * 3600_000;
+const PRUNE_BATCH = 5000;
+
+/** Deletes notifications past keeping, in batches (short transactions however many there are); returns how many. */
+export async function pruneNotifications(db: Db, now: Date): Promise<number> {
+  const readBefore = new Date(now.getTime() - KEEP_READ_MS);
+  const madeBefore = new Date(now.getTime() - KEEP_UNREAD_MS);
+  let total = 0;
+  for (;;) {
+    const result = await notificationsDb(db)
+      .deleteFrom('notifications')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('notifications')
+          .select('id')
+          .where((w) => w.or([w('readAt', '<', readBefore), w('createdAt', '<', madeBefore)]))
+          .limit(PRUNE_BATCH),
+      )
+      .executeTakeFirst();
+    const n = Number(result.numDeletedRows);
+    total += n;
+    if (n < PRUNE_BATCH) return total;
+  }
+}

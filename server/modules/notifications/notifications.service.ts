@@ -19,7 +19,7 @@ import { artefactFactsMany } from '../artefacts/artefacts.repo.ts';
 import { existingFeedbackIds } from '../feedback/feedback-lookups.ts';
 import { guardianCommentResources } from '../guardian-voice/guardian-voice.repo.ts';
 import { pupilsAtSchools } from '../invitations/invitations.repo.ts';
-import { findNotification, insertNotifications, markRead, pageOf, unreadOf, type NotificationRow } from './notifications.repo.ts';
+import { findNotification, insertNotifications, markRead, pageOf, pruneNotifications, unreadOf, type NotificationRow } from './notifications.repo.ts';
 
 export interface NotificationsDeps {
   db: Db;
@@ -168,6 +168,11 @@ export function notificationsService({ db, notifier }: NotificationsDeps) {
       const row = await findNotification(db, notificationId);
       if (!row || row.recipientId !== actor.id) return null;
       return (await visible(db, actor, [row]))[0] ?? null;
+    },
+
+    /** Maintenance: notifications past keeping go (KEEP_READ_MS, KEEP_UNREAD_MS); the table does not grow for ever. */
+    prune(now = new Date()): Promise<number> {
+      return pruneNotifications(db, now);
     },
 
     async markAllRead(actor: Actor): Promise<void> {
