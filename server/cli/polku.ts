@@ -21,6 +21,7 @@ import {
 import type { BlobStore } from '../storage/blob-store.ts';
 import { openBlobStore } from '../storage/open-blob-store.ts';
 import { rosterCommand } from './roster-command.ts';
+import { schoolCommand } from './school-command.ts';
 
 /**
  * `npx polku`: export and import portfolios from the command line, against the database and blob
@@ -32,12 +33,15 @@ const USAGE = `Usage:
   polku import <file.zip|leap2a.xml> --into <username> [--dry-run] [--yes]
   polku import <file.zip|leap2a.xml> --new-account --school <schoolId|code> [--group <groupId|name>] [--username <name>] [--display-name <name>] [--dry-run] [--yes]
   polku roster import <roster.zip> --school <code> [--apply] [--yes]
+  polku school code <schoolId|name> <code>|--clear
 
 export  writes a pupil's portfolio archive (offline pages, portfolio.json, LEAP2A, media).
 import  shows what a Polku or LEAP2A archive would add, then imports it after confirmation
         (--yes confirms without asking, as needed when input is not a terminal; --dry-run only shows it).
 roster  shows what a OneRoster 1.2 or Microsoft SDS v2.1 roster (ZIP of CSV files) would change at a school;
         with --apply it applies it (all or nothing) after confirmation (--yes when input is not a terminal).
+school  sets or clears a school's code (Statistics Finland / MPASSid): it decides which school first sign-ins
+        naming that code land in, so only the operator sets it, never an admin through Polku.
 
 Settings come from the environment, as for the server: DATABASE_URL, DATA_DIR, S3_* (see README).`;
 
@@ -303,6 +307,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'export') await exportCommand(rest);
     else if (command === 'roster') await rosterCommand(rest, { open, close, confirm, CliError, usage: USAGE });
     else if (command === 'import') await importCommand(rest);
+    else if (command === 'school') await schoolCommand(rest, { open, close, CliError, usage: USAGE });
     else if (command === undefined || command === 'help' || command === '--help' || command === '-h') process.stdout.write(`${USAGE}\n`);
     else throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
     return 0;

@@ -24,11 +24,19 @@ export const schoolSchema = z
   .extend(schoolGuardianVoiceFields);
 export type School = z.infer<typeof schoolSchema>;
 export const schoolListSchema = z.object({ schools: z.array(schoolSchema) });
-export const createSchoolRequestSchema = z.object({ name: nameText(200), code: z.string().trim().min(1).max(20).optional() }).strict();
+/**
+ * A school's code (schools.code) decides which school a first sign-in with MPASSid's school claim lands in, and
+ * which roster is the school's own. Were it settable here, any admin could claim a school not yet on this Polku
+ * (or create one under its code) and receive its pupils: only the operator sets it (`polku school code`).
+ */
+const operatorSetsCode = z
+  .never({ error: 'is set by the operator of this Polku (the command `polku school code`): it decides where sign-ins of that school land' })
+  .optional();
+export const createSchoolRequestSchema = z.object({ name: nameText(200), code: operatorSetsCode }).strict();
 export const updateSchoolRequestSchema = z
   .object({
     name: nameText(200).optional(),
-    code: z.string().trim().min(1).max(20).nullable().optional(),
+    code: operatorSetsCode,
     timeZone: timeZoneSchema.optional(),
     // --- Secret links (issue 12 §4) ---
     shareLinkMinAge: z.number().int('must be a whole number of years').min(0, 'must be 0 or more').max(20, 'must be at most 20').optional(),

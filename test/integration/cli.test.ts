@@ -162,5 +162,28 @@ describe.skipIf(testDatabaseKind === 'pglite')(
       expect((await polku(['frobnicate'])).code).toBe(2);
       expect(await readFile(notes, 'utf8')).toBe('just some notes');
     });
+
+    it('sets and clears a school code (the operator only: the API refuses it), never one another school holds', { timeout: 300_000 }, async () => {
+      const db = app.database.db;
+      const code = `T${Date.now() % 1_000_000}`;
+      const codeOf = async (id: string) => (await db.selectFrom('schools').select('code').where('id', '=', id).executeTakeFirstOrThrow()).code;
+      const set = await polku(['school', 'code', w.schoolA.id, code]);
+      expect(set, set.stderr).toMatchObject({ code: 0 });
+      expect(set.stdout).toContain(`has the code ${code}`);
+      expect(await codeOf(w.schoolA.id)).toBe(code);
+
+      const taken = await polku(['school', 'code', w.schoolB.id, code]);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain('clear it there first');
+      expect(await codeOf(w.schoolB.id)).not.toBe(code);
+
+      expect((await polku(['school', 'code', w.schoolB.id, 'bad code!'])).code).toBe(2);
+      expect((await polku(['school', 'code', w.schoolB.id])).code).toBe(2);
+      const audit = await db.selectFrom('auditEvents').select('action').where('subjectId', '=', w.schoolA.id).where('action', '=', 'school.code').execute();
+      expect(audit).toHaveLength(1);
+
+      expect((await polku(['school', 'code', w.schoolA.id, '--clear'])).code).toBe(0);
+      expect(await codeOf(w.schoolA.id)).toBeNull();
+    });
   },
 );

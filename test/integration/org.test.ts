@@ -124,10 +124,27 @@ describe('an admin rosters a school', () => {
 
   it('creates a school whose creator becomes its admin', async () => {
     const { client } = await adminOfNewSchool();
-    const created = await client.post<{ id: string }>('/api/schools', { name: 'Toinen koulu', code: '12345' });
+    const created = await client.post<{ id: string; code: string | null }>('/api/schools', { name: 'Toinen koulu' });
     expect(created.status).toBe(201);
+    expect(created.body.code).toBeNull();
     const me = await client.get<{ roles: Array<{ schoolId: string; role: string }> }>('/api/me');
     expect(me.body.roles).toContainEqual({ schoolId: created.body.id, role: 'admin' });
     expect((await client.patch(`/api/schools/${created.body.id}`, { name: 'Toinen koulu (uusi nimi)' })).status).toBe(200);
+  });
+
+  it('lets no admin set a school code, when creating a school or later: it decides where MPASSid sign-ins land, so only the operator sets it', async () => {
+    const { client, schoolId } = await adminOfNewSchool();
+    const claimed = await client.post<{ error: { message: string; details?: Array<{ path: string; message: string }> } }>('/api/schools', {
+      name: 'Naapurikoulu',
+      code: '00123',
+    });
+    expect(claimed.status).toBe(400);
+    expect(JSON.stringify(claimed.body)).toMatch(/operator/);
+    const changed = await client.patch(`/api/schools/${schoolId}`, { code: '00123' });
+    expect(changed.status).toBe(400);
+    expect(JSON.stringify(changed.body)).toMatch(/operator/);
+    expect((await client.patch(`/api/schools/${schoolId}`, { code: null })).status).toBe(400);
+    const rows = await app.database.db.selectFrom('schools').select('id').where('code', '=', '00123').execute();
+    expect(rows).toEqual([]);
   });
 });

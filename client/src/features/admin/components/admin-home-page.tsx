@@ -5,7 +5,7 @@ import { FormError, TextField, SubmitButton } from '../../../components/form-fie
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
-import { emptyToUndefined, useForm } from '../../../lib/use-form.ts';
+import { useForm } from '../../../lib/use-form.ts';
 import { useCreateSchoolMutation, useSchoolsQuery } from '../queries.ts';
 import { schoolPath } from './paths.ts';
 
@@ -55,14 +55,14 @@ export function AdminHomePage() {
 
 function CreateSchoolForm() {
   const { t } = useTranslation();
-  const form = useForm({ name: '', code: '' });
+  const form = useForm({ name: '' });
   const create = useCreateSchoolMutation();
   const notice = useNotice();
 
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
     notice.clear();
-    const payload = { name: form.values.name, code: emptyToUndefined(form.values.code) };
+    const payload = { name: form.values.name };
     let createdName = '';
     const ok = await form.submit(createSchoolRequestSchema, payload, async (body) => {
       createdName = (await create.mutateAsync(body)).name;
@@ -79,7 +79,6 @@ function CreateSchoolForm() {
         <legend>{t('admin.schools.createLegend')}</legend>
         <FormError message={form.formError} />
         <TextField label={t('admin.schools.name')} autoComplete="off" required {...form.text('name')} />
-        <TextField label={t('admin.schools.code')} autoComplete="off" optional {...form.text('code')} />
         <SubmitButton pending={form.pending} label={t('admin.schools.createSubmit')} />
         <LiveNotice notice={notice.notice} />
       </fieldset>

@@ -4,7 +4,7 @@ import { GUARDIAN_COMMENT_SETTINGS } from '../../../../../shared/api/guardian-vo
 import { FormError, SelectField, TextField, SubmitButton } from '../../../components/form-fields.tsx';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
-import { emptyToNull, useForm } from '../../../lib/use-form.ts';
+import { useForm } from '../../../lib/use-form.ts';
 import { useUpdateSchoolMutation } from '../queries.ts';
 import { useSchoolContext } from './school-layout.tsx';
 import { ShareLinkAgeSetting } from '../../share-links/components/share-link-age-setting.tsx';
@@ -21,7 +21,7 @@ export function SchoolOverviewPage() {
   const { t } = useTranslation();
   const { school } = useSchoolContext();
   usePageTitle(`${t('admin.school.overview')} – ${school.name}`);
-  const form = useForm({ name: school.name, code: school.code ?? '', timeZone: school.timeZone, guardianComments: school.guardianComments });
+  const form = useForm({ name: school.name, timeZone: school.timeZone, guardianComments: school.guardianComments });
   const update = useUpdateSchoolMutation(school.id);
   const notice = useNotice();
 
@@ -30,7 +30,6 @@ export function SchoolOverviewPage() {
     notice.clear();
     const payload = {
       name: form.values.name,
-      code: emptyToNull(form.values.code),
       timeZone: form.values.timeZone,
       // Issue 12 §2: guardian comments (off, shown at once, or after a teacher's approval).
       guardianComments: form.values.guardianComments,
@@ -48,7 +47,12 @@ export function SchoolOverviewPage() {
           <legend>{t('admin.school.editLegend')}</legend>
           <FormError message={form.formError} />
           <TextField label={t('admin.schools.name')} autoComplete="off" required {...form.text('name')} />
-          <TextField label={t('admin.schools.code')} hint={t('admin.school.codeHint')} autoComplete="off" optional {...form.text('code')} />
+          {/* Read-only: the operator sets it (it decides where MPASSid sign-ins of that school land). */}
+          <p className="field-static">
+            <strong>{t('admin.schools.code')}:</strong> {school.code ?? t('admin.school.noCode')}
+            <br />
+            <span className="hint">{t('admin.school.codeHint')}</span>
+          </p>
           <SelectField
             label={t('admin.school.timeZone')}
             hint={t('admin.school.timeZoneHint')}
