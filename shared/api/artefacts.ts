@@ -126,6 +126,11 @@ export const artefactVersionSchema = z.object({
   status: z.enum(ARTEFACT_STATUSES),
   visibility: z.enum(VISIBILITIES),
   mediaIds: z.array(idSchema),
+  /**
+   * Issue 12 §1: this version changed where the work sits (project, phase, goals, subjects or competences)
+   * from the version before it that the reader sees; a move makes a version, as an edit does.
+   */
+  moved: z.boolean(),
   /** Issue 10 §4: the feedback this version answered. */
   answers: z.array(z.object({ id: idSchema, body: z.string(), revise: z.boolean() })),
 });

@@ -20,7 +20,7 @@ let guardian: TestClient;
 const sockets: Socket[] = [];
 
 interface History {
-  versions: Array<{ version: number; title: string; bodyHtml: string; mediaIds: string[]; answers: Array<{ id: string; revise: boolean }> }>;
+  versions: Array<{ version: number; title: string; bodyHtml: string; mediaIds: string[]; moved: boolean; answers: Array<{ id: string; revise: boolean }> }>;
   events: Array<{ kind: string; to: string | null }>;
 }
 interface Thread {
@@ -65,29 +65,35 @@ async function newWork(title = 'Lehtien värit', fields: Record<string, unknown>
 const history = async (client: TestClient, id: string) => (await client.get<History>(`/api/artefacts/${id}/history`)).body;
 const thread = async (client: TestClient, id: string) => (await client.get<Thread>(`/api/artefacts/${id}/feedback`)).body.items;
 
-describe('version history records only changes of content', () => {
-  it('marking ready, sharing and moving make no version; they are events, and a guardian sees the shared ones', async () => {
+describe('version history records changes of content and placement', () => {
+  it('marking ready and sharing make no version; moving makes one (issue 12 §1); all are events, and a guardian sees the shared ones', async () => {
     const a = await newWork();
     expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { status: 'ready' })).body.version).toBe(1);
     expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { visibility: 'guardians' })).body.version).toBe(1);
-    expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { goalIds: [project.goalId], subjectCodes: ['BI'] })).body.version).toBe(1);
-    // The same title and text again is no change either.
-    expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { title: a.title, bodyHtml: a.bodyHtml, tags: [] })).body.version).toBe(1);
+    // Where the work sits is approved with it under the approval rule, so a move is a version of its own.
+    expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { goalIds: [project.goalId], subjectCodes: ['BI'] })).body.version).toBe(2);
+    // The same title, text and placement again is no change.
+    expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { title: a.title, bodyHtml: a.bodyHtml, tags: [], subjectCodes: ['BI'] })).body.version).toBe(
+      2,
+    );
     const mine = await history(pupil, a.id);
-    expect(mine.versions.map((v) => v.version)).toEqual([1]);
+    expect(mine.versions.map((v) => [v.version, v.moved])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
     expect(mine.events.map((e) => [e.kind, e.to])).toEqual([
       ['placement', null],
       ['visibility', 'guardians'],
       ['status', 'ready'],
     ]);
-    // Shared now: the current version is what the guardian sees, with the events from while it was shared.
+    // Shared now: the versions current while shared are what the guardian sees, with the events from while it was shared.
     const theirs = await history(guardian, a.id);
-    expect(theirs.versions.map((v) => v.version)).toEqual([1]);
+    expect(theirs.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(theirs.events.map((e) => e.kind)).toEqual(['placement', 'visibility']);
 
     const edited = await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { bodyHtml: '<p>Vaahtera on punainen ja keltainen.</p>' });
-    expect(edited.body.version).toBe(2);
-    expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { tags: ['syksy'] })).body.version).toBe(3);
+    expect(edited.body.version).toBe(3);
+    expect((await pupil.patch<Artefact>(`/api/artefacts/${a.id}`, { tags: ['syksy'] })).body.version).toBe(4);
   });
 
   it('a guardian still sees only versions written while the work was shared', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentChanged, stateEvents, type ArtefactState } from './artefact-changes.ts';
+import { contentChanged, placementChanged, stateEvents, type ArtefactState } from './artefact-changes.ts';
 
 const base: ArtefactState = {
   title: 'Ruska',
@@ -25,7 +25,19 @@ describe('what a save changed (issue 10 §4)', () => {
     expect(contentChanged(base, { ...base, tags: ['syksy', 'puu'] }, false)).toBe(true);
   });
 
-  it('status, visibility and placement are events, not content', () => {
+  it('placement is project, phase, goals, subjects and competences, compared as sets (issue 12 §1: versioned too)', () => {
+    expect(placementChanged(base, { ...base })).toBe(false);
+    expect(placementChanged(base, { ...base, projectId: 'p' })).toBe(true);
+    expect(placementChanged(base, { ...base, phaseId: 'f' })).toBe(true);
+    expect(placementChanged(base, { ...base, goalIds: ['g'] })).toBe(true);
+    expect(placementChanged(base, { ...base, subjectCodes: ['GE'] })).toBe(true);
+    expect(placementChanged(base, { ...base, competenceIds: ['basic:L4'] })).toBe(true);
+    expect(placementChanged({ ...base, subjectCodes: ['BI', 'GE'] }, { ...base, subjectCodes: ['GE', 'BI'] })).toBe(false);
+    // Placement is not content: it alone answers no feedback.
+    expect(contentChanged(base, { ...base, subjectCodes: ['GE'] }, false)).toBe(false);
+  });
+
+  it('status, visibility and placement are logged as events', () => {
     const after: ArtefactState = { ...base, status: 'ready', visibility: 'guardians', subjectCodes: ['GE'] };
     expect(contentChanged(base, after, false)).toBe(false);
     expect(stateEvents(base, after)).toEqual([

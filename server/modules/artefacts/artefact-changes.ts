@@ -3,9 +3,11 @@ import type { Db } from '../../db/database.ts';
 import type { ArtefactLink } from '../../db/schema.ts';
 
 /**
- * What a save changed (issue 10 §4): only content (title, text, links, tags, media) makes a new
- * version; state (ready, shared) and placement (project, phase, goals, subjects, competences) are
- * logged as events, so the history shows what the pupil actually reworked.
+ * What a save changed (issue 10 §4): content (title, text, links, tags, media) and placement (project,
+ * phase, goals, subjects, competences) make a new version; state (ready, shared) is only logged as events.
+ * Placement is versioned since issue 12 §1: under the approval rule guardians see the last approved version,
+ * and where the work sits (which project, which goals it is evidence of) is part of what a teacher approves.
+ * A move is also logged as an event, and answering feedback still needs a change of content (save()).
  */
 export interface ArtefactState {
   title: string;
@@ -37,6 +39,18 @@ export function contentChanged(before: ArtefactState, after: ArtefactState, medi
   );
 }
 
+/** Project, phase, goals, subjects or competences changed (sets compared regardless of order). */
+type Placement = Pick<ArtefactState, 'projectId' | 'phaseId' | 'goalIds' | 'subjectCodes' | 'competenceIds'>;
+export function placementChanged(before: Placement, after: Placement): boolean {
+  return (
+    before.projectId !== after.projectId ||
+    before.phaseId !== after.phaseId ||
+    !sameSet(before.goalIds, after.goalIds) ||
+    !sameSet(before.subjectCodes, after.subjectCodes) ||
+    !sameSet(before.competenceIds, after.competenceIds)
+  );
+}
+
 export type ArtefactEventKind = 'status' | 'visibility' | 'placement';
 export interface StateEvent {
   kind: ArtefactEventKind;
@@ -47,14 +61,7 @@ export function stateEvents(before: ArtefactState, after: ArtefactState): StateE
   const events: StateEvent[] = [];
   if (before.status !== after.status) events.push({ kind: 'status', details: { from: before.status, to: after.status } });
   if (before.visibility !== after.visibility) events.push({ kind: 'visibility', details: { from: before.visibility, to: after.visibility } });
-  if (
-    before.projectId !== after.projectId ||
-    before.phaseId !== after.phaseId ||
-    !sameSet(before.goalIds, after.goalIds) ||
-    !sameSet(before.subjectCodes, after.subjectCodes) ||
-    !sameSet(before.competenceIds, after.competenceIds)
-  )
-    events.push({ kind: 'placement', details: {} });
+  if (placementChanged(before, after)) events.push({ kind: 'placement', details: {} });
   return events;
 }
 

@@ -247,13 +247,24 @@ export function timelineRows(
   // An array parameter, not a list: the text (and so the prepared statement) is the same for any number of projects.
   if (scope.kind === 'projects')
     conditions.push({ name: 'projects', values: [[...scope.projectIds]], where: ([ids]) => sql`a.project_id = any(${ids}::uuid[])` });
-  if (filter.projectId) conditions.push({ name: 'project', values: [filter.projectId], where: ([id]) => sql`a.project_id = ${id}` });
-  if (filter.kind) conditions.push({ name: 'kind', values: [filter.kind], where: ([kind]) => sql`a.kind = ${kind}` });
-  if (filter.subject) conditions.push({ name: 'subject', values: [filter.subject], where: ([code]) => sql`a.subject_codes @> array[${code}]::text[]` });
-  if (filter.competence) conditions.push({ name: 'competence', values: [filter.competence], where: ([id]) => sql`a.competence_ids @> array[${id}]::text[]` });
-  // polku_tag_keys (migration 0014) and its GIN index: the same tag whatever its case.
-  // Issue 12 §1: a guardian's search and tag filter ask the version they see, never a pending edit's words.
+  // Issue 12 §1: a guardian's filters and search ask the version they see (its placement, words and tags),
+  // never a pending edit's or move's. polku_tag_keys (migration 0014) and its GIN index: the same tag whatever its case.
   const seen = scope.kind === 'shared' ? guardianSeenSql('a') : null;
+  if (filter.projectId)
+    conditions.push({ name: 'project', values: [filter.projectId], where: ([id]) => (seen ? sql`${seen.projectId} = ${id}` : sql`a.project_id = ${id}`) });
+  if (filter.kind) conditions.push({ name: 'kind', values: [filter.kind], where: ([kind]) => sql`a.kind = ${kind}` });
+  if (filter.subject)
+    conditions.push({
+      name: 'subject',
+      values: [filter.subject],
+      where: ([code]) => sql`${seen ? seen.subjectCodes : sql`a.subject_codes`} @> array[${code}]::text[]`,
+    });
+  if (filter.competence)
+    conditions.push({
+      name: 'competence',
+      values: [filter.competence],
+      where: ([id]) => sql`${seen ? seen.competenceIds : sql`a.competence_ids`} @> array[${id}]::text[]`,
+    });
   if (filter.tag)
     conditions.push({
       name: 'tag',

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Artefact, createArtefactRequestSchema, TimelinePage, timelineQuerySchema, UpdateArtefactRequest } from '../../../shared/api/artefacts.ts';
 import { UNDO_DELETE_SECONDS, type ArtefactKind, type MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
+import type { ArtefactSnapshot } from '../../db/schema.ts';
 import { artefactAudience, authorize, guardianSeesFile, guardianSeesVersion, guardianStillSees, historyScope, portfolioScope } from '../../auth/policy.ts';
 import { BadRequest, NotFound } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
@@ -12,7 +13,7 @@ import type { ReferenceService } from '../reference/reference.service.ts';
 import { pupilTags } from './artefact-tags.ts';
 import { discardStored, storeUploads, type MediaDeps, type StoredMedia, type UploadedFile } from './artefact-media.ts';
 import { attachMedia, insertArtefacts, snapshotOf } from './artefact-writes.ts';
-import { contentChanged, markCurrentVersionShared, recordEvents, stateEvents, type ArtefactState } from './artefact-changes.ts';
+import { contentChanged, markCurrentVersionShared, placementChanged, recordEvents, stateEvents, type ArtefactState } from './artefact-changes.ts';
 import { answersByVersion, linkAnswers } from '../feedback/feedback-answers.ts';
 import {
   artefactFacts,
@@ -195,8 +196,9 @@ export function artefactsService(deps: ArtefactsDeps) {
 
   /**
    * One save of an artefact: its fields and any new files in one transaction. A change of content
-   * (title, text, links, tags, media) makes the next version; a change of state or placement only
-   * logs events (artefact-changes.ts). A new version may answer feedback (`answersFeedbackIds`).
+   * (title, text, links, tags, media) or of placement (project, phase, goals, subjects, competences)
+   * makes the next version; a change of state only logs events (artefact-changes.ts). A new version
+   * of the content may answer feedback (`answersFeedbackIds`).
    */
   async function save(actor: Actor, artefactId: string, input: UpdateArtefactRequest, files: readonly UploadedFile[], ip?: string): Promise<Artefact> {
     const facts = await readable(actor, artefactId, 'artefact.update');
@@ -252,8 +254,11 @@ export function artefactsService(deps: ArtefactsDeps) {
             stored.map((media, i) => ({ media, artefactId, ownerId: facts.row.ownerId, position: last.p + 1 + i })),
           );
         }
-        const newVersion = contentChanged(current, after, removed > 0 || stored.length > 0);
-        if (answersFeedbackIds?.length && !newVersion)
+        const reworked = contentChanged(current, after, removed > 0 || stored.length > 0);
+        // Issue 12 §1: a move is a version too, so that under the approval rule it waits for a teacher
+        // like an edit, and guardians keep the approved placement meanwhile (guardian-overlay.ts).
+        const newVersion = reworked || placementChanged(current, after);
+        if (answersFeedbackIds?.length && !reworked)
           throw new BadRequest('Answering feedback needs a change to the work itself: edit the text, title, links, tags or files.', [
             { path: 'body.answersFeedbackIds', message: 'needs a new version' },
           ]);
@@ -466,7 +471,7 @@ export function artefactsService(deps: ArtefactsDeps) {
         eventRows(db, artefactId, scope),
       ]);
       return {
-        versions: rows.map((r) => ({
+        versions: rows.map((r, i) => ({
           version: r.version,
           author: r.authorId && r.authorName ? { id: r.authorId, displayName: r.authorName } : null,
           importedAuthor: r.importedAuthor ? { displayName: r.importedAuthor.displayName, role: r.importedAuthor.role } : null,
@@ -476,6 +481,8 @@ export function artefactsService(deps: ArtefactsDeps) {
           status: r.snapshot.status,
           visibility: r.snapshot.visibility,
           mediaIds: r.snapshot.mediaIds,
+          // Rows are newest first: the one after this is the version before it among those this reader sees.
+          moved: movedFrom(rows[i + 1]?.snapshot, r.snapshot),
           answers: answers.get(r.version) ?? [],
         })),
         events: events.map((e) => ({
@@ -553,6 +560,11 @@ export function artefactsService(deps: ArtefactsDeps) {
   };
 }
 export type ArtefactsService = ReturnType<typeof artefactsService>;
+
+/** Whether a version's placement differs from the one before it (none before: no move). */
+function movedFrom(before: ArtefactSnapshot | undefined, after: ArtefactSnapshot): boolean {
+  return before !== undefined && placementChanged(before, after);
+}
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');

@@ -11,6 +11,19 @@ const QUEUE_LIMIT = 200;
 // "Answered": someone other than the pupil (a teacher) wrote feedback after it was marked ready.
 const unanswered = sql<boolean>`not exists (select 1 from feedback f where f.artefact_id = a.id and f.author_id is distinct from a.owner_id and f.created_at >= a.ready_at)`;
 
+/**
+ * Whether version `v` reworked the work (content: title, text, links, tags, files) rather than only moving it
+ * (project, phase, goals, subjects: versioned since issue 12 §1): a move after feedback is no revision.
+ */
+const reworked = (v: string) => {
+  const content = (alias: string) => {
+    const snap = sql.ref(`${alias}.snapshot`);
+    return sql`jsonb_build_array(${snap} -> 'title', ${snap} -> 'bodyHtml', ${snap} -> 'links', coalesce(${snap} -> 'tags', '[]'::jsonb), ${snap} -> 'mediaIds')`;
+  };
+  return sql<boolean>`not exists (select 1 from artefact_versions pv where pv.artefact_id = ${sql.ref(`${v}.artefact_id`)}
+    and pv.version = ${sql.ref(`${v}.version`)} - 1 and ${content('pv')} = ${content(v)})`;
+};
+
 /** The teacher's view of a group: who has been active, what waits for first feedback, what was revised after it, and what revisions are still to do (issue 10 §4); oldest first. Four queries. */
 export function overviewService(db: Db) {
   return {
@@ -65,13 +78,13 @@ export function overviewService(db: Db) {
         }>`
           select a.id as "artefactId", a.title, a.kind, a.owner_id as "ownerId", u.display_name as "ownerName", a.version,
             coalesce((select max(v.version) from artefact_versions v where v.artefact_id = a.id and v.created_at <= t.last_at), 1) as "sinceVersion",
-            (select max(v.created_at) from artefact_versions v where v.artefact_id = a.id) as "revisedAt"
+            (select max(v.created_at) from artefact_versions v where v.artefact_id = a.id and ${reworked('v')}) as "revisedAt"
           from artefacts a
           join memberships m on m.user_id = a.owner_id and m.group_id = ${groupId} and m.role = 'pupil'
           join users u on u.id = a.owner_id
           join lateral (select max(f.created_at) as last_at from feedback f where f.artefact_id = a.id and f.author_id is distinct from a.owner_id) t on t.last_at is not null
           where a.deleted_at is null
-            and exists (select 1 from artefact_versions v where v.artefact_id = a.id and v.created_at > t.last_at)
+            and exists (select 1 from artefact_versions v where v.artefact_id = a.id and v.created_at > t.last_at and ${reworked('v')})
           order by "revisedAt" asc, a.id
           limit ${QUEUE_LIMIT}`.execute(db),
         // Revision requested, not yet done: a teacher's request to revise that no version answered.

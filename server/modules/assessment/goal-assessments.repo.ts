@@ -1,4 +1,5 @@
 import { guardianSeenSql, guardianViewSql } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../db/database.ts';
 
@@ -48,10 +49,12 @@ export async function pupilGoalFacts(db: Db, goalId: string, pupilId: string) {
 export type PupilGoalFacts = NonNullable<Awaited<ReturnType<typeof pupilGoalFacts>>>;
 
 /**
- * The pupil's artefacts (not deleted) with what `artefact.read` needs: those linked to the goal, or those
- * with the given ids. Read-only here; the artefacts feature keeps writing them.
+ * The pupil's artefacts (not deleted) with what `artefact.read` needs: those linked to the goal (now, or in
+ * the version guardians see: `goalIds` and `guardianGoalIds` tell which), or those with the given ids.
+ * Read-only here; the artefacts feature keeps writing them.
  */
 export function pupilArtefacts(db: Db, pupilId: string, which: { goalId: string } | { ids: readonly string[] }) {
+  const seen = guardianSeenSql('artefacts');
   let query = db
     .selectFrom('artefacts')
     .select((eb) => [
@@ -63,14 +66,20 @@ export function pupilArtefacts(db: Db, pupilId: string, which: { goalId: string 
       // Issue 12 §1: evidence reaches a guardian as the artefact does (shared, and approved where the school asks).
       guardianViewSql('artefacts').as('guardianView'),
       // …and under the title of the version guardians see (a pending edit's title is not theirs).
-      guardianSeenSql('artefacts').title.as('guardianTitle'),
+      seen.title.as('guardianTitle'),
+      'artefacts.goalIds',
+      // …and by the goals of that version: a pending move to other goals is not evidence for guardians yet.
+      seen.goalIds.as('guardianGoalIds'),
       jsonArrayFrom(eb.selectFrom('projectTeachers').select('projectTeachers.userId').whereRef('projectTeachers.projectId', '=', 'artefacts.projectId')).as(
         'projectTeachers',
       ),
     ])
     .where('artefacts.ownerId', '=', pupilId)
     .where('artefacts.deletedAt', 'is', null);
-  if ('goalId' in which) query = query.where((eb) => eb(eb.val(which.goalId), '=', eb.fn.any('artefacts.goalIds')));
+  if ('goalId' in which)
+    query = query.where((eb) =>
+      eb.or([eb(eb.val(which.goalId), '=', eb.fn.any('artefacts.goalIds')), sql<boolean>`${which.goalId}::uuid = any(${seen.goalIds})`]),
+    );
   else query = query.where('artefacts.id', 'in', which.ids.length ? [...which.ids] : ['00000000-0000-0000-0000-000000000000']);
   return query.orderBy('artefacts.createdAt', 'desc').orderBy('artefacts.id').execute();
 }

@@ -185,14 +185,16 @@ export function goalAssessmentsService({ db, notifier, blobs, media }: { db: Db;
         pupilArtefacts(db, pupilId, { goalId }),
         assessmentRows(db, goalId, pupilId, scope !== 'all'),
       ]);
-      const evidence = artefacts.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)));
-      // Issue 12 §1: a viewer who sees only what guardians see gets the title of that version.
-      const titleFor = (a: PupilArtefactRow) => (can(actor, 'guardianSharing.read', artefactResource(f, a)) ? a.title : (a.guardianTitle ?? ''));
+      // Issue 12 §1: a viewer who sees only what guardians see gets the title and the goals of that version.
+      const asGuardian = (a: PupilArtefactRow) => !can(actor, 'guardianSharing.read', artefactResource(f, a));
+      const titleFor = (a: PupilArtefactRow) => (asGuardian(a) ? (a.guardianTitle ?? '') : a.title);
+      const readable = artefacts.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)));
+      const evidence = readable.filter((a) => (asGuardian(a) ? a.guardianGoalIds : a.goalIds).includes(goalId));
       // Artefacts an assessment points at may no longer be linked to the goal: check those too.
       const linked = new Set(artefacts.map((a) => a.id));
       const others = [...new Set(rows.flatMap((r) => r.artefactIds))].filter((id) => !linked.has(id));
       const pointed = others.length ? await pupilArtefacts(db, pupilId, { ids: others }) : [];
-      const visible = new Set([...evidence, ...pointed.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)))].map((a) => a.id));
+      const visible = new Set([...readable, ...pointed.filter((a) => can(actor, 'artefact.read', artefactResource(f, a)))].map((a) => a.id));
       return {
         goal: { id: f.row.goalId, text: f.row.text, successCriteria: f.row.successCriteria },
         project: { id: f.row.projectId, title: f.row.projectTitle, subjectCodes: f.row.subjectCodes, competenceIds: f.row.competenceIds },

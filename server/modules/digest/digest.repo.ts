@@ -195,12 +195,13 @@ export async function childNames(db: Db, ids: readonly string[]): Promise<Array<
 
 /**
  * Artefacts of the pupils made, or whose visibility changed, within [from, to): newest first, at most `limit`.
- * A digest is a guardian's: titles are those of the version guardians see (issue 12 §1), never a pending edit's.
+ * A digest is a guardian's: titles and goals are those of the version guardians see (issue 12 §1), never a pending edit's.
  */
 export async function sharedCandidates(db: Db, pupilIds: readonly string[], from: Date, to: Date, limit: number) {
   if (pupilIds.length === 0) return [];
+  const seen = guardianSeenSql('a');
   const { rows } = await sql<{ id: string; ownerId: string; title: string; kind: string; goalIds: string[]; at: Date }>`
-    select a.id, a.owner_id as "ownerId", coalesce(${guardianSeenSql('a').title}, '') as title, a.kind, a.goal_ids as "goalIds", greatest(
+    select a.id, a.owner_id as "ownerId", coalesce(${seen.title}, '') as title, a.kind, ${seen.goalIds} as "goalIds", greatest(
       case when a.created_at >= ${from} and a.created_at < ${to} then a.created_at end,
       (select max(e.created_at) from artefact_events e where e.artefact_id = a.id and e.kind = 'visibility'
         and e.created_at >= ${from} and e.created_at < ${to})) as at

@@ -13,6 +13,11 @@ interface ArtefactLike {
   bodyHtml: string;
   links: ArtefactLink[];
   tags: string[];
+  projectId: string | null;
+  phaseId: string | null;
+  goalIds: string[];
+  subjectCodes: string[];
+  competenceIds: string[];
 }
 
 /**
@@ -59,13 +64,28 @@ export async function asGuardiansExport<
     const r = resourceOf(f.artefactId);
     return r !== null && guardianSeesFeedback(r, f.createdAt);
   });
-  // The content guardians see: an item whose edit waits is exported as its approved version.
+  // The content and placement guardians see: an item whose edit (or move) waits is exported as its approved version.
   const artefacts = data.artefacts.flatMap((a) => {
     const view = views.get(a.id);
     if (!view || view.version === null) return [];
     if (view.version === a.version) return [a];
     const snap = data.versions.find((v) => v.artefactId === a.id && v.version === view.version)?.snapshot;
-    return snap ? [{ ...a, version: view.version, title: snap.title, bodyHtml: snap.bodyHtml, links: snap.links, tags: snap.tags }] : [];
+    if (!snap) return [];
+    return [
+      {
+        ...a,
+        version: view.version,
+        title: snap.title,
+        bodyHtml: snap.bodyHtml,
+        links: snap.links,
+        tags: snap.tags ?? [],
+        projectId: snap.projectId,
+        phaseId: snap.phaseId,
+        goalIds: snap.goalIds,
+        subjectCodes: snap.subjectCodes,
+        competenceIds: snap.competenceIds,
+      },
+    ];
   });
   return { artefacts, media, versions, feedback };
 }

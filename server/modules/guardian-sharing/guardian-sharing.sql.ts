@@ -63,21 +63,30 @@ export function guardianVersionSql(alias: string): RawBuilder<number | null> {
 }
 
 /**
- * The content guardians see of an artefact (alias), for searching and filtering as they see it: the current
- * columns when they see the current version, else that (approved) version's snapshot. A pending edit's words
- * and tags must not find, or list, anything for a guardian.
+ * The content and placement guardians see of an artefact (alias), for searching and filtering as they see it:
+ * the current columns when they see the current version, else that (approved) version's snapshot. A pending
+ * edit's words and tags must not find, or list, anything for a guardian; nor may a pending move (project,
+ * phase, goals, subjects, competences) file the work where a teacher has not yet approved it.
  */
 export function guardianSeenSql(alias: string) {
   const a = sql.table(alias);
   const gv = guardianVersionSql(alias);
   const snap = (expr: RawBuilder<unknown>) => sql`(select ${expr} from artefact_versions gsv where gsv.artefact_id = ${a}.id and gsv.version = ${gv})`;
-  const text = (column: string, key: string) =>
-    sql<string | null>`(case when ${gv} = ${a}.version then ${a}.${sql.ref(column)} else ${snap(sql`gsv.snapshot ->> ${key}`)} end)`;
+  const seen = <T>(column: string, fromSnapshot: RawBuilder<unknown>) =>
+    sql<T>`(case when ${gv} = ${a}.version then ${a}.${sql.ref(column)} else ${snap(fromSnapshot)} end)`;
+  const text = (column: string, key: string) => seen<string | null>(column, sql`gsv.snapshot ->> ${key}`);
+  // A list from the snapshot; empty rather than null when the version has none (or is missing).
+  const list = <T>(column: string, key: string, type: RawBuilder<unknown>) =>
+    sql<T>`coalesce(${seen(column, sql`array(select jsonb_array_elements_text(coalesce(gsv.snapshot -> ${key}, '[]'::jsonb)))::${type}`)}, '{}'::${type})`;
   return {
     title: text('title', 'title'),
     bodyHtml: text('body_html', 'bodyHtml'),
-    tags: sql<string[]>`(case when ${gv} = ${a}.version then ${a}.tags
-      else coalesce(${snap(sql`array(select jsonb_array_elements_text(coalesce(gsv.snapshot -> 'tags', '[]'::jsonb)))`)}, '{}'::text[]) end)`,
+    tags: list<string[]>('tags', 'tags', sql`text[]`),
+    projectId: seen<string | null>('project_id', sql`(gsv.snapshot ->> 'projectId')::uuid`),
+    phaseId: seen<string | null>('phase_id', sql`(gsv.snapshot ->> 'phaseId')::uuid`),
+    goalIds: list<string[]>('goal_ids', 'goalIds', sql`uuid[]`),
+    subjectCodes: list<string[]>('subject_codes', 'subjectCodes', sql`text[]`),
+    competenceIds: list<string[]>('competence_ids', 'competenceIds', sql`text[]`),
   };
 }
 

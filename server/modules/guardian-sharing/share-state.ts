@@ -24,7 +24,7 @@ export interface ShareChange {
   shared: boolean;
   /** The subject's current version after the change. */
   version: number;
-  /** The change made a new version of the content (a re-approval under the approval rule). */
+  /** The change made a new version (of the content or the placement: a re-approval under the approval rule). */
   contentChanged: boolean;
 }
 

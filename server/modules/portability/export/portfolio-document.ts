@@ -248,17 +248,22 @@ export async function loadPortfolioDocument(
     },
   );
 
+  // A guardian's export places an item whose move waits where its approved version was (asGuardiansExport):
+  // that version's project, phase or goals may have been removed since, so only those still there are named.
+  const loadedProjects = new Set(projects.map((p) => p.id));
+  const loadedPhases = new Set(phases.map((p) => p.id));
+  const loadedGoals = new Set(goals.map((g) => g.id));
   const artefactDocs: ArtefactDoc[] = artefacts.map((a) => ({
     id: a.id,
-    projectId: a.projectId,
-    phaseId: a.phaseId,
+    projectId: a.projectId && loadedProjects.has(a.projectId) ? a.projectId : null,
+    phaseId: a.phaseId && loadedPhases.has(a.phaseId) ? a.phaseId : null,
     kind: a.kind,
     title: a.title,
     bodyHtml: a.bodyHtml,
     links: a.links.map((l) => (l.title ? { url: l.url, title: l.title } : { url: l.url })),
     subjectCodes: a.subjectCodes,
     competenceIds: a.competenceIds,
-    goalIds: a.goalIds,
+    goalIds: a.goalIds.filter((id) => loadedGoals.has(id)),
     tags: a.tags,
     status: a.status,
     visibility: a.visibility,

@@ -77,6 +77,7 @@ export function HistorySection({ artefact }: { artefact: Artefact }) {
                       )}
                       {v.version === artefact.version && <> ({t('history.current')})</>}
                       {v.answers.length > 0 && <> · {t('uptake.answersVersion')}</>}
+                      {v.moved && <> · {t('uptake.events.placement')}</>}
                     </summary>
                     <div className="history-version">
                       <h3>{v.title}</h3>
