@@ -100,7 +100,11 @@ export function useRealtime(userId: string | null): void {
     socket.on('guardianComment.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
     socket.on('guardianReaction.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
     // Issue 12 §3: ids only; every open showcase view reads again through the policy (and on a reconnect).
-    socket.on('showcase.changed', () => void showcasesChanged(queryClient));
+    // A changed showcase may wait for approval again (issue 12 §1): a teacher's queue reads again too.
+    socket.on('showcase.changed', () => {
+      void showcasesChanged(queryClient);
+      void approvalsChanged(queryClient);
+    });
     socket.io.on('reconnect', () => void showcasesChanged(queryClient));
     socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {

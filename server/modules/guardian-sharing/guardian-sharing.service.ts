@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordNotifications } from '../notifications/notifications.service.ts';
 import { approvalRequiredFor, approvalRequiredSql, sharingDb } from './guardian-sharing.sql.ts';
 import { isApprovalRequired, notifyGuardiansOfShare, publishApprovalEvent } from './share-state.ts';
-import { showcaseApprovalService } from './showcase-approval.service.ts';
+import { approveSharedShowcasesOfSchool, showcaseApprovalService } from './showcase-approval.service.ts';
 
 export interface GuardianSharingDeps {
   db: Db;
@@ -169,6 +169,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
               set state = 'approved', approved_version = excluded.approved_version, approved_versions = excluded.approved_versions,
                   decided_at = excluded.decided_at, visible_since = coalesce(guardian_shares.visible_since, excluded.visible_since)
               where guardian_shares.state is null`.execute(trx);
+        if (mode === 'approval') await approveSharedShowcasesOfSchool(trx, schoolId);
         await recordAudit(trx, {
           actorId: actor.id,
           action: 'school.update',

@@ -15,7 +15,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordNotifications } from '../notifications/notifications.service.ts';
 import type { ShowcaseTables } from '../showcases/showcase-tables.ts';
 import { lockShowcase, showcaseAudienceFacts, showcaseFacts, showcaseFactsMany, type ShowcaseFacts } from '../showcases/showcases.repo.ts';
-import { showcaseFingerprintSql, showcaseGuardianApprovedSql, showcaseWaitingSql } from './guardian-sharing.sql.ts';
+import { approvalRequiredFor, showcaseFingerprintSql, showcaseGuardianApprovedSql, showcaseWaitingSql } from './guardian-sharing.sql.ts';
 import type { GuardianSharingTables } from './guardian-sharing.sql.ts';
 import { publishApprovalEvent } from './share-state.ts';
 
@@ -65,6 +65,25 @@ export async function showcaseApprovalOf(db: Db, showcaseId: string): Promise<Sh
     decidedBy: row.deciderId && row.deciderName ? { id: row.deciderId, displayName: row.deciderName } : null,
     decidedAt: row.decidedAt ? new Date(row.decidedAt).toISOString() : null,
   };
+}
+
+/**
+ * When a school turns approval on: its pupils' showcases shared with guardians count as approved in their present
+ * content (as its shared works do, guardian-sharing.service), so guardians keep what they see; a later change waits.
+ */
+export async function approveSharedShowcasesOfSchool(trx: Db, schoolId: string): Promise<void> {
+  await sql`
+    insert into guardian_shares (subject_type, subject_id, owner_id, visible_since, state, approved_fingerprint, decided_fingerprint, decided_at)
+    select 'showcase', f.id, f.owner_id, f.since, 'approved', f.fp, f.fp, now()
+    from (select s.id, s.owner_id, coalesce(s.updated_at, now()) as since, ${showcaseFingerprintSql('s')} as fp
+          from showcases s
+          where s.visibility in ('guardians', 'project') and ${approvalRequiredFor(sql`s.project_id`, sql`s.owner_id`)}
+            and (s.project_id in (select id from projects where school_id = ${schoolId})
+                 or (s.project_id is null and s.owner_id in (select user_id from school_roles where school_id = ${schoolId} and role = 'pupil')))) f
+    on conflict (subject_type, subject_id) do update
+      set state = 'approved', approved_fingerprint = excluded.approved_fingerprint, decided_fingerprint = excluded.decided_fingerprint,
+          decided_at = excluded.decided_at, visible_since = coalesce(guardian_shares.visible_since, excluded.visible_since)
+      where guardian_shares.state is null`.execute(trx);
 }
 
 export function showcaseApprovalService({ db, notifier }: { db: Db; notifier: Notifier }) {
