@@ -43,7 +43,9 @@ export const showcaseApprovalQueueItemSchema = z.object({
 });
 export type ShowcaseApprovalQueueItem = z.infer<typeof showcaseApprovalQueueItemSchema>;
 
-export const approvalQueueSchema = z.object({ items: z.array(z.discriminatedUnion('subjectType', [approvalQueueItemSchema, showcaseApprovalQueueItemSchema])) });
+export const approvalQueueSchema = z.object({
+  items: z.array(z.discriminatedUnion('subjectType', [approvalQueueItemSchema, showcaseApprovalQueueItemSchema])),
+});
 export type ApprovalQueue = z.infer<typeof approvalQueueSchema>;
 /** The queue of one group's pupils (the group page), or of every pupil the teacher teaches. */
 export const approvalQueueQuerySchema = z.object({ groupId: idSchema.optional() });

@@ -237,7 +237,9 @@ describe('a showcase under the approval rule', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.guardianApproval).toMatchObject({ state: 'pending' });
     expect(await guardianSees(w, showcase.id)).toBe(false);
-    expect((await w.c.teacher.post(`/api/showcases/${showcase.id}/guardian-approval/approve`, { fingerprint: res.body.guardianApproval!.fingerprint })).status).toBe(200);
+    expect(
+      (await w.c.teacher.post(`/api/showcases/${showcase.id}/guardian-approval/approve`, { fingerprint: res.body.guardianApproval!.fingerprint })).status,
+    ).toBe(200);
     expect(await guardianSees(w, showcase.id)).toBe(true);
   });
 });

@@ -88,7 +88,7 @@ export function guardianSharingRoutes(sharing: GuardianSharingService): AnyRoute
       path: '/api/showcases/:showcaseId/guardian-approval/return',
       tag,
       auth: 'user',
-      summary: 'Return the showcase to the pupil with a note; guardians do not see it (the pupil\'s teachers)',
+      summary: "Return the showcase to the pupil with a note; guardians do not see it (the pupil's teachers)",
       params: showcaseParamsSchema,
       body: returnShowcaseRequestSchema,
       response: showcaseApprovalSchema,

@@ -30,8 +30,7 @@ import { publishApprovalEvent } from './share-state.ts';
 const tables = (db: Db) => db.withTables<GuardianSharingTables & ShowcaseTables>();
 
 type Decision =
-  | { kind: 'approve'; input: z.output<typeof approveShowcaseRequestSchema> }
-  | { kind: 'return'; input: z.output<typeof returnShowcaseRequestSchema> };
+  { kind: 'approve'; input: z.output<typeof approveShowcaseRequestSchema> } | { kind: 'return'; input: z.output<typeof returnShowcaseRequestSchema> };
 
 /** The approval state of one showcase as its pupil and teachers see it (null: no row read; call only where approval applies). */
 export async function showcaseApprovalOf(db: Db, showcaseId: string): Promise<ShowcaseApproval | null> {

@@ -62,8 +62,7 @@ export function useShowcaseDecisionMutation() {
       d.approve
         ? guardianSharingApi.approveShowcase(d.showcaseId, d.fingerprint, d.note || undefined)
         : guardianSharingApi.returnShowcase(d.showcaseId, d.fingerprint, d.note),
-    onSuccess: (_data, d) =>
-      Promise.all([approvalsChanged(queryClient), queryClient.invalidateQueries({ queryKey: showcaseKeys.detail(d.showcaseId) })]),
+    onSuccess: (_data, d) => Promise.all([approvalsChanged(queryClient), queryClient.invalidateQueries({ queryKey: showcaseKeys.detail(d.showcaseId) })]),
   });
 }
 
