@@ -4,6 +4,7 @@ import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { ApprovalQueue, ShowcaseApproval, ShowcaseApprovalQueueItem } from '../../shared/api/guardian-sharing.ts';
 import type { NotificationPage } from '../../shared/api/notifications.ts';
 import type { Showcase, ShowcaseList } from '../../shared/api/showcases.ts';
+import { sharingDb } from '../../server/modules/guardian-sharing/guardian-sharing.sql.ts';
 import { loadPortfolioDocument } from '../../server/modules/portability/export/portfolio-document.ts';
 import { artefactForm } from '../helpers/artefact-upload.ts';
 import { addMember, linkGuardian, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
@@ -241,6 +242,18 @@ describe('a showcase under the approval rule', () => {
       (await w.c.teacher.post(`/api/showcases/${showcase.id}/guardian-approval/approve`, { fingerprint: res.body.guardianApproval!.fingerprint })).status,
     ).toBe(200);
     expect(await guardianSees(w, showcase.id)).toBe(true);
+  });
+
+  it('a deleted showcase leaves the queue and its sharing row goes with it', async () => {
+    const w = await world('approval');
+    const { showcase } = await sharedShowcase(w);
+    expect((await queue(w.c.teacher)).map((i) => i.showcaseId)).toEqual([showcase.id]);
+    expect((await w.c.pupil.delete(`/api/showcases/${showcase.id}`)).status).toBe(200);
+    expect(await queue(w.c.teacher)).toEqual([]);
+    const rows = await sharingDb(app.database.db).selectFrom('guardianShares').select('subjectId').where('subjectId', '=', showcase.id).execute();
+    expect(rows).toEqual([]);
+    // The teacher's request no longer lists (nothing to decide on).
+    expect((await notifications(w.c.teacher)).map((n) => n.kind)).toEqual([]);
   });
 });
 

@@ -141,6 +141,17 @@ async function notifyApprovers(trx: Db, c: ShareChange, notice: RequestNotice): 
   );
 }
 
+/** A subject deleted for good (a showcase): its sharing row goes with it. Returns the queue's event when it was in it. */
+export async function forgetShare(trx: Db, subjectType: SharedSubjectType, subjectId: string): Promise<GuardianApprovalEvent | null> {
+  const gone = await sharingDb(trx)
+    .deleteFrom('guardianShares')
+    .where('subjectType', '=', subjectType)
+    .where('subjectId', '=', subjectId)
+    .returning(['ownerId', 'state'])
+    .executeTakeFirst();
+  return gone ? { subjectType, subjectId, ownerId: gone.ownerId, state: null } : null;
+}
+
 /** After the commit: the owner and their teachers hear that the queue changed (ids only; they read it again). */
 export async function publishApprovalEvent(db: Db, notifier: Notifier, event: GuardianApprovalEvent, projectTeacherIds: readonly string[]): Promise<void> {
   const { groupTeacherIds } = await audienceFacts(db, event.ownerId);

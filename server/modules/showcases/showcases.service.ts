@@ -14,7 +14,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, seesWholeShowcase, showcaseAudience } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, Conflict, NotFound, PayloadTooLarge } from '../../http/errors.ts';
-import { publishApprovalEvent, recordShare } from '../guardian-sharing/share-state.ts';
+import { forgetShare, publishApprovalEvent, recordShare } from '../guardian-sharing/share-state.ts';
 import { showcaseApprovalOf } from '../guardian-sharing/showcase-approval.service.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -225,7 +225,7 @@ export function showcasesService(deps: ShowcasesDeps) {
 
     async remove(actor: Actor, showcaseId: string, ip?: string): Promise<{ ok: true }> {
       const before = await checked(actor, showcaseId, 'showcase.delete');
-      await db.transaction().execute(async (trx) => {
+      const event = await db.transaction().execute(async (trx) => {
         await showcasesDb(trx).deleteFrom('showcases').where('id', '=', showcaseId).execute();
         await recordAudit(trx, {
           actorId: actor.id,
@@ -236,7 +236,10 @@ export function showcasesService(deps: ShowcasesDeps) {
           details: { title: before.row.title },
           ip: ip ?? null,
         });
+        // Issue 12 §1: out of the approval queue with it (the table has no foreign key to each subject type).
+        return forgetShare(trx, 'showcase', showcaseId);
       });
+      if (event) await publishApprovalEvent(db, notifier, event, before.resource.ownerProjectTeacherIds);
       await announce(before, null);
       return { ok: true };
     },

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import type { ShowcaseApproval } from '../../../../../shared/api/guardian-sharing.ts';
 import type { Showcase } from '../../../../../shared/api/showcases.ts';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { ApprovalActions } from './approval-actions.tsx';
@@ -13,6 +14,21 @@ export function ShowcaseApprovalPanel({ showcase }: { showcase: Showcase }) {
   const notice = useNotice();
   const s = showcase.guardianApproval;
   if (!s) return null;
+  return (
+    <section aria-labelledby="showcase-approval-heading" className="card stack" data-testid="showcase-approval-panel">
+      <h2 id="showcase-approval-heading">{t('guardianSharing.statusHeading')}</h2>
+      <ShowcaseApprovalState approval={s} editable={showcase.canEdit} />
+      {!showcase.canEdit && s.state === 'pending' && (
+        <ApprovalActions subject={{ type: 'showcase', id: showcase.id, fingerprint: s.fingerprint }} title={showcase.title} onDone={notice.success} />
+      )}
+      <LiveNotice notice={notice.notice} />
+    </section>
+  );
+}
+
+/** The state in words, the last decision's note, and for the pupil what an edit does (also under the editor's sharing form). */
+export function ShowcaseApprovalState({ approval: s, editable }: { approval: ShowcaseApproval; editable: boolean }) {
+  const { t } = useTranslation();
   const teacher = s.decidedBy?.displayName ?? t('guardianSharing.someone');
   const text =
     s.state === 'pending'
@@ -23,8 +39,7 @@ export function ShowcaseApprovalPanel({ showcase }: { showcase: Showcase }) {
         ? t('guardianSharing.showcaseReturned', { teacher })
         : t('guardianSharing.showcaseApproved', { teacher });
   return (
-    <section aria-labelledby="showcase-approval-heading" className="card stack" data-testid="showcase-approval-panel">
-      <h2 id="showcase-approval-heading">{t('guardianSharing.statusHeading')}</h2>
+    <>
       <p>{text}</p>
       {s.note && (
         <blockquote className="stack">
@@ -32,11 +47,7 @@ export function ShowcaseApprovalPanel({ showcase }: { showcase: Showcase }) {
           <p>{s.note}</p>
         </blockquote>
       )}
-      {showcase.canEdit && <p className="field__hint">{t('guardianSharing.showcaseEditHint')}</p>}
-      {!showcase.canEdit && s.state === 'pending' && (
-        <ApprovalActions subject={{ type: 'showcase', id: showcase.id, fingerprint: s.fingerprint }} title={showcase.title} onDone={notice.success} />
-      )}
-      <LiveNotice notice={notice.notice} />
-    </section>
+      {editable && <p className="field__hint">{t('guardianSharing.showcaseEditHint')}</p>}
+    </>
   );
 }
