@@ -106,6 +106,8 @@ export type Resource =
       readonly projectGroupIds: readonly string[];
       /** Issue 12 §1: the school that applies asks a teacher to approve what guardians see. */
       readonly guardianApprovalRequired: boolean;
+      /** ... and a teacher approved the showcase's present content (its fingerprint; migration 0043). */
+      readonly guardianApproved: boolean;
     }
   // --- Weekly digest and Web Push (issue 12 §5) ---
   /** A guardian's weekly digest: theirs alone (its items are each checked with their own rule). */
@@ -376,6 +378,10 @@ const rules = {
   // The pupil's teachers (of their groups and of the artefact's project) approve or return what the pupil shares;
   // never the pupil themself (a pupil who also teaches somewhere does not approve their own work).
   'guardianApproval.decide': (a: Actor, r: ArtefactResource) => a.id !== r.ownerId && teachesOwner(a, r),
+  // A showcase: the teachers who see it whole (of the pupil's groups and of the projects the pupil takes part in),
+  // never its owner. The same teachers also see its approval state.
+  'showcaseApproval.decide': (a: Actor, r: ResourceOf<'showcase'>) => a.id !== r.ownerId && seesWholeShowcase(a, r),
+  'showcaseApproval.read': (a: Actor, r: ResourceOf<'showcase'>) => seesWholeShowcase(a, r),
   // The sharing state (waiting, returned with a note) is the pupil's and their teachers' to see; the history choice the pupil's.
   'guardianSharing.read': (a: Actor, r: ArtefactResource) => seesWholeArtefact(a, r),
   'guardianSharing.update': (a: Actor, r: ArtefactResource) => a.id === r.ownerId,
@@ -674,9 +680,9 @@ function guardsItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
  * 'project' is wider than 'guardians': it keeps the guardians and adds the project's pupils.
  */
 export function showcaseSharedWithGuardians(r: ResourceOf<'showcase'>): boolean {
-  // Under a school's approval rule (issue 12 §1) a showcase does not reach guardians: the approval queue takes
-  // artefacts only, and a showcase would otherwise carry unapproved work home. Sharing refuses it (showcases.service).
-  return (r.visibility === 'guardians' || r.visibility === 'project') && !r.guardianApprovalRequired;
+  // Under a school's approval rule (issue 12 §1) only while a teacher approved its present content: a showcase has
+  // no versions, so a changed one (its text, order or a work in it) is not shown at all until approved again.
+  return (r.visibility === 'guardians' || r.visibility === 'project') && (!r.guardianApprovalRequired || r.guardianApproved);
 }
 /** The owner and the owner's teachers (of their groups, of the projects they take part in): always, whatever the sharing. */
 export function seesWholeShowcase(a: Actor, r: ResourceOf<'showcase'>): boolean {

@@ -17,6 +17,10 @@ export const NOTIFICATION_KINDS = [
   'item_approved',
   'item_returned',
   'approval_requested',
+  // Issue 12 §1 for showcases: the same three, naming a showcase
+  'showcase_approval_requested',
+  'showcase_approved',
+  'showcase_returned',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -41,6 +45,9 @@ const guardianCommentData = z.object({ artefactId: idSchema, commentId: idSchema
 const approvalDecisionData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, teacherName: text, note: text.nullable() });
 /** A pupil shared an item that waits for approval: to each of the pupil's teachers. */
 const approvalRequestedData = z.object({ artefactId: idSchema, pupilId: idSchema, title: text, pupilName: text });
+/** The same for a showcase (approved or returned as a whole; requested when shared or changed). */
+const showcaseDecisionData = z.object({ showcaseId: idSchema, pupilId: idSchema, title: text, teacherName: text, note: text.nullable() });
+const showcaseApprovalRequestedData = z.object({ showcaseId: idSchema, pupilId: idSchema, title: text, pupilName: text });
 // --- end teacher approval ---
 
 /** What the `payload` column holds, by kind: the producer's input and the presenter's `data`. */
@@ -53,6 +60,9 @@ export const notificationDataSchemas = {
   item_approved: approvalDecisionData,
   item_returned: approvalDecisionData,
   approval_requested: approvalRequestedData,
+  showcase_approval_requested: showcaseApprovalRequestedData,
+  showcase_approved: showcaseDecisionData,
+  showcase_returned: showcaseDecisionData,
 } as const satisfies Record<NotificationKind, z.ZodType>;
 
 export type NotificationDraft = {
@@ -69,6 +79,9 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('item_approved'), data: approvalDecisionData }),
   z.object({ ...base, kind: z.literal('item_returned'), data: approvalDecisionData }),
   z.object({ ...base, kind: z.literal('approval_requested'), data: approvalRequestedData }),
+  z.object({ ...base, kind: z.literal('showcase_approval_requested'), data: showcaseApprovalRequestedData }),
+  z.object({ ...base, kind: z.literal('showcase_approved'), data: showcaseDecisionData }),
+  z.object({ ...base, kind: z.literal('showcase_returned'), data: showcaseDecisionData }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 

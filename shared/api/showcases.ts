@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { showcaseApprovalSchema } from './guardian-sharing.ts';
 import { ARTEFACT_KINDS, MEDIA_VARIANTS } from '../portfolio.ts';
 import { idSchema, isoDateTime, nameText, proseText } from './common.ts';
 import { linkSchema, mediaSchema } from './artefacts.ts';
@@ -79,6 +80,11 @@ export const showcaseSchema = showcaseSummarySchema.extend({
   /** May the viewer edit it (its owner). */
   canEdit: z.boolean(),
   items: z.array(showcaseItemSchema),
+  /**
+   * Issue 12 §1: its approval for guardians, for the pupil and their teachers while it is shared where a teacher
+   * approves what guardians see; null otherwise (and for every other viewer).
+   */
+  guardianApproval: showcaseApprovalSchema.nullable(),
 });
 export type Showcase = z.infer<typeof showcaseSchema>;
 

@@ -15,6 +15,8 @@ import type { PeerTables } from '../../server/modules/peer-feedback/peer-feedbac
 import { recordNotifications } from '../../server/modules/notifications/notifications.service.ts';
 import type { GuardianVoiceTables } from '../../server/modules/guardian-voice/guardian-voice.repo.ts';
 import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
+import { showcaseFingerprintSql } from '../../server/modules/guardian-sharing/guardian-sharing.sql.ts';
+import { sql } from 'kysely';
 import type { ShareLinkTables } from '../../server/modules/share-links/share-links.repo.ts';
 
 /**
@@ -1133,6 +1135,23 @@ const cases: Case[] = [
     }),
     expect: expectation({ pupil: 403, teacher: 200 }, 404),
   },
+  // Issue 12 §1 for showcases: the pupil's teachers decide (never the pupil), others do not learn it exists.
+  {
+    route: 'POST /api/showcases/{showcaseId}/guardian-approval/approve',
+    request: async (w, app) => {
+      const s = await pendingShowcase(app, w);
+      return { path: `/api/showcases/${s.id}/guardian-approval/approve`, body: { fingerprint: s.fingerprint } };
+    },
+    expect: expectation({ pupil: 403, teacher: 200 }, 404),
+  },
+  {
+    route: 'POST /api/showcases/{showcaseId}/guardian-approval/return',
+    request: async (w, app) => {
+      const s = await pendingShowcase(app, w);
+      return { path: `/api/showcases/${s.id}/guardian-approval/return`, body: { fingerprint: s.fingerprint, note: 'Kerro valinnoistasi.' } };
+    },
+    expect: expectation({ pupil: 403, teacher: 200 }, 404),
+  },
   {
     route: 'GET /api/artefacts/{artefactId}/guardian-sharing',
     request: async (w) => ({ path: `/api/artefacts/${w.artefact.id}/guardian-sharing` }),
@@ -1291,6 +1310,25 @@ async function pendingArtefact(app: TestApp, w: World): Promise<string> {
     .values({ subjectType: 'artefact', subjectId: artefact.id, ownerId: w.pupil.id, state: 'pending', requestedVersion: 1, requestedAt: new Date() })
     .execute();
   return artefact.id;
+}
+
+/** A showcase of the pupil's shared with guardians in a school whose rule asks for approval: it waits (no decision yet). */
+async function pendingShowcase(app: TestApp, w: World): Promise<{ id: string; fingerprint: string }> {
+  const db = app.database.db;
+  const school = await makeSchool(db);
+  await db
+    .updateTable('schools')
+    .set({ guardianSharing: 'approval' } as never)
+    .where('id', '=', school.id)
+    .execute();
+  const project = await makeProject(db, { schoolId: school.id, groupIds: [w.group.id] });
+  const s = await showcasesDb(db)
+    .insertInto('showcases')
+    .values({ ownerId: w.pupil.id, title: 'Odottaa', visibility: 'guardians', projectId: project.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { rows } = await sql<{ fingerprint: string }>`select ${showcaseFingerprintSql('s')} as fingerprint from showcases s where s.id = ${s.id}`.execute(db);
+  return { id: s.id, fingerprint: rows[0]!.fingerprint };
 }
 
 /** An open guardian invitation written directly, with its code (issue 11). */

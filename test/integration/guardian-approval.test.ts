@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Artefact, TimelinePage } from '../../shared/api/artefacts.ts';
 import type { Feedback } from '../../shared/api/feedback.ts';
-import type { ApprovalQueue, ArtefactSharing } from '../../shared/api/guardian-sharing.ts';
+import type { ApprovalQueue, ApprovalQueueItem, ArtefactSharing } from '../../shared/api/guardian-sharing.ts';
 import type { NotificationPage } from '../../shared/api/notifications.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
 import { loadPortfolioDocument } from '../../server/modules/portability/export/portfolio-document.ts';
@@ -92,10 +92,10 @@ async function patch(client: TestClient, id: string, body: Record<string, unknow
   expect(res.status, res.text).toBe(200);
   return res.body;
 }
-async function queue(client: TestClient, query = ''): Promise<ApprovalQueue['items']> {
+async function queue(client: TestClient, query = ''): Promise<ApprovalQueueItem[]> {
   const res = await client.get<ApprovalQueue>(`/api/guardian-approvals${query}`);
   expect(res.status, res.text).toBe(200);
-  return res.body.items;
+  return res.body.items.filter((i): i is ApprovalQueueItem => i.subjectType === 'artefact');
 }
 async function kinds(client: TestClient): Promise<string[]> {
   const res = await client.get<NotificationPage>('/api/notifications');

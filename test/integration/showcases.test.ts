@@ -427,12 +427,13 @@ describe('live', () => {
 });
 
 describe('under a school rule that a teacher approves what guardians see (issue 12 §1)', () => {
-  it('a showcase is not shared with guardians: sharing says why, and one shared before the rule no longer reaches them', async () => {
+  it('a showcase reaches guardians only once a teacher approves it; one shared before the rule (without approval) no longer reaches them', async () => {
     const db = app.database.db;
     const before = await create('Ennen sääntöä');
     await add(before.id, { artefactId: (await work('Jaettu ennen')).id });
     expect((await share(before.id, 'guardians')).status).toBe(200);
     expect(await readers(before.id)).toContain('guardian');
+    // Set in the table, not through the school's setting (which approves what is shared at that moment).
     await db
       .updateTable('schools')
       .set({ guardianSharing: 'approval' } as never)
@@ -442,15 +443,20 @@ describe('under a school rule that a teacher approves what guardians see (issue 
       // The showcase holds work no teacher approved: guardians lose it, as they would an unapproved work.
       expect(await readers(before.id)).not.toContain('guardian');
       const after = await create('Säännön jälkeen');
-      const refused = await share(after.id, 'guardians');
-      expect(refused.status).toBe(409);
-      expect(refused.text).toMatch(/approve what guardians see/);
+      const shared = await share(after.id, 'guardians');
+      expect(shared.status).toBe(200);
+      expect(shared.body.guardianApproval).toMatchObject({ state: 'pending' });
       expect(await readers(after.id)).not.toContain('guardian');
-      // Sharing with the project's pupils still works; its guardians are still not among the readers.
+      // Sharing with the project's pupils works at once; its guardians wait for the approval.
       expect((await share(after.id, 'project', project.id)).status).toBe(200);
       const seen = await readers(after.id);
       expect(seen).toContain('classmate');
       expect(seen).not.toContain('guardian');
+      const approved = await client('teacher').post(`/api/showcases/${after.id}/guardian-approval/approve`, {
+        fingerprint: shared.body.guardianApproval!.fingerprint,
+      });
+      expect(approved.status, approved.text).toBe(200);
+      expect(await readers(after.id)).toContain('guardian');
     } finally {
       await db
         .updateTable('schools')

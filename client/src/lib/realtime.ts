@@ -100,7 +100,11 @@ export function useRealtime(userId: string | null): void {
     socket.on('guardianComment.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
     socket.on('guardianReaction.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
     // Issue 12 §3: ids only; every open showcase view reads again through the policy (and on a reconnect).
-    socket.on('showcase.changed', () => void showcasesChanged(queryClient));
+    // A changed showcase may wait for approval again (issue 12 §1): a teacher's queue reads again too.
+    socket.on('showcase.changed', () => {
+      void showcasesChanged(queryClient);
+      void approvalsChanged(queryClient);
+    });
     socket.io.on('reconnect', () => void showcasesChanged(queryClient));
     socket.io.on('reconnect', refetchInsight);
     socket.on('feedback.created', (payload) => {
@@ -140,7 +144,11 @@ export function useRealtime(userId: string | null): void {
     // the socket's connection would otherwise wait for the next event to show.
     socket.on('connect', () => void notificationsChanged(queryClient));
     // Issue 12 §1: the approval queue and an item's sharing state are read again (ids only in the event).
-    socket.on('guardianApproval.changed', ({ subjectId }) => void approvalsChanged(queryClient, subjectId));
+    socket.on('guardianApproval.changed', ({ subjectType, subjectId }) => {
+      void approvalsChanged(queryClient, subjectType === 'artefact' ? subjectId : undefined);
+      // A showcase's page shows its approval state (issue 12 §1).
+      if (subjectType === 'showcase') void showcasesChanged(queryClient);
+    });
     socket.io.on('reconnect', () => void approvalsChanged(queryClient));
 
     // Signed out elsewhere, password reset or account deactivated: this tab's session is gone too.

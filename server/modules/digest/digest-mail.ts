@@ -86,6 +86,10 @@ function notificationLine(locale: Locale, n: Notification): string {
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} hyväksyi työn ”${d.title}” huoltajien nähtäväksi.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} palautti työn ”${d.title}” ennen kuin huoltajat näkevät sen.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} jakoi työn ”${d.title}”: se odottaa hyväksyntääsi.`,
+      showcase_approval_requested: (d: { title: string; pupilName: string }) =>
+        `${d.pupilName} jakoi koosteen ”${d.title}” huoltajille: se odottaa hyväksyntääsi.`,
+      showcase_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} hyväksyi koosteen ”${d.title}” huoltajien nähtäväksi.`,
+      showcase_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} palautti koosteen ”${d.title}” ennen kuin huoltajat näkevät sen.`,
     },
     sv: {
       feedback: (d: { title: string; authorName: string }) => `${d.authorName} gav respons på arbetet ”${d.title}”.`,
@@ -96,6 +100,11 @@ function notificationLine(locale: Locale, n: Notification): string {
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} godkände arbetet ”${d.title}” för vårdnadshavarna.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} skickade tillbaka arbetet ”${d.title}” innan vårdnadshavarna ser det.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”: det väntar på ditt godkännande.`,
+      showcase_approval_requested: (d: { title: string; pupilName: string }) =>
+        `${d.pupilName} delade samlingen ”${d.title}” med vårdnadshavarna: den väntar på ditt godkännande.`,
+      showcase_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} godkände samlingen ”${d.title}” för vårdnadshavarna.`,
+      showcase_returned: (d: { title: string; teacherName: string }) =>
+        `${d.teacherName} skickade tillbaka samlingen ”${d.title}” innan vårdnadshavarna ser den.`,
     },
     en: {
       feedback: (d: { title: string; authorName: string }) => `${d.authorName} gave feedback on "${d.title}".`,
@@ -106,6 +115,10 @@ function notificationLine(locale: Locale, n: Notification): string {
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} approved "${d.title}" for guardians.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} returned "${d.title}" before guardians see it.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} shared "${d.title}": it waits for your approval.`,
+      showcase_approval_requested: (d: { title: string; pupilName: string }) =>
+        `${d.pupilName} shared the showcase "${d.title}" with guardians: it waits for your approval.`,
+      showcase_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} approved the showcase "${d.title}" for guardians.`,
+      showcase_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} returned the showcase "${d.title}" before guardians see it.`,
     },
   }[locale];
   switch (n.kind) {
@@ -125,6 +138,12 @@ function notificationLine(locale: Locale, n: Notification): string {
       return t.item_returned(n.data);
     case 'approval_requested':
       return t.approval_requested(n.data);
+    case 'showcase_approval_requested':
+      return t.showcase_approval_requested(n.data);
+    case 'showcase_approved':
+      return t.showcase_approved(n.data);
+    case 'showcase_returned':
+      return t.showcase_returned(n.data);
   }
 }
 

@@ -3,11 +3,15 @@ import {
   approvalQueueQuerySchema,
   approvalQueueSchema,
   approveRequestSchema,
+  approveShowcaseRequestSchema,
+  returnShowcaseRequestSchema,
+  showcaseApprovalSchema,
   artefactSharingSchema,
   returnRequestSchema,
   updateArtefactSharingRequestSchema,
 } from '../../../shared/api/guardian-sharing.ts';
 import { schoolGuardianSharingSchema, schoolParamsSchema, updateSchoolGuardianSharingRequestSchema } from '../../../shared/api/org.ts';
+import { showcaseParamsSchema } from '../../../shared/api/showcases.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { GuardianSharingService } from './guardian-sharing.service.ts';
 
@@ -67,6 +71,28 @@ export function guardianSharingRoutes(sharing: GuardianSharingService): AnyRoute
       body: returnRequestSchema,
       response: artefactSharingSchema,
       handler: ({ actor, params, body, req }) => sharing.return(actor, params.artefactId, body, req.ip),
+    }),
+    route({
+      method: 'post',
+      path: '/api/showcases/:showcaseId/guardian-approval/approve',
+      tag,
+      auth: 'user',
+      summary: "Approve the showcase's content you looked at (its fingerprint): the pupil's guardians see it while it stays so (the pupil's teachers)",
+      params: showcaseParamsSchema,
+      body: approveShowcaseRequestSchema,
+      response: showcaseApprovalSchema,
+      handler: ({ actor, params, body, req }) => sharing.approveShowcase(actor, params.showcaseId, body, req.ip),
+    }),
+    route({
+      method: 'post',
+      path: '/api/showcases/:showcaseId/guardian-approval/return',
+      tag,
+      auth: 'user',
+      summary: "Return the showcase to the pupil with a note; guardians do not see it (the pupil's teachers)",
+      params: showcaseParamsSchema,
+      body: returnShowcaseRequestSchema,
+      response: showcaseApprovalSchema,
+      handler: ({ actor, params, body, req }) => sharing.returnShowcase(actor, params.showcaseId, body, req.ip),
     }),
     route({
       method: 'get',

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { ApprovalQueue, ArtefactSharing, approveRequestSchema, returnRequestSchema } from '../../../shared/api/guardian-sharing.ts';
+import type { ApprovalQueue, ApprovalQueueItem, ArtefactSharing, approveRequestSchema, returnRequestSchema } from '../../../shared/api/guardian-sharing.ts';
 import type { GuardianSharingMode, SchoolGuardianSharing } from '../../../shared/api/org.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize, can } from '../../auth/policy.ts';
@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordNotifications } from '../notifications/notifications.service.ts';
 import { approvalRequiredFor, approvalRequiredSql, sharingDb } from './guardian-sharing.sql.ts';
 import { isApprovalRequired, notifyGuardiansOfShare, publishApprovalEvent } from './share-state.ts';
+import { approveSharedShowcasesOfSchool, showcaseApprovalService } from './showcase-approval.service.ts';
 
 export interface GuardianSharingDeps {
   db: Db;
@@ -31,6 +32,7 @@ type Decision = { kind: 'approve'; input: z.output<typeof approveRequestSchema> 
  */
 export function guardianSharingService({ db, notifier, artefacts }: GuardianSharingDeps) {
   const sdb = sharingDb(db);
+  const showcaseApprovals = showcaseApprovalService({ db, notifier });
 
   async function decide(actor: Actor, artefactId: string, decision: Decision, ip?: string): Promise<ArtefactSharing> {
     const facts = await artefacts.readable(actor, artefactId);
@@ -167,6 +169,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
               set state = 'approved', approved_version = excluded.approved_version, approved_versions = excluded.approved_versions,
                   decided_at = excluded.decided_at, visible_since = coalesce(guardian_shares.visible_since, excluded.visible_since)
               where guardian_shares.state is null`.execute(trx);
+        if (mode === 'approval') await approveSharedShowcasesOfSchool(trx, schoolId);
         await recordAudit(trx, {
           actorId: actor.id,
           action: 'school.update',
@@ -186,7 +189,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
       const rows = await sql<{
         id: string;
         title: string;
-        kind: ApprovalQueue['items'][number]['kind'];
+        kind: ApprovalQueueItem['kind'];
         ownerId: string;
         ownerName: string;
         version: number;
@@ -215,17 +218,20 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
         const f = facts.get(r.id);
         return f !== undefined && can(actor, 'guardianApproval.decide', f.resource);
       });
+      const artefactItems = items.map((r) => ({
+        subjectType: 'artefact' as const,
+        artefactId: r.id,
+        title: r.title,
+        kind: r.kind,
+        owner: { id: r.ownerId, displayName: r.ownerName },
+        version: r.version,
+        requestedAt: new Date(r.requestedAt).toISOString(),
+        reapproval: r.approvedVersion !== null,
+      }));
+      // Showcases wait in the same queue (issue 12 §1), oldest first among the works.
+      const showcaseItems = await showcaseApprovals.queue(actor, query, QUEUE_MAX);
       return {
-        items: items.map((r) => ({
-          subjectType: 'artefact' as const,
-          artefactId: r.id,
-          title: r.title,
-          kind: r.kind,
-          owner: { id: r.ownerId, displayName: r.ownerName },
-          version: r.version,
-          requestedAt: new Date(r.requestedAt).toISOString(),
-          reapproval: r.approvedVersion !== null,
-        })),
+        items: [...artefactItems, ...showcaseItems].sort((x, y) => x.requestedAt.localeCompare(y.requestedAt)).slice(0, QUEUE_MAX),
       };
     },
 
@@ -233,6 +239,9 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
       decide(actor, artefactId, { kind: 'approve', input }, ip),
     return: (actor: Actor, artefactId: string, input: z.output<typeof returnRequestSchema>, ip?: string) =>
       decide(actor, artefactId, { kind: 'return', input }, ip),
+
+    approveShowcase: showcaseApprovals.approve,
+    returnShowcase: showcaseApprovals.return,
 
     // --- One item's state, and the pupil's history choice ---
     async state(actor: Actor, artefactId: string): Promise<ArtefactSharing> {

@@ -29,6 +29,9 @@ export type GuardianSharingTables = {
     note: string | null;
     decidedBy: string | null;
     decidedAt: Date | null;
+    /** Migration 0043: a showcase's approved content, and the content of its last decision (showcaseFingerprintSql). */
+    approvedFingerprint: ColumnType<string | null, string | null | undefined, string | null>;
+    decidedFingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   };
   /** The school's rule, a column of `schools` (migration 0036). */
   schools: { guardianSharing: ColumnType<GuardianSharingMode, GuardianSharingMode | undefined, GuardianSharingMode> };
@@ -124,4 +127,41 @@ export function guardianViewOf(json: GuardianViewJson | string): GuardianView {
     shareHistory: v.shareHistory,
     since: v.since ? new Date(v.since) : null,
   };
+}
+
+// --- Showcases under approval (migration 0043) ---
+/**
+ * A showcase's content (alias `s` of `showcases`) as one md5: its title, introduction and items in order, each
+ * with its heading, text, template slot, work and that work's current version (a work's version grows with every
+ * content edit, so editing a work inside the showcase changes this too), and whether a reader sees the work. A
+ * showcase has no versions: a teacher approves this fingerprint, and guardians see the showcase while it holds.
+ */
+export function showcaseFingerprintSql(alias: string): RawBuilder<string> {
+  const s = sql.table(alias);
+  // chr(31)/chr(30) separate fields/items, so that no two different contents run together into the same text.
+  return sql<string>`md5(${s}.title || chr(31) || ${s}.intro_html || chr(30) || coalesce((
+      select string_agg(concat_ws(chr(31), coalesce(sf_i.artefact_id::text, '-'), coalesce(sf_a.version::text, '-'),
+               case when sf_i.artefact_id is null or (sf_a.deleted_at is null and sf_a.owner_id = ${s}.owner_id) then 'shown' else 'hidden' end,
+               coalesce(sf_i.template_slot::text, '-'), sf_i.heading, sf_i.body_html), chr(30) order by sf_i.position)
+      from showcase_items sf_i left join artefacts sf_a on sf_a.id = sf_i.artefact_id
+      where sf_i.showcase_id = ${s}.id), ''))`;
+}
+
+/** The showcase (alias) is approved for guardians in its present content: a teacher approved exactly this fingerprint. */
+export function showcaseGuardianApprovedSql(alias: string): RawBuilder<boolean> {
+  const s = sql.table(alias);
+  return sql<boolean>`exists (select 1 from guardian_shares sa_gs where sa_gs.subject_type = 'showcase' and sa_gs.subject_id = ${s}.id
+    and sa_gs.approved_fingerprint = ${showcaseFingerprintSql(alias)})`;
+}
+
+/**
+ * The showcase (alias) waits in the teachers' queue: shared with guardians (or its project, which includes them)
+ * where the school's rule asks for approval, and its content is not what the last decision was about (a new
+ * share, or any edit after a decision).
+ */
+export function showcaseWaitingSql(alias: string): RawBuilder<boolean> {
+  const s = sql.table(alias);
+  return sql<boolean>`(${s}.visibility in ('guardians', 'project') and ${approvalRequiredFor(sql`${s}.project_id`, sql`${s}.owner_id`)}
+    and not exists (select 1 from guardian_shares sw_gs where sw_gs.subject_type = 'showcase' and sw_gs.subject_id = ${s}.id
+                    and sw_gs.decided_fingerprint = ${showcaseFingerprintSql(alias)}))`;
 }

@@ -8,8 +8,8 @@ import { recordNotifications, type RecordedNotifications } from '../notification
 import { approvalRequiredFor, sharingDb, type ApprovalState, type SharedSubjectType } from './guardian-sharing.sql.ts';
 
 /**
- * Issue 12 §1: the hook a share action calls inside its transaction (the artefact's save and create now; a
- * showcase's share later, with subjectType 'showcase'). It records what sharing with guardians means under the
+ * Issue 12 §1: the hook a share action calls inside its transaction (the artefact's save and create; a
+ * showcase's change of sharing, with subjectType 'showcase'). It records what sharing with guardians means under the
  * school's rule: shared directly (guardians see it from now), or waiting in the teachers' approval queue
  * (a new share, or an edit of the content of an approved item: guardians keep the last approved version).
  * Un-sharing takes it from guardians at once and out of the queue.
@@ -22,8 +22,8 @@ export interface ShareChange {
   projectId: string | null;
   wasShared: boolean;
   shared: boolean;
-  /** The subject's current version after the change. */
-  version: number;
+  /** The subject's current version after the change (null: a showcase, whose content a fingerprint names instead). */
+  version: number | null;
   /** The change made a new version (of the content or the placement: a re-approval under the approval rule). */
   contentChanged: boolean;
 }
@@ -56,6 +56,8 @@ type ShareColumns = {
   decidedBy: string | null;
   decidedAt: Date | null;
   visibleSince: Date | null;
+  approvedFingerprint: string | null;
+  decidedFingerprint: string | null;
 };
 
 export async function isApprovalRequired(db: Db, projectId: string | null, ownerId: string): Promise<boolean> {
@@ -87,6 +89,8 @@ export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice
     note: null,
     decidedBy: null,
     decidedAt: null,
+    approvedFingerprint: null,
+    decidedFingerprint: null,
   };
 
   if (!c.shared) {
@@ -118,18 +122,34 @@ export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice
     await upsert({ state: 'pending', requestedVersion: c.version, requestedAt: row.state === 'pending' ? row.requestedAt : now, note: null });
   } else return none;
   const fresh = !row || row.state !== 'pending' || !c.wasShared;
-  const notices = fresh && c.subjectType === 'artefact' ? await notifyApprovers(trx, c, notice) : null;
+  const notices = fresh ? await notifyApprovers(trx, c, notice) : null;
   return { ...none, notices, event: event('pending') };
 }
 
 async function notifyApprovers(trx: Db, c: ShareChange, notice: RequestNotice): Promise<RecordedNotifications> {
   const { groupTeacherIds } = await audienceFacts(trx, c.ownerId);
   const recipients = approverIds({ ownerId: c.ownerId, projectTeacherIds: notice.projectTeacherIds }, groupTeacherIds);
-  const data = { artefactId: c.subjectId, pupilId: c.ownerId, title: notice.title, pupilName: notice.pupilName };
+  const about = { pupilId: c.ownerId, title: notice.title, pupilName: notice.pupilName };
+  if (c.subjectType === 'showcase')
+    return recordNotifications(
+      trx,
+      recipients.map((recipientId) => ({ recipientId, kind: 'showcase_approval_requested' as const, data: { showcaseId: c.subjectId, ...about } })),
+    );
   return recordNotifications(
     trx,
-    recipients.map((recipientId) => ({ recipientId, kind: 'approval_requested' as const, data })),
+    recipients.map((recipientId) => ({ recipientId, kind: 'approval_requested' as const, data: { artefactId: c.subjectId, ...about } })),
   );
+}
+
+/** A subject deleted for good (a showcase): its sharing row goes with it. Returns the queue's event when it was in it. */
+export async function forgetShare(trx: Db, subjectType: SharedSubjectType, subjectId: string): Promise<GuardianApprovalEvent | null> {
+  const gone = await sharingDb(trx)
+    .deleteFrom('guardianShares')
+    .where('subjectType', '=', subjectType)
+    .where('subjectId', '=', subjectId)
+    .returning(['ownerId', 'state'])
+    .executeTakeFirst();
+  return gone ? { subjectType, subjectId, ownerId: gone.ownerId, state: null } : null;
 }
 
 /** After the commit: the owner and their teachers hear that the queue changed (ids only; they read it again). */

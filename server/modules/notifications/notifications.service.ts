@@ -20,6 +20,7 @@ import { existingFeedbackIds } from '../feedback/feedback-lookups.ts';
 import { guardianCommentResources } from '../guardian-voice/guardian-voice.repo.ts';
 import { pupilsAtSchools } from '../invitations/invitations.repo.ts';
 import { findNotification, insertNotifications, markRead, pageOf, pruneNotifications, unreadOf, type NotificationRow } from './notifications.repo.ts';
+import { showcaseFactsMany } from '../showcases/showcases.repo.ts';
 
 export interface NotificationsDeps {
   db: Db;
@@ -94,19 +95,23 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
   const artefactIds: string[] = [];
   const feedbackIds: string[] = [];
   const guardianCommentIds: string[] = [];
+  const showcaseIds: string[] = [];
   const pupils = new Map<string, { pupilId: string; schoolId: string }>();
   for (const n of presented) {
     if (n.kind === 'invitation_accepted') pupils.set(`${n.data.pupilId}:${n.data.schoolId}`, n.data);
-    else if (ARTEFACT_KINDS.has(n.kind)) artefactIds.push(n.data.artefactId);
+    else if (ARTEFACT_KINDS.has(n.kind) && 'artefactId' in n.data) artefactIds.push(n.data.artefactId);
     if (n.kind === 'feedback' || n.kind === 'revision_requested') feedbackIds.push(n.data.feedbackId);
     if (n.kind === 'guardian_comment') guardianCommentIds.push(n.data.commentId);
+    if (n.kind === 'showcase_approval_requested' || n.kind === 'showcase_approved' || n.kind === 'showcase_returned') showcaseIds.push(n.data.showcaseId);
   }
-  const [artefacts, feedback, pupilResources, guardianComments] = await Promise.all([
+  const [artefacts, feedback, pupilResources, guardianComments, showcases] = await Promise.all([
     artefactFactsMany(db, artefactIds),
     existingFeedbackIds(db, feedbackIds),
     pupilsAtSchools(db, [...pupils.values()]),
     guardianCommentResources(db, guardianCommentIds),
+    showcaseFactsMany(db, showcaseIds),
   ]);
+  const showcase = (id: string) => showcases.get(id)?.resource;
   const seesArtefact = (id: string) => {
     const facts = artefacts.get(id);
     return facts !== undefined && !facts.row.deletedAt && can(actor, 'artefact.read', facts.resource);
@@ -129,6 +134,16 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       case 'approval_requested': {
         const facts = artefacts.get(n.data.artefactId);
         return seesArtefact(n.data.artefactId) && facts !== undefined && can(actor, 'guardianApproval.decide', facts.resource);
+      }
+      // Issue 12 §1 for showcases: the pupil's decisions while the showcase is theirs, a request while the teacher decides on it.
+      case 'showcase_approved':
+      case 'showcase_returned': {
+        const r = showcase(n.data.showcaseId);
+        return r !== undefined && can(actor, 'showcaseApproval.read', r);
+      }
+      case 'showcase_approval_requested': {
+        const r = showcase(n.data.showcaseId);
+        return r !== undefined && can(actor, 'showcaseApproval.decide', r);
       }
       case 'invitation_accepted': {
         const pupil = pupilResources.get(`${n.data.pupilId}:${n.data.schoolId}`);

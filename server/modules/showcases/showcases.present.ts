@@ -1,4 +1,5 @@
 import type { Media } from '../../../shared/api/artefacts.ts';
+import type { ShowcaseApproval } from '../../../shared/api/guardian-sharing.ts';
 import type { Showcase, ShowcaseItem, ShowcaseSummary, ShowcaseTemplate } from '../../../shared/api/showcases.ts';
 import { MEDIA_VARIANTS } from '../../../shared/portfolio.ts';
 import type { Db } from '../../db/database.ts';
@@ -79,7 +80,7 @@ export function presentShowcase(
   f: ShowcaseFacts,
   rows: ShowcaseItemRow[],
   prompts: Map<number, string>,
-  opts: { canEdit: boolean; mediaPath?: MediaPathOf },
+  opts: { canEdit: boolean; mediaPath?: MediaPathOf; guardianApproval?: ShowcaseApproval | null },
 ): Showcase {
   const items = rows.map((r) => presentItem(f.row.id, r, prompts, opts.mediaPath)).filter((i) => opts.canEdit || i.kind !== 'slot' || i.bodyHtml !== '');
   return {
@@ -89,6 +90,7 @@ export function presentShowcase(
     createdAt: iso(f.row.createdAt),
     canEdit: opts.canEdit,
     items,
+    guardianApproval: opts.guardianApproval ?? null,
   };
 }
 

@@ -5,7 +5,7 @@ import type { ArtefactLink } from '../../db/schema.ts';
 import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
 import type { ArtefactKind } from '../../../shared/portfolio.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
-import { approvalRequiredFor } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { approvalRequiredFor, showcaseGuardianApprovedSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { showcasesDb, type ShowcasesDb, type ShowcaseTemplateSlot } from './showcase-tables.ts';
 
 /** Items sit at 0..n-1; a row is parked above this while the order is rewritten (the table's unique (showcase, position) is not deferrable). */
@@ -44,6 +44,8 @@ function showcaseFactsQuery(db: Db) {
       jsonArrayFrom(eb.selectFrom('projectGroups as g').select('g.groupId').whereRef('g.projectId', '=', 's.projectId')).as('projectGroups'),
       // Issue 12 §1: the school rule that applies to the showcase (its project's school, else any of the owner's).
       approvalRequiredFor(sql`s.project_id`, sql`s.owner_id`).as('guardianApprovalRequired'),
+      // ... and whether a teacher approved its present content (the fingerprint), which that rule then asks for.
+      showcaseGuardianApprovedSql('s').as('guardianApproved'),
     ]);
 }
 type ShowcaseFactsRow = Awaited<ReturnType<ReturnType<typeof showcaseFactsQuery>['executeTakeFirstOrThrow']>>;
@@ -60,10 +62,20 @@ function factsOf(row: ShowcaseFactsRow) {
       // Only a showcase shared with its project lets the project's pupils in; otherwise its project is just where it came from.
       projectGroupIds: row.projectGroups.map((g) => g.groupId),
       guardianApprovalRequired: row.guardianApprovalRequired === true,
+      guardianApproved: row.guardianApproved === true,
     },
   };
 }
 export type ShowcaseFacts = ReturnType<typeof factsOf>;
+
+/** Facts of the given showcases by id (a notification page's subjects). */
+export async function showcaseFactsMany(db: Db, showcaseIds: readonly string[]): Promise<Map<string, ShowcaseFacts>> {
+  if (showcaseIds.length === 0) return new Map();
+  const rows = await showcaseFactsQuery(db)
+    .where('s.id', 'in', [...new Set(showcaseIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, factsOf(r)]));
+}
 
 export async function showcaseFacts(db: Db, showcaseId: string): Promise<ShowcaseFacts | null> {
   const row = await showcaseFactsQuery(db).where('s.id', '=', showcaseId).executeTakeFirst();

@@ -12,10 +12,10 @@ import {
 import type { MediaVariant } from '../../../shared/portfolio.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, seesWholeShowcase, showcaseAudience } from '../../auth/policy.ts';
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, Conflict, NotFound, PayloadTooLarge } from '../../http/errors.ts';
-import { approvalRequiredFor } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { forgetShare, publishApprovalEvent, recordShare } from '../guardian-sharing/share-state.ts';
+import { showcaseApprovalOf } from '../guardian-sharing/showcase-approval.service.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { artefactFacts, mediaFacts, pupilFacts } from '../artefacts/artefacts.repo.ts';
@@ -85,8 +85,13 @@ export function showcasesService(deps: ShowcasesDeps) {
 
   async function read(actor: Actor, showcaseId: string): Promise<Showcase> {
     const facts = await checked(actor, showcaseId, 'showcase.read');
-    const [items, prompts] = await Promise.all([showcaseItemRows(db, showcaseId), templatePrompts(db, facts.row.templateId)]);
-    return presentShowcase(facts, items, prompts, { canEdit: can(actor, 'showcase.update', facts.resource) });
+    // Issue 12 §1: its approval for guardians, for the pupil and their teachers while it is shared where that applies.
+    const approval =
+      facts.resource.guardianApprovalRequired && facts.row.visibility !== 'private' && can(actor, 'showcaseApproval.read', facts.resource)
+        ? showcaseApprovalOf(db, showcaseId)
+        : Promise.resolve(null);
+    const [items, prompts, guardianApproval] = await Promise.all([showcaseItemRows(db, showcaseId), templatePrompts(db, facts.row.templateId), approval]);
+    return presentShowcase(facts, items, prompts, { canEdit: can(actor, 'showcase.update', facts.resource), guardianApproval });
   }
 
   /** A change to one showcase's items: the showcase locked, the owner checked, the result announced after commit. */
@@ -169,13 +174,7 @@ export function showcasesService(deps: ShowcasesDeps) {
           throw new BadRequest('You can share only with a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
       } else if (input.projectId && !(await choosable(actor, before.row.ownerId, input.projectId)))
         throw new BadRequest('You can choose only a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
-      // Issue 12 §1: where a teacher approves what guardians see, a showcase is not shared with them (the queue
-      // approves single works); said plainly rather than saved as a choice that reaches no one.
-      if (visibility === 'guardians' && visibility !== before.row.visibility && (await approvalApplies(db, projectId, before.row.ownerId)))
-        throw new Conflict(
-          'Your school asks a teacher to approve what guardians see, and showcases cannot be approved yet. Share the works themselves with guardians, or make a secret link.',
-        );
-      await db.transaction().execute(async (trx) => {
+      const shares = await db.transaction().execute(async (trx) => {
         await showcasesDb(trx)
           .updateTable('showcases')
           .set({
@@ -197,14 +196,36 @@ export function showcasesService(deps: ShowcasesDeps) {
             details: { visibility, projectId },
             ip: ip ?? null,
           });
+        // Issue 12 §1: sharing with guardians ('project' includes them) under the approval rule puts the showcase into
+        // its teachers' queue; un-sharing takes it out. Later edits need no hook: the queue and the policy compare
+        // its content fingerprint with the last decision (guardian-sharing.sql.ts).
+        const shared = (v: string) => v === 'guardians' || v === 'project';
+        if (!shared(before.row.visibility) && !shared(visibility)) return null;
+        const owner = await trx.selectFrom('users').select('displayName').where('id', '=', before.row.ownerId).executeTakeFirstOrThrow();
+        return recordShare(
+          trx,
+          {
+            subjectType: 'showcase',
+            subjectId: showcaseId,
+            ownerId: before.row.ownerId,
+            projectId,
+            wasShared: shared(before.row.visibility),
+            shared: shared(visibility),
+            version: null,
+            contentChanged: false,
+          },
+          { title: input.title ?? before.row.title, pupilName: owner.displayName, projectTeacherIds: before.resource.ownerProjectTeacherIds },
+        );
       });
+      shares?.notices?.publish(notifier);
+      if (shares?.event) await publishApprovalEvent(db, notifier, shares.event, before.resource.ownerProjectTeacherIds);
       await announce(before, await showcaseFacts(db, showcaseId));
       return read(actor, showcaseId);
     },
 
     async remove(actor: Actor, showcaseId: string, ip?: string): Promise<{ ok: true }> {
       const before = await checked(actor, showcaseId, 'showcase.delete');
-      await db.transaction().execute(async (trx) => {
+      const event = await db.transaction().execute(async (trx) => {
         await showcasesDb(trx).deleteFrom('showcases').where('id', '=', showcaseId).execute();
         await recordAudit(trx, {
           actorId: actor.id,
@@ -215,7 +236,10 @@ export function showcasesService(deps: ShowcasesDeps) {
           details: { title: before.row.title },
           ip: ip ?? null,
         });
+        // Issue 12 §1: out of the approval queue with it (the table has no foreign key to each subject type).
+        return forgetShare(trx, 'showcase', showcaseId);
       });
+      if (event) await publishApprovalEvent(db, notifier, event, before.resource.ownerProjectTeacherIds);
       await announce(before, null);
       return { ok: true };
     },
@@ -386,10 +410,4 @@ export async function mediaKeyThrough(db: Db, facts: ShowcaseFacts, itemId: stri
 /** For the recheck: the file is on the item's work now (the variant was settled when the URL was made). */
 async function mediaOnItem(db: Db, facts: ShowcaseFacts, itemId: string, mediaId: string): Promise<boolean> {
   return (await mediaThrough(db, facts, itemId, mediaId)) !== null;
-}
-
-/** Whether the school rule that applies to a showcase with this project and owner asks for a teacher's approval (issue 12 §1). */
-async function approvalApplies(db: Db, projectId: string | null, ownerId: string): Promise<boolean> {
-  const { rows } = await sql<{ required: boolean }>`select ${approvalRequiredFor(projectId, ownerId)} as required`.execute(db);
-  return rows[0]?.required === true;
 }

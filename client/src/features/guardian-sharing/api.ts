@@ -1,4 +1,4 @@
-import { approvalQueueSchema, artefactSharingSchema, type ArtefactSharing } from '../../../../shared/api/guardian-sharing.ts';
+import { approvalQueueSchema, artefactSharingSchema, showcaseApprovalSchema, type ArtefactSharing } from '../../../../shared/api/guardian-sharing.ts';
 import { schoolGuardianSharingSchema, type GuardianSharingMode } from '../../../../shared/api/org.ts';
 import { apiPath, http } from '../../lib/http.ts';
 
@@ -14,6 +14,10 @@ export const guardianSharingApi = {
     http.post(apiPath('/api/artefacts', artefactId, 'guardian-approval', 'approve'), { version, ...(note ? { note } : {}) }, artefactSharingSchema),
   return: (artefactId: string, version: number, note: string) =>
     http.post(apiPath('/api/artefacts', artefactId, 'guardian-approval', 'return'), { version, note }, artefactSharingSchema),
+  approveShowcase: (showcaseId: string, fingerprint: string, note?: string) =>
+    http.post(apiPath('/api/showcases', showcaseId, 'guardian-approval', 'approve'), { fingerprint, ...(note ? { note } : {}) }, showcaseApprovalSchema),
+  returnShowcase: (showcaseId: string, fingerprint: string, note: string) =>
+    http.post(apiPath('/api/showcases', showcaseId, 'guardian-approval', 'return'), { fingerprint, note }, showcaseApprovalSchema),
   state: (artefactId: string, signal?: AbortSignal): Promise<ArtefactSharing> =>
     http.get(apiPath('/api/artefacts', artefactId, 'guardian-sharing'), artefactSharingSchema, signal),
   setShareHistory: (artefactId: string, shareHistory: boolean) =>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { GuardianSharingMode } from '../../../../shared/api/org.ts';
 import { artefactKeys } from '../artefacts/queries.ts';
+import { showcaseKeys } from '../showcases/queries.ts';
 import { guardianSharingApi } from './api.ts';
 
 export const guardianSharingKeys = {
@@ -50,6 +51,18 @@ export function useDecisionMutation() {
       queryClient.setQueryData(guardianSharingKeys.artefact(d.artefactId), data);
       return approvalsChanged(queryClient);
     },
+  });
+}
+
+/** A showcase's decision (issue 12 §1): the showcase's page reads it again, as do the queues. */
+export function useShowcaseDecisionMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (d: { showcaseId: string; fingerprint: string; approve: boolean; note: string }) =>
+      d.approve
+        ? guardianSharingApi.approveShowcase(d.showcaseId, d.fingerprint, d.note || undefined)
+        : guardianSharingApi.returnShowcase(d.showcaseId, d.fingerprint, d.note),
+    onSuccess: (_data, d) => Promise.all([approvalsChanged(queryClient), queryClient.invalidateQueries({ queryKey: showcaseKeys.detail(d.showcaseId) })]),
   });
 }
 

@@ -39,7 +39,7 @@ export function ArtefactSharingPanel({ artefact, isOwner, canDecide }: { artefac
         </blockquote>
       )}
       {canDecide && s.state === 'pending' && s.requestedVersion !== null && (
-        <ApprovalActions artefactId={artefact.id} version={s.requestedVersion} title={artefact.title} onDone={notice.success} />
+        <ApprovalActions subject={{ type: 'artefact', id: artefact.id, version: s.requestedVersion }} title={artefact.title} onDone={notice.success} />
       )}
       {isOwner && (
         <>

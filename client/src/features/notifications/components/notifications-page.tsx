@@ -7,6 +7,7 @@ import { useFormat } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { artefactPath, teacherPupilPath } from '../../artefacts/paths.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
+import { showcasePath } from '../../showcases/paths.ts';
 import { useMarkAllReadMutation, useMarkReadMutation, useNotificationsQuery, useUnreadCountQuery } from '../queries.ts';
 
 /** Issue 12 §5: the notification centre, newest first, for every role. */
@@ -134,6 +135,16 @@ function useText(n: Notification): string {
         : t('notifications.item_returned', { teacher: who(n.data.teacherName), title: title(n.data.title) });
     case 'approval_requested':
       return t('notifications.approval_requested', { pupil: who(n.data.pupilName), title: title(n.data.title) });
+    case 'showcase_approved':
+      return n.data.note
+        ? t('notifications.showcase_approved_note', { teacher: who(n.data.teacherName), title: title(n.data.title), note: n.data.note })
+        : t('notifications.showcase_approved', { teacher: who(n.data.teacherName), title: title(n.data.title) });
+    case 'showcase_returned':
+      return n.data.note
+        ? t('notifications.showcase_returned_note', { teacher: who(n.data.teacherName), title: title(n.data.title), note: n.data.note })
+        : t('notifications.showcase_returned', { teacher: who(n.data.teacherName), title: title(n.data.title) });
+    case 'showcase_approval_requested':
+      return t('notifications.showcase_approval_requested', { pupil: who(n.data.pupilName), title: title(n.data.title) });
   }
 }
 
@@ -147,6 +158,11 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'item_returned':
     case 'approval_requested':
       return artefactPath(n.data.artefactId);
+    // Issue 12 §1: a showcase's approval leads to the showcase (its page shows the state and the note).
+    case 'showcase_approved':
+    case 'showcase_returned':
+    case 'showcase_approval_requested':
+      return showcasePath(n.data.showcaseId);
     case 'guardian_comment':
       return n.data.held && teacher ? guardianModerationPath() : artefactPath(n.data.artefactId);
     case 'invitation_accepted':

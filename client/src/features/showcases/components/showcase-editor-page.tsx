@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ShowcaseApprovalState } from '../../guardian-sharing/components/showcase-approval-panel.tsx';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Showcase, ShowcaseItem, ShowcaseVisibilityValue } from '../../../../../shared/api/showcases.ts';
@@ -129,6 +130,8 @@ function SharingForm({ showcase }: { showcase: Showcase }) {
         )}
         <SubmitButton pending={update.isPending} label={t('showcases.saveSharing')} />
       </form>
+      {/* Issue 12 §1: where a teacher approves what guardians see, whether they see it yet. */}
+      {showcase.guardianApproval && <ShowcaseApprovalState approval={showcase.guardianApproval} editable />}
       <LiveNotice notice={notice.notice} />
     </section>
   );

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Loading, PageError, pageErrorHeading } from '../../../components/status.tsx';
 import { isApiError } from '../../../lib/http.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
+import { ShowcaseApprovalPanel } from '../../guardian-sharing/components/showcase-approval-panel.tsx';
 import { ShareLinksPanel } from '../../share-links/components/share-links-panel.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { editShowcasePath, showcasesPath } from '../paths.ts';
@@ -44,6 +45,7 @@ export function ShowcasePage() {
           </Link>
         )}
       </div>
+      <ShowcaseApprovalPanel showcase={s} />
       <ShowcaseView showcase={s} />
       {/* Secret links (issue 12 §4): the owner, or a teacher for a pupil under the school's minimum age (the panel says which). */}
       {(s.canEdit || rolesOf(me).includes('teacher')) && <ShareLinksPanel subject={{ type: 'showcase', id: s.id }} />}
