@@ -1,10 +1,12 @@
 import { sql, type ColumnType, type Expression, type Generated } from 'kysely';
-import type { GuardianCommentState, GuardianReaction } from '../../../shared/api/guardian-voice.ts';
+import type { GuardianCommentState, GuardianReaction, GuardianSubject, GuardianSubjectType } from '../../../shared/api/guardian-voice.ts';
 import type { Db } from '../../db/database.ts';
 import type { ImportedPerson } from '../../db/schema.ts';
-import { artefactFacts, artefactFactsMany, type ArtefactFacts } from '../artefacts/artefacts.repo.ts';
+import { artefactFacts, artefactFactsMany, audienceFacts, type ArtefactFacts } from '../artefacts/artefacts.repo.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
 import { guardianCommentSettingFor } from '../org/school-guardian-comments.ts';
+import { showcasesDb, type ShowcaseTables } from '../showcases/showcase-tables.ts';
+import { showcaseAudienceFacts, showcaseFacts, showcaseFactsMany, type ShowcaseFacts } from '../showcases/showcases.repo.ts';
 
 /** Migrations 0037 and 0042 (issue 12 §2). Declared here, beside the module that alone reads and writes them. */
 export type GuardianVoiceTables = {
@@ -32,26 +34,69 @@ export type GuardianVoiceTables = {
   };
 };
 export const voiceDb = (db: Db) => db.withTables<GuardianVoiceTables>();
+/** With the showcases' tables too: an item is an artefact or a showcase (issue 12 §3). */
+const itemsDb = (db: Db) => voiceDb(db).withTables<ShowcaseTables>();
 
-/** An artefact as guardian voice meets it (the policy's `guardianItem`); null when deleted or absent. */
-export async function guardianItemFacts(db: Db, artefactId: string) {
-  const facts = await artefactFacts(db, artefactId);
+type Setting = Awaited<ReturnType<typeof guardianCommentSettingFor>>;
+
+/** An item (an artefact, or a showcase: issue 12 §3) as guardian voice meets it: the policy's `guardianItem`, its owner and title. */
+function artefactItem(facts: ArtefactFacts, setting: Setting) {
+  return {
+    subject: { type: 'artefact', id: facts.row.id } satisfies GuardianSubject,
+    ownerId: facts.row.ownerId,
+    resource: { type: 'guardianItem' as const, subject: 'artefact' as const, artefact: facts.resource, setting },
+  };
+}
+function showcaseItem(facts: ShowcaseFacts, setting: Setting) {
+  return {
+    subject: { type: 'showcase', id: facts.row.id } satisfies GuardianSubject,
+    ownerId: facts.row.ownerId,
+    resource: { type: 'guardianItem' as const, subject: 'showcase' as const, showcase: facts.resource, setting },
+  };
+}
+export type GuardianItemFacts = ReturnType<typeof artefactItem> | ReturnType<typeof showcaseItem>;
+
+/**
+ * The item with the school setting that applies to it (its project's school, else the strictest of its
+ * owner's: guardianCommentSettingFor, the same for both kinds); null when deleted or absent.
+ */
+export async function guardianItemFacts(db: Db, subject: GuardianSubject): Promise<GuardianItemFacts | null> {
+  if (subject.type === 'showcase') {
+    const facts = await showcaseFacts(db, subject.id);
+    if (!facts) return null;
+    return showcaseItem(facts, await guardianCommentSettingFor(db, { projectId: facts.row.projectId, ownerId: facts.row.ownerId }));
+  }
+  const facts = await artefactFacts(db, subject.id);
   if (!facts || facts.row.deletedAt) return null;
-  return itemOf(facts, await guardianCommentSettingFor(db, { projectId: facts.row.projectId, ownerId: facts.row.ownerId }));
+  return artefactItem(facts, await guardianCommentSettingFor(db, { projectId: facts.row.projectId, ownerId: facts.row.ownerId }));
 }
-function itemOf(facts: ArtefactFacts, setting: Awaited<ReturnType<typeof guardianCommentSettingFor>>) {
-  return { row: facts.row, resource: { type: 'guardianItem' as const, artefact: facts.resource, setting } };
+
+/** The item's title now (for a notification's summary). */
+export async function guardianItemTitle(db: Db, subject: GuardianSubject): Promise<string> {
+  const row =
+    subject.type === 'showcase'
+      ? await showcasesDb(db).selectFrom('showcases').select('title').where('id', '=', subject.id).executeTakeFirstOrThrow()
+      : await db.selectFrom('artefacts').select('title').where('id', '=', subject.id).executeTakeFirstOrThrow();
+  return row.title;
 }
-export type GuardianItemFacts = NonNullable<Awaited<ReturnType<typeof guardianItemFacts>>>;
+
+/** The column that names an item of the subject's kind, in guardian_comments and guardian_reactions alike. */
+export const subjectColumn = (type: GuardianSubjectType) => (type === 'showcase' ? 'showcaseId' : 'artefactId') as 'artefactId' | 'showcaseId';
+/** The subject a comment or reaction row is on. */
+export const subjectOf = (row: { artefactId: string | null; showcaseId: string | null }): GuardianSubject | null =>
+  row.artefactId ? { type: 'artefact', id: row.artefactId } : row.showcaseId ? { type: 'showcase', id: row.showcaseId } : null;
+/** The wire form of an item's id: `artefactId` or `showcaseId`. */
+export const subjectIds = (subject: GuardianSubject) => (subject.type === 'showcase' ? { showcaseId: subject.id } : { artefactId: subject.id });
 
 /** Comments with their authors' names and whether each author is a guardian of the pupil today; the caller filters them through the policy. */
 export function selectGuardianComments(db: Db) {
-  return voiceDb(db)
+  return itemsDb(db)
     .selectFrom('guardianComments as c')
     .leftJoin('users as u', 'u.id', 'c.authorId')
     .select((eb) => [
       'c.id',
       'c.artefactId',
+      'c.showcaseId',
       'c.pupilId',
       'c.authorId',
       'u.displayName as authorName',
@@ -82,25 +127,88 @@ export const commentResource = (item: GuardianItemFacts, row: Pick<GuardianComme
 });
 
 /**
- * Comments by id with their items, for checks at read time (the notification centre): a fixed number of
- * queries for any number. Missing: absent, on a deleted item, or not on an artefact.
+ * Comments by id with their items, for checks at read time (the notification centre, the moderation list):
+ * a fixed number of queries for any number. Missing: absent, or on a deleted item.
  */
 export async function guardianCommentResources(db: Db, commentIds: readonly string[]) {
   const ids = [...new Set(commentIds)];
   const result = new Map<string, ReturnType<typeof commentResource>>();
   if (ids.length === 0) return result;
   const rows = await selectGuardianComments(db).where('c.id', 'in', ids).execute();
-  const artefacts = await artefactFactsMany(
-    db,
-    rows.flatMap((r) => (r.artefactId ? [r.artefactId] : [])),
-  );
+  const [artefacts, showcases] = await Promise.all([
+    artefactFactsMany(
+      db,
+      rows.flatMap((r) => (r.artefactId ? [r.artefactId] : [])),
+    ),
+    showcaseFactsMany(
+      db,
+      rows.flatMap((r) => (r.showcaseId ? [r.showcaseId] : [])),
+    ),
+  ]);
   for (const row of rows) {
-    const facts = row.artefactId ? artefacts.get(row.artefactId) : undefined;
-    if (!facts || facts.row.deletedAt) continue;
     // The setting does not decide who sees a comment already written (seesGuardianComment); 'off' fills the shape.
-    result.set(row.id, commentResource(itemOf(facts, 'off'), row));
+    const a = row.artefactId ? artefacts.get(row.artefactId) : undefined;
+    const s = row.showcaseId ? showcases.get(row.showcaseId) : undefined;
+    const item = a && !a.row.deletedAt ? artefactItem(a, 'off') : s ? showcaseItem(s, 'off') : null;
+    if (item) result.set(row.id, commentResource(item, row));
   }
   return result;
+}
+
+/**
+ * Who may hear of the item, as facts for the policy's audiences: the teachers of the owner's groups, the
+ * owner's guardians (links in force) and, for a showcase, the pupils of its project's groups.
+ */
+export async function guardianItemAudienceFacts(db: Db, item: GuardianItemFacts) {
+  if (item.resource.subject === 'showcase') return showcaseAudienceFacts(db, item.ownerId, item.resource.showcase.projectGroupIds);
+  return { ...(await audienceFacts(db, item.ownerId)), projectPupils: [] };
+}
+
+/**
+ * Held and reported comments on the work (artefacts not deleted, and showcases) of pupils a teacher may teach:
+ * of the teacher's groups, of a project the teacher teaches (an artefact's project; for a showcase, any project
+ * its owner takes part in, as showcase.read). A scope only: the caller checks each row with the policy.
+ */
+export function pendingGuardianComments(db: Db, teacherId: string, teacherGroupIds: readonly string[]) {
+  return selectGuardianComments(db)
+    .leftJoin('artefacts as a', 'a.id', 'c.artefactId')
+    .leftJoin('showcases as s', 's.id', 'c.showcaseId')
+    .innerJoin('users as o', (j) => j.on(sql<boolean>`o.id = coalesce(a.owner_id, s.owner_id)`))
+    .select(['o.id as ownerId', 'o.displayName as ownerName', sql<string>`coalesce(a.title, s.title)`.as('artefactTitle')])
+    .where('a.deletedAt', 'is', null)
+    .where('c.state', 'in', ['held', 'reported'])
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb.selectFrom('projectTeachers as pt').select('pt.userId').whereRef('pt.projectId', '=', 'a.projectId').where('pt.userId', '=', teacherId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('projectTeachers as pt')
+            .innerJoin('projectGroups as pg', 'pg.projectId', 'pt.projectId')
+            .innerJoin('memberships as pm', 'pm.groupId', 'pg.groupId')
+            .select('pt.userId')
+            .whereRef('pm.userId', '=', 's.ownerId')
+            .where('pm.role', '=', 'pupil')
+            .where('pt.userId', '=', teacherId),
+        ),
+        ...(teacherGroupIds.length
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('memberships as m')
+                  .select('m.groupId')
+                  .whereRef('m.userId', '=', 'o.id')
+                  .where('m.role', '=', 'pupil')
+                  .where('m.groupId', 'in', [...teacherGroupIds]),
+              ),
+            ]
+          : []),
+      ]),
+    )
+    .orderBy('c.createdAt')
+    .limit(200)
+    .execute();
 }
 
 /**
@@ -109,17 +217,19 @@ export async function guardianCommentResources(db: Db, commentIds: readonly stri
  * keeps their rows, but they count no more, wherever the link ended; were the link made again, they would.
  */
 export function countedGuardianReactions(db: Db) {
-  return voiceDb(db)
+  return itemsDb(db)
     .selectFrom('guardianReactions as r')
-    .innerJoin('artefacts as a', 'a.id', 'r.artefactId')
-    .select(['r.artefactId', 'r.guardianId', 'r.reaction'])
+    .leftJoin('artefacts as a', 'a.id', 'r.artefactId')
+    .leftJoin('showcases as s', 's.id', 'r.showcaseId')
+    .select(['r.artefactId', 'r.showcaseId', 'r.guardianId', 'r.reaction'])
     .where((eb) =>
       eb.exists(
         eb
           .selectFrom('guardianLinks')
           .select('guardianLinks.guardianId')
           .whereRef('guardianLinks.guardianId', '=', 'r.guardianId')
-          .whereRef('guardianLinks.pupilId', '=', 'a.ownerId')
+          // The item's owner: exactly one of the two joins found a row.
+          .where('guardianLinks.pupilId', '=', sql<string>`coalesce(a.owner_id, s.owner_id)`)
           .where(guardianLinkInForce('guardianLinks.pupilId')),
       ),
     );

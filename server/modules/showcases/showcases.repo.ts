@@ -70,6 +70,14 @@ export async function showcaseFacts(db: Db, showcaseId: string): Promise<Showcas
   return row ? factsOf(row) : null;
 }
 
+/** `showcaseFacts` for many showcases in one query (guardian voice checks a page of comments again); absent ones are missing. */
+export async function showcaseFactsMany(db: Db, showcaseIds: readonly string[]): Promise<Map<string, ShowcaseFacts>> {
+  const ids = [...new Set(showcaseIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await showcaseFactsQuery(db).where('s.id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, factsOf(row)]));
+}
+
 /**
  * Whether a reader sees an item (items `i` of showcases `s`, their artefacts `a` left-joined): a text block, or
  * a work not deleted that is the showcase owner's own. Every writer checks ownership; this holds it for every
