@@ -94,7 +94,7 @@ function notificationLine(locale: Locale, n: Notification): string {
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”.`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} tog emot inbjudan som vårdnadshavare för ${d.pupilName}.`,
       guardian_comment: (d: { title: string; showcaseId?: string }) =>
-        d.showcaseId ? `En vårdnadshavare kommenterade sammanställningen ”${d.title}”.` : `En vårdnadshavare kommenterade arbetet ”${d.title}”.`,
+        d.showcaseId ? `En vårdnadshavare kommenterade samlingen ”${d.title}”.` : `En vårdnadshavare kommenterade arbetet ”${d.title}”.`,
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} godkände arbetet ”${d.title}” för vårdnadshavarna.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} skickade tillbaka arbetet ”${d.title}” innan vårdnadshavarna ser det.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”: det väntar på ditt godkännande.`,

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Loading, PageError, pageErrorHeading } from '../../../components/status.tsx';
 import { isApiError } from '../../../lib/http.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
+import { GuardianVoiceSection } from '../../guardian-voice/components/guardian-voice-section.tsx';
 import { ShareLinksPanel } from '../../share-links/components/share-links-panel.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { editShowcasePath, showcasesPath } from '../paths.ts';
@@ -45,6 +46,8 @@ export function ShowcasePage() {
         )}
       </div>
       <ShowcaseView showcase={s} />
+      {/* Issue 12 §2 on showcases: guardians' reactions and comments, marked as from a guardian (the server decides who sees what). */}
+      <GuardianVoiceSection subject={{ type: 'showcase', id: s.id }} />
       {/* Secret links (issue 12 §4): the owner, or a teacher for a pupil under the school's minimum age (the panel says which). */}
       {(s.canEdit || rolesOf(me).includes('teacher')) && <ShareLinksPanel subject={{ type: 'showcase', id: s.id }} />}
     </div>
