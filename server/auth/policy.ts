@@ -669,14 +669,14 @@ export function guardianCommentAudience(
 }
 
 /**
- * Who hears live of a change to an item's reactions (ids only): its readers. An artefact's are those of
- * artefactAudience, a showcase's those of showcaseAudience (its project's pupils among them, who read counts only).
+ * Who hears live of a change to an item's reactions (ids only): the item's readers of guardian voice (readsItem).
+ * An artefact's are those of artefactAudience; a showcase's those of showcaseAudience without its project's pupils.
  */
 export function guardianItemAudience(
   r: ResourceOf<'guardianItem'>,
-  facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[]; projectPupils: ReadonlyArray<{ id: string; groupIds: readonly string[] }> },
+  facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] },
 ): string[] {
-  return r.subject === 'artefact' ? artefactAudience(r.artefact, facts) : showcaseAudience(r.showcase, facts);
+  return r.subject === 'artefact' ? artefactAudience(r.artefact, facts) : showcaseAudience(r.showcase, { ...facts, projectPupils: [] });
 }
 
 /**
@@ -690,8 +690,13 @@ function guardsItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
 
 // The guardian voice item, whichever kind: each helper asks the kind's own rule.
 const itemOwnerId = (r: ResourceOf<'guardianItem'>) => (r.subject === 'artefact' ? r.artefact.ownerId : r.showcase.ownerId);
+/**
+ * Who reads guardian voice on the item: an artefact's readers; a showcase's, but not the project's pupils who
+ * read one shared with the project. Classmates never meet guardian voice (they do not on artefacts either).
+ */
 function readsItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
-  return r.subject === 'artefact' ? readsArtefact(a, r.artefact) : readsShowcase(a, r.showcase);
+  if (r.subject === 'artefact') return readsArtefact(a, r.artefact);
+  return seesWholeShowcase(a, r.showcase) || (showcaseSharedWithGuardians(r.showcase) && a.childIds.has(r.showcase.ownerId));
 }
 function seesWholeItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
   return r.subject === 'artefact' ? seesWholeArtefact(a, r.artefact) : seesWholeShowcase(a, r.showcase);
@@ -888,7 +893,7 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   'notification.created': (a, p) =>
     (p.kind === 'feedback' || p.kind === 'revision_requested' || p.kind === 'guardian_comment' || p.kind === 'item_approved' || p.kind === 'item_returned') &&
     readsOwnWork(a, p.data.pupilId),
-  // Issue 12 §2: guardian voice on the pupil's own work (ids only; the session re-reads through the policy).
+  // Issue 12 §2: guardian voice on the pupil's own work, an artefact or a showcase (ids only; the session re-reads through the policy).
   'guardianComment.changed': (a, p) => readsOwnWork(a, p.ownerId),
   'guardianReaction.changed': (a, p) => readsOwnWork(a, p.ownerId),
   // Read state of the account's own notifications carries nothing but an id.

@@ -6,7 +6,7 @@ import { artefactFacts, artefactFactsMany, audienceFacts, type ArtefactFacts } f
 import { guardianLinkInForce } from '../org/org.repo.ts';
 import { guardianCommentSettingFor } from '../org/school-guardian-comments.ts';
 import { showcasesDb, type ShowcaseTables } from '../showcases/showcase-tables.ts';
-import { showcaseAudienceFacts, showcaseFacts, showcaseFactsMany, type ShowcaseFacts } from '../showcases/showcases.repo.ts';
+import { showcaseFacts, showcaseFactsMany, type ShowcaseFacts } from '../showcases/showcases.repo.ts';
 
 /** Migrations 0037 and 0042 (issue 12 §2). Declared here, beside the module that alone reads and writes them. */
 export type GuardianVoiceTables = {
@@ -155,14 +155,8 @@ export async function guardianCommentResources(db: Db, commentIds: readonly stri
   return result;
 }
 
-/**
- * Who may hear of the item, as facts for the policy's audiences: the teachers of the owner's groups, the
- * owner's guardians (links in force) and, for a showcase, the pupils of its project's groups.
- */
-export async function guardianItemAudienceFacts(db: Db, item: GuardianItemFacts) {
-  if (item.resource.subject === 'showcase') return showcaseAudienceFacts(db, item.ownerId, item.resource.showcase.projectGroupIds);
-  return { ...(await audienceFacts(db, item.ownerId)), projectPupils: [] };
-}
+/** Who may hear of the item, as facts for the policy's audiences: the teachers of the owner's groups and the owner's guardians (links in force). */
+export const guardianItemAudienceFacts = (db: Db, item: GuardianItemFacts) => audienceFacts(db, item.ownerId);
 
 /**
  * Held and reported comments on the work (artefacts not deleted, and showcases) of pupils a teacher may teach:
