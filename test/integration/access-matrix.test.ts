@@ -1317,7 +1317,15 @@ async function voiceShowcaseComment(w: World, app: TestApp): Promise<string> {
     .withTables<GuardianVoiceTables>()
     .insertInto('guardianComments')
     // Written two days ago: outside the rate limit's windows, so the rows that post still may.
-    .values({ artefactId: null, showcaseId, pupilId: w.pupil.id, authorId: w.guardian.id, body: 'Hienoa!', state: 'shown', createdAt: new Date(Date.now() - 2 * 86_400_000) })
+    .values({
+      artefactId: null,
+      showcaseId,
+      pupilId: w.pupil.id,
+      authorId: w.guardian.id,
+      body: 'Hienoa!',
+      state: 'shown',
+      createdAt: new Date(Date.now() - 2 * 86_400_000),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
