@@ -672,10 +672,7 @@ export function guardianCommentAudience(
  * Who hears live of a change to an item's reactions (ids only): the item's readers of guardian voice (readsItem).
  * An artefact's are those of artefactAudience; a showcase's those of showcaseAudience without its project's pupils.
  */
-export function guardianItemAudience(
-  r: ResourceOf<'guardianItem'>,
-  facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] },
-): string[] {
+export function guardianItemAudience(r: ResourceOf<'guardianItem'>, facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] }): string[] {
   return r.subject === 'artefact' ? artefactAudience(r.artefact, facts) : showcaseAudience(r.showcase, { ...facts, projectPupils: [] });
 }
 
@@ -703,7 +700,9 @@ function seesWholeItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
 }
 /** The pupil's teachers: of the pupil's groups, and of the artefact's project (an artefact) or of the projects the pupil takes part in (a showcase, as showcase.read). */
 function teachesItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
-  return r.subject === 'artefact' ? teachesOwner(a, r.artefact) : teachesAny(a, r.showcase.ownerGroupIds) || teachesProject(a, r.showcase.ownerProjectTeacherIds);
+  return r.subject === 'artefact'
+    ? teachesOwner(a, r.artefact)
+    : teachesAny(a, r.showcase.ownerGroupIds) || teachesProject(a, r.showcase.ownerProjectTeacherIds);
 }
 /** The item's teachers by project (the group teachers come from the owner's facts). */
 export const itemTeacherIds = (r: ResourceOf<'guardianItem'>): readonly string[] =>

@@ -173,9 +173,7 @@ export function pendingGuardianComments(db: Db, teacherId: string, teacherGroupI
     .where('c.state', 'in', ['held', 'reported'])
     .where((eb) =>
       eb.or([
-        eb.exists(
-          eb.selectFrom('projectTeachers as pt').select('pt.userId').whereRef('pt.projectId', '=', 'a.projectId').where('pt.userId', '=', teacherId),
-        ),
+        eb.exists(eb.selectFrom('projectTeachers as pt').select('pt.userId').whereRef('pt.projectId', '=', 'a.projectId').where('pt.userId', '=', teacherId)),
         eb.exists(
           eb
             .selectFrom('projectTeachers as pt')
@@ -231,39 +229,48 @@ export function countedGuardianReactions(db: Db) {
 
 // --- Portability (issue 12 §2 with the archive of §4): the export reads, and the import writes, guardian voice through these. ---
 
-/** Shown guardian comments on the given artefacts (what their pupil sees), oldest first, with authors' names. */
-export function exportedGuardianComments(db: Db, artefactIds: Expression<{ id: string }>) {
+/** The items an export holds: its artefacts and its showcases, each as a subquery of ids. */
+export interface ExportedItems {
+  artefactIds: Expression<{ id: string }>;
+  showcaseIds: Expression<{ id: string }>;
+}
+const onExportedItem = (items: ExportedItems, alias: 'c' | 'r') =>
+  sql<boolean>`(${sql.ref(`${alias}.artefact_id`)} in (${items.artefactIds}) or ${sql.ref(`${alias}.showcase_id`)} in (${items.showcaseIds}))`;
+
+/** Shown guardian comments on the given items (what their pupil sees), oldest first, with authors' names. */
+export function exportedGuardianComments(db: Db, items: ExportedItems) {
   return voiceDb(db)
     .selectFrom('guardianComments as c')
     .leftJoin('users as u', 'u.id', 'c.authorId')
-    .select(['c.id', 'c.artefactId', 'c.authorId', 'u.displayName as authorName', 'c.importedAuthor', 'c.body', 'c.state', 'c.createdAt'])
-    .where(sql<boolean>`c.artefact_id in (${artefactIds})`)
+    .select(['c.id', 'c.artefactId', 'c.showcaseId', 'c.authorId', 'u.displayName as authorName', 'c.importedAuthor', 'c.body', 'c.state', 'c.createdAt'])
+    .where(onExportedItem(items, 'c'))
     .where('c.state', '=', 'shown')
     .orderBy('c.createdAt')
     .orderBy('c.id')
     .execute();
 }
 
-/** Reactions that count on the given artefacts, as numbers per reaction: who gave them is never read. */
-export async function exportedGuardianReactionCounts(db: Db, artefactIds: Expression<{ id: string }>) {
+/** Reactions that count on the given items, as numbers per reaction by item id (an artefact's or a showcase's): who gave them is never read. */
+export async function exportedGuardianReactionCounts(db: Db, items: ExportedItems) {
   const rows = await db
-    .selectFrom(
-      countedGuardianReactions(db)
-        .where(sql<boolean>`r.artefact_id in (${artefactIds})`)
-        .as('x'),
-    )
-    .select((eb) => ['x.artefactId', 'x.reaction', eb.fn.countAll<string>().as('count')])
-    .groupBy(['x.artefactId', 'x.reaction'])
+    .selectFrom(countedGuardianReactions(db).where(onExportedItem(items, 'r')).as('x'))
+    .select((eb) => ['x.artefactId', 'x.showcaseId', 'x.reaction', eb.fn.countAll<string>().as('count')])
+    .groupBy(['x.artefactId', 'x.showcaseId', 'x.reaction'])
     .execute();
   const counts = new Map<string, Partial<Record<GuardianReaction, number>>>();
-  for (const r of rows) counts.set(r.artefactId ?? '', { ...counts.get(r.artefactId ?? ''), [r.reaction]: Number(r.count) });
+  for (const r of rows) {
+    const id = r.artefactId ?? r.showcaseId ?? '';
+    counts.set(id, { ...counts.get(id), [r.reaction]: Number(r.count) });
+  }
   return counts;
 }
 
 export interface ImportedGuardianComment {
   /** The archive's id, kept where no comment here has it (then a new one). */
   id: string;
-  artefactId: string;
+  /** The item: an artefact or a showcase (issue 12 §3) this import created; exactly one is set. */
+  artefactId?: string;
+  showcaseId?: string;
   pupilId: string;
   importedAuthor: ImportedPerson | null;
   body: string;
@@ -292,7 +299,8 @@ export async function insertImportedGuardianComments(trx: Db, rows: readonly Imp
     .values(
       rows.map((r) => ({
         ...(keep(r.id) ? { id: r.id } : {}),
-        artefactId: r.artefactId,
+        artefactId: r.artefactId ?? null,
+        showcaseId: r.showcaseId ?? null,
         pupilId: r.pupilId,
         authorId: null,
         importedAuthor: r.importedAuthor ? JSON.stringify(r.importedAuthor) : null,

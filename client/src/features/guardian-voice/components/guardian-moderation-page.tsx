@@ -47,7 +47,10 @@ export function GuardianModerationPage() {
             {[...new Map(list.data.items.map((i) => [itemPath(i), i])).entries()].map(([path, i]) => (
               <li key={path}>
                 <Link to={path}>
-                  {t(i.showcaseId ? 'guardianVoice.moderation.openShowcase' : 'guardianVoice.moderation.open', { title: i.artefactTitle, pupil: i.owner.displayName })}
+                  {t(i.showcaseId ? 'guardianVoice.moderation.openShowcase' : 'guardianVoice.moderation.open', {
+                    title: i.artefactTitle,
+                    pupil: i.owner.displayName,
+                  })}
                 </Link>
               </li>
             ))}
