@@ -337,7 +337,8 @@ const rules = {
   'notification.read': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
   'notification.update': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
   // --- Guardian voice (issue 12 §2) ---
-  // Reactions and comments on an item are seen with the item (artefact.read); each comment then by seesGuardianComment.
+  // Reactions and comments on an item are seen with the item (readsItem: artefact.read, or a showcase's readers but its project's
+  // classmates); each comment then by seesGuardianComment.
   'guardianVoice.read': (a: Actor, r: ResourceOf<'guardianItem'>) => readsItem(a, r),
   // Reacting and commenting: only a guardian of the item's pupil who may read it (never the pupil, a teacher or a card session).
   'guardianReaction.give': (a: Actor, r: ResourceOf<'guardianItem'>) => guardsItemOwner(a, r),
