@@ -330,7 +330,8 @@ describe('carrying guardian voice', () => {
     });
 
     it("the pupil's export holds its shown comments and counts; a guardian's export neither, nor any guardian's name", async () => {
-      const full = documentOf((await exportOf(w.pupil.id, 'full', 'showcase-full.zip')).entries).showcases?.find((s) => s.id === showcaseId);
+      const fullEntries = (await exportOf(w.pupil.id, 'full', 'showcase-full.zip')).entries;
+      const full = documentOf(fullEntries).showcases?.find((s) => s.id === showcaseId);
       expect(full?.guardianComments).toEqual([
         expect.objectContaining({
           body: said.shown,
@@ -339,6 +340,12 @@ describe('carrying guardian voice', () => {
         }),
       ]);
       expect(full?.guardianReactions).toEqual({ heart: 1, wow: 1 });
+      // The offline site's showcase page shows them as a work's page does.
+      const page = fullEntries.get(`site/showcase-${showcaseId}.html`)?.toString('utf8') ?? '';
+      expect(page).toContain('Huoltajien reaktiot ja kommentit');
+      expect(page).toContain('Huoltajalta');
+      expect(page).toContain(said.shown);
+      expect(page).not.toContain(said.reported);
       const { entries } = await exportOf(w.pupil.id, 'shared', 'showcase-shared.zip');
       const shared = documentOf(entries).showcases?.find((s) => s.id === showcaseId);
       expect(shared).toBeDefined();
