@@ -5,6 +5,9 @@ import type { Notification } from './api/notifications.ts';
 import type { ExportJob, ImportJob } from './api/portability.ts';
 import type { RosterImport } from './api/rosters.ts';
 
+/** Issue 12 §2: the item a guardian voice event is about: an artefact, or a showcase (§3); exactly one is set. */
+export type GuardianItemIds = { artefactId?: string; showcaseId?: string; ownerId: string };
+
 /**
  * Events the server sends. Payloads are presenter outputs, the same shapes as the HTTP API.
  * Each goes only to the user rooms of people the policy lets see the thing, after the commit.
@@ -69,9 +72,9 @@ export interface ServerToClientEvents {
   'notification.read': (payload: { notificationId: string | null }) => void;
   // --- Guardian voice (issue 12 §2): ids only, to those who may see the comment or item; receivers re-read ---
   /** A guardian comment was written, approved, hidden, reported or deleted. */
-  'guardianComment.changed': (payload: { artefactId: string; ownerId: string; commentId: string }) => void;
+  'guardianComment.changed': (payload: GuardianItemIds & { commentId: string }) => void;
   /** A guardian gave or took back a reaction on an item. */
-  'guardianReaction.changed': (payload: { artefactId: string; ownerId: string }) => void;
+  'guardianReaction.changed': (payload: GuardianItemIds) => void;
   /** Issue 12 §3: a showcase changed, or was unshared or deleted (ids only: the receiver reads it again, and a 404 means it is gone for them). */
   'showcase.changed': (payload: { showcaseId: string; ownerId: string }) => void;
   // --- Teacher approval before guardians see (issue 12 §1) ---

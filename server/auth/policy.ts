@@ -82,8 +82,13 @@ export type Resource =
   /** One notification: whose it is. Its subject (an artefact, a pupil) is checked with that subject's own rule. */
   | { readonly type: 'notification'; readonly recipientId: string }
   // --- Guardian voice (issue 12 §2) ---
-  /** An item as guardian voice meets it: the artefact, and the guardian comment setting of the school that applies to it. */
-  | { readonly type: 'guardianItem'; readonly artefact: ArtefactResource; readonly setting: GuardianCommentSetting }
+  /**
+   * An item as guardian voice meets it: an artefact, or a showcase (issue 12 §3), and the guardian comment
+   * setting of the school that applies to it. Every guardian voice rule asks the item through the helpers
+   * below (readsItem, teachesItemOwner …), so both kinds follow one set of rules.
+   */
+  | { readonly type: 'guardianItem'; readonly subject: 'artefact'; readonly artefact: ArtefactResource; readonly setting: GuardianCommentSetting }
+  | { readonly type: 'guardianItem'; readonly subject: 'showcase'; readonly showcase: ResourceOf<'showcase'>; readonly setting: GuardianCommentSetting }
   /** One guardian comment: its item, its author, whether the author is (still) a guardian of the item's pupil, its state. */
   | {
       readonly type: 'guardianComment';
@@ -334,17 +339,18 @@ const rules = {
   'notification.read': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
   'notification.update': (a: Actor, r: ResourceOf<'notification'>) => a.id === r.recipientId,
   // --- Guardian voice (issue 12 §2) ---
-  // Reactions and comments on an item are seen with the item (artefact.read); each comment then by seesGuardianComment.
-  'guardianVoice.read': (a: Actor, r: ResourceOf<'guardianItem'>) => readsArtefact(a, r.artefact),
+  // Reactions and comments on an item are seen with the item (readsItem: artefact.read, or a showcase's readers but its project's
+  // classmates); each comment then by seesGuardianComment.
+  'guardianVoice.read': (a: Actor, r: ResourceOf<'guardianItem'>) => readsItem(a, r),
   // Reacting and commenting: only a guardian of the item's pupil who may read it (never the pupil, a teacher or a card session).
   'guardianReaction.give': (a: Actor, r: ResourceOf<'guardianItem'>) => guardsItemOwner(a, r),
   'guardianComment.create': (a: Actor, r: ResourceOf<'guardianItem'>) => r.setting !== 'off' && guardsItemOwner(a, r),
   // A guardian deletes their own comment, in any state but deleted.
   'guardianComment.delete': (a: Actor, r: ResourceOf<'guardianComment'>) => r.authorId === a.id && r.state !== 'deleted',
   // The pupil reports a shown comment on their work: hidden until a teacher looks.
-  'guardianComment.report': (a: Actor, r: ResourceOf<'guardianComment'>) => a.id === r.on.artefact.ownerId && r.state === 'shown',
+  'guardianComment.report': (a: Actor, r: ResourceOf<'guardianComment'>) => a.id === itemOwnerId(r.on) && r.state === 'shown',
   // The pupil's teachers (of the pupil's groups or the item's project) approve or hide.
-  'guardianComment.moderate': (a: Actor, r: ResourceOf<'guardianComment'>) => teachesOwner(a, r.on.artefact) && r.state !== 'deleted',
+  'guardianComment.moderate': (a: Actor, r: ResourceOf<'guardianComment'>) => teachesItemOwner(a, r.on) && r.state !== 'deleted',
   // The moderation list: a teacher's own scope (each row is checked with guardianComment.moderate).
   'guardianModeration.list': (a: Actor) => !a.cardSchoolId && hasRole(a, 'teacher'),
   // --- Showcases (issue 12 §3): the pupil curates; their teachers, and whoever the pupil shares with, read ---
@@ -636,16 +642,17 @@ function peerReaderFacts(userId: string, pupilGroupIds: readonly string[], r: Re
  * Everyone else (a classmate, another family, an admin) sees none.
  */
 export function seesGuardianComment(a: Actor, c: ResourceOf<'guardianComment'>): boolean {
-  if (c.state === 'deleted' || !readsArtefact(a, c.on.artefact)) return false;
-  if (teachesOwner(a, c.on.artefact)) return true;
+  if (c.state === 'deleted' || !readsItem(a, c.on)) return false;
+  if (teachesItemOwner(a, c.on)) return true;
   if (c.authorId !== null && c.authorId === a.id) return true;
   if (c.state !== 'shown') return false;
-  return a.id === c.on.artefact.ownerId || (c.authorGuardsPupil && a.childIds.has(c.on.artefact.ownerId));
+  const ownerId = itemOwnerId(c.on);
+  return a.id === ownerId || (c.authorGuardsPupil && a.childIds.has(ownerId));
 }
 
 /** Whether the actor sees who wrote a guardian comment: its author, the pupil and the pupil's teachers; never another guardian. */
 export function seesGuardianCommentAuthor(a: Actor, c: ResourceOf<'guardianComment'>): boolean {
-  return (c.authorId !== null && c.authorId === a.id) || seesWholeArtefact(a, c.on.artefact);
+  return (c.authorId !== null && c.authorId === a.id) || seesWholeItem(a, c.on);
 }
 
 /**
@@ -658,19 +665,58 @@ export function guardianCommentAudience(
   previousState: GuardianCommentState | null,
   facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] },
 ): string[] {
-  const ids = new Set<string>([...c.on.artefact.projectTeacherIds, ...facts.groupTeacherIds]);
-  const shared = c.on.artefact.visibility === 'guardians';
+  const ids = new Set<string>([...itemTeacherIds(c.on), ...facts.groupTeacherIds]);
+  const shared = itemSharedWithGuardians(c.on);
   if (c.authorId && shared && facts.guardianIds.includes(c.authorId)) ids.add(c.authorId);
   if (c.state === 'shown' || previousState === 'shown') {
-    ids.add(c.on.artefact.ownerId);
+    ids.add(itemOwnerId(c.on));
     if (shared && c.authorGuardsPupil) for (const g of facts.guardianIds) ids.add(g);
   }
   return [...ids];
 }
 
-/** A current guardian of the item's pupil who may read the item (and is not the pupil). */
+/**
+ * Who hears live of a change to an item's reactions (ids only): the item's readers of guardian voice (readsItem).
+ * An artefact's are those of artefactAudience; a showcase's those of showcaseAudience without its project's pupils.
+ */
+export function guardianItemAudience(r: ResourceOf<'guardianItem'>, facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[] }): string[] {
+  return r.subject === 'artefact' ? artefactAudience(r.artefact, facts) : showcaseAudience(r.showcase, { ...facts, projectPupils: [] });
+}
+
+/**
+ * A current guardian of the item's pupil while the item is shared with guardians, who may read it (and is
+ * not the pupil): a guardian who also teaches the pupil does not speak as a guardian on unshared work.
+ */
 function guardsItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
-  return a.id !== r.artefact.ownerId && a.childIds.has(r.artefact.ownerId) && readsArtefact(a, r.artefact);
+  const ownerId = itemOwnerId(r);
+  return a.id !== ownerId && a.childIds.has(ownerId) && itemSharedWithGuardians(r) && readsItem(a, r);
+}
+
+// The guardian voice item, whichever kind: each helper asks the kind's own rule.
+const itemOwnerId = (r: ResourceOf<'guardianItem'>) => (r.subject === 'artefact' ? r.artefact.ownerId : r.showcase.ownerId);
+/**
+ * Who reads guardian voice on the item: an artefact's readers; a showcase's, but not the project's pupils who
+ * read one shared with the project. Classmates never meet guardian voice (they do not on artefacts either).
+ */
+function readsItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
+  if (r.subject === 'artefact') return readsArtefact(a, r.artefact);
+  return seesWholeShowcase(a, r.showcase) || (showcaseSharedWithGuardians(r.showcase) && a.childIds.has(r.showcase.ownerId));
+}
+function seesWholeItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
+  return r.subject === 'artefact' ? seesWholeArtefact(a, r.artefact) : seesWholeShowcase(a, r.showcase);
+}
+/** The pupil's teachers: of the pupil's groups, and of the artefact's project (an artefact) or of the projects the pupil takes part in (a showcase, as showcase.read). */
+function teachesItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
+  return r.subject === 'artefact'
+    ? teachesOwner(a, r.artefact)
+    : teachesAny(a, r.showcase.ownerGroupIds) || teachesProject(a, r.showcase.ownerProjectTeacherIds);
+}
+/** The item's teachers by project (the group teachers come from the owner's facts). */
+export const itemTeacherIds = (r: ResourceOf<'guardianItem'>): readonly string[] =>
+  r.subject === 'artefact' ? r.artefact.projectTeacherIds : r.showcase.ownerProjectTeacherIds;
+/** Whether the pupil's guardians see the item at all: THE guardians check of each kind. */
+function itemSharedWithGuardians(r: ResourceOf<'guardianItem'>): boolean {
+  return r.subject === 'artefact' ? guardianSeesArtefact(r.artefact) : showcaseSharedWithGuardians(r.showcase);
 }
 // --- end guardian voice ---
 // --- Showcases (issue 12 §3) ---
@@ -853,7 +899,7 @@ const cardHears: { readonly [E in RealtimeEvent]: (a: Actor, p: RealtimePayload<
   'notification.created': (a, p) =>
     (p.kind === 'feedback' || p.kind === 'revision_requested' || p.kind === 'guardian_comment' || p.kind === 'item_approved' || p.kind === 'item_returned') &&
     readsOwnWork(a, p.data.pupilId),
-  // Issue 12 §2: guardian voice on the pupil's own work (ids only; the session re-reads through the policy).
+  // Issue 12 §2: guardian voice on the pupil's own work, an artefact or a showcase (ids only; the session re-reads through the policy).
   'guardianComment.changed': (a, p) => readsOwnWork(a, p.ownerId),
   'guardianReaction.changed': (a, p) => readsOwnWork(a, p.ownerId),
   // Read state of the account's own notifications carries nothing but an id.

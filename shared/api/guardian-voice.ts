@@ -7,6 +7,14 @@ import { idSchema, isoDateTime, proseText } from './common.ts';
  * See README, "Guardian voice".
  */
 
+/** What guardian voice is on: an artefact, or a showcase (issue 12 §3). */
+export const GUARDIAN_SUBJECT_TYPES = ['artefact', 'showcase'] as const;
+export type GuardianSubjectType = (typeof GUARDIAN_SUBJECT_TYPES)[number];
+export interface GuardianSubject {
+  type: GuardianSubjectType;
+  id: string;
+}
+
 /** A school's setting: no comments (the default), shown at once, or held until a teacher approves. */
 export const GUARDIAN_COMMENT_SETTINGS = ['off', 'shown', 'moderated'] as const;
 export type GuardianCommentSetting = (typeof GUARDIAN_COMMENT_SETTINGS)[number];
@@ -47,7 +55,9 @@ export const moderateGuardianCommentRequestSchema = z.object({ action: z.enum(['
 
 export const guardianCommentSchema = z.object({
   id: idSchema,
-  artefactId: idSchema,
+  /** The item it is on: an artefact (artefactId) or a showcase (showcaseId); exactly one is set. */
+  artefactId: idSchema.optional(),
+  showcaseId: idSchema.optional(),
   /**
    * The guardian who wrote it, for the pupil and the pupil's teachers (and the author themself). Null for
    * another guardian reading it: a guardian never learns other people's names here.
@@ -66,7 +76,9 @@ export type GuardianReactionCount = z.infer<typeof guardianReactionCountSchema>;
 
 /** Guardian voice on one item as the viewer may see it, and what they may do. */
 export const guardianVoiceSchema = z.object({
-  artefactId: idSchema,
+  /** The item: an artefact (artefactId) or a showcase (showcaseId); exactly one is set. */
+  artefactId: idSchema.optional(),
+  showcaseId: idSchema.optional(),
   setting: guardianCommentSettingSchema,
   /** Reactions given by guardians, one entry per reaction of the fixed set. */
   reactions: z.array(guardianReactionCountSchema),
@@ -79,6 +91,7 @@ export const guardianVoiceSchema = z.object({
 export type GuardianVoice = z.infer<typeof guardianVoiceSchema>;
 
 export const guardianModerationItemSchema = guardianCommentSchema.extend({
+  /** The item's title: the artefact's, or the showcase's when the comment is on one (showcaseId). */
   artefactTitle: z.string(),
   owner: z.object({ id: idSchema, displayName: z.string() }),
 });

@@ -38,7 +38,15 @@ const invitationAcceptedData = z.object({ invitationId: idSchema, pupilId: idSch
  * Issue 12 §2: a guardian's comment became visible (to the pupil and the pupil's teachers), or waits for a
  * teacher's approval (`held`, to the teachers). No text of the comment and no guardian's name.
  */
-const guardianCommentData = z.object({ artefactId: idSchema, commentId: idSchema, pupilId: idSchema, title: text, held: z.boolean() });
+const guardianCommentData = z.object({
+  /** The item: an artefact, or a showcase (issue 12 §3); exactly one is set. */
+  artefactId: idSchema.optional(),
+  showcaseId: idSchema.optional(),
+  commentId: idSchema,
+  pupilId: idSchema,
+  title: text,
+  held: z.boolean(),
+});
 
 // --- Teacher approval (issue 12 §1) ---
 /** A teacher approved (`item_approved`) or returned (`item_returned`) the pupil's shared item: to the pupil, with the start of the note. */

@@ -191,7 +191,7 @@ export const guardianCommentDocSchema = z
       .describe("Moderation state. Exports hold only comments the pupil could see ('shown'); an import brings back only those."),
     createdAt: dateTime,
   })
-  .describe("A guardian's comment on the artefact, apart from the teachers' feedback thread.");
+  .describe("A guardian's comment on the artefact or showcase, apart from the teachers' feedback thread.");
 export type GuardianCommentDoc = z.infer<typeof guardianCommentDocSchema>;
 export const guardianReactionsDocSchema = z
   .partialRecord(z.enum(GUARDIAN_REACTIONS), z.number().int().min(1))
@@ -355,6 +355,13 @@ export const showcaseDocSchema = z
     updatedAt: dateTime,
     origin: originSchema.nullable(),
     items: z.array(showcaseItemDocSchema).max(1000).describe('Items in the order chosen.'),
+    // Issue 12 §2 on showcases: as on artefacts, and optional (archives written before carry none).
+    guardianComments: z
+      .array(guardianCommentDocSchema)
+      .max(10_000)
+      .optional()
+      .describe("Guardians' comments on the showcase the pupil could see, oldest first (never in a guardian's export)."),
+    guardianReactions: guardianReactionsDocSchema.optional().describe("Guardians' reactions to the showcase as counts (never in a guardian's export)."),
   })
   .describe('A page of the pupil’s chosen work ("my best work this year"), like a Mahara page; in LEAP2A a selection of type Webpage.');
 export type ShowcaseDoc = z.infer<typeof showcaseDocSchema>;

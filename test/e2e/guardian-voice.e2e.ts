@@ -93,3 +93,41 @@ it('the admin turns moderated guardian comments on; the guardian reacts and comm
   const voice = await apiJson<GuardianVoice>(pupil.page, 'GET', `/api/artefacts/${created.body.id}/guardian-voice`);
   expect(voice.body.reactions.find((r) => r.reaction === 'heart')).toEqual({ reaction: 'heart', count: 1, mine: false });
 });
+
+it('on a showcase shared with guardians: the guardian reacts and comments; the pupil sees it marked as from a guardian, and may report it', async () => {
+  const admin = await suite.session('demo.admin');
+  const school = (await apiJson<{ schools: School[] }>(admin.page, 'GET', '/api/schools')).body.schools[0]!;
+  expect((await apiJson<School>(admin.page, 'PATCH', `/api/schools/${school.id}`, { guardianComments: 'shown' })).status).toBe(200);
+
+  // The pupil makes a showcase and shares it with guardians.
+  const pupil = await suite.session('demo.pupil');
+  const title = `Vuoden parhaat ${Date.now()}`;
+  const created = await apiJson<{ id: string }>(pupil.page, 'POST', '/api/showcases', { title });
+  expect(created.status).toBe(201);
+  expect((await apiJson(pupil.page, 'PATCH', `/api/showcases/${created.body.id}`, { visibility: 'guardians' })).status).toBe(200);
+  const showcasePath = `/showcases/${created.body.id}`;
+
+  // The guardian opens it, reacts and comments (shown at once).
+  const guardian = await suite.session('demo.guardian');
+  await guardian.page.goto(showcasePath);
+  await guardian.page.getByRole('heading', { name: new RegExp(`^${fi.guardianVoice.heading}`) }).waitFor({ timeout: TIMEOUT });
+  const star = guardian.page.getByRole('button', { name: new RegExp(fi.guardianVoice.reaction.star) });
+  await star.click();
+  await expect.poll(() => star.getAttribute('aria-pressed'), { timeout: TIMEOUT }).toBe('true');
+  const comment = `Hieno kooste! ${Date.now()}`;
+  const form = guardian.page.getByRole('form', { name: fi.guardianVoice.write });
+  await form.getByLabel(fi.guardianVoice.commentLabel).fill(comment);
+  await form.getByRole('button', { name: fi.guardianVoice.send }).click();
+  await guardian.page.getByRole('status').getByText(fi.guardianVoice.sent).waitFor({ timeout: TIMEOUT });
+  await guardian.page.getByTestId('guardian-comment').filter({ hasText: comment }).waitFor({ timeout: TIMEOUT });
+  await expectAccessible(guardian.page, 'guardian voice on a shared showcase (guardian)');
+
+  // The pupil sees the reaction and the comment, marked as from a guardian, with a report button.
+  await pupil.page.goto(showcasePath);
+  const shown = pupil.page.getByTestId('guardian-comment').filter({ hasText: comment });
+  await shown.waitFor({ timeout: TIMEOUT });
+  await shown.getByText(fi.guardianVoice.badge).waitFor();
+  await shown.getByRole('button', { name: fi.guardianVoice.action.report }).waitFor();
+  await pupil.page.getByRole('list', { name: fi.guardianVoice.reactionsLabel }).waitFor({ timeout: TIMEOUT });
+  await expectAccessible(pupil.page, 'guardian voice on own showcase (pupil)');
+});

@@ -946,6 +946,41 @@ const cases: Case[] = [
     request: async (w, app) => ({ path: `/api/artefacts/${(await voiceWork(w, app)).id}/guardian-comments`, body: { body: 'Hienoa!' } }),
     expect: expectation({ guardian: 201, pupil: 403, teacher: 403 }, 404),
   },
+  // Issue 12 §2 on showcases (§3): the same rules on a showcase shared with guardians; never the project's classmates.
+  // (Before the rows below, which write comments by the guardian: the posts here stay within the rate limit.)
+  {
+    route: 'GET /api/showcases/{showcaseId}/guardian-voice',
+    request: async (w, app) => ({ path: `/api/showcases/${await voiceShowcase(w, app)}/guardian-voice` }),
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'GET /api/showcases/{showcaseId}/guardian-voice',
+    name: 'shared with the project: classmates read the showcase, not guardian voice',
+    request: async (w, app) => ({ path: `/api/showcases/${await voiceShowcase(w, app, 'project')}/guardian-voice` }),
+    expect: expectation({ pupil: 200, teacher: 200, guardian: 200 }, 404),
+  },
+  {
+    route: 'GET /api/showcases/{showcaseId}/guardian-voice',
+    name: 'private: its owner and teachers only',
+    request: async (w, app) => ({ path: `/api/showcases/${await voiceShowcase(w, app, 'private')}/guardian-voice` }),
+    expect: expectation({ pupil: 200, teacher: 200 }, 404),
+  },
+  {
+    route: 'PUT /api/showcases/{showcaseId}/guardian-reactions',
+    request: async (w, app) => ({ path: `/api/showcases/${await voiceShowcase(w, app)}/guardian-reactions`, body: { reaction: 'heart', given: true } }),
+    expect: expectation({ guardian: 200, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/showcases/{showcaseId}/guardian-comments',
+    request: async (w, app) => ({ path: `/api/showcases/${await voiceShowcase(w, app)}/guardian-comments`, body: { body: 'Hienoa!' } }),
+    expect: expectation({ guardian: 201, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/showcases/{showcaseId}/guardian-comments',
+    name: 'private',
+    request: async (w, app) => ({ path: `/api/showcases/${await voiceShowcase(w, app, 'private')}/guardian-comments`, body: { body: 'Hienoa!' } }),
+    expect: expectation({ pupil: 403, teacher: 403 }, 404),
+  },
   {
     route: 'DELETE /api/guardian-comments/{commentId}',
     request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceComment(w, app)}` }),
@@ -966,6 +1001,24 @@ const cases: Case[] = [
     request: async () => ({ path: '/api/guardian-comments/moderation' }),
     // Any teacher has a (perhaps empty) list of their own; everyone else: 403.
     expect: expectation({ teacher: 200, otherTeacher: 200, teacherB: 200 }, 403),
+  },
+  {
+    route: 'DELETE /api/guardian-comments/{commentId}',
+    name: 'on a showcase',
+    request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceShowcaseComment(w, app)}` }),
+    expect: expectation({ guardian: 200, pupil: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-comments/{commentId}/report',
+    name: 'on a showcase',
+    request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceShowcaseComment(w, app)}/report` }),
+    expect: expectation({ pupil: 200, guardian: 403, teacher: 403 }, 404),
+  },
+  {
+    route: 'POST /api/guardian-comments/{commentId}/moderation',
+    name: 'on a showcase',
+    request: async (w, app) => ({ path: `/api/guardian-comments/${await voiceShowcaseComment(w, app)}/moderation`, body: { action: 'hide' } }),
+    expect: expectation({ teacher: 200, pupil: 403, guardian: 403 }, 404),
   },
   // --- end guardian voice ---
   // --- Showcases (issue 12 §3): the pupil curates; their teachers and whoever it is shared with read ---
@@ -1267,6 +1320,31 @@ async function voiceComment(w: World, app: TestApp): Promise<string> {
     .withTables<GuardianVoiceTables>()
     .insertInto('guardianComments')
     .values({ artefactId: work.id, showcaseId: null, pupilId: w.pupil.id, authorId: w.guardian.id, body: 'Hienoa!', state: 'shown' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+/** A fresh showcase of the pupil (shared with guardians unless said), under a school whose setting shows comments. */
+async function voiceShowcase(w: World, app: TestApp, visibility: 'private' | 'guardians' | 'project' = 'guardians'): Promise<string> {
+  await voiceWork(w, app);
+  return (await matrixShowcase(app, w, visibility)).id;
+}
+/** A shown comment by the pupil's guardian on a fresh showcase shared with guardians. */
+async function voiceShowcaseComment(w: World, app: TestApp): Promise<string> {
+  const showcaseId = await voiceShowcase(w, app);
+  const row = await app.database.db
+    .withTables<GuardianVoiceTables>()
+    .insertInto('guardianComments')
+    // Written two days ago: outside the rate limit's windows, so the rows that post still may.
+    .values({
+      artefactId: null,
+      showcaseId,
+      pupilId: w.pupil.id,
+      authorId: w.guardian.id,
+      body: 'Hienoa!',
+      state: 'shown',
+      createdAt: new Date(Date.now() - 2 * 86_400_000),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

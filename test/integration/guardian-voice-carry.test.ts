@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardianComment, GuardianVoice } from '../../shared/api/guardian-voice.ts';
 import type { School } from '../../shared/api/org.ts';
 import type { ExportScope } from '../../shared/api/portability.ts';
+import type { Showcase } from '../../shared/api/showcases.ts';
 import { ARCHIVE_PATHS, type PortfolioDocument } from '../../shared/portability/portfolio-format.ts';
 import type { Db } from '../../server/db/database.ts';
 import { voiceDb } from '../../server/modules/guardian-voice/guardian-voice.repo.ts';
+import { showcasesDb } from '../../server/modules/showcases/showcase-tables.ts';
 import { writeExportArchive } from '../../server/modules/portability/export/export-archive.ts';
 import { applyImport, previewImport } from '../../server/modules/portability/import/import-archive.ts';
 import { localHarness, type ImportHarness } from '../fixtures/hostile/import-harness.ts';
@@ -22,7 +24,7 @@ import { readZipMap } from '../helpers/zip.ts';
 // Issue 12 §2 with the archive (format 4): guardian comments the pupil could see and reaction counts travel in
 // portfolio.json, the offline site and LEAP2A, never in a guardian's export; an import brings the comments
 // back with their authors as names only, never linked to a guardian's account, and drops the reactions.
-// Also: only current guardians' reactions count.
+// Also: only current guardians' reactions count. A showcase's voice travels the same way (issue 12 §3).
 const documentOf = (entries: Map<string, Buffer>) => JSON.parse(entries.get(ARCHIVE_PATHS.document)?.toString('utf8') ?? 'null') as PortfolioDocument;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -300,5 +302,103 @@ describe('carrying guardian voice', () => {
     const beforeTheirs = (await commentsOn(theirs)).length;
     await importInto(w.other.id, otherFile);
     expect(await commentsOn(await artefactsOf(w.other.id))).toHaveLength(beforeTheirs);
+  });
+
+  // Issue 12 §2 on showcases (§3): a showcase's voice travels as an artefact's does (optional fields, format 4).
+  // After the tests above: guardian2's link has ended, so only the first guardian writes here.
+  describe('on a showcase', () => {
+    let showcaseId: string;
+    const said = { shown: 'Ihana kooste!', reported: 'Ilmiannettu kooste-kommentti' };
+    const showcasesOf = async (ownerId: string) =>
+      (await showcasesDb(db).selectFrom('showcases').select('id').where('ownerId', '=', ownerId).execute()).map((s) => s.id);
+    const showcaseComments = (ids: string[]) =>
+      ids.length ? voiceDb(db).selectFrom('guardianComments').selectAll().where('showcaseId', 'in', ids).orderBy('createdAt').execute() : Promise.resolve([]);
+
+    beforeAll(async () => {
+      await setting('shown');
+      const created = await w.c.pupil.post<Showcase>('/api/showcases', { title: 'Vuoden parhaat' });
+      expect(created.status, created.text).toBe(201);
+      showcaseId = created.body.id;
+      expect((await w.c.pupil.patch(`/api/showcases/${showcaseId}`, { visibility: 'guardians' })).status).toBe(200);
+      for (const body of [said.shown, said.reported]) {
+        const res = await w.c.guardian.post<GuardianComment>(`/api/showcases/${showcaseId}/guardian-comments`, { body });
+        expect(res.status, res.text).toBe(201);
+        if (body === said.reported) expect((await w.c.pupil.post(`/api/guardian-comments/${res.body.id}/report`, {})).status).toBe(200);
+      }
+      for (const reaction of ['heart', 'wow'])
+        expect((await w.c.guardian.put(`/api/showcases/${showcaseId}/guardian-reactions`, { reaction, given: true })).status).toBe(200);
+    });
+
+    it("the pupil's export holds its shown comments and counts; a guardian's export neither, nor any guardian's name", async () => {
+      const fullEntries = (await exportOf(w.pupil.id, 'full', 'showcase-full.zip')).entries;
+      const full = documentOf(fullEntries).showcases?.find((s) => s.id === showcaseId);
+      expect(full?.guardianComments).toEqual([
+        expect.objectContaining({
+          body: said.shown,
+          state: 'shown',
+          author: { id: w.guardian.id, displayName: 'Äiti Oppilas', role: 'guardian', imported: false },
+        }),
+      ]);
+      expect(full?.guardianReactions).toEqual({ heart: 1, wow: 1 });
+      // The offline site's showcase page shows them as a work's page does.
+      const page = fullEntries.get(`site/showcase-${showcaseId}.html`)?.toString('utf8') ?? '';
+      expect(page).toContain('Huoltajien reaktiot ja kommentit');
+      expect(page).toContain('Huoltajalta');
+      expect(page).toContain(said.shown);
+      expect(page).not.toContain(said.reported);
+      const { entries } = await exportOf(w.pupil.id, 'shared', 'showcase-shared.zip');
+      const shared = documentOf(entries).showcases?.find((s) => s.id === showcaseId);
+      expect(shared).toBeDefined();
+      expect(shared?.guardianComments).toBeUndefined();
+      expect(shared?.guardianReactions).toBeUndefined();
+      for (const [name, bytes] of entries) for (const t of [said.shown, said.reported, 'Äiti Oppilas']) expect(bytes.toString('utf8'), name).not.toContain(t);
+    });
+
+    it('import into another pupil brings the shown comments onto the new showcase by name only, and no reactions', async () => {
+      const { file } = await exportOf(w.pupil.id, 'full', 'showcase-carry.zip');
+      const before = new Set(await showcasesOf(w.other.id));
+      const { preview } = await importInto(w.other.id, file);
+      expect(preview.items.filter((i) => i.type === 'feedback' && i.action === 'create').map((i) => i.title)).toContain(said.shown);
+      const created = (await showcasesOf(w.other.id)).filter((id) => !before.has(id));
+      expect(created).toHaveLength(1);
+      const rows = await showcaseComments(created);
+      expect(
+        rows.map((r) => ({
+          body: r.body,
+          state: r.state,
+          authorId: r.authorId,
+          pupilId: r.pupilId,
+          artefactId: r.artefactId,
+          importedAuthor: r.importedAuthor,
+        })),
+      ).toEqual([
+        {
+          body: said.shown,
+          state: 'shown',
+          authorId: null,
+          pupilId: w.other.id,
+          artefactId: null,
+          importedAuthor: { id: w.guardian.id, displayName: 'Äiti Oppilas', role: 'guardian', imported: true },
+        },
+      ]);
+      expect(await voiceDb(db).selectFrom('guardianReactions').select('id').where('showcaseId', 'in', created).execute()).toEqual([]);
+      // The new pupil reads it (unnamed); the guardian, nobody to that pupil, reads nothing.
+      const seen = await w.c.other.get<GuardianVoice>(`/api/showcases/${created[0]}/guardian-voice`);
+      expect(seen.body.comments.map((c) => ({ body: c.body, author: c.author, mine: c.mine }))).toEqual([{ body: said.shown, author: null, mine: false }]);
+      expect((await w.c.guardian.get(`/api/showcases/${created[0]}/guardian-voice`)).status).toBe(404);
+      // Exported again, it stays what it is: a name, marked as imported.
+      const again = documentOf((await exportOf(w.other.id, 'full', 'showcase-other.zip')).entries).showcases?.find((s) => s.id === created[0]);
+      expect(again?.guardianComments?.map((c) => c.author)).toEqual([{ id: w.guardian.id, displayName: 'Äiti Oppilas', role: 'guardian', imported: true }]);
+    });
+
+    it('an archive whose showcases carry no guardian voice (written before) still imports', async () => {
+      const doc = documentOf((await exportOf(w.pupil.id, 'full', 'showcase-old-base.zip')).entries);
+      const old: PortfolioDocument = { ...doc, showcases: (doc.showcases ?? []).map(({ guardianComments: _c, guardianReactions: _r, ...s }) => s) };
+      const before = new Set(await showcasesOf(w.other.id));
+      await importInto(w.other.id, await zipOf(old, 'showcase-old.zip'));
+      const created = (await showcasesOf(w.other.id)).filter((id) => !before.has(id));
+      expect(created).toHaveLength(1);
+      expect(await showcaseComments(created)).toEqual([]);
+    });
   });
 });

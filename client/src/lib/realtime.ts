@@ -1,3 +1,4 @@
+import { subjectOf } from '../features/guardian-voice/api.ts';
 import { guardianVoiceChanged } from '../features/guardian-voice/queries.ts';
 import { peerChanged } from '../features/peer-feedback/queries.ts';
 import { useQueryClient } from '@tanstack/react-query';
@@ -97,8 +98,8 @@ export function useRealtime(userId: string | null): void {
     socket.on('peerFeedback.changed', () => void peerChanged(queryClient));
     socket.on('peerWork.changed', () => void peerChanged(queryClient));
     // Issue 12 §2: guardian voice events carry ids only; the item's voice and the moderation list are read again.
-    socket.on('guardianComment.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
-    socket.on('guardianReaction.changed', ({ artefactId }) => void guardianVoiceChanged(queryClient, artefactId));
+    socket.on('guardianComment.changed', (ids) => void guardianVoiceChanged(queryClient, subjectOf(ids)));
+    socket.on('guardianReaction.changed', (ids) => void guardianVoiceChanged(queryClient, subjectOf(ids)));
     // Issue 12 §3: ids only; every open showcase view reads again through the policy (and on a reconnect).
     // A changed showcase may wait for approval again (issue 12 §1): a teacher's queue reads again too.
     socket.on('showcase.changed', () => {

@@ -82,7 +82,8 @@ function notificationLine(locale: Locale, n: Notification): string {
       revision_requested: (d: { title: string; authorName: string }) => `${d.authorName} pyysi täydentämään työtä ”${d.title}”.`,
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} jakoi työn ”${d.title}”.`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} hyväksyi kutsun oppilaan ${d.pupilName} huoltajaksi.`,
-      guardian_comment: (d: { title: string }) => `Huoltaja kommentoi työtä ”${d.title}”.`,
+      guardian_comment: (d: { title: string; showcaseId?: string }) =>
+        d.showcaseId ? `Huoltaja kommentoi koostetta ”${d.title}”.` : `Huoltaja kommentoi työtä ”${d.title}”.`,
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} hyväksyi työn ”${d.title}” huoltajien nähtäväksi.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} palautti työn ”${d.title}” ennen kuin huoltajat näkevät sen.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} jakoi työn ”${d.title}”: se odottaa hyväksyntääsi.`,
@@ -96,7 +97,8 @@ function notificationLine(locale: Locale, n: Notification): string {
       revision_requested: (d: { title: string; authorName: string }) => `${d.authorName} bad om komplettering av arbetet ”${d.title}”.`,
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”.`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} tog emot inbjudan som vårdnadshavare för ${d.pupilName}.`,
-      guardian_comment: (d: { title: string }) => `En vårdnadshavare kommenterade arbetet ”${d.title}”.`,
+      guardian_comment: (d: { title: string; showcaseId?: string }) =>
+        d.showcaseId ? `En vårdnadshavare kommenterade samlingen ”${d.title}”.` : `En vårdnadshavare kommenterade arbetet ”${d.title}”.`,
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} godkände arbetet ”${d.title}” för vårdnadshavarna.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} skickade tillbaka arbetet ”${d.title}” innan vårdnadshavarna ser det.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} delade arbetet ”${d.title}”: det väntar på ditt godkännande.`,
@@ -111,7 +113,8 @@ function notificationLine(locale: Locale, n: Notification): string {
       revision_requested: (d: { title: string; authorName: string }) => `${d.authorName} asked for a revision of "${d.title}".`,
       shared_work: (d: { title: string; pupilName: string }) => `${d.pupilName} shared "${d.title}".`,
       invitation_accepted: (d: { pupilName: string; guardianName: string }) => `${d.guardianName} accepted the invitation as a guardian of ${d.pupilName}.`,
-      guardian_comment: (d: { title: string }) => `A guardian commented on "${d.title}".`,
+      guardian_comment: (d: { title: string; showcaseId?: string }) =>
+        d.showcaseId ? `A guardian commented on the showcase "${d.title}".` : `A guardian commented on "${d.title}".`,
       item_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} approved "${d.title}" for guardians.`,
       item_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} returned "${d.title}" before guardians see it.`,
       approval_requested: (d: { title: string; pupilName: string }) => `${d.pupilName} shared "${d.title}": it waits for your approval.`,

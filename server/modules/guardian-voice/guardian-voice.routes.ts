@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { artefactParamsSchema } from '../../../shared/api/artefacts.ts';
 import { okSchema } from '../../../shared/api/common.ts';
 import {
@@ -8,7 +9,9 @@ import {
   guardianVoiceSchema,
   moderateGuardianCommentRequestSchema,
   setGuardianReactionRequestSchema,
+  type GuardianSubject,
 } from '../../../shared/api/guardian-voice.ts';
+import { showcaseParamsSchema } from '../../../shared/api/showcases.ts';
 import { route, type AnyRoute } from '../../http/route.ts';
 import type { GuardianVoiceService } from './guardian-voice.service.ts';
 
@@ -16,39 +19,9 @@ import type { GuardianVoiceService } from './guardian-voice.service.ts';
 export function guardianVoiceRoutes(voice: GuardianVoiceService): AnyRoute[] {
   const tag = 'Guardian voice';
   return [
-    route({
-      method: 'get',
-      path: '/api/artefacts/:artefactId/guardian-voice',
-      tag,
-      auth: 'user',
-      summary: "Guardians' reactions and the comments the viewer may see on an item, and what they may do",
-      params: artefactParamsSchema,
-      response: guardianVoiceSchema,
-      handler: ({ actor, params }) => voice.voice(actor, params.artefactId),
-    }),
-    route({
-      method: 'put',
-      path: '/api/artefacts/:artefactId/guardian-reactions',
-      tag,
-      auth: 'user',
-      summary: "Give or take back a reaction on your child's shared item (guardians)",
-      params: artefactParamsSchema,
-      body: setGuardianReactionRequestSchema,
-      response: guardianVoiceSchema,
-      handler: ({ actor, params, body, req }) => voice.setReaction(actor, params.artefactId, body, req.ip),
-    }),
-    route({
-      method: 'post',
-      path: '/api/artefacts/:artefactId/guardian-comments',
-      tag,
-      auth: 'user',
-      status: 201,
-      summary: "Comment on your child's shared item (guardians; as the school's setting allows, perhaps held for a teacher)",
-      params: artefactParamsSchema,
-      body: createGuardianCommentRequestSchema,
-      response: guardianCommentSchema,
-      handler: ({ actor, params, body, req }) => voice.createComment(actor, params.artefactId, body, req.ip),
-    }),
+    // The same three routes on each kind of item (issue 12 §3 added showcases): one service, the subject decides.
+    ...itemRoutes(voice, '/api/artefacts/:artefactId', artefactParamsSchema, (p) => ({ type: 'artefact', id: p.artefactId }), 'item'),
+    ...itemRoutes(voice, '/api/showcases/:showcaseId', showcaseParamsSchema, (p) => ({ type: 'showcase', id: p.showcaseId }), 'showcase'),
     route({
       method: 'delete',
       path: '/api/guardian-comments/:commentId',
@@ -91,6 +64,51 @@ export function guardianVoiceRoutes(voice: GuardianVoiceService): AnyRoute[] {
       summary: 'Held and reported guardian comments on the work of the pupils you teach (teachers)',
       response: guardianModerationListSchema,
       handler: ({ actor }) => voice.moderationList(actor),
+    }),
+  ];
+}
+
+function itemRoutes<P>(
+  voice: GuardianVoiceService,
+  prefix: string,
+  params: ZodType<P>,
+  subjectOf: (params: P) => GuardianSubject,
+  noun: 'item' | 'showcase',
+): AnyRoute[] {
+  const tag = 'Guardian voice';
+  return [
+    route({
+      method: 'get',
+      path: `${prefix}/guardian-voice`,
+      tag,
+      auth: 'user',
+      summary: `Guardians' reactions and the comments the viewer may see on ${noun === 'item' ? 'an item' : 'a showcase'}, and what they may do`,
+      params,
+      response: guardianVoiceSchema,
+      handler: ({ actor, params }) => voice.voice(actor, subjectOf(params)),
+    }),
+    route({
+      method: 'put',
+      path: `${prefix}/guardian-reactions`,
+      tag,
+      auth: 'user',
+      summary: `Give or take back a reaction on your child's shared ${noun} (guardians)`,
+      params,
+      body: setGuardianReactionRequestSchema,
+      response: guardianVoiceSchema,
+      handler: ({ actor, params, body, req }) => voice.setReaction(actor, subjectOf(params), body, req.ip),
+    }),
+    route({
+      method: 'post',
+      path: `${prefix}/guardian-comments`,
+      tag,
+      auth: 'user',
+      status: 201,
+      summary: `Comment on your child's shared ${noun} (guardians; as the school's setting allows, perhaps held for a teacher)`,
+      params,
+      body: createGuardianCommentRequestSchema,
+      response: guardianCommentSchema,
+      handler: ({ actor, params, body, req }) => voice.createComment(actor, subjectOf(params), body, req.ip),
     }),
   ];
 }

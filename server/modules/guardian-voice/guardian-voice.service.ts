@@ -8,23 +8,37 @@ import {
   type GuardianComment,
   type GuardianCommentState,
   type GuardianModerationList,
+  type GuardianSubject,
   type GuardianVoice,
   type SetGuardianReactionRequest,
 } from '../../../shared/api/guardian-voice.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { artefactAudience, authorize, can, guardianCommentAudience, seesGuardianComment, seesGuardianCommentAuthor } from '../../auth/policy.ts';
+import {
+  authorize,
+  can,
+  guardianCommentAudience,
+  guardianItemAudience,
+  itemTeacherIds,
+  seesGuardianComment,
+  seesGuardianCommentAuthor,
+} from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { Conflict, NotFound, TooManyRequests } from '../../http/errors.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
-import { audienceFacts } from '../artefacts/artefacts.repo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
 import {
   commentResource,
   countedGuardianReactions,
   guardianCommentResources,
+  guardianItemAudienceFacts,
   guardianItemFacts,
+  guardianItemTitle,
+  pendingGuardianComments,
   selectGuardianComments,
+  subjectColumn,
+  subjectIds,
+  subjectOf,
   voiceDb,
   type GuardianCommentRow,
   type GuardianItemFacts,
@@ -42,7 +56,7 @@ function presentComment(actor: Actor, row: GuardianCommentRow, resource: Comment
   const named = row.authorId !== null && row.authorName !== null && seesGuardianCommentAuthor(actor, resource);
   return {
     id: row.id,
-    artefactId: row.artefactId ?? '',
+    ...(resource.on.subject === 'showcase' ? { showcaseId: row.showcaseId ?? '' } : { artefactId: row.artefactId ?? '' }),
     author: named && row.authorId && row.authorName ? { id: row.authorId, displayName: row.authorName } : null,
     mine: row.authorId !== null && row.authorId === actor.id,
     body: row.body,
@@ -54,18 +68,20 @@ function presentComment(actor: Actor, row: GuardianCommentRow, resource: Comment
 export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
   async function item(
     actor: Actor,
-    artefactId: string,
+    subject: GuardianSubject,
     action: 'guardianVoice.read' | 'guardianReaction.give' | 'guardianComment.create' = 'guardianVoice.read',
   ) {
-    const facts = await guardianItemFacts(db, artefactId);
-    if (!facts) throw new NotFound('The work');
-    authorize(actor, action, facts.resource, 'The work');
+    const what = subject.type === 'showcase' ? 'The showcase' : 'The work';
+    const facts = await guardianItemFacts(db, subject);
+    if (!facts) throw new NotFound(what);
+    authorize(actor, action, facts.resource, what);
     return facts;
   }
 
   async function commentFacts(actor: Actor, commentId: string, action: 'guardianComment.delete' | 'guardianComment.report' | 'guardianComment.moderate') {
     const row = await selectGuardianComments(db).where('c.id', '=', commentId).executeTakeFirst();
-    const facts = row?.artefactId ? await guardianItemFacts(db, row.artefactId) : null;
+    const subject = row ? subjectOf(row) : null;
+    const facts = subject ? await guardianItemFacts(db, subject) : null;
     if (!row || !facts) throw new NotFound('The comment');
     const resource = commentResource(facts, row);
     authorize(actor, action, resource, 'The comment');
@@ -77,9 +93,9 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     return presentComment(actor, row, commentResource(facts, row));
   }
 
-  /** The pupil's teachers (of the pupil's groups and of the item's project). */
+  /** The pupil's teachers (of the pupil's groups, and by project: the artefact's, or those of the showcase's owner). */
   const teachersOf = (facts: GuardianItemFacts, audience: { groupTeacherIds: readonly string[] }) => [
-    ...new Set([...audience.groupTeacherIds, ...facts.resource.artefact.projectTeacherIds]),
+    ...new Set([...audience.groupTeacherIds, ...itemTeacherIds(facts.resource)]),
   ];
 
   /**
@@ -93,11 +109,11 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     commentId: string,
     to: 'visible' | 'held' | 'approved',
   ): Promise<RecordedNotifications> {
-    const audience = await audienceFacts(trx, facts.row.ownerId);
+    const audience = await guardianItemAudienceFacts(trx, facts);
     const teachers = teachersOf(facts, audience);
-    const recipients = to === 'held' ? teachers : to === 'visible' ? [facts.row.ownerId, ...teachers] : [facts.row.ownerId];
-    const title = await trx.selectFrom('artefacts').select('title').where('id', '=', facts.row.id).executeTakeFirstOrThrow();
-    const data = { artefactId: facts.row.id, commentId, pupilId: facts.row.ownerId, title: title.title, held: to === 'held' };
+    const recipients = to === 'held' ? teachers : to === 'visible' ? [facts.ownerId, ...teachers] : [facts.ownerId];
+    const title = await guardianItemTitle(trx, facts.subject);
+    const data = { ...subjectIds(facts.subject), commentId, pupilId: facts.ownerId, title, held: to === 'held' };
     return recordNotifications(
       trx,
       [...new Set(recipients)].filter((id) => id !== actor.id).map((recipientId) => ({ recipientId, kind: 'guardian_comment' as const, data })),
@@ -106,9 +122,9 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
 
   /** After commit: ids only, to who may see the comment before or after the change. */
   async function announce(facts: GuardianItemFacts, resource: CommentResource, commentId: string, previous: GuardianCommentState | null) {
-    const audience = await audienceFacts(db, facts.row.ownerId);
+    const audience = await guardianItemAudienceFacts(db, facts);
     for (const userId of guardianCommentAudience(resource, previous, audience))
-      notifier.toUser(userId, 'guardianComment.changed', { artefactId: facts.row.id, ownerId: facts.row.ownerId, commentId });
+      notifier.toUser(userId, 'guardianComment.changed', { ...subjectIds(facts.subject), ownerId: facts.ownerId, commentId });
   }
 
   /** One state change, only from the states given (a concurrent change in between: 409), with its audit and notifications, in one transaction. */
@@ -142,8 +158,8 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
         action,
         subjectType: 'guardianComment',
         subjectId: row.id,
-        subjectUserId: facts.row.ownerId,
-        details: { artefactId: facts.row.id, from: row.state, to },
+        subjectUserId: facts.ownerId,
+        details: { ...subjectIds(facts.subject), from: row.state, to },
         ip: ip ?? null,
       });
       return becomesVisible ? notify(trx, actor, facts, row.id, 'approved') : null;
@@ -152,12 +168,13 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     await announce(facts, { ...found.resource, state: to }, row.id, row.state);
   }
 
-  async function voice(actor: Actor, artefactId: string): Promise<GuardianVoice> {
-    const facts = await item(actor, artefactId);
+  async function voice(actor: Actor, subject: GuardianSubject): Promise<GuardianVoice> {
+    const facts = await item(actor, subject);
+    const column = subjectColumn(subject.type);
     const [rows, reactions] = await Promise.all([
-      selectGuardianComments(db).where('c.artefactId', '=', artefactId).orderBy('c.createdAt').orderBy('c.id').limit(500).execute(),
+      selectGuardianComments(db).where(`c.${column}`, '=', subject.id).orderBy('c.createdAt').orderBy('c.id').limit(500).execute(),
       // Only current guardians' reactions count (a guardian whose link ended no longer does).
-      countedGuardianReactions(db).where('r.artefactId', '=', artefactId).execute(),
+      countedGuardianReactions(db).where(`r.${column}`, '=', subject.id).execute(),
     ]);
     const comments = rows.flatMap((r) => {
       const resource = commentResource(facts, r);
@@ -165,7 +182,7 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     });
     const anyComment = { type: 'guardianComment' as const, on: facts.resource, authorId: null, authorGuardsPupil: false, state: 'shown' as const };
     return {
-      artefactId,
+      ...subjectIds(subject),
       setting: facts.resource.setting,
       // Counts only, never who: "from a guardian" is all anyone learns of the others.
       reactions: GUARDIAN_REACTIONS.map((reaction) => ({
@@ -185,20 +202,22 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     voice,
 
     /** A guardian gives or takes back one reaction (idempotent: giving twice keeps one). */
-    async setReaction(actor: Actor, artefactId: string, input: SetGuardianReactionRequest, ip?: string): Promise<GuardianVoice> {
-      const facts = await item(actor, artefactId, 'guardianReaction.give');
+    async setReaction(actor: Actor, subject: GuardianSubject, input: SetGuardianReactionRequest, ip?: string): Promise<GuardianVoice> {
+      const facts = await item(actor, subject, 'guardianReaction.give');
+      const column = subjectColumn(subject.type);
       const changed = await db.transaction().execute(async (trx) => {
         const t = voiceDb(trx);
         const result = input.given
           ? await t
               .insertInto('guardianReactions')
-              .values({ artefactId, guardianId: actor.id, reaction: input.reaction })
-              .onConflict((oc) => oc.columns(['artefactId', 'guardianId', 'reaction']).where('artefactId', 'is not', null).doNothing())
+              .values({ [column]: subject.id, guardianId: actor.id, reaction: input.reaction })
+              // The partial unique index of the item's kind (0037): giving twice keeps one.
+              .onConflict((oc) => oc.columns([column, 'guardianId', 'reaction']).where(column, 'is not', null).doNothing())
               .returning('id')
               .execute()
           : await t
               .deleteFrom('guardianReactions')
-              .where('artefactId', '=', artefactId)
+              .where(column, '=', subject.id)
               .where('guardianId', '=', actor.id)
               .where('reaction', '=', input.reaction)
               .returning('id')
@@ -207,25 +226,25 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
         await recordAudit(trx, {
           actorId: actor.id,
           action: input.given ? 'guardian.reaction.give' : 'guardian.reaction.take_back',
-          subjectType: 'artefact',
-          subjectId: artefactId,
-          subjectUserId: facts.row.ownerId,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          subjectUserId: facts.ownerId,
           details: { reaction: input.reaction },
           ip: ip ?? null,
         });
         return true;
       });
       if (changed) {
-        const audience = await audienceFacts(db, facts.row.ownerId);
-        for (const userId of artefactAudience(facts.resource.artefact, audience))
-          notifier.toUser(userId, 'guardianReaction.changed', { artefactId, ownerId: facts.row.ownerId });
+        const audience = await guardianItemAudienceFacts(db, facts);
+        for (const userId of guardianItemAudience(facts.resource, audience))
+          notifier.toUser(userId, 'guardianReaction.changed', { ...subjectIds(subject), ownerId: facts.ownerId });
       }
-      return voice(actor, artefactId);
+      return voice(actor, subject);
     },
 
     /** A guardian comments: shown at once or held for a teacher, as the school says; at most so many per window. */
-    async createComment(actor: Actor, artefactId: string, input: CreateGuardianCommentRequest, ip?: string): Promise<GuardianComment> {
-      const facts = await item(actor, artefactId, 'guardianComment.create');
+    async createComment(actor: Actor, subject: GuardianSubject, input: CreateGuardianCommentRequest, ip?: string): Promise<GuardianComment> {
+      const facts = await item(actor, subject, 'guardianComment.create');
       const state: GuardianCommentState = facts.resource.setting === 'moderated' ? 'held' : 'shown';
       const { id, notices } = await db.transaction().execute(async (trx) => {
         const t = voiceDb(trx);
@@ -248,7 +267,7 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
           throw new TooManyRequests(`At most ${GUARDIAN_COMMENT_DAILY} comments a day; try again tomorrow.`, 3600);
         const row = await t
           .insertInto('guardianComments')
-          .values({ artefactId, pupilId: facts.row.ownerId, authorId: actor.id, body: input.body, state })
+          .values({ [subjectColumn(subject.type)]: subject.id, pupilId: facts.ownerId, authorId: actor.id, body: input.body, state })
           .returning('id')
           .executeTakeFirstOrThrow();
         await recordAudit(trx, {
@@ -256,8 +275,8 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
           action: 'guardian.comment.create',
           subjectType: 'guardianComment',
           subjectId: row.id,
-          subjectUserId: facts.row.ownerId,
-          details: { artefactId, state },
+          subjectUserId: facts.ownerId,
+          details: { ...subjectIds(subject), state },
           ip: ip ?? null,
         });
         return { id: row.id, notices: await notify(trx, actor, facts, row.id, state === 'held' ? 'held' : 'visible') };
@@ -295,35 +314,7 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
     /** Held and reported comments on the work of the pupils the actor teaches, oldest first. */
     async moderationList(actor: Actor): Promise<GuardianModerationList> {
       authorize(actor, 'guardianModeration.list', { type: 'platform' });
-      const groupIds = [...actor.teacherGroupIds];
-      const rows = await selectGuardianComments(db)
-        .innerJoin('artefacts as a', 'a.id', 'c.artefactId')
-        .innerJoin('users as o', 'o.id', 'a.ownerId')
-        .select(['a.title as artefactTitle', 'a.ownerId', 'o.displayName as ownerName'])
-        .where('a.deletedAt', 'is', null)
-        .where('c.state', 'in', ['held', 'reported'])
-        .where((eb) =>
-          eb.or([
-            eb.exists(
-              eb.selectFrom('projectTeachers as pt').select('pt.userId').whereRef('pt.projectId', '=', 'a.projectId').where('pt.userId', '=', actor.id),
-            ),
-            ...(groupIds.length
-              ? [
-                  eb.exists(
-                    eb
-                      .selectFrom('memberships as m')
-                      .select('m.groupId')
-                      .whereRef('m.userId', '=', 'a.ownerId')
-                      .where('m.role', '=', 'pupil')
-                      .where('m.groupId', 'in', groupIds),
-                  ),
-                ]
-              : []),
-          ]),
-        )
-        .orderBy('c.createdAt')
-        .limit(200)
-        .execute();
+      const rows = await pendingGuardianComments(db, actor.id, [...actor.teacherGroupIds]);
       // The query takes the scope; the policy decides each row (a fixed number of queries for the page).
       const resources = await guardianCommentResources(
         db,

@@ -99,7 +99,8 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
   const pupils = new Map<string, { pupilId: string; schoolId: string }>();
   for (const n of presented) {
     if (n.kind === 'invitation_accepted') pupils.set(`${n.data.pupilId}:${n.data.schoolId}`, n.data);
-    else if (ARTEFACT_KINDS.has(n.kind) && 'artefactId' in n.data) artefactIds.push(n.data.artefactId);
+    // A guardian comment on a showcase (issue 12 §3) names no artefact: its comment's item is checked below.
+    else if (ARTEFACT_KINDS.has(n.kind) && 'artefactId' in n.data && n.data.artefactId) artefactIds.push(n.data.artefactId);
     if (n.kind === 'feedback' || n.kind === 'revision_requested') feedbackIds.push(n.data.feedbackId);
     if (n.kind === 'guardian_comment') guardianCommentIds.push(n.data.commentId);
     if (n.kind === 'showcase_approval_requested' || n.kind === 'showcase_approved' || n.kind === 'showcase_returned') showcaseIds.push(n.data.showcaseId);
@@ -127,9 +128,10 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       case 'item_returned':
         return seesArtefact(n.data.artefactId);
       // Issue 12 §2: the comment as the recipient may see it now (hidden, reported or deleted: gone for the pupil).
+      // seesGuardianComment asks the item's own read rule too (an artefact's, or a showcase's: issue 12 §3).
       case 'guardian_comment': {
         const comment = guardianComments.get(n.data.commentId);
-        return comment !== undefined && seesArtefact(n.data.artefactId) && seesGuardianComment(actor, comment);
+        return comment !== undefined && (n.data.artefactId === undefined || seesArtefact(n.data.artefactId)) && seesGuardianComment(actor, comment);
       }
       case 'approval_requested': {
         const facts = artefacts.get(n.data.artefactId);

@@ -68,18 +68,17 @@ function factsOf(row: ShowcaseFactsRow) {
 }
 export type ShowcaseFacts = ReturnType<typeof factsOf>;
 
-/** Facts of the given showcases by id (a notification page's subjects). */
-export async function showcaseFactsMany(db: Db, showcaseIds: readonly string[]): Promise<Map<string, ShowcaseFacts>> {
-  if (showcaseIds.length === 0) return new Map();
-  const rows = await showcaseFactsQuery(db)
-    .where('s.id', 'in', [...new Set(showcaseIds)])
-    .execute();
-  return new Map(rows.map((r) => [r.id, factsOf(r)]));
-}
-
 export async function showcaseFacts(db: Db, showcaseId: string): Promise<ShowcaseFacts | null> {
   const row = await showcaseFactsQuery(db).where('s.id', '=', showcaseId).executeTakeFirst();
   return row ? factsOf(row) : null;
+}
+
+/** `showcaseFacts` for many showcases in one query (a page of notifications or guardian comments is checked again); absent ones are missing. */
+export async function showcaseFactsMany(db: Db, showcaseIds: readonly string[]): Promise<Map<string, ShowcaseFacts>> {
+  const ids = [...new Set(showcaseIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await showcaseFactsQuery(db).where('s.id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, factsOf(row)]));
 }
 
 /**

@@ -1,37 +1,37 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { GuardianReaction } from '../../../../shared/api/guardian-voice.ts';
+import type { GuardianReaction, GuardianSubject } from '../../../../shared/api/guardian-voice.ts';
 import { guardianVoiceApi } from './api.ts';
 
 export const guardianVoiceKeys = {
   all: ['guardian-voice'] as const,
-  artefact: (artefactId: string) => [...guardianVoiceKeys.all, 'artefact', artefactId] as const,
+  item: (subject: GuardianSubject) => [...guardianVoiceKeys.all, subject.type, subject.id] as const,
   moderation: () => [...guardianVoiceKeys.all, 'moderation'] as const,
 };
 
-export const useGuardianVoiceQuery = (artefactId: string) =>
-  useQuery({ queryKey: guardianVoiceKeys.artefact(artefactId), queryFn: ({ signal }) => guardianVoiceApi.voice(artefactId, signal), retry: false });
+export const useGuardianVoiceQuery = (subject: GuardianSubject) =>
+  useQuery({ queryKey: guardianVoiceKeys.item(subject), queryFn: ({ signal }) => guardianVoiceApi.voice(subject, signal), retry: false });
 export const useGuardianModerationQuery = () =>
   useQuery({ queryKey: guardianVoiceKeys.moderation(), queryFn: ({ signal }) => guardianVoiceApi.moderation(signal) });
 
 /** Realtime events carry ids only: the item's voice and the moderation list are read again through the policy. */
-export const guardianVoiceChanged = (queryClient: QueryClient, artefactId?: string) =>
+export const guardianVoiceChanged = (queryClient: QueryClient, subject?: GuardianSubject | null) =>
   Promise.all([
-    queryClient.invalidateQueries({ queryKey: artefactId ? guardianVoiceKeys.artefact(artefactId) : guardianVoiceKeys.all }),
+    queryClient.invalidateQueries({ queryKey: subject ? guardianVoiceKeys.item(subject) : guardianVoiceKeys.all }),
     queryClient.invalidateQueries({ queryKey: guardianVoiceKeys.moderation() }),
   ]);
 
-export function useReactMutation(artefactId: string) {
+export function useReactMutation(subject: GuardianSubject) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ reaction, given }: { reaction: GuardianReaction; given: boolean }) => guardianVoiceApi.react(artefactId, reaction, given),
-    onSuccess: (voice) => queryClient.setQueryData(guardianVoiceKeys.artefact(artefactId), voice),
+    mutationFn: ({ reaction, given }: { reaction: GuardianReaction; given: boolean }) => guardianVoiceApi.react(subject, reaction, given),
+    onSuccess: (voice) => queryClient.setQueryData(guardianVoiceKeys.item(subject), voice),
   });
 }
-export function useGuardianCommentMutation(artefactId: string) {
+export function useGuardianCommentMutation(subject: GuardianSubject) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: string) => guardianVoiceApi.comment(artefactId, body),
-    onSuccess: () => guardianVoiceChanged(queryClient, artefactId),
+    mutationFn: (body: string) => guardianVoiceApi.comment(subject, body),
+    onSuccess: () => guardianVoiceChanged(queryClient, subject),
   });
 }
 export function useGuardianCommentActionMutation() {

@@ -27,6 +27,7 @@ import { archivePath, variantMime, type ArchiveFile } from './media-files.ts';
 import { exportedGuardianComments, exportedGuardianReactionCounts } from '../../guardian-voice/guardian-voice.repo.ts';
 import { asGuardiansExport } from '../../guardian-sharing/guardian-export.ts';
 import { loadShowcaseDocs } from './showcase-docs.ts';
+import { showcasesDb } from '../../showcases/showcase-tables.ts';
 import { guardianVersionSql } from '../../guardian-sharing/guardian-sharing.sql.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -75,6 +76,8 @@ export async function loadPortfolioDocument(
     .selectAll('goalAssessments')
     .select('projectGoals.projectId')
     .where('goalAssessments.pupilId', '=', pupilId);
+  // The pupil's showcases, as a subquery: guardian voice on them goes into the pupil's own export (all its showcases).
+  const ownShowcases = showcasesDb(db).selectFrom('showcases').select('showcases.id').where('showcases.ownerId', '=', pupilId);
   // Versions, files and feedback of a guardian's export are chosen below by the policy (asGuardiansExport).
   if (scope === 'shared') {
     eventQuery = eventQuery.where('shared', '=', true);
@@ -102,8 +105,8 @@ export async function loadPortfolioDocument(
       scope === 'full' ? receivedPeerFeedback(db, inScope) : Promise.resolve([]),
       // Issue 12 §2: guardian comments the pupil sees (shown) and reaction counts. Never in a guardian's
       // export: it would show one guardian what other guardians wrote and who they are.
-      scope === 'full' ? exportedGuardianComments(db, inScope) : Promise.resolve([]),
-      scope === 'full' ? exportedGuardianReactionCounts(db, inScope) : Promise.resolve(new Map<string, never>()),
+      scope === 'full' ? exportedGuardianComments(db, { artefactIds: inScope, showcaseIds: ownShowcases }) : Promise.resolve([]),
+      scope === 'full' ? exportedGuardianReactionCounts(db, { artefactIds: inScope, showcaseIds: ownShowcases }) : Promise.resolve(new Map<string, never>()),
     ],
   );
 
@@ -240,7 +243,8 @@ export async function loadPortfolioDocument(
 
   const guardianCommentDocs = groupBy(
     guardianComments,
-    (c) => c.artefactId ?? '',
+    // By item id: an artefact's, or a showcase's (issue 12 §3).
+    (c) => c.artefactId ?? c.showcaseId ?? '',
     (c): GuardianCommentDoc => {
       const author = person(c.authorId, c.importedAuthor);
       // Whatever other roles the account holds, it wrote this as the pupil's guardian.
@@ -334,7 +338,12 @@ export async function loadPortfolioDocument(
     artefacts: artefactDocs,
     goalAssessments: assessmentDocs,
     // A showcase names a project only when the archive holds it.
-    showcases: showcases.map((s) => ({ ...s, projectId: s.projectId && projectSet.has(s.projectId) ? s.projectId : null })),
+    showcases: showcases.map((s) => ({
+      ...s,
+      projectId: s.projectId && projectSet.has(s.projectId) ? s.projectId : null,
+      // Issue 12 §2 on showcases: as on artefacts, only in the pupil's own export.
+      ...(scope === 'full' ? { guardianComments: guardianCommentDocs.get(s.id) ?? [], guardianReactions: guardianReactions.get(s.id) ?? {} } : {}),
+    })),
     reference: {
       subjects: subjects.map((s) => ({ code: s.code, labels: s.labels })),
       competences: competences.map((c) => ({ id: c.id, labels: c.labels })),

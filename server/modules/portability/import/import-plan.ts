@@ -240,6 +240,8 @@ export interface PlannedShowcase {
   createdAt: Date | null;
   updatedAt: Date | null;
   items: Array<{ artefactId: string | null; heading: string; bodyHtml: string }>;
+  /** Issue 12 §2 on showcases: guardian comments (shown), authors by name only, as on artefacts. */
+  guardianComments?: PlannedGuardianComment[];
 }
 
 export interface PlannedPeerFeedback {

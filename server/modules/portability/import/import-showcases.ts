@@ -1,5 +1,6 @@
 import { MAX_SHOWCASES_PER_PUPIL } from '../../../../shared/api/showcases.ts';
 import type { Db } from '../../../db/database.ts';
+import { insertImportedGuardianComments } from '../../guardian-voice/guardian-voice.repo.ts';
 import { showcasesDb } from '../../showcases/showcase-tables.ts';
 import type { PlannedShowcase } from './import-plan.ts';
 
@@ -69,5 +70,8 @@ export async function insertImportedShowcases(trx: Db, planned: readonly Planned
       .insertInto('showcaseItems')
       .values(items.slice(i, i + 1000))
       .execute();
+  // Issue 12 §2 on showcases: their guardian comments, on the showcases written here only (not those beyond the limit).
+  const comments = showcases.flatMap((s) => (s.guardianComments ?? []).map((c) => ({ ...c, showcaseId: s.id, pupilId })));
+  for (let i = 0; i < comments.length; i += 1000) await insertImportedGuardianComments(trx, comments.slice(i, i + 1000));
   return showcases.length;
 }

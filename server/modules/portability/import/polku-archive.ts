@@ -490,7 +490,18 @@ export async function planPolku(db: Db, doc: PortfolioDocument, files: MediaFile
       ...(mine ? importReason('showcase-exists') : foreign ? importReason('showcase-new-id') : {}),
     });
     if (mine) continue;
+    // Issue 12 §2 on showcases: guardian comments by name only, as on artefacts (reaction counts are not brought back).
+    const guardianComments = plannedGuardianComments(x.guardianComments ?? []);
+    for (const c of guardianComments)
+      items.push({
+        type: 'feedback',
+        sourceId: c.id,
+        title: excerpt(c.body),
+        action: 'create',
+        ...(c.importedAuthor ? importReason('feedback-imported', { author: c.importedAuthor.displayName }) : importReason('feedback-imported-anonymous')),
+      });
     showcases.push({
+      guardianComments,
       id: foreign ? randomUUID() : x.id,
       title: withoutHiddenCharacters(x.title).slice(0, 200),
       introHtml: clean(x.introHtml),

@@ -115,7 +115,7 @@ function ArtefactView({ artefact }: { artefact: Artefact }) {
             )}
             <FeedbackSection artefact={artefact} />
             {/* Issue 12 §2: guardians' reactions and comments, marked as from a guardian (the server decides who sees what). */}
-            <GuardianVoiceSection artefactId={artefact.id} />
+            <GuardianVoiceSection subject={{ type: 'artefact', id: artefact.id }} />
             {/* Issue 10 §5: peer feedback, marked as such, beside the teachers' thread (never for guardians). */}
             {artefact.projectId && !rolesOf(me).every((r) => r === 'guardian') && <PeerFeedbackSection artefactId={artefact.id} />}
           </div>

@@ -3,9 +3,14 @@ import { Link } from 'react-router';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { EmptyState, Loading, QueryError } from '../../../components/status.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
+import type { GuardianComment } from '../../../../../shared/api/guardian-voice.ts';
 import { artefactPath } from '../../artefacts/paths.ts';
+import { showcasePath } from '../../showcases/paths.ts';
 import { useGuardianModerationQuery } from '../queries.ts';
 import { GuardianComments } from './guardian-comments.tsx';
+
+/** Where a comment's item is: its artefact's page, or its showcase's (issue 12 §3). */
+const itemPath = (c: GuardianComment) => (c.showcaseId ? showcasePath(c.showcaseId) : artefactPath(c.artefactId ?? ''));
 
 /** Issue 12 §2: a teacher's list of held and reported guardian comments on their pupils' work (kept live by the realtime hook). */
 export function GuardianModerationPage() {
@@ -39,9 +44,14 @@ export function GuardianModerationPage() {
             }}
           />
           <ul className="link-list">
-            {[...new Map(list.data.items.map((i) => [i.artefactId, i])).values()].map((i) => (
-              <li key={i.artefactId}>
-                <Link to={artefactPath(i.artefactId)}>{t('guardianVoice.moderation.open', { title: i.artefactTitle, pupil: i.owner.displayName })}</Link>
+            {[...new Map(list.data.items.map((i) => [itemPath(i), i])).entries()].map(([path, i]) => (
+              <li key={path}>
+                <Link to={path}>
+                  {t(i.showcaseId ? 'guardianVoice.moderation.openShowcase' : 'guardianVoice.moderation.open', {
+                    title: i.artefactTitle,
+                    pupil: i.owner.displayName,
+                  })}
+                </Link>
               </li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GUARDIAN_COMMENT_MAX, type GuardianVoice } from '../../../../../shared/api/guardian-voice.ts';
+import { GUARDIAN_COMMENT_MAX, type GuardianSubject, type GuardianVoice } from '../../../../../shared/api/guardian-voice.ts';
 import { LiveNotice, useNotice } from '../../../components/live-notice.tsx';
 import { errorText, showMessage, type Message } from '../../../lib/error-message.ts';
 import { useGuardianCommentMutation, useGuardianVoiceQuery, useReactMutation } from '../queries.ts';
@@ -10,12 +10,12 @@ import { GuardianComments } from './guardian-comments.tsx';
 export const REACTION_SYMBOLS = { heart: '❤️', star: '⭐', clap: '👏', smile: '😊', wow: '🤩' } as const;
 
 /**
- * Issue 12 §2: guardians' reactions and comments on one item, beside the teachers' thread. Guardians react and
+ * Issue 12 §2: guardians' reactions and comments on one item (an artefact, or a showcase: §3), beside the teachers' thread. Guardians react and
  * write; the pupil and teachers see them marked as from a guardian. Renders nothing for those the server refuses.
  */
-export function GuardianVoiceSection({ artefactId }: { artefactId: string }) {
+export function GuardianVoiceSection({ subject }: { subject: GuardianSubject }) {
   const { t } = useTranslation();
-  const voice = useGuardianVoiceQuery(artefactId);
+  const voice = useGuardianVoiceQuery(subject);
   const notice = useNotice();
   if (!voice.data) return null;
   const data = voice.data;
@@ -28,20 +28,20 @@ export function GuardianVoiceSection({ artefactId }: { artefactId: string }) {
         {t('guardianVoice.heading')} <span className="count">({data.comments.length})</span>
       </h2>
       <LiveNotice notice={notice.notice} />
-      <Reactions artefactId={artefactId} data={data} notice={notice} />
+      <Reactions subject={subject} data={data} notice={notice} />
       {data.comments.length === 0 ? (
         <p className="muted">{t('guardianVoice.none')}</p>
       ) : (
         <GuardianComments items={data.comments} canReport={data.canReport} canModerate={data.canModerate} notice={notice} />
       )}
-      {data.canComment && <CommentForm artefactId={artefactId} moderated={data.setting === 'moderated'} notice={notice} />}
+      {data.canComment && <CommentForm subject={subject} moderated={data.setting === 'moderated'} notice={notice} />}
     </section>
   );
 }
 
-function Reactions({ artefactId, data, notice }: { artefactId: string; data: GuardianVoice; notice: ReturnType<typeof useNotice> }) {
+function Reactions({ subject, data, notice }: { subject: GuardianSubject; data: GuardianVoice; notice: ReturnType<typeof useNotice> }) {
   const { t } = useTranslation();
-  const react = useReactMutation(artefactId);
+  const react = useReactMutation(subject);
   if (!data.canReact) {
     const given = data.reactions.filter((r) => r.count > 0);
     if (given.length === 0) return null;
@@ -75,10 +75,10 @@ function Reactions({ artefactId, data, notice }: { artefactId: string; data: Gua
   );
 }
 
-function CommentForm({ artefactId, moderated, notice }: { artefactId: string; moderated: boolean; notice: ReturnType<typeof useNotice> }) {
+function CommentForm({ subject, moderated, notice }: { subject: GuardianSubject; moderated: boolean; notice: ReturnType<typeof useNotice> }) {
   const { t } = useTranslation();
   const id = useId();
-  const send = useGuardianCommentMutation(artefactId);
+  const send = useGuardianCommentMutation(subject);
   const [body, setBody] = useState('');
   const [error, setError] = useState<Message | null>(null);
   const submit = (e: FormEvent) => {

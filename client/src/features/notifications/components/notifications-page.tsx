@@ -123,7 +123,7 @@ function useText(n: Notification): string {
     case 'invitation_accepted':
       return t('notifications.invitation_accepted', { guardian: who(n.data.guardianName), pupil: who(n.data.pupilName) });
     case 'guardian_comment':
-      return t(n.data.held ? 'notifications.guardian_comment_held' : 'notifications.guardian_comment', { title: title(n.data.title) });
+      return t(`notifications.guardian_comment${n.data.showcaseId ? '_showcase' : ''}${n.data.held ? '_held' : ''}`, { title: title(n.data.title) });
     // Issue 12 §1: teacher approval. The note is the start of the teacher's note (the item's page shows it whole).
     case 'item_approved':
       return n.data.note
@@ -164,7 +164,8 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'showcase_approval_requested':
       return showcasePath(n.data.showcaseId);
     case 'guardian_comment':
-      return n.data.held && teacher ? guardianModerationPath() : artefactPath(n.data.artefactId);
+      if (n.data.held && teacher) return guardianModerationPath();
+      return n.data.showcaseId ? showcasePath(n.data.showcaseId) : artefactPath(n.data.artefactId ?? '');
     case 'invitation_accepted':
       return teacher ? teacherPupilPath(n.data.pupilId) : `/admin/schools/${encodeURIComponent(n.data.schoolId)}/guardian-links`;
   }

@@ -4,6 +4,7 @@ import { Loading, PageError, pageErrorHeading } from '../../../components/status
 import { isApiError } from '../../../lib/http.ts';
 import { rolesOf, useSession } from '../../auth/session.ts';
 import { ShowcaseApprovalPanel } from '../../guardian-sharing/components/showcase-approval-panel.tsx';
+import { GuardianVoiceSection } from '../../guardian-voice/components/guardian-voice-section.tsx';
 import { ShareLinksPanel } from '../../share-links/components/share-links-panel.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { editShowcasePath, showcasesPath } from '../paths.ts';
@@ -47,6 +48,8 @@ export function ShowcasePage() {
       </div>
       <ShowcaseApprovalPanel showcase={s} />
       <ShowcaseView showcase={s} />
+      {/* Issue 12 §2 on showcases: guardians' reactions and comments, marked as from a guardian (the server decides who sees what). */}
+      <GuardianVoiceSection subject={{ type: 'showcase', id: s.id }} />
       {/* Secret links (issue 12 §4): the owner, or a teacher for a pupil under the school's minimum age (the panel says which). */}
       {(s.canEdit || rolesOf(me).includes('teacher')) && <ShareLinksPanel subject={{ type: 'showcase', id: s.id }} />}
     </div>

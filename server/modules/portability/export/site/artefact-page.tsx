@@ -324,8 +324,8 @@ function PeerFeedback({ ctx, items }: { ctx: SiteContext; items: PeerFeedbackDoc
   );
 }
 
-/** Issue 12 §2: guardians' reactions (counts only) and comments the pupil could see, marked as from a guardian. */
-function GuardianVoice({ ctx, comments, reactions }: { ctx: SiteContext; comments: GuardianCommentDoc[]; reactions: GuardianReactionsDoc }) {
+/** Issue 12 §2: guardians' reactions (counts only) and comments the pupil could see, marked as from a guardian (an artefact's or a showcase's). */
+export function GuardianVoice({ ctx, comments, reactions }: { ctx: SiteContext; comments: GuardianCommentDoc[]; reactions: GuardianReactionsDoc }) {
   const given = GUARDIAN_REACTIONS.flatMap((r) => {
     const count = reactions[r] ?? 0;
     return count > 0 ? [{ reaction: r, count }] : [];

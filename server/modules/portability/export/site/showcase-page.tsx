@@ -1,4 +1,5 @@
 import type { ShowcaseDoc } from '../../../../../shared/portability/portfolio-format.ts';
+import { GuardianVoice } from './artefact-page.tsx';
 import { linkTo, Page, When } from './layout.tsx';
 import { SITE_PATHS, type SiteContext } from './site-context.ts';
 
@@ -47,6 +48,8 @@ export function ShowcasePage({ ctx, showcase }: { ctx: SiteContext; showcase: Sh
           );
         })}
       </ol>
+      {/* Issue 12 §2 on showcases: as on a work's page. */}
+      <GuardianVoice ctx={ctx} comments={(showcase.guardianComments ?? []).filter((c) => c.state === 'shown')} reactions={showcase.guardianReactions ?? {}} />
     </Page>
   );
 }
