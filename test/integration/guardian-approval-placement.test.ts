@@ -1,12 +1,11 @@
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact, ArtefactVersion, GroupOverview, TimelinePage } from '../../shared/api/artefacts.ts';
 import type { Digest } from '../../shared/api/digest.ts';
 import type { ApprovalQueue } from '../../shared/api/guardian-sharing.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
 import { loadPortfolioDocument } from '../../server/modules/portability/export/portfolio-document.ts';
 import { artefactForm } from '../helpers/artefact-upload.ts';
 import { addMember, linkGuardian, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
+import { liveListeners } from '../helpers/live-listener.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -20,9 +19,9 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 }, 60_000);
-const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = [];
+const { listen, closeAll } = liveListeners(() => app.url);
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  closeAll();
   await app?.close();
 });
 
@@ -54,23 +53,6 @@ async function world(mode: 'direct' | 'approval') {
   return { group, pupil, from, to, c };
 }
 type World = Awaited<ReturnType<typeof world>>;
-
-async function listen(client: TestClient) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(app.url, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: client.cookieHeader },
-    reconnection: false,
-    forceNew: true,
-  });
-  sockets.push(socket);
-  const events: Array<{ event: string; payload: unknown }> = [];
-  socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { named: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload) };
-}
 
 /** Shared work in the first project: its phase, its goal, biology and one competence. */
 async function shareWork(w: World): Promise<Artefact> {

@@ -1,12 +1,11 @@
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GuardianComment, GuardianModerationList, GuardianVoice } from '../../shared/api/guardian-voice.ts';
 import type { NotificationPage } from '../../shared/api/notifications.ts';
 import type { School } from '../../shared/api/org.ts';
 import type { Showcase } from '../../shared/api/showcases.ts';
 import type { GuardianVoiceTables } from '../../server/modules/guardian-voice/guardian-voice.repo.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
 import { addMember, linkGuardian, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
+import { liveListeners } from '../helpers/live-listener.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -16,9 +15,9 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 }, 60_000);
-const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = [];
+const { listen, closeAll } = liveListeners(() => app.url);
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  closeAll();
   await app?.close();
 });
 
@@ -90,22 +89,6 @@ async function comment(client: TestClient, showcaseId: string, body = 'Upea koos
 const guardianNotices = async (client: TestClient) =>
   (await client.get<NotificationPage>('/api/notifications')).body.items.filter((n) => n.kind === 'guardian_comment').map((n) => n.data);
 
-async function listen(client: TestClient) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(app.url, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: client.cookieHeader },
-    reconnection: false,
-    forceNew: true,
-  });
-  sockets.push(socket);
-  const events: Array<{ event: string; payload: unknown }> = [];
-  socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { named: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload) };
-}
 const waitFor = (check: () => void | Promise<void>) => vi.waitFor(check, { timeout: 5000, interval: 20 });
 
 describe('guardian voice on a showcase shared with guardians', () => {

@@ -1,11 +1,10 @@
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GuardianComment, GuardianModerationList, GuardianVoice } from '../../shared/api/guardian-voice.ts';
 import type { NotificationPage } from '../../shared/api/notifications.ts';
 import type { School } from '../../shared/api/org.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
 import type { IssuedCardsResponse } from '../../shared/api/sign-in-cards.ts';
 import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeSchool, makeTwoSchools, makeUser } from '../helpers/factories.ts';
+import { liveListeners } from '../helpers/live-listener.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -15,9 +14,9 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 }, 60_000);
-const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = [];
+const { listen, closeAll } = liveListeners(() => app.url);
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  closeAll();
   await app?.close();
 });
 
@@ -90,22 +89,6 @@ const moderate = (client: TestClient, id: string, action: 'approve' | 'hide') =>
 const guardianNotices = async (client: TestClient) =>
   (await client.get<NotificationPage>('/api/notifications')).body.items.filter((n) => n.kind === 'guardian_comment').map((n) => n.data);
 
-async function listen(client: TestClient) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(app.url, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: client.cookieHeader },
-    reconnection: false,
-    forceNew: true,
-  });
-  sockets.push(socket);
-  const events: Array<{ event: string; payload: unknown }> = [];
-  socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { named: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload) };
-}
 const waitFor = (check: () => void | Promise<void>) => vi.waitFor(check, { timeout: 5000, interval: 20 });
 
 describe('the school setting', () => {

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InvitationLetters } from '../../shared/api/invitations.ts';
 import type { Notification, NotificationPage, UnreadCount } from '../../shared/api/notifications.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
 import { addMember, linkGuardian, makeArtefact, makeGroup, makeSchool, makeUser } from '../helpers/factories.ts';
+import { liveListeners } from '../helpers/live-listener.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -12,9 +11,9 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 }, 60_000);
-const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = [];
+const { listen, closeAll } = liveListeners(() => app.url);
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  closeAll();
   await app?.close();
 });
 
@@ -86,22 +85,6 @@ async function share(client: TestClient, artefactId: string, visibility: 'guardi
 }
 
 /** A real Socket.IO client on the user's session, recording every event it hears. */
-async function listen(client: TestClient) {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(app.url, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: client.cookieHeader },
-    reconnection: false,
-    forceNew: true,
-  });
-  sockets.push(socket);
-  const events: Array<{ event: string; payload: unknown }> = [];
-  socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { socket, named: (event: string) => events.filter((e) => e.event === event).map((e) => e.payload) };
-}
 
 describe('notification centre: producers', () => {
   it("a teacher's feedback notifies the pupil, in the list, the unread count and live; the author and others hear nothing", async () => {
