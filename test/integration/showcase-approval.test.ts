@@ -7,7 +7,7 @@ import type { Showcase, ShowcaseList } from '../../shared/api/showcases.ts';
 import { sharingDb } from '../../server/modules/guardian-sharing/guardian-sharing.sql.ts';
 import { loadPortfolioDocument } from '../../server/modules/portability/export/portfolio-document.ts';
 import { artefactForm } from '../helpers/artefact-upload.ts';
-import { addMember, linkGuardian, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
+import { approvalWorld } from '../helpers/approval-world.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -24,39 +24,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function world(mode: 'direct' | 'approval') {
-  const db = app.database.db;
-  const school = await makeSchool(db);
-  const otherSchool = await makeSchool(db);
-  const group = await makeGroup(db, school.id);
-  const [pupil, teacher, projectTeacher, otherTeacher, admin, guardian, teacherB] = await Promise.all([
-    makeUser(db, { role: 'pupil', schoolId: school.id, displayName: 'Aino Oppilas' }),
-    makeUser(db, { role: 'teacher', schoolId: school.id, displayName: 'Opettaja Olli' }),
-    makeUser(db, { role: 'teacher', schoolId: school.id }),
-    makeUser(db, { role: 'teacher', schoolId: school.id }),
-    makeUser(db, { role: 'admin', schoolId: school.id }),
-    makeUser(db, { role: 'guardian', schoolId: school.id }),
-    makeUser(db, { role: 'teacher', schoolId: otherSchool.id }),
-  ]);
-  await addMember(db, group.id, pupil.id, 'pupil');
-  await addMember(db, group.id, teacher.id, 'teacher');
-  await linkGuardian(db, guardian.id, pupil.id);
-  const project = await makeProject(db, { schoolId: school.id, teacherIds: [projectTeacher.id], groupIds: [group.id] });
-  const c = {
-    pupil: await app.as(pupil.username),
-    teacher: await app.as(teacher.username),
-    projectTeacher: await app.as(projectTeacher.username),
-    otherTeacher: await app.as(otherTeacher.username),
-    teacherB: await app.as(teacherB.username),
-    admin: await app.as(admin.username),
-    guardian: await app.as(guardian.username),
-  };
-  if (mode === 'approval') {
-    const res = await c.admin.put(`/api/schools/${school.id}/guardian-sharing`, { guardianSharing: 'approval' });
-    expect(res.status, res.text).toBe(200);
-  }
-  return { school, group, project, pupil, teacher, guardian, c };
-}
+const world = (mode: 'direct' | 'approval') => approvalWorld(app, mode);
 type World = Awaited<ReturnType<typeof world>>;
 
 const png = () =>
