@@ -138,3 +138,18 @@ describe('a guardian comment notice names the item it is about', () => {
     expect(await notices()).toEqual([]);
   });
 });
+
+describe('the guardian comment rate limit', () => {
+  it('holds for comments sent at once, on showcases and artefacts alike (one count per author)', async () => {
+    const w = await world('shown');
+    const s = await showcase(w.c.pupil, 'guardians', w.project.id);
+    const work = await makeArtefact(w.db, { ownerId: w.pupil.id, projectId: w.project.id, visibility: 'guardians', title: 'Vesi' });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        w.c.guardian.post(i % 2 ? `/api/showcases/${s}/guardian-comments` : `/api/artefacts/${work.id}/guardian-comments`, { body: `Viesti ${i}` }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(10);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(20);
+  });
+});
