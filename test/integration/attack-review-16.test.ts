@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuardianComment, GuardianModerationList, GuardianVoice } from '../../shared/api/guardian-voice.ts';
 import type { NotificationPage } from '../../shared/api/notifications.ts';
 import type { School } from '../../shared/api/org.ts';
 import type { Showcase } from '../../shared/api/showcases.ts';
 import { addMember, linkGuardian, makeArtefact, makeGroup, makeProject, makeSchool, makeUser } from '../helpers/factories.ts';
+import { passThroughOp, startTestOp, type TestOp } from '../helpers/oidc-provider.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { TestClient } from '../helpers/test-client.ts';
 
@@ -13,11 +15,35 @@ import type { TestClient } from '../helpers/test-client.ts';
  * probes that held are kept as regression tests of the boundary.
  */
 let app: TestApp;
+let op: TestOp;
+const run = randomBytes(4).toString('hex');
+/** A provider of this file's own (schools' provider settings are per provider id, and test files share one database), whose claims name no school (Entra ID, Google, a generic provider without a school claim). */
+const PROVIDER = `tenant${run}`;
+const P = `SSO_${PROVIDER.toUpperCase()}_`;
+const acct = (name: string) => `${name}-${run}`;
 beforeAll(async () => {
-  app = await startTestApp();
+  op = await startTestOp();
+  app = await startTestApp({
+    env: {
+      SSO_PROVIDERS: PROVIDER,
+      [`${P}ISSUER`]: op.issuer,
+      [`${P}CLIENT_ID`]: 'polku-tenant',
+      [`${P}CLIENT_SECRET`]: `secret-${run}`,
+      [`${P}GROUP_ROLES`]: 'pupils=pupil;staff=teacher',
+    },
+    loginLimits: { perAccount: 1000, perAddress: 1000, windowSeconds: 60 },
+  });
+  op.serve({
+    accounts: {
+      [acct('new-pupil')]: { name: 'Uusi Oppilas', groups: ['pupils'] },
+      [acct('new-teacher')]: { name: 'Uusi Opettaja', groups: ['staff'] },
+    },
+    clients: [{ client_id: 'polku-tenant', client_secret: `secret-${run}`, redirect_uris: [`${app.url}/auth/sso/${PROVIDER}/callback`] }],
+  });
 }, 60_000);
 afterAll(async () => {
   await app?.close();
+  await op?.close();
 });
 
 /** One school: Aino (two guardians) and her classmate Ville (one guardian) in a group and its project; teachers; a second school. */
@@ -151,5 +177,48 @@ describe('the guardian comment rate limit', () => {
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(10);
     expect(results.filter((r) => r.status === 429)).toHaveLength(20);
+  });
+});
+
+describe('first sign-in with a provider whose claims name no school', () => {
+  async function signIn(login: string) {
+    const browser = app.client();
+    const start = await browser.get(`/auth/sso/${PROVIDER}/start`);
+    expect(start.status).toBe(303);
+    const back = new URL(await passThroughOp(start.headers.get('location') ?? '', login));
+    const res = await browser.get(back.pathname + back.search);
+    return { browser, location: res.headers.get('location') };
+  }
+  const schoolWithAdmin = async () => {
+    const school = await makeSchool(app.database.db);
+    const admin = await makeUser(app.database.db, { role: 'admin', schoolId: school.id });
+    return { school, admin: await app.as(admin.username) };
+  };
+  const setMode = async (s: Awaited<ReturnType<typeof schoolWithAdmin>>, mode: 'off' | 'rostered' | 'create') => {
+    const res = await s.admin.put(`/api/schools/${s.school.id}/sign-in`, { passwordSignIn: true, providers: [{ id: PROVIDER, mode }] });
+    expect(res.status, res.text).toBe(200);
+  };
+
+  it("lands in no school when another school uses the provider too: an admin's 'create' must not take in the other school's people", async () => {
+    // The school that uses the tenant lets in only its rostered people; a second school's admin (any admin may
+    // make a school) turns on account creation for the same tenant. The tenant's unrostered people belong to
+    // neither as far as the claims say: neither school gets them (as school codes are the operator's, issue 12).
+    const owner = await schoolWithAdmin();
+    const rogue = await schoolWithAdmin();
+    await setMode(owner, 'rostered');
+    await setMode(rogue, 'create');
+    for (const login of [acct('new-pupil'), acct('new-teacher')]) {
+      const { browser, location } = await signIn(login);
+      expect(location).toBe('/sign-in?sso_error=no_school');
+      expect((await browser.get('/api/auth/session')).body).toEqual({ me: null });
+    }
+    const members = await app.database.db.selectFrom('schoolRoles').select('userId').where('schoolId', '=', rogue.school.id).execute();
+    expect(members).toHaveLength(1);
+    // The one school using the provider still creates accounts from it, as before.
+    await setMode(owner, 'off');
+    const { browser, location } = await signIn(acct('new-pupil'));
+    expect(location).toBe('/');
+    expect((await browser.get<{ roles: unknown[] }>('/api/me')).body.roles).toEqual([{ schoolId: rogue.school.id, role: 'pupil' }]);
+    await setMode(rogue, 'off');
   });
 });
