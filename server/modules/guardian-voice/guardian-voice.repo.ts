@@ -132,7 +132,8 @@ export const commentResource = (item: GuardianItemFacts, row: Pick<GuardianComme
  */
 export async function guardianCommentResources(db: Db, commentIds: readonly string[]) {
   const ids = [...new Set(commentIds)];
-  const result = new Map<string, ReturnType<typeof commentResource>>();
+  // With the item each comment is on: a caller holding an item id beside a comment id (a notification) checks they agree.
+  const result = new Map<string, ReturnType<typeof commentResource> & { subject: GuardianSubject }>();
   if (ids.length === 0) return result;
   const rows = await selectGuardianComments(db).where('c.id', 'in', ids).execute();
   const [artefacts, showcases] = await Promise.all([
@@ -150,7 +151,7 @@ export async function guardianCommentResources(db: Db, commentIds: readonly stri
     const a = row.artefactId ? artefacts.get(row.artefactId) : undefined;
     const s = row.showcaseId ? showcases.get(row.showcaseId) : undefined;
     const item = a && !a.row.deletedAt ? artefactItem(a, 'off') : s ? showcaseItem(s, 'off') : null;
-    if (item) result.set(row.id, commentResource(item, row));
+    if (item) result.set(row.id, { ...commentResource(item, row), subject: item.subject });
   }
   return result;
 }

@@ -248,7 +248,10 @@ export function guardianVoiceService({ db, notifier }: GuardianVoiceDeps) {
       const state: GuardianCommentState = facts.resource.setting === 'moderated' ? 'held' : 'shown';
       const { id, notices } = await db.transaction().execute(async (trx) => {
         const t = voiceDb(trx);
-        // Counted in the transaction from the rows themselves (deleted ones too), so every process agrees.
+        // The author's row locked first, so comments sent at once are counted one after another (else each counts the
+        // same rows and all pass); 'no key update' holds up no row that refers to the user. Counted from the rows
+        // themselves (deleted ones too), so every process agrees.
+        await trx.selectFrom('users').select('id').where('id', '=', actor.id).forNoKeyUpdate().executeTakeFirst();
         const counts = await t
           .selectFrom('guardianComments')
           .select((eb) => [

@@ -131,7 +131,11 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       // seesGuardianComment asks the item's own read rule too (an artefact's, or a showcase's: issue 12 §3).
       case 'guardian_comment': {
         const comment = guardianComments.get(n.data.commentId);
-        return comment !== undefined && (n.data.artefactId === undefined || seesArtefact(n.data.artefactId)) && seesGuardianComment(actor, comment);
+        // The comment must still be on the item the notice names: an import keeps an archive's comment ids where
+        // free, so a removed comment's id can come back on another item, and the old notice must not follow it.
+        const named = n.data.showcaseId ? { type: 'showcase', id: n.data.showcaseId } : { type: 'artefact', id: n.data.artefactId };
+        if (comment === undefined || comment.subject.type !== named.type || comment.subject.id !== named.id) return false;
+        return (comment.subject.type === 'showcase' || seesArtefact(comment.subject.id)) && seesGuardianComment(actor, comment);
       }
       case 'approval_requested': {
         const facts = artefacts.get(n.data.artefactId);

@@ -79,14 +79,18 @@ export function ssoService({ db, clients, providers }: SsoServiceDeps) {
         return link(provider, who, userId, 'roster', matches[0]?.schoolId ?? null, null);
       }
     }
-    // 3. A school that lets this provider create accounts, named by the claims (or the only such school).
+    // 3. A school that lets this provider create accounts, named by the claims; claims naming no school only when
+    // that school is the only one using the provider at all. Any admin may turn on 'create' (and make a school):
+    // were the only creating school enough, it would take in the unrostered people of every other school that
+    // uses the same tenant, the capture school codes are kept from admins for (operator-only, issue 12).
     const creating = enabled.filter((s) => s.mode === 'create');
+    const soleSchool = creating.length === 1 && enabled.length === 1 ? creating[0] : undefined;
     if (creating.length === 0) throw new SsoRefusal('unknown_user', 'This school lets in only people on its roster.');
     if (who.placements.length === 0) throw new SsoRefusal('no_role', 'The provider did not say whether this is a pupil or a teacher.');
     const placements = who.placements
       .map((p) => ({
         role: p.role,
-        school: p.schoolCode === null ? (creating.length === 1 ? creating[0] : undefined) : creating.find((s) => s.code === p.schoolCode),
+        school: p.schoolCode === null ? soleSchool : creating.find((s) => s.code === p.schoolCode),
       }))
       .filter((p): p is { role: SsoRole; school: (typeof creating)[number] } => p.school !== undefined);
     const choices = new Map(placements.map((p) => [`${p.school.schoolId}|${p.role}`, p]));
