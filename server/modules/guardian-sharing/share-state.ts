@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { artefactFacts, audienceFacts } from '../artefacts/artefacts.repo.ts';
 import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
-import { approvalRequiredFor, sharingDb, type ApprovalState, type SharedSubjectType } from './guardian-sharing.sql.ts';
+import { approvalRequiredFor, sharingDb, showcaseApprovalRequiredSql, type ApprovalState, type SharedSubjectType } from './guardian-sharing.sql.ts';
 
 /**
  * Issue 12 §1: the hook a share action calls inside its transaction (the artefact's save and create; a
@@ -65,9 +65,19 @@ export async function isApprovalRequired(db: Db, projectId: string | null, owner
   return rows[0]?.required ?? false;
 }
 
+/** The same for a showcase as it stands: its project's school, or any of its works' (showcaseApprovalRequiredSql). */
+async function isShowcaseApprovalRequired(db: Db, showcaseId: string): Promise<boolean> {
+  const { rows } = await sql<{ required: boolean }>`select ${showcaseApprovalRequiredSql('s')} as required from showcases s where s.id = ${showcaseId}`.execute(
+    db,
+  );
+  return rows[0]?.required ?? false;
+}
+
 export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice): Promise<ShareOutcome> {
   const sdb = sharingDb(trx);
-  const approvalRequired = await isApprovalRequired(trx, c.projectId, c.ownerId);
+  // A showcase asks its own rule (its works' schools too); its caller has written its new project already.
+  const approvalRequired =
+    c.subjectType === 'showcase' ? await isShowcaseApprovalRequired(trx, c.subjectId) : await isApprovalRequired(trx, c.projectId, c.ownerId);
   const key = { subjectType: c.subjectType, subjectId: c.subjectId };
   const row = await sdb
     .selectFrom('guardianShares')
