@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact } from '../../shared/api/artefacts.ts';
@@ -147,5 +149,31 @@ describe('attack review 15: showcase approval', () => {
     expect((await w.c.pupil.post(`/api/showcases/${id}/items`, { artefactId: b.id })).status).toBe(201);
     expect((await w.c.pupil.patch(`/api/showcases/${id}`, { visibility: 'guardians', projectId: w.projectB.id })).status).toBe(200);
     expect(await guardianSees(w, id)).toBe(true);
+  });
+
+  it('migration 0046 carries a fingerprint stored in the old form over, so approved showcases stay approved', async () => {
+    const w = await world();
+    const a = await work(w, 'Vesi', w.projectA.id);
+    const made = await w.c.pupil.post<Showcase>('/api/showcases', { title: 'Kooste' });
+    const id = made.body.id;
+    expect((await w.c.pupil.post(`/api/showcases/${id}/items`, { artefactId: a.id, heading: 'Otsikko' })).status).toBe(201);
+    expect((await w.c.pupil.post(`/api/showcases/${id}/items`, { heading: 'Teksti', bodyHtml: '<p>Sanoja</p>' })).status).toBe(201);
+    expect((await w.c.pupil.patch(`/api/showcases/${id}`, { visibility: 'guardians' })).status).toBe(200);
+    await approve(w, id);
+    const db = app.database.db;
+    // The form migration 0043 stored (fields joined with chr(31), items with chr(30)).
+    const { rows } = await sql<{ fp: string }>`select md5(s.title || chr(31) || s.intro_html || chr(30) || coalesce((
+        select string_agg(concat_ws(chr(31), coalesce(i.artefact_id::text, '-'), coalesce(a.version::text, '-'),
+                 case when i.artefact_id is null or (a.deleted_at is null and a.owner_id = s.owner_id) then 'shown' else 'hidden' end,
+                 coalesce(i.template_slot::text, '-'), i.heading, i.body_html), chr(30) order by i.position)
+        from showcase_items i left join artefacts a on a.id = i.artefact_id where i.showcase_id = s.id), '')) as fp
+      from showcases s where s.id = ${id}`.execute(db);
+    await sql`update guardian_shares set approved_fingerprint = ${rows[0]!.fp}, decided_fingerprint = ${rows[0]!.fp}
+      where subject_type = 'showcase' and subject_id = ${id}`.execute(db);
+    expect(await guardianSees(w, id)).toBe(false);
+    const migration = await readFile(new URL('../../server/db/migrations/0046_showcase_fingerprint_json.sql', import.meta.url), 'utf8');
+    await db.transaction().execute((trx) => sql.raw(migration).execute(trx));
+    expect(await guardianSees(w, id)).toBe(true);
+    expect(await approval(w.c.pupil, id)).toMatchObject({ state: 'approved', reapproval: false });
   });
 });
