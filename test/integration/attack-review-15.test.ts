@@ -176,4 +176,35 @@ describe('attack review 15: showcase approval', () => {
     expect(await guardianSees(w, id)).toBe(true);
     expect(await approval(w.c.pupil, id)).toMatchObject({ state: 'approved', reapproval: false });
   });
+
+  it('a work approved under school A’s rule moved into a project of school B (shares directly) waits for a teacher before guardians see the move', async () => {
+    const w = await world();
+    const made = await w.c.pupil.post<Artefact>(
+      '/api/artefacts',
+      artefactForm({ title: 'Hyväksytty', bodyHtml: '<p>Hyväksytty teksti</p>', visibility: 'guardians', projectId: w.projectA.id }, []),
+    );
+    expect(made.status, made.text).toBe(201);
+    const id = made.body.id;
+    expect((await w.c.teacher.post(`/api/artefacts/${id}/guardian-approval/approve`, { version: 1 })).status).toBe(200);
+    const seen = async () => {
+      const res = await w.c.guardian.get<Artefact>(`/api/artefacts/${id}`);
+      expect(res.status, res.text).toBe(200);
+      return { title: res.body.title, projectId: res.body.projectId };
+    };
+    expect(await seen()).toEqual({ title: 'Hyväksytty', projectId: w.projectA.id });
+    // An edit waits under school A's rule; a move to school B's project does not let it out.
+    expect((await w.c.pupil.patch(`/api/artefacts/${id}`, { title: 'Hyväksymätön' })).status).toBe(200);
+    expect((await w.c.pupil.patch(`/api/artefacts/${id}`, { projectId: w.projectB.id })).status).toBe(200);
+    expect(await seen()).toEqual({ title: 'Hyväksytty', projectId: w.projectA.id });
+    const timeline = await w.c.guardian.get<{ items: Artefact[] }>(`/api/pupils/${w.pupil.id}/artefacts?projectId=${w.projectB.id}`);
+    expect(timeline.status, timeline.text).toBe(200);
+    expect(timeline.body.items.map((a) => a.id)).toEqual([]);
+    const sharing = await w.c.pupil.get<{ approvalRequired: boolean; state: string | null }>(`/api/artefacts/${id}/guardian-sharing`);
+    expect(sharing.body).toMatchObject({ approvalRequired: true, state: 'pending' });
+    // A teacher approves the move; from then on school B's rule holds: the next edit shows at once.
+    expect((await w.c.teacher.post(`/api/artefacts/${id}/guardian-approval/approve`, { version: 3 })).status).toBe(200);
+    expect(await seen()).toEqual({ title: 'Hyväksymätön', projectId: w.projectB.id });
+    expect((await w.c.pupil.patch(`/api/artefacts/${id}`, { title: 'Koulu B' })).status).toBe(200);
+    expect(await seen()).toEqual({ title: 'Koulu B', projectId: w.projectB.id });
+  });
 });

@@ -42,10 +42,17 @@ export const sharingDb = (db: Db): GuardianSharingDb => db.withTables<GuardianSh
 /**
  * Whether the school's rule asks a teacher to approve this artefact (alias `a` of `artefacts`): the rule of the
  * school of its project; for work outside any project, approval if any school where its owner is a pupil asks for it.
+ * Also the rule that applied to the version guardians were last approved to see (its placement in the snapshot):
+ * a move is a version, and moving approved work (with an edit waiting) into a project of a school that shares
+ * directly must not let the edit out past the teachers of the school whose rule it was under (attack review 15).
+ * Once a teacher approves the move, the approved version is in the new project and that school's rule alone holds.
  */
 export function approvalRequiredSql(alias: string): RawBuilder<boolean> {
   const a = sql.table(alias);
-  return approvalRequiredFor(sql`${a}.project_id`, sql`${a}.owner_id`);
+  return sql<boolean>`(${approvalRequiredFor(sql`${a}.project_id`, sql`${a}.owner_id`)}
+    or exists (select 1 from guardian_shares ar_gs join artefact_versions ar_v on ar_v.artefact_id = ar_gs.subject_id and ar_v.version = ar_gs.approved_version
+               where ar_gs.subject_type = 'artefact' and ar_gs.subject_id = ${a}.id
+                 and ${approvalRequiredFor(sql`(ar_v.snapshot ->> 'projectId')`, sql`${a}.owner_id`)}))`;
 }
 
 /** The same rule for any subject (a showcase too): its project (or null) and its owner. */
