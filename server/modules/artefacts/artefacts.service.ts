@@ -73,7 +73,11 @@ export function artefactsService(deps: ArtefactsDeps) {
     // The event carries the row as read by present(), which may be newer than `facts` (a save in between):
     // guardians hear it only if both reads say it is shared, so private text never reaches them.
     const visibility = event.visibility === 'guardians' ? facts.resource.visibility : event.visibility;
-    const hearing = artefactAudience({ ...facts.resource, visibility }, audience);
+    // Likewise its version (issue 12 §1): a save between the two reads may have made a version that waits for
+    // approval (content or a move), which the event would carry; guardians hear only the version they see.
+    const view = facts.resource.guardianView;
+    const guardianView = { ...view, current: view.current && view.version === event.version };
+    const hearing = artefactAudience({ ...facts.resource, visibility, guardianView }, audience);
     for (const userId of hearing) notifier.toUser(userId, 'artefact.updated', { artefact: event });
     if (lostGuardians) {
       for (const userId of audience.guardianIds)

@@ -49,7 +49,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
         .forUpdate()
         .executeTakeFirst();
       if (!current || current.deletedAt) throw new NotFound('The artefact');
-      const waiting = row?.state === 'pending' && current.visibility === 'guardians' && (await isApprovalRequired(trx, current.projectId, facts.row.ownerId));
+      const waiting = row?.state === 'pending' && current.visibility === 'guardians' && (await isApprovalRequired(trx, artefactId));
       if (!row || !waiting) throw new Conflict('This work no longer waits for approval: the pupil may have stopped sharing it.');
       if (row.requestedVersion !== version || current.version !== version)
         throw new Conflict('The pupil changed the work after you opened it: look at the new version first.');
@@ -100,10 +100,10 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
       facts.resource.projectTeacherIds,
     );
     if (decision.kind === 'approve') await artefacts.announce(artefactId);
-    return stateOf(artefactId, facts.row.projectId, facts.row.ownerId);
+    return stateOf(artefactId);
   }
 
-  async function stateOf(artefactId: string, projectId: string | null, ownerId: string): Promise<ArtefactSharing> {
+  async function stateOf(artefactId: string): Promise<ArtefactSharing> {
     const [row, approvalRequired] = await Promise.all([
       sdb
         .selectFrom('guardianShares')
@@ -121,7 +121,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
         .where('guardianShares.subjectType', '=', 'artefact')
         .where('guardianShares.subjectId', '=', artefactId)
         .executeTakeFirst(),
-      isApprovalRequired(db, projectId, ownerId),
+      isApprovalRequired(db, artefactId),
     ]);
     return {
       approvalRequired,
@@ -247,7 +247,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
     async state(actor: Actor, artefactId: string): Promise<ArtefactSharing> {
       const facts = await artefacts.readable(actor, artefactId);
       authorize(actor, 'guardianSharing.read', facts.resource, 'The artefact');
-      return stateOf(artefactId, facts.row.projectId, facts.row.ownerId);
+      return stateOf(artefactId);
     },
 
     async setShareHistory(actor: Actor, artefactId: string, shareHistory: boolean, ip?: string): Promise<ArtefactSharing> {
@@ -271,7 +271,7 @@ export function guardianSharingService({ db, notifier, artefacts }: GuardianShar
       });
       // Open pages read the history and thread again (guardians: what they see changed).
       await artefacts.announce(artefactId);
-      return stateOf(artefactId, facts.row.projectId, facts.row.ownerId);
+      return stateOf(artefactId);
     },
   };
 }

@@ -42,10 +42,17 @@ export const sharingDb = (db: Db): GuardianSharingDb => db.withTables<GuardianSh
 /**
  * Whether the school's rule asks a teacher to approve this artefact (alias `a` of `artefacts`): the rule of the
  * school of its project; for work outside any project, approval if any school where its owner is a pupil asks for it.
+ * Also the rule that applied to the version guardians were last approved to see (its placement in the snapshot):
+ * a move is a version, and moving approved work (with an edit waiting) into a project of a school that shares
+ * directly must not let the edit out past the teachers of the school whose rule it was under (attack review 15).
+ * Once a teacher approves the move, the approved version is in the new project and that school's rule alone holds.
  */
 export function approvalRequiredSql(alias: string): RawBuilder<boolean> {
   const a = sql.table(alias);
-  return approvalRequiredFor(sql`${a}.project_id`, sql`${a}.owner_id`);
+  return sql<boolean>`(${approvalRequiredFor(sql`${a}.project_id`, sql`${a}.owner_id`)}
+    or exists (select 1 from guardian_shares ar_gs join artefact_versions ar_v on ar_v.artefact_id = ar_gs.subject_id and ar_v.version = ar_gs.approved_version
+               where ar_gs.subject_type = 'artefact' and ar_gs.subject_id = ${a}.id
+                 and ${approvalRequiredFor(sql`(ar_v.snapshot ->> 'projectId')`, sql`${a}.owner_id`)}))`;
 }
 
 /** The same rule for any subject (a showcase too): its project (or null) and its owner. */
@@ -138,13 +145,28 @@ export function guardianViewOf(json: GuardianViewJson | string): GuardianView {
  */
 export function showcaseFingerprintSql(alias: string): RawBuilder<string> {
   const s = sql.table(alias);
-  // chr(31)/chr(30) separate fields/items, so that no two different contents run together into the same text.
-  return sql<string>`md5(${s}.title || chr(31) || ${s}.intro_html || chr(30) || coalesce((
-      select string_agg(concat_ws(chr(31), coalesce(sf_i.artefact_id::text, '-'), coalesce(sf_a.version::text, '-'),
-               case when sf_i.artefact_id is null or (sf_a.deleted_at is null and sf_a.owner_id = ${s}.owner_id) then 'shown' else 'hidden' end,
-               coalesce(sf_i.template_slot::text, '-'), sf_i.heading, sf_i.body_html), chr(30) order by sf_i.position)
+  // Hashed as JSON, whose text escapes every character of the fields: separator characters typed into a heading
+  // cannot make other content (a work the teacher never saw) hash like approved content (attack review 15).
+  return sql<string>`md5(jsonb_build_array(${s}.title, ${s}.intro_html, coalesce((
+      select jsonb_agg(jsonb_build_array(sf_i.artefact_id, sf_a.version,
+               sf_i.artefact_id is null or (sf_a.deleted_at is null and sf_a.owner_id = ${s}.owner_id),
+               sf_i.template_slot, sf_i.heading, sf_i.body_html) order by sf_i.position)
       from showcase_items sf_i left join artefacts sf_a on sf_a.id = sf_i.artefact_id
-      where sf_i.showcase_id = ${s}.id), ''))`;
+      where sf_i.showcase_id = ${s}.id), '[]'::jsonb))::text)`;
+}
+
+/**
+ * Whether the school's rule asks a teacher to approve the showcase (alias): the rule of its project's school (of
+ * any of its owner's schools without a project), or of any work in it (approvalRequiredSql). A showcase carries
+ * its works to guardians, so naming a project of a school that shares directly must not take work of a school
+ * that asks for approval past its teachers (attack review 15); one of such a school's own works only is shared
+ * directly, as it chose.
+ */
+export function showcaseApprovalRequiredSql(alias: string): RawBuilder<boolean> {
+  const s = sql.table(alias);
+  return sql<boolean>`(${approvalRequiredFor(sql`${s}.project_id`, sql`${s}.owner_id`)}
+    or exists (select 1 from showcase_items sr_i join artefacts sr_a on sr_a.id = sr_i.artefact_id
+               where sr_i.showcase_id = ${s}.id and sr_a.owner_id = ${s}.owner_id and ${approvalRequiredSql('sr_a')}))`;
 }
 
 /** The showcase (alias) is approved for guardians in its present content: a teacher approved exactly this fingerprint. */
@@ -161,7 +183,7 @@ export function showcaseGuardianApprovedSql(alias: string): RawBuilder<boolean> 
  */
 export function showcaseWaitingSql(alias: string): RawBuilder<boolean> {
   const s = sql.table(alias);
-  return sql<boolean>`(${s}.visibility in ('guardians', 'project') and ${approvalRequiredFor(sql`${s}.project_id`, sql`${s}.owner_id`)}
+  return sql<boolean>`(${s}.visibility in ('guardians', 'project') and ${showcaseApprovalRequiredSql(alias)}
     and not exists (select 1 from guardian_shares sw_gs where sw_gs.subject_type = 'showcase' and sw_gs.subject_id = ${s}.id
                     and sw_gs.decided_fingerprint = ${showcaseFingerprintSql(alias)}))`;
 }

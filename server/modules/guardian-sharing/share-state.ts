@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { artefactFacts, audienceFacts } from '../artefacts/artefacts.repo.ts';
 import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
-import { approvalRequiredFor, sharingDb, type ApprovalState, type SharedSubjectType } from './guardian-sharing.sql.ts';
+import { approvalRequiredSql, sharingDb, showcaseApprovalRequiredSql, type ApprovalState, type SharedSubjectType } from './guardian-sharing.sql.ts';
 
 /**
  * Issue 12 §1: the hook a share action calls inside its transaction (the artefact's save and create; a
@@ -60,14 +60,25 @@ type ShareColumns = {
   decidedFingerprint: string | null;
 };
 
-export async function isApprovalRequired(db: Db, projectId: string | null, ownerId: string): Promise<boolean> {
-  const { rows } = await sql<{ required: boolean }>`select ${approvalRequiredFor(projectId, ownerId)} as required`.execute(db);
-  return rows[0]?.required ?? false;
+/** The artefact's rule as it stands (approvalRequiredSql: its project's school, and that of the version guardians were approved to see). */
+export async function isApprovalRequired(db: Db, artefactId: string): Promise<boolean> {
+  const { rows } = await sql<{ required: boolean }>`select ${approvalRequiredSql('a')} as required from artefacts a where a.id = ${artefactId}`.execute(db);
+  // No row (it cannot be shared then): the stricter answer.
+  return rows[0]?.required ?? true;
+}
+
+/** The same for a showcase as it stands: its project's school, or any of its works' (showcaseApprovalRequiredSql). */
+async function isShowcaseApprovalRequired(db: Db, showcaseId: string): Promise<boolean> {
+  const { rows } = await sql<{ required: boolean }>`select ${showcaseApprovalRequiredSql('s')} as required from showcases s where s.id = ${showcaseId}`.execute(
+    db,
+  );
+  return rows[0]?.required ?? true;
 }
 
 export async function recordShare(trx: Db, c: ShareChange, notice: RequestNotice): Promise<ShareOutcome> {
   const sdb = sharingDb(trx);
-  const approvalRequired = await isApprovalRequired(trx, c.projectId, c.ownerId);
+  // A showcase asks its own rule (its works' schools too); its caller has written its new project already.
+  const approvalRequired = c.subjectType === 'showcase' ? await isShowcaseApprovalRequired(trx, c.subjectId) : await isApprovalRequired(trx, c.subjectId);
   const key = { subjectType: c.subjectType, subjectId: c.subjectId };
   const row = await sdb
     .selectFrom('guardianShares')

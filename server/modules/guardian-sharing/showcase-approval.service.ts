@@ -15,7 +15,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordNotifications } from '../notifications/notifications.service.ts';
 import type { ShowcaseTables } from '../showcases/showcase-tables.ts';
 import { lockShowcase, showcaseAudienceFacts, showcaseFacts, showcaseFactsMany, type ShowcaseFacts } from '../showcases/showcases.repo.ts';
-import { approvalRequiredFor, showcaseFingerprintSql, showcaseGuardianApprovedSql, showcaseWaitingSql } from './guardian-sharing.sql.ts';
+import { showcaseApprovalRequiredSql, showcaseFingerprintSql, showcaseGuardianApprovedSql, showcaseWaitingSql } from './guardian-sharing.sql.ts';
 import type { GuardianSharingTables } from './guardian-sharing.sql.ts';
 import { publishApprovalEvent } from './share-state.ts';
 
@@ -76,9 +76,14 @@ export async function approveSharedShowcasesOfSchool(trx: Db, schoolId: string):
     select 'showcase', f.id, f.owner_id, f.since, 'approved', f.fp, f.fp, now()
     from (select s.id, s.owner_id, coalesce(s.updated_at, now()) as since, ${showcaseFingerprintSql('s')} as fp
           from showcases s
-          where s.visibility in ('guardians', 'project') and ${approvalRequiredFor(sql`s.project_id`, sql`s.owner_id`)}
+          where s.visibility in ('guardians', 'project') and ${showcaseApprovalRequiredSql('s')}
             and (s.project_id in (select id from projects where school_id = ${schoolId})
-                 or (s.project_id is null and s.owner_id in (select user_id from school_roles where school_id = ${schoolId} and role = 'pupil')))) f
+                 or (s.project_id is null and s.owner_id in (select user_id from school_roles where school_id = ${schoolId} and role = 'pupil'))
+                 -- A showcase elsewhere that holds this school's work asks this school's rule too (showcaseApprovalRequiredSql).
+                 or exists (select 1 from showcase_items si join artefacts sa on sa.id = si.artefact_id
+                            where si.showcase_id = s.id and sa.owner_id = s.owner_id
+                              and (sa.project_id in (select id from projects where school_id = ${schoolId})
+                                   or (sa.project_id is null and s.owner_id in (select user_id from school_roles where school_id = ${schoolId} and role = 'pupil')))))) f
     on conflict (subject_type, subject_id) do update
       set state = 'approved', approved_fingerprint = excluded.approved_fingerprint, decided_fingerprint = excluded.decided_fingerprint,
           decided_at = excluded.decided_at, visible_since = coalesce(guardian_shares.visible_since, excluded.visible_since)

@@ -5,7 +5,7 @@ import type { ArtefactLink } from '../../db/schema.ts';
 import type { MediaKind, MediaVariant } from '../../../shared/portfolio.ts';
 import type { ArtefactKind } from '../../../shared/portfolio.ts';
 import { guardianLinkInForce } from '../org/org.repo.ts';
-import { approvalRequiredFor, showcaseGuardianApprovedSql } from '../guardian-sharing/guardian-sharing.sql.ts';
+import { showcaseApprovalRequiredSql, showcaseGuardianApprovedSql } from '../guardian-sharing/guardian-sharing.sql.ts';
 import { showcasesDb, type ShowcasesDb, type ShowcaseTemplateSlot } from './showcase-tables.ts';
 
 /** Items sit at 0..n-1; a row is parked above this while the order is rewritten (the table's unique (showcase, position) is not deferrable). */
@@ -42,8 +42,8 @@ function showcaseFactsQuery(db: Db) {
           .where('m.role', '=', 'pupil'),
       ).as('ownerProjectTeachers'),
       jsonArrayFrom(eb.selectFrom('projectGroups as g').select('g.groupId').whereRef('g.projectId', '=', 's.projectId')).as('projectGroups'),
-      // Issue 12 §1: the school rule that applies to the showcase (its project's school, else any of the owner's).
-      approvalRequiredFor(sql`s.project_id`, sql`s.owner_id`).as('guardianApprovalRequired'),
+      // Issue 12 §1: the school rule that applies to the showcase (its project's school, else any of the owner's; or any of its works').
+      showcaseApprovalRequiredSql('s').as('guardianApprovalRequired'),
       // ... and whether a teacher approved its present content (the fingerprint), which that rule then asks for.
       showcaseGuardianApprovedSql('s').as('guardianApproved'),
     ]);
