@@ -99,14 +99,16 @@ export type Resource =
     }
   // --- Showcases (issue 12 §3) ---
   /**
-   * A pupil's showcase: its owner, the owner's groups and the teachers of the projects the owner takes part in
-   * (the owner's teachers, as portfolio.read), its sharing, and the groups of its project (empty when it has none).
+   * A pupil's showcase: its owner, the owner's groups and the teachers of the showcase's own project while the
+   * owner takes part in it (as an artefact's: a teacher who names the owner's group in a project of their own
+   * gains only what the pupil puts in that project, never her other showcases), its sharing, and the groups of its
+   * project (empty when it has none).
    */
   | {
       readonly type: 'showcase';
       readonly ownerId: string;
       readonly ownerGroupIds: readonly string[];
-      readonly ownerProjectTeacherIds: readonly string[];
+      readonly projectTeacherIds: readonly string[];
       readonly visibility: 'private' | 'guardians' | 'project';
       readonly projectGroupIds: readonly string[];
       /** Issue 12 §1: the school that applies asks a teacher to approve what guardians see. */
@@ -705,15 +707,13 @@ function readsItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
 function seesWholeItem(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
   return r.subject === 'artefact' ? seesWholeArtefact(a, r.artefact) : seesWholeShowcase(a, r.showcase);
 }
-/** The pupil's teachers: of the pupil's groups, and of the artefact's project (an artefact) or of the projects the pupil takes part in (a showcase, as showcase.read). */
+/** The pupil's teachers: of the pupil's groups, and of the item's own project (an artefact's or a showcase's, as showcase.read). */
 function teachesItemOwner(a: Actor, r: ResourceOf<'guardianItem'>): boolean {
-  return r.subject === 'artefact'
-    ? teachesOwner(a, r.artefact)
-    : teachesAny(a, r.showcase.ownerGroupIds) || teachesProject(a, r.showcase.ownerProjectTeacherIds);
+  return r.subject === 'artefact' ? teachesOwner(a, r.artefact) : teachesAny(a, r.showcase.ownerGroupIds) || teachesProject(a, r.showcase.projectTeacherIds);
 }
 /** The item's teachers by project (the group teachers come from the owner's facts). */
 export const itemTeacherIds = (r: ResourceOf<'guardianItem'>): readonly string[] =>
-  r.subject === 'artefact' ? r.artefact.projectTeacherIds : r.showcase.ownerProjectTeacherIds;
+  r.subject === 'artefact' ? r.artefact.projectTeacherIds : r.showcase.projectTeacherIds;
 /** Whether the pupil's guardians see the item at all: THE guardians check of each kind. */
 function itemSharedWithGuardians(r: ResourceOf<'guardianItem'>): boolean {
   return r.subject === 'artefact' ? guardianSeesArtefact(r.artefact) : showcaseSharedWithGuardians(r.showcase);
@@ -732,7 +732,7 @@ export function showcaseSharedWithGuardians(r: ResourceOf<'showcase'>): boolean 
 }
 /** The owner and the owner's teachers (of their groups, of the projects they take part in): always, whatever the sharing. */
 export function seesWholeShowcase(a: Actor, r: ResourceOf<'showcase'>): boolean {
-  return a.id === r.ownerId || teachesAny(a, r.ownerGroupIds) || teachesProject(a, r.ownerProjectTeacherIds);
+  return a.id === r.ownerId || teachesAny(a, r.ownerGroupIds) || teachesProject(a, r.projectTeacherIds);
 }
 function readsShowcase(a: Actor, r: ResourceOf<'showcase'>): boolean {
   return (
@@ -755,7 +755,7 @@ export function showcaseAudience(
   r: ResourceOf<'showcase'>,
   facts: { groupTeacherIds: readonly string[]; guardianIds: readonly string[]; projectPupils: ReadonlyArray<{ id: string; groupIds: readonly string[] }> },
 ): string[] {
-  const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.ownerProjectTeacherIds]);
+  const ids = new Set([r.ownerId, ...facts.groupTeacherIds, ...r.projectTeacherIds]);
   if (showcaseSharedWithGuardians(r)) for (const g of facts.guardianIds) ids.add(g);
   for (const p of facts.projectPupils) if (projectPupilSeesShowcase(p.id, p.groupIds, r)) ids.add(p.id);
   return [...ids];

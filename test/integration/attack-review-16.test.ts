@@ -165,6 +165,41 @@ describe('a guardian comment notice names the item it is about', () => {
   });
 });
 
+describe("a showcase's teachers", () => {
+  it("are its owner's group teachers and its own project's: a teacher who names her group in a project of their own gains none of her other showcases", async () => {
+    const w = await world('moderated');
+    const db = w.db;
+    // Another teacher of the school, teaching the pupil nothing, makes a project naming her group.
+    const outsider = await makeUser(db, { role: 'teacher', schoolId: w.school.id });
+    const c = await app.as(outsider.username);
+    const own = await c.post<{ id: string }>('/api/projects', { schoolId: w.school.id, title: 'Oma hanke', groupIds: [w.group.id] });
+    expect(own.status, own.text).toBe(201);
+
+    // Her showcases: a private one without a project, and one of the real project shared with guardians (a comment held).
+    const alone = await w.c.pupil.post<Showcase>('/api/showcases', { title: 'Yksityinen kooste' });
+    expect(alone.status).toBe(201);
+    const inProject = await showcase(w.c.pupil, 'guardians', w.project.id);
+    await comment(w.c.guardian, inProject);
+    for (const id of [alone.body.id, inProject]) {
+      expect(await status(c.get(`/api/showcases/${id}`)), id).toBe(404);
+      expect(await status(c.get(`/api/showcases/${id}/guardian-voice`)), id).toBe(404);
+    }
+    // The held comment waits in her teachers' moderation lists, not in the outsider's.
+    const moderation = await c.get<GuardianModerationList>('/api/guardian-comments/moderation');
+    expect(moderation.status).toBe(200);
+    expect(JSON.stringify(moderation.body)).not.toContain('Parhaat työni');
+    expect(JSON.stringify((await w.c.teacher.get<GuardianModerationList>('/api/guardian-comments/moderation')).body)).toContain('Parhaat työni');
+    // The real project's teacher and her group teacher still read both.
+    expect(await status(w.c.teacher.get(`/api/showcases/${alone.body.id}`))).toBe(200);
+    expect(await status(w.c.teacher.get(`/api/showcases/${inProject}`))).toBe(200);
+
+    // A showcase she puts in the outsider's project is theirs to read, as her work in it would be.
+    const put = await w.c.pupil.patch(`/api/showcases/${alone.body.id}`, { projectId: own.body.id });
+    expect(put.status, put.text).toBe(200);
+    expect(await status(c.get(`/api/showcases/${alone.body.id}`))).toBe(200);
+  });
+});
+
 describe('the guardian comment rate limit', () => {
   it('holds for comments sent at once, on showcases and artefacts alike (one count per author)', async () => {
     const w = await world('shown');

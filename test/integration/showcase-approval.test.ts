@@ -48,7 +48,8 @@ async function sharedShowcase(w: World) {
   const made = await w.c.pupil.post<Showcase>('/api/showcases', { title: 'Parhaat työni' });
   expect(made.status, made.text).toBe(201);
   for (const art of [a, b]) expect((await w.c.pupil.post(`/api/showcases/${made.body.id}/items`, { artefactId: art.id })).status).toBe(201);
-  const shared = await w.c.pupil.patch<Showcase>(`/api/showcases/${made.body.id}`, { visibility: 'guardians' });
+  // In the group's project: its teacher is a teacher of the showcase too (a project's teachers are those of the showcases in it).
+  const shared = await w.c.pupil.patch<Showcase>(`/api/showcases/${made.body.id}`, { visibility: 'guardians', projectId: w.project.id });
   expect(shared.status, shared.text).toBe(200);
   return { showcase: shared.body, a, b };
 }

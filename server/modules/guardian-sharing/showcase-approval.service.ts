@@ -172,7 +172,7 @@ export function showcaseApprovalService({ db, notifier }: { db: Db; notifier: No
       db,
       notifier,
       { subjectType: 'showcase', subjectId: showcaseId, ownerId: before.row.ownerId, state: approve ? 'approved' : 'returned' },
-      before.resource.ownerProjectTeacherIds,
+      before.resource.projectTeacherIds,
     );
     const after = await showcaseFacts(db, showcaseId);
     await announce(after ? [before, after] : [before]);
@@ -207,8 +207,7 @@ export function showcaseApprovalService({ db, notifier }: { db: Db; notifier: No
           left join guardian_shares gs on gs.subject_type = 'showcase' and gs.subject_id = s.id
           where s.visibility in ('guardians', 'project') and ${showcaseWaitingSql('s')}
             and (s.owner_id in (select m.user_id from memberships m where m.role = 'pupil' and m.group_id = any(${groups}::uuid[]))
-                 or s.owner_id in (select m.user_id from project_teachers pt join project_groups pg on pg.project_id = pt.project_id
-                                   join memberships m on m.group_id = pg.group_id and m.role = 'pupil' where pt.user_id = ${actor.id}))
+                 or s.project_id in (select pt.project_id from project_teachers pt where pt.user_id = ${actor.id}))
             ${query.groupId ? sql`and s.owner_id in (select m.user_id from memberships m where m.role = 'pupil' and m.group_id = ${query.groupId})` : sql``}
         ) q
         order by q."requestedAt", q.id

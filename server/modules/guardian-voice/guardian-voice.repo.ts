@@ -175,16 +175,7 @@ export function pendingGuardianComments(db: Db, teacherId: string, teacherGroupI
     .where((eb) =>
       eb.or([
         eb.exists(eb.selectFrom('projectTeachers as pt').select('pt.userId').whereRef('pt.projectId', '=', 'a.projectId').where('pt.userId', '=', teacherId)),
-        eb.exists(
-          eb
-            .selectFrom('projectTeachers as pt')
-            .innerJoin('projectGroups as pg', 'pg.projectId', 'pt.projectId')
-            .innerJoin('memberships as pm', 'pm.groupId', 'pg.groupId')
-            .select('pt.userId')
-            .whereRef('pm.userId', '=', 's.ownerId')
-            .where('pm.role', '=', 'pupil')
-            .where('pt.userId', '=', teacherId),
-        ),
+        eb.exists(eb.selectFrom('projectTeachers as pt').select('pt.userId').whereRef('pt.projectId', '=', 's.projectId').where('pt.userId', '=', teacherId)),
         ...(teacherGroupIds.length
           ? [
               eb.exists(

@@ -31,16 +31,25 @@ function showcaseFactsQuery(db: Db) {
       jsonArrayFrom(eb.selectFrom('memberships as m').select('m.groupId').whereRef('m.userId', '=', 's.ownerId').where('m.role', '=', 'pupil')).as(
         'ownerGroups',
       ),
+      // The teachers of the showcase's own project while its owner takes part in it (attack review 16: not of every
+      // project she takes part in, which any teacher could make by naming her group).
       jsonArrayFrom(
         eb
           .selectFrom('projectTeachers as pt')
-          .innerJoin('projectGroups as pg', 'pg.projectId', 'pt.projectId')
-          .innerJoin('memberships as m', 'm.groupId', 'pg.groupId')
           .select('pt.userId')
-          .distinct()
-          .whereRef('m.userId', '=', 's.ownerId')
-          .where('m.role', '=', 'pupil'),
-      ).as('ownerProjectTeachers'),
+          .whereRef('pt.projectId', '=', 's.projectId')
+          .where((w) =>
+            w.exists(
+              w
+                .selectFrom('projectGroups as pg')
+                .innerJoin('memberships as m', 'm.groupId', 'pg.groupId')
+                .select('m.userId')
+                .whereRef('pg.projectId', '=', 's.projectId')
+                .whereRef('m.userId', '=', 's.ownerId')
+                .where('m.role', '=', 'pupil'),
+            ),
+          ),
+      ).as('projectTeachers'),
       jsonArrayFrom(eb.selectFrom('projectGroups as g').select('g.groupId').whereRef('g.projectId', '=', 's.projectId')).as('projectGroups'),
       // Issue 12 §1: the school rule that applies to the showcase (its project's school, else any of the owner's; or any of its works').
       showcaseApprovalRequiredSql('s').as('guardianApprovalRequired'),
@@ -57,7 +66,7 @@ function factsOf(row: ShowcaseFactsRow) {
       type: 'showcase' as const,
       ownerId: row.ownerId,
       ownerGroupIds: row.ownerGroups.map((g) => g.groupId),
-      ownerProjectTeacherIds: row.ownerProjectTeachers.map((t) => t.userId),
+      projectTeacherIds: row.projectTeachers.map((t) => t.userId),
       visibility: row.visibility,
       // Only a showcase shared with its project lets the project's pupils in; otherwise its project is just where it came from.
       projectGroupIds: row.projectGroups.map((g) => g.groupId),

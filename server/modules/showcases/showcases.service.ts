@@ -174,6 +174,7 @@ export function showcasesService(deps: ShowcasesDeps) {
           throw new BadRequest('You can share only with a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
       } else if (input.projectId && !(await choosable(actor, before.row.ownerId, input.projectId)))
         throw new BadRequest('You can choose only a project you take part in.', [{ path: 'projectId', message: 'is not one of your projects' }]);
+      let projectTeacherIds: readonly string[] = before.resource.projectTeacherIds;
       const shares = await db.transaction().execute(async (trx) => {
         await showcasesDb(trx)
           .updateTable('showcases')
@@ -202,6 +203,9 @@ export function showcasesService(deps: ShowcasesDeps) {
         const shared = (v: string) => v === 'guardians' || v === 'project';
         if (!shared(before.row.visibility) && !shared(visibility)) return null;
         const owner = await trx.selectFrom('users').select('displayName').where('id', '=', before.row.ownerId).executeTakeFirstOrThrow();
+        // Its teachers as this change leaves it (a new project brings its own teachers).
+        const after = await showcaseFacts(trx, showcaseId);
+        projectTeacherIds = after?.resource.projectTeacherIds ?? [];
         return recordShare(
           trx,
           {
@@ -214,11 +218,12 @@ export function showcasesService(deps: ShowcasesDeps) {
             version: null,
             contentChanged: false,
           },
-          { title: input.title ?? before.row.title, pupilName: owner.displayName, projectTeacherIds: before.resource.ownerProjectTeacherIds },
+          { title: input.title ?? before.row.title, pupilName: owner.displayName, projectTeacherIds },
         );
       });
       shares?.notices?.publish(notifier);
-      if (shares?.event) await publishApprovalEvent(db, notifier, shares.event, before.resource.ownerProjectTeacherIds);
+      // The teachers it leaves hear it too: their queue loses it (ids only; each reads it again).
+      if (shares?.event) await publishApprovalEvent(db, notifier, shares.event, [...new Set([...before.resource.projectTeacherIds, ...projectTeacherIds])]);
       await announce(before, await showcaseFacts(db, showcaseId));
       return read(actor, showcaseId);
     },
@@ -239,7 +244,7 @@ export function showcasesService(deps: ShowcasesDeps) {
         // Issue 12 §1: out of the approval queue with it (the table has no foreign key to each subject type).
         return forgetShare(trx, 'showcase', showcaseId);
       });
-      if (event) await publishApprovalEvent(db, notifier, event, before.resource.ownerProjectTeacherIds);
+      if (event) await publishApprovalEvent(db, notifier, event, before.resource.projectTeacherIds);
       await announce(before, null);
       return { ok: true };
     },
