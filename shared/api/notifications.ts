@@ -21,6 +21,8 @@ export const NOTIFICATION_KINDS = [
   'showcase_approval_requested',
   'showcase_approved',
   'showcase_returned',
+  // Issue 12 §3/§5: a showcase shared with guardians (directly, or first approved)
+  'shared_showcase',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -57,6 +59,8 @@ const approvalRequestedData = z.object({ artefactId: idSchema, pupilId: idSchema
 const showcaseDecisionData = z.object({ showcaseId: idSchema, pupilId: idSchema, title: text, teacherName: text, note: text.nullable() });
 const showcaseApprovalRequestedData = z.object({ showcaseId: idSchema, pupilId: idSchema, title: text, pupilName: text });
 // --- end teacher approval ---
+/** The pupil's showcase became visible to guardians (to each guardian the policy lets see it). */
+const sharedShowcaseData = z.object({ showcaseId: idSchema, pupilId: idSchema, title: text, pupilName: text });
 
 /** What the `payload` column holds, by kind: the producer's input and the presenter's `data`. */
 export const notificationDataSchemas = {
@@ -71,6 +75,7 @@ export const notificationDataSchemas = {
   showcase_approval_requested: showcaseApprovalRequestedData,
   showcase_approved: showcaseDecisionData,
   showcase_returned: showcaseDecisionData,
+  shared_showcase: sharedShowcaseData,
 } as const satisfies Record<NotificationKind, z.ZodType>;
 
 export type NotificationDraft = {
@@ -90,6 +95,7 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('showcase_approval_requested'), data: showcaseApprovalRequestedData }),
   z.object({ ...base, kind: z.literal('showcase_approved'), data: showcaseDecisionData }),
   z.object({ ...base, kind: z.literal('showcase_returned'), data: showcaseDecisionData }),
+  z.object({ ...base, kind: z.literal('shared_showcase'), data: sharedShowcaseData }),
 ]);
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -143,6 +143,24 @@ describe('notification centre: producers', () => {
     expect((await list(w.c.guardian)).items).toMatchObject([{ kind: 'shared_work', data: { artefactId: made.body.id } }]);
   });
 
+  it('a showcase shared with guardians notifies the pupil’s guardians once; un-shared, the notice goes', async () => {
+    const w = await world();
+    const made = await w.c.pupil.post<{ id: string }>('/api/showcases', { title: 'Kevään parhaat' });
+    expect(made.status, made.text).toBe(201);
+    expect(await list(w.c.guardian)).toMatchObject({ items: [] });
+    const live = await listen(w.c.guardian);
+    expect((await w.c.pupil.patch(`/api/showcases/${made.body.id}`, { visibility: 'guardians' })).status).toBe(200);
+    expect((await w.c.pupil.patch(`/api/showcases/${made.body.id}`, { title: 'Kevään parhaat työt' })).status).toBe(200);
+    const page = await list(w.c.guardian);
+    expect(page.items).toMatchObject([{ kind: 'shared_showcase', data: { showcaseId: made.body.id, pupilName: 'Aino Oppilas', title: 'Kevään parhaat' } }]);
+    expect(page.items).toHaveLength(1);
+    await vi.waitFor(() => expect(live.named('notification.created')).toHaveLength(1), { timeout: 5000, interval: 20 });
+    expect((await list(w.c.otherGuardian)).items).toEqual([]);
+    expect((await list(w.c.teacher)).items).toEqual([]);
+    expect((await w.c.pupil.patch(`/api/showcases/${made.body.id}`, { visibility: 'private' })).status).toBe(200);
+    expect((await list(w.c.guardian)).items).toEqual([]);
+  });
+
   it('an accepted invitation notifies the teacher who made it, and no other teacher', async () => {
     const w = await world();
     const pupil = await makeUser(app.database.db, { role: 'pupil', schoolId: w.school.id, displayName: 'Eetu Oppilas' });

@@ -119,6 +119,7 @@ describe('a showcase under the approval rule', () => {
       expect((await c.post(`/api/showcases/${showcase.id}/guardian-approval/approve`, body)).status).toBe(404);
     expect((await w.c.teacher.post(`/api/showcases/${showcase.id}/guardian-approval/approve`, { fingerprint: 'x' })).status).toBe(400);
     expect(await guardianSees(w, showcase.id)).toBe(false);
+    expect(await notifications(w.c.guardian)).toEqual([]);
 
     // Approved: every guardian path shows it; the pupil hears of it; the queue is empty.
     const approved = await w.c.teacher.post<ShowcaseApproval>(`/api/showcases/${showcase.id}/guardian-approval/approve`, body);
@@ -127,6 +128,11 @@ describe('a showcase under the approval rule', () => {
     expect(await guardianSees(w, showcase.id)).toBe(true);
     expect(await queue(w.c.teacher)).toEqual([]);
     expect((await notifications(w.c.pupil)).map((n) => n.kind)).toContain('showcase_approved');
+    // The guardian hears of it once it is theirs to see (and another family hears nothing).
+    expect((await notifications(w.c.guardian)).map((n) => [n.kind, 'showcaseId' in n.data ? n.data.showcaseId : null])).toEqual([
+      ['shared_showcase', showcase.id],
+    ]);
+    expect(await notifications(w.c.otherGuardian)).toEqual([]);
     // The guardian never sees the approval state (the pupil's and teachers' only).
     expect((await read(w.c.guardian, showcase.id)).body.guardianApproval).toBeNull();
     // Deciding again on the same content: nothing waits.

@@ -91,6 +91,7 @@ function notificationLine(locale: Locale, n: Notification): string {
         `${d.pupilName} jakoi koosteen ”${d.title}” huoltajille: se odottaa hyväksyntääsi.`,
       showcase_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} hyväksyi koosteen ”${d.title}” huoltajien nähtäväksi.`,
       showcase_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} palautti koosteen ”${d.title}” ennen kuin huoltajat näkevät sen.`,
+      shared_showcase: (d: { title: string; pupilName: string }) => `${d.pupilName} jakoi koosteen ”${d.title}”.`,
     },
     sv: {
       feedback: (d: { title: string; authorName: string }) => `${d.authorName} gav respons på arbetet ”${d.title}”.`,
@@ -107,6 +108,7 @@ function notificationLine(locale: Locale, n: Notification): string {
       showcase_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} godkände samlingen ”${d.title}” för vårdnadshavarna.`,
       showcase_returned: (d: { title: string; teacherName: string }) =>
         `${d.teacherName} skickade tillbaka samlingen ”${d.title}” innan vårdnadshavarna ser den.`,
+      shared_showcase: (d: { title: string; pupilName: string }) => `${d.pupilName} delade samlingen ”${d.title}”.`,
     },
     en: {
       feedback: (d: { title: string; authorName: string }) => `${d.authorName} gave feedback on "${d.title}".`,
@@ -122,6 +124,7 @@ function notificationLine(locale: Locale, n: Notification): string {
         `${d.pupilName} shared the showcase "${d.title}" with guardians: it waits for your approval.`,
       showcase_approved: (d: { title: string; teacherName: string }) => `${d.teacherName} approved the showcase "${d.title}" for guardians.`,
       showcase_returned: (d: { title: string; teacherName: string }) => `${d.teacherName} returned the showcase "${d.title}" before guardians see it.`,
+      shared_showcase: (d: { title: string; pupilName: string }) => `${d.pupilName} shared the showcase "${d.title}".`,
     },
   }[locale];
   switch (n.kind) {
@@ -147,6 +150,8 @@ function notificationLine(locale: Locale, n: Notification): string {
       return t.showcase_approved(n.data);
     case 'showcase_returned':
       return t.showcase_returned(n.data);
+    case 'shared_showcase':
+      return t.shared_showcase(n.data);
   }
 }
 

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { GuardianApprovalEvent } from '../../../shared/realtime.ts';
-import { approverIds, artefactAudience } from '../../auth/policy.ts';
+import { approverIds, artefactAudience, showcaseSharedWithGuardians } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import { artefactFacts, audienceFacts } from '../artefacts/artefacts.repo.ts';
 import { recordNotifications, type RecordedNotifications } from '../notifications/notifications.service.ts';
+import { showcaseFacts } from '../showcases/showcases.repo.ts';
 import { approvalRequiredSql, sharingDb, showcaseApprovalRequiredSql, type ApprovalState, type SharedSubjectType } from './guardian-sharing.sql.ts';
 
 /**
@@ -183,5 +184,20 @@ export async function notifyGuardiansOfShare(trx: Db, artefactId: string, pupilN
   return recordNotifications(
     trx,
     audience.guardianIds.filter((g) => hearing.has(g)).map((recipientId) => ({ recipientId, kind: 'shared_work' as const, data })),
+  );
+}
+
+/**
+ * The same for a showcase (issue 12 §3, §5): in the transaction that lets guardians see it (shared directly, or
+ * first approved), each current guardian gets a shared_showcase notification if the policy lets guardians see it.
+ */
+export async function notifyGuardiansOfShowcase(trx: Db, showcaseId: string, pupilName: string): Promise<RecordedNotifications | null> {
+  const facts = await showcaseFacts(trx, showcaseId);
+  if (!facts || !showcaseSharedWithGuardians(facts.resource)) return null;
+  const { guardianIds } = await audienceFacts(trx, facts.row.ownerId);
+  const data = { showcaseId, pupilId: facts.row.ownerId, title: facts.row.title, pupilName };
+  return recordNotifications(
+    trx,
+    guardianIds.map((recipientId) => ({ recipientId, kind: 'shared_showcase' as const, data })),
   );
 }

@@ -17,7 +17,7 @@ import type { ShowcaseTables } from '../showcases/showcase-tables.ts';
 import { lockShowcase, showcaseAudienceFacts, showcaseFacts, showcaseFactsMany, type ShowcaseFacts } from '../showcases/showcases.repo.ts';
 import { showcaseApprovalRequiredSql, showcaseFingerprintSql, showcaseGuardianApprovedSql, showcaseWaitingSql } from './guardian-sharing.sql.ts';
 import type { GuardianSharingTables } from './guardian-sharing.sql.ts';
-import { publishApprovalEvent } from './share-state.ts';
+import { notifyGuardiansOfShowcase, publishApprovalEvent } from './share-state.ts';
 
 /**
  * Issue 12 §1 for showcases: the teachers' queue entries and decisions. A showcase has no versions, so a decision
@@ -165,9 +165,14 @@ export function showcaseApprovalService({ db, notifier }: { db: Db; notifier: No
         ip: ip ?? null,
       });
       const data = { showcaseId, pupilId: before.row.ownerId, title: now.title, teacherName: actor.displayName, note: note ?? null };
-      return recordNotifications(trx, [{ recipientId: before.row.ownerId, kind: approve ? 'showcase_approved' : 'showcase_returned', data }]);
+      const toPupil = await recordNotifications(trx, [{ recipientId: before.row.ownerId, kind: approve ? 'showcase_approved' : 'showcase_returned', data }]);
+      // The first approval lets guardians see it: they hear of it as of a showcase shared directly (not on re-approvals).
+      const firstSeen = approve && !previous?.visibleSince;
+      const owner = firstSeen ? await trx.selectFrom('users').select('displayName').where('id', '=', before.row.ownerId).executeTakeFirst() : undefined;
+      const toGuardians = owner ? await notifyGuardiansOfShowcase(trx, showcaseId, owner.displayName) : null;
+      return [toPupil, toGuardians];
     });
-    notices.publish(notifier);
+    for (const n of notices) n?.publish(notifier);
     await publishApprovalEvent(
       db,
       notifier,

@@ -103,7 +103,8 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
     else if (ARTEFACT_KINDS.has(n.kind) && 'artefactId' in n.data && n.data.artefactId) artefactIds.push(n.data.artefactId);
     if (n.kind === 'feedback' || n.kind === 'revision_requested') feedbackIds.push(n.data.feedbackId);
     if (n.kind === 'guardian_comment') guardianCommentIds.push(n.data.commentId);
-    if (n.kind === 'showcase_approval_requested' || n.kind === 'showcase_approved' || n.kind === 'showcase_returned') showcaseIds.push(n.data.showcaseId);
+    if (n.kind === 'showcase_approval_requested' || n.kind === 'showcase_approved' || n.kind === 'showcase_returned' || n.kind === 'shared_showcase')
+      showcaseIds.push(n.data.showcaseId);
   }
   const [artefacts, feedback, pupilResources, guardianComments, showcases] = await Promise.all([
     artefactFactsMany(db, artefactIds),
@@ -146,6 +147,11 @@ async function visible(db: Db, actor: Actor, rows: readonly NotificationRow[]): 
       case 'showcase_returned': {
         const r = showcase(n.data.showcaseId);
         return r !== undefined && can(actor, 'showcaseApproval.read', r);
+      }
+      // A shared showcase while the guardian may still read it (un-shared, changed under approval, or a link ended: gone).
+      case 'shared_showcase': {
+        const r = showcase(n.data.showcaseId);
+        return r !== undefined && can(actor, 'showcase.read', r);
       }
       case 'showcase_approval_requested': {
         const r = showcase(n.data.showcaseId);

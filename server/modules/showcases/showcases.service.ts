@@ -14,7 +14,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { authorize, can, seesWholeShowcase, showcaseAudience } from '../../auth/policy.ts';
 import type { Db } from '../../db/database.ts';
 import { BadRequest, Conflict, NotFound, PayloadTooLarge } from '../../http/errors.ts';
-import { forgetShare, publishApprovalEvent, recordShare } from '../guardian-sharing/share-state.ts';
+import { forgetShare, notifyGuardiansOfShowcase, publishApprovalEvent, recordShare } from '../guardian-sharing/share-state.ts';
 import { showcaseApprovalOf } from '../guardian-sharing/showcase-approval.service.ts';
 import type { Notifier } from '../../realtime/notifier.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -206,7 +206,7 @@ export function showcasesService(deps: ShowcasesDeps) {
         // Its teachers as this change leaves it (a new project brings its own teachers).
         const after = await showcaseFacts(trx, showcaseId);
         projectTeacherIds = after?.resource.projectTeacherIds ?? [];
-        return recordShare(
+        const outcome = await recordShare(
           trx,
           {
             subjectType: 'showcase',
@@ -220,8 +220,12 @@ export function showcasesService(deps: ShowcasesDeps) {
           },
           { title: input.title ?? before.row.title, pupilName: owner.displayName, projectTeacherIds },
         );
+        // Shared directly: its guardians hear of it now (under approval, when a teacher first approves it).
+        const guardians = outcome.guardiansNewlyVisible ? await notifyGuardiansOfShowcase(trx, showcaseId, owner.displayName) : null;
+        return { ...outcome, guardians };
       });
       shares?.notices?.publish(notifier);
+      shares?.guardians?.publish(notifier);
       // The teachers it leaves hear it too: their queue loses it (ids only; each reads it again).
       if (shares?.event) await publishApprovalEvent(db, notifier, shares.event, [...new Set([...before.resource.projectTeacherIds, ...projectTeacherIds])]);
       await announce(before, await showcaseFacts(db, showcaseId));

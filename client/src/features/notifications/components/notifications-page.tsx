@@ -145,6 +145,8 @@ function useText(n: Notification): string {
         : t('notifications.showcase_returned', { teacher: who(n.data.teacherName), title: title(n.data.title) });
     case 'showcase_approval_requested':
       return t('notifications.showcase_approval_requested', { pupil: who(n.data.pupilName), title: title(n.data.title) });
+    case 'shared_showcase':
+      return t('notifications.shared_showcase', { pupil: who(n.data.pupilName), title: title(n.data.title) });
   }
 }
 
@@ -162,6 +164,7 @@ function targetOf(n: Notification, teacher: boolean): string {
     case 'showcase_approved':
     case 'showcase_returned':
     case 'showcase_approval_requested':
+    case 'shared_showcase':
       return showcasePath(n.data.showcaseId);
     case 'guardian_comment':
       if (n.data.held && teacher) return guardianModerationPath();
