@@ -386,7 +386,7 @@ const rules = {
   // The pupil's teachers (of their groups and of the artefact's project) approve or return what the pupil shares;
   // never the pupil themself (a pupil who also teaches somewhere does not approve their own work).
   'guardianApproval.decide': (a: Actor, r: ArtefactResource) => a.id !== r.ownerId && teachesOwner(a, r),
-  // A showcase: the teachers who see it whole (of the pupil's groups and of the projects the pupil takes part in),
+  // A showcase: the teachers who see it whole (of the pupil's groups, and of its own project while she takes part in it),
   // never its owner. The same teachers also see its approval state.
   'showcaseApproval.decide': (a: Actor, r: ResourceOf<'showcase'>) => a.id !== r.ownerId && seesWholeShowcase(a, r),
   'showcaseApproval.read': (a: Actor, r: ResourceOf<'showcase'>) => seesWholeShowcase(a, r),

@@ -249,36 +249,30 @@ export function timelineRows(
     conditions.push({ name: 'projects', values: [[...scope.projectIds]], where: ([ids]) => sql`a.project_id = any(${ids}::uuid[])` });
   // Issue 12 §1: a guardian's filters and search ask the version they see (its placement, words and tags),
   // never a pending edit's or move's. polku_tag_keys (migration 0014) and its GIN index: the same tag whatever its case.
-  const seen = scope.kind === 'shared' ? guardianSeenSql('a') : null;
-  if (filter.projectId)
-    conditions.push({ name: 'project', values: [filter.projectId], where: ([id]) => (seen ? sql`${seen.projectId} = ${id}` : sql`a.project_id = ${id}`) });
+  // (The SQL and its prepared shape are the same as before for everyone else: the row's own columns.)
+  const col =
+    scope.kind === 'shared'
+      ? guardianSeenSql('a')
+      : {
+          title: sql`a.title`,
+          bodyHtml: sql`a.body_html`,
+          tags: sql`a.tags`,
+          projectId: sql`a.project_id`,
+          subjectCodes: sql`a.subject_codes`,
+          competenceIds: sql`a.competence_ids`,
+        };
+  if (filter.projectId) conditions.push({ name: 'project', values: [filter.projectId], where: ([id]) => sql`${col.projectId} = ${id}` });
   if (filter.kind) conditions.push({ name: 'kind', values: [filter.kind], where: ([kind]) => sql`a.kind = ${kind}` });
-  if (filter.subject)
-    conditions.push({
-      name: 'subject',
-      values: [filter.subject],
-      where: ([code]) => sql`${seen ? seen.subjectCodes : sql`a.subject_codes`} @> array[${code}]::text[]`,
-    });
+  if (filter.subject) conditions.push({ name: 'subject', values: [filter.subject], where: ([code]) => sql`${col.subjectCodes} @> array[${code}]::text[]` });
   if (filter.competence)
-    conditions.push({
-      name: 'competence',
-      values: [filter.competence],
-      where: ([id]) => sql`${seen ? seen.competenceIds : sql`a.competence_ids`} @> array[${id}]::text[]`,
-    });
-  if (filter.tag)
-    conditions.push({
-      name: 'tag',
-      values: [filter.tag],
-      where: ([tag]) => (seen ? sql`polku_tag_keys(${seen.tags}) @> array[lower(${tag}::text)]` : sql`polku_tag_keys(a.tags) @> array[lower(${tag}::text)]`),
-    });
+    conditions.push({ name: 'competence', values: [filter.competence], where: ([id]) => sql`${col.competenceIds} @> array[${id}]::text[]` });
+  if (filter.tag) conditions.push({ name: 'tag', values: [filter.tag], where: ([tag]) => sql`polku_tag_keys(${col.tags}) @> array[lower(${tag}::text)]` });
   if (filter.q)
     conditions.push({
       name: 'q',
       values: [likePattern(filter.q)],
       where: ([pattern]) =>
-        seen
-          ? sql`(${seen.title} ilike ${pattern} or ${seen.bodyHtml} ilike ${pattern} or exists (select 1 from unnest(${seen.tags}) t where t ilike ${pattern}))`
-          : sql`(a.title ilike ${pattern} or a.body_html ilike ${pattern} or exists (select 1 from unnest(a.tags) t where t ilike ${pattern}))`,
+        sql`(${col.title} ilike ${pattern} or ${col.bodyHtml} ilike ${pattern} or exists (select 1 from unnest(${col.tags}) t where t ilike ${pattern}))`,
     });
   if (filter.before)
     conditions.push({ name: 'before', values: [filter.before.createdAt, filter.before.id], where: ([at, id]) => sql`(a.created_at, a.id) < (${at}, ${id})` });

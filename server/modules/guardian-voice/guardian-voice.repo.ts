@@ -161,8 +161,8 @@ export const guardianItemAudienceFacts = (db: Db, item: GuardianItemFacts) => au
 
 /**
  * Held and reported comments on the work (artefacts not deleted, and showcases) of pupils a teacher may teach:
- * of the teacher's groups, of a project the teacher teaches (an artefact's project; for a showcase, any project
- * its owner takes part in, as showcase.read). A scope only: the caller checks each row with the policy.
+ * of the teacher's groups, or of a project the teacher teaches (the artefact's or the showcase's own, as
+ * showcase.read). A scope only: the caller checks each row with the policy.
  */
 export function pendingGuardianComments(db: Db, teacherId: string, teacherGroupIds: readonly string[]) {
   return selectGuardianComments(db)
