@@ -3,7 +3,7 @@ import type { MeResponse } from '../../shared/api/auth.ts';
 import type { BulkInvitationsResponse } from '../../shared/api/invitations.ts';
 import type { School } from '../../shared/api/org.ts';
 import { oneRosterFiles, zipOf } from '../fixtures/rosters/make-roster.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { activeElement } from './support/keyboard.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
@@ -16,11 +16,6 @@ import { texts } from './support/ui.ts';
 const { fi } = texts;
 const suite = browserSuite();
 const TIMEOUT = 20_000;
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, violations.join('\n\n')).toEqual([]);
-}
 
 describe("the admin's school setup pages", () => {
   it('previews a roster as a diff, applies it with confirmation, reports, and shows the sign-in settings', async () => {

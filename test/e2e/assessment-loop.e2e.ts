@@ -7,7 +7,7 @@ import type { MeResponse } from '../../shared/api/auth.ts';
 import type { GoalPage } from '../../shared/api/goal-assessments.ts';
 import type { MyGroup } from '../../shared/api/org.ts';
 import { png } from '../fixtures/make-fixtures.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { startServer, type RunningServer } from './support/polku-server.ts';
 import { apiJson, CHROMIUM_ARGS, markPage, openSession, wasNotReloaded, type Session } from './support/session.ts';
 import { expectH1, texts } from './support/ui.ts';
@@ -51,10 +51,6 @@ async function session(username: string) {
   const s = await openSession(browser, server.url, username);
   sessions.push(s);
   return s;
-}
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, violations.join('\n\n')).toEqual([]);
 }
 /** About a second of the fake microphone's tone, judged by the recorder's own clock (no fixed sleep). */
 async function record(page: Page) {

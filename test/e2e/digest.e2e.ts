@@ -1,16 +1,11 @@
 import { expect, it } from 'vitest';
 import type { Digest, PreferencesView } from '../../shared/api/digest.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 
 // Issue 12 §5: a guardian chooses how they hear of new things, and reads the weekly digest.
 const suite = browserSuite();
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
 
 it('a guardian sets message preferences from the notification centre, then opens the weekly digest with what the child shared', async () => {
   const pupil = await suite.session('demo.pupil');

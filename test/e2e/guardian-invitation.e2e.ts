@@ -1,15 +1,10 @@
 import { expect, it } from 'vitest';
 import type { InvitationLetters } from '../../shared/api/invitations.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 
 const suite = browserSuite();
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
 
 it('a teacher prints the letters; a guardian accepts with the code from a letter and sees the child’s shared work', async () => {
   const teacher = await suite.session('demo.teacher');

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import type { GuardianVoice } from '../../shared/api/guardian-voice.ts';
 import type { School } from '../../shared/api/org.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
+import { socketConnected } from './support/realtime.ts';
 import { apiJson, markPage, wasNotReloaded } from './support/session.ts';
 import { texts } from './support/ui.ts';
 
@@ -10,22 +11,6 @@ import { texts } from './support/ui.ts';
 const { fi } = texts;
 const suite = browserSuite();
 const TIMEOUT = 15_000;
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
-
-/** Resolves once the page's next Socket.IO connection is up (its connect packet "40…"). */
-function nextConnection(page: Parameters<typeof axeViolations>[0]): Promise<void> {
-  return new Promise((resolve) =>
-    page.on('websocket', (ws) =>
-      ws.on('framereceived', ({ payload }) => {
-        if (String(payload).startsWith('40')) resolve();
-      }),
-    ),
-  );
-}
 
 it('the admin turns moderated guardian comments on; the guardian reacts and comments; the teacher approves; the pupil sees it live', async () => {
   // The admin chooses "after a teacher's approval" in the school's settings form.
@@ -66,7 +51,7 @@ it('the admin turns moderated guardian comments on; the guardian reacts and comm
   await expectAccessible(guardian.page, 'guardian voice on shared work (guardian)');
 
   // The pupil opens the work: the reaction, marked as from guardians, and no comment yet.
-  const connected = nextConnection(pupil.page);
+  const connected = socketConnected(pupil.page);
   await pupil.page.goto(workPath);
   await connected;
   await pupil.page.getByRole('list', { name: fi.guardianVoice.reactionsLabel }).waitFor({ timeout: TIMEOUT });

@@ -1,15 +1,11 @@
 import { expect, it } from 'vitest';
 import type { NotificationPage } from '../../shared/api/notifications.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
+import { socketConnected } from './support/realtime.ts';
 import { apiJson, markPage, wasNotReloaded } from './support/session.ts';
 
 const suite = browserSuite();
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
 
 it('the pupil has a bell; the teacher writes feedback and the badge appears live; the centre lists it and marks all read', async () => {
   const pupil = await suite.session('demo.pupil');
@@ -21,13 +17,7 @@ it('the pupil has a bell; the teacher writes feedback and the badge appears live
   // Start from nothing unread (the demo seed's feedback notified the pupil already).
   expect((await apiJson(pupil.page, 'POST', '/api/notifications/read-all', {})).status).toBe(200);
   // The page's new realtime connection is up (its connect packet "40…") before the teacher writes.
-  const connected = new Promise<void>((resolve) =>
-    pupil.page.on('websocket', (ws) =>
-      ws.on('framereceived', ({ payload }) => {
-        if (String(payload).startsWith('40')) resolve();
-      }),
-    ),
-  );
+  const connected = socketConnected(pupil.page);
   await pupil.page.goto('/pupil');
   await connected;
   const bell = pupil.page.getByRole('link', { name: /^Ilmoitukset/ });

@@ -6,18 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { ARCHIVE_PATHS, portfolioDocumentSchema } from '../../shared/portability/portfolio-format.ts';
 import { tinyLeap2a } from '../fixtures/tiny-leap2a.ts';
 import { unzipTo, zipEntryNames } from '../helpers/zip.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { expectCleanOfflineWalk, walkOfflineSite } from './support/offline-site.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { expectH1, overflowsHorizontally, texts } from './support/ui.ts';
 
 const { fi } = texts;
 const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
-
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
 
 /**
  * Records, from before the click, every progress bar that appears on the page and the values it

@@ -9,7 +9,7 @@ import type { MeResponse } from '../../shared/api/auth.ts';
 import type { MyGroup, School } from '../../shared/api/org.ts';
 import type { Project } from '../../shared/api/projects.ts';
 import { GPS, jpegWithGps } from '../fixtures/make-fixtures.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { imageMetadata } from './support/image-metadata.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson, CHROMIUM_ARGS, download, imageUrlsOn, markPage, openSession, statusOf, wasNotReloaded, type Session } from './support/session.ts';
@@ -25,9 +25,8 @@ async function screenshot(page: Page, name: string) {
   if (shotDir) await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
 }
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
+async function expectAccessibleWithShot(page: Page, label: string) {
+  await expectAccessible(page, label);
   await screenshot(page, label.replace(/[^a-z0-9]+/gi, '-'));
 }
 
@@ -79,20 +78,20 @@ describe('The portfolio story in three browsers at once', () => {
     await teacher.page.getByRole('link', { name: group!.name, exact: true }).first().click();
     await expectH1(teacher.page, fill(fi.overview.heading, { group: group!.name }));
     await teacher.page.getByRole('table').waitFor();
-    await expectAccessible(teacher.page, 'group overview');
+    await expectAccessibleWithShot(teacher.page, 'group overview');
     await markPage(teacher.page);
 
     await expectH1(guardian.page, fi.guardian.heading);
     await guardian.page.getByRole('link', { name: me.user.displayName, exact: true }).click();
     await expectH1(guardian.page, me.user.displayName);
     await guardian.page.getByRole('heading', { level: 2, name: fi.pupilPortfolio.sharedHeading }).waitFor();
-    await expectAccessible(guardian.page, 'guardian child page');
+    await expectAccessibleWithShot(guardian.page, 'guardian child page');
     await markPage(guardian.page);
 
     // The pupil: timeline (with a filter), the project, a new artefact in it.
     await expectH1(pupil.page, fi.pupil.heading);
     await pupil.page.getByRole('list', { name: fi.pupil.timelineHeading }).waitFor();
-    await expectAccessible(pupil.page, 'pupil timeline');
+    await expectAccessibleWithShot(pupil.page, 'pupil timeline');
     await pupil.page.getByLabel(fi.timeline.kind, { exact: true }).selectOption('audio');
     await pupil.page.waitForURL('**/pupil?kind=audio');
     // The unfiltered cards stay on screen until the filtered page arrives: wait for the page, then judge it.
@@ -106,10 +105,10 @@ describe('The portfolio story in three browsers at once', () => {
 
     await pupil.page.getByRole('link', { name: project!.title, exact: true }).first().click();
     await expectH1(pupil.page, project!.title);
-    await expectAccessible(pupil.page, 'project page (pupil)');
+    await expectAccessibleWithShot(pupil.page, 'project page (pupil)');
     await pupil.page.getByRole('link', { name: fi.projects.addArtefact }).click();
     await expectH1(pupil.page, fi.artefactForm.newHeading);
-    await expectAccessible(pupil.page, 'new artefact form');
+    await expectAccessibleWithShot(pupil.page, 'new artefact form');
 
     await pupil.page.getByLabel(fi.artefactForm.title, { exact: true }).fill(story.title);
     await pupil.page.getByRole('textbox', { name: fi.artefactForm.body }).click();
@@ -146,7 +145,7 @@ describe('The portfolio story in three browsers at once', () => {
     expect(created.media).toHaveLength(1);
     expect(created.bodyHtml).toMatch(/Koivut kellastuvat/);
     await pupil.page.getByRole('img', { name: fill(fi.media.imageAlt, { title: story.title }) }).waitFor();
-    await expectAccessible(pupil.page, 'artefact page (owner)');
+    await expectAccessibleWithShot(pupil.page, 'artefact page (owner)');
 
     await pupil.page.getByRole('button', { name: fi.artefact.markReady }).click();
     await expectVisibleText(pupil.page, fi.artefact.markedReady);
@@ -155,7 +154,7 @@ describe('The portfolio story in three browsers at once', () => {
     const queue = teacher.page.getByRole('list', { name: fi.overview.queueHeading });
     await queue.getByRole('link', { name: story.title, exact: true }).waitFor();
     expect(await wasNotReloaded(teacher.page), 'the overview was not reloaded').toBe(true);
-    await expectAccessible(teacher.page, 'group overview with the new artefact');
+    await expectAccessibleWithShot(teacher.page, 'group overview with the new artefact');
 
     // The pupil waits on their timeline.
     await pupil.page.locator('.back-link').getByRole('link', { name: fi.artefact.backToMine }).click();
@@ -167,7 +166,7 @@ describe('The portfolio story in three browsers at once', () => {
     // The teacher writes feedback.
     await queue.getByRole('link', { name: story.title, exact: true }).click();
     await expectH1(teacher.page, story.title);
-    await expectAccessible(teacher.page, 'artefact page (teacher)');
+    await expectAccessibleWithShot(teacher.page, 'artefact page (teacher)');
     await teacher.page.getByLabel(fi.feedback.composeTeacher, { exact: true }).fill(feedbackText);
     await teacher.page.getByRole('button', { name: fi.feedback.sendFeedback }).click();
     await expectVisibleText(teacher.page, fi.feedback.sent);
@@ -176,7 +175,7 @@ describe('The portfolio story in three browsers at once', () => {
     // The pupil's timeline shows an unread badge, without a reload.
     await card.getByText(fill(fi.artefact.unreadCount_one, { count: 1 }), { exact: true }).waitFor();
     expect(await wasNotReloaded(pupil.page), 'the timeline was not reloaded').toBe(true);
-    await expectAccessible(pupil.page, 'timeline with unread feedback');
+    await expectAccessibleWithShot(pupil.page, 'timeline with unread feedback');
 
     // Opening the artefact shows the feedback marked new, and marks the thread read.
     await card.getByRole('link', { name: story.title }).click();
@@ -184,7 +183,7 @@ describe('The portfolio story in three browsers at once', () => {
     const teacherItem = pupil.page.locator('li.feedback-item', { hasText: feedbackText }).first();
     await teacherItem.getByText(fi.feedback.newBadge, { exact: true }).waitFor();
     await expect.poll(async () => (await apiJson<Artefact>(pupil.page, 'GET', `/api/artefacts/${story.artefactId}`)).body.unreadFeedbackCount).toBe(0);
-    await expectAccessible(pupil.page, 'artefact page with new feedback');
+    await expectAccessibleWithShot(pupil.page, 'artefact page with new feedback');
 
     // The pupil answers; the teacher's open page shows the answer.
     await teacherItem.getByRole('button', { name: new RegExp(`^${fi.feedback.reply}`) }).click();
@@ -205,13 +204,13 @@ describe('The portfolio story in three browsers at once', () => {
     const guardianCard = guardian.page.getByRole('article', { name: story.title });
     await guardianCard.waitFor();
     expect(await wasNotReloaded(guardian.page), 'the guardian page was not reloaded').toBe(true);
-    await expectAccessible(guardian.page, 'guardian child page with the shared artefact');
+    await expectAccessibleWithShot(guardian.page, 'guardian child page with the shared artefact');
     await guardianCard.getByRole('link', { name: story.title }).click();
     await expectH1(guardian.page, story.title);
     await guardian.page.getByText(feedbackText, { exact: true }).waitFor();
     await guardian.page.getByText(replyText, { exact: true }).waitFor();
     expect(await guardian.page.locator('main textarea').count(), 'guardians read the thread, they do not write in it').toBe(0);
-    await expectAccessible(guardian.page, 'artefact page (guardian)');
+    await expectAccessibleWithShot(guardian.page, 'artefact page (guardian)');
   });
 
   it('no image anyone can download carries EXIF or GPS data', async () => {
@@ -311,7 +310,7 @@ describe('The portfolio story in three browsers at once', () => {
     await expectH1(pupil.page, story.title);
     await pupil.page.getByRole('link', { name: fi.artefact.edit, exact: true }).click();
     await expectH1(pupil.page, fill(fi.artefactForm.editHeading, { title: story.title }));
-    await expectAccessible(pupil.page, 'edit artefact form');
+    await expectAccessibleWithShot(pupil.page, 'edit artefact form');
     const editor = pupil.page.getByRole('textbox', { name: fi.artefactForm.body });
     await editor.click();
     await pupil.page.keyboard.press('Control+End');
@@ -327,7 +326,7 @@ describe('The portfolio story in three browsers at once', () => {
       .getByText(fill(fi.history.version, { n: 1 }), { exact: false })
       .first()
       .waitFor();
-    await expectAccessible(pupil.page, 'artefact history');
+    await expectAccessibleWithShot(pupil.page, 'artefact history');
 
     await pupil.page.getByRole('button', { name: fi.artefact.delete, exact: true }).click();
     const dialog = pupil.page.getByRole('dialog', { name: fi.confirm.title });
@@ -338,7 +337,7 @@ describe('The portfolio story in three browsers at once', () => {
     await undo.waitFor();
     expect(await undo.evaluate((el) => el === document.activeElement), 'focus is on Undo').toBe(true);
     await expectVisibleText(pupil.page, fill(fi.artefact.deletedToast, { title: story.title }));
-    await expectAccessible(pupil.page, 'timeline with the undo toast');
+    await expectAccessibleWithShot(pupil.page, 'timeline with the undo toast');
     expect(await statusOf(story.guardian!.page, `/api/artefacts/${story.artefactId}`)).toBe(404);
     await pupil.page.keyboard.press('Enter');
     await expectH1(pupil.page, story.title);
@@ -374,7 +373,7 @@ describe('The portfolio story in three browsers at once', () => {
     await more.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => list.count()).toBe(14);
-    await expectAccessible(page, 'timeline after loading more');
+    await expectAccessibleWithShot(page, 'timeline after loading more');
     expect((await apiJson<TimelinePage>(page, 'GET', `/api/pupils/${me.user.id}/artefacts?limit=100`)).body.items).toHaveLength(14);
     await context.close();
 
@@ -390,7 +389,7 @@ describe('The portfolio story in three browsers at once', () => {
     await s.page.getByRole('button', { name: fi.artefactForm.create }).click();
     await expectVisibleText(s.page, fi.media.unsupported);
     await s.page.getByRole('alert').filter({ hasText: fi.errors.unsupported_media_type }).waitFor();
-    await expectAccessible(s.page, 'new artefact form with an unsupported file');
+    await expectAccessibleWithShot(s.page, 'new artefact form with an unsupported file');
     expect((await apiJson<TimelinePage>(s.page, 'GET', `/api/pupils/${me.user.id}/artefacts?limit=100`)).body.items).toHaveLength(14);
   });
 
@@ -454,7 +453,7 @@ describe('The portfolio story in three browsers at once', () => {
         await s.page.getByRole('heading', { level: 2, name: fi.projects.phases }).waitFor();
         expect(await overflowsHorizontally(s.page), 'project page overflows at 320 px').toBe(false);
         await s.page.getByRole('link', { name: fi.projects.edit }).click();
-        await expectAccessible(s.page, 'project edit form at 320');
+        await expectAccessibleWithShot(s.page, 'project edit form at 320');
         expect(await overflowsHorizontally(s.page), 'project form overflows at 320 px').toBe(false);
       }
       await s.context.close();

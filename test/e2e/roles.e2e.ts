@@ -4,9 +4,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeResponse } from '../../shared/api/auth.ts';
 import { walkAdminPages } from './support/admin-walk.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { activeElement, anyLanguage, tabTo } from './support/keyboard.ts';
 import { startServer, type RunningServer } from './support/polku-server.ts';
+import { socketConnected } from './support/realtime.ts';
 import { roleContent, type Role } from './support/role-content.ts';
 import { apiGet, chooseLanguage, expectH1, expectVisibleText, fillSignIn, overflowsHorizontally, texts, type Lang } from './support/ui.ts';
 
@@ -42,11 +43,6 @@ async function newPage(options: { locale?: string; width?: number } = {}): Promi
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
   return { context, page };
-}
-
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
 }
 
 async function signIn(page: Page, username: string, lang: Lang = 'fi') {
@@ -163,13 +159,7 @@ describe('Polku in a browser: sign-in and a home page per role', () => {
     const admin = await newPage();
     try {
       // The pupil's realtime connection is up once Socket.IO's connect packet ("40…") arrives.
-      const connected = new Promise<void>((resolve) =>
-        pupil.page.on('websocket', (ws) =>
-          ws.on('framereceived', ({ payload }) => {
-            if (String(payload).startsWith('40')) resolve();
-          }),
-        ),
-      );
+      const connected = socketConnected(pupil.page);
       await signIn(pupil.page, 'demo.pupil', 'fi');
       await pupil.page.waitForURL('**/pupil');
       const { body: me } = await apiGet<MeResponse>(pupil.page, '/api/me');

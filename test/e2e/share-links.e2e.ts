@@ -1,14 +1,9 @@
 import { expect, it } from 'vitest';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 
 const suite = browserSuite();
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
 
 /** Everyone in the demo school but the pupil: none of them may be named on her shared page. */
 const OTHERS = ['Anna Virtanen', 'Mikko Korhonen', 'Eetu Nieminen', 'Helmi Laine', 'Siiri Lehtonen', 'Sanna Mäkinen', 'Juha Nieminen'];

@@ -1,8 +1,8 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { Showcase } from '../../shared/api/showcases.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
+import { socketConnected } from './support/realtime.ts';
 import { apiJson, markPage, wasNotReloaded } from './support/session.ts';
 import { texts } from './support/ui.ts';
 
@@ -14,22 +14,6 @@ const { fi } = texts;
  * the teacher approves it, and the guardian sees it.
  */
 const suite = browserSuite();
-
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, `axe found WCAG 2.1 A/AA violations:\n\n${violations.join('\n\n')}`).toEqual([]);
-}
-
-/** Resolves when the page's realtime connection is up (its Socket.IO connect packet, "40…"). */
-function socketConnected(page: Page): Promise<void> {
-  return new Promise((resolve) =>
-    page.on('websocket', (ws) =>
-      ws.on('framereceived', ({ payload }) => {
-        if (String(payload).startsWith('40')) resolve();
-      }),
-    ),
-  );
-}
 
 it('approval on: a shared showcase waits in the live queue, is returned with a note the pupil reads, then approved for the guardian', async () => {
   const admin = await suite.session('demo.admin');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MeResponse } from '../../shared/api/auth.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 import { expectH1, texts } from './support/ui.ts';
@@ -9,11 +9,6 @@ import { expectH1, texts } from './support/ui.ts';
 const { fi } = texts;
 const suite = browserSuite();
 const TIMEOUT = 15_000;
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, violations.join('\n\n')).toEqual([]);
-}
 
 describe('QR sign-in cards in a browser', () => {
   it('the teacher prints cards; the card URL and the typed code sign the pupil in; a revoked card is refused', async () => {

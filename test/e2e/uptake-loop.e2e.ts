@@ -3,7 +3,7 @@ import type { Artefact } from '../../shared/api/artefacts.ts';
 import type { MeResponse } from '../../shared/api/auth.ts';
 import type { MyGroup } from '../../shared/api/org.ts';
 import type { Project } from '../../shared/api/projects.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { apiJson } from './support/session.ts';
 import { expectH1, texts } from './support/ui.ts';
@@ -17,11 +17,6 @@ const { fi } = texts;
 const suite = browserSuite();
 const TIMEOUT = 15_000;
 const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key] ?? ''));
-
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, violations.join('\n\n')).toEqual([]);
-}
 
 describe('the uptake loop in a browser', () => {
   it('revision requested → revised with the feedback linked → the teacher sees it under "revised" live, and the diff', async () => {

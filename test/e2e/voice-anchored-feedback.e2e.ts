@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artefact, TimelinePage } from '../../shared/api/artefacts.ts';
 import type { MeResponse } from '../../shared/api/auth.ts';
 import type { Project } from '../../shared/api/projects.ts';
-import { axeViolations } from './support/axe.ts';
+import { expectAccessible } from './support/axe.ts';
 import { startServer, type RunningServer } from './support/polku-server.ts';
 import { apiJson, CHROMIUM_ARGS, openSession, type Session } from './support/session.ts';
 import { expectH1, texts } from './support/ui.ts';
@@ -38,10 +38,6 @@ async function session(username: string) {
   const s = await openSession(browser, server.url, username);
   sessions.push(s);
   return s;
-}
-async function expectAccessible(page: Parameters<typeof axeViolations>[0], label: string) {
-  const violations = await axeViolations(page, label);
-  expect(violations, violations.join('\n\n')).toEqual([]);
 }
 async function record(page: Session['page']) {
   await page.getByRole('button', { name: fi.recorder.start, exact: true }).click();

@@ -1,3 +1,4 @@
+import { socketConnected } from './realtime.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectH1, fillSignIn, texts } from './ui.ts';
 
@@ -27,13 +28,7 @@ export async function openSession(browser: Browser, baseURL: string, username: s
   const context = await browser.newContext({ baseURL, locale: 'fi-FI', viewport: { width: options.width ?? 1280, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[browser ${username}] ${error.message}`));
-  const connected = new Promise<void>((resolve) =>
-    page.on('websocket', (ws) =>
-      ws.on('framereceived', ({ payload }) => {
-        if (String(payload).startsWith('40')) resolve();
-      }),
-    ),
-  );
+  const connected = socketConnected(page);
   await page.goto('/sign-in');
   await expectH1(page, texts.fi.auth.heading);
   await fillSignIn(page, username, options.password ?? PASSWORD);
